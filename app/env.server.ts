@@ -1,0 +1,101 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * The one environment schema. Everything the portal reads from the process environment is
+ * declared, defaulted and validated here, once, at boot; a bad value stops the process with a
+ * message that names the variable.
+ */
+const booleanString = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce
+      .number({ error: "must be a whole number" })
+      .int("must be a whole number")
+      .min(1, "must be between 1 and 65535")
+      .max(65535, "must be between 1 and 65535")
+      .default(3000),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/.+/, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+    PGLITE_DATA_DIR: z.string().min(1).default("./.data/pglite"),
+    SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    APP_URL: z.url({ error: "must be an absolute http(s) URL" }).optional(),
+    DEMO_DATA: booleanString.optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.SESSION_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SESSION_SECRET"],
+        message: "is required when NODE_ENV=production and DATABASE_URL is set",
+      });
+    }
+  });
+
+export type Env = {
+  nodeEnv: "development" | "production" | "test";
+  port: number;
+  /** Unset: the embedded PGlite database in `pgliteDataDir`. */
+  databaseUrl: string | undefined;
+  pgliteDataDir: string;
+  sessionSecret: string;
+  appUrl: string;
+  /** Seed the demo municipality into an empty database at start-up. */
+  demoData: boolean;
+};
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Parse and validate an environment; throws EnvError naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);
+    throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}`);
+  }
+  const env = result.data;
+  const pgliteDataDir = path.resolve(env.PGLITE_DATA_DIR);
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    databaseUrl: env.DATABASE_URL,
+    pgliteDataDir,
+    sessionSecret: env.SESSION_SECRET ?? storedSessionSecret(path.dirname(pgliteDataDir)),
+    appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
+    demoData: env.DEMO_DATA ?? !env.DATABASE_URL,
+  };
+}
+
+/** A generated secret kept beside the embedded database, so sessions survive restarts. */
+function storedSessionSecret(dir: string): string {
+  const file = path.join(dir, "session-secret");
+  if (existsSync(file)) {
+    const secret = readFileSync(file, "utf8").trim();
+    if (secret.length >= 32) return secret;
+  }
+  mkdirSync(dir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret + "\n", { mode: 0o600 });
+  return secret;
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process (parsed on first use). */
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}

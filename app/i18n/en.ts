@@ -1,0 +1,2 @@
+import { sv, type Messages } from "./sv";
+export const en: Messages = sv;

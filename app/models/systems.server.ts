@@ -1,0 +1,273 @@
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { z } from "zod";
+
+import type { Db } from "../../db/client";
+import {
+  INFORMATION_CLASSES,
+  organisations,
+  systemAdministrators,
+  systemDependencies,
+  systems,
+  users,
+  type System,
+} from "../../db/schema";
+import { isUniqueViolation, pgError } from "~/utils/db-errors";
+import { checkbox, formObject, isoDate, optionalId, optionalText, requiredId, text, validate, type FieldErrors, type FormResult } from "~/utils/forms";
+
+export const SYSTEM_CODE = /^[A-Z0-9][A-Z0-9-]{1,19}$/;
+
+export const systemSchema = z
+  .object({
+    code: z
+      .string({ error: "validation.required" })
+      .trim()
+      .toUpperCase()
+      .min(1, "validation.required")
+      .regex(SYSTEM_CODE, "validation.systemCode"),
+    name: text(200),
+    description: optionalText(4000).transform((v) => v ?? ""),
+    ownerUnitId: requiredId,
+    ownerUserId: optionalId,
+    supplierId: optionalId,
+    operatedByProvider: checkbox,
+    informationClass: z.enum(INFORMATION_CLASSES, { error: "validation.choose" }),
+    holdsPersonalData: checkbox,
+    dpaReference: optionalText(200),
+    dpaExpiresOn: z.preprocess((v) => (v === "" ? undefined : v), isoDate.optional()),
+    administratorIds: z.array(z.coerce.number().int().positive()).default([]),
+  })
+  .superRefine((s, ctx) => {
+    // The GDPR rule of the seeds: a supplier that processes personal data needs a PUB-avtal.
+    if (s.holdsPersonalData && s.supplierId !== undefined) {
+      if (!s.dpaReference) ctx.addIssue({ code: "custom", path: ["dpaReference"], message: "validation.dpaRequired" });
+      if (!s.dpaExpiresOn) ctx.addIssue({ code: "custom", path: ["dpaExpiresOn"], message: "validation.dpaRequired" });
+    }
+  });
+export type SystemInput = z.output<typeof systemSchema>;
+
+export const systemFormArrays = ["administratorIds"] as const;
+export const systemFromForm = (formData: FormData) => formObject(formData, systemFormArrays);
+
+export type SystemRow = System & {
+  ownerUnitName: string;
+  supplierName: string | null;
+  dependsOn: string[];
+};
+
+const supplierOrg = alias(organisations, "supplier_org");
+const ownerOrg = alias(organisations, "owner_org");
+
+export async function listSystems(db: Db, options: { includeInactive?: boolean } = {}): Promise<SystemRow[]> {
+  const rows = await db
+    .select({
+      system: systems,
+      ownerUnitName: ownerOrg.name,
+      supplierName: supplierOrg.name,
+      dependsOn: sql<string[]>`coalesce((
+        select array_agg(d.code order by d.code) from ${systemDependencies} sd
+        join ${systems} d on d.id = sd.depends_on_id
+        where sd.system_id = ${systems.id}
+      ), '{}')`,
+    })
+    .from(systems)
+    .innerJoin(ownerOrg, eq(ownerOrg.id, systems.ownerUnitId))
+    .leftJoin(supplierOrg, eq(supplierOrg.id, systems.supplierId))
+    .where(options.includeInactive ? undefined : eq(systems.active, true))
+    .orderBy(asc(systems.code));
+  return rows.map((r) => ({ ...r.system, ownerUnitName: r.ownerUnitName, supplierName: r.supplierName, dependsOn: r.dependsOn }));
+}
+
+export type SystemDetail = SystemRow & {
+  ownerUserName: string | null;
+  administrators: { id: number; name: string; email: string }[];
+  dependsOnSystems: { id: number; code: string; name: string; active: boolean }[];
+  dependedOnBy: { id: number; code: string; name: string; active: boolean }[];
+};
+
+export async function getSystemByCode(db: Db, code: string): Promise<SystemDetail | undefined> {
+  const [row] = await db
+    .select({
+      system: systems,
+      ownerUnitName: ownerOrg.name,
+      supplierName: supplierOrg.name,
+      ownerUserName: users.name,
+    })
+    .from(systems)
+    .innerJoin(ownerOrg, eq(ownerOrg.id, systems.ownerUnitId))
+    .leftJoin(supplierOrg, eq(supplierOrg.id, systems.supplierId))
+    .leftJoin(users, eq(users.id, systems.ownerUserId))
+    .where(eq(systems.code, code.toUpperCase()));
+  if (!row) return undefined;
+  const id = row.system.id;
+  const other = alias(systems, "other");
+  const [dependsOnSystems, dependedOnBy, administrators] = await Promise.all([
+    db
+      .select({ id: other.id, code: other.code, name: other.name, active: other.active })
+      .from(systemDependencies)
+      .innerJoin(other, eq(other.id, systemDependencies.dependsOnId))
+      .where(eq(systemDependencies.systemId, id))
+      .orderBy(asc(other.code)),
+    db
+      .select({ id: other.id, code: other.code, name: other.name, active: other.active })
+      .from(systemDependencies)
+      .innerJoin(other, eq(other.id, systemDependencies.systemId))
+      .where(eq(systemDependencies.dependsOnId, id))
+      .orderBy(asc(other.code)),
+    db
+      .select({ id: users.id, name: users.name, email: users.email })
+      .from(systemAdministrators)
+      .innerJoin(users, eq(users.id, systemAdministrators.userId))
+      .where(eq(systemAdministrators.systemId, id))
+      .orderBy(asc(users.name)),
+  ]);
+  return {
+    ...row.system,
+    ownerUnitName: row.ownerUnitName,
+    supplierName: row.supplierName,
+    ownerUserName: row.ownerUserName,
+    dependsOn: dependsOnSystems.map((s) => s.code),
+    dependsOnSystems,
+    dependedOnBy,
+    administrators,
+  };
+}
+
+/** Checks that referenced organisations and people are of the right kind; returns field errors. */
+async function checkReferences(db: Db, input: SystemInput): Promise<FieldErrors> {
+  const errors: FieldErrors = {};
+  const orgIds = [input.ownerUnitId, input.supplierId].filter((v): v is number => v !== undefined);
+  const orgs = await db.select().from(organisations).where(inArray(organisations.id, orgIds));
+  const unit = orgs.find((o) => o.id === input.ownerUnitId);
+  if (!unit || !(unit.kind === "municipal-unit" || unit.kind === "service-centre")) {
+    errors.ownerUnitId = { key: "validation.unitKind" };
+  }
+  if (input.supplierId !== undefined) {
+    const supplier = orgs.find((o) => o.id === input.supplierId);
+    if (!supplier || supplier.kind !== "supplier") errors.supplierId = { key: "validation.supplierKind" };
+  }
+  const people = [...input.administratorIds, ...(input.ownerUserId ? [input.ownerUserId] : [])];
+  if (people.length) {
+    const found = await db.select({ id: users.id, role: users.role }).from(users).where(inArray(users.id, people));
+    const byId = new Map(found.map((u) => [u.id, u.role]));
+    if (input.ownerUserId !== undefined && byId.get(input.ownerUserId) !== "system-owner") {
+      errors.ownerUserId = { key: "validation.choose" };
+    }
+    if (input.administratorIds.some((id) => byId.get(id) !== "requester")) {
+      errors.administratorIds = { key: "validation.choose" };
+    }
+  }
+  return errors;
+}
+
+function columns(input: SystemInput) {
+  return {
+    code: input.code,
+    name: input.name,
+    description: input.description,
+    ownerUnitId: input.ownerUnitId,
+    ownerUserId: input.ownerUserId ?? null,
+    supplierId: input.supplierId ?? null,
+    operatedByProvider: input.operatedByProvider,
+    informationClass: input.informationClass,
+    holdsPersonalData: input.holdsPersonalData,
+    dpaReference: input.dpaReference ?? null,
+    dpaExpiresOn: input.dpaExpiresOn ?? null,
+  };
+}
+
+export async function createSystem(db: Db, input: unknown): Promise<FormResult<System>> {
+  return saveSystem(db, undefined, input);
+}
+
+export async function updateSystem(db: Db, id: number, input: unknown): Promise<FormResult<System>> {
+  return saveSystem(db, id, input);
+}
+
+async function saveSystem(db: Db, id: number | undefined, input: unknown): Promise<FormResult<System>> {
+  const parsed = validate(systemSchema, input);
+  if (!parsed.ok) return parsed;
+  const referenceErrors = await checkReferences(db, parsed.value);
+  if (Object.keys(referenceErrors).length) return { ok: false, fieldErrors: referenceErrors };
+  try {
+    const row = await db.transaction(async (tx) => {
+      const [saved] =
+        id === undefined
+          ? await tx.insert(systems).values(columns(parsed.value)).returning()
+          : await tx
+              .update(systems)
+              .set({ ...columns(parsed.value), updatedAt: new Date() })
+              .where(eq(systems.id, id))
+              .returning();
+      if (!saved) throw new Response("Not found", { status: 404 });
+      await tx.delete(systemAdministrators).where(eq(systemAdministrators.systemId, saved.id));
+      if (parsed.value.administratorIds.length) {
+        await tx
+          .insert(systemAdministrators)
+          .values([...new Set(parsed.value.administratorIds)].map((userId) => ({ systemId: saved.id, userId })));
+      }
+      return saved;
+    });
+    return { ok: true, value: row };
+  } catch (error) {
+    if (isUniqueViolation(error, "systems_code_key")) {
+      return { ok: false, fieldErrors: { code: { key: "system.duplicateCode" } } };
+    }
+    throw error;
+  }
+}
+
+export async function setSystemActive(db: Db, id: number, active: boolean): Promise<System> {
+  const [row] = await db.update(systems).set({ active, updatedAt: new Date() }).where(eq(systems.id, id)).returning();
+  if (!row) throw new Response("Not found", { status: 404 });
+  return row;
+}
+
+/** Records that `systemId` depends on the system with code `dependsOnCode`. */
+export async function addDependency(db: Db, systemId: number, dependsOnCode: string): Promise<FormResult<System>> {
+  const code = dependsOnCode.trim().toUpperCase();
+  const [target] = await db.select().from(systems).where(eq(systems.code, code));
+  if (!target) return { ok: false, fieldErrors: { dependsOn: { key: "validation.choose" } } };
+  if (target.id === systemId) return { ok: false, fieldErrors: { dependsOn: { key: "system.dependencySelf" } } };
+  try {
+    await db.insert(systemDependencies).values({ systemId, dependsOnId: target.id });
+  } catch (error) {
+    const { code: pg } = pgError(error);
+    if (pg === "23505") return { ok: false, fieldErrors: { dependsOn: { key: "system.dependencyExists" } } };
+    throw error;
+  }
+  return { ok: true, value: target };
+}
+
+export async function removeDependency(db: Db, systemId: number, dependsOnId: number): Promise<void> {
+  await db
+    .delete(systemDependencies)
+    .where(and(eq(systemDependencies.systemId, systemId), eq(systemDependencies.dependsOnId, dependsOnId)));
+}
+
+/** People an administrator can pick for a system: requesters (administrators) and system owners. */
+export async function systemPeopleChoices(db: Db) {
+  return db
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role })
+    .from(users)
+    .where(and(inArray(users.role, ["requester", "system-owner"]), sql`${users.status} <> 'deactivated'`))
+    .orderBy(asc(users.name));
+}
+
+/** Everything the system form offers to choose from. */
+export async function systemFormChoices(db: Db) {
+  const [units, suppliers, people] = await Promise.all([
+    db
+      .select({ id: organisations.id, name: organisations.name })
+      .from(organisations)
+      .where(and(eq(organisations.active, true), inArray(organisations.kind, ["municipal-unit", "service-centre"])))
+      .orderBy(asc(organisations.name)),
+    db
+      .select({ id: organisations.id, name: organisations.name })
+      .from(organisations)
+      .where(and(eq(organisations.active, true), eq(organisations.kind, "supplier")))
+      .orderBy(asc(organisations.name)),
+    systemPeopleChoices(db),
+  ]);
+  return { units, suppliers, people };
+}

@@ -1,0 +1,48 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+
+import { db } from "../../db/client";
+import { useT } from "~/i18n";
+import { listOrganisations } from "~/models/organisations.server";
+import { listSystems } from "~/models/systems.server";
+import { requireRole } from "~/utils/auth.server";
+import { title } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => title(matches, "admin.title");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, "admin");
+  const [organisations, systems] = await Promise.all([listOrganisations(db()), listSystems(db())]);
+  return {
+    systems: systems.length,
+    suppliers: organisations.filter((o) => o.kind === "supplier").length,
+    organisations: organisations.length,
+  };
+}
+
+export default function AdminIndex() {
+  const { t } = useT();
+  const data = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>{t("admin.title")}</h1>
+      <p>{t("admin.intro")}</p>
+      <ul className="cards">
+        <li className="card">
+          <h2>
+            <Link to="/admin/organisations">{t("admin.organisations")}</Link>
+          </h2>
+          <p>
+            {data.organisations} · {t("overview.figures.suppliers", { count: data.suppliers })}
+          </p>
+        </li>
+        <li className="card">
+          <h2>
+            <Link to="/admin/systems">{t("admin.systems")}</Link>
+          </h2>
+          <p>{t("overview.figures.systems", { count: data.systems })}</p>
+        </li>
+      </ul>
+    </>
+  );
+}

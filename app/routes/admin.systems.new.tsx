@@ -1,0 +1,36 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+
+import { db } from "../../db/client";
+import { SystemForm } from "~/components/admin/system-form";
+import { useT } from "~/i18n";
+import { createSystem, systemFormChoices, systemFromForm } from "~/models/systems.server";
+import { requireRole } from "~/utils/auth.server";
+import { title } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => title(matches, "system.new");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, "admin");
+  return { choices: await systemFormChoices(db()) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  await requireRole(request, "admin");
+  const values = systemFromForm(await request.formData());
+  const result = await createSystem(db(), values);
+  if (!result.ok) return data({ values, errors: result.fieldErrors }, { status: 422 });
+  return redirect(`/admin/systems/${result.value.code}?notice=created`);
+}
+
+export default function NewSystem() {
+  const { t } = useT();
+  const { choices } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return (
+    <>
+      <h1>{t("system.new")}</h1>
+      <SystemForm values={actionData?.values ?? {}} errors={actionData?.errors} choices={choices} submitLabel={t("form.create")} />
+    </>
+  );
+}

@@ -1,0 +1,71 @@
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+import { createRequestHandler } from "@remix-run/express";
+import { broadcastDevReady, type ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+
+import { seedDemoIfEmpty } from "../db/seed";
+import { boot, redactUrl } from "./boot.server";
+
+/**
+ * The portal's HTTP server: express around Remix, so the process can also own the things a page
+ * request should not (start-up migrations now; the scheduler and outbox worker later).
+ * See docs/decisions/001-server.md.
+ */
+const root = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+const buildPath = path.join(root, "build", "index.js");
+
+const { env, database } = await boot();
+
+if (env.demoData && (await seedDemoIfEmpty(database.db))) {
+  console.log("Seeded the demo municipality (Sjöviks kommun) into the empty database.");
+}
+
+if (!existsSync(buildPath)) {
+  console.error(`No build at ${buildPath}. Run "npm run build" first (npm start does it for you).`);
+  process.exit(1);
+}
+
+const importBuild = async (): Promise<ServerBuild> =>
+  (await import(`${pathToFileURL(buildPath).href}?t=${statSync(buildPath).mtimeMs}`)) as ServerBuild;
+
+let build = await importBuild();
+const development = env.nodeEnv === "development" && Boolean(process.env.REMIX_DEV_ORIGIN);
+
+const app = express();
+app.disable("x-powered-by");
+app.use(compression());
+app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
+app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+app.all(
+  "*",
+  development
+    ? async (req, res, next) => {
+        // `remix dev` rebuilds into build/: pick up the new build on the next request.
+        build = await importBuild();
+        return createRequestHandler({ build, mode: env.nodeEnv })(req, res, next);
+      }
+    : createRequestHandler({ build, mode: env.nodeEnv }),
+);
+
+const server = app.listen(env.port, () => {
+  const where = env.databaseUrl ? `PostgreSQL ${redactUrl(env.databaseUrl)}` : `embedded PGlite in ${env.pgliteDataDir}`;
+  console.log(`Supplier-access portal listening on ${env.appUrl} (port ${env.port}, ${where})`);
+  if (development) void broadcastDevReady(build);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: closing the server and the database…`);
+  server.close();
+  server.closeAllConnections();
+  await database.close().catch((error: unknown) => console.error(error));
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));

@@ -1,0 +1,98 @@
+import { z } from "zod";
+
+import type { MessageKey, Msg } from "~/i18n";
+import { sv } from "~/i18n/sv";
+
+/**
+ * Form validation shared by the browser and the server: zod schemas whose messages are
+ * translation keys, and the conversion of a failed parse into one translatable message per field.
+ */
+export type FieldErrors = Partial<Record<string, Msg>>;
+
+export type FormResult<T> = { ok: true; value: T } | { ok: false; fieldErrors: FieldErrors };
+
+function isKey(message: string): message is MessageKey {
+  return Object.prototype.hasOwnProperty.call(sv, message);
+}
+
+/** The message for one zod issue: the schema's own key if it gave one, else one by issue code. */
+export function issueMessage(issue: z.core.$ZodIssue): Msg {
+  const params = (issue as { params?: Record<string, string | number> }).params;
+  if (isKey(issue.message)) return { key: issue.message, params };
+  switch (issue.code) {
+    case "too_small":
+      return issue.origin === "string" && Number(issue.minimum) <= 1
+        ? { key: "validation.required" }
+        : { key: "validation.tooShort", params: { min: Number(issue.minimum) } };
+    case "too_big":
+      return { key: "validation.tooLong", params: { max: Number(issue.maximum) } };
+    case "invalid_format":
+      return issue.format === "email" ? { key: "validation.email" } : { key: "validation.invalid" };
+    case "invalid_value":
+      return { key: "validation.choose" };
+    case "invalid_type":
+      return issue.input === undefined || issue.input === null || issue.input === ""
+        ? { key: "validation.required" }
+        : { key: "validation.invalid" };
+    default:
+      return { key: "validation.invalid" };
+  }
+}
+
+export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const field = issue.path.length ? issue.path.map(String).join(".") : "_form";
+    errors[field] ??= issueMessage(issue);
+  }
+  return errors;
+}
+
+export function validate<S extends z.ZodType>(schema: S, input: unknown): FormResult<z.output<S>> {
+  const result = schema.safeParse(input);
+  return result.success ? { ok: true, value: result.data } : { ok: false, fieldErrors: fieldErrorsOf(result.error) };
+}
+
+/**
+ * A plain object from form data: repeated names become arrays when `arrays` lists them, an
+ * unchecked checkbox is absent (so schemas treat a missing boolean as false).
+ */
+export function formObject(formData: FormData, arrays: readonly string[] = []): Record<string, unknown> {
+  const object: Record<string, unknown> = {};
+  for (const key of new Set(formData.keys())) {
+    const values = formData.getAll(key).filter((v): v is string => typeof v === "string");
+    object[key] = arrays.includes(key) ? values : values[0];
+  }
+  for (const key of arrays) object[key] ??= [];
+  return object;
+}
+
+// Reusable field schemas -------------------------------------------------------------------------
+
+/** Text from a form: trimmed; required unless made optional. */
+export const text = (max: number) => z.string({ error: "validation.required" }).trim().min(1, "validation.required").max(max);
+
+/** Optional text from a form: blank becomes undefined. */
+export const optionalText = (max: number) =>
+  z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.string().trim().max(max).optional(),
+  );
+
+/** A checkbox: present ("on"/"true") is true, absent is false. */
+export const checkbox = z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean());
+
+/** An id chosen in a <select>: a positive integer, blank means none. */
+export const optionalId = z.preprocess(
+  (v) => (v === "" || v === undefined || v === null ? undefined : Number(v)),
+  z.number({ error: "validation.choose" }).int().positive().optional(),
+);
+export const requiredId = z.preprocess(
+  (v) => (v === "" || v === undefined || v === null ? undefined : Number(v)),
+  z.number({ error: "validation.choose" }).int("validation.choose").positive("validation.choose"),
+);
+
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "validation.date")
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "validation.date");

@@ -1,0 +1,41 @@
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+
+import type * as schema from "./schema";
+
+/**
+ * The drizzle API every query function takes as its first argument. It is the same type on
+ * PGlite and on postgres.js, and a transaction satisfies it too, so one function serves both
+ * `db` and `tx`.
+ */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema, ExtractTablesWithRelations<typeof schema>>;
+export type Tx = PgTransaction<PgQueryResultHKT, typeof schema, ExtractTablesWithRelations<typeof schema>>;
+
+export type Backend = "pglite" | "postgres";
+
+export interface Database {
+  db: Db;
+  backend: Backend;
+  /** Cheap liveness probe used by /healthcheck. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// The handle lives on globalThis: the server entry opens it once at start-up and the Remix
+// bundle (which `remix dev` re-imports on every rebuild) reads the same one.
+const registry = globalThis as typeof globalThis & { __portalDatabase?: Database };
+
+export function setDatabase(database: Database | undefined): void {
+  registry.__portalDatabase = database;
+}
+
+export function currentDatabase(): Database {
+  const database = registry.__portalDatabase;
+  if (!database) throw new Error("The database is not open: the server opens it at start-up (db/open.ts).");
+  return database;
+}
+
+/** The process's drizzle instance. */
+export function db(): Db {
+  return currentDatabase().db;
+}
