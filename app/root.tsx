@@ -27,7 +27,15 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction = () => [{ name: "viewport", content: "width=device-width, initial-scale=1" }];
+export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
+  const viewport = { name: "viewport", content: "width=device-width, initial-scale=1" };
+  if (!error) return [viewport];
+  // An error page still needs a title; the routes that would have given one did not render.
+  const status = isRouteErrorResponse(error) && [401, 403, 404, 409, 503].includes(error.status) ? error.status : 500;
+  const messages = data?.messages as Record<string, string> | undefined;
+  const page = messages?.[`error.${status}.title`] ?? "Error";
+  return [viewport, { title: messages ? `${page} – ${messages["app.name"]}` : page }];
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const lang = await getLang(request);

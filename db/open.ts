@@ -44,17 +44,7 @@ async function openPostgres(options: { url: string; max?: number; migrate?: bool
   });
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   try {
-    if (options.migrate !== false) {
-      // Several instances may start at once: one migrates, the others wait and then find nothing to do.
-      const reserved = await client.reserve();
-      try {
-        await reserved`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-        await migratePostgres(drizzlePostgres(client, { schema }), { migrationsFolder });
-      } finally {
-        await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.catch(() => {});
-        reserved.release();
-      }
-    }
+    if (options.migrate !== false) await migratePostgresOnce(options.url);
   } catch (error) {
     await client.end({ timeout: 1 });
     throw error;
@@ -67,6 +57,22 @@ async function openPostgres(options: { url: string; max?: number; migrate?: bool
     },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/**
+ * Several instances may start at once: one migrates, the others wait for the advisory lock and
+ * then find nothing to do. A client of exactly one connection keeps the lock and the migration
+ * on the same session.
+ */
+async function migratePostgresOnce(url: string): Promise<void> {
+  const session = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await session`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    await migratePostgres(drizzlePostgres(session, { schema }), { migrationsFolder });
+    await session`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+  } finally {
+    await session.end({ timeout: 5 });
+  }
 }
 
 async function openPglite(options: { dataDir?: string; loadDataDir?: Blob; migrate?: boolean }): Promise<Database> {

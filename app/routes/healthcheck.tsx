@@ -4,10 +4,13 @@ import { currentDatabase } from "../../db/client";
 export async function loader() {
   try {
     const database = currentDatabase();
+    let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       database.ping(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 3000)),
-    ]);
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error("no answer within 3 s")), 3000);
+      }),
+    ]).finally(() => clearTimeout(timer));
     return new Response(JSON.stringify({ status: "ok", database: database.backend }), {
       headers: { "Content-Type": "application/json", "Cache-Control": "no-store" },
     });

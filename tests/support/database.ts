@@ -1,0 +1,57 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+
+import { afterAll, beforeAll, inject } from "vitest";
+
+import { setDatabase, type Database, type Db } from "../../db/client";
+import { openDatabase } from "../../db/open";
+import { TEMPLATE_DATABASE, withDatabase } from "./server-databases";
+
+/**
+ * A fresh, migrated database of its own for one test file: PGlite by default, a new database on
+ * the PostgreSQL server when DATABASE_URL is set. It is dropped when the file's tests end.
+ */
+export async function createTestDatabase(): Promise<Database & { name: string }> {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const name = `portal_test_${randomBytes(6).toString("hex")}`;
+    const postgres = (await import("postgres")).default;
+    const admin = postgres(url, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name} template ${TEMPLATE_DATABASE}`);
+    await admin.end();
+    const database = await openDatabase({ backend: "postgres", url: withDatabase(url, name), max: 20, migrate: false });
+    return {
+      ...database,
+      name,
+      close: async () => {
+        await database.close();
+        const cleanup = postgres(url, { max: 1, onnotice: () => {} });
+        await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+        await cleanup.end();
+      },
+    };
+  }
+  const template = new Blob([readFileSync(inject("pgliteTemplate"))]);
+  const database = await openDatabase({ backend: "pglite", loadDataDir: template, migrate: false });
+  return { ...database, name: "pglite" };
+}
+
+/**
+ * Gives the calling test file its own database, also registered as the process database so
+ * route modules (which call `db()`) use it. Returns a getter, valid inside tests.
+ */
+export function useTestDatabase(): () => Db {
+  let database: (Database & { name: string }) | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    setDatabase(database);
+  });
+  afterAll(async () => {
+    setDatabase(undefined);
+    await database?.close();
+  });
+  return () => {
+    if (!database) throw new Error("useTestDatabase(): the database is opened in beforeAll");
+    return database.db;
+  };
+}
