@@ -29,6 +29,7 @@ const schema = z
     SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     APP_URL: z.url({ error: "must be an absolute http(s) URL" }).optional(),
     DEMO_DATA: booleanString.optional(),
+    TRUST_PROXY: booleanString.default(false),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.SESSION_SECRET) {
@@ -50,6 +51,8 @@ export type Env = {
   appUrl: string;
   /** Seed the demo municipality into an empty database at start-up. */
   demoData: boolean;
+  /** Take the client address from X-Forwarded-For (behind a load balancer). */
+  trustProxy: boolean;
 };
 
 export class EnvError extends Error {
@@ -76,6 +79,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     sessionSecret: env.SESSION_SECRET ?? storedSessionSecret(path.dirname(pgliteDataDir)),
     appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
     demoData: env.DEMO_DATA ?? !env.DATABASE_URL,
+    trustProxy: env.TRUST_PROXY,
   };
 }
 

@@ -9,6 +9,7 @@ import express from "express";
 
 import { seedDemoIfEmpty } from "../db/seed";
 import { boot, redactUrl } from "./boot.server";
+import { inviteDemoPeople } from "./models/demo.server";
 
 /**
  * The portal's HTTP server: express around Remix, so the process can also own the things a page
@@ -22,6 +23,10 @@ const { env, database } = await boot();
 
 if (env.demoData && (await seedDemoIfEmpty(database.db))) {
   console.log("Seeded the demo municipality (Sjöviks kommun) into the empty database.");
+  const links = await inviteDemoPeople(database.db);
+  console.log("\nDemo invitations, one per role (valid 72 h; accept in a browser with a security key or its WebAuthn emulation):");
+  for (const link of links) console.log(`  ${link.role.padEnd(15)} ${link.email.padEnd(34)} ${link.url}`);
+  console.log("");
 }
 
 if (!existsSync(buildPath)) {
@@ -37,6 +42,9 @@ const development = env.nodeEnv === "development" && Boolean(process.env.REMIX_D
 
 const app = express();
 app.disable("x-powered-by");
+// Behind a load balancer the client's address comes from X-Forwarded-For (see README).
+if (env.trustProxy) app.set("trust proxy", true);
+const getLoadContext = (req: express.Request) => ({ ip: req.ip ?? req.socket.remoteAddress ?? "unknown" });
 app.use(compression());
 app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
@@ -46,9 +54,9 @@ app.all(
     ? async (req, res, next) => {
         // `remix dev` rebuilds into build/: pick up the new build on the next request.
         build = await importBuild();
-        return createRequestHandler({ build, mode: env.nodeEnv })(req, res, next);
+        return createRequestHandler({ build, mode: env.nodeEnv, getLoadContext })(req, res, next);
       }
-    : createRequestHandler({ build, mode: env.nodeEnv }),
+    : createRequestHandler({ build, mode: env.nodeEnv, getLoadContext }),
 );
 
 const server = app.listen(env.port, () => {

@@ -1,10 +1,13 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   check,
+  customType,
   date,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
   primaryKey,
@@ -83,6 +86,10 @@ export const users = pgTable(
       .notNull()
       .references(() => organisations.id),
     status: userStatus("status").notNull().default("invited"),
+    /** argon2id; null until the invitation is accepted. */
+    passwordHash: text("password_hash"),
+    /** The language messages to this person are written in. */
+    lang: text("lang").notNull().default("sv"),
     lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
     ...timestamps,
   },
@@ -167,8 +174,154 @@ export const sessions = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    /**
+     * Null while the session is parked between the password and the WebAuthn step: such a
+     * session opens nothing. Set when the second factor is verified.
+     */
+    verifiedAt: timestamp("verified_at", { withTimezone: true }),
+    /** The last WebAuthn check in this session; sensitive settings need a recent one. */
+    reauthenticatedAt: timestamp("reauthenticated_at", { withTimezone: true }),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
   },
   (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => new Uint8Array(value),
+});
+
+/** WebAuthn credentials (security keys, passkeys) registered by a user. */
+export const webauthnCredentials = pgTable(
+  "webauthn_credentials",
+  {
+    /** The credential id, base64url. */
+    id: text("id").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    publicKey: bytea("public_key").notNull(),
+    counter: bigint("counter", { mode: "number" }).notNull().default(0),
+    transports: text("transports").array().notNull().default(sql`'{}'::text[]`),
+    deviceType: text("device_type"),
+    backedUp: boolean("backed_up").notNull().default(false),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+  },
+  (t) => [index("webauthn_credentials_user_idx").on(t.userId)],
+);
+
+export const CHALLENGE_PURPOSES = ["register-invitation", "register", "sign-in", "reauthenticate"] as const;
+export type ChallengePurpose = (typeof CHALLENGE_PURPOSES)[number];
+
+/**
+ * Outstanding WebAuthn challenges. Each is bound to what asked for it (an invitation or a
+ * session) and to its purpose, lives five minutes and is deleted when used: a replay finds nothing.
+ */
+export const webauthnChallenges = pgTable(
+  "webauthn_challenges",
+  {
+    challenge: text("challenge").primaryKey(),
+    purpose: text("purpose", { enum: CHALLENGE_PURPOSES }).notNull(),
+    sessionId: text("session_id").references(() => sessions.id, { onDelete: "cascade" }),
+    invitationId: integer("invitation_id").references(() => invitations.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [index("webauthn_challenges_session_idx").on(t.sessionId)],
+);
+
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** sha256 of the token in the link; the token itself is never stored. */
+    tokenHash: text("token_hash").notNull(),
+    invitedById: integer("invited_by_id").references(() => users.id),
+    /** The chosen password, held here until an authenticator is registered too. */
+    pendingPasswordHash: text("pending_password_hash"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("invitations_token_hash_key").on(t.tokenHash), index("invitations_user_idx").on(t.userId)],
+);
+
+/** Personal API tokens for /api/v1: shown once, stored as a hash. */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("api_tokens_token_hash_key").on(t.tokenHash), index("api_tokens_user_idx").on(t.userId)],
+);
+
+/** Every sign-in attempt, for the per-account and per-address limits. */
+export const signInAttempts = pgTable(
+  "sign_in_attempts",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    email: text("email").notNull(),
+    ip: text("ip").notNull(),
+    succeeded: boolean("succeeded").notNull(),
+  },
+  (t) => [index("sign_in_attempts_email_idx").on(sql`lower(${t.email})`, t.at), index("sign_in_attempts_ip_idx").on(t.ip, t.at)],
+);
+
+/**
+ * The audit trail: who did what, when. Sign-in events now; case transitions (from, to, event,
+ * reason) join them in the workflow core.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    actorUserId: integer("actor_user_id").references(() => users.id),
+    /** Who acted when there is no user: "system", an e-mail address typed at sign-in, … */
+    actorLabel: text("actor_label"),
+    action: text("action").notNull(),
+    subjectUserId: integer("subject_user_id").references(() => users.id),
+    ip: text("ip"),
+    detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [index("audit_log_at_idx").on(t.at), index("audit_log_subject_user_idx").on(t.subjectUserId)],
+);
+
+/**
+ * Messages to send (e-mail), written in the same transaction as what caused them and delivered
+ * afterwards. `key` makes each message unique, so a retried cause never queues it twice.
+ */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    key: text("key").notNull(),
+    template: text("template").notNull(),
+    recipient: text("recipient").notNull(),
+    lang: text("lang").notNull().default("sv"),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lastError: text("last_error"),
+  },
+  (t) => [uniqueIndex("outbox_key_key").on(t.key), index("outbox_pending_idx").on(t.nextAttemptAt).where(sql`${t.sentAt} is null`)],
 );
 
 export type Organisation = typeof organisations.$inferSelect;
@@ -178,3 +331,7 @@ export type NewUser = typeof users.$inferInsert;
 export type System = typeof systems.$inferSelect;
 export type NewSystem = typeof systems.$inferInsert;
 export type Session = typeof sessions.$inferSelect;
+export type WebauthnCredential = typeof webauthnCredentials.$inferSelect;
+export type Invitation = typeof invitations.$inferSelect;
+export type ApiToken = typeof apiTokens.$inferSelect;
+export type OutboxMessage = typeof outbox.$inferSelect;

@@ -1,13 +1,15 @@
 import { createHash, randomBytes } from "node:crypto";
 
-import { and, eq, gt, lt, or } from "drizzle-orm";
+import { and, desc, eq, gt, isNotNull, isNull, lt, ne, or } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
-import { sessions, users, type User } from "../../db/schema";
+import { sessions, users, type Session, type User } from "../../db/schema";
 
 /** A session ends 30 minutes after its last use, and 12 hours after sign-in whatever happens. */
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60 * 1000;
+/** A parked session (password given, second factor pending) lives this long. */
+export const PARKED_TIMEOUT_MS = 5 * 60 * 1000;
 /** lastSeenAt is written at most this often, so reads stay reads. */
 const TOUCH_INTERVAL_MS = 60 * 1000;
 
@@ -16,20 +18,46 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("base64url");
 }
 
-export async function createSession(db: Db, userId: number, now = new Date()): Promise<string> {
+export type SessionOrigin = { ip?: string | null; userAgent?: string | null };
+
+/**
+ * Creates a session and returns its token (for the cookie). `verified: false` parks it between
+ * the password and the WebAuthn step: it then opens nothing and dies after five minutes.
+ */
+export async function createSession(
+  db: Db,
+  userId: number,
+  options: SessionOrigin & { verified?: boolean; now?: Date } = {},
+): Promise<string> {
+  const now = options.now ?? new Date();
+  const verified = options.verified ?? true;
   const token = randomBytes(32).toString("base64url");
   await db.insert(sessions).values({
     id: hashToken(token),
     userId,
     createdAt: now,
     lastSeenAt: now,
-    expiresAt: new Date(now.getTime() + ABSOLUTE_TIMEOUT_MS),
+    expiresAt: new Date(now.getTime() + (verified ? ABSOLUTE_TIMEOUT_MS : PARKED_TIMEOUT_MS)),
+    verifiedAt: verified ? now : null,
+    reauthenticatedAt: verified ? now : null,
+    ip: options.ip ?? null,
+    userAgent: options.userAgent?.slice(0, 300) ?? null,
   });
   return token;
 }
 
-/** The active user of a session token, or undefined when the session is unknown, idle, expired or the user is not active. */
-export async function userForSession(db: Db, token: string, now = new Date()): Promise<User | undefined> {
+export type ActiveSession = { user: User; session: Session };
+
+/**
+ * The user and session of a token, or undefined when the session is unknown, idle, expired,
+ * still parked (unless `parked` is asked for), or the user is not active.
+ */
+export async function sessionForToken(
+  db: Db,
+  token: string,
+  options: { now?: Date; parked?: boolean } = {},
+): Promise<ActiveSession | undefined> {
+  const now = options.now ?? new Date();
   const id = hashToken(token);
   const [row] = await db
     .select({ user: users, session: sessions })
@@ -39,19 +67,56 @@ export async function userForSession(db: Db, token: string, now = new Date()): P
       and(
         eq(sessions.id, id),
         gt(sessions.expiresAt, now),
-        gt(sessions.lastSeenAt, new Date(now.getTime() - IDLE_TIMEOUT_MS)),
-        eq(users.status, "active"),
+        options.parked ? isNull(sessions.verifiedAt) : isNotNull(sessions.verifiedAt),
+        options.parked ? undefined : gt(sessions.lastSeenAt, new Date(now.getTime() - IDLE_TIMEOUT_MS)),
+        options.parked ? ne(users.status, "deactivated") : eq(users.status, "active"),
       ),
     );
   if (!row) return undefined;
-  if (now.getTime() - row.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+  if (!options.parked && now.getTime() - row.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
   }
-  return row.user;
+  return row;
+}
+
+export async function userForSession(db: Db, token: string, now = new Date()): Promise<User | undefined> {
+  return (await sessionForToken(db, token, { now }))?.user;
 }
 
 export async function deleteSession(db: Db, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, hashToken(token)));
+}
+
+export async function deleteSessionById(db: Db, userId: number, sessionId: string): Promise<boolean> {
+  const deleted = await db
+    .delete(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
+    .returning({ id: sessions.id });
+  return deleted.length > 0;
+}
+
+export async function deleteUserSessions(db: Db, userId: number): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.userId, userId));
+}
+
+export async function markReauthenticated(db: Db, sessionId: string, now = new Date()): Promise<void> {
+  await db.update(sessions).set({ reauthenticatedAt: now }).where(eq(sessions.id, sessionId));
+}
+
+/** The signed-in (verified, live) sessions of a user, newest first. */
+export async function listSessions(db: Db, userId: number, now = new Date()): Promise<Session[]> {
+  return db
+    .select()
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNotNull(sessions.verifiedAt),
+        gt(sessions.expiresAt, now),
+        gt(sessions.lastSeenAt, new Date(now.getTime() - IDLE_TIMEOUT_MS)),
+      ),
+    )
+    .orderBy(desc(sessions.lastSeenAt));
 }
 
 export async function deleteExpiredSessions(db: Db, now = new Date()): Promise<void> {

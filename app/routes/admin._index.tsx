@@ -38,6 +38,12 @@ export default function AdminIndex() {
         </li>
         <li className="card">
           <h2>
+            <Link to="/admin/users">{t("admin.users")}</Link>
+          </h2>
+          <p>{t("admin.usersIntro")}</p>
+        </li>
+        <li className="card">
+          <h2>
             <Link to="/admin/systems">{t("admin.systems")}</Link>
           </h2>
           <p>{t("overview.figures.systems", { count: data.systems })}</p>

@@ -134,7 +134,7 @@ export default function EditSystem() {
             <option value="">{t("form.choose")}</option>
             {candidates.map((c) => (
               <option key={c.code} value={c.code}>
-                {c.code} – {c.name}
+                {`${c.code} – ${c.name}`}
               </option>
             ))}
           </SelectField>

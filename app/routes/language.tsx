@@ -1,7 +1,10 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 
+import { db } from "../../db/client";
 import { isLang } from "~/i18n";
 import { langCookie } from "~/i18n/i18n.server";
+import { setUserLang } from "~/models/users.server";
+import { getUser } from "~/utils/auth.server";
 import { safeRedirect } from "~/utils/misc";
 
 /** Switches the interface language and returns to the page the visitor was on. */
@@ -9,6 +12,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const lang = form.get("lang");
   if (!isLang(lang)) throw new Response("Unknown language", { status: 400 });
+  // A signed-in person's messages (e-mail) follow the language they chose here.
+  const user = await getUser(request).catch(() => undefined);
+  if (user && user.lang !== lang) await setUserLang(db(), user.id, lang);
   return redirect(safeRedirect(form.get("redirectTo")), {
     headers: { "Set-Cookie": await langCookie.serialize(lang) },
   });

@@ -1,6 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link } from "@remix-run/react";
 
 import { PlacePage } from "~/components/place-page";
+import { useT } from "~/i18n";
 import { requireRole } from "~/utils/auth.server";
 import { title } from "~/utils/meta";
 import { PLACES } from "~/utils/places";
@@ -15,5 +17,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export const meta: MetaFunction = ({ matches }) => title(matches, place.label);
 
 export default function Page() {
-  return <PlacePage place={place} />;
+  const { t } = useT();
+  return (
+    <>
+      <PlacePage place={place} />
+      <p>
+        <Link to="/admin/users/new" className="button button--secondary">
+          {t("serviceCentre.inviteSupplier")}
+        </Link>
+      </p>
+    </>
+  );
 }

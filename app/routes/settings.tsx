@@ -1,19 +1,335 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
-import { PlacePage } from "~/components/place-page";
-import { requireRole } from "~/utils/auth.server";
+import { db } from "../../db/client";
+import { hashPassword, newPasswordSchema } from "~/auth/password.server";
+import { addCredential, credentialsOf, removeCredential, renameCredential, verifyAssertion, verifyRegistration } from "~/auth/webauthn.server";
+import { ErrorSummary, Notice, TextField } from "~/components/forms";
+import { fetchWebAuthnOptions, WebAuthnButton } from "~/components/webauthn";
+import { useT, type Msg } from "~/i18n";
+import { createApiToken, listApiTokens, revokeApiToken } from "~/models/api-tokens.server";
+import { audit } from "~/models/audit.server";
+import { deleteSessionById, listSessions, markReauthenticated } from "~/models/sessions.server";
+import { setPassword } from "~/models/users.server";
+import { clientIp, requireSession } from "~/utils/auth.server";
+import { validate, type FieldErrors } from "~/utils/forms";
 import { title } from "~/utils/meta";
-import { PLACES } from "~/utils/places";
 
-const place = PLACES.settings;
+export const meta: MetaFunction = ({ matches }) => title(matches, "settings.title");
+
+/** A password change needs a WebAuthn check at most this old. */
+const REAUTH_WINDOW_MS = 5 * 60 * 1000;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ...place.roles);
-  return null;
+  const { user, session } = await requireSession(request);
+  const [credentials, sessions, tokens] = await Promise.all([
+    credentialsOf(db(), user.id),
+    listSessions(db(), user.id),
+    listApiTokens(db(), user.id),
+  ]);
+  const recent = session.reauthenticatedAt !== null && Date.now() - session.reauthenticatedAt.getTime() < REAUTH_WINDOW_MS;
+  return {
+    user: { name: user.name, email: user.email, role: user.role },
+    credentials: credentials.map((c) => ({ id: c.id, name: c.name, createdAt: c.createdAt, lastUsedAt: c.lastUsedAt })),
+    sessions: sessions.map((s) => ({ id: s.id, current: s.id === session.id, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, ip: s.ip, userAgent: s.userAgent })),
+    tokens: tokens.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt })),
+    recentlyVerified: recent,
+  };
 }
 
-export const meta: MetaFunction = ({ matches }) => title(matches, place.label);
+type Result = { section: string; errors?: FieldErrors; notice?: Msg; newToken?: string };
 
-export default function Page() {
-  return <PlacePage place={place} />;
+function parseJson(value: FormDataEntryValue | null): unknown {
+  try {
+    return JSON.parse(String(value ?? ""));
+  } catch {
+    return undefined;
+  }
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { user, session } = await requireSession(request);
+  const form = await request.formData();
+  const ip = clientIp(context);
+  const back = (notice: string, anchor: string) => redirect(`/settings?notice=${notice}#${anchor}`);
+  const fail = (section: string, errors: FieldErrors, status = 422) => data<Result>({ section, errors }, { status });
+
+  switch (form.get("intent")) {
+    case "add-key": {
+      const credential = await verifyRegistration(db(), parseJson(form.get("response")), "register", { sessionId: session.id });
+      if (!credential) return fail("keys", { _form: { key: "webauthn.failed" } });
+      const count = (await credentialsOf(db(), user.id)).length;
+      await addCredential(db(), user.id, credential, `${String(form.get("name") ?? "")} ${count + 1}`.trim());
+      await audit(db(), { action: "auth.key-added", actorUserId: user.id, subjectUserId: user.id, ip, detail: { credentialId: credential.id } });
+      return back("key-added", "keys");
+    }
+    case "rename-key": {
+      const name = String(form.get("name") ?? "").trim();
+      if (!name) return fail("keys", { [`name-${String(form.get("id"))}`]: { key: "validation.required" } });
+      if (!(await renameCredential(db(), user.id, String(form.get("id")), name))) throw new Response("Not found", { status: 404 });
+      return back("key-renamed", "keys");
+    }
+    case "remove-key": {
+      const result = await removeCredential(db(), user.id, String(form.get("id")));
+      if (result === "unknown") throw new Response("Not found", { status: 404 });
+      if (result === "last") return fail("keys", { _form: { key: "settings.lastKey" } }, 409);
+      await audit(db(), { action: "auth.key-removed", actorUserId: user.id, subjectUserId: user.id, ip, detail: { credentialId: String(form.get("id")) } });
+      return back("key-removed", "keys");
+    }
+    case "reauthenticate": {
+      const result = await verifyAssertion(db(), user.id, parseJson(form.get("response")), "reauthenticate", { sessionId: session.id });
+      if (!result.ok) {
+        if (result.reason === "counter-regression") {
+          await audit(db(), { action: "auth.counter-regression", actorUserId: user.id, subjectUserId: user.id, ip, detail: { credentialId: result.credentialId } });
+        }
+        return fail("password", { _form: { key: "webauthn.failed" } }, 401);
+      }
+      await markReauthenticated(db(), session.id);
+      return back("verified", "password");
+    }
+    case "password": {
+      const fresh = session.reauthenticatedAt !== null && Date.now() - session.reauthenticatedAt.getTime() < REAUTH_WINDOW_MS;
+      if (!fresh) return fail("password", { _form: { key: "settings.reauthFirst" } }, 403);
+      const parsed = validate(newPasswordSchema, { password: form.get("password"), confirm: form.get("confirm") });
+      if (!parsed.ok) return fail("password", parsed.fieldErrors);
+      await setPassword(db(), user.id, await hashPassword(parsed.value.password), ip);
+      return back("password-changed", "password");
+    }
+    case "end-session": {
+      const id = String(form.get("id"));
+      if (id === session.id || !(await deleteSessionById(db(), user.id, id))) throw new Response("Not found", { status: 404 });
+      return back("session-ended", "sessions");
+    }
+    case "create-token": {
+      const name = String(form.get("name") ?? "").trim();
+      if (!name) return fail("tokens", { tokenName: { key: "validation.required" } });
+      if (name.length > 100) return fail("tokens", { tokenName: { key: "validation.tooLong", params: { max: 100 } } });
+      const { token, row } = await createApiToken(db(), user.id, name);
+      await audit(db(), { action: "auth.token-created", actorUserId: user.id, subjectUserId: user.id, ip, detail: { tokenId: row.id, name } });
+      return data<Result>({ section: "tokens", newToken: token, notice: { key: "settings.tokenCreated" } });
+    }
+    case "revoke-token": {
+      if (!(await revokeApiToken(db(), user.id, Number(form.get("id"))))) throw new Response("Not found", { status: 404 });
+      await audit(db(), { action: "auth.token-revoked", actorUserId: user.id, subjectUserId: user.id, ip, detail: { tokenId: Number(form.get("id")) } });
+      return back("token-revoked", "tokens");
+    }
+    default:
+      throw new Response("Unknown intent", { status: 400 });
+  }
+}
+
+const NOTICES: Record<string, Msg["key"]> = {
+  "key-added": "settings.keyAdded",
+  "key-renamed": "form.saved",
+  "key-removed": "settings.keyRemoved",
+  verified: "settings.verified",
+  "password-changed": "settings.passwordChanged",
+  "session-ended": "settings.sessionEnded",
+  "token-revoked": "settings.tokenRevoked",
+};
+
+export default function Settings() {
+  const { t, formatDateTime } = useT();
+  const { user, credentials, sessions, tokens, recentlyVerified } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const noticeKey = NOTICES[searchParams.get("notice") ?? ""];
+  const errorsFor = (section: string) => (result?.section === section ? result.errors : undefined);
+  return (
+    <>
+      <h1>{t("settings.title")}</h1>
+      <p>
+        {user.name} · {user.email} · {t(`role.${user.role}`)}
+      </p>
+      {noticeKey ? <Notice>{t(noticeKey)}</Notice> : null}
+
+      <section aria-labelledby="keys">
+        <h2 id="keys">{t("settings.keys")}</h2>
+        <p>{t("settings.keysIntro")}</p>
+        <ErrorSummary errors={errorsFor("keys")} />
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("settings.keyName")}</th>
+                <th scope="col">{t("settings.created")}</th>
+                <th scope="col">{t("settings.lastUsed")}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t("settings.actions")}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {credentials.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <Form method="post" className="inline-edit">
+                      <input type="hidden" name="intent" value="rename-key" />
+                      <input type="hidden" name="id" value={c.id} />
+                      <label className="visually-hidden" htmlFor={`key-${c.id}`}>
+                        {t("settings.keyName")}
+                      </label>
+                      <input id={`key-${c.id}`} name="name" defaultValue={c.name} maxLength={100} />
+                      <button type="submit" className="button button--secondary">
+                        {t("settings.rename")}
+                      </button>
+                    </Form>
+                  </td>
+                  <td>{formatDateTime(c.createdAt)}</td>
+                  <td>{c.lastUsedAt ? formatDateTime(c.lastUsedAt) : t("settings.never")}</td>
+                  <td>
+                    <Form method="post">
+                      <input type="hidden" name="id" value={c.id} />
+                      <button
+                        type="submit"
+                        name="intent"
+                        value="remove-key"
+                        className="link-button"
+                        disabled={credentials.length <= 1}
+                        aria-describedby={credentials.length <= 1 ? "last-key-hint" : undefined}
+                      >
+                        {t("settings.removeKey", { name: c.name })}
+                      </button>
+                    </Form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {credentials.length <= 1 ? (
+          <p id="last-key-hint" className="field__hint">
+            {t("settings.lastKey")}
+          </p>
+        ) : null}
+        <WebAuthnButton
+          mode="register"
+          intent="add-key"
+          label={t("settings.addKey")}
+          fetchOptions={() => fetchWebAuthnOptions("register")}
+          extra={{ name: t("webauthn.defaultName") }}
+          className="button button--secondary"
+        />
+      </section>
+
+      <section aria-labelledby="password">
+        <h2 id="password">{t("settings.password")}</h2>
+        <ErrorSummary errors={errorsFor("password")} />
+        {recentlyVerified ? (
+          <Form method="post" noValidate>
+            <input type="hidden" name="intent" value="password" />
+            <input type="text" name="username" autoComplete="username" value={user.email} readOnly hidden />
+            <TextField label={t("invite.password")} hint={t("invite.passwordHint")} name="password" type="password" autoComplete="new-password" error={errorsFor("password")?.password} required />
+            <TextField label={t("invite.confirm")} name="confirm" type="password" autoComplete="new-password" error={errorsFor("password")?.confirm} required />
+            <button type="submit" className="button">
+              {t("settings.changePassword")}
+            </button>
+          </Form>
+        ) : (
+          <>
+            <p>{t("settings.reauthFirst")}</p>
+            <WebAuthnButton mode="authenticate" intent="reauthenticate" label={t("settings.verifyWithKey")} fetchOptions={() => fetchWebAuthnOptions("reauthenticate")} />
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="sessions">
+        <h2 id="sessions">{t("settings.sessions")}</h2>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("settings.signedIn")}</th>
+                <th scope="col">{t("settings.lastSeen")}</th>
+                <th scope="col">{t("settings.device")}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t("settings.actions")}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {sessions.map((s) => (
+                <tr key={s.id}>
+                  <td>{formatDateTime(s.createdAt)}</td>
+                  <td>{formatDateTime(s.lastSeenAt)}</td>
+                  <td>
+                    {s.userAgent ?? "–"} {s.ip ? `(${s.ip})` : ""}
+                  </td>
+                  <td>
+                    {s.current ? (
+                      <span className="badge badge--ok">{t("settings.thisSession")}</span>
+                    ) : (
+                      <Form method="post">
+                        <input type="hidden" name="id" value={s.id} />
+                        <button type="submit" name="intent" value="end-session" className="link-button">
+                          {t("settings.endSession")}
+                        </button>
+                      </Form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section aria-labelledby="tokens">
+        <h2 id="tokens">{t("settings.tokens")}</h2>
+        <p>{t("settings.tokensIntro")}</p>
+        {result?.section === "tokens" && result.newToken ? (
+          <div className="notice" role="status">
+            <p>{t("settings.tokenCreated")}</p>
+            <p>
+              <code className="token" data-testid="new-token">
+                {result.newToken}
+              </code>
+            </p>
+          </div>
+        ) : null}
+        <Form method="post" noValidate>
+          <input type="hidden" name="intent" value="create-token" />
+          <TextField label={t("settings.tokenName")} name="name" maxLength={100} error={errorsFor("tokens")?.tokenName} required />
+          <button type="submit" className="button button--secondary">
+            {t("settings.createToken")}
+          </button>
+        </Form>
+        {tokens.length ? (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t("settings.tokenName")}</th>
+                  <th scope="col">{t("settings.created")}</th>
+                  <th scope="col">{t("settings.lastUsed")}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t("settings.actions")}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {tokens.map((tk) => (
+                  <tr key={tk.id}>
+                    <td>{tk.name}</td>
+                    <td>{formatDateTime(tk.createdAt)}</td>
+                    <td>{tk.lastUsedAt ? formatDateTime(tk.lastUsedAt) : t("settings.never")}</td>
+                    <td>
+                      <Form method="post">
+                        <input type="hidden" name="id" value={tk.id} />
+                        <button type="submit" name="intent" value="revoke-token" className="link-button">
+                          {t("settings.revokeToken", { name: tk.name })}
+                        </button>
+                      </Form>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p className="muted">{t("settings.noTokens")}</p>
+        )}
+      </section>
+    </>
+  );
 }

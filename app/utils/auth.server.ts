@@ -1,50 +1,82 @@
 import { createCookie, redirect } from "@remix-run/node";
 
 import { db } from "../../db/client";
-import type { Role, User } from "../../db/schema";
+import type { Role, Session, User } from "../../db/schema";
 import { env } from "~/env.server";
-import { userForSession } from "~/models/sessions.server";
+import { userForApiToken } from "~/models/api-tokens.server";
+import { sessionForToken } from "~/models/sessions.server";
 import { safeRedirect } from "~/utils/misc";
 
-let cookie: ReturnType<typeof createCookie> | undefined;
+let cookies: { session: ReturnType<typeof createCookie>; parked: ReturnType<typeof createCookie> } | undefined;
 
-/** The session cookie: a signed session id and nothing else. */
-export function sessionCookie() {
-  cookie ??= createCookie("__session", {
-    path: "/",
-    httpOnly: true,
-    sameSite: "lax",
-    secure: env().appUrl.startsWith("https://"),
-    secrets: [env().sessionSecret],
-  });
-  return cookie;
-}
-
-export async function sessionToken(request: Request): Promise<string | undefined> {
-  const value: unknown = await sessionCookie().parse(request.headers.get("Cookie"));
-  return typeof value === "string" && value.length > 0 ? value : undefined;
-}
-
-const userCache = new WeakMap<Request, Promise<User | undefined>>();
-
-/** The signed-in user, or undefined. Looked up once per request. */
-export function getUser(request: Request): Promise<User | undefined> {
-  let pending = userCache.get(request);
-  if (!pending) {
-    pending = sessionToken(request).then((token) => (token ? userForSession(db(), token) : undefined));
-    userCache.set(request, pending);
+function sessionCookies() {
+  if (!cookies) {
+    const common = {
+      path: "/",
+      httpOnly: true,
+      sameSite: "lax" as const,
+      secure: env().appUrl.startsWith("https://"),
+      secrets: [env().sessionSecret],
+    };
+    cookies = {
+      // The session cookie: a signed session id and nothing else.
+      session: createCookie("__session", common),
+      // The parked session between the password and the WebAuthn step.
+      parked: createCookie("__signin", { ...common, maxAge: 5 * 60 }),
+    };
   }
-  return pending;
+  return cookies;
 }
+
+export const sessionCookie = () => sessionCookies().session;
+export const parkedCookie = () => sessionCookies().parked;
+
+async function readCookie(cookie: ReturnType<typeof createCookie>, request: Request): Promise<string | undefined> {
+  const value: unknown = await cookie.parse(request.headers.get("Cookie"));
+  return typeof value === "string" && value.length > 0 && value.length < 200 ? value : undefined;
+}
+
+export const sessionToken = (request: Request) => readCookie(sessionCookie(), request);
+export const parkedToken = (request: Request) => readCookie(parkedCookie(), request);
+
+export type Auth = { user: User; session: Session | null };
+
+const authCache = new WeakMap<Request, Promise<Auth | undefined>>();
 
 function isApi(request: Request) {
   return new URL(request.url).pathname.startsWith("/api/");
 }
 
-/** The signed-in user; anonymous visitors go to /login (pages) or get 401 JSON (API). */
-export async function requireUser(request: Request): Promise<User> {
-  const user = await getUser(request);
-  if (user) return user;
+async function resolveAuth(request: Request): Promise<Auth | undefined> {
+  const header = request.headers.get("Authorization");
+  if (header && isApi(request)) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const user = match ? await userForApiToken(db(), match[1]!) : undefined;
+    return user ? { user, session: null } : undefined;
+  }
+  const token = await sessionToken(request);
+  const active = token ? await sessionForToken(db(), token) : undefined;
+  return active ? { user: active.user, session: active.session } : undefined;
+}
+
+/** Who is calling: a signed-in session, or (on /api/) a bearer token. Looked up once per request. */
+export function getAuth(request: Request): Promise<Auth | undefined> {
+  let pending = authCache.get(request);
+  if (!pending) {
+    pending = resolveAuth(request);
+    authCache.set(request, pending);
+  }
+  return pending;
+}
+
+export async function getUser(request: Request): Promise<User | undefined> {
+  return (await getAuth(request))?.user;
+}
+
+/** The caller's auth; anonymous visitors go to /login (pages) or get 401 JSON (API). */
+export async function requireAuth(request: Request): Promise<Auth> {
+  const auth = await getAuth(request);
+  if (auth) return auth;
   if (isApi(request)) {
     throw Response.json({ error: "Authentication required" }, { status: 401, headers: { "WWW-Authenticate": "Bearer" } });
   }
@@ -53,13 +85,46 @@ export async function requireUser(request: Request): Promise<User> {
   throw redirect(back === "/" ? "/login" : `/login?${new URLSearchParams({ redirectTo: back })}`);
 }
 
+export async function requireUser(request: Request): Promise<User> {
+  return (await requireAuth(request)).user;
+}
+
 /** The signed-in user when their role is one of `roles`; otherwise 403. */
 export async function requireRole(request: Request, ...roles: Role[]): Promise<User> {
   const user = await requireUser(request);
   if (!roles.includes(user.role)) {
-    throw isApi(request)
-      ? Response.json({ error: "Forbidden" }, { status: 403 })
-      : new Response("Forbidden", { status: 403 });
+    throw isApi(request) ? Response.json({ error: "Forbidden" }, { status: 403 }) : new Response("Forbidden", { status: 403 });
   }
   return user;
+}
+
+/** A signed-in browser session (not a token): settings pages need one. */
+export async function requireSession(request: Request): Promise<{ user: User; session: Session }> {
+  const auth = await requireAuth(request);
+  if (!auth.session) throw new Response("A browser session is required", { status: 403 });
+  return { user: auth.user, session: auth.session };
+}
+
+/** Where a person lands after signing in. */
+export function startPageFor(role: Role): string {
+  switch (role) {
+    case "requester":
+    case "system-owner":
+    case "cab":
+      return role === "cab" ? "/cab" : "/cases";
+    case "service-centre":
+      return "/service-centre";
+    case "operations":
+      return "/operations";
+    case "supplier":
+      return "/supplier";
+    case "admin":
+      return "/admin";
+  }
+}
+
+/** The client's address as the server saw it (set by app/server.ts), for limits and the audit trail. */
+export function clientIp(context: unknown): string {
+  const ip = (context as { ip?: unknown } | undefined)?.ip;
+  return typeof ip === "string" && ip ? ip : "unknown";
 }

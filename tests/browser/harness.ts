@@ -31,18 +31,19 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startPortal(
-  options: { prepare?: (db: Db) => Promise<void>; env?: Record<string, string> } = {},
+  options: { prepare?: (db: Db, url: string) => Promise<void>; env?: Record<string, string> } = {},
 ): Promise<Portal> {
   const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "portal-browser-")), "pglite");
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
   if (options.prepare) {
     const database = await openDatabase({ backend: "pglite", dataDir });
     try {
-      await options.prepare(database.db);
+      await options.prepare(database.db, url);
     } finally {
       await database.close();
     }
   }
-  const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -60,7 +61,6 @@ export async function startPortal(
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const url = `http://localhost:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`The portal exited during start-up:\n${output}`);
@@ -120,4 +120,24 @@ export async function newPage(
   }
   const page = await context.newPage();
   return { context, page };
+}
+
+/** A CTAP2 platform authenticator in the page's browser context (Chrome DevTools Protocol). */
+export async function addVirtualAuthenticator(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return {
+    credentials: async () => (await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials,
+    clear: () => cdp.send("WebAuthn.clearCredentials", { authenticatorId }),
+  };
 }

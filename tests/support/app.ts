@@ -14,7 +14,7 @@ import { sessionCookie } from "~/utils/auth.server";
  * loaders, actions and rendering exactly as the server runs them, against the test database.
  */
 const buildFile = path.resolve("build/index.js");
-let handler: ((request: Request) => Promise<Response>) | undefined;
+let handler: ReturnType<typeof createRequestHandler> | undefined;
 
 async function appHandler() {
   if (!handler) {
@@ -25,27 +25,36 @@ async function appHandler() {
   return handler;
 }
 
+export const ORIGIN = "http://localhost:3000";
+
 export type Call = {
   method?: string;
   form?: Record<string, string | string[]>;
+  json?: unknown;
   headers?: Record<string, string>;
   cookie?: string;
+  /** The client address the server sees (rate limits, audit). */
+  ip?: string;
 };
 
 export async function call(pathAndQuery: string, options: Call = {}): Promise<Response> {
   const headers = new Headers(options.headers);
   if (options.cookie) headers.set("Cookie", options.cookie);
-  let body: URLSearchParams | undefined;
+  let body: string | undefined;
   if (options.form) {
-    body = new URLSearchParams();
+    const params = new URLSearchParams();
     for (const [key, value] of Object.entries(options.form)) {
-      for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
+      for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);
     }
+    body = params.toString();
     headers.set("Content-Type", "application/x-www-form-urlencoded");
+  } else if (options.json !== undefined) {
+    body = JSON.stringify(options.json);
+    headers.set("Content-Type", "application/json");
   }
-  const method = options.method ?? (body ? "POST" : "GET");
-  const request = new Request(`http://localhost${pathAndQuery}`, { method, headers, body });
-  return (await appHandler())(request);
+  const method = options.method ?? (body !== undefined ? "POST" : "GET");
+  const request = new Request(`${ORIGIN}${pathAndQuery}`, { method, headers, body });
+  return (await appHandler())(request, { ip: options.ip ?? "192.0.2.1" });
 }
 
 /** A Cookie header for a signed-in session of `user`. */
@@ -53,4 +62,32 @@ export async function signIn(db: Db, user: User): Promise<string> {
   const token = await createSession(db, user.id);
   const setCookie = await sessionCookie().serialize(token);
   return setCookie.split(";")[0]!;
+}
+
+/** A client that keeps cookies between calls, as a browser would. */
+export class Client {
+  private jar = new Map<string, string>();
+  constructor(readonly ip = "192.0.2.1") {}
+
+  get cookie(): string {
+    return [...this.jar].map(([name, value]) => `${name}=${value}`).join("; ");
+  }
+
+  has(name: string): boolean {
+    return this.jar.has(name);
+  }
+
+  async call(pathAndQuery: string, options: Omit<Call, "cookie" | "ip"> = {}): Promise<Response> {
+    const response = await call(pathAndQuery, { ...options, cookie: this.cookie, ip: this.ip });
+    for (const header of response.headers.getSetCookie()) {
+      const [pair = "", ...attributes] = header.split(";");
+      const index = pair.indexOf("=");
+      const name = pair.slice(0, index).trim();
+      const value = pair.slice(index + 1).trim();
+      const expired = attributes.some((a) => /max-age=0\b/i.test(a.trim()) || /expires=thu, 01 jan 1970/i.test(a.trim()));
+      if (expired || value === "") this.jar.delete(name);
+      else this.jar.set(name, value);
+    }
+    return response;
+  }
 }

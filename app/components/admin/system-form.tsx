@@ -49,7 +49,7 @@ export function SystemForm({
           .filter((p) => p.role === "system-owner")
           .map((p) => (
             <option key={p.id} value={p.id}>
-              {p.name} ({p.email})
+              {`${p.name} (${p.email})`}
             </option>
           ))}
       </SelectField>

@@ -1,0 +1,9 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
+import { requireUser } from "~/utils/auth.server";
+
+/** Who the caller is: the quickest check that a token works. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  return Response.json({ email: user.email, name: user.name, role: user.role, organisationId: user.organisationId });
+}
