@@ -39,3 +39,9 @@ export function currentDatabase(): Database {
 export function db(): Db {
   return currentDatabase().db;
 }
+
+/** Rows of a raw `db.execute(sql…)`, which PGlite returns as `{ rows }` and postgres.js as an array. */
+export async function rows<T>(result: Promise<unknown>): Promise<T[]> {
+  const value = (await result) as T[] | { rows: T[] };
+  return Array.isArray(value) ? value : value.rows;
+}

@@ -297,9 +297,19 @@ export const auditLog = pgTable(
     action: text("action").notNull(),
     subjectUserId: integer("subject_user_id").references(() => users.id),
     ip: text("ip"),
+    /** Case transitions: the case, the event and the states it moved between, and why. */
+    caseId: integer("case_id"),
+    event: text("event"),
+    fromState: text("from_state"),
+    toState: text("to_state"),
+    reason: text("reason"),
     detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index("audit_log_at_idx").on(t.at), index("audit_log_subject_user_idx").on(t.subjectUserId)],
+  (t) => [
+    index("audit_log_at_idx").on(t.at),
+    index("audit_log_subject_user_idx").on(t.subjectUserId),
+    index("audit_log_case_idx").on(t.caseId, t.id),
+  ],
 );
 
 /**
@@ -324,6 +334,93 @@ export const outbox = pgTable(
   (t) => [uniqueIndex("outbox_key_key").on(t.key), index("outbox_pending_idx").on(t.nextAttemptAt).where(sql`${t.sentAt} is null`)],
 );
 
+export const CASE_TYPES = ["emergency", "simple-change", "advanced-change", "standing-access"] as const;
+export type CaseTypeName = (typeof CASE_TYPES)[number];
+export const caseType = pgEnum("case_type", CASE_TYPES);
+
+/** Per prefix and year, the last number given: cases are numbered without gaps or duplicates. */
+export const caseCounters = pgTable(
+  "case_counters",
+  {
+    prefix: text("prefix").notNull(),
+    year: integer("year").notNull(),
+    last: integer("last").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.prefix, t.year] })],
+);
+
+/**
+ * A case ("ärende"). Its state lives in `state` (the machine's value and context, with
+ * `machine_version` beside it); `status` mirrors the value for queries. Only the transition
+ * service writes either, guarded by `version` (optimistic locking).
+ */
+export const cases = pgTable(
+  "cases",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    number: text("number").notNull(),
+    type: caseType("type").notNull(),
+    status: text("status").notNull(),
+    state: jsonb("state").$type<{ value: string; context: Record<string, unknown> }>().notNull(),
+    machineVersion: integer("machine_version").notNull(),
+    version: integer("version").notNull().default(1),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    systemId: integer("system_id")
+      .notNull()
+      .references(() => systems.id),
+    supplierId: integer("supplier_id").references(() => organisations.id),
+    requesterId: integer("requester_id")
+      .notNull()
+      .references(() => users.id),
+    /** Incidents: 1 (highest) to 4. */
+    priority: integer("priority"),
+    /** The requested window (cases 1–3); the access window row holds the granted one. */
+    windowStart: timestamp("window_start", { withTimezone: true }),
+    windowEnd: timestamp("window_end", { withTimezone: true }),
+    /** Approved changes flagged so are published on the public status page. */
+    affectsUsers: boolean("affects_users").notNull().default(false),
+    /** Everything else the form asked for, by case type (accounts, risk, rollback plan, …). */
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    /** The case this one was created from (a planned change from an incident). */
+    linkedCaseId: integer("linked_case_id"),
+    submittedAt: timestamp("submitted_at", { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("cases_number_key").on(t.number),
+    index("cases_status_idx").on(t.status),
+    index("cases_system_idx").on(t.systemId),
+    index("cases_supplier_idx").on(t.supplierId),
+    index("cases_requester_idx").on(t.requesterId),
+    index("cases_updated_idx").on(t.updatedAt),
+  ],
+);
+
+/** The access window a case owns once approved, with its own machine state. */
+export const accessWindows = pgTable(
+  "access_windows",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id),
+    state: jsonb("state").$type<{ value: string; context: Record<string, unknown> }>().notNull(),
+    machineVersion: integer("machine_version").notNull(),
+    status: text("status").notNull(),
+    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+    endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
+    grantedAt: timestamp("granted_at", { withTimezone: true }),
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("access_windows_case_key").on(t.caseId),
+    index("access_windows_status_ends_idx").on(t.status, t.endsAt),
+    index("access_windows_starts_idx").on(t.startsAt),
+  ],
+);
+
 export type Organisation = typeof organisations.$inferSelect;
 export type NewOrganisation = typeof organisations.$inferInsert;
 export type User = typeof users.$inferSelect;
@@ -335,3 +432,5 @@ export type WebauthnCredential = typeof webauthnCredentials.$inferSelect;
 export type Invitation = typeof invitations.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
 export type OutboxMessage = typeof outbox.$inferSelect;
+export type Case = typeof cases.$inferSelect;
+export type AccessWindow = typeof accessWindows.$inferSelect;

@@ -1,0 +1,17 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+
+import { db } from "../../db/client";
+import { api, apiError, readJson } from "~/utils/api.server";
+import { requireUser } from "~/utils/auth.server";
+import { applyEvent } from "~/workflow/cases.server";
+
+/** Sends an event to a case: 200 the case, or 403 / 404 / 409 / 422 with the reason. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  if (request.method !== "POST") return apiError(405, "Use POST to send an event.");
+  return api(request, async () => Response.json(await applyEvent(db(), user, String(params.number).slice(0, 40), await readJson(request))));
+}
+
+export function loader() {
+  return apiError(405, "Use POST to send an event.");
+}

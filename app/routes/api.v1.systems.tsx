@@ -1,0 +1,24 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+
+import { db } from "../../db/client";
+import { listSystems } from "~/models/systems.server";
+import { requireUser } from "~/utils/auth.server";
+
+/** The systems and their dependencies (reference data every caller may read). */
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request);
+  const systems = await listSystems(db());
+  return Response.json(
+    systems.map((s) => ({
+      code: s.code,
+      name: s.name,
+      description: s.description,
+      supplier: s.supplierName,
+      ownerUnit: s.ownerUnitName,
+      operatedByProvider: s.operatedByProvider,
+      informationClass: s.informationClass,
+      holdsPersonalData: s.holdsPersonalData,
+      dependsOn: s.dependsOn,
+    })),
+  );
+}

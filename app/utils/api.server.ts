@@ -1,0 +1,53 @@
+import type { FieldErrors } from "~/utils/forms";
+import { translatorFor } from "~/i18n/i18n.server";
+import { WorkflowError } from "~/workflow/cases.server";
+
+/**
+ * JSON API plumbing: bodies are read with a size limit and parsed strictly; every failure is a
+ * 4xx JSON answer with a clear message (never a 5xx for bad input). Field messages are in the
+ * caller's language (Accept-Language), English by default.
+ */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export function apiError(status: number, error: string, fieldErrors?: Record<string, string>): Response {
+  return Response.json(fieldErrors ? { error, fieldErrors } : { error }, { status });
+}
+
+export async function readJson(request: Request): Promise<unknown> {
+  const type = request.headers.get("Content-Type") ?? "";
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    throw apiError(415, "Send the body as JSON (Content-Type: application/json).");
+  }
+  const declared = Number(request.headers.get("Content-Length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw apiError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw apiError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw apiError(400, "The body is not valid JSON.");
+  }
+}
+
+function apiLang(request: Request) {
+  return (request.headers.get("Accept-Language") ?? "").toLowerCase().startsWith("sv") ? "sv" : "en";
+}
+
+export function translateFieldErrors(request: Request, errors: FieldErrors | undefined): Record<string, string> | undefined {
+  if (!errors) return undefined;
+  const { t } = translatorFor(apiLang(request));
+  return Object.fromEntries(Object.entries(errors).map(([field, msg]) => [field, msg ? t(msg) : "invalid"]));
+}
+
+/** Runs an API handler, turning workflow errors into their JSON answers. */
+export async function api(request: Request, handler: () => Promise<Response>): Promise<Response> {
+  try {
+    return await handler();
+  } catch (error) {
+    if (error instanceof Response) return error;
+    if (error instanceof WorkflowError) {
+      return apiError(error.status, error.error, translateFieldErrors(request, error.fieldErrors));
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,643 @@
+import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+
+import type { Db } from "../../db/client";
+import {
+  accessWindows,
+  auditLog,
+  caseCounters,
+  cases,
+  organisations,
+  systemAdministrators,
+  systems,
+  users,
+  type AccessWindow,
+  type Case,
+  type User,
+} from "../../db/schema";
+import {
+  approvalProblems,
+  CASE_MACHINES,
+  canCase,
+  canWindow,
+  DEFAULT_EMERGENCY_HOURS,
+  initialCase,
+  initialWindow,
+  isEmpty,
+  permitted,
+  stateAccepts,
+  stepCase,
+  stepWindow,
+  SYSTEM_ACTOR,
+  WINDOW_MACHINE,
+  windowProblems,
+  type Actor,
+  type CaseEvent,
+  type CaseType,
+  type Persisted,
+  type Problems,
+  type WindowEvent,
+} from "../../machines";
+import { inScope, scopeOf, type Scope } from "~/auth/ownership.server";
+import { stockholmDate } from "~/utils/calendar.server";
+import type { FieldErrors } from "~/utils/forms";
+import { fieldErrorsOf } from "~/utils/forms";
+import { conflictsOf } from "./conflicts.server";
+import { queueMessages } from "./messages.server";
+import { priorityOf } from "./priority";
+import { createCaseInput, eventInput, WINDOW_EVENTS, type CreateCaseInput, type EventInput } from "./schemas";
+
+/**
+ * The one service that changes cases. Every change — from a form or from the API — is an event:
+ * load the case, restore its machine state, check who may send the event (403), whether its
+ * content is acceptable (422) and whether the state accepts it (409), then persist the next state
+ * guarded by the case's version, with its audit row and its outbox messages, in one transaction.
+ */
+export class WorkflowError extends Error {
+  constructor(
+    readonly status: 400 | 403 | 404 | 409 | 422,
+    readonly error: string,
+    readonly fieldErrors?: FieldErrors,
+  ) {
+    super(error);
+  }
+}
+
+const toFieldErrors = (problems: Problems): FieldErrors =>
+  Object.fromEntries(Object.entries(problems).map(([field, p]) => [field, { key: p.key as never, params: p.params }]));
+
+function invalid(problems: Problems | FieldErrors, error = "The request is not valid."): never {
+  throw new WorkflowError(422, error, toFieldErrors(problems as Problems));
+}
+
+const PREFIX: Record<CaseType, string> = { emergency: "INC", "simple-change": "CHG", "advanced-change": "CHG", "standing-access": "ACC" };
+
+/** The next number for a prefix and year; the counter row's lock keeps numbers gapless under concurrency. */
+async function nextNumber(tx: Db, prefix: string, year: number): Promise<string> {
+  const [row] = await tx
+    .insert(caseCounters)
+    .values({ prefix, year, last: 1 })
+    .onConflictDoUpdate({ target: [caseCounters.prefix, caseCounters.year], set: { last: sql`${caseCounters.last} + 1` } })
+    .returning({ last: caseCounters.last });
+  return `${prefix}-${year}-${String(row!.last).padStart(5, "0")}`;
+}
+
+async function actorFor(db: Db, user: User | null, c: Case): Promise<Actor> {
+  if (!user) return SYSTEM_ACTOR;
+  const [facts] = await db
+    .select({
+      administers: sql<boolean>`exists (select 1 from ${systemAdministrators} where ${systemAdministrators.systemId} = ${c.systemId} and ${systemAdministrators.userId} = ${user.id})`,
+      owns: sql<boolean>`exists (select 1 from ${systems} where ${systems.id} = ${c.systemId} and ${systems.ownerUserId} = ${user.id})`,
+    })
+    .from(sql`(select 1) as one`);
+  return {
+    userId: user.id,
+    role: user.role,
+    isRequester: c.requesterId === user.id,
+    administersSystem: Boolean(facts?.administers),
+    ownsSystem: Boolean(facts?.owns),
+    ofSupplier: user.role === "supplier" && c.supplierId !== null && c.supplierId === user.organisationId,
+  };
+}
+
+async function audit(
+  tx: Db,
+  entry: { user: User | null; caseId: number; event: string; from: string | null; to: string; reason?: string | null; detail?: Record<string, unknown> },
+): Promise<number> {
+  const [row] = await tx
+    .insert(auditLog)
+    .values({
+      action: "case.transition",
+      actorUserId: entry.user?.id ?? null,
+      actorLabel: entry.user ? null : "system",
+      caseId: entry.caseId,
+      event: entry.event,
+      fromState: entry.from,
+      toState: entry.to,
+      reason: entry.reason ?? null,
+      detail: entry.detail ?? {},
+    })
+    .returning({ id: auditLog.id });
+  return row!.id;
+}
+
+/** Creates a case as its requester (a draft, or submitted at once). */
+export async function createCase(db: Db, user: User, raw: unknown, now = new Date()): Promise<CaseView> {
+  const parsed = createCaseInput.safeParse(raw);
+  if (!parsed.success) invalid(fieldErrorsOf(parsed.error) as never);
+  const input = parsed.data;
+  if (user.role !== "requester") throw new WorkflowError(403, "Only system administrators (requesters) create cases.");
+
+  const [system] = await db.select().from(systems).where(and(eq(systems.code, input.systemCode), eq(systems.active, true)));
+  if (!system) invalid({ systemCode: { key: "case.system.unknown" } });
+  const scope = await scopeOf(db, user);
+  if (!inScope(scope, { systemId: system.id, supplierId: system.supplierId })) invalid({ systemCode: { key: "case.system.notYours" } });
+
+  const supplierId = input.supplierId ?? system.supplierId ?? null;
+  if (input.supplierId) {
+    const [supplier] = await db.select().from(organisations).where(eq(organisations.id, input.supplierId));
+    if (!supplier || supplier.kind !== "supplier" || !supplier.active) invalid({ supplierId: { key: "validation.supplierKind" } });
+  }
+
+  const { window, details, priority, prefix, affectsUsers } = shapeCase(input, now);
+  if ((input.type === "simple-change" || input.type === "advanced-change") && input.affectedSystems.length) {
+    const known = await db.select({ code: systems.code }).from(systems).where(inArray(systems.code, input.affectedSystems));
+    const missing = input.affectedSystems.filter((code) => !known.some((k) => k.code === code));
+    if (missing.length) invalid({ affectedSystems: { key: "case.system.unknownList", params: { codes: missing.join(", ") } } });
+  }
+
+  const number = await db.transaction(async (tx) => {
+    const year = Number(stockholmDate(now).slice(0, 4));
+    const caseNumber = await nextNumber(tx, prefix, year);
+    let state = initialCase(input.type, { window });
+    const [created] = await tx
+      .insert(cases)
+      .values({
+        number: caseNumber,
+        type: input.type,
+        status: state.value,
+        state,
+        machineVersion: CASE_MACHINES[input.type].version,
+        title: input.title,
+        description: input.description,
+        systemId: system.id,
+        supplierId,
+        requesterId: user.id,
+        priority,
+        windowStart: window ? new Date(window.start) : null,
+        windowEnd: window ? new Date(window.end) : null,
+        affectsUsers,
+        details,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    await audit(tx, { user, caseId: created!.id, event: "CREATE", from: null, to: state.value });
+    if (!input.draft) {
+      const actor = await actorFor(tx, user, created!);
+      const event: CaseEvent = { type: "SUBMIT", actor, now: now.toISOString() };
+      const problems = input.type === "standing-access" ? {} : windowProblems(input.type, window, now);
+      if (!isEmpty(problems)) invalid(problems, problemSummary(problems));
+      const next = stepCase(input.type, state, event);
+      if (!next) throw new WorkflowError(409, "The case could not be submitted.");
+      state = next;
+      const [submitted] = await tx
+        .update(cases)
+        .set({ state, status: state.value, version: 2, submittedAt: now, updatedAt: now })
+        .where(eq(cases.id, created!.id))
+        .returning();
+      const auditId = await audit(tx, { user, caseId: created!.id, event: "SUBMIT", from: "draft", to: state.value });
+      await queueMessages(tx, submitted!, { auditId, event: "SUBMIT" });
+    }
+    return caseNumber;
+  });
+  return getCaseView(db, user, number);
+}
+
+function problemSummary(problems: Problems): string {
+  const early = Object.values(problems).find((p) => p.key === "case.window.tooEarly");
+  if (early) return `The window starts too early: the earliest allowed start is ${early.params?.date}.`;
+  return "The request is not valid.";
+}
+
+/** Turns validated input into the case's columns. */
+function shapeCase(input: CreateCaseInput, now: Date) {
+  const base = {
+    supplierPeople: input.supplierPeople,
+    accounts: input.accounts,
+    externalReferences: input.externalReferences,
+  };
+  switch (input.type) {
+    case "emergency": {
+      const start = input.window?.start ?? now.toISOString();
+      const end = input.window?.end ?? new Date(new Date(start).getTime() + DEFAULT_EMERGENCY_HOURS * 3600_000).toISOString();
+      return {
+        window: { start, end },
+        details: { ...base, kind: input.kind, urgency: input.urgency, impact: input.impact },
+        priority: priorityOf(input.urgency, input.impact),
+        prefix: input.kind === "service-request" ? "BEG" : "INC",
+        affectsUsers: false,
+      };
+    }
+    case "simple-change":
+    case "advanced-change":
+      return {
+        window: input.window,
+        details: {
+          ...base,
+          reason: input.reason,
+          impactDescription: input.impactDescription,
+          risk: input.risk,
+          testPlan: input.testPlan,
+          rollbackPlan: input.rollbackPlan,
+          affectedSystems: input.affectedSystems,
+          bookedWithSupplier: input.bookedWithSupplier,
+          publicDescription: input.publicDescription,
+        },
+        priority: null,
+        prefix: PREFIX[input.type],
+        affectsUsers: input.affectsUsers,
+      };
+    case "standing-access":
+      return {
+        window: null,
+        details: { ...base, justification: input.justification, agreementReference: input.agreementReference },
+        priority: null,
+        prefix: PREFIX[input.type],
+        affectsUsers: false,
+      };
+  }
+}
+
+/** The machine event for an API event on a case of `type`. */
+function machineEventType(type: CaseType, apiType: EventInput["type"]): { target: "case" | "window"; type: string } {
+  if (type === "standing-access") return { target: "case", type: apiType === "REVOKE" ? "REVOKE_ACCESS" : apiType };
+  return (WINDOW_EVENTS as readonly string[]).includes(apiType) ? { target: "window", type: apiType } : { target: "case", type: apiType };
+}
+
+/**
+ * Applies one event to a case as `user` (null: the portal itself, e.g. the expiry scheduler).
+ * Throws WorkflowError 403/404/409/422; returns the case as the caller now sees it.
+ */
+export async function applyEvent(db: Db, user: User | null, number: string, raw: unknown, now = new Date()): Promise<CaseView> {
+  const parsed = eventInput.safeParse(raw);
+  if (!parsed.success) {
+    const unknown = parsed.error.issues.some((i) => i.message === "case.event.unknown");
+    if (unknown) throw new WorkflowError(422, "Unknown event type.", { type: { key: "case.event.unknown" } });
+    invalid(fieldErrorsOf(parsed.error) as never);
+  }
+  const input = parsed.data;
+  await db.transaction(async (tx) => {
+    const [c] = await tx.select().from(cases).where(eq(cases.number, number)).for("update");
+    if (!c) throw new WorkflowError(404, "No such case.");
+    if (user && !inScope(await scopeOf(tx, user), c)) throw new WorkflowError(404, "No such case.");
+    const actor = await actorFor(tx, user, c);
+    const { target, type } = machineEventType(c.type, input.type);
+    const event = { ...input, type, actor, now: now.toISOString() } as Record<string, unknown> & { type: string; actor: Actor; now: string };
+
+    if (target === "window") {
+      await applyWindowEvent(tx, user, c, event as unknown as WindowEvent, now);
+      return;
+    }
+    const machine = CASE_MACHINES[c.type].machine;
+    if (!(machine.events as string[]).includes(type)) throw new WorkflowError(422, `${input.type} does not apply to this type of case.`, { type: { key: "case.event.notForType" } });
+    if (!permitted(type, actor)) throw new WorkflowError(403, "You may not do that on this case.");
+    if (!stateAccepts(machine, c.state, type)) throw new WorkflowError(409, `The case is ${c.status}: ${input.type} is not possible now.`);
+    if (type === "APPROVE" || type === "CAB_APPROVE" || type === "CAB_APPROVE_WITH_CONDITIONS") {
+      event.conflicts = (await conflictsOf(tx, c.id)).length;
+      const problems = approvalProblems(event as unknown as { conflicts: number; reason?: string });
+      if (!isEmpty(problems)) invalid(problems, "The case has conflicts: approving it needs a reason.");
+    }
+    if (type === "SUBMIT" && c.type !== "standing-access") {
+      const context = c.state.context as { window?: { start: string; end: string }; allowLongWindow?: boolean };
+      const problems = windowProblems(c.type, context.window, now, { allowLongWindow: context.allowLongWindow });
+      if (!isEmpty(problems)) invalid(problems, problemSummary(problems));
+    }
+    const next = stepCase(c.type, c.state, event as unknown as CaseEvent);
+    if (!next) invalid({ _form: { key: "case.event.refused" } });
+    await commitCase(tx, user, c, next, { event: type, reason: (input as { reason?: string }).reason ?? null, now, detail: eventDetail(input) });
+  });
+  return user ? getCaseView(db, user, number) : getCaseViewUnscoped(db, number);
+}
+
+function eventDetail(input: EventInput): Record<string, unknown> {
+  const { type: _type, ...rest } = input as Record<string, unknown>;
+  return rest;
+}
+
+/** Writes a case's next state (version-guarded), its audit row, messages and consequences. */
+async function commitCase(
+  tx: Db,
+  user: User | null,
+  c: Case,
+  next: Persisted,
+  change: { event: string; reason: string | null; now: Date; detail?: Record<string, unknown> },
+): Promise<Case> {
+  let type = c.type;
+  let state = next;
+  let reason = change.reason;
+  // A simple change handed to the advanced process continues in that machine; the lead time of
+  // an advanced change is checked again, and a window that no longer meets it goes back to the
+  // requester with the earliest allowed date.
+  if (c.type === "simple-change" && next.value === "reclassified") {
+    type = "advanced-change";
+    const context: Record<string, unknown> = { ...next.context, caseType: "advanced-change" };
+    const submitted = c.submittedAt ?? change.now;
+    const problems = windowProblems("advanced-change", context.window as never, submitted);
+    const early = problems["window.start"];
+    state = { value: early ? "returned" : "in-review", context };
+    if (early) reason = `${reason ? `${reason} ` : ""}[lead time: earliest ${early.params?.date}]`;
+  }
+  const window = (state.context as { window?: { start: string; end: string } | null }).window;
+  const [updated] = await tx
+    .update(cases)
+    .set({
+      type,
+      state,
+      status: state.value,
+      machineVersion: CASE_MACHINES[type].version,
+      version: c.version + 1,
+      updatedAt: change.now,
+      submittedAt: change.event === "SUBMIT" ? change.now : c.submittedAt,
+      windowStart: window ? new Date(window.start) : c.windowStart,
+      windowEnd: window ? new Date(window.end) : c.windowEnd,
+    })
+    .where(and(eq(cases.id, c.id), eq(cases.version, c.version)))
+    .returning();
+  if (!updated) throw new WorkflowError(409, "The case was changed by someone else; reload and try again.");
+  const auditId = await audit(tx, { user, caseId: c.id, event: change.event, from: c.status, to: state.value, reason, detail: change.detail });
+  await queueMessages(tx, updated, { auditId, event: change.event, reason });
+
+  // Approved: the access window is scheduled (an emergency's opens now).
+  if (state.value === "approved" && c.status !== "approved" && updated.windowStart && updated.windowEnd) {
+    const start = updated.type === "emergency" && updated.windowStart < change.now ? change.now : updated.windowStart;
+    const windowState = initialWindow({ caseType: updated.type as never, start: start.toISOString(), end: updated.windowEnd.toISOString() });
+    await tx.insert(accessWindows).values({
+      caseId: c.id,
+      state: windowState,
+      machineVersion: WINDOW_MACHINE.version,
+      status: windowState.value,
+      startsAt: start,
+      endsAt: updated.windowEnd,
+    });
+  }
+  // Cancelled before it opened: so is its window.
+  if (state.value === "cancelled") {
+    const [w] = await tx.select().from(accessWindows).where(eq(accessWindows.caseId, c.id));
+    if (w && w.status === "scheduled") {
+      const cancelled = stepWindow(w.state, { type: "CANCEL", actor: SYSTEM_ACTOR, now: change.now.toISOString() } as never);
+      if (cancelled) await tx.update(accessWindows).set({ state: cancelled, status: cancelled.value, updatedAt: change.now }).where(eq(accessWindows.id, w.id));
+    }
+  }
+  return updated;
+}
+
+async function applyWindowEvent(tx: Db, user: User | null, c: Case, event: WindowEvent, now: Date): Promise<void> {
+  const [w] = await tx.select().from(accessWindows).where(eq(accessWindows.caseId, c.id)).for("update");
+  if (!w) throw new WorkflowError(409, `The case is ${c.status}: it has no access window yet.`);
+  if (!permitted(event.type, event.actor)) throw new WorkflowError(403, "You may not do that on this window.");
+  if (!stateAccepts(WINDOW_MACHINE.machine, w.state, event.type)) throw new WorkflowError(409, `The window is ${w.status}: ${event.type} is not possible now.`);
+  if (event.type === "APPROVE_EXTENSION") {
+    const pending = (w.state.context as { pendingExtension?: { end: string } | null }).pendingExtension;
+    if (pending) {
+      event.conflicts = (await extensionConflicts(tx, c, w, pending.end)).length;
+      const problems = approvalProblems(event);
+      if (!isEmpty(problems)) invalid(problems, "The extension creates conflicts: approving it needs a reason.");
+    }
+  }
+  const next = stepWindow(w.state, event);
+  if (!next) invalid({ _form: { key: "window.event.refused" } }, `${event.type} is not possible now (too early, too late, or its content is not acceptable).`);
+  await commitWindow(tx, user, c, w, next, { event: event.type, reason: (event as { reason?: string }).reason ?? null, now });
+}
+
+/** Conflicts the window would have if it ended at `end`. */
+async function extensionConflicts(tx: Db, c: Case, w: AccessWindow, end: string) {
+  await tx.update(cases).set({ windowEnd: new Date(end) }).where(eq(cases.id, c.id));
+  const found = await conflictsOf(tx, c.id);
+  await tx.update(cases).set({ windowEnd: w.endsAt }).where(eq(cases.id, c.id));
+  return found;
+}
+
+/** Writes a window's next state and moves its case along when the window opened or closed. */
+export async function commitWindow(
+  tx: Db,
+  user: User | null,
+  c: Case,
+  w: AccessWindow,
+  next: Persisted,
+  change: { event: string; reason: string | null; now: Date },
+): Promise<void> {
+  const context = next.context as { end: string };
+  await tx
+    .update(accessWindows)
+    .set({
+      state: next,
+      status: next.value,
+      endsAt: new Date(context.end),
+      grantedAt: next.value === "open" && w.status !== "open" ? change.now : w.grantedAt,
+      closedAt: next.value === "closed" && w.status !== "closed" ? change.now : w.closedAt,
+      updatedAt: change.now,
+    })
+    .where(eq(accessWindows.id, w.id));
+  const auditId = await audit(tx, {
+    user,
+    caseId: c.id,
+    event: change.event,
+    from: `window:${w.status}`,
+    to: `window:${next.value}`,
+    reason: change.reason,
+    detail: { windowId: w.id, end: context.end },
+  });
+  await queueMessages(tx, c, { auditId, event: change.event, reason: change.reason });
+
+  if (change.event === "APPROVE_EXTENSION") {
+    await tx.update(cases).set({ windowEnd: new Date(context.end), updatedAt: change.now }).where(eq(cases.id, c.id));
+  }
+  const caseEvent = next.value === "open" && w.status !== "open" ? "WINDOW_OPENED" : next.value === "closed" && w.status !== "closed" ? "WINDOW_CLOSED" : null;
+  if (caseEvent) {
+    const [fresh] = await tx.select().from(cases).where(eq(cases.id, c.id));
+    const followed = stepCase(fresh!.type, fresh!.state, { type: caseEvent, actor: SYSTEM_ACTOR, now: change.now.toISOString() } as CaseEvent);
+    if (followed) await commitCase(tx, null, fresh!, followed, { event: caseEvent, reason: null, now: change.now });
+  }
+}
+
+// Reading -------------------------------------------------------------------------------------
+
+export type AuditView = { at: string; actor: string; event: string; from: string | null; to: string | null; reason: string | null };
+
+export type CaseView = {
+  number: string;
+  type: CaseType;
+  status: string;
+  title: string;
+  description: string;
+  system: { code: string; name: string };
+  supplier: { id: number; name: string } | null;
+  requester: { id: number; name: string };
+  priority: number | null;
+  window: { start: string; end: string } | null;
+  accessWindow: { id: number; status: string; start: string; end: string; pendingExtension: unknown } | null;
+  affectsUsers: boolean;
+  details: Record<string, unknown>;
+  linkedCase: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+  allowedEvents: string[];
+  audit: AuditView[];
+};
+
+const supplierOrg = alias(organisations, "supplier_org");
+const actorUser = alias(users, "actor_user");
+const linked = alias(cases, "linked_case");
+
+async function loadView(db: Db, number: string) {
+  const [row] = await db
+    .select({
+      c: cases,
+      systemCode: systems.code,
+      systemName: systems.name,
+      supplierName: supplierOrg.name,
+      requesterName: users.name,
+      linkedNumber: linked.number,
+    })
+    .from(cases)
+    .innerJoin(systems, eq(systems.id, cases.systemId))
+    .innerJoin(users, eq(users.id, cases.requesterId))
+    .leftJoin(supplierOrg, eq(supplierOrg.id, cases.supplierId))
+    .leftJoin(linked, eq(linked.id, cases.linkedCaseId))
+    .where(eq(cases.number, number));
+  return row;
+}
+
+async function view(db: Db, user: User | null, row: NonNullable<Awaited<ReturnType<typeof loadView>>>): Promise<CaseView> {
+  const { c } = row;
+  const [w] = await db.select().from(accessWindows).where(eq(accessWindows.caseId, c.id));
+  const trail = await db
+    .select({ a: auditLog, actorName: actorUser.name })
+    .from(auditLog)
+    .leftJoin(actorUser, eq(actorUser.id, auditLog.actorUserId))
+    .where(eq(auditLog.caseId, c.id))
+    .orderBy(asc(auditLog.id));
+  return {
+    number: c.number,
+    type: c.type,
+    status: c.status,
+    title: c.title,
+    description: c.description,
+    system: { code: row.systemCode, name: row.systemName },
+    supplier: c.supplierId && row.supplierName ? { id: c.supplierId, name: row.supplierName } : null,
+    requester: { id: c.requesterId, name: row.requesterName },
+    priority: c.priority,
+    window: c.windowStart && c.windowEnd ? { start: c.windowStart.toISOString(), end: c.windowEnd.toISOString() } : null,
+    accessWindow: w
+      ? {
+          id: w.id,
+          status: w.status,
+          start: w.startsAt.toISOString(),
+          end: w.endsAt.toISOString(),
+          pendingExtension: (w.state.context as { pendingExtension?: unknown }).pendingExtension ?? null,
+        }
+      : null,
+    affectsUsers: c.affectsUsers,
+    details: c.details,
+    linkedCase: row.linkedNumber,
+    version: c.version,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+    submittedAt: c.submittedAt?.toISOString() ?? null,
+    allowedEvents: user ? await allowedEvents(db, user, c, w) : [],
+    audit: trail.map(({ a, actorName }) => ({
+      at: a.at.toISOString(),
+      actor: actorName ?? a.actorLabel ?? "system",
+      event: a.event ?? a.action,
+      from: a.fromState,
+      to: a.toState,
+      reason: a.reason,
+    })),
+  };
+}
+
+export async function getCaseView(db: Db, user: User, number: string): Promise<CaseView> {
+  const row = await loadView(db, number);
+  if (!row || !inScope(await scopeOf(db, user), row.c)) throw new WorkflowError(404, "No such case.");
+  return view(db, user, row);
+}
+
+async function getCaseViewUnscoped(db: Db, number: string): Promise<CaseView> {
+  const row = await loadView(db, number);
+  if (!row) throw new WorkflowError(404, "No such case.");
+  return view(db, null, row);
+}
+
+/** Content that makes a probe event acceptable, so `allowedEvents` asks only "who" and "when". */
+function probe(type: string, c: Case, w: AccessWindow | undefined): Record<string, unknown> {
+  const later = new Date((w?.endsAt ?? new Date()).getTime() + 3600_000).toISOString();
+  return {
+    reason: "probe",
+    conditions: "probe",
+    conflicts: 0,
+    outcome: c.type === "emergency" ? "resolved" : "successful",
+    end: later,
+  };
+}
+
+const API_EVENTS: Record<CaseType, string[]> = {
+  emergency: ["EDIT", "SUBMIT", "CANCEL", "START_REVIEW", "RETURN", "APPROVE", "REJECT", "REPORT_OUTCOME", "CLOSE", ...WINDOW_EVENTS],
+  "simple-change": ["EDIT", "SUBMIT", "CANCEL", "START_REVIEW", "RETURN", "APPROVE", "REJECT", "RECLASSIFY", "REPORT_OUTCOME", "CLOSE", ...WINDOW_EVENTS],
+  "advanced-change": [
+    "EDIT", "SUBMIT", "CANCEL", "START_REVIEW", "RETURN", "REJECT", "REFER_TO_CAB",
+    "CAB_APPROVE", "CAB_APPROVE_WITH_CONDITIONS", "CAB_DEFER", "CAB_REJECT", "REPORT_OUTCOME", "CLOSE", ...WINDOW_EVENTS,
+  ],
+  "standing-access": ["EDIT", "SUBMIT", "CANCEL", "CONSENT", "REFUSE_CONSENT", "REVIEW", "REVOKE"],
+};
+
+/** The events the user may send now, from the machines' `can()` with the user's facts. */
+export async function allowedEvents(db: Db, user: User, c: Case, w?: AccessWindow): Promise<string[]> {
+  const actor = await actorFor(db, user, c);
+  const now = new Date().toISOString();
+  const allowed: string[] = [];
+  for (const apiType of API_EVENTS[c.type]) {
+    const { target, type } = machineEventType(c.type, apiType as EventInput["type"]);
+    const event = { ...probe(type, c, w), type, actor, now };
+    if (target === "window") {
+      if (w && canWindow(w.state, event as never)) allowed.push(apiType);
+    } else if (canCase(c.type, c.state, event as never)) {
+      allowed.push(apiType);
+    }
+  }
+  return allowed;
+}
+
+export type CaseFilters = { status?: string; type?: string; system?: string; q?: string; page?: number; pageSize?: number; sort?: "updated" | "window" | "number" };
+
+/** The cases the user may see, filtered and paginated. */
+export async function listCases(db: Db, user: User, filters: CaseFilters = {}) {
+  const scope: Scope = await scopeOf(db, user);
+  const conditions: (SQL | undefined)[] = [
+    scope.kind === "systems" ? (scope.systemIds.length ? inArray(cases.systemId, scope.systemIds) : sql`false`) : undefined,
+    scope.kind === "supplier" ? eq(cases.supplierId, scope.organisationId) : undefined,
+    filters.status ? eq(cases.status, filters.status) : undefined,
+    filters.type ? eq(cases.type, filters.type as CaseType) : undefined,
+    filters.system ? eq(systems.code, filters.system.toUpperCase()) : undefined,
+    filters.q ? or(ilike(cases.number, `%${filters.q}%`), ilike(cases.title, `%${filters.q}%`)) : undefined,
+  ];
+  const where = and(...conditions);
+  const pageSize = Math.min(Math.max(filters.pageSize ?? 25, 1), 100);
+  const page = Math.max(filters.page ?? 1, 1);
+  const order = filters.sort === "window" ? [asc(cases.windowStart), asc(cases.id)] : filters.sort === "number" ? [desc(cases.id)] : [desc(cases.updatedAt), desc(cases.id)];
+  const [items, [total]] = await Promise.all([
+    db
+      .select({
+        number: cases.number,
+        type: cases.type,
+        status: cases.status,
+        title: cases.title,
+        systemCode: systems.code,
+        priority: cases.priority,
+        windowStart: cases.windowStart,
+        windowEnd: cases.windowEnd,
+        updatedAt: cases.updatedAt,
+      })
+      .from(cases)
+      .innerJoin(systems, eq(systems.id, cases.systemId))
+      .where(where)
+      .orderBy(...order)
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    db.select({ n: count() }).from(cases).innerJoin(systems, eq(systems.id, cases.systemId)).where(where),
+  ]);
+  return {
+    items: items.map((i) => ({
+      ...i,
+      window: i.windowStart && i.windowEnd ? { start: i.windowStart.toISOString(), end: i.windowEnd.toISOString() } : null,
+      windowStart: undefined,
+      windowEnd: undefined,
+      updatedAt: i.updatedAt.toISOString(),
+    })),
+    page,
+    pageSize,
+    total: total?.n ?? 0,
+  };
+}

@@ -1,0 +1,91 @@
+import { and, eq } from "drizzle-orm";
+
+import type { Db } from "../../db/client";
+import { organisations, users, type Case } from "../../db/schema";
+import { env } from "~/env.server";
+import { enqueue, type OutgoingMessage } from "~/models/outbox.server";
+
+/**
+ * Who is told what when a case moves (DESIGN: "Trail and messages"). The messages are written in
+ * the transition's own transaction and delivered afterwards; each key is unique per transition
+ * and recipient, so nothing is queued twice.
+ */
+type Recipient = { address: string; lang: string };
+
+async function mailboxes(db: Db, kind: "service-centre" | "operations-provider"): Promise<Recipient[]> {
+  const rows = await db
+    .select({ address: organisations.mailbox })
+    .from(organisations)
+    .where(and(eq(organisations.kind, kind), eq(organisations.active, true)));
+  return rows.map((r) => ({ address: r.address, lang: "sv" }));
+}
+
+async function requesterOf(db: Db, c: Case): Promise<Recipient[]> {
+  const [row] = await db.select({ address: users.email, lang: users.lang }).from(users).where(eq(users.id, c.requesterId));
+  return row ? [row] : [];
+}
+
+async function supplierOf(db: Db, c: Case): Promise<Recipient[]> {
+  if (!c.supplierId) return [];
+  const [row] = await db.select({ address: organisations.mailbox }).from(organisations).where(eq(organisations.id, c.supplierId));
+  return row ? [{ address: row.address, lang: "sv" }] : [];
+}
+
+const TEMPLATES: Record<string, { template: string; to: ("service-centre" | "requester" | "supplier" | "operations")[] }> = {
+  SUBMIT: { template: "case.submitted", to: ["service-centre"] },
+  RETURN: { template: "case.returned", to: ["requester"] },
+  APPROVE: { template: "case.approved", to: ["requester", "supplier", "operations"] },
+  CAB_APPROVE: { template: "case.approved", to: ["requester", "supplier", "operations"] },
+  CAB_APPROVE_WITH_CONDITIONS: { template: "case.approved", to: ["requester", "supplier", "operations"] },
+  REJECT: { template: "case.rejected", to: ["requester", "supplier"] },
+  CAB_REJECT: { template: "case.rejected", to: ["requester", "supplier"] },
+  CAB_DEFER: { template: "case.deferred", to: ["requester"] },
+  CANCEL: { template: "case.cancelled", to: ["service-centre", "supplier"] },
+  CONSENT: { template: "case.consented", to: ["requester", "supplier", "service-centre"] },
+  REFUSE_CONSENT: { template: "case.consentRefused", to: ["requester"] },
+  REVOKE_ACCESS: { template: "case.accessRevoked", to: ["requester", "supplier", "operations"] },
+  GRANT: { template: "window.opened", to: ["requester", "supplier"] },
+  REVOKE: { template: "window.closed", to: ["requester", "supplier"] },
+  END: { template: "window.closed", to: ["requester", "operations"] },
+  EXPIRE: { template: "window.expired", to: ["requester", "supplier", "operations"] },
+  REQUEST_EXTENSION: { template: "window.extensionRequested", to: ["service-centre"] },
+  APPROVE_EXTENSION: { template: "window.extended", to: ["requester", "supplier", "operations"] },
+  REFUSE_EXTENSION: { template: "window.extensionRefused", to: ["requester", "supplier"] },
+};
+
+export async function queueMessages(
+  db: Db,
+  c: Case,
+  transition: { auditId: number; event: string; reason?: string | null },
+): Promise<void> {
+  const spec = TEMPLATES[transition.event];
+  if (!spec) return;
+  const recipients: Recipient[] = [];
+  for (const who of spec.to) {
+    if (who === "service-centre") recipients.push(...(await mailboxes(db, "service-centre")));
+    if (who === "operations") recipients.push(...(await mailboxes(db, "operations-provider")));
+    if (who === "requester") recipients.push(...(await requesterOf(db, c)));
+    if (who === "supplier") recipients.push(...(await supplierOf(db, c)));
+  }
+  const seen = new Set<string>();
+  const messages: OutgoingMessage[] = [];
+  for (const r of recipients) {
+    const address = r.address.toLowerCase();
+    if (seen.has(address)) continue;
+    seen.add(address);
+    messages.push({
+      key: `${c.number}:${transition.auditId}:${address}`,
+      template: spec.template,
+      recipient: r.address,
+      lang: r.lang,
+      payload: {
+        number: c.number,
+        title: c.title,
+        event: transition.event,
+        reason: transition.reason ?? null,
+        url: `${env().appUrl}/cases/${c.number}`,
+      },
+    });
+  }
+  await enqueue(db, messages);
+}

@@ -1,0 +1,144 @@
+import { z } from "zod";
+
+import { createCaseInput, eventInput, leadTimeQuery } from "./schemas";
+
+/**
+ * The OpenAPI 3.1 description of /api/v1, generated from the same zod schemas that validate the
+ * requests (no hand-kept copy). JSON Schema 2020-12 is OpenAPI 3.1's schema dialect.
+ */
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: "draft-2020-12", io: "input", unrepresentable: "any" });
+
+const error = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: { type: "string" },
+    fieldErrors: { type: "object", additionalProperties: { type: "string" } },
+  },
+};
+
+const caseView = {
+  type: "object",
+  required: ["number", "type", "status", "title", "system", "allowedEvents", "audit"],
+  properties: {
+    number: { type: "string", examples: ["CHG-2026-00001"] },
+    type: { enum: ["emergency", "simple-change", "advanced-change", "standing-access"] },
+    status: { type: "string", examples: ["draft", "submitted", "in-review", "returned", "awaiting-cab", "approved", "window-open", "window-closed", "outcome-reported", "closed", "rejected", "cancelled", "awaiting-consent", "active", "review-due", "revoked", "refused"] },
+    title: { type: "string" },
+    description: { type: "string" },
+    system: { type: "object", properties: { code: { type: "string" }, name: { type: "string" } } },
+    supplier: { type: ["object", "null"], properties: { id: { type: "integer" }, name: { type: "string" } } },
+    requester: { type: "object", properties: { id: { type: "integer" }, name: { type: "string" } } },
+    priority: { type: ["integer", "null"], minimum: 1, maximum: 4 },
+    window: { type: ["object", "null"], properties: { start: { type: "string", format: "date-time" }, end: { type: "string", format: "date-time" } } },
+    accessWindow: { type: ["object", "null"] },
+    details: { type: "object" },
+    allowedEvents: { type: "array", items: { type: "string" } },
+    audit: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          at: { type: "string", format: "date-time" },
+          actor: { type: "string" },
+          event: { type: "string" },
+          from: { type: ["string", "null"] },
+          to: { type: ["string", "null"] },
+          reason: { type: ["string", "null"] },
+        },
+      },
+    },
+  },
+};
+
+const json = (s: object) => ({ "application/json": { schema: s } });
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((code) => [String(code), { description: ERROR_TEXT[code] ?? "Error", content: json({ $ref: "#/components/schemas/Error" }) }]));
+const ERROR_TEXT: Record<number, string> = {
+  400: "Malformed request",
+  401: "No or invalid bearer token",
+  403: "Your role or relation to the case does not allow this",
+  404: "No such case (or not visible to you)",
+  409: "The case's state does not allow this now, or someone changed it first",
+  413: "Body too large",
+  415: "Body is not JSON",
+  422: "The content is not acceptable; see fieldErrors",
+};
+
+export function openApiDocument(baseUrl: string) {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Supplier-access portal API",
+      version: "1",
+      description: "Requests for time-limited supplier access, their decisions and access windows. Authenticate with a personal API token: `Authorization: Bearer sap_…`.",
+    },
+    servers: [{ url: `${baseUrl}/api/v1` }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "A personal API token created under Settings." } },
+      schemas: {
+        Error: error,
+        Case: caseView,
+        CreateCase: schema(createCaseInput),
+        Event: schema(eventInput),
+        LeadTimeQuery: schema(leadTimeQuery),
+      },
+    },
+    paths: {
+      "/lead-time": {
+        get: {
+          summary: "The earliest window start for a change submitted on a date",
+          security: [],
+          parameters: [
+            { name: "type", in: "query", required: true, schema: { enum: ["simple-change", "advanced-change"] } },
+            { name: "submittedDate", in: "query", required: true, schema: { type: "string", format: "date" } },
+          ],
+          responses: {
+            "200": {
+              description: "The lead time",
+              content: json({
+                type: "object",
+                properties: { type: { type: "string" }, workingDays: { type: "integer" }, submittedDate: { type: "string", format: "date" }, earliestStart: { type: "string", format: "date" } },
+              }),
+            },
+            ...errors(400),
+          },
+        },
+      },
+      "/systems": {
+        get: {
+          summary: "Systems and their dependencies",
+          responses: { "200": { description: "The systems", content: json({ type: "array", items: { type: "object" } }) }, ...errors(401) },
+        },
+      },
+      "/cases": {
+        get: {
+          summary: "The cases you may see",
+          parameters: ["status", "type", "system", "q", "page", "pageSize", "sort"].map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
+          responses: { "200": { description: "A page of cases", content: json({ type: "object", properties: { items: { type: "array" }, page: { type: "integer" }, pageSize: { type: "integer" }, total: { type: "integer" } } }) }, ...errors(400, 401) },
+        },
+        post: {
+          summary: "Create a case (submitted unless draft: true)",
+          requestBody: { required: true, content: json({ $ref: "#/components/schemas/CreateCase" }) },
+          responses: { "201": { description: "The case", content: json({ $ref: "#/components/schemas/Case" }) }, ...errors(400, 401, 403, 413, 415, 422) },
+        },
+      },
+      "/cases/{number}": {
+        get: {
+          summary: "One case with allowedEvents and its audit trail",
+          parameters: [{ name: "number", in: "path", required: true, schema: { type: "string" } }],
+          responses: { "200": { description: "The case", content: json({ $ref: "#/components/schemas/Case" }) }, ...errors(401, 404) },
+        },
+      },
+      "/cases/{number}/events": {
+        post: {
+          summary: "Send an event to a case",
+          parameters: [{ name: "number", in: "path", required: true, schema: { type: "string" } }],
+          requestBody: { required: true, content: json({ $ref: "#/components/schemas/Event" }) },
+          responses: { "200": { description: "The case after the event", content: json({ $ref: "#/components/schemas/Case" }) }, ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,125 @@
+import { z } from "zod";
+
+/**
+ * The shapes a case and its events take on the way in, shared by the JSON API, the forms and the
+ * OpenAPI description. Unknown fields are refused; every string has a ceiling. Messages are
+ * translation keys (see app/utils/forms.ts).
+ */
+const isoInstant = z
+  .string({ error: "validation.required" })
+  .max(40)
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, "case.window.iso")
+  .refine((s) => !Number.isNaN(Date.parse(s)), "case.window.iso")
+  .meta({ description: "ISO 8601 with an offset, e.g. 2026-12-28T08:00:00+01:00", example: "2026-12-28T08:00:00+01:00" });
+
+export const windowSchema = z.strictObject({ start: isoInstant, end: isoInstant });
+
+const shortText = (max: number) => z.string().trim().max(max);
+const requiredText = (max: number) => z.string({ error: "validation.required" }).trim().min(1, "validation.required").max(max);
+const list = (max: number, item = 200) => z.array(z.string().trim().min(1).max(item)).max(max);
+
+const common = {
+  systemCode: z.string({ error: "validation.required" }).trim().toUpperCase().min(1, "validation.required").max(20),
+  title: requiredText(200),
+  description: shortText(10_000).default(""),
+  supplierId: z.number().int().positive().optional().meta({ description: "Defaults to the system's supplier." }),
+  supplierPeople: list(20).default([]).meta({ description: "The supplier's people who will do the work." }),
+  accounts: list(20).default([]).meta({ description: "The account(s) to use." }),
+  externalReferences: z
+    .strictObject({ ticket: shortText(100).optional(), supplierTicket: shortText(100).optional() })
+    .default({}),
+  draft: z.boolean().default(false).meta({ description: "Save without submitting." }),
+};
+
+export const emergencyInput = z.strictObject({
+  type: z.literal("emergency"),
+  ...common,
+  kind: z.enum(["incident", "service-request"]).default("incident").meta({ description: "incident (INC) or a service request without an outage (BEG)" }),
+  urgency: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: "validation.choose" }),
+  impact: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: "validation.choose" }),
+  window: windowSchema.optional().meta({ description: "Defaults to now + 4 hours." }),
+});
+
+const changeFields = {
+  ...common,
+  window: windowSchema,
+  reason: requiredText(4000),
+  impactDescription: shortText(4000).default(""),
+  risk: shortText(4000).default(""),
+  testPlan: shortText(4000).default(""),
+  rollbackPlan: shortText(4000).default(""),
+  affectedSystems: z.array(z.string().trim().toUpperCase().min(1).max(20)).max(50).default([]),
+  bookedWithSupplier: z.literal(true, { error: "case.bookedRequired" }),
+  affectsUsers: z.boolean().default(false),
+  publicDescription: shortText(1000).default(""),
+};
+
+export const simpleChangeInput = z.strictObject({ type: z.literal("simple-change"), ...changeFields });
+
+export const advancedChangeInput = z
+  .strictObject({ type: z.literal("advanced-change"), ...changeFields })
+  .superRefine((v, ctx) => {
+    if (!v.affectedSystems.length) ctx.addIssue({ code: "custom", path: ["affectedSystems"], message: "case.affectedRequired" });
+    if (!v.risk) ctx.addIssue({ code: "custom", path: ["risk"], message: "validation.required" });
+    if (!v.testPlan) ctx.addIssue({ code: "custom", path: ["testPlan"], message: "validation.required" });
+    if (!v.rollbackPlan) ctx.addIssue({ code: "custom", path: ["rollbackPlan"], message: "validation.required" });
+  });
+
+export const standingAccessInput = z.strictObject({
+  type: z.literal("standing-access"),
+  ...common,
+  justification: requiredText(4000),
+  agreementReference: requiredText(200),
+});
+
+export const createCaseInput = z.discriminatedUnion("type", [emergencyInput, simpleChangeInput, advancedChangeInput, standingAccessInput], {
+  error: "case.type.unknown",
+});
+export type CreateCaseInput = z.output<typeof createCaseInput>;
+
+const reason = shortText(4000).optional();
+
+/** Events through the API, and the content each needs. `actor` and `now` are the server's. */
+export const eventInput = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({ type: z.literal("SUBMIT") }),
+    z.strictObject({ type: z.literal("EDIT"), window: windowSchema.optional() }),
+    z.strictObject({ type: z.literal("CANCEL"), reason }),
+    z.strictObject({ type: z.literal("START_REVIEW") }),
+    z.strictObject({ type: z.literal("RETURN"), reason: requiredText(4000) }),
+    z.strictObject({ type: z.literal("APPROVE"), reason, allowLongWindow: z.boolean().optional() }),
+    z.strictObject({ type: z.literal("REJECT"), reason: requiredText(4000) }),
+    z.strictObject({ type: z.literal("RECLASSIFY"), reason }),
+    z.strictObject({ type: z.literal("REFER_TO_CAB"), reason }),
+    z.strictObject({ type: z.literal("CAB_APPROVE"), reason }),
+    z.strictObject({ type: z.literal("CAB_APPROVE_WITH_CONDITIONS"), conditions: requiredText(4000), reason }),
+    z.strictObject({ type: z.literal("CAB_DEFER"), reason, meetingId: z.number().int().positive().optional() }),
+    z.strictObject({ type: z.literal("CAB_REJECT"), reason: requiredText(4000) }),
+    z.strictObject({
+      type: z.literal("REPORT_OUTCOME"),
+      outcome: z.enum(["successful", "failed", "rolled-back", "resolved", "needs-change", "not-resolved"], { error: "validation.choose" }),
+      comment: shortText(4000).optional(),
+    }),
+    z.strictObject({ type: z.literal("CLOSE"), reason }),
+    z.strictObject({ type: z.literal("CONSENT"), reason }),
+    z.strictObject({ type: z.literal("REFUSE_CONSENT"), reason: requiredText(4000) }),
+    z.strictObject({ type: z.literal("REVIEW"), reason }),
+    z.strictObject({ type: z.literal("REVOKE"), reason }),
+    z.strictObject({ type: z.literal("GRANT") }),
+    z.strictObject({ type: z.literal("END"), reason }),
+    z.strictObject({ type: z.literal("REQUEST_EXTENSION"), end: isoInstant, reason: requiredText(4000) }),
+    z.strictObject({ type: z.literal("APPROVE_EXTENSION"), reason }),
+    z.strictObject({ type: z.literal("REFUSE_EXTENSION"), reason: requiredText(4000) }),
+  ],
+  { error: "case.event.unknown" },
+);
+export type EventInput = z.output<typeof eventInput>;
+
+/** Events that act on the access window rather than on the case itself (cases 1–3). */
+export const WINDOW_EVENTS = ["GRANT", "REVOKE", "END", "REQUEST_EXTENSION", "APPROVE_EXTENSION", "REFUSE_EXTENSION"] as const;
+
+export const leadTimeQuery = z.strictObject({
+  type: z.enum(["simple-change", "advanced-change"], { error: "type must be simple-change or advanced-change" }),
+  submittedDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "submittedDate must be YYYY-MM-DD"),
+});

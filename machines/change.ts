@@ -1,0 +1,125 @@
+import { and, assign, setup } from "xstate";
+
+import type { CaseEvent } from "./events";
+import { approvalProblems, isEmpty, permitted, reasonProblems, windowProblems, type CaseType, type Window } from "./rules";
+
+/**
+ * Planned changes with admin rights (CHG). Simple: the service centre approves. Advanced: the
+ * change advisory board decides. Both need their lead time in working days at submission; a
+ * simple change can be reclassified as advanced (the service then continues in the advanced
+ * machine and checks the lead time again).
+ */
+export type ChangeContext = {
+  caseType: Extract<CaseType, "simple-change" | "advanced-change">;
+  window: Window | null;
+  allowLongWindow: boolean;
+  conditions: string | null;
+  outcome: string | null;
+};
+
+export const CHANGE_MACHINE_VERSION = 1;
+
+/** The change advisory board's decisions on an advanced change. */
+const AWAITING_CAB = {
+              on: {
+                CAB_APPROVE: { guard: and(["allowed", "approvable"]), target: "approved" },
+                CAB_APPROVE_WITH_CONDITIONS: {
+                  guard: and(["allowed", "approvable", "hasConditions"]),
+                  target: "approved",
+                  actions: "conditions",
+                },
+                // Deferred to a later meeting: the case stays with the board.
+                CAB_DEFER: { guard: "allowed", target: "awaiting-cab", reenter: true },
+                CAB_REJECT: { guard: and(["allowed", "hasReason"]), target: "rejected" },
+                RETURN: { guard: and(["allowed", "hasReason"]), target: "returned" },
+                CANCEL: { guard: "allowed", target: "cancelled" },
+              },
+            } as const;
+
+function createChangeMachine(kind: "simple-change" | "advanced-change") {
+  return setup({
+    types: {} as { context: ChangeContext; events: CaseEvent; input: Partial<ChangeContext> | undefined },
+    guards: {
+      allowed: ({ event }) => permitted(event.type, event.actor),
+      windowOk: ({ context, event }) =>
+        isEmpty(windowProblems(context.caseType, context.window, new Date(event.now), { allowLongWindow: context.allowLongWindow })),
+      approvable: ({ event }) => "conflicts" in event && isEmpty(approvalProblems(event)),
+      hasReason: ({ event }) => isEmpty(reasonProblems(event as { reason?: string })),
+      hasConditions: ({ event }) => event.type === "CAB_APPROVE_WITH_CONDITIONS" && event.conditions.trim().length > 0,
+    },
+    actions: {
+      edit: assign({ window: ({ context, event }) => (event.type === "EDIT" && event.window ? event.window : context.window) }),
+      allowLong: assign({ allowLongWindow: ({ context, event }) => (event.type === "APPROVE" ? Boolean(event.allowLongWindow) || context.allowLongWindow : context.allowLongWindow) }),
+      conditions: assign({ conditions: ({ event }) => (event.type === "CAB_APPROVE_WITH_CONDITIONS" ? event.conditions : null) }),
+      outcome: assign({ outcome: ({ event }) => (event.type === "REPORT_OUTCOME" ? event.outcome : null) }),
+    },
+  }).createMachine({
+    id: kind,
+    context: ({ input }) => ({
+      caseType: kind,
+      window: input?.window ?? null,
+      allowLongWindow: input?.allowLongWindow ?? false,
+      conditions: null,
+      outcome: null,
+    }),
+    initial: "draft",
+    states: {
+      draft: {
+        on: {
+          EDIT: { guard: "allowed", actions: "edit" },
+          SUBMIT: { guard: and(["allowed", "windowOk"]), target: "submitted" },
+          CANCEL: { guard: "allowed", target: "cancelled" },
+        },
+      },
+      submitted: {
+        on: {
+          START_REVIEW: { guard: "allowed", target: "in-review" },
+          RETURN: { guard: and(["allowed", "hasReason"]), target: "returned" },
+          REJECT: { guard: and(["allowed", "hasReason"]), target: "rejected" },
+          CANCEL: { guard: "allowed", target: "cancelled" },
+          // Only the kind's own decisions exist: a simple change is approved here, an advanced one goes to the board.
+          APPROVE: kind === "simple-change" ? { guard: and(["allowed", "approvable"]), target: "approved", actions: "allowLong" } : undefined,
+          RECLASSIFY: kind === "simple-change" ? { guard: "allowed", target: "reclassified" } : undefined,
+          REFER_TO_CAB: kind === "advanced-change" ? { guard: "allowed", target: "awaiting-cab" } : undefined,
+        },
+      },
+      "in-review": {
+        on: {
+          RETURN: { guard: and(["allowed", "hasReason"]), target: "returned" },
+          REJECT: { guard: and(["allowed", "hasReason"]), target: "rejected" },
+          CANCEL: { guard: "allowed", target: "cancelled" },
+          APPROVE: kind === "simple-change" ? { guard: and(["allowed", "approvable"]), target: "approved", actions: "allowLong" } : undefined,
+          RECLASSIFY: kind === "simple-change" ? { guard: "allowed", target: "reclassified" } : undefined,
+          REFER_TO_CAB: kind === "advanced-change" ? { guard: "allowed", target: "awaiting-cab" } : undefined,
+        },
+      },
+      returned: {
+        on: {
+          EDIT: { guard: "allowed", actions: "edit" },
+          SUBMIT: { guard: and(["allowed", "windowOk"]), target: "submitted" },
+          CANCEL: { guard: "allowed", target: "cancelled" },
+        },
+      },
+      // Only an advanced change meets the board; only a simple one can be handed over to that process.
+      ...(kind === "advanced-change" ? { "awaiting-cab": AWAITING_CAB } : { reclassified: { type: "final" as const } }),
+      // Approved: the access window is scheduled.
+      approved: {
+        on: {
+          WINDOW_OPENED: { guard: "allowed", target: "window-open" },
+          // A window that ends without ever being opened still needs its outcome.
+          WINDOW_CLOSED: { guard: "allowed", target: "window-closed" },
+          CANCEL: { guard: "allowed", target: "cancelled" },
+        },
+      },
+      "window-open": { on: { WINDOW_CLOSED: { guard: "allowed", target: "window-closed" } } },
+      "window-closed": { on: { REPORT_OUTCOME: { guard: "allowed", target: "outcome-reported", actions: "outcome" } } },
+      "outcome-reported": { on: { CLOSE: { guard: "allowed", target: "closed" } } },
+      closed: { type: "final" },
+      rejected: { type: "final" },
+      cancelled: { type: "final" },
+    },
+  });
+}
+
+export const simpleChangeMachine = createChangeMachine("simple-change");
+export const advancedChangeMachine = createChangeMachine("advanced-change");

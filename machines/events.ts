@@ -1,0 +1,46 @@
+import type { Actor, Window } from "./rules";
+
+/**
+ * Every event carries the facts the guards need, computed by the server before it asks the
+ * machine: who sends it (`actor`) and when (`now`, ISO 8601). The machines read nothing else.
+ */
+type Base<T extends string> = { type: T; actor: Actor; now: string };
+
+export type OutcomeValue = "successful" | "failed" | "rolled-back" | "resolved" | "needs-change" | "not-resolved";
+
+export type CaseEvent =
+  | (Base<"EDIT"> & { window?: Window })
+  | Base<"SUBMIT">
+  | (Base<"CANCEL"> & { reason?: string })
+  | Base<"START_REVIEW">
+  | (Base<"RETURN"> & { reason: string })
+  | (Base<"APPROVE"> & { conflicts: number; reason?: string; allowLongWindow?: boolean })
+  | (Base<"REJECT"> & { reason: string })
+  | (Base<"RECLASSIFY"> & { reason?: string })
+  | Base<"REFER_TO_CAB">
+  | (Base<"CAB_APPROVE"> & { conflicts: number; reason?: string })
+  | (Base<"CAB_APPROVE_WITH_CONDITIONS"> & { conflicts: number; conditions: string; reason?: string })
+  | (Base<"CAB_DEFER"> & { reason?: string; meetingId?: number })
+  | (Base<"CAB_REJECT"> & { reason: string })
+  | Base<"WINDOW_OPENED">
+  | Base<"WINDOW_CLOSED">
+  | (Base<"REPORT_OUTCOME"> & { outcome: OutcomeValue; comment?: string })
+  | (Base<"CLOSE"> & { reason?: string })
+  | (Base<"CONSENT"> & { reason?: string })
+  | (Base<"REFUSE_CONSENT"> & { reason: string })
+  | Base<"REVIEW_DUE">
+  | (Base<"REVIEW"> & { reason?: string })
+  | (Base<"REVOKE_ACCESS"> & { reason: string });
+
+export type WindowEvent =
+  | Base<"GRANT">
+  | (Base<"REVOKE"> & { reason?: string })
+  | (Base<"END"> & { reason?: string })
+  | (Base<"REQUEST_EXTENSION"> & { end: string; reason: string })
+  | (Base<"APPROVE_EXTENSION"> & { conflicts: number; reason?: string })
+  | (Base<"REFUSE_EXTENSION"> & { reason: string })
+  | Base<"EXPIRE">
+  | (Base<"CANCEL"> & { reason?: string });
+
+export type CaseEventType = CaseEvent["type"];
+export type WindowEventType = WindowEvent["type"];

@@ -1,0 +1,258 @@
+import { and, eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { auditLog, cases, outbox } from "../db/schema";
+import { earliestStart, stockholmDate } from "~/utils/calendar.server";
+import { applyEvent, WorkflowError } from "~/workflow/cases.server";
+import { call } from "./support/app";
+import { useTestDatabase } from "./support/database";
+import { makeWorld, windowAhead, type World } from "./support/world";
+
+const db = useTestDatabase();
+let w: World;
+
+beforeAll(async () => {
+  w = await makeWorld(db());
+});
+
+const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+const post = (path: string, token: string, json: unknown) => call(path, { method: "POST", json, headers: as(token) });
+const get = (path: string, token: string) => call(path, { headers: as(token) });
+
+// Each change gets a day of its own unless a test wants them to overlap.
+let day = 20;
+function change(overrides: Record<string, unknown> = {}) {
+  return {
+    type: "simple-change",
+    systemCode: w.systems.app.code,
+    title: "Versionsuppgradering 4.2",
+    description: "Uppgradering av applikationsservern.",
+    window: windowAhead(day++),
+    reason: "Säkerhetsrättningar",
+    bookedWithSupplier: true,
+    accounts: ["adm-leverantor"],
+    ...overrides,
+  };
+}
+
+describe("lead time", () => {
+  it("answers the earliest start for a change, publicly", async () => {
+    const response = await call("/api/v1/lead-time?type=simple-change&submittedDate=2026-12-21");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ type: "simple-change", workingDays: 3, submittedDate: "2026-12-21", earliestStart: "2026-12-28" });
+    const advanced = await (await call("/api/v1/lead-time?type=advanced-change&submittedDate=2026-12-21")).json();
+    expect(advanced.earliestStart).toBe("2027-01-11");
+  });
+
+  it("refuses anything malformed with 400 and a message", async () => {
+    for (const query of ["", "?type=simple-change", "?type=emergency&submittedDate=2026-12-21", "?type=simple-change&submittedDate=2026-02-30", "?type=simple-change&submittedDate=21/12/2026", "?type=simple-change&submittedDate=2026-12-21&x=1"]) {
+      const response = await call(`/api/v1/lead-time${query}`);
+      expect(response.status, query).toBe(400);
+      expect(typeof (await response.json()).error, query).toBe("string");
+    }
+  });
+});
+
+describe("creating cases through the API", () => {
+  it("numbers a submitted change, records it and tells the service centre", async () => {
+    const response = await post("/api/v1/cases", w.tokens.requester, change());
+    expect(response.status).toBe(201);
+    const created = await response.json();
+    expect(created.number).toMatch(new RegExp(`^CHG-${stockholmDate(new Date()).slice(0, 4)}-\\d{5}$`));
+    expect(created.status).toBe("submitted");
+    expect(created.supplier.name).toBe(w.supplier.name);
+    expect(created.audit.map((a: { event: string }) => a.event)).toEqual(["CREATE", "SUBMIT"]);
+    expect(created.allowedEvents).toContain("CANCEL");
+    const [row] = await db().select().from(cases).where(eq(cases.number, created.number));
+    const messages = await db().select().from(outbox).where(eq(outbox.template, "case.submitted"));
+    expect(messages.some((m) => m.recipient === w.centre.mailbox && (m.payload as { number: string }).number === created.number)).toBe(true);
+    expect(row?.machineVersion).toBe(1);
+  });
+
+  it("refuses a window that starts too early and names the earliest allowed date", async () => {
+    const today = stockholmDate(new Date());
+    const tomorrow = new Date(Date.now() + 24 * 3600_000);
+    const response = await post("/api/v1/cases", w.tokens.requester, change({ window: { start: tomorrow.toISOString(), end: new Date(tomorrow.getTime() + 3600_000).toISOString() } }));
+    expect(response.status).toBe(422);
+    const body = await response.json();
+    const earliest = earliestStart("simple-change", today);
+    expect(body.error).toContain(earliest);
+    expect(body.fieldErrors["window.start"]).toContain(earliest);
+  });
+
+  it("requires the advanced change's affected systems, risk, test and rollback plans", async () => {
+    const response = await post("/api/v1/cases", w.tokens.requester, change({ type: "advanced-change" }));
+    expect(response.status).toBe(422);
+    const { fieldErrors } = await response.json();
+    expect(Object.keys(fieldErrors).sort()).toEqual(["affectedSystems", "risk", "rollbackPlan", "testPlan"]);
+  });
+
+  it("computes an incident's priority and numbers a service request BEG", async () => {
+    const incident = await (await post("/api/v1/cases", w.tokens.requester, { type: "emergency", systemCode: w.systems.app.code, title: "Inloggningen fungerar inte", urgency: 1, impact: 2 })).json();
+    expect(incident.number).toMatch(/^INC-/);
+    expect(incident.priority).toBe(2);
+    const hours = (Date.parse(incident.window.end) - Date.parse(incident.window.start)) / 3600_000;
+    expect(hours).toBe(4);
+    const request = await (await post("/api/v1/cases", w.tokens.requester, { type: "emergency", kind: "service-request", systemCode: w.systems.app.code, title: "Behörighet", urgency: 3, impact: 3 })).json();
+    expect(request.number).toMatch(/^BEG-/);
+    expect(request.priority).toBe(4);
+  });
+
+  it("refuses systems the requester does not administer, and callers who are not requesters", async () => {
+    expect((await post("/api/v1/cases", w.tokens.stranger, change())).status).toBe(422);
+    expect((await post("/api/v1/cases", w.tokens.serviceCentre, change())).status).toBe(403);
+    expect((await call("/api/v1/cases", { method: "POST", json: change() })).status).toBe(401);
+  });
+
+  it("answers malformed JSON, unknown fields, unknown types and huge strings with 4xx, never 5xx", async () => {
+    const raw = await call("/api/v1/cases", { method: "POST", headers: { ...as(w.tokens.requester), "Content-Type": "application/json" }, form: undefined, json: undefined });
+    expect(raw.status).toBe(400);
+    const broken = await call("/api/v1/cases", { method: "POST", headers: as(w.tokens.requester), json: "{" });
+    expect([400, 422]).toContain(broken.status);
+    expect((await post("/api/v1/cases", w.tokens.requester, change({ surprise: true }))).status).toBe(422);
+    expect((await post("/api/v1/cases", w.tokens.requester, change({ type: "teleport" }))).status).toBe(422);
+    expect((await post("/api/v1/cases", w.tokens.requester, change({ title: "x".repeat(50_000) }))).status).toBe(422);
+    expect((await post("/api/v1/cases", w.tokens.requester, change({ description: "x".repeat(70_000) }))).status).toBe(413);
+    const text = await call("/api/v1/cases", { method: "POST", headers: { ...as(w.tokens.requester) }, form: { title: "x" } });
+    expect(text.status).toBe(415);
+  });
+});
+
+describe("events", () => {
+  async function submitted(overrides: Record<string, unknown> = {}) {
+    const response = await post("/api/v1/cases", w.tokens.requester, change(overrides));
+    expect(response.status, await response.clone().text()).toBe(201);
+    return (await response.json()).number as string;
+  }
+  const send = (number: string, token: string, event: Record<string, unknown>) => post(`/api/v1/cases/${number}/events`, token, event);
+
+  it("lets only the service centre decide, and answers 403, 409 and 422 for the rest", async () => {
+    const number = await submitted();
+    expect((await send(number, w.tokens.requester, { type: "APPROVE" })).status).toBe(403);
+    expect((await send(number, w.tokens.operations, { type: "APPROVE" })).status).toBe(403);
+    expect((await send(number, w.tokens.serviceCentre, { type: "REJECT" })).status).toBe(422);
+    expect((await send(number, w.tokens.serviceCentre, { type: "TELEPORT" })).status).toBe(422);
+    expect((await send(number, w.tokens.serviceCentre, { type: "CAB_APPROVE" })).status).toBe(422);
+    const approved = await send(number, w.tokens.serviceCentre, { type: "APPROVE" });
+    expect(approved.status).toBe(200);
+    const body = await approved.json();
+    expect(body.status).toBe("approved");
+    expect(body.accessWindow.status).toBe("scheduled");
+    expect((await send(number, w.tokens.serviceCentre, { type: "APPROVE" })).status).toBe(409);
+    expect((await send(number, w.tokens.serviceCentre, { type: "RETURN", reason: "för sent" })).status).toBe(409);
+  });
+
+  it("hides other suppliers' and other systems' cases (404) and lists only what the caller may see", async () => {
+    const number = await submitted();
+    expect((await get(`/api/v1/cases/${number}`, w.tokens.consultant)).status).toBe(200);
+    expect((await get(`/api/v1/cases/${number}`, w.tokens.otherConsultant)).status).toBe(404);
+    expect((await get(`/api/v1/cases/${number}`, w.tokens.stranger)).status).toBe(404);
+    expect((await send(number, w.tokens.otherConsultant, { type: "END" })).status).toBe(404);
+    const mine = await (await get("/api/v1/cases?pageSize=100", w.tokens.otherConsultant)).json();
+    expect(mine.items).toEqual([]);
+    const all = await (await get(`/api/v1/cases?system=${w.systems.app.code}&status=submitted`, w.tokens.serviceCentre)).json();
+    expect(all.items.some((i: { number: string }) => i.number === number)).toBe(true);
+    expect((await get("/api/v1/cases?page=zero", w.tokens.serviceCentre)).status).toBe(400);
+  });
+
+  it("returns for information, takes the edit and the resubmission, and keeps the whole trail", async () => {
+    const number = await submitted();
+    const returned = await send(number, w.tokens.serviceCentre, { type: "RETURN", reason: "Vilka konton behövs?" });
+    expect((await returned.json()).status).toBe("returned");
+    const later = windowAhead(3);
+    expect((await send(number, w.tokens.requester, { type: "EDIT", window: later })).status).toBe(200);
+    const again = await (await send(number, w.tokens.requester, { type: "SUBMIT" })).json();
+    expect(again.status).toBe("submitted");
+    expect(again.window.start).toBe(new Date(later.start).toISOString());
+    expect(again.audit.map((a: { event: string; reason: string | null }) => [a.event, a.reason])).toEqual([
+      ["CREATE", null],
+      ["SUBMIT", null],
+      ["RETURN", "Vilka konton behövs?"],
+      ["EDIT", null],
+      ["SUBMIT", null],
+    ]);
+  });
+
+  it("needs a reason to approve despite a conflict on a dependent system, and records it", async () => {
+    const window = windowAhead(5);
+    const first = await submitted({ window, systemCode: w.systems.net.code });
+    const second = await submitted({ window: { start: window.start, end: new Date(Date.parse(window.end) + 3600_000).toISOString() } });
+    const conflicts = await (await get(`/api/v1/cases/${second}`, w.tokens.serviceCentre)).json();
+    expect(conflicts.status).toBe("submitted");
+    const refused = await send(second, w.tokens.serviceCentre, { type: "APPROVE" });
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).fieldErrors.reason).toBeDefined();
+    const ok = await send(second, w.tokens.serviceCentre, { type: "APPROVE", reason: "Samordnat med nätverksarbetet" });
+    expect(ok.status).toBe(200);
+    const trail = (await ok.json()).audit.at(-1);
+    expect(trail).toMatchObject({ event: "APPROVE", reason: "Samordnat med nätverksarbetet" });
+    expect(first).not.toBe(second);
+  });
+
+  it("sends an advanced change to the CAB and reclassifies a simple one, checking the lead time again", async () => {
+    const advanced = (await (await post("/api/v1/cases", w.tokens.requester, change({ type: "advanced-change", affectedSystems: [w.systems.dbs.code], risk: "Låg", testPlan: "Test i stage", rollbackPlan: "Återställ snapshot" }))).json()).number;
+    expect((await send(advanced, w.tokens.serviceCentre, { type: "APPROVE" })).status).toBe(422);
+    expect((await (await send(advanced, w.tokens.serviceCentre, { type: "REFER_TO_CAB" })).json()).status).toBe("awaiting-cab");
+    const decided = await (await send(advanced, w.tokens.serviceCentre, { type: "CAB_APPROVE_WITH_CONDITIONS", conditions: "Driften ska vara med" })).json();
+    expect(decided.status).toBe("approved");
+
+    // Far enough ahead for an advanced change: continues in review.
+    const farAhead = await submitted({ window: windowAhead(2) });
+    const moved = await (await send(farAhead, w.tokens.serviceCentre, { type: "RECLASSIFY", reason: "Påverkar integrationer" })).json();
+    expect(moved).toMatchObject({ type: "advanced-change", status: "in-review" });
+    // Only three working days ahead: back to the requester with the earliest date.
+    const soon = earliestStart("simple-change", stockholmDate(new Date()));
+    const near = await submitted({ window: { start: `${soon}T10:00:00+01:00`, end: `${soon}T12:00:00+01:00` } });
+    const back = await (await send(near, w.tokens.serviceCentre, { type: "RECLASSIFY" })).json();
+    expect(back).toMatchObject({ type: "advanced-change", status: "returned" });
+    expect(back.audit.at(-1).reason).toContain(earliestStart("advanced-change", stockholmDate(new Date())));
+  });
+
+  it("runs a window from scheduled to open to closed and the case on to its outcome", async () => {
+    const number = await submitted();
+    await send(number, w.tokens.serviceCentre, { type: "APPROVE" });
+    const view = await (await get(`/api/v1/cases/${number}`, w.tokens.operations)).json();
+    expect(view.allowedEvents).toEqual([]); // not open yet: too early to grant
+    const start = new Date(view.accessWindow.start);
+    const during = new Date(start.getTime() + 60_000);
+    const granted = await applyEvent(db(), w.people.operations, number, { type: "GRANT" }, during);
+    expect(granted.status).toBe("window-open");
+    expect(granted.accessWindow?.status).toBe("open");
+    await expect(applyEvent(db(), w.people.otherConsultant, number, { type: "END" }, during)).rejects.toMatchObject({ status: 404 });
+    const ended = await applyEvent(db(), w.people.consultant, number, { type: "END", reason: "Klart" }, new Date(during.getTime() + 60_000));
+    expect(ended.status).toBe("window-closed");
+    const outcome = await (await send(number, w.tokens.requester, { type: "REPORT_OUTCOME", outcome: "successful", comment: "Allt gick bra" })).json();
+    expect(outcome.status).toBe("outcome-reported");
+    const closed = await (await send(number, w.tokens.serviceCentre, { type: "CLOSE" })).json();
+    expect(closed.status).toBe("closed");
+    const windowEvents = (await db().select().from(auditLog).where(and(eq(auditLog.event, "WINDOW_OPENED")))).length;
+    expect(windowEvents).toBeGreaterThan(0);
+  });
+
+  it("asks the system owner to consent to standing access", async () => {
+    const created = await (await post("/api/v1/cases", w.tokens.requester, { type: "standing-access", systemCode: w.systems.app.code, title: "Konfiguration av rapporter", justification: "Löpande konfiguration", agreementReference: "AVT-2026-3" })).json();
+    expect(created.number).toMatch(/^ACC-/);
+    expect(created.status).toBe("awaiting-consent");
+    expect((await send(created.number, w.tokens.serviceCentre, { type: "CONSENT" })).status).toBe(403);
+    expect((await send(created.number, w.tokens.owner, { type: "REFUSE_CONSENT" })).status).toBe(422);
+    const active = await (await send(created.number, w.tokens.owner, { type: "CONSENT" })).json();
+    expect(active.status).toBe("active");
+    const revoked = await (await send(created.number, w.tokens.owner, { type: "REVOKE", reason: "Avtalet upphör" })).json();
+    expect(revoked.status).toBe("revoked");
+  });
+
+  it("throws typed errors from the service itself", async () => {
+    await expect(applyEvent(db(), w.people.serviceCentre, "CHG-1999-00001", { type: "APPROVE" })).rejects.toBeInstanceOf(WorkflowError);
+  });
+});
+
+describe("OpenAPI", () => {
+  it("describes the API from the same schemas", async () => {
+    const doc = await (await call("/api/v1/openapi.json")).json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/cases", "/cases/{number}", "/cases/{number}/events", "/lead-time", "/systems"]));
+    const create = doc.components.schemas.CreateCase;
+    expect(JSON.stringify(create)).toContain("bookedWithSupplier");
+    expect(JSON.stringify(doc.components.schemas.Event)).toContain("CAB_APPROVE_WITH_CONDITIONS");
+  });
+});
