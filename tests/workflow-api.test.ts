@@ -241,6 +241,25 @@ describe("events", () => {
     expect(revoked.status).toBe("revoked");
   });
 
+  it("creates a planned change from an incident, linked both ways", async () => {
+    const incident = await (await post("/api/v1/cases", w.tokens.requester, { type: "emergency", systemCode: w.systems.app.code, title: "Databasen tappar anslutningar", urgency: 2, impact: 2 })).json();
+    const fix = await post("/api/v1/cases", w.tokens.requester, change({ title: "Byt anslutningspool", linkedCase: incident.number }));
+    expect(fix.status).toBe(201);
+    const created = await fix.json();
+    expect(created.linkedCase).toBe(incident.number);
+    const after = await (await get(`/api/v1/cases/${incident.number}`, w.tokens.requester)).json();
+    expect(after.linkedChanges).toEqual([created.number]);
+    expect(after.audit.at(-1)).toMatchObject({ event: "LINKED_CHANGE" });
+    const notAnIncident = await post("/api/v1/cases", w.tokens.requester, change({ linkedCase: created.number }));
+    expect(notAnIncident.status).toBe(422);
+  });
+
+  it("asks the owner by message when standing access is requested", async () => {
+    const created = await (await post("/api/v1/cases", w.tokens.requester, { type: "standing-access", systemCode: w.systems.app.code, title: "Läsbehörighet loggar", justification: "Felsökning", agreementReference: "AVT-9" })).json();
+    const messages = await db().select().from(outbox).where(eq(outbox.template, "case.consentRequested"));
+    expect(messages.some((m) => m.recipient === w.people.owner.email && (m.payload as { number: string }).number === created.number)).toBe(true);
+  });
+
   it("throws typed errors from the service itself", async () => {
     await expect(applyEvent(db(), w.people.serviceCentre, "CHG-1999-00001", { type: "APPROVE" })).rejects.toBeInstanceOf(WorkflowError);
   });

@@ -306,4 +306,5 @@ export const en: Messages = {
   "priority.target.2": "Troubleshooting starts at once, also out of hours.",
   "priority.target.3": "Troubleshooting starts as soon as possible; feedback within 3 working days.",
   "priority.target.4": "Troubleshooting starts as soon as possible; feedback within 5 working days.",
+  "case.linked.unknown": "There is no incident with that number that you can see.",
 };

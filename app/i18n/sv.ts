@@ -307,6 +307,7 @@ export const sv = {
   "priority.target.2": "Felsökning påbörjas omgående, även utanför kontorstid.",
   "priority.target.3": "Felsökning påbörjas snarast; återkoppling inom 3 arbetsdagar.",
   "priority.target.4": "Felsökning påbörjas snarast; återkoppling inom 5 arbetsdagar.",
+  "case.linked.unknown": "Det finns ingen incident med det numret som du kan se.",
 } as const;
 
 export type MessageKey = keyof typeof sv;

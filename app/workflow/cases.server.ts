@@ -146,6 +146,13 @@ export async function createCase(db: Db, user: User, raw: unknown, now = new Dat
     if (missing.length) invalid({ affectedSystems: { key: "case.system.unknownList", params: { codes: missing.join(", ") } } });
   }
 
+  // A planned change created from an incident is linked to it (both trails record the link).
+  let linkedCase: Case | undefined;
+  if ((input.type === "simple-change" || input.type === "advanced-change") && input.linkedCase) {
+    [linkedCase] = await db.select().from(cases).where(eq(cases.number, input.linkedCase.toUpperCase()));
+    if (!linkedCase || linkedCase.type !== "emergency" || !inScope(scope, linkedCase)) invalid({ linkedCase: { key: "case.linked.unknown" } });
+  }
+
   const number = await db.transaction(async (tx) => {
     const year = Number(stockholmDate(now).slice(0, 4));
     const caseNumber = await nextNumber(tx, prefix, year);
@@ -168,11 +175,15 @@ export async function createCase(db: Db, user: User, raw: unknown, now = new Dat
         windowEnd: window ? new Date(window.end) : null,
         affectsUsers,
         details,
+        linkedCaseId: linkedCase?.id ?? null,
         createdAt: now,
         updatedAt: now,
       })
       .returning();
-    await audit(tx, { user, caseId: created!.id, event: "CREATE", from: null, to: state.value });
+    await audit(tx, { user, caseId: created!.id, event: "CREATE", from: null, to: state.value, detail: linkedCase ? { linkedCase: linkedCase.number } : {} });
+    if (linkedCase) {
+      await audit(tx, { user, caseId: linkedCase.id, event: "LINKED_CHANGE", from: linkedCase.status, to: linkedCase.status, detail: { change: caseNumber } });
+    }
     if (!input.draft) {
       const actor = await actorFor(tx, user, created!);
       const event: CaseEvent = { type: "SUBMIT", actor, now: now.toISOString() };
@@ -460,6 +471,8 @@ export type CaseView = {
   affectsUsers: boolean;
   details: Record<string, unknown>;
   linkedCase: string | null;
+  /** Planned changes created from this case (an incident). */
+  linkedChanges: string[];
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -523,6 +536,7 @@ async function view(db: Db, user: User | null, row: NonNullable<Awaited<ReturnTy
     affectsUsers: c.affectsUsers,
     details: c.details,
     linkedCase: row.linkedNumber,
+    linkedChanges: (await db.select({ number: cases.number }).from(cases).where(eq(cases.linkedCaseId, c.id)).orderBy(asc(cases.id))).map((r) => r.number),
     version: c.version,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),

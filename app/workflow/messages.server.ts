@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
-import { organisations, users, type Case } from "../../db/schema";
+import { organisations, systems, users, type Case } from "../../db/schema";
 import { env } from "~/env.server";
 import { enqueue, type OutgoingMessage } from "~/models/outbox.server";
 
@@ -31,7 +31,18 @@ async function supplierOf(db: Db, c: Case): Promise<Recipient[]> {
   return row ? [{ address: row.address, lang: "sv" }] : [];
 }
 
-const TEMPLATES: Record<string, { template: string; to: ("service-centre" | "requester" | "supplier" | "operations")[] }> = {
+async function ownerOf(db: Db, c: Case): Promise<Recipient[]> {
+  const [row] = await db
+    .select({ address: users.email, lang: users.lang })
+    .from(systems)
+    .innerJoin(users, eq(users.id, systems.ownerUserId))
+    .where(eq(systems.id, c.systemId));
+  return row ? [row] : [];
+}
+
+type Audience = "service-centre" | "requester" | "supplier" | "operations" | "owner";
+
+const TEMPLATES: Record<string, { template: string; to: Audience[] }> = {
   SUBMIT: { template: "case.submitted", to: ["service-centre"] },
   RETURN: { template: "case.returned", to: ["requester"] },
   APPROVE: { template: "case.approved", to: ["requester", "supplier", "operations"] },
@@ -58,7 +69,11 @@ export async function queueMessages(
   c: Case,
   transition: { auditId: number; event: string; reason?: string | null },
 ): Promise<void> {
-  const spec = TEMPLATES[transition.event];
+  // Standing access goes to the system owner for consent, not to the service centre's review.
+  const spec =
+    transition.event === "SUBMIT" && c.type === "standing-access"
+      ? { template: "case.consentRequested", to: ["owner"] as Audience[] }
+      : TEMPLATES[transition.event];
   if (!spec) return;
   const recipients: Recipient[] = [];
   for (const who of spec.to) {
@@ -66,6 +81,7 @@ export async function queueMessages(
     if (who === "operations") recipients.push(...(await mailboxes(db, "operations-provider")));
     if (who === "requester") recipients.push(...(await requesterOf(db, c)));
     if (who === "supplier") recipients.push(...(await supplierOf(db, c)));
+    if (who === "owner") recipients.push(...(await ownerOf(db, c)));
   }
   const seen = new Set<string>();
   const messages: OutgoingMessage[] = [];

@@ -52,6 +52,7 @@ const changeFields = {
   bookedWithSupplier: z.literal(true, { error: "case.bookedRequired" }),
   affectsUsers: z.boolean().default(false),
   publicDescription: shortText(1000).default(""),
+  linkedCase: z.string().trim().max(40).optional().meta({ description: "The incident (INC/BEG number) this planned change fixes." }),
 };
 
 export const simpleChangeInput = z.strictObject({ type: z.literal("simple-change"), ...changeFields });
