@@ -1,7 +1,7 @@
 import { and, assign, setup } from "xstate";
 
 import type { CaseEvent } from "./events";
-import { approvalProblems, isEmpty, permitted, reasonProblems, windowProblems, type CaseType, type Window } from "./rules";
+import { approvalProblems, isEmpty, longWindowProblems, permitted, reasonProblems, submissionProblems, type CaseType, type Window } from "./rules";
 
 /**
  * Planned changes with admin rights (CHG). Simple: the service centre approves. Advanced: the
@@ -19,14 +19,23 @@ export type ChangeContext = {
 
 export const CHANGE_MACHINE_VERSION = 1;
 
+/** The service centre's own decisions: it approves a simple change or hands it to the advanced process. */
+const SIMPLE_DECISIONS = {
+  APPROVE: { guard: and(["allowed", "approvable"]), target: "approved", actions: "allowLong" },
+  RECLASSIFY: { guard: "allowed", target: "reclassified" },
+} as const;
+
+/** An advanced change is not approved by the service centre: it is referred to the board. */
+const ADVANCED_DECISIONS = { REFER_TO_CAB: { guard: "allowed", target: "awaiting-cab" } } as const;
+
 /** The change advisory board's decisions on an advanced change. */
 const AWAITING_CAB = {
               on: {
-                CAB_APPROVE: { guard: and(["allowed", "approvable"]), target: "approved" },
+                CAB_APPROVE: { guard: and(["allowed", "approvable"]), target: "approved", actions: "allowLong" },
                 CAB_APPROVE_WITH_CONDITIONS: {
                   guard: and(["allowed", "approvable", "hasConditions"]),
                   target: "approved",
-                  actions: "conditions",
+                  actions: ["conditions", "allowLong"],
                 },
                 // Deferred to a later meeting: the case stays with the board.
                 CAB_DEFER: { guard: "allowed", target: "awaiting-cab", reenter: true },
@@ -41,15 +50,19 @@ function createChangeMachine(kind: "simple-change" | "advanced-change") {
     types: {} as { context: ChangeContext; events: CaseEvent; input: Partial<ChangeContext> | undefined },
     guards: {
       allowed: ({ event }) => permitted(event.type, event.actor),
-      windowOk: ({ context, event }) =>
-        isEmpty(windowProblems(context.caseType, context.window, new Date(event.now), { allowLongWindow: context.allowLongWindow })),
-      approvable: ({ event }) => "conflicts" in event && isEmpty(approvalProblems(event)),
+      windowOk: ({ context, event }) => isEmpty(submissionProblems(context.caseType, context.window, new Date(event.now))),
+      approvable: ({ context, event }) =>
+        "conflicts" in event && isEmpty(approvalProblems(event)) && isEmpty(longWindowProblems(context.caseType, context.window, event as { allowLongWindow?: boolean })),
+      changeOutcome: ({ event }) => event.type === "REPORT_OUTCOME" && ["successful", "failed", "rolled-back"].includes(event.outcome),
       hasReason: ({ event }) => isEmpty(reasonProblems(event as { reason?: string })),
       hasConditions: ({ event }) => event.type === "CAB_APPROVE_WITH_CONDITIONS" && event.conditions.trim().length > 0,
     },
     actions: {
       edit: assign({ window: ({ context, event }) => (event.type === "EDIT" && event.window ? event.window : context.window) }),
-      allowLong: assign({ allowLongWindow: ({ context, event }) => (event.type === "APPROVE" ? Boolean(event.allowLongWindow) || context.allowLongWindow : context.allowLongWindow) }),
+      allowLong: assign({
+        allowLongWindow: ({ context, event }) =>
+          "allowLongWindow" in event ? Boolean(event.allowLongWindow) || context.allowLongWindow : context.allowLongWindow,
+      }),
       conditions: assign({ conditions: ({ event }) => (event.type === "CAB_APPROVE_WITH_CONDITIONS" ? event.conditions : null) }),
       outcome: assign({ outcome: ({ event }) => (event.type === "REPORT_OUTCOME" ? event.outcome : null) }),
     },
@@ -78,9 +91,7 @@ function createChangeMachine(kind: "simple-change" | "advanced-change") {
           REJECT: { guard: and(["allowed", "hasReason"]), target: "rejected" },
           CANCEL: { guard: "allowed", target: "cancelled" },
           // Only the kind's own decisions exist: a simple change is approved here, an advanced one goes to the board.
-          APPROVE: kind === "simple-change" ? { guard: and(["allowed", "approvable"]), target: "approved", actions: "allowLong" } : undefined,
-          RECLASSIFY: kind === "simple-change" ? { guard: "allowed", target: "reclassified" } : undefined,
-          REFER_TO_CAB: kind === "advanced-change" ? { guard: "allowed", target: "awaiting-cab" } : undefined,
+          ...(kind === "simple-change" ? SIMPLE_DECISIONS : ADVANCED_DECISIONS),
         },
       },
       "in-review": {
@@ -88,9 +99,7 @@ function createChangeMachine(kind: "simple-change" | "advanced-change") {
           RETURN: { guard: and(["allowed", "hasReason"]), target: "returned" },
           REJECT: { guard: and(["allowed", "hasReason"]), target: "rejected" },
           CANCEL: { guard: "allowed", target: "cancelled" },
-          APPROVE: kind === "simple-change" ? { guard: and(["allowed", "approvable"]), target: "approved", actions: "allowLong" } : undefined,
-          RECLASSIFY: kind === "simple-change" ? { guard: "allowed", target: "reclassified" } : undefined,
-          REFER_TO_CAB: kind === "advanced-change" ? { guard: "allowed", target: "awaiting-cab" } : undefined,
+          ...(kind === "simple-change" ? SIMPLE_DECISIONS : ADVANCED_DECISIONS),
         },
       },
       returned: {
@@ -112,7 +121,7 @@ function createChangeMachine(kind: "simple-change" | "advanced-change") {
         },
       },
       "window-open": { on: { WINDOW_CLOSED: { guard: "allowed", target: "window-closed" } } },
-      "window-closed": { on: { REPORT_OUTCOME: { guard: "allowed", target: "outcome-reported", actions: "outcome" } } },
+      "window-closed": { on: { REPORT_OUTCOME: { guard: and(["allowed", "changeOutcome"]), target: "outcome-reported", actions: "outcome" } } },
       "outcome-reported": { on: { CLOSE: { guard: "allowed", target: "closed" } } },
       closed: { type: "final" },
       rejected: { type: "final" },

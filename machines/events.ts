@@ -18,8 +18,8 @@ export type CaseEvent =
   | (Base<"REJECT"> & { reason: string })
   | (Base<"RECLASSIFY"> & { reason?: string })
   | Base<"REFER_TO_CAB">
-  | (Base<"CAB_APPROVE"> & { conflicts: number; reason?: string })
-  | (Base<"CAB_APPROVE_WITH_CONDITIONS"> & { conflicts: number; conditions: string; reason?: string })
+  | (Base<"CAB_APPROVE"> & { conflicts: number; reason?: string; allowLongWindow?: boolean })
+  | (Base<"CAB_APPROVE_WITH_CONDITIONS"> & { conflicts: number; conditions: string; reason?: string; allowLongWindow?: boolean })
   | (Base<"CAB_DEFER"> & { reason?: string; meetingId?: number })
   | (Base<"CAB_REJECT"> & { reason: string })
   | Base<"WINDOW_OPENED">

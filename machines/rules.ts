@@ -118,6 +118,24 @@ export function windowProblems(type: CaseType, window: Window | null | undefined
   return {};
 }
 
+/**
+ * A change's window may be longer than 72 hours only when the service centre allows it: the
+ * request can be submitted, and the approval then has to say so (`allowLongWindow`).
+ */
+export function longWindowProblems(type: CaseType, window: Window | null | undefined, event: { allowLongWindow?: boolean }): Problems {
+  if (!window || type === "emergency" || type === "standing-access") return {};
+  const hours = (new Date(window.end).getTime() - new Date(window.start).getTime()) / HOUR;
+  return hours > MAX_WINDOW_HOURS[type] && !event.allowLongWindow
+    ? { allowLongWindow: { key: "case.window.needsAllowance", params: { hours: MAX_WINDOW_HOURS[type] } } }
+    : {};
+}
+
+/** Problems with a change's window at submission: the length is the service centre's call (see above). */
+export function submissionProblems(type: CaseType, window: Window | null | undefined, now: Date): Problems {
+  if (type === "standing-access") return {};
+  return windowProblems(type, window, now, { allowLongWindow: type !== "emergency" });
+}
+
 /** An approval despite known conflicts needs a reason. */
 export function approvalProblems(event: { conflicts?: number; reason?: string }): Problems {
   return (event.conflicts ?? 0) > 0 && !event.reason?.trim() ? { reason: { key: "case.conflictReasonRequired" } } : {};

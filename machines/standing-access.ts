@@ -39,7 +39,8 @@ export const standingAccessMachine = setup({
   states: {
     draft: {
       on: {
-        EDIT: { guard: "allowed" },
+        // The details change (the service writes them); the state stays a draft.
+        EDIT: { guard: "allowed", target: "draft" },
         SUBMIT: { guard: "allowed", target: "awaiting-consent" },
         CANCEL: { guard: "allowed", target: "cancelled" },
       },

@@ -142,6 +142,15 @@ describe("events", () => {
     expect((await send(number, w.tokens.serviceCentre, { type: "RETURN", reason: "för sent" })).status).toBe(409);
   });
 
+  it("takes a change window over 72 hours, which the service centre must allow explicitly", async () => {
+    const start = windowAhead(90).start;
+    const number = await submitted({ window: { start, end: new Date(Date.parse(start) + 96 * 3600_000).toISOString() } });
+    const refused = await send(number, w.tokens.serviceCentre, { type: "APPROVE" });
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).fieldErrors.allowLongWindow).toContain("72");
+    expect((await send(number, w.tokens.serviceCentre, { type: "APPROVE", allowLongWindow: true })).status).toBe(200);
+  });
+
   it("hides other suppliers' and other systems' cases (404) and lists only what the caller may see", async () => {
     const number = await submitted();
     expect((await get(`/api/v1/cases/${number}`, w.tokens.consultant)).status).toBe(200);

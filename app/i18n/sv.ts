@@ -308,6 +308,7 @@ export const sv = {
   "priority.target.3": "Felsökning påbörjas snarast; återkoppling inom 3 arbetsdagar.",
   "priority.target.4": "Felsökning påbörjas snarast; återkoppling inom 5 arbetsdagar.",
   "case.linked.unknown": "Det finns ingen incident med det numret som du kan se.",
+  "case.window.needsAllowance": "Fönstret är längre än {hours} timmar. Godkänn längre fönster uttryckligen, eller returnera ärendet.",
 } as const;
 
 export type MessageKey = keyof typeof sv;

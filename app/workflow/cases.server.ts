@@ -24,10 +24,12 @@ import {
   initialCase,
   initialWindow,
   isEmpty,
+  longWindowProblems,
   permitted,
   stateAccepts,
   stepCase,
   stepWindow,
+  submissionProblems,
   SYSTEM_ACTOR,
   WINDOW_MACHINE,
   windowProblems,
@@ -36,6 +38,7 @@ import {
   type CaseType,
   type Persisted,
   type Problems,
+  type Window,
   type WindowEvent,
 } from "../../machines";
 import { inScope, scopeOf, type Scope } from "~/auth/ownership.server";
@@ -187,7 +190,7 @@ export async function createCase(db: Db, user: User, raw: unknown, now = new Dat
     if (!input.draft) {
       const actor = await actorFor(tx, user, created!);
       const event: CaseEvent = { type: "SUBMIT", actor, now: now.toISOString() };
-      const problems = input.type === "standing-access" ? {} : windowProblems(input.type, window, now);
+      const problems = submissionProblems(input.type, window, now);
       if (!isEmpty(problems)) invalid(problems, problemSummary(problems));
       const next = stepCase(input.type, state, event);
       if (!next) throw new WorkflowError(409, "The case could not be submitted.");
@@ -295,13 +298,14 @@ export async function applyEvent(db: Db, user: User | null, number: string, raw:
     if (!permitted(type, actor)) throw new WorkflowError(403, "You may not do that on this case.");
     if (!stateAccepts(machine, c.state, type)) throw new WorkflowError(409, `The case is ${c.status}: ${input.type} is not possible now.`);
     if (type === "APPROVE" || type === "CAB_APPROVE" || type === "CAB_APPROVE_WITH_CONDITIONS") {
+      const long = longWindowProblems(c.type, (c.state.context as { window?: Window }).window, event as { allowLongWindow?: boolean });
+      if (!isEmpty(long)) invalid(long, "The window is longer than 72 hours: approving it needs allowLongWindow.");
       event.conflicts = (await conflictsOf(tx, c.id)).length;
       const problems = approvalProblems(event as unknown as { conflicts: number; reason?: string });
       if (!isEmpty(problems)) invalid(problems, "The case has conflicts: approving it needs a reason.");
     }
-    if (type === "SUBMIT" && c.type !== "standing-access") {
-      const context = c.state.context as { window?: { start: string; end: string }; allowLongWindow?: boolean };
-      const problems = windowProblems(c.type, context.window, now, { allowLongWindow: context.allowLongWindow });
+    if (type === "SUBMIT") {
+      const problems = submissionProblems(c.type, (c.state.context as { window?: Window }).window, now);
       if (!isEmpty(problems)) invalid(problems, problemSummary(problems));
     }
     const next = stepCase(c.type, c.state, event as unknown as CaseEvent);

@@ -93,8 +93,8 @@ export const eventInput = z.discriminatedUnion(
     z.strictObject({ type: z.literal("REJECT"), reason: requiredText(4000) }),
     z.strictObject({ type: z.literal("RECLASSIFY"), reason }),
     z.strictObject({ type: z.literal("REFER_TO_CAB"), reason }),
-    z.strictObject({ type: z.literal("CAB_APPROVE"), reason }),
-    z.strictObject({ type: z.literal("CAB_APPROVE_WITH_CONDITIONS"), conditions: requiredText(4000), reason }),
+    z.strictObject({ type: z.literal("CAB_APPROVE"), reason, allowLongWindow: z.boolean().optional() }),
+    z.strictObject({ type: z.literal("CAB_APPROVE_WITH_CONDITIONS"), conditions: requiredText(4000), reason, allowLongWindow: z.boolean().optional() }),
     z.strictObject({ type: z.literal("CAB_DEFER"), reason, meetingId: z.number().int().positive().optional() }),
     z.strictObject({ type: z.literal("CAB_REJECT"), reason: requiredText(4000) }),
     z.strictObject({
