@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { auditLog, cases, outbox } from "../db/schema";
 import { earliestStart, stockholmDate } from "~/utils/calendar.server";
-import { applyEvent, WorkflowError } from "~/workflow/cases.server";
+import { applyEvent, editCase, WorkflowError } from "~/workflow/cases.server";
 import { call } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
@@ -267,6 +267,24 @@ describe("events", () => {
     const created = await (await post("/api/v1/cases", w.tokens.requester, { type: "standing-access", systemCode: w.systems.app.code, title: "Läsbehörighet loggar", justification: "Felsökning", agreementReference: "AVT-9" })).json();
     const messages = await db().select().from(outbox).where(eq(outbox.template, "case.consentRequested"));
     expect(messages.some((m) => m.recipient === w.people.owner.email && (m.payload as { number: string }).number === created.number)).toBe(true);
+  });
+
+  it("saves an incomplete draft, refuses to submit it until it is whole, then takes it", async () => {
+    const draft = await post("/api/v1/cases", w.tokens.requester, { type: "advanced-change", systemCode: w.systems.app.code, title: "Halvfärdig", draft: true });
+    expect(draft.status).toBe(201);
+    const { number, status } = await draft.json();
+    expect(status).toBe("draft");
+    const early = await send(number, w.tokens.requester, { type: "SUBMIT" });
+    expect(early.status).toBe(422);
+    expect(Object.keys((await early.json()).fieldErrors)).toEqual(expect.arrayContaining(["window", "reason", "bookedWithSupplier"]));
+    await editCase(db(), w.people.requester, number, {
+      ...change({ type: "advanced-change", title: "Nu komplett", affectedSystems: [w.systems.dbs.code], risk: "Låg", testPlan: "Stage", rollbackPlan: "Snapshot" }),
+    });
+    const submittedNow = await send(number, w.tokens.requester, { type: "SUBMIT" });
+    expect(submittedNow.status).toBe(200);
+    expect(await submittedNow.json()).toMatchObject({ status: "submitted", title: "Nu komplett" });
+    await expect(editCase(db(), w.people.requester, number, change({ type: "advanced-change", title: "Sent" }))).rejects.toMatchObject({ status: 409 });
+    await expect(editCase(db(), w.people.stranger, number, change({ type: "advanced-change" }))).rejects.toMatchObject({ status: 404 });
   });
 
   it("throws typed errors from the service itself", async () => {

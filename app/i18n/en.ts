@@ -308,4 +308,5 @@ export const en: Messages = {
   "priority.target.4": "Troubleshooting starts as soon as possible; feedback within 5 working days.",
   "case.linked.unknown": "There is no incident with that number that you can see.",
   "case.window.needsAllowance": "The window is longer than {hours} hours. Allow a longer window explicitly, or return the case.",
+  "case.type.fixed": "The type of the case cannot be changed.",
 };

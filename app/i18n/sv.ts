@@ -309,6 +309,7 @@ export const sv = {
   "priority.target.4": "Felsökning påbörjas snarast; återkoppling inom 5 arbetsdagar.",
   "case.linked.unknown": "Det finns ingen incident med det numret som du kan se.",
   "case.window.needsAllowance": "Fönstret är längre än {hours} timmar. Godkänn längre fönster uttryckligen, eller returnera ärendet.",
+  "case.type.fixed": "Ärendets typ kan inte ändras.",
 } as const;
 
 export type MessageKey = keyof typeof sv;

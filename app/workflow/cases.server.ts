@@ -47,8 +47,8 @@ import type { FieldErrors } from "~/utils/forms";
 import { fieldErrorsOf } from "~/utils/forms";
 import { conflictsOf } from "./conflicts.server";
 import { queueMessages } from "./messages.server";
-import { priorityOf } from "./priority";
-import { createCaseInput, eventInput, WINDOW_EVENTS, type CreateCaseInput, type EventInput } from "./schemas";
+import { priorityOf, RESPONSE_TARGETS, type Priority } from "./priority";
+import { createCaseInput, draftInput, eventInput, WINDOW_EVENTS, type CreateCaseInput, type DraftInput, type EventInput } from "./schemas";
 
 /**
  * The one service that changes cases. Every change — from a form or from the API — is an event:
@@ -126,9 +126,10 @@ async function audit(
 
 /** Creates a case as its requester (a draft, or submitted at once). */
 export async function createCase(db: Db, user: User, raw: unknown, now = new Date()): Promise<CaseView> {
-  const parsed = createCaseInput.safeParse(raw);
+  const isDraft = typeof raw === "object" && raw !== null && (raw as { draft?: unknown }).draft === true;
+  const parsed = (isDraft ? draftInput : createCaseInput).safeParse(raw);
   if (!parsed.success) invalid(fieldErrorsOf(parsed.error) as never);
-  const input = parsed.data;
+  const input = parsed.data as CaseInput;
   if (user.role !== "requester") throw new WorkflowError(403, "Only system administrators (requesters) create cases.");
 
   const [system] = await db.select().from(systems).where(and(eq(systems.code, input.systemCode), eq(systems.active, true)));
@@ -143,7 +144,7 @@ export async function createCase(db: Db, user: User, raw: unknown, now = new Dat
   }
 
   const { window, details, priority, prefix, affectsUsers } = shapeCase(input, now);
-  if ((input.type === "simple-change" || input.type === "advanced-change") && input.affectedSystems.length) {
+  if ((input.type === "simple-change" || input.type === "advanced-change") && input.affectedSystems?.length) {
     const known = await db.select({ code: systems.code }).from(systems).where(inArray(systems.code, input.affectedSystems));
     const missing = input.affectedSystems.filter((code) => !known.some((k) => k.code === code));
     if (missing.length) invalid({ affectedSystems: { key: "case.system.unknownList", params: { codes: missing.join(", ") } } });
@@ -214,12 +215,15 @@ function problemSummary(problems: Problems): string {
   return "The request is not valid.";
 }
 
+/** A full case, or a draft with whatever has been filled in. */
+type CaseInput = CreateCaseInput | DraftInput;
+
 /** Turns validated input into the case's columns. */
-function shapeCase(input: CreateCaseInput, now: Date) {
+function shapeCase(input: CaseInput, now: Date) {
   const base = {
-    supplierPeople: input.supplierPeople,
-    accounts: input.accounts,
-    externalReferences: input.externalReferences,
+    supplierPeople: input.supplierPeople ?? [],
+    accounts: input.accounts ?? [],
+    externalReferences: input.externalReferences ?? {},
   };
   switch (input.type) {
     case "emergency": {
@@ -227,8 +231,8 @@ function shapeCase(input: CreateCaseInput, now: Date) {
       const end = input.window?.end ?? new Date(new Date(start).getTime() + DEFAULT_EMERGENCY_HOURS * 3600_000).toISOString();
       return {
         window: { start, end },
-        details: { ...base, kind: input.kind, urgency: input.urgency, impact: input.impact },
-        priority: priorityOf(input.urgency, input.impact),
+        details: { ...base, kind: input.kind ?? "incident", urgency: input.urgency, impact: input.impact },
+        priority: input.urgency && input.impact ? priorityOf(input.urgency, input.impact) : null,
         prefix: input.kind === "service-request" ? "BEG" : "INC",
         affectsUsers: false,
       };
@@ -236,7 +240,7 @@ function shapeCase(input: CreateCaseInput, now: Date) {
     case "simple-change":
     case "advanced-change":
       return {
-        window: input.window,
+        window: input.window ?? null,
         details: {
           ...base,
           reason: input.reason,
@@ -245,12 +249,12 @@ function shapeCase(input: CreateCaseInput, now: Date) {
           testPlan: input.testPlan,
           rollbackPlan: input.rollbackPlan,
           affectedSystems: input.affectedSystems,
-          bookedWithSupplier: input.bookedWithSupplier,
+          bookedWithSupplier: input.bookedWithSupplier ?? false,
           publicDescription: input.publicDescription,
         },
         priority: null,
         prefix: PREFIX[input.type],
-        affectsUsers: input.affectsUsers,
+        affectsUsers: input.affectsUsers ?? false,
       };
     case "standing-access":
       return {
@@ -305,6 +309,9 @@ export async function applyEvent(db: Db, user: User | null, number: string, raw:
       if (!isEmpty(problems)) invalid(problems, "The case has conflicts: approving it needs a reason.");
     }
     if (type === "SUBMIT") {
+      // A draft may be incomplete; what is submitted must be whole.
+      const whole = createCaseInput.safeParse(await inputFromCase(tx, c));
+      if (!whole.success) invalid(fieldErrorsOf(whole.error) as never, "The case is not complete yet.");
       const problems = submissionProblems(c.type, (c.state.context as { window?: Window }).window, now);
       if (!isEmpty(problems)) invalid(problems, problemSummary(problems));
     }
@@ -313,6 +320,84 @@ export async function applyEvent(db: Db, user: User | null, number: string, raw:
     await commitCase(tx, user, c, next, { event: type, reason: (input as { reason?: string }).reason ?? null, now, detail: eventDetail(input) });
   });
   return user ? getCaseView(db, user, number) : getCaseViewUnscoped(db, number);
+}
+
+/** A stored case as the input that would create it (to validate a draft before it is submitted). */
+export async function inputFromCase(db: Db, c: Case): Promise<Record<string, unknown>> {
+  const [system] = await db.select({ code: systems.code }).from(systems).where(eq(systems.id, c.systemId));
+  const details = { ...c.details } as Record<string, unknown>;
+  const input: Record<string, unknown> = {
+    type: c.type,
+    systemCode: system?.code,
+    title: c.title,
+    description: c.description,
+    ...(c.supplierId ? { supplierId: c.supplierId } : {}),
+    ...details,
+  };
+  if (c.type !== "standing-access" && c.windowStart && c.windowEnd) {
+    input.window = { start: c.windowStart.toISOString(), end: c.windowEnd.toISOString() };
+  }
+  if (c.type === "simple-change" || c.type === "advanced-change") {
+    input.affectsUsers = c.affectsUsers;
+    if (!details.bookedWithSupplier) delete input.bookedWithSupplier;
+    const linkedTo = c.linkedCaseId ? (await db.select({ number: cases.number }).from(cases).where(eq(cases.id, c.linkedCaseId)))[0] : undefined;
+    if (linkedTo) input.linkedCase = linkedTo.number;
+  }
+  // Fields of the other type that a draft may carry are dropped; undefined ones are left out.
+  for (const [key, value] of Object.entries(input)) if (value === undefined || value === null) delete input[key];
+  return input;
+}
+
+/**
+ * Saves changes to a draft or a returned case (the requester's EDIT event): the same checks as
+ * any event, then the columns, the details and the machine's window, with an audit row.
+ */
+export async function editCase(db: Db, user: User, number: string, raw: unknown, now = new Date()): Promise<CaseView> {
+  const parsed = draftInput.safeParse({ ...(raw as object), draft: true });
+  if (!parsed.success) invalid(fieldErrorsOf(parsed.error) as never);
+  const input = parsed.data as CaseInput;
+  await db.transaction(async (tx) => {
+    const [c] = await tx.select().from(cases).where(eq(cases.number, number)).for("update");
+    if (!c || !inScope(await scopeOf(tx, user), c)) throw new WorkflowError(404, "No such case.");
+    if (input.type !== c.type && !(c.type === "simple-change" && input.type === "advanced-change" && c.status === "draft") && !(c.type === "advanced-change" && input.type === "simple-change" && c.status === "draft")) {
+      invalid({ type: { key: "case.type.fixed" } });
+    }
+    const actor = await actorFor(tx, user, c);
+    if (!permitted("EDIT", actor)) throw new WorkflowError(403, "You may not change this case.");
+    if (!stateAccepts(CASE_MACHINES[c.type].machine, c.state, "EDIT")) throw new WorkflowError(409, `The case is ${c.status}: it cannot be changed now.`);
+    const [system] = await tx.select().from(systems).where(and(eq(systems.code, input.systemCode), eq(systems.active, true)));
+    if (!system || !inScope(await scopeOf(tx, user), { systemId: system.id, supplierId: system.supplierId })) invalid({ systemCode: { key: "case.system.notYours" } });
+    const shaped = shapeCase(input, now);
+    const type = input.type;
+    const edited = stepCase(c.type, c.state, { type: "EDIT", actor, now: now.toISOString(), window: shaped.window ?? undefined } as CaseEvent);
+    if (!edited) throw new WorkflowError(409, "The case cannot be changed now.");
+    // A draft may still switch between simple and advanced ("does it affect other systems?").
+    const state = type === c.type ? edited : { value: edited.value, context: { ...initialCase(type, { window: shaped.window }).context } };
+    const [updated] = await tx
+      .update(cases)
+      .set({
+        type,
+        state,
+        status: state.value,
+        machineVersion: CASE_MACHINES[type].version,
+        version: c.version + 1,
+        title: input.title,
+        description: input.description ?? "",
+        systemId: system.id,
+        supplierId: input.supplierId ?? system.supplierId ?? null,
+        priority: shaped.priority,
+        windowStart: shaped.window ? new Date(shaped.window.start) : null,
+        windowEnd: shaped.window ? new Date(shaped.window.end) : null,
+        affectsUsers: shaped.affectsUsers,
+        details: shaped.details,
+        updatedAt: now,
+      })
+      .where(and(eq(cases.id, c.id), eq(cases.version, c.version)))
+      .returning();
+    if (!updated) throw new WorkflowError(409, "The case was changed by someone else; reload and try again.");
+    await audit(tx, { user, caseId: c.id, event: "EDIT", from: c.status, to: state.value });
+  });
+  return getCaseView(db, user, number);
 }
 
 function eventDetail(input: EventInput): Record<string, unknown> {
@@ -470,6 +555,8 @@ export type CaseView = {
   supplier: { id: number; name: string } | null;
   requester: { id: number; name: string };
   priority: number | null;
+  /** What the priority promises (incidents). */
+  responseTarget: (typeof RESPONSE_TARGETS)[Priority] | null;
   window: { start: string; end: string } | null;
   accessWindow: { id: number; status: string; start: string; end: string; pendingExtension: unknown } | null;
   affectsUsers: boolean;
@@ -527,6 +614,7 @@ async function view(db: Db, user: User | null, row: NonNullable<Awaited<ReturnTy
     supplier: c.supplierId && row.supplierName ? { id: c.supplierId, name: row.supplierName } : null,
     requester: { id: c.requesterId, name: row.requesterName },
     priority: c.priority,
+    responseTarget: c.priority ? RESPONSE_TARGETS[c.priority as Priority] : null,
     window: c.windowStart && c.windowEnd ? { start: c.windowStart.toISOString(), end: c.windowEnd.toISOString() } : null,
     accessWindow: w
       ? {

@@ -31,16 +31,16 @@ const common = {
   draft: z.boolean().default(false).meta({ description: "Save without submitting." }),
 };
 
-export const emergencyInput = z.strictObject({
+const emergencyShape = {
   type: z.literal("emergency"),
   ...common,
   kind: z.enum(["incident", "service-request"]).default("incident").meta({ description: "incident (INC) or a service request without an outage (BEG)" }),
   urgency: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: "validation.choose" }),
   impact: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: "validation.choose" }),
   window: windowSchema.optional().meta({ description: "Defaults to now + 4 hours." }),
-});
+};
 
-const changeFields = {
+const changeShape = {
   ...common,
   window: windowSchema,
   reason: requiredText(4000),
@@ -55,28 +55,44 @@ const changeFields = {
   linkedCase: z.string().trim().max(40).optional().meta({ description: "The incident (INC/BEG number) this planned change fixes." }),
 };
 
-export const simpleChangeInput = z.strictObject({ type: z.literal("simple-change"), ...changeFields });
+const standingShape = {
+  type: z.literal("standing-access"),
+  ...common,
+  justification: requiredText(4000),
+  agreementReference: requiredText(200),
+};
 
+export const emergencyInput = z.strictObject(emergencyShape);
+export const simpleChangeInput = z.strictObject({ type: z.literal("simple-change"), ...changeShape });
 export const advancedChangeInput = z
-  .strictObject({ type: z.literal("advanced-change"), ...changeFields })
+  .strictObject({ type: z.literal("advanced-change"), ...changeShape })
   .superRefine((v, ctx) => {
     if (!v.affectedSystems.length) ctx.addIssue({ code: "custom", path: ["affectedSystems"], message: "case.affectedRequired" });
     if (!v.risk) ctx.addIssue({ code: "custom", path: ["risk"], message: "validation.required" });
     if (!v.testPlan) ctx.addIssue({ code: "custom", path: ["testPlan"], message: "validation.required" });
     if (!v.rollbackPlan) ctx.addIssue({ code: "custom", path: ["rollbackPlan"], message: "validation.required" });
   });
-
-export const standingAccessInput = z.strictObject({
-  type: z.literal("standing-access"),
-  ...common,
-  justification: requiredText(4000),
-  agreementReference: requiredText(200),
-});
+export const standingAccessInput = z.strictObject(standingShape);
 
 export const createCaseInput = z.discriminatedUnion("type", [emergencyInput, simpleChangeInput, advancedChangeInput, standingAccessInput], {
   error: "case.type.unknown",
 });
 export type CreateCaseInput = z.output<typeof createCaseInput>;
+
+/**
+ * A draft keeps whatever has been filled in: only the type, the system and a title are needed.
+ * Submitting it checks the whole case against the full schema above.
+ */
+const draftRequired = { systemCode: common.systemCode, title: common.title, draft: z.literal(true) };
+const changeObject = z.strictObject(changeShape).partial();
+
+export const draftInput = z.discriminatedUnion("type", [
+  z.strictObject(emergencyShape).partial().extend({ type: z.literal("emergency"), ...draftRequired }),
+  changeObject.extend({ type: z.literal("simple-change"), ...draftRequired }),
+  changeObject.extend({ type: z.literal("advanced-change"), ...draftRequired }),
+  z.strictObject(standingShape).partial().extend({ type: z.literal("standing-access"), ...draftRequired }),
+]);
+export type DraftInput = z.output<typeof draftInput>;
 
 const reason = shortText(4000).optional();
 
