@@ -1,0 +1,26 @@
+import { useT, type MessageKey } from "~/i18n";
+
+/** A case's status in plain words, as a badge. */
+export function StatusBadge({ status }: { status: string }) {
+  const { t } = useT();
+  const tone =
+    status === "approved" || status === "window-open" || status === "active" || status === "closed"
+      ? "badge--ok"
+      : status === "returned" || status === "window-closed" || status === "review-due"
+        ? "badge--attention"
+        : status === "rejected" || status === "cancelled" || status === "revoked" || status === "refused"
+          ? "badge--muted"
+          : "";
+  return <span className={`badge ${tone}`}>{t(`status.${status}` as MessageKey)}</span>;
+}
+
+/** A window's start and end in Stockholm time. */
+export function WindowText({ window }: { window: { start: string; end: string } | null }) {
+  const { formatDateTime } = useT();
+  if (!window) return <>–</>;
+  return (
+    <>
+      {formatDateTime(window.start)} – {formatDateTime(window.end)}
+    </>
+  );
+}
