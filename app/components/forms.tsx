@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
+import { forwardRef, useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 
 import { useT, type Msg } from "~/i18n";
 
@@ -46,7 +46,10 @@ function LabelText({ label, optional }: { label: string; optional?: boolean }) {
   );
 }
 
-export function TextField({ label, hint, error, optional, ...input }: Common & InputHTMLAttributes<HTMLInputElement>) {
+export const TextField = forwardRef<HTMLInputElement, Common & InputHTMLAttributes<HTMLInputElement>>(function TextField(
+  { label, hint, error, optional, ...input },
+  ref,
+) {
   const ids = useFieldIds(input.name);
   return (
     <div className={`field${error ? " field--invalid" : ""}`}>
@@ -55,6 +58,7 @@ export function TextField({ label, hint, error, optional, ...input }: Common & I
       </label>
       <Describe hint={hint} error={error} hintId={ids.hintId} errorId={ids.errorId} />
       <input
+        ref={ref}
         id={ids.id}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(hint, error, ids.hintId, ids.errorId)}
@@ -62,9 +66,12 @@ export function TextField({ label, hint, error, optional, ...input }: Common & I
       />
     </div>
   );
-}
+});
 
-export function TextArea({ label, hint, error, optional, ...input }: Common & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export const TextArea = forwardRef<HTMLTextAreaElement, Common & TextareaHTMLAttributes<HTMLTextAreaElement>>(function TextArea(
+  { label, hint, error, optional, ...input },
+  ref,
+) {
   const ids = useFieldIds(input.name);
   return (
     <div className={`field${error ? " field--invalid" : ""}`}>
@@ -73,6 +80,7 @@ export function TextArea({ label, hint, error, optional, ...input }: Common & Te
       </label>
       <Describe hint={hint} error={error} hintId={ids.hintId} errorId={ids.errorId} />
       <textarea
+        ref={ref}
         id={ids.id}
         rows={4}
         aria-invalid={error ? true : undefined}
@@ -81,16 +89,12 @@ export function TextArea({ label, hint, error, optional, ...input }: Common & Te
       />
     </div>
   );
-}
+});
 
-export function SelectField({
-  label,
-  hint,
-  error,
-  optional,
-  children,
-  ...select
-}: Common & SelectHTMLAttributes<HTMLSelectElement> & { children: ReactNode }) {
+export const SelectField = forwardRef<HTMLSelectElement, Common & SelectHTMLAttributes<HTMLSelectElement> & { children: ReactNode }>(function SelectField(
+  { label, hint, error, optional, children, ...select },
+  ref,
+) {
   const ids = useFieldIds(select.name);
   return (
     <div className={`field${error ? " field--invalid" : ""}`}>
@@ -99,6 +103,7 @@ export function SelectField({
       </label>
       <Describe hint={hint} error={error} hintId={ids.hintId} errorId={ids.errorId} />
       <select
+        ref={ref}
         id={ids.id}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy(hint, error, ids.hintId, ids.errorId)}
@@ -108,13 +113,14 @@ export function SelectField({
       </select>
     </div>
   );
-}
+});
 
-export function Checkbox({ label, hint, error, ...input }: Common & InputHTMLAttributes<HTMLInputElement>) {
+export const Checkbox = forwardRef<HTMLInputElement, Common & InputHTMLAttributes<HTMLInputElement>>(function Checkbox({ label, hint, error, ...input }, ref) {
   const ids = useFieldIds(input.name);
   return (
     <div className={`field field--checkbox${error ? " field--invalid" : ""}`}>
       <input
+        ref={ref}
         type="checkbox"
         id={ids.id}
         aria-invalid={error ? true : undefined}
@@ -125,7 +131,7 @@ export function Checkbox({ label, hint, error, ...input }: Common & InputHTMLAtt
       <Describe hint={hint} error={error} hintId={ids.hintId} errorId={ids.errorId} />
     </div>
   );
-}
+});
 
 /** A summary at the top of a form that failed on the server; focus moves here so it is read out. */
 export function ErrorSummary({ errors }: { errors: Partial<Record<string, Msg>> | undefined }) {

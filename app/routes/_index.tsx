@@ -1,28 +1,197 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { and, asc, count, desc, eq, gt, inArray, lt, notInArray, sql, type SQL } from "drizzle-orm";
 
-import { useT } from "~/i18n";
+import { db } from "../../db/client";
+import { cases, systems, type User } from "../../db/schema";
+import { scopeOf, type Scope } from "~/auth/ownership.server";
+import { StatusBadge, WindowText } from "~/components/case-bits";
+import { useT, type MessageKey } from "~/i18n";
 import { getUser } from "~/utils/auth.server";
 import { title } from "~/utils/meta";
 import { placesFor } from "~/utils/places";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "overview.title");
 
+/** Statuses that wait for the requester's side: complete, report the outcome, review. */
+const ATTENTION_STATUSES = ["returned", "window-closed", "review-due"] as const;
+/** Statuses after which nothing more happens to a case. */
+const FINISHED_STATUSES = ["closed", "rejected", "cancelled", "revoked", "refused"];
+/** The open statuses in the order a case passes through them, for the counts. */
+const OPEN_ORDER = ["draft", "submitted", "in-review", "returned", "awaiting-cab", "awaiting-consent", "approved", "window-open", "window-closed", "outcome-reported", "active", "review-due"];
+const openRank = (status: string) => (OPEN_ORDER.includes(status) ? OPEN_ORDER.indexOf(status) : OPEN_ORDER.length);
+const UPCOMING_DAYS = 14;
+const LIST_LIMIT = 20;
+
+function inScopeSql(scope: Scope): SQL | undefined {
+  switch (scope.kind) {
+    case "all":
+      return undefined;
+    case "systems":
+      return scope.systemIds.length ? inArray(cases.systemId, scope.systemIds) : sql`false`;
+    case "supplier":
+      return eq(cases.supplierId, scope.organisationId);
+  }
+}
+
+/** A requester's overview of the cases on their systems, in four queries. */
+async function requesterDashboard(user: User, now = new Date()) {
+  const scope = await scopeOf(db(), user);
+  const scoped = inScopeSql(scope);
+  const row = {
+    number: cases.number,
+    title: cases.title,
+    status: cases.status,
+    systemCode: systems.code,
+    windowStart: cases.windowStart,
+    windowEnd: cases.windowEnd,
+  };
+  const [attention, open, upcoming] = await Promise.all([
+    db()
+      .select(row)
+      .from(cases)
+      .innerJoin(systems, eq(systems.id, cases.systemId))
+      .where(and(scoped, inArray(cases.status, [...ATTENTION_STATUSES])))
+      .orderBy(asc(cases.updatedAt), asc(cases.id))
+      .limit(LIST_LIMIT),
+    db()
+      .select({ status: cases.status, n: count() })
+      .from(cases)
+      .where(and(scoped, notInArray(cases.status, FINISHED_STATUSES)))
+      .groupBy(cases.status),
+    db()
+      .select(row)
+      .from(cases)
+      .innerJoin(systems, eq(systems.id, cases.systemId))
+      .where(
+        and(
+          scoped,
+          inArray(cases.status, ["approved", "window-open"]),
+          gt(cases.windowEnd, now),
+          lt(cases.windowStart, new Date(now.getTime() + UPCOMING_DAYS * 86_400_000)),
+        ),
+      )
+      .orderBy(asc(cases.windowStart), asc(cases.id))
+      .limit(LIST_LIMIT),
+  ]);
+  const shape = (r: (typeof attention)[number]) => ({
+    number: r.number,
+    title: r.title,
+    status: r.status,
+    systemCode: r.systemCode,
+    window: r.windowStart && r.windowEnd ? { start: r.windowStart.toISOString(), end: r.windowEnd.toISOString() } : null,
+  });
+  return {
+    attention: attention.map(shape),
+    open: open.map((o) => ({ status: o.status, count: Number(o.n) })).sort((a, b) => openRank(a.status) - openRank(b.status) || a.status.localeCompare(b.status)),
+    upcoming: upcoming.map(shape),
+  };
+}
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request).catch(() => undefined);
   return {
     signedIn: Boolean(user),
     places: placesFor(user?.role).map(({ path, label, blurb }) => ({ path, label, blurb })),
+    dashboard: user?.role === "requester" ? await requesterDashboard(user) : null,
   };
+}
+
+type Dashboard = NonNullable<Awaited<ReturnType<typeof loader>>["dashboard"]>;
+
+function RequesterDashboard({ dashboard }: { dashboard: Dashboard }) {
+  const { t } = useT();
+  return (
+    <>
+      <section aria-labelledby="attention-heading">
+        <h2 id="attention-heading">{t("dashboard.attention" as MessageKey)}</h2>
+        {dashboard.attention.length ? (
+          <ul className="cards">
+            {dashboard.attention.map((c) => (
+              <li key={c.number} className="card">
+                <h3>
+                  <Link to={`/cases/${c.number}`}>{`${c.number} ${c.title}`}</Link>
+                </h3>
+                <p>
+                  <StatusBadge status={c.status} /> <span className="muted">{c.systemCode}</span>
+                </p>
+                <p>{t(`dashboard.todo.${c.status}` as MessageKey)}</p>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">{t("dashboard.attention.none" as MessageKey)}</p>
+        )}
+      </section>
+      <section aria-labelledby="open-heading">
+        <h2 id="open-heading">{t("dashboard.open" as MessageKey)}</h2>
+        {dashboard.open.length ? (
+          <ul>
+            {dashboard.open.map((o) => (
+              <li key={o.status}>
+                <Link to={`/cases?${new URLSearchParams({ status: o.status })}`}>
+                  {t("dashboard.open.item" as MessageKey, { status: t(`status.${o.status}` as MessageKey), count: o.count })}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">{t("dashboard.open.none" as MessageKey)}</p>
+        )}
+        <p>
+          <Link to="/cases">{t("dashboard.allCases" as MessageKey)}</Link>
+        </p>
+      </section>
+      <section aria-labelledby="upcoming-heading">
+        <h2 id="upcoming-heading">{t("dashboard.upcoming" as MessageKey)}</h2>
+        {dashboard.upcoming.length ? (
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">{t("dashboard.upcoming.caption" as MessageKey, { days: UPCOMING_DAYS })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("cases.col.number" as MessageKey)}</th>
+                  <th scope="col">{t("cases.col.title" as MessageKey)}</th>
+                  <th scope="col">{t("cases.col.system" as MessageKey)}</th>
+                  <th scope="col">{t("cases.col.window" as MessageKey)}</th>
+                  <th scope="col">{t("cases.col.status" as MessageKey)}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {dashboard.upcoming.map((c) => (
+                  <tr key={c.number}>
+                    <td>
+                      <Link to={`/cases/${c.number}`}>{c.number}</Link>
+                    </td>
+                    <td>{c.title}</td>
+                    <td>{c.systemCode}</td>
+                    <td>
+                      <WindowText window={c.window} />
+                    </td>
+                    <td>
+                      <StatusBadge status={c.status} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p className="muted">{t("dashboard.upcoming.none" as MessageKey, { days: UPCOMING_DAYS })}</p>
+        )}
+      </section>
+    </>
+  );
 }
 
 export default function Overview() {
   const { t } = useT();
-  const { signedIn, places } = useLoaderData<typeof loader>();
+  const { signedIn, places, dashboard } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>{t("app.name")}</h1>
       <p className="lead">{t("overview.intro")}</p>
+      {dashboard ? <RequesterDashboard dashboard={dashboard} /> : null}
       {signedIn ? (
         <section aria-labelledby="places-heading">
           <h2 id="places-heading">{t("overview.yourPlaces")}</h2>

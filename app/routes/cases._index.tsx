@@ -1,19 +1,260 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { asc, eq, inArray } from "drizzle-orm";
 
-import { PlacePage } from "~/components/place-page";
+import { db } from "../../db/client";
+import { systems, type User } from "../../db/schema";
+import { scopeOf } from "~/auth/ownership.server";
+import { StatusBadge, WindowText } from "~/components/case-bits";
+import { SelectField, TextField } from "~/components/forms";
+import { useT, type MessageKey } from "~/i18n";
 import { requireRole } from "~/utils/auth.server";
+import { isIsoDate } from "~/utils/calendar.server";
 import { title } from "~/utils/meta";
 import { PLACES } from "~/utils/places";
+import { listCases } from "~/workflow/cases.server";
 
 const place = PLACES.cases;
 
+/** Every status a case can be in, in the order a case usually passes through them. */
+const STATUSES = [
+  "draft",
+  "submitted",
+  "in-review",
+  "returned",
+  "awaiting-cab",
+  "approved",
+  "window-open",
+  "window-closed",
+  "outcome-reported",
+  "closed",
+  "rejected",
+  "cancelled",
+  "awaiting-consent",
+  "active",
+  "review-due",
+  "revoked",
+  "refused",
+] as const;
+/** As in db/schema's CASE_TYPES, repeated so the browser bundle does not pull in the schema. */
+const CASE_TYPES = ["emergency", "simple-change", "advanced-change", "standing-access"] as const;
+const SORTS = ["updated", "window", "number"] as const;
+const DEFAULT_PAGE_SIZE = 25;
+const MAX_PAGE = 100_000;
+
+type Sort = (typeof SORTS)[number];
+
+/** The filters as the page understands them: anything malformed in the query is dropped or clamped. */
+type ListQuery = {
+  status: string;
+  type: string;
+  system: string;
+  q: string;
+  from: string;
+  to: string;
+  sort: Sort;
+  page: number;
+  pageSize: number;
+};
+
+const oneOf = <T extends string>(list: readonly T[], value: string): T | "" => ((list as readonly string[]).includes(value) ? (value as T) : "");
+
+function readQuery(params: URLSearchParams, systemCodes: string[]): ListQuery {
+  const get = (name: string) => (params.get(name) ?? "").trim();
+  const date = (name: string) => {
+    const value = get(name);
+    return isIsoDate(value) ? value : "";
+  };
+  const whole = (name: string, fallback: number, min: number, max: number) => {
+    const value = get(name);
+    return /^\d{1,7}$/.test(value) ? Math.min(Math.max(Number(value), min), max) : fallback;
+  };
+  let from = date("from");
+  let to = date("to");
+  if (from && to && from > to) [from, to] = [to, from];
+  return {
+    status: oneOf(STATUSES, get("status")),
+    type: oneOf(CASE_TYPES, get("type")),
+    system: oneOf(systemCodes, get("system").toUpperCase()),
+    q: get("q").slice(0, 100),
+    from,
+    to,
+    sort: oneOf(SORTS, get("sort")) || "updated",
+    page: whole("page", 1, 1, MAX_PAGE),
+    pageSize: whole("pageSize", DEFAULT_PAGE_SIZE, 1, 100),
+  };
+}
+
+/** The query string for `query` at `page`, leaving out what is empty or default. */
+function searchFor(query: ListQuery, page: number): string {
+  const params = new URLSearchParams();
+  for (const name of ["status", "type", "system", "q", "from", "to"] as const) if (query[name]) params.set(name, query[name]);
+  if (query.sort !== "updated") params.set("sort", query.sort);
+  if (query.pageSize !== DEFAULT_PAGE_SIZE) params.set("pageSize", String(query.pageSize));
+  if (page > 1) params.set("page", String(page));
+  const search = params.toString();
+  return search ? `?${search}` : "";
+}
+
+/** The systems the user may see cases on, for the system filter. */
+async function visibleSystems(user: User) {
+  const scope = await scopeOf(db(), user);
+  const columns = { code: systems.code, name: systems.name };
+  switch (scope.kind) {
+    case "all":
+      return db().select(columns).from(systems).where(eq(systems.active, true)).orderBy(asc(systems.code));
+    case "systems":
+      return scope.systemIds.length ? db().select(columns).from(systems).where(inArray(systems.id, scope.systemIds)).orderBy(asc(systems.code)) : [];
+    case "supplier":
+      return db().select(columns).from(systems).where(eq(systems.supplierId, scope.organisationId)).orderBy(asc(systems.code));
+  }
+}
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ...place.roles);
-  return null;
+  const user = await requireRole(request, ...place.roles);
+  const systemOptions = await visibleSystems(user);
+  const query = readQuery(
+    new URL(request.url).searchParams,
+    systemOptions.map((s) => s.code),
+  );
+  const filters = {
+    status: query.status || undefined,
+    type: query.type || undefined,
+    system: query.system || undefined,
+    q: query.q || undefined,
+    from: query.from || undefined,
+    to: query.to || undefined,
+    sort: query.sort,
+    pageSize: query.pageSize,
+  };
+  let result = await listCases(db(), user, { ...filters, page: query.page });
+  const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
+  // Past the last page (an old link, a hand-edited address): show the last page instead.
+  if (result.page > pages) result = await listCases(db(), user, { ...filters, page: pages });
+  const current = { ...query, page: result.page };
+  const filtered = Boolean(query.status || query.type || query.system || query.q || query.from || query.to);
+  return {
+    query: current,
+    filtered,
+    canCreate: user.role === "requester",
+    systems: systemOptions,
+    items: result.items.map((i) => ({ number: i.number, title: i.title, type: i.type, status: i.status, systemCode: i.systemCode, window: i.window })),
+    total: result.total,
+    page: result.page,
+    pages,
+    previous: result.page > 1 ? `/cases${searchFor(current, result.page - 1)}` : null,
+    next: result.page < pages ? `/cases${searchFor(current, result.page + 1)}` : null,
+  };
 }
 
 export const meta: MetaFunction = ({ matches }) => title(matches, place.label);
 
-export default function Page() {
-  return <PlacePage place={place} />;
+export default function Cases() {
+  const { t } = useT();
+  const data = useLoaderData<typeof loader>();
+  const { query } = data;
+  const location = useLocation();
+  return (
+    <>
+      <h1>{t(place.label)}</h1>
+      <div className="toolbar">
+        <p className="lead">{t(place.blurb)}</p>
+        {data.canCreate ? (
+          <Link to={PLACES.newCase.path} className="button">
+            {t(PLACES.newCase.label)}
+          </Link>
+        ) : null}
+      </div>
+
+      {/* Keyed by the address so the fields follow links (pagination, "clear") as well as submissions. */}
+      <Form method="get" action="/cases" role="search" aria-label={t("cases.filters" as MessageKey)} className="filters" key={location.search}>
+        <SelectField label={t("cases.filter.status" as MessageKey)} name="status" defaultValue={query.status}>
+          <option value="">{t("cases.filter.all" as MessageKey)}</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`status.${s}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label={t("cases.filter.type" as MessageKey)} name="type" defaultValue={query.type}>
+          <option value="">{t("cases.filter.all" as MessageKey)}</option>
+          {CASE_TYPES.map((type) => (
+            <option key={type} value={type}>
+              {t(`type.${type}`)}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label={t("cases.filter.system" as MessageKey)} name="system" defaultValue={query.system}>
+          <option value="">{t("cases.filter.all" as MessageKey)}</option>
+          {data.systems.map((s) => (
+            <option key={s.code} value={s.code}>
+              {`${s.code} – ${s.name}`}
+            </option>
+          ))}
+        </SelectField>
+        <TextField label={t("cases.filter.from" as MessageKey)} name="from" type="date" defaultValue={query.from} />
+        <TextField label={t("cases.filter.to" as MessageKey)} name="to" type="date" defaultValue={query.to} />
+        <TextField label={t("cases.filter.q" as MessageKey)} name="q" type="search" maxLength={100} defaultValue={query.q} />
+        <SelectField label={t("cases.filter.sort" as MessageKey)} name="sort" defaultValue={query.sort}>
+          {SORTS.map((s) => (
+            <option key={s} value={s}>
+              {t(`cases.sort.${s}` as MessageKey)}
+            </option>
+          ))}
+        </SelectField>
+        {query.pageSize !== DEFAULT_PAGE_SIZE ? <input type="hidden" name="pageSize" value={query.pageSize} /> : null}
+        <button type="submit" className="button button--secondary">
+          {t("admin.filter")}
+        </button>
+        {data.filtered ? <Link to="/cases">{t("cases.filter.clear" as MessageKey)}</Link> : null}
+      </Form>
+
+      {data.items.length === 0 ? (
+        <p className="muted">{t((data.filtered ? "cases.empty.filtered" : "cases.empty") as MessageKey)}</p>
+      ) : (
+        <>
+          <div className="table-wrap">
+            <table>
+              <caption>{t("cases.count" as MessageKey, { count: data.total })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("cases.col.number" as MessageKey)}</th>
+                  <th scope="col">{t("cases.col.title" as MessageKey)}</th>
+                  <th scope="col">{t("cases.col.system" as MessageKey)}</th>
+                  <th scope="col">{t("cases.col.window" as MessageKey)}</th>
+                  <th scope="col">{t("cases.col.status" as MessageKey)}</th>
+                  <th scope="col">{t("cases.col.type" as MessageKey)}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((c) => (
+                  <tr key={c.number}>
+                    <td>
+                      <Link to={`/cases/${c.number}`}>{c.number}</Link>
+                    </td>
+                    <td>{c.title}</td>
+                    <td>{c.systemCode}</td>
+                    <td>
+                      <WindowText window={c.window} />
+                    </td>
+                    <td>
+                      <StatusBadge status={c.status} />
+                    </td>
+                    <td>{t(`type.${c.type}`)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {data.pages > 1 ? (
+            <nav className="pagination" aria-label={t("cases.pagination" as MessageKey)}>
+              {data.previous ? <Link to={data.previous} rel="prev">{t("cases.previous" as MessageKey)}</Link> : null}
+              <span>{t("cases.pageOf" as MessageKey, { page: data.page, pages: data.pages })}</span>
+              {data.next ? <Link to={data.next} rel="next">{t("cases.next" as MessageKey)}</Link> : null}
+            </nav>
+          ) : null}
+        </>
+      )}
+    </>
+  );
 }

@@ -1,19 +1,127 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
-import { PlacePage } from "~/components/place-page";
+import { db } from "../../db/client";
+import { RequestForm } from "~/components/request-form";
+import { useT } from "~/i18n";
 import { requireRole } from "~/utils/auth.server";
+import { fieldErrorsOf, type FieldErrors } from "~/utils/forms";
 import { title } from "~/utils/meta";
 import { PLACES } from "~/utils/places";
+import { createCase, getCaseView, WorkflowError } from "~/workflow/cases.server";
+import { requestFormContext, toFormErrors } from "~/workflow/request-context.server";
+import { emptyRequest, requestFormSchema, toCaseInput, valuesFromForm, type FormCategory, type RequestFormValues } from "~/workflow/request-form";
 
-const place = PLACES.newCase;
+export const meta: MetaFunction = ({ matches }) => title(matches, "request.newTitle");
+
+const CATEGORIES: FormCategory[] = ["emergency", "change", "standing-access"];
+const isCategory = (value: unknown): value is FormCategory => CATEGORIES.includes(value as FormCategory);
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ...place.roles);
-  return null;
+  const user = await requireRole(request, ...PLACES.newCase.roles);
+  const url = new URL(request.url);
+  const category = url.searchParams.get("type");
+  const context = await requestFormContext(db(), user);
+  let defaults: RequestFormValues = { ...emptyRequest, systemCode: context.systems.length === 1 ? context.systems[0]!.code : "" };
+  // A planned change created from an incident starts from the incident.
+  const from = url.searchParams.get("from");
+  let fromIncident: string | null = null;
+  if (category === "change" && from) {
+    const incident = await getCaseView(db(), user, from.slice(0, 40)).catch(() => undefined);
+    if (incident?.type === "emergency") {
+      fromIncident = incident.number;
+      defaults = {
+        ...defaults,
+        systemCode: incident.system.code,
+        title: incident.title,
+        description: incident.description,
+        linkedCase: incident.number,
+        supplierId: incident.supplier ? String(incident.supplier.id) : "",
+        accounts: ((incident.details.accounts as string[] | undefined) ?? []).join("\n"),
+        supplierPeople: ((incident.details.supplierPeople as string[] | undefined) ?? []).join("\n"),
+      };
+    }
+  }
+  return { category: isCategory(category) ? category : null, defaults, fromIncident, ...context };
 }
 
-export const meta: MetaFunction = ({ matches }) => title(matches, place.label);
+type Result = { errors: FieldErrors; values: RequestFormValues };
 
-export default function Page() {
-  return <PlacePage place={place} />;
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, ...PLACES.newCase.roles);
+  const form = await request.formData();
+  const category = form.get("category");
+  if (!isCategory(category)) throw new Response("Unknown category", { status: 400 });
+  const intent = form.get("intent") === "draft" ? "draft" : "submit";
+  const values = valuesFromForm(form);
+  const { earliest } = await requestFormContext(db(), user);
+  const checked = requestFormSchema(category, intent, earliest).safeParse(values);
+  if (!checked.success) return data<Result>({ errors: fieldErrorsOf(checked.error), values }, { status: 422 });
+  try {
+    const created = await createCase(db(), user, toCaseInput(category, checked.data, intent));
+    return redirect(`/cases/${created.number}?notice=${intent === "draft" ? "draft-saved" : "submitted"}`);
+  } catch (error) {
+    if (error instanceof WorkflowError && error.status === 422) {
+      return data<Result>({ errors: toFormErrors(error.fieldErrors), values }, { status: 422 });
+    }
+    throw error;
+  }
+}
+
+export default function NewRequest() {
+  const { t } = useT();
+  const loaderData = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { category } = loaderData;
+
+  if (!category) {
+    return (
+      <>
+        <h1>{t("request.newTitle")}</h1>
+        <h2>{t("request.chooseCategory")}</h2>
+        <ul className="cards">
+          {(
+            [
+              ["emergency", "request.category.emergency", "request.category.emergency.text"],
+              ["change", "request.category.change", "request.category.change.text"],
+              ["standing-access", "request.category.standing", "request.category.standing.text"],
+            ] as const
+          ).map(([value, label, text]) => (
+            <li key={value} className="card">
+              <h3>
+                <Link to={`?type=${value}`}>{t(label)}</Link>
+              </h3>
+              <p>{t(text)}</p>
+            </li>
+          ))}
+        </ul>
+      </>
+    );
+  }
+
+  const heading = category === "emergency" ? "request.category.emergency" : category === "change" ? "request.category.change" : "request.category.standing";
+  return (
+    <>
+      <p>
+        <Link to="/cases/new">{t("request.otherCategory")}</Link>
+      </p>
+      <h1>{t(heading)}</h1>
+      {loaderData.fromIncident ? <p className="notice">{t("request.fromIncident", { number: loaderData.fromIncident })}</p> : null}
+      {loaderData.systems.length === 0 ? <p className="notice notice--warn">{t("request.noSystems")}</p> : null}
+      <RequestForm
+        key={category}
+        category={category}
+        earliest={loaderData.earliest}
+        systems={loaderData.systems}
+        allSystems={loaderData.allSystems}
+        suppliers={loaderData.suppliers}
+        serviceCentrePhone={loaderData.serviceCentrePhone}
+        defaultValues={result?.values ?? loaderData.defaults}
+        serverErrors={result?.errors}
+        allowDraft
+        submitLabel={t("request.submit")}
+        hidden={{ category }}
+      />
+    </>
+  );
 }

@@ -2,6 +2,9 @@ import { z } from "zod";
 
 import type { MessageKey, Msg } from "~/i18n";
 import { sv } from "~/i18n/sv";
+import { unpackMsg } from "./msg";
+
+export { packMsg, unpackMsg } from "./msg";
 
 /**
  * Form validation shared by the browser and the server: zod schemas whose messages are
@@ -19,6 +22,8 @@ function isKey(message: string): message is MessageKey {
 export function issueMessage(issue: z.core.$ZodIssue): Msg {
   const params = (issue as { params?: Record<string, string | number> }).params;
   if (isKey(issue.message)) return { key: issue.message, params };
+  if (issue.message.includes("?") && isKey(issue.message.split("?")[0]!)) return unpackMsg(issue.message)!;
+  // (packed keys come from request-form.ts refinements)
   switch (issue.code) {
     case "too_small":
       return issue.origin === "string" && Number(issue.minimum) <= 1

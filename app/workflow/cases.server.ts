@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, ilike, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 
 import type { Db } from "../../db/client";
@@ -42,7 +42,7 @@ import {
   type WindowEvent,
 } from "../../machines";
 import { inScope, scopeOf, type Scope } from "~/auth/ownership.server";
-import { stockholmDate } from "~/utils/calendar.server";
+import { isIsoDate, stockholmDate, stockholmMidnight } from "~/utils/calendar.server";
 import type { FieldErrors } from "~/utils/forms";
 import { fieldErrorsOf } from "~/utils/forms";
 import { conflictsOf } from "./conflicts.server";
@@ -696,7 +696,27 @@ export async function allowedEvents(db: Db, user: User, c: Case, w?: AccessWindo
   return allowed;
 }
 
-export type CaseFilters = { status?: string; type?: string; system?: string; q?: string; page?: number; pageSize?: number; sort?: "updated" | "window" | "number" };
+export type CaseFilters = {
+  status?: string;
+  type?: string;
+  system?: string;
+  q?: string;
+  page?: number;
+  pageSize?: number;
+  sort?: "updated" | "window" | "number";
+  /** Stockholm dates (YYYY-MM-DD): only cases whose window overlaps these days; a malformed date is ignored. */
+  from?: string;
+  to?: string;
+};
+
+/** Conditions for `from`/`to`: the window ends after `from` 00:00 and starts before the day after `to`. */
+function windowRange(from: string | undefined, to: string | undefined): (SQL | undefined)[] {
+  const dayAfter = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return [
+    from && isIsoDate(from) ? gt(cases.windowEnd, stockholmMidnight(from)) : undefined,
+    to && isIsoDate(to) ? lt(cases.windowStart, stockholmMidnight(dayAfter(to))) : undefined,
+  ];
+}
 
 /** The cases the user may see, filtered and paginated. */
 export async function listCases(db: Db, user: User, filters: CaseFilters = {}) {
@@ -708,6 +728,7 @@ export async function listCases(db: Db, user: User, filters: CaseFilters = {}) {
     filters.type ? eq(cases.type, filters.type as CaseType) : undefined,
     filters.system ? eq(systems.code, filters.system.toUpperCase()) : undefined,
     filters.q ? or(ilike(cases.number, `%${filters.q}%`), ilike(cases.title, `%${filters.q}%`)) : undefined,
+    ...windowRange(filters.from, filters.to),
   ];
   const where = and(...conditions);
   const pageSize = Math.min(Math.max(filters.pageSize ?? 25, 1), 100);

@@ -73,3 +73,8 @@ export async function conflictsOf(db: Db, caseId: number): Promise<Conflict[]> {
     path: r.path,
   }));
 }
+
+/** Conflicts of a case by number, as JSON-friendly rows. */
+export function conflictRows(found: Conflict[]) {
+  return found.map((c) => ({ ...c, start: c.start.toISOString(), end: c.end.toISOString() }));
+}

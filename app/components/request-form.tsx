@@ -1,0 +1,268 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { Form, useBlocker, useNavigation, useSubmit } from "@remix-run/react";
+import { useEffect, useRef, type FormEvent } from "react";
+import { useForm, type FieldErrors as RhfErrors, type Resolver } from "react-hook-form";
+
+import { Checkbox, ErrorSummary, SelectField, TextArea, TextField } from "~/components/forms";
+import { useT, type MessageKey, type Msg } from "~/i18n";
+import type { FieldErrors } from "~/utils/forms";
+import { unpackMsg } from "~/utils/msg";
+import { mustPhone, priorityOf, RESPONSE_TARGETS, type Level } from "~/workflow/priority";
+import { requestFormSchema, typeOf, type Earliest, type FormCategory, type RequestFormValues } from "~/workflow/request-form";
+
+export type SystemChoice = { code: string; name: string; supplierName: string | null; related: string[] };
+
+/**
+ * One form per request category, validated in the browser by react-hook-form with the same zod
+ * schema the server action checks again. Errors sit at their fields and are announced; a leave
+ * with unsaved changes asks first.
+ */
+export function RequestForm({
+  category,
+  earliest,
+  systems,
+  allSystems,
+  suppliers,
+  serviceCentrePhone,
+  defaultValues,
+  serverErrors,
+  allowDraft,
+  submitLabel,
+  hidden,
+}: {
+  category: FormCategory;
+  earliest: Earliest;
+  systems: SystemChoice[];
+  allSystems: { code: string; name: string }[];
+  suppliers: { id: number; name: string }[];
+  serviceCentrePhone: string | null;
+  defaultValues: RequestFormValues;
+  serverErrors?: FieldErrors;
+  allowDraft: boolean;
+  submitLabel: string;
+  /** Extra fields posted with the form (the category, the case's version). */
+  hidden?: Record<string, string>;
+}) {
+  const { t, formatDate } = useT();
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const intent = useRef<"draft" | "submit">("submit");
+  const resolver: Resolver<RequestFormValues> = (values, context, options) =>
+    zodResolver(requestFormSchema(category, intent.current, earliest) as never)(values as never, context, options as never) as never;
+  const form = useForm<RequestFormValues>({ resolver, defaultValues, mode: "onTouched" });
+  const { register, watch, setValue, formState, handleSubmit, getFieldState } = form;
+  const submitting = useRef(false);
+
+  // Leaving with unsaved changes asks first (in-app navigation and closing the tab alike).
+  const dirty = formState.isDirty && !submitting.current;
+  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && currentLocation.pathname !== nextLocation.pathname);
+  useEffect(() => {
+    if (blocker.state !== "blocked") return;
+    if (window.confirm(t("request.unsaved"))) blocker.proceed();
+    else blocker.reset();
+  }, [blocker, t]);
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (event: BeforeUnloadEvent) => {
+      event.preventDefault();
+      event.returnValue = "";
+    };
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [dirty]);
+  useEffect(() => {
+    if (navigation.state === "idle") submitting.current = false;
+  }, [navigation.state]);
+
+  const values = watch();
+  const type = typeOf(category, values);
+  const system = systems.find((s) => s.code === values.systemCode);
+
+  // An advanced change's affected systems start from the dependency graph of the chosen system.
+  useEffect(() => {
+    if (type !== "advanced-change" || !system || getFieldState("affectedSystems").isDirty) return;
+    setValue("affectedSystems", system.related);
+  }, [type, system, setValue, getFieldState]);
+
+  const error = (name: keyof RequestFormValues): Msg | undefined => {
+    const client = (formState.errors as RhfErrors<RequestFormValues>)[name]?.message;
+    return unpackMsg(typeof client === "string" ? client : undefined) ?? serverErrors?.[name];
+  };
+  const priority = values.urgency && values.impact ? priorityOf(Number(values.urgency) as Level, Number(values.impact) as Level) : null;
+  const lead = type === "simple-change" || type === "advanced-change" ? earliest[type] : null;
+  const clientErrorCount = Object.keys(formState.errors).length;
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    const formElement = event.currentTarget;
+    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    intent.current = submitter?.value === "draft" ? "draft" : "submit";
+    void handleSubmit(() => {
+      submitting.current = true;
+      submit(new FormData(formElement, submitter), { method: "post" });
+    })(event);
+  }
+
+  return (
+    <Form method="post" noValidate onSubmit={onSubmit} className="request-form">
+      {Object.entries(hidden ?? {}).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      <ErrorSummary errors={clientErrorCount ? Object.fromEntries(Object.keys(formState.errors).map((k) => [k, { key: "validation.invalid" as MessageKey }])) : serverErrors} />
+      <fieldset>
+        <legend>{t("request.what")}</legend>
+        <TextField label={t("request.title")} {...register("title")} error={error("title")} required />
+        <SelectField label={t("request.system")} hint={t("request.systemHint")} {...register("systemCode")} error={error("systemCode")} required>
+          <option value="">{t("form.choose")}</option>
+          {systems.map((s) => (
+            <option key={s.code} value={s.code}>
+              {`${s.code} – ${s.name}`}
+            </option>
+          ))}
+        </SelectField>
+        {category === "change" ? (
+          <fieldset className="radio-group" aria-describedby={error("affectsOthers") ? "affects-error" : "affects-hint"}>
+            <legend>{t("request.affectsOthers")}</legend>
+            <p id="affects-hint" className="field__hint">
+              {t("request.affectsOthersHint")}
+            </p>
+            {error("affectsOthers") ? (
+              <p id="affects-error" className="field__error">
+                {t(error("affectsOthers")!)}
+              </p>
+            ) : null}
+            <label>
+              <input type="radio" value="no" {...register("affectsOthers")} /> {t("request.affectsOthers.no")}
+            </label>
+            <label>
+              <input type="radio" value="yes" {...register("affectsOthers")} /> {t("request.affectsOthers.yes")}
+            </label>
+          </fieldset>
+        ) : null}
+        <TextArea label={category === "standing-access" ? t("request.descriptionStanding") : t("request.description")} {...register("description")} error={error("description")} optional />
+      </fieldset>
+
+      {category === "emergency" ? (
+        <fieldset>
+          <legend>{t("request.priority")}</legend>
+          <SelectField label={t("request.kind")} {...register("kind")}>
+            <option value="incident">{t("request.kind.incident")}</option>
+            <option value="service-request">{t("request.kind.service-request")}</option>
+          </SelectField>
+          <SelectField label={t("request.urgency")} hint={t("request.urgencyHint")} {...register("urgency")} error={error("urgency")} required>
+            <option value="">{t("form.choose")}</option>
+            {[1, 2, 3].map((n) => (
+              <option key={n} value={n}>
+                {t(`request.level.${n}` as MessageKey)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField label={t("request.impact")} hint={t("request.impactHint")} {...register("impact")} error={error("impact")} required>
+            <option value="">{t("form.choose")}</option>
+            {[1, 2, 3].map((n) => (
+              <option key={n} value={n}>
+                {t(`request.impactLevel.${n}` as MessageKey)}
+              </option>
+            ))}
+          </SelectField>
+          <div className="priority" role="status" aria-live="polite">
+            {priority ? (
+              <>
+                <p className="priority__value">
+                  <strong>{t("request.priorityIs", { priority })}</strong> {t(RESPONSE_TARGETS[priority].key as MessageKey)}
+                </p>
+                {mustPhone(priority) ? (
+                  <p className="priority__phone">{t("request.phoneAlso", { phone: serviceCentrePhone ?? "–" })}</p>
+                ) : null}
+              </>
+            ) : (
+              <p className="muted">{t("request.priorityPending")}</p>
+            )}
+          </div>
+          <TextField label={t("request.hours")} hint={t("request.hoursHint")} type="number" min={0.25} max={24} step={0.25} {...register("hours")} error={error("hours")} />
+        </fieldset>
+      ) : null}
+
+      {category === "change" ? (
+        <fieldset>
+          <legend>{t("request.window")}</legend>
+          <p className="notice notice--info" id="earliest">
+            {lead ? t("request.earliest", { date: formatDate(lead), iso: lead, days: type === "advanced-change" ? 10 : 3 }) : t("request.earliestPending", { simple: formatDate(earliest["simple-change"]), advanced: formatDate(earliest["advanced-change"]) })}
+          </p>
+          <TextField label={t("request.start")} hint={t("request.timeHint")} type="datetime-local" min={lead ? `${lead}T00:00` : undefined} {...register("start")} error={error("start")} required aria-describedby="earliest" />
+          <TextField label={t("request.end")} type="datetime-local" {...register("end")} error={error("end")} required />
+          <Checkbox label={t("request.booked")} {...register("bookedWithSupplier")} error={error("bookedWithSupplier")} />
+        </fieldset>
+      ) : null}
+
+      <fieldset>
+        <legend>{t("request.who")}</legend>
+        <SelectField label={t("request.supplier")} {...register("supplierId")} error={error("supplierId")}>
+          <option value="">{system?.supplierName ? t("request.systemSupplier", { name: system.supplierName }) : t("request.systemSupplierNone")}</option>
+          {suppliers.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </SelectField>
+        <TextArea label={t("request.supplierPeople")} hint={t("request.onePerLine")} rows={2} {...register("supplierPeople")} error={error("supplierPeople")} optional />
+        <TextArea label={t("request.accounts")} hint={t("request.onePerLine")} rows={2} {...register("accounts")} error={error("accounts")} optional />
+      </fieldset>
+
+      {category === "change" ? (
+        <fieldset>
+          <legend>{t("request.change")}</legend>
+          <TextArea label={t("request.reason")} {...register("reason")} error={error("reason")} required />
+          <TextArea label={t("request.impactDescription")} {...register("impactDescription")} error={error("impactDescription")} optional />
+          <fieldset className="checkbox-grid" aria-describedby={error("affectedSystems") ? "affected-error" : undefined}>
+            <legend>
+              {t("request.affectedSystems")} {type === "advanced-change" ? null : <span className="field__optional">{t("form.optional")}</span>}
+            </legend>
+            {error("affectedSystems") ? (
+              <p id="affected-error" className="field__error">
+                {t(error("affectedSystems")!)}
+              </p>
+            ) : null}
+            {allSystems
+              .filter((s) => s.code !== values.systemCode)
+              .map((s) => (
+                <label key={s.code}>
+                  <input type="checkbox" value={s.code} {...register("affectedSystems")} /> {s.code}
+                </label>
+              ))}
+          </fieldset>
+          <TextArea label={t("request.risk")} {...register("risk")} error={error("risk")} optional={type !== "advanced-change"} />
+          <TextArea label={t("request.testPlan")} {...register("testPlan")} error={error("testPlan")} optional={type !== "advanced-change"} />
+          <TextArea label={t("request.rollbackPlan")} {...register("rollbackPlan")} error={error("rollbackPlan")} optional={type !== "advanced-change"} />
+          <Checkbox label={t("request.affectsUsers")} hint={t("request.affectsUsersHint")} {...register("affectsUsers")} />
+          {values.affectsUsers ? <TextArea label={t("request.publicDescription")} rows={2} {...register("publicDescription")} error={error("publicDescription")} optional /> : null}
+          <input type="hidden" {...register("linkedCase")} />
+        </fieldset>
+      ) : null}
+
+      {category === "standing-access" ? (
+        <fieldset>
+          <legend>{t("request.standing")}</legend>
+          <TextArea label={t("request.justification")} {...register("justification")} error={error("justification")} required />
+          <TextField label={t("request.agreementReference")} hint={t("request.agreementHint")} {...register("agreementReference")} error={error("agreementReference")} required />
+        </fieldset>
+      ) : null}
+
+      <fieldset>
+        <legend>{t("request.references")}</legend>
+        <TextField label={t("request.ticket")} {...register("ticket")} error={error("ticket")} optional />
+        <TextField label={t("request.supplierTicket")} {...register("supplierTicket")} error={error("supplierTicket")} optional />
+      </fieldset>
+
+      <div className="button-row">
+        <button type="submit" name="intent" value="submit" className="button" disabled={navigation.state === "submitting"}>
+          {submitLabel}
+        </button>
+        {allowDraft ? (
+          <button type="submit" name="intent" value="draft" className="button button--secondary" disabled={navigation.state === "submitting"}>
+            {t("request.saveDraft")}
+          </button>
+        ) : null}
+      </div>
+    </Form>
+  );
+}

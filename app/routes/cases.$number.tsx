@@ -1,0 +1,322 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { desc, eq, sql } from "drizzle-orm";
+
+import { db } from "../../db/client";
+import { cases, outbox } from "../../db/schema";
+import { StatusBadge, WindowText } from "~/components/case-bits";
+import { EventForm } from "~/components/event-forms";
+import { Notice } from "~/components/forms";
+import { useT, type MessageKey } from "~/i18n";
+import { requireUser } from "~/utils/auth.server";
+import type { FieldErrors } from "~/utils/forms";
+import { title } from "~/utils/meta";
+import { stockholmLocalToIso } from "~/utils/time";
+import { applyEvent, getCaseView, WorkflowError } from "~/workflow/cases.server";
+import { conflictRows, conflictsOf } from "~/workflow/conflicts.server";
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
+  title(matches, "case.pageTitle", { number: data?.view.number ?? "", title: data?.view.title ?? "" });
+
+/** Details a supplier does not see: the municipality's own risk notes and plans. */
+const INTERNAL_DETAILS = ["risk", "testPlan", "rollbackPlan", "impactDescription"];
+
+async function load(request: Request, number: string) {
+  const user = await requireUser(request);
+  try {
+    return { user, view: await getCaseView(db(), user, number.slice(0, 40)) };
+  } catch (error) {
+    if (error instanceof WorkflowError) throw new Response("Not found", { status: 404 });
+    throw error;
+  }
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, view } = await load(request, String(params.number));
+  const supplierView = user.role === "supplier";
+  const [row] = await db().select({ id: cases.id }).from(cases).where(eq(cases.number, view.number));
+  const conflicts = view.type === "standing-access" ? [] : conflictRows(await conflictsOf(db(), row!.id));
+  const messages = supplierView
+    ? []
+    : await db()
+        .select({ template: outbox.template, recipient: outbox.recipient, createdAt: outbox.createdAt, sentAt: outbox.sentAt })
+        .from(outbox)
+        .where(sql`${outbox.payload}->>'number' = ${view.number}`)
+        .orderBy(desc(outbox.id))
+        .limit(50);
+  const details = supplierView ? Object.fromEntries(Object.entries(view.details).filter(([k]) => !INTERNAL_DETAILS.includes(k))) : view.details;
+  return { view: { ...view, details }, conflicts, messages, isRequester: view.requester.id === user.id, role: user.role };
+}
+
+type Result = { event: string; errors: FieldErrors };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, view } = await load(request, String(params.number));
+  const form = await request.formData();
+  const event = String(form.get("intent") ?? "");
+  const text = (name: string) => {
+    const value = form.get(name);
+    return typeof value === "string" && value.trim() ? value.trim() : undefined;
+  };
+  const end = text("end");
+  const body: Record<string, unknown> = {
+    type: event,
+    ...(text("reason") ? { reason: text("reason") } : {}),
+    ...(text("conditions") ? { conditions: text("conditions") } : {}),
+    ...(text("outcome") ? { outcome: text("outcome") } : {}),
+    ...(text("comment") ? { comment: text("comment") } : {}),
+    ...(end ? { end: stockholmLocalToIso(end) ?? end } : {}),
+    ...(form.get("allowLongWindow") === "true" ? { allowLongWindow: true } : {}),
+  };
+  try {
+    await applyEvent(db(), user, view.number, body);
+  } catch (error) {
+    if (error instanceof WorkflowError) {
+      const errors: FieldErrors = error.fieldErrors && Object.keys(error.fieldErrors).length
+        ? Object.fromEntries(Object.entries(error.fieldErrors).map(([k, v]) => [k === "type" ? "_form" : k, v]))
+        : { _form: { key: error.status === 403 ? ("case.action.forbidden" as MessageKey) : error.status === 409 ? ("error.409.text" as MessageKey) : ("case.event.refused" as MessageKey) } };
+      return data<Result>({ event, errors }, { status: error.status });
+    }
+    throw error;
+  }
+  return redirect(`/cases/${view.number}?notice=${encodeURIComponent(event)}`);
+}
+
+const DETAIL_LABELS: [string, MessageKey][] = [
+  ["reason", "request.reason"],
+  ["impactDescription", "request.impactDescription"],
+  ["risk", "request.risk"],
+  ["testPlan", "request.testPlan"],
+  ["rollbackPlan", "request.rollbackPlan"],
+  ["justification", "request.justification"],
+  ["agreementReference", "request.agreementReference"],
+  ["publicDescription", "request.publicDescription"],
+];
+
+export default function CasePage() {
+  const { t, formatDateTime } = useT();
+  const { view, conflicts, messages, isRequester, role } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const notice = searchParams.get("notice");
+  const d = view.details as Record<string, unknown> & { externalReferences?: { ticket?: string; supplierTicket?: string } };
+  const list = (key: string) => (Array.isArray(d[key]) ? (d[key] as string[]) : []);
+  const longWindow = view.window ? Date.parse(view.window.end) - Date.parse(view.window.start) > 72 * 3600_000 : false;
+  const actions = view.allowedEvents.filter((e) => e !== "EDIT" && e !== "CAB_DEFER");
+  const canEdit = view.allowedEvents.includes("EDIT");
+  return (
+    <>
+      <p>
+        <Link to="/cases">{t("nav.cases")}</Link>
+      </p>
+      <h1>
+        <span className="case-number">{view.number}</span> {view.title}
+      </h1>
+      {notice === "submitted" ? <Notice>{t("case.notice.submitted")}</Notice> : null}
+      {notice === "draft-saved" ? <Notice>{t("case.notice.draftSaved")}</Notice> : null}
+      {notice === "saved" ? <Notice>{t("form.saved")}</Notice> : null}
+      {notice && notice !== "submitted" && notice !== "draft-saved" && notice !== "saved" ? (
+        <Notice>{t("case.notice.done", { what: t(`event.${notice}` as MessageKey) })}</Notice>
+      ) : null}
+
+      <section aria-labelledby="status-heading" className="case-status">
+        <h2 id="status-heading" className="visually-hidden">
+          {t("case.status")}
+        </h2>
+        <p>
+          <StatusBadge status={view.status} /> · {t(`type.${view.type}` as MessageKey)}
+          {view.priority ? ` · ${t("request.priorityIs", { priority: view.priority })}` : null}
+        </p>
+        <p className="lead">{t(`case.explain.${view.status}` as MessageKey)}</p>
+      </section>
+
+      {canEdit || (actions.length && role !== "admin") || (view.type === "emergency" && isRequester && view.status !== "draft") ? (
+        <section aria-labelledby="actions-heading">
+          <h2 id="actions-heading">{t("case.actions")}</h2>
+          <div className="button-row">
+            {canEdit ? (
+              <Link to={`/cases/${view.number}/edit`} className="button button--secondary">
+                {t("case.action.EDIT")}
+              </Link>
+            ) : null}
+            {view.type === "emergency" && isRequester && view.status !== "draft" ? (
+              <Link to={`/cases/new?type=change&from=${view.number}`} className="button button--secondary">
+                {t("case.action.linkedChange")}
+              </Link>
+            ) : null}
+          </div>
+          <div className="event-forms">
+            {actions.map((event) => (
+              <EventForm
+                key={event}
+                event={event}
+                caseType={view.type}
+                conflicts={conflicts.length}
+                longWindow={longWindow}
+                errors={result?.event === event ? result.errors : undefined}
+              />
+            ))}
+          </div>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="facts-heading">
+        <h2 id="facts-heading">{t("case.facts")}</h2>
+        <dl className="facts">
+          <dt>{t("request.system")}</dt>
+          <dd>
+            {view.system.code} – {view.system.name}
+          </dd>
+          <dt>{t("request.supplier")}</dt>
+          <dd>{view.supplier?.name ?? "–"}</dd>
+          <dt>{t("case.requester")}</dt>
+          <dd>{view.requester.name}</dd>
+          {view.type !== "standing-access" ? (
+            <>
+              <dt>{t("case.window")}</dt>
+              <dd>
+                <WindowText window={view.window} />
+              </dd>
+            </>
+          ) : null}
+          {view.accessWindow ? (
+            <>
+              <dt>{t("case.accessWindow")}</dt>
+              <dd>
+                {t(`window.status.${view.accessWindow.status}` as MessageKey)} · <WindowText window={view.accessWindow} />
+              </dd>
+            </>
+          ) : null}
+          {view.responseTarget ? (
+            <>
+              <dt>{t("case.responseTarget")}</dt>
+              <dd>{t(view.responseTarget.key as MessageKey)}</dd>
+            </>
+          ) : null}
+          {list("supplierPeople").length ? (
+            <>
+              <dt>{t("request.supplierPeople")}</dt>
+              <dd>{list("supplierPeople").join(", ")}</dd>
+            </>
+          ) : null}
+          {list("accounts").length ? (
+            <>
+              <dt>{t("request.accounts")}</dt>
+              <dd>{list("accounts").join(", ")}</dd>
+            </>
+          ) : null}
+          {list("affectedSystems").length ? (
+            <>
+              <dt>{t("request.affectedSystems")}</dt>
+              <dd>{list("affectedSystems").join(", ")}</dd>
+            </>
+          ) : null}
+          {d.externalReferences?.ticket ? (
+            <>
+              <dt>{t("request.ticket")}</dt>
+              <dd>{d.externalReferences.ticket}</dd>
+            </>
+          ) : null}
+          {d.externalReferences?.supplierTicket ? (
+            <>
+              <dt>{t("request.supplierTicket")}</dt>
+              <dd>{d.externalReferences.supplierTicket}</dd>
+            </>
+          ) : null}
+          {view.linkedCase ? (
+            <>
+              <dt>{t("case.linkedFrom")}</dt>
+              <dd>
+                <Link to={`/cases/${view.linkedCase}`}>{view.linkedCase}</Link>
+              </dd>
+            </>
+          ) : null}
+          {view.linkedChanges.length ? (
+            <>
+              <dt>{t("case.linkedChanges")}</dt>
+              <dd>
+                {view.linkedChanges.map((n) => (
+                  <Link key={n} to={`/cases/${n}`} className="inline-link">
+                    {n}
+                  </Link>
+                ))}
+              </dd>
+            </>
+          ) : null}
+        </dl>
+        {view.description ? (
+          <>
+            <h3>{t("request.description")}</h3>
+            <p className="prose">{view.description}</p>
+          </>
+        ) : null}
+        {DETAIL_LABELS.filter(([key]) => typeof d[key] === "string" && d[key]).map(([key, label]) => (
+          <div key={key}>
+            <h3>{t(label)}</h3>
+            <p className="prose">{String(d[key])}</p>
+          </div>
+        ))}
+      </section>
+
+      {view.type !== "standing-access" ? (
+        <section aria-labelledby="conflicts-heading">
+          <h2 id="conflicts-heading">{t("case.conflicts")}</h2>
+          {conflicts.length ? (
+            <ul>
+              {conflicts.map((c) => (
+                <li key={c.number}>
+                  <Link to={`/cases/${c.number}`}>{c.number}</Link> · {c.systemCode} · {t(`conflict.${c.relation}` as MessageKey)} ({c.path.join(" → ")}) ·{" "}
+                  <WindowText window={c} />
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">{t("case.noConflicts")}</p>
+          )}
+        </section>
+      ) : null}
+
+      <section aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading">{t("case.timeline")}</h2>
+        <ol className="timeline">
+          {view.audit.map((a, i) => (
+            <li key={i}>
+              <time dateTime={a.at}>{formatDateTime(a.at)}</time> · <strong>{a.actor === "system" ? t("case.theSystem") : a.actor}</strong> ·{" "}
+              {t(`event.${a.event}` as MessageKey)}
+              {a.to && a.from !== a.to && !a.to.startsWith("window:") ? <> → {t(`status.${a.to}` as MessageKey)}</> : null}
+              {a.reason ? <p className="timeline__reason">{a.reason}</p> : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      {messages.length ? (
+        <section aria-labelledby="messages-heading">
+          <h2 id="messages-heading">{t("case.messages")}</h2>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t("case.messageWhat")}</th>
+                  <th scope="col">{t("case.messageTo")}</th>
+                  <th scope="col">{t("case.messageWhen")}</th>
+                  <th scope="col">{t("case.messageSent")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {messages.map((m, i) => (
+                  <tr key={i}>
+                    <td>{t(`message.${m.template}` as MessageKey)}</td>
+                    <td>{m.recipient}</td>
+                    <td>{formatDateTime(m.createdAt)}</td>
+                    <td>{m.sentAt ? formatDateTime(m.sentAt) : t("case.messageQueued")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,89 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+
+import { db } from "../../db/client";
+import { RequestForm } from "~/components/request-form";
+import { useT } from "~/i18n";
+import { requireRole } from "~/utils/auth.server";
+import { fieldErrorsOf, type FieldErrors } from "~/utils/forms";
+import { title } from "~/utils/meta";
+import { isoToStockholmLocal } from "~/utils/time";
+import { applyEvent, editCase, getCaseView, WorkflowError } from "~/workflow/cases.server";
+import { requestFormContext, toFormErrors } from "~/workflow/request-context.server";
+import { categoryOf, requestFormSchema, toCaseInput, valuesFromCase, valuesFromForm, type RequestFormValues } from "~/workflow/request-form";
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => title(matches, "request.editTitle", { number: data?.number ?? "" });
+
+/** Editing a draft or a returned case, then (optionally) submitting it. */
+async function load(request: Request, number: string) {
+  const user = await requireRole(request, "requester");
+  const view = await getCaseView(db(), user, number.slice(0, 40)).catch((error: unknown) => {
+    if (error instanceof WorkflowError) throw new Response("Not found", { status: 404 });
+    throw error;
+  });
+  if (!view.allowedEvents.includes("EDIT")) throw new Response("The case cannot be changed now", { status: 409 });
+  return { user, view };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, view } = await load(request, String(params.number));
+  const context = await requestFormContext(db(), user);
+  return {
+    number: view.number,
+    status: view.status,
+    category: categoryOf(view.type),
+    values: valuesFromCase(view, isoToStockholmLocal),
+    ...context,
+  };
+}
+
+type Result = { errors: FieldErrors; values: RequestFormValues };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, view } = await load(request, String(params.number));
+  const form = await request.formData();
+  const intent = form.get("intent") === "draft" ? "draft" : "submit";
+  const category = categoryOf(view.type);
+  const values = valuesFromForm(form);
+  const { earliest } = await requestFormContext(db(), user);
+  const checked = requestFormSchema(category, intent, earliest).safeParse(values);
+  if (!checked.success) return data<Result>({ errors: fieldErrorsOf(checked.error), values }, { status: 422 });
+  try {
+    // The changes are saved first, so a refused submission loses nothing.
+    const input = toCaseInput(category, checked.data, "draft");
+    await editCase(db(), user, view.number, input);
+    if (intent === "submit") await applyEvent(db(), user, view.number, { type: "SUBMIT" });
+  } catch (error) {
+    if (error instanceof WorkflowError && (error.status === 422 || error.status === 409)) {
+      return data<Result>({ errors: error.fieldErrors ? toFormErrors(error.fieldErrors) : { _form: { key: "case.event.refused" } }, values }, { status: error.status });
+    }
+    throw error;
+  }
+  return redirect(`/cases/${view.number}?notice=${intent === "submit" ? "submitted" : "saved"}`);
+}
+
+export default function EditRequest() {
+  const { t } = useT();
+  const loaderData = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <>
+      <p>
+        <Link to={`/cases/${loaderData.number}`}>{loaderData.number}</Link>
+      </p>
+      <h1>{t("request.editTitle", { number: loaderData.number })}</h1>
+      <RequestForm
+        category={loaderData.category}
+        earliest={loaderData.earliest}
+        systems={loaderData.systems}
+        allSystems={loaderData.allSystems}
+        suppliers={loaderData.suppliers}
+        serviceCentrePhone={loaderData.serviceCentrePhone}
+        defaultValues={result?.values ?? loaderData.values}
+        serverErrors={result?.errors}
+        allowDraft
+        submitLabel={loaderData.status === "returned" ? t("request.resubmit") : t("request.submit")}
+      />
+    </>
+  );
+}

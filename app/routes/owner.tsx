@@ -1,0 +1,324 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+
+import { db } from "../../db/client";
+import { cases, organisations, systems, users, type User } from "../../db/schema";
+import { StatusBadge } from "~/components/case-bits";
+import { ErrorSummary, Notice, TextArea } from "~/components/forms";
+import { useT, type MessageKey, type Msg } from "~/i18n";
+import { requireRole } from "~/utils/auth.server";
+import type { FieldErrors } from "~/utils/forms";
+import { title } from "~/utils/meta";
+import { PLACES } from "~/utils/places";
+import { applyEvent, WorkflowError } from "~/workflow/cases.server";
+
+/**
+ * The system owner's ("systemägare") page: standing access to the systems they own — requests
+ * waiting for their consent, access up for the yearly review, active access (revocable) and the
+ * latest that ended. Every decision is an event through the workflow service.
+ */
+const place = PLACES.owner;
+
+/** Keys not yet in the dictionaries are cast until they are merged. */
+const k = (key: string) => key as MessageKey;
+
+const OPEN = ["awaiting-consent", "review-due", "active"] as const;
+const ENDED = ["refused", "revoked", "cancelled"] as const;
+const ENDED_SHOWN = 20;
+
+const supplierOrg = alias(organisations, "supplier_org");
+
+async function standingAccessOf(owner: User) {
+  const columns = {
+    number: cases.number,
+    title: cases.title,
+    status: cases.status,
+    state: cases.state,
+    details: cases.details,
+    systemCode: systems.code,
+    systemName: systems.name,
+    supplierName: supplierOrg.name,
+    requesterName: users.name,
+    submittedAt: cases.submittedAt,
+    updatedAt: cases.updatedAt,
+  };
+  const base = () =>
+    db()
+      .select(columns)
+      .from(cases)
+      .innerJoin(systems, eq(systems.id, cases.systemId))
+      .innerJoin(users, eq(users.id, cases.requesterId))
+      .leftJoin(supplierOrg, eq(supplierOrg.id, cases.supplierId));
+  const ours = [eq(systems.ownerUserId, owner.id), eq(cases.type, "standing-access")];
+  const [open, ended] = await Promise.all([
+    base()
+      .where(and(...ours, inArray(cases.status, [...OPEN])))
+      .orderBy(asc(cases.submittedAt), asc(cases.id)),
+    // Drafts never reached the owner; nor did a draft that was cancelled before it was submitted.
+    base()
+      .where(and(...ours, inArray(cases.status, [...ENDED]), isNotNull(cases.submittedAt)))
+      .orderBy(desc(cases.updatedAt), desc(cases.id))
+      .limit(ENDED_SHOWN),
+  ]);
+  const shape = (row: (typeof open)[number]) => {
+    const details = row.details as { agreementReference?: unknown; justification?: unknown; accounts?: unknown };
+    const reviewDueOn = (row.state.context as { reviewDueOn?: unknown }).reviewDueOn;
+    return {
+      number: row.number,
+      title: row.title,
+      status: row.status,
+      system: { code: row.systemCode, name: row.systemName },
+      supplier: row.supplierName,
+      requester: row.requesterName,
+      agreementReference: typeof details.agreementReference === "string" ? details.agreementReference : "",
+      justification: typeof details.justification === "string" ? details.justification : "",
+      accounts: Array.isArray(details.accounts) ? details.accounts.filter((a): a is string => typeof a === "string") : [],
+      reviewDueOn: typeof reviewDueOn === "string" ? reviewDueOn : null,
+      submittedAt: row.submittedAt?.toISOString() ?? null,
+      updatedAt: row.updatedAt.toISOString(),
+    };
+  };
+  const shaped = open.map(shape);
+  const byReview = (a: { reviewDueOn: string | null }, b: { reviewDueOn: string | null }) => (a.reviewDueOn ?? "").localeCompare(b.reviewDueOn ?? "");
+  return {
+    awaiting: shaped.filter((c) => c.status === "awaiting-consent"),
+    reviewDue: shaped.filter((c) => c.status === "review-due").sort(byReview),
+    active: shaped.filter((c) => c.status === "active").sort(byReview),
+    ended: ended.map(shape),
+  };
+}
+
+type OwnerCase = Awaited<ReturnType<typeof standingAccessOf>>["awaiting"][number];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ...place.roles);
+  return standingAccessOf(user);
+}
+
+export const meta: MetaFunction = ({ matches }) => title(matches, place.label);
+
+/** Each form's intent, the workflow event it sends, and the notice shown after it. */
+const INTENTS = {
+  consent: { event: "CONSENT", notice: "consented", needsReason: false },
+  refuse: { event: "REFUSE_CONSENT", notice: "refused", needsReason: true },
+  review: { event: "REVIEW", notice: "reviewed", needsReason: false },
+  revoke: { event: "REVOKE", notice: "revoked", needsReason: true },
+} as const;
+type Intent = keyof typeof INTENTS;
+
+const NOTICES: Record<string, MessageKey> = {
+  consented: k("owner.notice.consented"),
+  refused: k("owner.notice.refused"),
+  reviewed: k("owner.notice.reviewed"),
+  revoked: k("owner.notice.revoked"),
+};
+
+const isIntent = (value: unknown): value is Intent => typeof value === "string" && Object.hasOwn(INTENTS, value);
+
+/** A refusal without field errors (403/404/409), as one message for the form. */
+function formError(error: WorkflowError): Msg {
+  switch (error.status) {
+    case 403:
+      return { key: k("owner.error.forbidden") };
+    case 404:
+      return { key: k("owner.error.notFound") };
+    default:
+      return { key: k("owner.error.conflict") };
+  }
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, ...place.roles);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  const number = String(form.get("number") ?? "").trim().toUpperCase();
+  if (!isIntent(intent) || !number || number.length > 40) throw new Response("Unknown intent", { status: 400 });
+  const reason = String(form.get("reason") ?? "").trim();
+  const { event, notice, needsReason } = INTENTS[intent];
+
+  // The same message for refusing and revoking, at the field, before anything is sent.
+  if (needsReason && !reason) {
+    const errors: FieldErrors = { reason: { key: "case.reasonRequired" } };
+    return data({ number, intent, reason, errors }, { status: 422 });
+  }
+  try {
+    await applyEvent(db(), user, number, { type: event, ...(reason ? { reason } : {}) });
+  } catch (error) {
+    if (!(error instanceof WorkflowError)) throw error;
+    // The reason's problem is shown at its field; anything else is about the event as a whole.
+    const { reason: reasonError, ...other } = error.fieldErrors ?? {};
+    const otherError = Object.values(other).find(Boolean);
+    const errors: FieldErrors = {
+      ...(reasonError ? { reason: reasonError } : {}),
+      ...(otherError ? { _form: otherError } : !reasonError ? { _form: formError(error) } : {}),
+    };
+    return data({ number, intent, reason, errors }, { status: error.status });
+  }
+  return redirect(`${place.path}?${new URLSearchParams({ notice, case: number })}`);
+}
+
+type ActionData = { number: string; intent: Intent; reason: string; errors: FieldErrors } | undefined;
+
+export default function OwnerPage() {
+  const { t } = useT();
+  const { awaiting, reviewDue, active, ended } = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>() as ActionData;
+  const [searchParams] = useSearchParams();
+  const noticeKey = NOTICES[searchParams.get("notice") ?? ""];
+  const noticeCase = searchParams.get("case") ?? "";
+  return (
+    <>
+      <h1>{t(place.label)}</h1>
+      <p>{t(place.blurb)}</p>
+      {noticeKey && !failed ? <Notice>{t(noticeKey, { number: noticeCase })}</Notice> : null}
+      <ErrorSummary errors={failed?.errors} />
+
+      <Section id="owner-awaiting" heading={k("owner.awaiting")} cases={awaiting} failed={failed} />
+      <Section id="owner-review-due" heading={k("owner.reviewDue")} cases={reviewDue} failed={failed} />
+      <Section id="owner-active" heading={k("owner.active")} cases={active} failed={failed} />
+      <Section id="owner-ended" heading={k("owner.ended")} hint={t(k("owner.endedHint"), { count: ENDED_SHOWN })} cases={ended} failed={failed} />
+    </>
+  );
+}
+
+function Section({ id, heading, hint, cases: list, failed }: { id: string; heading: MessageKey; hint?: string; cases: OwnerCase[]; failed: ActionData }) {
+  const { t } = useT();
+  return (
+    <section id={id} aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>
+        {t(heading)} <span className="muted">({list.length})</span>
+      </h2>
+      {hint ? <p className="muted">{hint}</p> : null}
+      {list.length === 0 ? (
+        <p className="muted">{t(k("owner.none"))}</p>
+      ) : (
+        <ul className="owner-cases" style={{ listStyle: "none", padding: 0 }}>
+          {list.map((c) => (
+            <li key={c.number}>
+              <CaseCard c={c} failed={failed?.number === c.number ? failed : undefined} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function CaseCard({ c, failed }: { c: OwnerCase; failed: ActionData }) {
+  const { t, formatDate, formatDateTime } = useT();
+  const errorsFor = (intent: Intent) => (failed?.intent === intent ? failed.errors : undefined);
+  return (
+    <article className="card" style={{ marginBottom: "1rem" }} aria-labelledby={`case-${c.number}`}>
+      <h3 id={`case-${c.number}`}>
+        <Link to={`/cases/${c.number}`}>{c.number}</Link> {c.title}
+      </h3>
+      <p>
+        <StatusBadge status={c.status} />
+      </p>
+      <dl className="facts">
+        <dt>{t(k("owner.system"))}</dt>
+        <dd>
+          {c.system.name} ({c.system.code})
+        </dd>
+        <dt>{t(k("owner.supplier"))}</dt>
+        <dd>{c.supplier ?? "–"}</dd>
+        <dt>{t(k("owner.requester"))}</dt>
+        <dd>{c.requester}</dd>
+        <dt>{t(k("owner.agreement"))}</dt>
+        <dd>{c.agreementReference || "–"}</dd>
+        <dt>{t(k("owner.justification"))}</dt>
+        <dd style={{ whiteSpace: "pre-line" }}>{c.justification || "–"}</dd>
+        <dt>{t(k("owner.accounts"))}</dt>
+        <dd>{c.accounts.length ? c.accounts.join(", ") : "–"}</dd>
+        {c.submittedAt ? (
+          <>
+            <dt>{t(k("owner.submitted"))}</dt>
+            <dd>{formatDateTime(c.submittedAt)}</dd>
+          </>
+        ) : null}
+        {c.status === "active" && c.reviewDueOn ? (
+          <>
+            <dt>{t(k("owner.nextReview"))}</dt>
+            <dd>{formatDate(c.reviewDueOn)}</dd>
+          </>
+        ) : null}
+        {c.status === "review-due" && c.reviewDueOn ? (
+          <>
+            <dt>{t(k("owner.reviewWasDue"))}</dt>
+            <dd>{formatDate(c.reviewDueOn)}</dd>
+          </>
+        ) : null}
+        {c.status === "refused" || c.status === "revoked" || c.status === "cancelled" ? (
+          <>
+            <dt>{t(k("owner.endedAt"))}</dt>
+            <dd>{formatDateTime(c.updatedAt)}</dd>
+          </>
+        ) : null}
+      </dl>
+
+      {c.status === "awaiting-consent" ? (
+        <>
+          <ActionForm c={c} intent="consent" label={k("owner.consent")} errors={errorsFor("consent")} />
+          <ActionForm c={c} intent="refuse" label={k("owner.refuse")} reasonLabel={k("owner.refuseReason")} danger errors={errorsFor("refuse")} reason={failed?.reason} />
+        </>
+      ) : null}
+      {c.status === "review-due" ? <ActionForm c={c} intent="review" label={k("owner.review")} errors={errorsFor("review")} /> : null}
+      {c.status === "review-due" || c.status === "active" ? (
+        <details open={Boolean(errorsFor("revoke"))}>
+          <summary>{t(k("owner.revoke"))}</summary>
+          <ActionForm c={c} intent="revoke" label={k("owner.revoke")} reasonLabel={k("owner.revokeReason")} danger errors={errorsFor("revoke")} reason={failed?.reason} />
+        </details>
+      ) : null}
+    </article>
+  );
+}
+
+function ActionForm({
+  c,
+  intent,
+  label,
+  reasonLabel,
+  danger,
+  errors,
+  reason,
+}: {
+  c: OwnerCase;
+  intent: Intent;
+  label: MessageKey;
+  reasonLabel?: MessageKey;
+  danger?: boolean;
+  errors?: FieldErrors;
+  reason?: string;
+}) {
+  const { t } = useT();
+  const formMessage = errors?._form;
+  return (
+    <Form method="post" className="owner-action" noValidate>
+      <input type="hidden" name="number" value={c.number} />
+      {formMessage ? (
+        <p className="field__error" role="alert">
+          {t(formMessage)}
+        </p>
+      ) : null}
+      {reasonLabel ? (
+        <TextArea
+          label={t(reasonLabel)}
+          name="reason"
+          rows={3}
+          maxLength={4000}
+          required
+          defaultValue={errors ? reason : undefined}
+          error={errors?.reason}
+        />
+      ) : null}
+      <p>
+        <button type="submit" name="intent" value={intent} className={danger ? "button button--danger" : "button"}>
+          {t(label)}
+          <span className="visually-hidden"> {c.number}</span>
+        </button>
+      </p>
+    </Form>
+  );
+}
