@@ -1,0 +1,204 @@
+import { eq } from "drizzle-orm";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import type { Db } from "../../db/client";
+import { users, type User } from "../../db/schema";
+import { seedDemo } from "../../db/seed";
+import { createSession } from "~/models/sessions.server";
+import { sessionCookie } from "~/utils/auth.server";
+import { addWorkingDays, earliestStart, stockholmDate } from "~/utils/calendar.server";
+import { applyEvent, createCase } from "~/workflow/cases.server";
+import { seriousViolations } from "./axe";
+import { launchBrowser, newPage, startPortal, type Portal } from "./harness";
+
+/**
+ * A system administrator's week: the four request forms, a too-early date, a returned case,
+ * an outcome to report. Signed in as the demo requester (Sara Förvaltare, who administers EPLAT,
+ * CASE, INTEG, IDP, ARKIV and INTRA).
+ */
+let portal: Portal;
+let browser: Browser;
+let saraCookie = "";
+let returnedNumber = "";
+let closedNumber = "";
+const today = stockholmDate(new Date());
+
+async function cookieFor(db: Db, user: User) {
+  const header = await sessionCookie().serialize(await createSession(db, user.id));
+  return header.slice(header.indexOf("=") + 1, header.indexOf(";"));
+}
+
+const dayAt = (date: string, time: string) => `${date}T${time}`;
+
+beforeAll(async () => {
+  portal = await startPortal({
+    prepare: async (db) => {
+      await seedDemo(db);
+      const activate = async (email: string) => (await db.update(users).set({ status: "active" }).where(eq(users.email, email)).returning())[0]!;
+      const sara = await activate("sara.forvaltare@sjovik.se");
+      const centre = await activate("servicecenter@sjovik.se");
+      saraCookie = await cookieFor(db, sara);
+      const day = addWorkingDays(earliestStart("advanced-change", today), 2);
+      const window = { start: `${day}T09:00:00+01:00`, end: `${day}T12:00:00+01:00` };
+      const base = { type: "simple-change", systemCode: "INTRA", reason: "Uppgradering", bookedWithSupplier: true };
+      // A change the service centre sent back for more information.
+      const returned = await createCase(db, sara, { ...base, title: "Uppgradera intranätet", window });
+      await applyEvent(db, centre, returned.number, { type: "RETURN", reason: "Vilka konton ska leverantören använda?" });
+      returnedNumber = returned.number;
+      // A change whose window has been and gone: its outcome is due.
+      const later = addWorkingDays(day, 1);
+      const done = await createCase(db, sara, { ...base, systemCode: "ARKIV", title: "Byt certifikat i e-arkivet", window: { start: `${later}T09:00:00+01:00`, end: `${later}T12:00:00+01:00` } });
+      await applyEvent(db, centre, done.number, { type: "APPROVE" });
+      const during = new Date(`${later}T10:00:00+01:00`);
+      const ops = (await db.select().from(users).where(eq(users.email, "drift@driftpartner.example")))[0]!;
+      await applyEvent(db, ops, done.number, { type: "GRANT" }, during);
+      await applyEvent(db, ops, done.number, { type: "REVOKE" }, new Date(during.getTime() + 3600_000));
+      closedNumber = done.number;
+    },
+  });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await portal?.stop();
+});
+
+async function signedIn(locale = "sv-SE"): Promise<{ page: Page; close: () => Promise<void> }> {
+  const { page, context } = await newPage(browser, { baseURL: portal.url, locale, cookies: [{ name: "__session", value: saraCookie }] });
+  return { page, close: () => context.close() };
+}
+
+describe("requesting access", () => {
+  it("shows the live priority of an emergency, with the phone number at priority 1, and files it", async () => {
+    const { page, close } = await signedIn();
+    await page.goto("/cases/new");
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole("link", { name: "Akut felsökning med admin-behörighet" }).click();
+    await page.getByLabel("Rubrik").fill("E-tjänsterna svarar inte");
+    await page.getByLabel("System", { exact: true }).selectOption("EPLAT");
+    await page.getByLabel("Brådska").selectOption("2");
+    await page.getByLabel("Påverkan", { exact: true }).selectOption("2");
+    await page.getByText("Prioritet 3.").waitFor();
+    await page.getByLabel("Brådska").selectOption("1");
+    await page.getByLabel("Påverkan", { exact: true }).selectOption("1");
+    await page.getByText("Prioritet 1.").waitFor();
+    await page.getByText("ring också servicecenter på 08-123 456 00").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole("button", { name: "Skicka in" }).click();
+    await page.waitForURL(/\/cases\/INC-\d{4}-\d{5}\?notice=submitted/);
+    await page.getByText("Ärendet är inskickat och väntar på granskning").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await close();
+  });
+
+  it("refuses a change window before the earliest date at the field, naming the date, then files the change", async () => {
+    const { page, close } = await signedIn();
+    await page.goto("/cases/new?type=change");
+    await page.getByLabel("Rubrik").fill("Ny version av intranätet");
+    await page.getByLabel("System", { exact: true }).selectOption("INTRA");
+    await page.getByLabel("Nej – enkel ändring").check();
+    const earliest = earliestStart("simple-change", today);
+    await page.getByText(/Tidigaste tillåtna start:/).waitFor();
+    await page.getByLabel("Start").fill(dayAt(today, "09:00"));
+    await page.getByLabel("Slut", { exact: true }).fill(dayAt(today, "11:00"));
+    await page.getByLabel("Varför görs ändringen?").fill("Säkerhetsuppdatering");
+    await page.getByLabel("Jag har bokat tiden med leverantören").check();
+    await page.getByRole("button", { name: "Skicka in" }).click();
+    const error = page.getByText(`För tidigt: tidigaste tillåtna start är ${earliest}.`);
+    await error.waitFor();
+    expect(await page.getByLabel("Start").getAttribute("aria-invalid")).toBe("true");
+    expect(page.url()).toContain("/cases/new");
+
+    await page.getByLabel("Start").fill(dayAt(earliest, "09:00"));
+    await page.getByLabel("Slut", { exact: true }).fill(dayAt(earliest, "12:00"));
+    await page.getByRole("button", { name: "Skicka in" }).click();
+    await page.waitForURL(/\/cases\/CHG-\d{4}-\d{5}\?notice=submitted/);
+    await page.getByText("Enkel ändring").first().waitFor();
+    await close();
+  });
+
+  it("asks for affected systems, risk and plans for an advanced change and pre-fills the dependencies", async () => {
+    const { page, close } = await signedIn("en-GB");
+    await page.goto("/cases/new?type=change");
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByLabel("Title").fill("Upgrade the integration platform");
+    await page.getByLabel("System", { exact: true }).selectOption("INTEG");
+    await page.getByLabel("Yes – advanced change").check();
+    // Systems connected to INTEG in the dependency graph are ticked already.
+    await expect.poll(async () => page.getByRole("checkbox", { name: "EPLAT" }).isChecked()).toBe(true);
+    const day = addWorkingDays(earliestStart("advanced-change", today), 3);
+    await page.getByLabel("Start").fill(dayAt(day, "18:00"));
+    await page.getByLabel("End", { exact: true }).fill(dayAt(day, "22:00"));
+    await page.getByLabel("Why is the change made?").fill("End of support for the current version");
+    await page.getByLabel("I have booked the time with the supplier").check();
+    await page.getByRole("button", { name: "Submit" }).click();
+    await page.getByText("Please fill in this field.").first().waitFor();
+    await page.getByLabel("Risks").fill("Integrations pause for up to 30 minutes");
+    await page.getByLabel("Test plan").fill("Run the integration tests in stage first");
+    await page.getByLabel("Rollback plan").fill("Restore the VM snapshot");
+    await page.getByRole("button", { name: "Submit" }).click();
+    await page.waitForURL(/\/cases\/CHG-\d{4}-\d{5}\?notice=submitted/);
+    await page.getByText("Advanced change").first().waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await close();
+  });
+
+  it("sends standing access to the system owner for consent", async () => {
+    const { page, close } = await signedIn();
+    await page.goto("/cases/new?type=standing-access");
+    await page.getByLabel("Rubrik").fill("Rapportkonfiguration i ärendesystemet");
+    await page.getByLabel("System", { exact: true }).selectOption("CASE");
+    await page.getByLabel("Motivering").fill("Leverantören underhåller rapportmallarna löpande.");
+    await page.getByLabel("Avtal mellan leverantören och kommunen").fill("KS-2026/118");
+    await page.getByRole("button", { name: "Skicka in" }).click();
+    await page.waitForURL(/\/cases\/ACC-\d{4}-\d{5}/);
+    await page.getByText("Väntar på systemägarens samtycke.").first().waitFor();
+    await close();
+  });
+});
+
+describe("following up", () => {
+  it("lets the requester complete a returned case and submit it again", async () => {
+    const { page, close } = await signedIn();
+    await page.goto(`/cases/${returnedNumber}`);
+    await page.getByText("Vilka konton ska leverantören använda?").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole("link", { name: "Ändra ärendet" }).click();
+    await page.getByLabel("Konton som ska användas").fill("adm-intranat-lev");
+    await page.getByRole("button", { name: "Spara och skicka in igen" }).click();
+    await page.waitForURL(new RegExp(`/cases/${returnedNumber}\\?notice=submitted`));
+    await page.getByText("adm-intranat-lev").waitFor();
+    await page.getByText("Ärendet är inskickat och väntar på granskning").waitFor();
+    await close();
+  });
+
+  it("reports the outcome once the window has closed", async () => {
+    const { page, close } = await signedIn();
+    await page.goto("/");
+    await page.getByRole("link", { name: new RegExp(closedNumber) }).first().click();
+    await page.getByText("Åtkomsten är stängd. Rapportera hur det gick.").waitFor();
+    const form = page.locator("form", { has: page.getByRole("button", { name: "Rapportera utfall" }) });
+    await form.getByLabel("Utfall").selectOption("successful");
+    await form.getByLabel("Kommentar").fill("Certifikatet byttes utan avbrott.");
+    await form.getByRole("button", { name: "Rapportera utfall" }).click();
+    await page.getByText("Utfallet är rapporterat.").waitFor();
+    await close();
+  });
+
+  it("lists the requester's cases with working filters, in both languages without accessibility faults", async () => {
+    for (const locale of ["sv-SE", "en-GB"]) {
+      const { page, close } = await signedIn(locale);
+      await page.goto("/cases");
+      await page.getByRole("link", { name: returnedNumber }).waitFor();
+      expect(await seriousViolations(page), locale).toEqual([]);
+      await page.goto(`/cases?q=${closedNumber}`);
+      await page.getByRole("link", { name: closedNumber }).waitFor();
+      expect(await page.getByRole("link", { name: returnedNumber }).count()).toBe(0);
+      await page.goto(`/cases/${closedNumber}`);
+      expect(await seriousViolations(page), locale).toEqual([]);
+      await close();
+    }
+  });
+});
