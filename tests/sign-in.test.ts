@@ -34,7 +34,7 @@ describe("accepting an invitation", () => {
     expect((await db().select().from(users).where(eq(users.id, user.id)))[0]?.status).toBe("invited");
 
     const { client: signedIn, landing } = await acceptInvitation(token, new SoftwareAuthenticator(), client);
-    expect(landing).toBe("/cases");
+    expect(landing).toBe("/"); // the requester's dashboard
     expect((await signedIn.call("/cases")).status).toBe(200);
     const [active] = await db().select().from(users).where(eq(users.id, user.id));
     expect(active?.status).toBe("active");

@@ -107,20 +107,16 @@ export async function requireSession(request: Request): Promise<{ user: User; se
 
 /** Where a person lands after signing in. */
 export function startPageFor(role: Role): string {
-  switch (role) {
-    case "requester":
-    case "system-owner":
-    case "cab":
-      return role === "cab" ? "/cab" : "/cases";
-    case "service-centre":
-      return "/service-centre";
-    case "operations":
-      return "/operations";
-    case "supplier":
-      return "/supplier";
-    case "admin":
-      return "/admin";
-  }
+  const start: Record<Role, string> = {
+    requester: "/", // the requester's dashboard: what needs attention, open cases, upcoming windows
+    "system-owner": "/owner",
+    cab: "/cab",
+    "service-centre": "/service-centre",
+    operations: "/operations",
+    supplier: "/supplier",
+    admin: "/admin",
+  };
+  return start[role];
 }
 
 /** The client's address as the server saw it (set by app/server.ts), for limits and the audit trail. */

@@ -42,7 +42,7 @@ describe("signing in with a password and a security key", () => {
     await page.getByLabel("Upprepa lösenordet").fill(PASSWORD);
     await page.getByRole("button", { name: "Fortsätt" }).click();
     await page.getByRole("button", { name: "Registrera säkerhetsnyckel" }).click();
-    await page.waitForURL(`${portal.url}/cases`);
+    await page.waitForURL(`${portal.url}/`);
     await page.getByText("Inloggad som Sara Förvaltare").waitFor();
     expect(await authenticator.credentials()).toHaveLength(1);
 
@@ -57,10 +57,11 @@ describe("signing in with a password and a security key", () => {
     await page.waitForURL(/\/login\/verify/);
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole("button", { name: "Använd säkerhetsnyckel" }).click();
-    await page.waitForURL(`${portal.url}/cases`);
+    await page.waitForURL(`${portal.url}/`);
 
     // The key is gone from the authenticator: the next sign-in stops with a translated message.
     await page.getByRole("button", { name: "Logga ut" }).click();
+    await page.getByRole("link", { name: "Logga in" }).first().waitFor();
     await authenticator.clear();
     await page.goto("/login");
     await page.getByLabel("E-postadress").fill("sara.forvaltare@sjovik.se");
