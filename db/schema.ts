@@ -384,6 +384,10 @@ export const cases = pgTable(
     details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
     /** The case this one was created from (a planned change from an incident). */
     linkedCaseId: integer("linked_case_id"),
+    /** Advanced changes: the CAB meeting whose agenda the change is on. */
+    cabMeetingId: integer("cab_meeting_id"),
+    /** When the change was referred to the CAB (late referrals are flagged on the agenda). */
+    referredAt: timestamp("referred_at", { withTimezone: true }),
     submittedAt: timestamp("submitted_at", { withTimezone: true }),
     ...timestamps,
   },
@@ -421,6 +425,105 @@ export const accessWindows = pgTable(
   ],
 );
 
+/** Blackout periods ("frysperioder"): no window may fall inside one, for a system or for all. */
+export const blackoutPeriods = pgTable(
+  "blackout_periods",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    /** Null: every system. */
+    systemId: integer("system_id").references(() => systems.id),
+    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+    endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
+    reason: text("reason").notNull(),
+    createdById: integer("created_by_id").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("blackout_periods_order", sql`${t.endsAt} > ${t.startsAt}`)],
+);
+
+/** A recurring CAB meeting, e.g. every Tuesday at 13:00 (Stockholm). */
+export const cabMeetingRules = pgTable("cab_meeting_rules", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  /** ISO weekday: 1 = Monday … 7 = Sunday. */
+  weekday: integer("weekday").notNull(),
+  /** HH:MM, Stockholm time. */
+  time: text("time").notNull(),
+  durationMinutes: integer("duration_minutes").notNull().default(60),
+  location: text("location").notNull().default(""),
+  active: boolean("active").notNull().default(true),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const cabMeetings = pgTable(
+  "cab_meetings",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+    durationMinutes: integer("duration_minutes").notNull().default(60),
+    location: text("location").notNull().default(""),
+    ruleId: integer("rule_id").references(() => cabMeetingRules.id),
+    status: text("status", { enum: ["scheduled", "held", "cancelled"] }).notNull().default("scheduled"),
+    notes: text("notes").notNull().default(""),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("cab_meetings_starts_key").on(t.startsAt)],
+);
+
+export const CAB_VOTES = ["approve", "reject", "abstain"] as const;
+export type CabVote = (typeof CAB_VOTES)[number];
+
+/** A CAB member's vote on a change before (or at) a meeting; one per member, case and meeting. */
+export const cabVotes = pgTable(
+  "cab_votes",
+  {
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id),
+    meetingId: integer("meeting_id")
+      .notNull()
+      .references(() => cabMeetings.id),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    vote: text("vote", { enum: CAB_VOTES }).notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.meetingId, t.userId] })],
+);
+
+export const cabComments = pgTable(
+  "cab_comments",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id),
+    meetingId: integer("meeting_id").references(() => cabMeetings.id),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    body: text("body").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("cab_comments_case_idx").on(t.caseId)],
+);
+
+/** Personal, revocable iCalendar feed addresses (the token in the URL is stored hashed). */
+export const calendarFeeds = pgTable(
+  "calendar_feeds",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["schedule", "supplier"] }).notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("calendar_feeds_token_key").on(t.tokenHash), index("calendar_feeds_user_idx").on(t.userId)],
+);
+
 export type Organisation = typeof organisations.$inferSelect;
 export type NewOrganisation = typeof organisations.$inferInsert;
 export type User = typeof users.$inferSelect;
@@ -434,3 +537,6 @@ export type ApiToken = typeof apiTokens.$inferSelect;
 export type OutboxMessage = typeof outbox.$inferSelect;
 export type Case = typeof cases.$inferSelect;
 export type AccessWindow = typeof accessWindows.$inferSelect;
+export type BlackoutPeriod = typeof blackoutPeriods.$inferSelect;
+export type CabMeeting = typeof cabMeetings.$inferSelect;
+export type CabMeetingRule = typeof cabMeetingRules.$inferSelect;

@@ -611,4 +611,6 @@ export const en: Messages = {
   "dashboard.upcoming": "Upcoming windows on your systems",
   "dashboard.upcoming.caption": "Approved and open windows in the next {days} days",
   "dashboard.upcoming.none": "No windows in the next {days} days.",
+  "conflict.allSystems": "all systems",
+  "cab.deferTarget": "Choose a later CAB meeting to defer to.",
 };

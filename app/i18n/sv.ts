@@ -612,6 +612,8 @@ export const sv = {
   "dashboard.upcoming": "Kommande fönster på dina system",
   "dashboard.upcoming.caption": "Godkända och öppna fönster de närmaste {days} dagarna",
   "dashboard.upcoming.none": "Inga fönster de närmaste {days} dagarna.",
+  "conflict.allSystems": "alla system",
+  "cab.deferTarget": "Välj ett senare möte i ändringsrådet att skjuta upp till.",
 } as const;
 
 export type MessageKey = keyof typeof sv;

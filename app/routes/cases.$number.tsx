@@ -263,10 +263,10 @@ export default function CasePage() {
           <h2 id="conflicts-heading">{t("case.conflicts")}</h2>
           {conflicts.length ? (
             <ul>
-              {conflicts.map((c) => (
-                <li key={c.number}>
-                  <Link to={`/cases/${c.number}`}>{c.number}</Link> · {c.systemCode} · {t(`conflict.${c.relation}` as MessageKey)} ({c.path.join(" → ")}) ·{" "}
-                  <WindowText window={c} />
+              {conflicts.map((c, i) => (
+                <li key={c.number ?? `blackout-${i}`}>
+                  {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} · {c.systemCode ?? t("conflict.allSystems")} ·{" "}
+                  {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}` as MessageKey)} (${c.path.join(" → ")})`} · <WindowText window={c} />
                 </li>
               ))}
             </ul>

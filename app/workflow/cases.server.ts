@@ -45,7 +45,8 @@ import { inScope, scopeOf, type Scope } from "~/auth/ownership.server";
 import { isIsoDate, stockholmDate, stockholmMidnight } from "~/utils/calendar.server";
 import type { FieldErrors } from "~/utils/forms";
 import { fieldErrorsOf } from "~/utils/forms";
-import { conflictsOf } from "./conflicts.server";
+import { getMeeting, meetingForReferral, upcomingMeetings } from "./cab.server";
+import { conflictsFor, conflictsOf } from "./conflicts.server";
 import { queueMessages } from "./messages.server";
 import { priorityOf, RESPONSE_TARGETS, type Priority } from "./priority";
 import { createCaseInput, draftInput, eventInput, WINDOW_EVENTS, type CreateCaseInput, type DraftInput, type EventInput } from "./schemas";
@@ -315,9 +316,26 @@ export async function applyEvent(db: Db, user: User | null, number: string, raw:
       const problems = submissionProblems(c.type, (c.state.context as { window?: Window }).window, now);
       if (!isEmpty(problems)) invalid(problems, problemSummary(problems));
     }
+    // The board: a referred change goes on the agenda of a meeting; a deferral names a later one.
+    let meetingId: number | undefined;
+    if (type === "REFER_TO_CAB") meetingId = (await meetingForReferral(tx, c.windowStart, now))?.id;
+    if (type === "CAB_DEFER") {
+      const current = c.cabMeetingId ? await getMeeting(tx, c.cabMeetingId) : undefined;
+      const requested = (input as { meetingId?: number }).meetingId;
+      const later = (await upcomingMeetings(tx, now)).filter((m) => !current || m.startsAt > current.startsAt);
+      const target = requested ? later.find((m) => m.id === requested) : later[0];
+      if (!target) invalid({ meetingId: { key: "cab.deferTarget" } }, "Choose a later CAB meeting to defer to.");
+      meetingId = target.id;
+    }
     const next = stepCase(c.type, c.state, event as unknown as CaseEvent);
     if (!next) invalid({ _form: { key: "case.event.refused" } });
-    await commitCase(tx, user, c, next, { event: type, reason: (input as { reason?: string }).reason ?? null, now, detail: eventDetail(input) });
+    await commitCase(tx, user, c, next, {
+      event: type,
+      reason: (input as { reason?: string }).reason ?? null,
+      now,
+      detail: { ...eventDetail(input), ...(meetingId ? { meetingId } : {}) },
+      meetingId,
+    });
   });
   return user ? getCaseView(db, user, number) : getCaseViewUnscoped(db, number);
 }
@@ -411,7 +429,7 @@ async function commitCase(
   user: User | null,
   c: Case,
   next: Persisted,
-  change: { event: string; reason: string | null; now: Date; detail?: Record<string, unknown> },
+  change: { event: string; reason: string | null; now: Date; detail?: Record<string, unknown>; meetingId?: number },
 ): Promise<Case> {
   let type = c.type;
   let state = next;
@@ -439,6 +457,8 @@ async function commitCase(
       version: c.version + 1,
       updatedAt: change.now,
       submittedAt: change.event === "SUBMIT" ? change.now : c.submittedAt,
+      ...(change.meetingId !== undefined ? { cabMeetingId: change.meetingId } : {}),
+      ...(change.event === "REFER_TO_CAB" ? { referredAt: change.now } : {}),
       windowStart: window ? new Date(window.start) : c.windowStart,
       windowEnd: window ? new Date(window.end) : c.windowEnd,
     })
@@ -490,12 +510,9 @@ async function applyWindowEvent(tx: Db, user: User | null, c: Case, event: Windo
   await commitWindow(tx, user, c, w, next, { event: event.type, reason: (event as { reason?: string }).reason ?? null, now });
 }
 
-/** Conflicts the window would have if it ended at `end`. */
+/** Conflicts the window would have if it ended at `end` instead. */
 async function extensionConflicts(tx: Db, c: Case, w: AccessWindow, end: string) {
-  await tx.update(cases).set({ windowEnd: new Date(end) }).where(eq(cases.id, c.id));
-  const found = await conflictsOf(tx, c.id);
-  await tx.update(cases).set({ windowEnd: w.endsAt }).where(eq(cases.id, c.id));
-  return found;
+  return conflictsFor(tx, c.systemId, { start: w.startsAt, end: new Date(end) }, c.id);
 }
 
 /** Writes a window's next state and moves its case along when the window opened or closed. */

@@ -1,0 +1,62 @@
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+
+import type { Db } from "../../db/client";
+import { cabMeetingRules, cabMeetings, type CabMeeting } from "../../db/schema";
+import { stockholmDate, stockholmMidnight } from "~/utils/calendar.server";
+
+/**
+ * CAB meetings: recurring rules (e.g. every Tuesday 13:00 Stockholm) become dated meetings a few
+ * weeks ahead, next to one-off meetings. An advanced change referred to the board goes on the
+ * agenda of the first meeting before its window starts; the chair may defer it to a later one.
+ */
+export const MEETINGS_AHEAD_WEEKS = 8;
+/** A change referred later than this many days before its meeting is flagged "late" on the agenda. */
+export const LATE_REFERRAL_DAYS = 2;
+
+const DAY = 24 * 3600_000;
+
+/** Creates the dated meetings of every active rule for the coming weeks (idempotent). */
+export async function materialiseMeetings(db: Db, now = new Date(), weeks = MEETINGS_AHEAD_WEEKS): Promise<void> {
+  const rules = await db.select().from(cabMeetingRules).where(eq(cabMeetingRules.active, true));
+  if (!rules.length) return;
+  const values: (typeof cabMeetings.$inferInsert)[] = [];
+  for (let offset = 0; offset < weeks * 7; offset++) {
+    const date = stockholmDate(new Date(now.getTime() + offset * DAY));
+    const weekday = ((new Date(`${date}T12:00:00Z`).getUTCDay() + 6) % 7) + 1;
+    for (const rule of rules.filter((r) => r.weekday === weekday)) {
+      const [h = 0, m = 0] = rule.time.split(":").map(Number);
+      const startsAt = new Date(stockholmMidnight(date).getTime() + (h * 60 + m) * 60_000);
+      if (startsAt > now) values.push({ startsAt, durationMinutes: rule.durationMinutes, location: rule.location, ruleId: rule.id });
+    }
+  }
+  if (values.length) await db.insert(cabMeetings).values(values).onConflictDoNothing({ target: cabMeetings.startsAt });
+}
+
+export async function upcomingMeetings(db: Db, now = new Date()): Promise<CabMeeting[]> {
+  await materialiseMeetings(db, now);
+  return db
+    .select()
+    .from(cabMeetings)
+    .where(and(eq(cabMeetings.status, "scheduled"), gt(cabMeetings.startsAt, now)))
+    .orderBy(asc(cabMeetings.startsAt));
+}
+
+/** The meeting a newly referred change goes to: the first one before its window, else the next one. */
+export async function meetingForReferral(db: Db, windowStart: Date | null, now = new Date()): Promise<CabMeeting | undefined> {
+  const upcoming = await upcomingMeetings(db, now);
+  return upcoming.find((m) => !windowStart || m.startsAt < windowStart) ?? upcoming[0];
+}
+
+/** Whether an agenda item is late: referred less than two days before the meeting, or its window starts before it. */
+export function isLate(meeting: Pick<CabMeeting, "startsAt">, item: { referredAt: Date | null; windowStart: Date | null }): boolean {
+  const referredLate = item.referredAt ? item.referredAt.getTime() > meeting.startsAt.getTime() - LATE_REFERRAL_DAYS * DAY : false;
+  const windowFirst = item.windowStart ? item.windowStart <= meeting.startsAt : false;
+  return referredLate || windowFirst;
+}
+
+export async function getMeeting(db: Db, id: number): Promise<CabMeeting | undefined> {
+  const [row] = await db.select().from(cabMeetings).where(eq(cabMeetings.id, id));
+  return row;
+}
+
+export const meetingCount = (db: Db) => db.select({ n: sql<number>`count(*)::int` }).from(cabMeetings).then((r) => r[0]?.n ?? 0);
