@@ -1,12 +1,12 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { desc, eq, sql } from "drizzle-orm";
 
 import { db } from "../../db/client";
 import { cases, outbox } from "../../db/schema";
 import { StatusBadge, WindowText } from "~/components/case-bits";
 import { EventForm } from "~/components/event-forms";
-import { Notice } from "~/components/forms";
+import { Notice, SelectField, TextArea } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
 import { requireUser } from "~/utils/auth.server";
 import type { FieldErrors } from "~/utils/forms";
@@ -14,6 +14,7 @@ import { title } from "~/utils/meta";
 import { stockholmLocalToIso } from "~/utils/time";
 import { applyEvent, getCaseView, WorkflowError } from "~/workflow/cases.server";
 import { conflictRows, conflictsOf } from "~/workflow/conflicts.server";
+import { municipalUnits, NOTICE_TARGETS, sendNotice, type NoticeTarget } from "~/workflow/review.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   title(matches, "case.pageTitle", { number: data?.view.number ?? "", title: data?.view.title ?? "" });
@@ -45,7 +46,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         .orderBy(desc(outbox.id))
         .limit(50);
   const details = supplierView ? Object.fromEntries(Object.entries(view.details).filter(([k]) => !INTERNAL_DETAILS.includes(k))) : view.details;
-  return { view: { ...view, details }, conflicts, messages, isRequester: view.requester.id === user.id, role: user.role };
+  const units = user.role === "service-centre" ? await municipalUnits(db()) : [];
+  return { view: { ...view, details }, conflicts, messages, isRequester: view.requester.id === user.id, role: user.role, units };
 }
 
 type Result = { event: string; errors: FieldErrors };
@@ -54,6 +56,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, view } = await load(request, String(params.number));
   const form = await request.formData();
   const event = String(form.get("intent") ?? "");
+  if (event === "notice") {
+    const target = form.get("target");
+    if (!NOTICE_TARGETS.includes(target as NoticeTarget)) throw new Response("Unknown notice", { status: 400 });
+    try {
+      await sendNotice(db(), user, view.number, target as NoticeTarget, Number(form.get("unitId")) || null, String(form.get("note") ?? ""));
+    } catch (error) {
+      if (error instanceof WorkflowError) return data<Result>({ event, errors: error.fieldErrors ?? { _form: { key: "case.event.refused" as MessageKey } } }, { status: error.status });
+      throw error;
+    }
+    return redirect(`/cases/${view.number}?notice=${target === "operations" ? "FORWARDED_TO_OPERATIONS" : "INFORMED_UNIT"}`);
+  }
   const text = (name: string) => {
     const value = form.get(name);
     return typeof value === "string" && value.trim() ? value.trim() : undefined;
@@ -95,7 +108,7 @@ const DETAIL_LABELS: [string, MessageKey][] = [
 
 export default function CasePage() {
   const { t, formatDateTime } = useT();
-  const { view, conflicts, messages, isRequester, role } = useLoaderData<typeof loader>();
+  const { view, conflicts, messages, isRequester, role, units } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const notice = searchParams.get("notice");
@@ -156,6 +169,40 @@ export default function CasePage() {
                 errors={result?.event === event ? result.errors : undefined}
               />
             ))}
+          </div>
+        </section>
+      ) : null}
+
+      {role === "service-centre" && !["draft", "rejected", "cancelled", "closed"].includes(view.status) ? (
+        <section aria-labelledby="notice-heading">
+          <h2 id="notice-heading">{t("review.passOn")}</h2>
+          <p>{t("review.passOnIntro")}</p>
+          <div className="event-forms">
+            <Form method="post" className="event-form">
+              <input type="hidden" name="intent" value="notice" />
+              <input type="hidden" name="target" value="operations" />
+              <h3>{t("review.forward")}</h3>
+              <TextArea label={t("review.note")} name="note" rows={2} optional />
+              <button type="submit" className="button button--secondary">
+                {t("review.forward")}
+              </button>
+            </Form>
+            <Form method="post" className="event-form">
+              <input type="hidden" name="intent" value="notice" />
+              <input type="hidden" name="target" value="digitalisation" />
+              <h3>{t("review.inform")}</h3>
+              <SelectField label={t("review.unit")} name="unitId" defaultValue={String(units.find((u) => u.name.toLowerCase().startsWith("digitalisering"))?.id ?? "")} error={result?.event === "notice" ? result.errors.unitId : undefined}>
+                {units.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name}
+                  </option>
+                ))}
+              </SelectField>
+              <TextArea label={t("review.note")} name="note" rows={2} optional />
+              <button type="submit" className="button button--secondary">
+                {t("review.inform")}
+              </button>
+            </Form>
           </div>
         </section>
       ) : null}

@@ -1,31 +1,82 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 
-import { PlacePage } from "~/components/place-page";
-import { useT } from "~/i18n";
+import { db } from "../../db/client";
+import { StatusBadge, WindowText } from "~/components/case-bits";
+import { useT, type MessageKey } from "~/i18n";
 import { requireRole } from "~/utils/auth.server";
 import { title } from "~/utils/meta";
 import { PLACES } from "~/utils/places";
+import { reviewQueue } from "~/workflow/review.server";
 
-const place = PLACES.serviceCentre;
+export const meta: MetaFunction = ({ matches }) => title(matches, "nav.serviceCentre");
 
+/** The service centre's review queue: emergencies on top, then oldest first. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ...place.roles);
-  return null;
+  await requireRole(request, ...PLACES.serviceCentre.roles);
+  return { queue: await reviewQueue(db()) };
 }
 
-export const meta: MetaFunction = ({ matches }) => title(matches, place.label);
-
-export default function Page() {
-  const { t } = useT();
+export default function ServiceCentre() {
+  const { t, formatDateTime } = useT();
+  const { queue } = useLoaderData<typeof loader>();
   return (
     <>
-      <PlacePage place={place} />
-      <p>
-        <Link to="/admin/users/new" className="button button--secondary">
-          {t("serviceCentre.inviteSupplier")}
-        </Link>
+      <h1>{t("nav.serviceCentre")}</h1>
+      <p>{t("review.intro")}</p>
+      <p className="button-row">
+        <Link to="/cab">{t("nav.cab")}</Link>
+        <Link to="/schedule">{t("nav.schedule")}</Link>
+        <Link to="/admin/blackouts">{t("review.blackouts")}</Link>
+        <Link to="/admin/users/new">{t("serviceCentre.inviteSupplier")}</Link>
       </p>
+      <h2 id="queue-heading">{t("review.queue", { count: queue.length })}</h2>
+      {queue.length ? (
+        <div className="table-wrap">
+          <table aria-labelledby="queue-heading">
+            <thead>
+              <tr>
+                <th scope="col">{t("review.case")}</th>
+                <th scope="col">{t("review.waitingFor")}</th>
+                <th scope="col">{t("review.priority")}</th>
+                <th scope="col">{t("request.system")}</th>
+                <th scope="col">{t("review.window")}</th>
+                <th scope="col">{t("review.leadTime")}</th>
+                <th scope="col">{t("case.conflicts")}</th>
+                <th scope="col">{t("case.requester")}</th>
+                <th scope="col">{t("request.supplier")}</th>
+                <th scope="col">{t("review.submitted")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {queue.map((item) => (
+                <tr key={item.number} className={item.type === "emergency" ? "row--urgent" : undefined}>
+                  <th scope="row">
+                    <Link to={`/cases/${item.number}`}>{item.number}</Link>
+                    <div>{item.title}</div>
+                    <div className="muted">{t(`type.${item.type}` as MessageKey)}</div>
+                  </th>
+                  <td>
+                    {t(`review.reason.${item.reason}` as MessageKey)} <StatusBadge status={item.status} />
+                  </td>
+                  <td>{item.priority ? t("request.priorityIs", { priority: item.priority }) : "–"}</td>
+                  <td>{item.systemCode}</td>
+                  <td>
+                    <WindowText window={item.window} />
+                  </td>
+                  <td>{item.workingDaysLeft === null ? "–" : t("review.daysLeft", { days: item.workingDaysLeft })}</td>
+                  <td>{item.conflicts ? <strong className="conflict-count">⚠ {item.conflicts}</strong> : 0}</td>
+                  <td>{item.requester}</td>
+                  <td>{item.supplier ?? "–"}</td>
+                  <td>{item.submittedAt ? formatDateTime(item.submittedAt) : "–"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="muted">{t("review.empty")}</p>
+      )}
     </>
   );
 }

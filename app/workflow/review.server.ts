@@ -1,0 +1,139 @@
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+
+import type { Db } from "../../db/client";
+import { accessWindows, auditLog, cases, organisations, systems, users, type User } from "../../db/schema";
+import { enqueue } from "~/models/outbox.server";
+import { env } from "~/env.server";
+import { inScope, scopeOf } from "~/auth/ownership.server";
+import { stockholmDate, workingDaysBetween } from "~/utils/calendar.server";
+import { conflictsOf } from "./conflicts.server";
+import { WorkflowError } from "./cases.server";
+
+/**
+ * The service centre's desk: everything waiting for it, emergencies first, then oldest first;
+ * and the notices of Nacka's step 3 (forward to operations, inform the digitalisation unit).
+ */
+const supplierOrg = alias(organisations, "supplier_org");
+
+export type QueueItem = {
+  number: string;
+  title: string;
+  type: string;
+  status: string;
+  priority: number | null;
+  systemCode: string;
+  requester: string;
+  supplier: string | null;
+  submittedAt: string | null;
+  window: { start: string; end: string } | null;
+  workingDaysLeft: number | null;
+  conflicts: number;
+  reason: "decide" | "extension" | "close";
+};
+
+export async function reviewQueue(db: Db, now = new Date()): Promise<QueueItem[]> {
+  const base = db
+    .select({
+      id: cases.id,
+      number: cases.number,
+      title: cases.title,
+      type: cases.type,
+      status: cases.status,
+      priority: cases.priority,
+      systemCode: systems.code,
+      requester: users.name,
+      supplier: supplierOrg.name,
+      submittedAt: cases.submittedAt,
+      windowStart: cases.windowStart,
+      windowEnd: cases.windowEnd,
+      pendingExtension: sql<boolean>`coalesce((${accessWindows.state}->'context'->'pendingExtension') is not null and (${accessWindows.state}->'context'->>'pendingExtension') <> 'null', false)`,
+    })
+    .from(cases)
+    .innerJoin(systems, eq(systems.id, cases.systemId))
+    .innerJoin(users, eq(users.id, cases.requesterId))
+    .leftJoin(supplierOrg, eq(supplierOrg.id, cases.supplierId))
+    .leftJoin(accessWindows, eq(accessWindows.caseId, cases.id));
+  const rows = await base
+    .where(inArray(cases.status, ["submitted", "in-review", "window-open", "outcome-reported"]))
+    .orderBy(desc(sql`${cases.type} = 'emergency'`), asc(sql`coalesce(${cases.priority}, 9)`), asc(cases.submittedAt), asc(cases.id));
+  const today = stockholmDate(now);
+  const items: QueueItem[] = [];
+  for (const r of rows) {
+    const reason = r.status === "window-open" ? (r.pendingExtension ? "extension" : null) : r.status === "outcome-reported" ? "close" : "decide";
+    if (!reason) continue;
+    items.push({
+      number: r.number,
+      title: r.title,
+      type: r.type,
+      status: r.status,
+      priority: r.priority,
+      systemCode: r.systemCode,
+      requester: r.requester,
+      supplier: r.supplier,
+      submittedAt: r.submittedAt?.toISOString() ?? null,
+      window: r.windowStart && r.windowEnd ? { start: r.windowStart.toISOString(), end: r.windowEnd.toISOString() } : null,
+      workingDaysLeft: r.windowStart ? workingDaysBetween(today, stockholmDate(r.windowStart)) : null,
+      conflicts: reason === "close" ? 0 : (await conflictsOf(db, r.id)).length,
+      reason,
+    });
+  }
+  return items;
+}
+
+export const NOTICE_TARGETS = ["operations", "digitalisation"] as const;
+export type NoticeTarget = (typeof NOTICE_TARGETS)[number];
+
+/**
+ * Nacka's step 3: the service centre passes a reviewed case on to the operations provider, or
+ * informs the digitalisation unit (or another municipal unit). A message through the outbox and
+ * a line in the case's trail; the case's state does not change.
+ */
+export async function sendNotice(db: Db, user: User, number: string, target: NoticeTarget, unitId: number | null, note: string): Promise<void> {
+  if (user.role !== "service-centre") throw new WorkflowError(403, "Only the service centre passes cases on.");
+  await db.transaction(async (tx) => {
+    const [c] = await tx.select().from(cases).where(eq(cases.number, number));
+    if (!c || !inScope(await scopeOf(tx, user), c)) throw new WorkflowError(404, "No such case.");
+    if (["draft", "rejected", "cancelled", "closed"].includes(c.status)) throw new WorkflowError(409, `The case is ${c.status}.`);
+    const recipients = await tx
+      .select({ id: organisations.id, name: organisations.name, mailbox: organisations.mailbox })
+      .from(organisations)
+      .where(
+        target === "operations"
+          ? and(eq(organisations.kind, "operations-provider"), eq(organisations.active, true))
+          : and(eq(organisations.kind, "municipal-unit"), eq(organisations.active, true), unitId ? eq(organisations.id, unitId) : sql`lower(${organisations.name}) like 'digitalisering%'`),
+      );
+    if (!recipients.length) throw new WorkflowError(422, "There is no one to send that to.", { unitId: { key: "validation.choose" } });
+    const event = target === "operations" ? "FORWARDED_TO_OPERATIONS" : "INFORMED_UNIT";
+    const [row] = await tx
+      .insert(auditLog)
+      .values({
+        action: "case.notice",
+        actorUserId: user.id,
+        caseId: c.id,
+        event,
+        fromState: c.status,
+        toState: c.status,
+        reason: note.trim().slice(0, 4000) || null,
+        detail: { to: recipients.map((r) => r.name) },
+      })
+      .returning({ id: auditLog.id });
+    await enqueue(
+      tx,
+      recipients.map((r) => ({
+        key: `${c.number}:${row!.id}:${r.mailbox.toLowerCase()}`,
+        template: target === "operations" ? "case.forwarded" : "case.informed",
+        recipient: r.mailbox,
+        payload: { number: c.number, title: c.title, reason: note.trim() || null, url: `${env().appUrl}/cases/${c.number}` },
+      })),
+    );
+  });
+}
+
+export async function municipalUnits(db: Db) {
+  return db
+    .select({ id: organisations.id, name: organisations.name })
+    .from(organisations)
+    .where(and(eq(organisations.kind, "municipal-unit"), eq(organisations.active, true)))
+    .orderBy(asc(organisations.name));
+}
