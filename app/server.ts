@@ -9,6 +9,7 @@ import express from "express";
 
 import { seedDemoIfEmpty } from "../db/seed";
 import { boot, redactUrl } from "./boot.server";
+import { seedDemoCases } from "./models/demo-cases.server";
 import { inviteDemoPeople } from "./models/demo.server";
 
 /**
@@ -22,7 +23,8 @@ const buildPath = path.join(root, "build", "index.js");
 const { env, database } = await boot();
 
 if (env.demoData && (await seedDemoIfEmpty(database.db))) {
-  console.log("Seeded the demo municipality (Sjöviks kommun) into the empty database.");
+  await seedDemoCases(database.db);
+  console.log("Seeded the demo municipality (Sjöviks kommun) and a few cases into the empty database.");
   const links = await inviteDemoPeople(database.db);
   console.log("\nDemo invitations, one per role (valid 72 h; accept in a browser with a security key or its WebAuthn emulation):");
   for (const link of links) console.log(`  ${link.role.padEnd(15)} ${link.email.padEnd(34)} ${link.url}`);

@@ -2,7 +2,7 @@ import { count } from "drizzle-orm";
 
 import type { Db } from "./client";
 import { makeDependency, makeOrganisation, makeSystem, makeUser } from "./factories";
-import { organisations, type Organisation, type Role, type User } from "./schema";
+import { blackoutPeriods, cabMeetingRules, organisations, type Organisation, type Role, type User } from "./schema";
 
 /**
  * A believable municipality ("Sjöviks kommun", fictional) for the embedded demo and for trying
@@ -132,6 +132,15 @@ export async function seedDemo(db: Db): Promise<{ organisations: number; systems
     for (const spec of SYSTEMS) {
       for (const dependency of spec.dependsOn) await makeDependency(tx, ids.get(spec.code)!, ids.get(dependency)!);
     }
+    // The change advisory board meets every Tuesday at 13:00; payroll is frozen around the turn of the year.
+    await tx.insert(cabMeetingRules).values({ weekday: 2, time: "13:00", durationMinutes: 60, location: "Stadshuset, rum Ängen" });
+    const year = new Date().getUTCFullYear();
+    await tx.insert(blackoutPeriods).values({
+      systemId: ids.get("HRLON")!,
+      startsAt: new Date(`${year}-12-18T00:00:00+01:00`),
+      endsAt: new Date(`${year + 1}-01-09T00:00:00+01:00`),
+      reason: "Årsskifte: lönekörning och bokslut",
+    });
     return { organisations: orgs.size, systems: ids.size, users: people };
   });
 }
