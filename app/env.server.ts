@@ -30,6 +30,9 @@ const schema = z
     APP_URL: z.url({ error: "must be an absolute http(s) URL" }).optional(),
     DEMO_DATA: booleanString.optional(),
     TRUST_PROXY: booleanString.default(false),
+    SMTP_URL: z.string().regex(/^smtps?:\/\/.+/, "must be an smtp:// or smtps:// URL").optional(),
+    MAIL_FROM: z.string().min(3).default("Leverantörsåtkomst <no-reply@localhost>"),
+    JOBS_INTERVAL_MS: z.coerce.number({ error: "must be a whole number of milliseconds" }).int().min(200).max(3_600_000).default(15_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.SESSION_SECRET) {
@@ -53,6 +56,11 @@ export type Env = {
   demoData: boolean;
   /** Take the client address from X-Forwarded-For (behind a load balancer). */
   trustProxy: boolean;
+  /** Unset: messages are kept in the outbox and shown at /admin/outbox, not sent. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** How often the scheduler and the outbox worker run. */
+  jobsIntervalMs: number;
 };
 
 export class EnvError extends Error {
@@ -80,6 +88,9 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     appUrl: (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ""),
     demoData: env.DEMO_DATA ?? !env.DATABASE_URL,
     trustProxy: env.TRUST_PROXY,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    jobsIntervalMs: env.JOBS_INTERVAL_MS,
   };
 }
 

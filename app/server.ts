@@ -9,6 +9,7 @@ import express from "express";
 
 import { seedDemoIfEmpty } from "../db/seed";
 import { boot, redactUrl } from "./boot.server";
+import { startJobs } from "./jobs/scheduler.server";
 import { seedDemoCases } from "./models/demo-cases.server";
 import { inviteDemoPeople } from "./models/demo.server";
 
@@ -40,6 +41,8 @@ const importBuild = async (): Promise<ServerBuild> =>
   (await import(`${pathToFileURL(buildPath).href}?t=${statSync(buildPath).mtimeMs}`)) as ServerBuild;
 
 let build = await importBuild();
+// The scheduler (window expiry, warnings, reviews) and the outbox worker run in this process.
+const jobs = startJobs(database, { intervalMs: env.jobsIntervalMs, smtpUrl: env.smtpUrl, mailFrom: env.mailFrom });
 const development = env.nodeEnv === "development" && Boolean(process.env.REMIX_DEV_ORIGIN);
 
 const app = express();
@@ -74,6 +77,7 @@ async function shutdown(signal: string) {
   console.log(`${signal}: closing the server and the database…`);
   server.close();
   server.closeAllConnections();
+  await jobs.stop().catch((error: unknown) => console.error(error));
   await database.close().catch((error: unknown) => console.error(error));
   process.exit(0);
 }

@@ -423,6 +423,32 @@ function eventDetail(input: EventInput): Record<string, unknown> {
   return rest;
 }
 
+/**
+ * An event the portal itself sends (the scheduler): EXPIRE a window whose end has passed, or
+ * REVIEW_DUE a standing access whose yearly review date has come. The case row is taken with
+ * SKIP LOCKED: when another instance (or a person) holds it, this one leaves it for the next round.
+ * Returns whether the event was applied.
+ */
+export async function applySystemEvent(db: Db, caseId: number, type: "EXPIRE" | "REVIEW_DUE", now = new Date()): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [c] = await tx.select().from(cases).where(eq(cases.id, caseId)).for("update", { skipLocked: true });
+    if (!c) return false;
+    const event = { type, actor: SYSTEM_ACTOR, now: now.toISOString() };
+    if (type === "EXPIRE") {
+      const [w] = await tx.select().from(accessWindows).where(eq(accessWindows.caseId, c.id)).for("update");
+      if (!w) return false;
+      const next = stepWindow(w.state, event as WindowEvent);
+      if (!next) return false;
+      await commitWindow(tx, null, c, w, next, { event: "EXPIRE", reason: "Expired by the system at the end of the window", now });
+      return true;
+    }
+    const next = stepCase(c.type, c.state, event as CaseEvent);
+    if (!next) return false;
+    await commitCase(tx, null, c, next, { event: type, reason: null, now });
+    return true;
+  });
+}
+
 /** Writes a case's next state (version-guarded), its audit row, messages and consequences. */
 async function commitCase(
   tx: Db,

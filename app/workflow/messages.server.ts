@@ -62,12 +62,14 @@ const TEMPLATES: Record<string, { template: string; to: Audience[] }> = {
   REQUEST_EXTENSION: { template: "window.extensionRequested", to: ["service-centre"] },
   APPROVE_EXTENSION: { template: "window.extended", to: ["requester", "supplier", "operations"] },
   REFUSE_EXTENSION: { template: "window.extensionRefused", to: ["requester", "supplier"] },
+  WARN30: { template: "window.warning30", to: ["requester", "supplier"] },
+  WARN10: { template: "window.warning10", to: ["requester", "supplier"] },
 };
 
 export async function queueMessages(
   db: Db,
   c: Case,
-  transition: { auditId: number; event: string; reason?: string | null },
+  transition: { auditId?: number; key?: string; event: string; reason?: string | null; payload?: Record<string, unknown> },
 ): Promise<void> {
   // Standing access goes to the system owner for consent, not to the service centre's review.
   const spec =
@@ -90,7 +92,7 @@ export async function queueMessages(
     if (seen.has(address)) continue;
     seen.add(address);
     messages.push({
-      key: `${c.number}:${transition.auditId}:${address}`,
+      key: `${c.number}:${transition.key ?? transition.auditId}:${address}`,
       template: spec.template,
       recipient: r.address,
       lang: r.lang,
@@ -100,6 +102,7 @@ export async function queueMessages(
         event: transition.event,
         reason: transition.reason ?? null,
         url: `${env().appUrl}/cases/${c.number}`,
+        ...transition.payload,
       },
     });
   }
