@@ -120,6 +120,8 @@ export const systems = pgTable(
     /** The supplier's data-processing agreement ("PUB-avtal"). */
     dpaReference: text("dpa_reference"),
     dpaExpiresOn: date("dpa_expires_on", { mode: "string" }),
+    /** How a supplier logs in for a window (gateway, host names): shown to the supplier. */
+    loginInstructions: text("login_instructions").notNull().default(""),
     active: boolean("active").notNull().default(true),
     ...timestamps,
   },

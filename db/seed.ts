@@ -124,6 +124,7 @@ export async function seedDemo(db: Db): Promise<{ organisations: number; systems
           holdsPersonalData: spec.personalData,
           dpaReference: spec.personalData && spec.supplier ? `PUB-${spec.code}-2025` : undefined,
           dpaExpiresOn: spec.personalData && spec.supplier ? "2027-12-31" : undefined,
+          loginInstructions: `Logga in via fjärråtkomstportalen https://fjarr.sjovik.se med kontot som anges i ärendet, därefter till ${spec.code.toLowerCase()}-app01.sjovik.local.`,
         },
         { administratorIds: administrators },
       );

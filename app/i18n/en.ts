@@ -684,4 +684,6 @@ export const en: Messages = {
   "mail.window.warning30.body": "The access window for {number} {title} closes at {end}, in 30 minutes. Ask for an extension in the portal if the work will not be done in time.",
   "mail.window.warning10.subject": "{number}: 10 minutes left",
   "mail.window.warning10.body": "The access window for {number} {title} closes at {end}, in 10 minutes.",
+  "system.loginInstructions": "How the supplier logs in",
+  "system.loginInstructions.hint": "Shown to the supplier during the access window, e.g. the remote-access gateway's address and host names.",
 };

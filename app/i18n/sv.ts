@@ -685,6 +685,8 @@ export const sv = {
   "mail.window.warning30.body": "Åtkomstfönstret för {number} {title} stänger {end}, om 30 minuter. Begär förlängning i portalen om arbetet inte hinner bli klart.",
   "mail.window.warning10.subject": "{number}: 10 minuter kvar",
   "mail.window.warning10.body": "Åtkomstfönstret för {number} {title} stänger {end}, om 10 minuter.",
+  "system.loginInstructions": "Så loggar leverantören in",
+  "system.loginInstructions.hint": "Visas för leverantören under åtkomstfönstret, t.ex. adress till fjärråtkomstportalen och servernamn.",
 } as const;
 
 export type MessageKey = keyof typeof sv;

@@ -36,6 +36,7 @@ export const systemSchema = z
     dpaReference: optionalText(200),
     dpaExpiresOn: z.preprocess((v) => (v === "" ? undefined : v), isoDate.optional()),
     administratorIds: z.array(z.coerce.number().int().positive()).default([]),
+    loginInstructions: optionalText(4000).transform((v) => v ?? ""),
   })
   .superRefine((s, ctx) => {
     // The GDPR rule of the seeds: a supplier that processes personal data needs a PUB-avtal.
@@ -173,6 +174,7 @@ function columns(input: SystemInput) {
     holdsPersonalData: input.holdsPersonalData,
     dpaReference: input.dpaReference ?? null,
     dpaExpiresOn: input.dpaExpiresOn ?? null,
+    loginInstructions: input.loginInstructions,
   };
 }
 

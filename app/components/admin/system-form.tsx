@@ -75,6 +75,7 @@ export function SystemForm({
         ))}
       </SelectField>
       <Checkbox label={t("system.operatedByProvider")} name="operatedByProvider" defaultChecked={checked("operatedByProvider")} error={errors?.operatedByProvider} />
+      <TextArea label={t("system.loginInstructions")} hint={t("system.loginInstructions.hint")} name="loginInstructions" defaultValue={v("loginInstructions")} error={errors?.loginInstructions} optional />
       <SelectField label={t("system.informationClass")} name="informationClass" defaultValue={v("informationClass") || "internal"} error={errors?.informationClass} required>
         {INFORMATION_CLASSES.map((c) => (
           <option key={c} value={c}>

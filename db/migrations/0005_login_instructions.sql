@@ -1,0 +1,1 @@
+ALTER TABLE "systems" ADD COLUMN "login_instructions" text DEFAULT '' NOT NULL;
