@@ -1,19 +1,255 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useOutlet, useSearchParams } from "@remix-run/react";
 
-import { PlacePage } from "~/components/place-page";
+import { db } from "../../db/client";
+import { WindowText } from "~/components/case-bits";
+import { ErrorSummary, Notice, SelectField, TextField } from "~/components/forms";
+import { useT, type Lang, type MessageKey } from "~/i18n";
 import { requireRole } from "~/utils/auth.server";
+import type { FieldErrors } from "~/utils/forms";
 import { title } from "~/utils/meta";
 import { PLACES } from "~/utils/places";
+import { activeRules, addMeeting, addRule, deactivateRule, recentMeetings, unscheduledChanges, upcomingWithCounts } from "~/workflow/cab-agenda.server";
+import { WorkflowError } from "~/workflow/cases.server";
 
+/**
+ * The change advisory board's place (/cab): the meetings ahead with the size of their agendas,
+ * changes still waiting for a meeting, recent meetings (for their minutes) and — for the service
+ * centre, who chairs the board — scheduling: one-off meetings and recurring ones.
+ *
+ * The meeting pages (`cab.meetings.$id`, `cab.meetings.$id_.minutes`) are this route's children
+ * in the flat-route tree; they render alone in its outlet, and this loader then does no more
+ * than the role check.
+ */
 const place = PLACES.cab;
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ...place.roles);
-  return null;
+/** Keys not yet in the dictionaries are cast until they are merged. */
+const k = (key: string) => key as MessageKey;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ...place.roles);
+  if (params.id) return { overview: null };
+  const now = new Date();
+  const [upcoming, recent, unscheduled, rules] = await Promise.all([
+    upcomingWithCounts(db(), now),
+    recentMeetings(db(), now),
+    unscheduledChanges(db()),
+    user.role === "service-centre" ? activeRules(db()) : Promise.resolve([]),
+  ]);
+  return {
+    overview: {
+      chair: user.role === "service-centre",
+      upcoming,
+      recent,
+      unscheduled,
+      rules: rules.map((r) => ({ id: r.id, weekday: r.weekday, time: r.time, location: r.location, durationMinutes: r.durationMinutes })),
+    },
+  };
 }
 
 export const meta: MetaFunction = ({ matches }) => title(matches, place.label);
 
-export default function Page() {
-  return <PlacePage place={place} />;
+const INTENTS = ["addMeeting", "addRule", "deactivateRule"] as const;
+type Intent = (typeof INTENTS)[number];
+const NOTICES: Record<string, MessageKey> = {
+  addMeeting: k("cab.notice.meetingAdded"),
+  addRule: k("cab.notice.ruleAdded"),
+  deactivateRule: k("cab.notice.ruleDeactivated"),
+};
+
+type Values = Record<string, string>;
+type ActionData = { intent: Intent; values: Values; errors: FieldErrors };
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, ...place.roles);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "") as Intent;
+  if (!INTENTS.includes(intent)) throw new Response("Unknown intent", { status: 400 });
+  const value = (name: string) => {
+    const v = form.get(name);
+    return typeof v === "string" ? v.slice(0, 400) : "";
+  };
+  const values: Values = { date: value("date"), time: value("time"), location: value("location"), weekday: value("weekday") };
+  try {
+    if (intent === "addMeeting") await addMeeting(db(), user, { date: values.date, time: values.time, location: values.location });
+    if (intent === "addRule") await addRule(db(), user, { weekday: values.weekday, time: values.time, location: values.location });
+    if (intent === "deactivateRule") {
+      const id = Number(value("rule"));
+      if (!Number.isInteger(id) || id <= 0) throw new Response("Unknown rule", { status: 400 });
+      await deactivateRule(db(), user, id);
+    }
+  } catch (error) {
+    if (!(error instanceof WorkflowError)) throw error;
+    const errors: FieldErrors = error.fieldErrors && Object.keys(error.fieldErrors).length ? error.fieldErrors : { _form: { key: "case.action.forbidden" } };
+    return data<ActionData>({ intent, values, errors }, { status: error.status });
+  }
+  return redirect(`${place.path}?notice=${intent}`);
+}
+
+/** A weekday's name (ISO 1 = Monday) in the page's language. */
+function weekdayName(lang: Lang, weekday: number): string {
+  // 1 January 2024 was a Monday.
+  return new Intl.DateTimeFormat(lang === "sv" ? "sv-SE" : "en-GB", { weekday: "long", timeZone: "UTC" }).format(new Date(Date.UTC(2024, 0, weekday)));
+}
+
+export default function CabRoute() {
+  const outlet = useOutlet();
+  return outlet ?? <Overview />;
+}
+
+type OverviewData = NonNullable<Awaited<ReturnType<typeof loader>>["overview"]>;
+
+function Overview() {
+  const { t, lang, formatDateTime } = useT();
+  const { overview } = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>() as ActionData | undefined;
+  const [searchParams] = useSearchParams();
+  const noticeKey = NOTICES[searchParams.get("notice") ?? ""];
+  if (!overview) return null;
+  const { chair, upcoming, recent, unscheduled, rules } = overview as OverviewData;
+  const errorsFor = (intent: Intent) => (failed?.intent === intent ? failed.errors : undefined);
+  const valuesFor = (intent: Intent) => (failed?.intent === intent ? failed.values : {});
+  return (
+    <>
+      <h1>{t(place.label)}</h1>
+      <p>{t(place.blurb)}</p>
+      {noticeKey && !failed ? <Notice>{t(noticeKey)}</Notice> : null}
+      <ErrorSummary errors={failed?.errors} />
+
+      <section id="cab-upcoming" aria-labelledby="cab-upcoming-heading">
+        <h2 id="cab-upcoming-heading">{t(k("cab.upcoming"))}</h2>
+        {upcoming.length ? (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">{t(k("cab.meeting.when"))}</th>
+                  <th scope="col">{t(k("cab.meeting.location"))}</th>
+                  <th scope="col">{t(k("cab.meeting.items"))}</th>
+                  <th scope="col">{t(k("cab.meeting.lateItems"))}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {upcoming.map((m) => (
+                  <tr key={m.id} id={`meeting-${m.id}`}>
+                    <td>
+                      <Link to={`/cab/meetings/${m.id}`}>{formatDateTime(m.startsAt)}</Link>
+                    </td>
+                    <td>{m.location || "–"}</td>
+                    <td>{m.items}</td>
+                    <td>{m.late ? <span className="badge badge--attention">{m.late}</span> : 0}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <p className="muted">{t(k("cab.upcoming.none"))}</p>
+        )}
+      </section>
+
+      <section id="cab-unscheduled" aria-labelledby="cab-unscheduled-heading">
+        <h2 id="cab-unscheduled-heading">
+          {t(k("cab.unscheduled"))} <span className="muted">({unscheduled.length})</span>
+        </h2>
+        {unscheduled.length ? (
+          <ul>
+            {unscheduled.map((c) => (
+              <li key={c.number}>
+                <Link to={`/cases/${c.number}`}>{c.number}</Link> {c.title} · {c.systemCode} · <WindowText window={c.window} />
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">{t(k("cab.unscheduled.none"))}</p>
+        )}
+      </section>
+
+      {recent.length ? (
+        <section id="cab-recent" aria-labelledby="cab-recent-heading">
+          <h2 id="cab-recent-heading">{t(k("cab.recent"))}</h2>
+          <ul>
+            {recent.map((m) => (
+              <li key={m.id}>
+                <Link to={`/cab/meetings/${m.id}`}>{formatDateTime(m.startsAt)}</Link>
+                {m.location ? ` · ${m.location}` : ""} · {t(k("cab.meeting.pendingCount"), { count: m.items })} ·{" "}
+                <Link to={`/cab/meetings/${m.id}/minutes`}>{t(k("cab.minutes"))}</Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {chair ? (
+        <>
+          <section id="cab-add-meeting" aria-labelledby="cab-add-meeting-heading">
+            <h2 id="cab-add-meeting-heading">{t(k("cab.addMeeting"))}</h2>
+            <Form method="post" noValidate key={failed?.intent === "addMeeting" ? "failed" : "fresh"}>
+              <FormError errors={errorsFor("addMeeting")} />
+              <TextField label={t(k("cab.field.date"))} name="date" type="date" required defaultValue={valuesFor("addMeeting").date} error={errorsFor("addMeeting")?.date} />
+              <TextField label={t(k("cab.field.time"))} hint={t(k("cab.field.timeHint"))} name="time" type="time" required defaultValue={valuesFor("addMeeting").time} error={errorsFor("addMeeting")?.time} />
+              <TextField label={t(k("cab.field.location"))} name="location" optional maxLength={200} defaultValue={valuesFor("addMeeting").location} error={errorsFor("addMeeting")?.location} />
+              <button type="submit" name="intent" value="addMeeting" className="button">
+                {t(k("cab.addMeeting.submit"))}
+              </button>
+            </Form>
+          </section>
+
+          <section id="cab-rules" aria-labelledby="cab-rules-heading">
+            <h2 id="cab-rules-heading">{t(k("cab.rules"))}</h2>
+            <FormError errors={errorsFor("deactivateRule")} />
+            {rules.length ? (
+              <ul>
+                {rules.map((r) => {
+                  const label = `${weekdayName(lang, r.weekday)} ${r.time}${r.location ? ` · ${r.location}` : ""}`;
+                  return (
+                    <li key={r.id}>
+                      {t(k("cab.rule.every"), { weekday: weekdayName(lang, r.weekday), time: r.time })}
+                      {r.location ? ` · ${r.location}` : ""}{" "}
+                      <Form method="post" className="inline-form">
+                        <input type="hidden" name="rule" value={r.id} />
+                        <button type="submit" name="intent" value="deactivateRule" className="link-button">
+                          {t(k("cab.rule.deactivate"))}
+                          <span className="visually-hidden"> {label}</span>
+                        </button>
+                      </Form>
+                    </li>
+                  );
+                })}
+              </ul>
+            ) : (
+              <p className="muted">{t(k("cab.rules.none"))}</p>
+            )}
+            <h3>{t(k("cab.addRule"))}</h3>
+            <Form method="post" noValidate key={failed?.intent === "addRule" ? "failed" : "fresh"}>
+              <FormError errors={errorsFor("addRule")} />
+              <SelectField label={t(k("cab.field.weekday"))} name="weekday" required defaultValue={valuesFor("addRule").weekday ?? ""} error={errorsFor("addRule")?.weekday}>
+                <option value="">{t("form.choose")}</option>
+                {[1, 2, 3, 4, 5, 6, 7].map((d) => (
+                  <option key={d} value={d}>
+                    {weekdayName(lang, d)}
+                  </option>
+                ))}
+              </SelectField>
+              <TextField label={t(k("cab.field.time"))} hint={t(k("cab.field.timeHint"))} name="time" type="time" required defaultValue={valuesFor("addRule").time} error={errorsFor("addRule")?.time} />
+              <TextField label={t(k("cab.field.location"))} name="location" optional maxLength={200} defaultValue={valuesFor("addRule").location} error={errorsFor("addRule")?.location} />
+              <button type="submit" name="intent" value="addRule" className="button">
+                {t(k("cab.addRule.submit"))}
+              </button>
+            </Form>
+          </section>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function FormError({ errors }: { errors?: FieldErrors }) {
+  const { t } = useT();
+  if (!errors?._form) return null;
+  return (
+    <p className="field__error" role="alert">
+      {t(errors._form)}
+    </p>
+  );
 }

@@ -1,0 +1,474 @@
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+
+import { db } from "../../db/client";
+import { StatusBadge, WindowText } from "~/components/case-bits";
+import { Checkbox, ErrorSummary, Notice, SelectField, TextArea } from "~/components/forms";
+import { useT, type MessageKey } from "~/i18n";
+import { requireRole } from "~/utils/auth.server";
+import type { FieldErrors } from "~/utils/forms";
+import { title } from "~/utils/meta";
+import { PLACES } from "~/utils/places";
+import { agendaOf, comment, laterMeetings, onAgenda, vote, type AgendaItem, type MeetingView } from "~/workflow/cab-agenda.server";
+import { applyEvent, WorkflowError } from "~/workflow/cases.server";
+
+/**
+ * A CAB meeting's agenda (/cab/meetings/:id): each advanced change with everything the board
+ * decides on — content, risk, plans, affected systems, conflicts, the "late" flag — and the
+ * members' votes and comments. Members (role cab) vote and comment, except on changes they
+ * requested; the chair (the service centre) records the board's decision per change. Every
+ * decision is a workflow event; the server checks everything again.
+ */
+const place = PLACES.cab;
+
+/** Keys not yet in the dictionaries are cast until they are merged. */
+const k = (key: string) => key as MessageKey;
+
+/** The votes a member can give (as in db/schema's CAB_VOTES; not imported, to keep the schema out of the browser bundle). */
+const VOTES = ["approve", "reject", "abstain"] as const;
+
+function meetingIdOf(params: { id?: string }): number {
+  const id = String(params.id ?? "");
+  if (!/^\d{1,9}$/.test(id)) throw new Response("Not found", { status: 404 });
+  return Number(id);
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ...place.roles);
+  const agenda = await agendaOf(db(), meetingIdOf(params));
+  if (!agenda) throw new Response("Not found", { status: 404 });
+  const later = user.role === "service-centre" ? await laterMeetings(db(), { startsAt: new Date(agenda.meeting.startsAt) }) : [];
+  return { ...agenda, later, me: { id: user.id, role: user.role } };
+}
+
+/** YYYY-MM-DD in Stockholm (the title has no translator). */
+const STOCKHOLM_DATE = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Stockholm", year: "numeric", month: "2-digit", day: "2-digit" });
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => {
+  const when = data?.meeting.startsAt ? STOCKHOLM_DATE.format(new Date(data.meeting.startsAt)) : "";
+  return title(matches, k("cab.meeting.pageTitle"), { date: when });
+};
+
+/** Each form's intent and, for the chair's decisions, the workflow event it sends. */
+const DECISIONS = {
+  approve: "CAB_APPROVE",
+  approveWithConditions: "CAB_APPROVE_WITH_CONDITIONS",
+  defer: "CAB_DEFER",
+  reject: "CAB_REJECT",
+} as const;
+type Decision = keyof typeof DECISIONS;
+type Intent = Decision | "vote" | "comment";
+const isIntent = (value: string): value is Intent => value === "vote" || value === "comment" || Object.hasOwn(DECISIONS, value);
+
+type Values = { reason: string; conditions: string; body: string; meetingId: string; vote: string; allowLongWindow: boolean };
+type ActionData = { number: string; intent: Intent; values: Values; errors: FieldErrors };
+
+/** A refusal without field errors, as one message for the form. */
+function formMessage(status: number): MessageKey {
+  if (status === 403) return "case.action.forbidden";
+  if (status === 404) return k("cab.error.notOnAgenda");
+  if (status === 409) return "error.409.text";
+  return "case.event.refused";
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, ...place.roles);
+  const meetingId = meetingIdOf(params);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const number = String(form.get("number") ?? "").trim().toUpperCase();
+  if (!isIntent(intent) || !number || number.length > 40) throw new Response("Unknown intent", { status: 400 });
+  const text = (name: string) => {
+    const value = form.get(name);
+    return typeof value === "string" ? value.trim() : "";
+  };
+  const values: Values = {
+    reason: text("reason"),
+    conditions: text("conditions"),
+    body: text("body"),
+    meetingId: text("meetingId"),
+    vote: text("vote"),
+    allowLongWindow: form.get("allowLongWindow") === "true",
+  };
+  try {
+    if (intent === "vote") await vote(db(), user, meetingId, number, values.vote || undefined);
+    else if (intent === "comment") await comment(db(), user, meetingId, number, values.body);
+    else {
+      if (user.role !== "service-centre") throw new WorkflowError(403, "Only the chair records the board's decisions.");
+      await onAgenda(db(), meetingId, number);
+      const target = Number(values.meetingId);
+      if (intent === "defer" && !(Number.isInteger(target) && target > 0)) {
+        throw new WorkflowError(422, "Choose a later meeting.", { meetingId: { key: "validation.choose" } });
+      }
+      await applyEvent(db(), user, number, {
+        type: DECISIONS[intent],
+        ...(values.reason ? { reason: values.reason } : {}),
+        ...(intent === "approveWithConditions" ? { conditions: values.conditions } : {}),
+        ...(intent === "defer" ? { meetingId: target } : {}),
+        ...((intent === "approve" || intent === "approveWithConditions") && values.allowLongWindow ? { allowLongWindow: true } : {}),
+      });
+    }
+  } catch (error) {
+    if (!(error instanceof WorkflowError)) throw error;
+    const fields = Object.entries(error.fieldErrors ?? {}).map(([key, msg]) => [key === "type" ? "_form" : key, msg] as const);
+    const errors: FieldErrors = fields.length ? Object.fromEntries(fields) : { _form: { key: formMessage(error.status) } };
+    return data<ActionData>({ number, intent, values, errors }, { status: error.status });
+  }
+  return redirect(`/cab/meetings/${meetingId}?${new URLSearchParams({ notice: intent, case: number })}`);
+}
+
+const NOTICES: Record<string, MessageKey> = {
+  vote: k("cab.notice.voted"),
+  comment: k("cab.notice.commented"),
+  approve: k("cab.notice.decided"),
+  approveWithConditions: k("cab.notice.decided"),
+  defer: k("cab.notice.deferred"),
+  reject: k("cab.notice.decided"),
+};
+
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+type Item = Loaded["items"][number];
+type Later = Loaded["later"];
+
+export default function MeetingPage() {
+  const { t, formatDateTime } = useT();
+  const { meeting, items, decided, later, me } = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>() as ActionData | undefined;
+  const [searchParams] = useSearchParams();
+  const noticeKey = NOTICES[searchParams.get("notice") ?? ""];
+  const noticeCase = searchParams.get("case") ?? "";
+  return (
+    <>
+      <p>
+        <Link to={place.path}>{t(place.label)}</Link>
+      </p>
+      <h1>{t(k("cab.meeting.title"), { when: formatDateTime(meeting.startsAt) })}</h1>
+      <MeetingFacts meeting={meeting} />
+      <p>
+        <Link to={`/cab/meetings/${meeting.id}/minutes`}>{t(k("cab.minutes.link"))}</Link>
+      </p>
+      {noticeKey && !failed ? <Notice>{t(noticeKey, { number: noticeCase })}</Notice> : null}
+      <ErrorSummary errors={failed?.errors} />
+
+      <section id="cab-agenda" aria-labelledby="cab-agenda-heading">
+        <h2 id="cab-agenda-heading">
+          {t(k("cab.agenda"))} <span className="muted">({items.length})</span>
+        </h2>
+        {items.length ? (
+          <ol className="cab-agenda" style={{ listStyle: "none", padding: 0 }}>
+            {items.map((item) => (
+              <li key={item.number}>
+                <AgendaCard item={item} me={me} later={later} failed={failed?.number === item.number ? failed : undefined} />
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <p className="muted">{t(k("cab.agenda.none"))}</p>
+        )}
+      </section>
+
+      {decided.length ? (
+        <section id="cab-decided" aria-labelledby="cab-decided-heading">
+          <h2 id="cab-decided-heading">{t(k("cab.decided"))}</h2>
+          <ul>
+            {decided.map((d) => (
+              <li key={d.auditId}>
+                <Link to={`/cases/${d.number}`}>{d.number}</Link> {d.title} · {t(`event.${d.event}` as MessageKey)}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </>
+  );
+}
+
+function MeetingFacts({ meeting }: { meeting: MeetingView }) {
+  const { t, formatDateTime } = useT();
+  const end = new Date(Date.parse(meeting.startsAt) + meeting.durationMinutes * 60_000).toISOString();
+  return (
+    <dl className="facts">
+      <dt>{t(k("cab.meeting.when"))}</dt>
+      <dd>
+        {formatDateTime(meeting.startsAt)} – {formatDateTime(end)}
+      </dd>
+      <dt>{t(k("cab.meeting.location"))}</dt>
+      <dd>{meeting.location || "–"}</dd>
+      <dt>{t(k("cab.meeting.status"))}</dt>
+      <dd>{t(k(`cab.meetingStatus.${meeting.status}`))}</dd>
+    </dl>
+  );
+}
+
+function AgendaCard({ item, me, later, failed }: { item: Item; me: Loaded["me"]; later: Later; failed?: ActionData }) {
+  const { t, formatDateTime } = useT();
+  const own = item.requester.id === me.id;
+  const errorsFor = (intent: Intent) => (failed?.intent === intent ? failed.errors : undefined);
+  const d = item.details;
+  const texts: [string, MessageKey][] = [
+    [item.description, "request.description"],
+    [d.reason, "request.reason"],
+    [d.impactDescription, "request.impactDescription"],
+    [d.risk, "request.risk"],
+    [d.testPlan, "request.testPlan"],
+    [d.rollbackPlan, "request.rollbackPlan"],
+  ];
+  const mine = item.votes.members.find((m) => m.userId === me.id)?.vote;
+  return (
+    <article className="card" id={`item-${item.number}`} style={{ marginBottom: "1rem" }} aria-labelledby={`case-${item.number}`}>
+      <h3 id={`case-${item.number}`}>
+        <Link to={`/cases/${item.number}`}>{item.number}</Link> {item.title}
+      </h3>
+      <p>
+        <StatusBadge status={item.status} />
+        {item.late ? (
+          <>
+            {" "}
+            <span className="badge badge--attention">{t(k("cab.late"))}</span>
+          </>
+        ) : null}
+      </p>
+      {item.late ? <p className="muted">{t(k("cab.late.explain"))}</p> : null}
+      <dl className="facts">
+        <dt>{t("request.system")}</dt>
+        <dd>
+          {item.system.code} – {item.system.name}
+        </dd>
+        <dt>{t("request.supplier")}</dt>
+        <dd>{item.supplier?.name ?? "–"}</dd>
+        <dt>{t("case.requester")}</dt>
+        <dd>{item.requester.name}</dd>
+        <dt>{t("case.window")}</dt>
+        <dd>
+          <WindowText window={item.window} />
+        </dd>
+        {item.referredAt ? (
+          <>
+            <dt>{t(k("cab.referredAt"))}</dt>
+            <dd>{formatDateTime(item.referredAt)}</dd>
+          </>
+        ) : null}
+        <dt>{t("request.affectedSystems")}</dt>
+        <dd>{d.affectedSystems.length ? d.affectedSystems.join(", ") : "–"}</dd>
+        {d.accounts.length ? (
+          <>
+            <dt>{t("request.accounts")}</dt>
+            <dd>{d.accounts.join(", ")}</dd>
+          </>
+        ) : null}
+        {d.supplierPeople.length ? (
+          <>
+            <dt>{t("request.supplierPeople")}</dt>
+            <dd>{d.supplierPeople.join(", ")}</dd>
+          </>
+        ) : null}
+      </dl>
+      {texts
+        .filter(([text]) => text)
+        .map(([text, label]) => (
+          <div key={label}>
+            <h4>{t(label)}</h4>
+            <p className="prose">{text}</p>
+          </div>
+        ))}
+
+      <h4>{t("case.conflicts")}</h4>
+      {item.conflicts.length ? (
+        <ul>
+          {item.conflicts.map((c, i) => (
+            <li key={c.number ?? `blackout-${i}`}>
+              {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} · {c.systemCode ?? t("conflict.allSystems")} ·{" "}
+              {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}` as MessageKey)} (${c.path.join(" → ")})`} · <WindowText window={c} />
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">{t("case.noConflicts")}</p>
+      )}
+
+      <h4>{t(k("cab.votes"))}</h4>
+      <VoteCounts votes={item.votes} />
+      {item.votes.members.length ? (
+        <ul>
+          {item.votes.members.map((m) => (
+            <li key={m.userId}>
+              {m.name}: {t(k(`cab.vote.${m.vote}`))}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+
+      <h4>{t(k("cab.comments"))}</h4>
+      {item.comments.length ? (
+        <ul className="timeline">
+          {item.comments.map((c) => (
+            <li key={c.id}>
+              <strong>{c.author.name}</strong> · <time dateTime={c.at}>{formatDateTime(c.at)}</time>
+              <p className="timeline__reason prose">{c.body}</p>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">{t(k("cab.comments.none"))}</p>
+      )}
+
+      {own && (me.role === "cab" || me.role === "service-centre") ? <p className="muted">{t(k("cab.ownChange"))}</p> : null}
+      <div className="event-forms">
+        {me.role === "cab" && !own ? <VoteForm item={item} mine={mine} errors={errorsFor("vote")} /> : null}
+        {!own ? <CommentForm item={item} errors={errorsFor("comment")} values={failed?.intent === "comment" ? failed.values : undefined} /> : null}
+      </div>
+      {me.role === "service-centre" && !own ? (
+        <>
+          <h4>{t(k("cab.decide"))}</h4>
+          <div className="event-forms">
+            {(["approve", "approveWithConditions", "defer", "reject"] as const).map((intent) => (
+              <DecisionForm
+                key={intent}
+                item={item}
+                intent={intent}
+                later={later}
+                errors={errorsFor(intent)}
+                values={failed?.intent === intent ? failed.values : undefined}
+              />
+            ))}
+          </div>
+        </>
+      ) : null}
+    </article>
+  );
+}
+
+function VoteCounts({ votes }: { votes: AgendaItem["votes"] }) {
+  const { t } = useT();
+  return (
+    <p>
+      {VOTES.map((v, i) => (
+        <span key={v}>
+          {i ? " · " : ""}
+          {t(k(`cab.vote.${v}`))}: {votes.counts[v]}
+        </span>
+      ))}
+    </p>
+  );
+}
+
+function FormError({ errors }: { errors?: FieldErrors }) {
+  const { t } = useT();
+  if (!errors?._form) return null;
+  return (
+    <p className="field__error" role="alert">
+      {t(errors._form)}
+    </p>
+  );
+}
+
+function useBusy(number: string, intent: Intent) {
+  const navigation = useNavigation();
+  return navigation.state !== "idle" && navigation.formData?.get("intent") === intent && navigation.formData?.get("number") === number;
+}
+
+function VoteForm({ item, mine, errors }: { item: Item; mine?: string; errors?: FieldErrors }) {
+  const { t } = useT();
+  const busy = useBusy(item.number, "vote");
+  const errorId = `vote-error-${item.number}`;
+  return (
+    <Form method="post" className="event-form" noValidate key={`${item.number}-${mine ?? "none"}`}>
+      <input type="hidden" name="number" value={item.number} />
+      <FormError errors={errors} />
+      <fieldset className={`radio-group${errors?.vote ? " field--invalid" : ""}`} aria-describedby={errors?.vote ? errorId : undefined}>
+        <legend>
+          {t(k("cab.vote.legend"))}
+          <span className="visually-hidden"> {item.number}</span>
+        </legend>
+        {errors?.vote ? (
+          <p id={errorId} className="field__error">
+            {t(errors.vote)}
+          </p>
+        ) : null}
+        {VOTES.map((v) => (
+          <label key={v}>
+            <input type="radio" name="vote" value={v} defaultChecked={mine === v} aria-invalid={errors?.vote ? true : undefined} /> {t(k(`cab.vote.${v}`))}
+          </label>
+        ))}
+      </fieldset>
+      <button type="submit" name="intent" value="vote" className="button" disabled={busy}>
+        {t(k("cab.vote.submit"))}
+        <span className="visually-hidden"> {item.number}</span>
+      </button>
+    </Form>
+  );
+}
+
+function CommentForm({ item, errors, values }: { item: Item; errors?: FieldErrors; values?: Values }) {
+  const { t } = useT();
+  const busy = useBusy(item.number, "comment");
+  return (
+    <Form method="post" className="event-form" noValidate key={errors ? "failed" : `fresh-${item.comments.length}`}>
+      <input type="hidden" name="number" value={item.number} />
+      <FormError errors={errors} />
+      <TextArea label={t(k("cab.comment.label"))} name="body" rows={3} maxLength={4000} required defaultValue={values?.body} error={errors?.body} />
+      <button type="submit" name="intent" value="comment" className="button button--secondary" disabled={busy}>
+        {t(k("cab.comment.submit"))}
+        <span className="visually-hidden"> {item.number}</span>
+      </button>
+    </Form>
+  );
+}
+
+function DecisionForm({ item, intent, later, errors, values }: { item: Item; intent: Decision; later: Later; errors?: FieldErrors; values?: Values }) {
+  const { t, formatDateTime } = useT();
+  const busy = useBusy(item.number, intent);
+  const event = DECISIONS[intent];
+  const approving = intent === "approve" || intent === "approveWithConditions";
+  const conflicts = item.conflicts.length;
+  const reasonRequired = intent === "reject" || (approving && conflicts > 0);
+  const longWindow = item.window ? Date.parse(item.window.end) - Date.parse(item.window.start) > 72 * 3600_000 : false;
+  const reasonLabel = approving && conflicts > 0 ? t("case.action.conflictReason", { count: conflicts }) : t("case.action.reason");
+  return (
+    <Form method="post" className="event-form" noValidate>
+      <input type="hidden" name="number" value={item.number} />
+      <h5 style={{ margin: "0 0 0.5rem", fontSize: "1rem" }}>{t(`case.action.${event}` as MessageKey)}</h5>
+      <FormError errors={errors} />
+      {intent === "approveWithConditions" ? (
+        <TextArea label={t("case.action.conditions")} name="conditions" rows={2} maxLength={4000} required defaultValue={values?.conditions} error={errors?.conditions} />
+      ) : null}
+      {intent === "defer" ? (
+        later.length ? (
+          <SelectField label={t(k("cab.deferTo"))} name="meetingId" required defaultValue={values?.meetingId || String(later[0]!.id)} error={errors?.meetingId}>
+            {later.map((m) => (
+              <option key={m.id} value={m.id}>
+                {formatDateTime(m.startsAt)}
+                {m.location ? ` · ${m.location}` : ""}
+              </option>
+            ))}
+          </SelectField>
+        ) : (
+          <p className="muted">{t(k("cab.noLaterMeeting"))}</p>
+        )
+      ) : null}
+      {approving && longWindow ? (
+        <Checkbox label={t("case.action.allowLongWindow")} name="allowLongWindow" value="true" defaultChecked={values?.allowLongWindow} error={errors?.allowLongWindow} />
+      ) : null}
+      <TextArea
+        label={reasonLabel}
+        name="reason"
+        rows={2}
+        maxLength={4000}
+        optional={!reasonRequired}
+        required={reasonRequired}
+        defaultValue={values?.reason}
+        error={errors?.reason}
+      />
+      <button
+        type="submit"
+        name="intent"
+        value={intent}
+        className={`button${intent === "reject" ? " button--danger" : ""}`}
+        disabled={busy || (intent === "defer" && !later.length)}
+      >
+        {t(`case.action.${event}` as MessageKey)}
+        <span className="visually-hidden"> {item.number}</span>
+      </button>
+    </Form>
+  );
+}

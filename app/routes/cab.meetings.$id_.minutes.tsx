@@ -1,0 +1,207 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+
+import { db } from "../../db/client";
+import { WindowText } from "~/components/case-bits";
+import { useT, type MessageKey } from "~/i18n";
+import { requireRole } from "~/utils/auth.server";
+import { title } from "~/utils/meta";
+import { PLACES } from "~/utils/places";
+import { agendaOf, type VoteSummary } from "~/workflow/cab-agenda.server";
+
+/**
+ * A CAB meeting's minutes (/cab/meetings/:id/minutes), made to be printed: the meeting, each
+ * decision taken at it (approval, conditions, deferral with its new meeting, rejection, and a
+ * change returned or withdrawn while it waited) with its reason and the members' votes, and the
+ * changes still waiting for a decision. Which decisions belong to the meeting is worked out from
+ * the audit trail (see app/workflow/cab-agenda.server.ts). The site header and footer are hidden
+ * in print by the global stylesheet; the page's own print rules hide its links and buttons.
+ */
+const place = PLACES.cab;
+
+/** Keys not yet in the dictionaries are cast until they are merged. */
+const k = (key: string) => key as MessageKey;
+
+const VOTES = ["approve", "reject", "abstain"] as const;
+
+const PRINT_CSS = `
+@media print {
+  .minutes-noprint { display: none !important; }
+  .minutes a { color: inherit; text-decoration: none; }
+  .minutes-item { break-inside: avoid; page-break-inside: avoid; border: none; border-top: 1px solid #999; border-radius: 0; padding: 0.5rem 0; }
+  main { max-width: none; padding: 0; }
+}
+`;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireRole(request, ...place.roles);
+  const id = String(params.id ?? "");
+  if (!/^\d{1,9}$/.test(id)) throw new Response("Not found", { status: 404 });
+  const agenda = await agendaOf(db(), Number(id));
+  if (!agenda) throw new Response("Not found", { status: 404 });
+  return { ...agenda, printedAt: new Date().toISOString() };
+}
+
+const STOCKHOLM_DATE = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Stockholm", year: "numeric", month: "2-digit", day: "2-digit" });
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
+  title(matches, k("cab.minutes.pageTitle"), { date: data?.meeting.startsAt ? STOCKHOLM_DATE.format(new Date(data.meeting.startsAt)) : "" });
+
+export default function MinutesPage() {
+  const { t, formatDateTime } = useT();
+  const { meeting, items, decided, printedAt } = useLoaderData<typeof loader>();
+  const end = new Date(Date.parse(meeting.startsAt) + meeting.durationMinutes * 60_000).toISOString();
+  return (
+    <article className="minutes" aria-labelledby="minutes-heading">
+      <style>{PRINT_CSS}</style>
+      <p className="minutes-noprint">
+        <Link to={`/cab/meetings/${meeting.id}`}>{t(k("cab.minutes.back"))}</Link>
+      </p>
+      <h1 id="minutes-heading">{t(k("cab.minutes.title"), { when: formatDateTime(meeting.startsAt) })}</h1>
+      <dl className="facts">
+        <dt>{t(k("cab.meeting.when"))}</dt>
+        <dd>
+          {formatDateTime(meeting.startsAt)} – {formatDateTime(end)}
+        </dd>
+        <dt>{t(k("cab.meeting.location"))}</dt>
+        <dd>{meeting.location || "–"}</dd>
+        <dt>{t(k("cab.meeting.status"))}</dt>
+        <dd>{t(k(`cab.meetingStatus.${meeting.status}`))}</dd>
+        <dt>{t(k("cab.minutes.printedAt"))}</dt>
+        <dd>{formatDateTime(printedAt)}</dd>
+      </dl>
+      <div className="button-row minutes-noprint">
+        <PrintButton />
+      </div>
+
+      <section id="minutes-decided" aria-labelledby="minutes-decided-heading">
+        <h2 id="minutes-decided-heading">
+          {t(k("cab.minutes.decided"))} <span className="muted">({decided.length})</span>
+        </h2>
+        {decided.length ? (
+          <ol style={{ listStyle: "none", padding: 0 }}>
+            {decided.map((d) => (
+              <li key={d.auditId} className="minutes-item card" style={{ marginBottom: "0.75rem" }} id={`decision-${d.auditId}`}>
+                <h3>
+                  <Link to={`/cases/${d.number}`}>{d.number}</Link> {d.title}
+                </h3>
+                <dl className="facts">
+                  <dt>{t("request.system")}</dt>
+                  <dd>
+                    {d.system.code} – {d.system.name}
+                  </dd>
+                  <dt>{t(k("cab.minutes.decision"))}</dt>
+                  <dd>
+                    <strong>{t(`event.${d.event}` as MessageKey)}</strong>
+                  </dd>
+                  {d.conditions ? (
+                    <>
+                      <dt>{t("case.action.conditions")}</dt>
+                      <dd className="prose">{d.conditions}</dd>
+                    </>
+                  ) : null}
+                  {d.deferredTo ? (
+                    <>
+                      <dt>{t(k("cab.minutes.deferredTo"))}</dt>
+                      <dd>
+                        <Link to={`/cab/meetings/${d.deferredTo.id}`}>{formatDateTime(d.deferredTo.startsAt)}</Link>
+                        {d.deferredTo.location ? ` · ${d.deferredTo.location}` : ""}
+                      </dd>
+                    </>
+                  ) : null}
+                  {d.reason ? (
+                    <>
+                      <dt>{t("case.action.reason")}</dt>
+                      <dd className="prose">{d.reason}</dd>
+                    </>
+                  ) : null}
+                  <dt>{t(k("cab.minutes.recordedBy"))}</dt>
+                  <dd>
+                    {d.actor ?? "–"} · <time dateTime={d.at}>{formatDateTime(d.at)}</time>
+                  </dd>
+                  <dt>{t(k("cab.votes"))}</dt>
+                  <dd>
+                    <Votes votes={d.votes} />
+                  </dd>
+                </dl>
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <p className="muted">{t(k("cab.minutes.noDecisions"))}</p>
+        )}
+      </section>
+
+      <section id="minutes-pending" aria-labelledby="minutes-pending-heading">
+        <h2 id="minutes-pending-heading">
+          {t(k("cab.minutes.pending"))} <span className="muted">({items.length})</span>
+        </h2>
+        {items.length ? (
+          <ol style={{ listStyle: "none", padding: 0 }}>
+            {items.map((item) => (
+              <li key={item.number} className="minutes-item card" style={{ marginBottom: "0.75rem" }} id={`pending-${item.number}`}>
+                <h3>
+                  <Link to={`/cases/${item.number}`}>{item.number}</Link> {item.title}
+                </h3>
+                <dl className="facts">
+                  <dt>{t("request.system")}</dt>
+                  <dd>
+                    {item.system.code} – {item.system.name}
+                  </dd>
+                  <dt>{t("case.window")}</dt>
+                  <dd>
+                    <WindowText window={item.window} />
+                  </dd>
+                  <dt>{t("case.conflicts")}</dt>
+                  <dd>{item.conflicts.length}</dd>
+                  {item.late ? (
+                    <>
+                      <dt>{t(k("cab.late"))}</dt>
+                      <dd>{t("form.yes")}</dd>
+                    </>
+                  ) : null}
+                  <dt>{t(k("cab.votes"))}</dt>
+                  <dd>
+                    <Votes votes={item.votes} />
+                  </dd>
+                </dl>
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <p className="muted">{t(k("cab.minutes.noPending"))}</p>
+        )}
+      </section>
+    </article>
+  );
+}
+
+/** Counts, then who voted what. */
+function Votes({ votes }: { votes: VoteSummary }) {
+  const { t } = useT();
+  return (
+    <>
+      {VOTES.map((v, i) => (
+        <span key={v}>
+          {i ? " · " : ""}
+          {t(k(`cab.vote.${v}`))}: {votes.counts[v]}
+        </span>
+      ))}
+      {votes.members.length ? (
+        <>
+          <br />
+          {votes.members.map((m) => `${m.name} (${t(k(`cab.vote.${m.vote}`))})`).join(", ")}
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function PrintButton() {
+  const { t } = useT();
+  return (
+    <button type="button" className="button button--secondary" onClick={() => window.print()}>
+      {t(k("cab.minutes.print"))}
+    </button>
+  );
+}

@@ -1,0 +1,324 @@
+import { and, eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { makeUser } from "../db/factories";
+import { cabComments, cabMeetingRules, cabMeetings, cabVotes, cases, type CabMeeting, type User } from "../db/schema";
+import { upcomingMeetings } from "~/workflow/cab.server";
+import { addMeeting, addRule, agendaOf, comment, deactivateRule, vote } from "~/workflow/cab-agenda.server";
+import { applyEvent, createCase, getCaseView, WorkflowError } from "~/workflow/cases.server";
+import { call, signIn } from "./support/app";
+import { useTestDatabase } from "./support/database";
+import { makeWorld, windowAhead, type World } from "./support/world";
+
+/**
+ * The change advisory board through the built app (`npm run build` first): the agenda of a
+ * meeting, members' votes and comments, the chair's decisions, the minutes and the scheduling of
+ * meetings, plus the agenda functions themselves.
+ */
+const db = useTestDatabase();
+let w: World;
+let cabCookie: string;
+let chairCookie: string;
+let first: CabMeeting;
+let second: CabMeeting;
+
+beforeAll(async () => {
+  w = await makeWorld(db());
+  // Every Tuesday at 13:00 (Stockholm); the meetings of the coming weeks are created from it.
+  await db().insert(cabMeetingRules).values({ weekday: 2, time: "13:00", location: "Rum Ängen" });
+  const upcoming = await upcomingMeetings(db());
+  expect(upcoming.length).toBeGreaterThan(1);
+  [first, second] = [upcoming[0]!, upcoming[1]!];
+  cabCookie = await signIn(db(), w.people.cab);
+  chairCookie = await signIn(db(), w.people.serviceCentre);
+});
+
+let day = 0;
+/** An advanced change on APP (each on its own working day, so they do not conflict), referred to the board. */
+async function referred(overrides: Record<string, unknown> = {}): Promise<string> {
+  const created = await createCase(db(), w.people.requester, {
+    type: "advanced-change",
+    systemCode: w.systems.app.code,
+    title: `Uppgradera databasmotorn ${++day}`,
+    window: windowAhead(day * 2),
+    reason: "Leverantörens version går ur support.",
+    bookedWithSupplier: true,
+    affectedSystems: [w.systems.dbs.code],
+    risk: "Tjänsten kan vara nere i 30 minuter.",
+    testPlan: "Uppgraderingen provas i testmiljön först.",
+    rollbackPlan: "Återställ ögonblicksbilden av servern.",
+    ...overrides,
+  });
+  await applyEvent(db(), w.people.serviceCentre, created.number, { type: "REFER_TO_CAB" });
+  return created.number;
+}
+
+const page = async (path: string, cookie: string) => {
+  const response = await call(path, { cookie });
+  expect(response.status, path).toBe(200);
+  return response.text();
+};
+const post = (path: string, form: Record<string, string>, cookie: string) => call(path, { cookie, form });
+
+/** The card of one agenda item on the meeting page. */
+function card(html: string, number: string): string {
+  const at = html.indexOf(`id="item-${number}"`);
+  expect(at, number).toBeGreaterThanOrEqual(0);
+  const start = html.lastIndexOf("<article", at);
+  return html.slice(start, html.indexOf("</article>", start));
+}
+
+/** The values of the checked vote radios in some HTML. */
+const checkedVotes = (html: string) =>
+  [...html.matchAll(/<input[^>]*name="vote"[^>]*>/g)].map((m) => m[0]).filter((tag) => / checked=""/.test(tag)).map((tag) => /value="([^"]+)"/.exec(tag)![1]);
+
+const meetingPath = (m: { id: number }) => `/cab/meetings/${m.id}`;
+
+describe("the agenda", () => {
+  it("lists a referred change on its meeting with content, risk, plans, affected systems and conflicts", async () => {
+    const number = await referred();
+    // Another change in the same window on the system APP depends on: a conflict.
+    const [row] = await db().select().from(cases).where(eq(cases.number, number));
+    const other = await createCase(db(), w.people.requester, {
+      type: "simple-change",
+      systemCode: w.systems.dbs.code,
+      title: "Byt certifikat",
+      window: { start: row!.windowStart!.toISOString(), end: row!.windowEnd!.toISOString() },
+      reason: "Certifikatet går ut.",
+      bookedWithSupplier: true,
+    });
+    expect(row!.cabMeetingId).toBe(first.id);
+
+    const agenda = await agendaOf(db(), first.id);
+    const item = agenda!.items.find((i) => i.number === number)!;
+    expect(item).toMatchObject({
+      title: `Uppgradera databasmotorn ${day}`,
+      system: { code: w.systems.app.code },
+      supplier: { id: w.supplier.id },
+      requester: { id: w.people.requester.id, name: w.people.requester.name },
+      details: { risk: "Tjänsten kan vara nere i 30 minuter.", rollbackPlan: "Återställ ögonblicksbilden av servern.", affectedSystems: [w.systems.dbs.code] },
+      votes: { counts: { approve: 0, reject: 0, abstain: 0 }, members: [] },
+      comments: [],
+    });
+    expect(item.conflicts.map((c) => c.number)).toEqual([other.number]);
+    expect((await agendaOf(db(), second.id))!.items.map((i) => i.number)).not.toContain(number);
+
+    const html = await page(meetingPath(first), cabCookie);
+    const mine = card(html, number);
+    expect(mine).toContain(`href="/cases/${number}"`);
+    expect(mine).toContain("Tjänsten kan vara nere i 30 minuter.");
+    expect(mine).toContain("Uppgraderingen provas i testmiljön först.");
+    expect(mine).toContain("Återställ ögonblicksbilden av servern.");
+    expect(mine).toContain("Leverantörens version går ur support.");
+    expect(mine).toContain(w.systems.dbs.code);
+    expect(mine).toContain(`href="/cases/${other.number}"`);
+    expect(html).toContain(`href="/cab/meetings/${first.id}/minutes"`);
+    // A member votes and comments; only the chair decides.
+    expect(mine).toContain('name="intent" value="vote"');
+    expect(mine).toContain('name="intent" value="comment"');
+    expect(mine).not.toContain('name="intent" value="approve"');
+
+    const chair = card(await page(meetingPath(first), chairCookie), number);
+    for (const intent of ["approve", "approveWithConditions", "defer", "reject", "comment"]) expect(chair).toContain(`name="intent" value="${intent}"`);
+    expect(chair).not.toContain('name="intent" value="vote"');
+
+    // /cab lists the meeting with its agenda size.
+    const overview = await page("/cab", cabCookie);
+    expect(overview).toContain(`href="/cab/meetings/${first.id}"`);
+    const rowHtml = overview.slice(overview.indexOf(`id="meeting-${first.id}"`), overview.indexOf("</tr>", overview.indexOf(`id="meeting-${first.id}"`)));
+    expect(rowHtml).toContain(`<td>${agenda!.items.length}</td>`);
+  });
+
+  it("flags a late item: referred less than two days before the meeting, or its window starts before it", async () => {
+    const number = await referred();
+    // Referred in good time (a week before the meeting), window after it: not late.
+    await db().update(cases).set({ referredAt: new Date(first.startsAt.getTime() - 7 * 86_400_000) }).where(eq(cases.number, number));
+    expect((await agendaOf(db(), first.id))!.items.find((i) => i.number === number)!.late).toBe(false);
+    await db().update(cases).set({ windowStart: new Date(first.startsAt.getTime() - 3600_000) }).where(eq(cases.number, number));
+    expect((await agendaOf(db(), first.id))!.items.find((i) => i.number === number)!.late).toBe(true);
+    expect(card(await page(meetingPath(first), cabCookie), number)).toContain("badge--attention");
+    await db().update(cases).set({ windowStart: null, referredAt: new Date(first.startsAt.getTime() - 3600_000) }).where(eq(cases.number, number));
+    expect((await agendaOf(db(), first.id))!.items.find((i) => i.number === number)!.late).toBe(true);
+  });
+
+  it("lists changes waiting for the board without a meeting on /cab", async () => {
+    const number = await referred();
+    await db().update(cases).set({ cabMeetingId: null }).where(eq(cases.number, number));
+    const html = await page("/cab", chairCookie);
+    const section = html.slice(html.indexOf('id="cab-unscheduled"'), html.indexOf("</section>", html.indexOf('id="cab-unscheduled"')));
+    expect(section).toContain(`href="/cases/${number}"`);
+  });
+});
+
+describe("votes and comments", () => {
+  it("records one vote per member, change and meeting; voting again changes it", async () => {
+    const number = await referred();
+    expect((await post(meetingPath(first), { intent: "vote", number, vote: "approve" }, cabCookie)).status).toBe(302);
+    const changed = await post(meetingPath(first), { intent: "vote", number, vote: "reject" }, cabCookie);
+    expect(changed.status).toBe(302);
+    expect(changed.headers.get("Location")).toBe(`/cab/meetings/${first.id}?notice=vote&case=${number}`);
+
+    const [c] = await db().select().from(cases).where(eq(cases.number, number));
+    const rows = await db().select().from(cabVotes).where(eq(cabVotes.caseId, c!.id));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ meetingId: first.id, userId: w.people.cab.id, vote: "reject" });
+
+    const item = (await agendaOf(db(), first.id))!.items.find((i) => i.number === number)!;
+    expect(item.votes.counts).toEqual({ approve: 0, reject: 1, abstain: 0 });
+    expect(item.votes.members).toEqual([expect.objectContaining({ userId: w.people.cab.id, name: w.people.cab.name, vote: "reject" })]);
+    // The member's current vote is pre-selected.
+    const mine = card(await page(meetingPath(first), cabCookie), number);
+    expect(checkedVotes(mine)).toEqual(["reject"]);
+
+    // No choice: 422 at the field of that item's form.
+    const bare = await post(meetingPath(first), { intent: "vote", number }, cabCookie);
+    expect(bare.status).toBe(422);
+    expect(card(await bare.text(), number)).toContain('aria-invalid="true"');
+  });
+
+  it("refuses votes from anyone but members, and on changes not on the meeting's agenda", async () => {
+    const number = await referred();
+    await expect(vote(db(), w.people.serviceCentre, first.id, number, "approve")).rejects.toMatchObject({ status: 403 });
+    expect((await post(meetingPath(first), { intent: "vote", number, vote: "approve" }, chairCookie)).status).toBe(403);
+    await expect(vote(db(), w.people.cab, second.id, number, "approve")).rejects.toMatchObject({ status: 409 });
+    await expect(vote(db(), w.people.cab, first.id, number, "maybe")).rejects.toMatchObject({ status: 422 });
+  });
+
+  it("does not let a member vote on or comment a change they requested", async () => {
+    // Only requesters create cases, so the rule is shown by making a member the change's requester.
+    const member: User = await makeUser(db(), { organisationId: w.unit.id, role: "cab", name: "Ledamot och beställare" });
+    const number = await referred();
+    await db().update(cases).set({ requesterId: member.id }).where(eq(cases.number, number));
+
+    const refused = await vote(db(), member, first.id, number, "approve").catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(WorkflowError);
+    expect((refused as WorkflowError).status).toBe(403);
+    await expect(comment(db(), member, first.id, number, "Jag tycker till.")).rejects.toMatchObject({ status: 403 });
+
+    const cookie = await signIn(db(), member);
+    const mine = card(await page(meetingPath(first), cookie), number);
+    expect(mine).not.toContain('name="intent" value="vote"');
+    expect(mine).not.toContain('name="intent" value="comment"');
+    expect((await post(meetingPath(first), { intent: "vote", number, vote: "approve" }, cookie)).status).toBe(403);
+    const [c] = await db().select().from(cases).where(eq(cases.number, number));
+    expect(await db().select().from(cabVotes).where(eq(cabVotes.caseId, c!.id))).toHaveLength(0);
+  });
+
+  it("shows comments with their author; an empty comment is refused at its field", async () => {
+    const number = await referred();
+    expect((await post(meetingPath(first), { intent: "comment", number, body: "Finns det en plan för kommunikation?" }, cabCookie)).status).toBe(302);
+    const mine = card(await page(meetingPath(first), chairCookie), number);
+    expect(mine).toContain("Finns det en plan för kommunikation?");
+    expect(mine).toContain(w.people.cab.name);
+
+    const empty = await post(meetingPath(first), { intent: "comment", number, body: "  " }, cabCookie);
+    expect(empty.status).toBe(422);
+    expect(card(await empty.text(), number)).toContain('aria-invalid="true"');
+    const [c] = await db().select().from(cases).where(eq(cases.number, number));
+    expect(await db().select().from(cabComments).where(eq(cabComments.caseId, c!.id))).toHaveLength(1);
+  });
+});
+
+describe("the chair's decisions and the minutes", () => {
+  it("defers a change to the next meeting: it leaves this agenda, joins that one and is in this meeting's minutes", async () => {
+    const number = await referred();
+    const response = await post(meetingPath(first), { intent: "defer", number, meetingId: String(second.id), reason: "Vi behöver leverantörens testrapport." }, chairCookie);
+    expect(response.status).toBe(302);
+
+    expect((await agendaOf(db(), first.id))!.items.map((i) => i.number)).not.toContain(number);
+    expect((await agendaOf(db(), second.id))!.items.map((i) => i.number)).toContain(number);
+    expect(card(await page(meetingPath(second), cabCookie), number)).toContain(`href="/cases/${number}"`);
+    expect(await page(meetingPath(first), cabCookie)).not.toContain(`id="item-${number}"`);
+
+    const decided = (await agendaOf(db(), first.id))!.decided.find((d) => d.number === number);
+    expect(decided).toMatchObject({ event: "CAB_DEFER", reason: "Vi behöver leverantörens testrapport.", deferredTo: { id: second.id } });
+    expect((await agendaOf(db(), second.id))!.decided.map((d) => d.number)).not.toContain(number);
+
+    const minutes = await page(`/cab/meetings/${first.id}/minutes`, cabCookie);
+    const decidedSection = minutes.slice(minutes.indexOf('id="minutes-decided"'), minutes.indexOf("</section>", minutes.indexOf('id="minutes-decided"')));
+    expect(decidedSection).toContain(number);
+    expect(decidedSection).toContain("Vi behöver leverantörens testrapport.");
+    expect(decidedSection).toContain(`href="/cab/meetings/${second.id}"`);
+    const later = await page(`/cab/meetings/${second.id}/minutes`, cabCookie);
+    expect(later.slice(later.indexOf('id="minutes-pending"'))).toContain(number);
+  });
+
+  it("approves with conditions: the change is approved and the minutes carry the conditions and the votes", async () => {
+    const number = await referred();
+    expect((await post(meetingPath(first), { intent: "vote", number, vote: "approve" }, cabCookie)).status).toBe(302);
+
+    // Conditions are required: 422 at that item's conditions field, nothing changes.
+    const bare = await post(meetingPath(first), { intent: "approveWithConditions", number, conditions: "" }, chairCookie);
+    expect(bare.status).toBe(422);
+    const failed = card(await bare.text(), number);
+    expect(failed).toContain('aria-invalid="true"');
+    expect((await getCaseView(db(), w.people.serviceCentre, number)).status).toBe("awaiting-cab");
+
+    const ok = await post(meetingPath(first), { intent: "approveWithConditions", number, conditions: "Driften ska vara i beredskap." }, chairCookie);
+    expect(ok.status).toBe(302);
+    const view = await getCaseView(db(), w.people.serviceCentre, number);
+    expect(view.status).toBe("approved");
+    expect(view.audit.at(-1)).toMatchObject({ event: "CAB_APPROVE_WITH_CONDITIONS", actor: w.people.serviceCentre.name });
+
+    const decided = (await agendaOf(db(), first.id))!.decided.find((d) => d.number === number);
+    expect(decided).toMatchObject({ event: "CAB_APPROVE_WITH_CONDITIONS", conditions: "Driften ska vara i beredskap.", votes: { counts: { approve: 1, reject: 0, abstain: 0 } } });
+    const minutes = await page(`/cab/meetings/${first.id}/minutes`, chairCookie);
+    expect(minutes).toContain("Driften ska vara i beredskap.");
+    expect(minutes).toContain(w.people.cab.name);
+    expect(minutes).toContain("@media print");
+  });
+
+  it("rejects only with a reason, and refuses decisions from members", async () => {
+    const number = await referred();
+    const bare = await post(meetingPath(first), { intent: "reject", number }, chairCookie);
+    expect(bare.status).toBe(422);
+    expect(card(await bare.text(), number)).toContain('aria-invalid="true"');
+    expect((await post(meetingPath(first), { intent: "approve", number }, cabCookie)).status).toBe(403);
+    // Not on that meeting's agenda.
+    expect((await post(meetingPath(second), { intent: "approve", number }, chairCookie)).status).toBe(409);
+    expect((await post(meetingPath(first), { intent: "reject", number, reason: "Risken är för stor." }, chairCookie)).status).toBe(302);
+    expect((await getCaseView(db(), w.people.serviceCentre, number)).status).toBe("rejected");
+  });
+});
+
+describe("scheduling and access", () => {
+  it("lets the service centre add a one-off meeting and a recurring one, and end the recurring one", async () => {
+    const date = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+    const added = await post("/cab", { intent: "addMeeting", date, time: "09:30", location: "Stadshuset" }, chairCookie);
+    expect(added.status).toBe(302);
+    const [meeting] = await db().select().from(cabMeetings).where(eq(cabMeetings.location, "Stadshuset"));
+    expect(meeting).toBeDefined();
+    expect(await page("/cab", cabCookie)).toContain(`href="/cab/meetings/${meeting!.id}"`);
+    // The same time again is refused at the time field.
+    const again = await post("/cab", { intent: "addMeeting", date, time: "09:30", location: "" }, chairCookie);
+    expect(again.status).toBe(422);
+    expect(await again.text()).toContain('aria-invalid="true"');
+    await expect(addMeeting(db(), w.people.serviceCentre, { date: "2020-01-01", time: "10:00", location: "" })).rejects.toMatchObject({ status: 422, fieldErrors: { date: expect.anything() } });
+    await expect(addMeeting(db(), w.people.cab, { date, time: "11:00", location: "" })).rejects.toMatchObject({ status: 403 });
+
+    expect((await post("/cab", { intent: "addRule", weekday: "4", time: "10:00", location: "Rum Björken" }, chairCookie)).status).toBe(302);
+    const [rule] = await db().select().from(cabMeetingRules).where(eq(cabMeetingRules.location, "Rum Björken"));
+    const ruled = await db().select().from(cabMeetings).where(and(eq(cabMeetings.ruleId, rule!.id), eq(cabMeetings.status, "scheduled")));
+    expect(ruled.length).toBeGreaterThan(4);
+    expect((await post("/cab", { intent: "addRule", weekday: "", time: "25:00" }, chairCookie)).status).toBe(422);
+    await expect(addRule(db(), w.people.serviceCentre, { weekday: 4, time: "10:00", location: "" })).rejects.toMatchObject({ status: 422 });
+
+    expect((await post("/cab", { intent: "deactivateRule", rule: String(rule!.id) }, chairCookie)).status).toBe(302);
+    const [ended] = await db().select().from(cabMeetingRules).where(eq(cabMeetingRules.id, rule!.id));
+    expect(ended!.active).toBe(false);
+    expect(await db().select().from(cabMeetings).where(and(eq(cabMeetings.ruleId, rule!.id), eq(cabMeetings.status, "scheduled")))).toHaveLength(0);
+    await expect(deactivateRule(db(), w.people.cab, rule!.id)).rejects.toMatchObject({ status: 403 });
+    // Members see no scheduling forms.
+    expect(await page("/cab", cabCookie)).not.toContain('value="addMeeting"');
+  });
+
+  it("gives 403 to suppliers and requesters, and 404 for a meeting that does not exist", async () => {
+    const supplier = await signIn(db(), w.people.consultant);
+    expect((await call("/cab", { cookie: supplier })).status).toBe(403);
+    expect((await call(meetingPath(first), { cookie: supplier })).status).toBe(403);
+    expect((await call(`/cab/meetings/${first.id}/minutes`, { cookie: supplier })).status).toBe(403);
+    expect((await call("/cab", { cookie: await signIn(db(), w.people.requester) })).status).toBe(403);
+    expect((await call("/cab/meetings/999999", { cookie: cabCookie })).status).toBe(404);
+    expect((await call("/cab/meetings/abc", { cookie: cabCookie })).status).toBe(404);
+  });
+});
