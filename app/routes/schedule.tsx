@@ -1,19 +1,516 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
+import { useMemo, type ReactNode } from "react";
 
-import { PlacePage } from "~/components/place-page";
-import { requireRole } from "~/utils/auth.server";
+import { db } from "../../db/client";
+import { Notice, SelectField, TextField } from "~/components/forms";
+import { env } from "~/env.server";
+import { useT, type MessageKey } from "~/i18n";
+import { audit } from "~/models/audit.server";
+import { activeCalendarFeed, createCalendarFeed, revokeCalendarFeed, scheduleFeedUrl } from "~/models/calendar-feeds.server";
+import { clientIp, requireRole } from "~/utils/auth.server";
+import { isIsoDate, stockholmDate } from "~/utils/calendar.server";
 import { title } from "~/utils/meta";
 import { PLACES } from "~/utils/places";
+import { blackoutDays, isoWeek, lanesOf, scheduleChoices, scheduleOf, scheduleRange, type GridLane, type ScheduleRange } from "~/workflow/schedule.server";
 
 const place = PLACES.schedule;
 
+/** As in db/schema's CASE_TYPES, repeated so the browser bundle does not pull in the schema. */
+const CASE_TYPES = ["emergency", "simple-change", "advanced-change", "standing-access"] as const;
+const VIEWS = ["week", "month"] as const;
+/** As SCHEDULE_STATES in schedule.server (the browser bundle cannot import it). */
+const STATES = ["pending", "approved", "open", "done"] as const;
+const TIME_ZONE = "Europe/Stockholm";
+
+type View = (typeof VIEWS)[number];
+type Query = { view: View; date: string; system: string; supplier: string; type: (typeof CASE_TYPES)[number] | "" };
+
+const oneOf = <T extends string>(list: readonly T[], value: string): T | "" => ((list as readonly string[]).includes(value) ? (value as T) : "");
+
+function readQuery(params: URLSearchParams, systemCodes: string[], supplierIds: string[]): Query {
+  const get = (name: string) => (params.get(name) ?? "").trim();
+  const date = get("date");
+  return {
+    view: oneOf(VIEWS, get("view")) || "week",
+    date: isIsoDate(date) ? date : "",
+    system: oneOf(systemCodes, get("system").toUpperCase()),
+    supplier: oneOf(supplierIds, get("supplier")),
+    type: oneOf(CASE_TYPES, get("type")),
+  };
+}
+
+/** The address of the schedule for `query` with `changes`, leaving out what is empty or default. */
+function hrefFor(query: Query, changes: Partial<Query> = {}): string {
+  const next = { ...query, ...changes };
+  const params = new URLSearchParams();
+  if (next.view !== "week") params.set("view", next.view);
+  for (const name of ["date", "system", "supplier", "type"] as const) if (next[name]) params.set(name, next[name]);
+  const search = params.toString();
+  return `/schedule${search ? `?${search}` : ""}`;
+}
+
+/** Lanes with plain, serialisable values for the page. */
+function serialise(lanes: GridLane[]) {
+  return lanes.map((lane) =>
+    lane.map((item) =>
+      item.kind === "window"
+        ? {
+            kind: "window" as const,
+            key: item.window.number,
+            first: item.first,
+            span: item.span,
+            startsBefore: item.startsBefore,
+            endsAfter: item.endsAfter,
+            number: item.window.number,
+            title: item.window.title,
+            type: item.window.type,
+            status: item.window.status,
+            state: item.window.state,
+            start: item.window.start.toISOString(),
+            end: item.window.end.toISOString(),
+            supplierName: item.window.supplierName,
+            conflict: item.window.conflict,
+          }
+        : {
+            kind: "blackout" as const,
+            key: `blackout-${item.blackout.id}`,
+            first: item.first,
+            span: item.span,
+            startsBefore: item.startsBefore,
+            endsAfter: item.endsAfter,
+            reason: item.blackout.reason,
+            start: item.blackout.start.toISOString(),
+            end: item.blackout.end.toISOString(),
+          },
+    ),
+  );
+}
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ...place.roles);
-  return null;
+  const user = await requireRole(request, ...place.roles);
+  const choices = await scheduleChoices(db(), user);
+  const query = readQuery(
+    new URL(request.url).searchParams,
+    choices.systems.map((s) => s.code),
+    choices.suppliers.map((s) => String(s.id)),
+  );
+  const today = stockholmDate(new Date());
+  const range: ScheduleRange = scheduleRange(query.view, query.date || today);
+  const [schedule, feed] = await Promise.all([
+    scheduleOf(db(), user, {
+      from: range.from,
+      to: range.to,
+      system: query.system || undefined,
+      supplierId: query.supplier ? Number(query.supplier) : undefined,
+      type: query.type || undefined,
+    }),
+    activeCalendarFeed(db(), user.id),
+  ]);
+  const windows = schedule.rows.flatMap((r) => r.windows);
+  return {
+    query,
+    today,
+    filtered: Boolean(query.system || query.supplier || query.type),
+    range: { view: range.view, start: range.start, days: range.days, week: isoWeek(range.start) },
+    links: {
+      week: hrefFor(query, { view: "week", date: query.view === "week" ? range.start : query.date || "" }),
+      month: hrefFor(query, { view: "month", date: query.date ? range.start.slice(0, 8) + "01" : "" }),
+      previous: hrefFor(query, { date: range.previous }),
+      next: hrefFor(query, { date: range.next }),
+      current: hrefFor(query, { date: "" }),
+    },
+    systems: choices.systems,
+    suppliers: choices.suppliers,
+    globalLanes: serialise(lanesOf(range, [], schedule.globalBlackouts)),
+    globalShaded: blackoutDays(range, schedule.globalBlackouts),
+    rows: schedule.rows.map((r) => ({
+      system: r.system,
+      lanes: serialise(lanesOf(range, r.windows, r.blackouts)),
+      shaded: blackoutDays(range, [...schedule.globalBlackouts, ...r.blackouts]),
+    })),
+    counts: { windows: windows.length, conflicts: windows.filter((w) => w.conflict).length },
+    feed: feed ? { createdAt: feed.createdAt.toISOString() } : null,
+    canManageBlackouts: user.role === "admin" || user.role === "service-centre",
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireRole(request, ...place.roles);
+  const form = await request.formData();
+  const ip = clientIp(context);
+  switch (form.get("intent")) {
+    case "create-feed": {
+      const { token, feed, revoked } = await createCalendarFeed(db(), user.id, "schedule");
+      await audit(db(), { action: "calendar.feed-created", actorUserId: user.id, subjectUserId: user.id, ip, detail: { feedId: feed.id, kind: "schedule", replaced: revoked } });
+      return { feedUrl: scheduleFeedUrl(env().appUrl, token) };
+    }
+    case "revoke-feed": {
+      if (await revokeCalendarFeed(db(), user.id, "schedule")) {
+        await audit(db(), { action: "calendar.feed-revoked", actorUserId: user.id, subjectUserId: user.id, ip, detail: { kind: "schedule" } });
+      }
+      return redirect("/schedule?notice=feed-revoked#feed-heading");
+    }
+    default:
+      throw new Response("Unknown intent", { status: 400 });
+  }
 }
 
 export const meta: MetaFunction = ({ matches }) => title(matches, place.label);
 
-export default function Page() {
-  return <PlacePage place={place} />;
+type Data = ReturnType<typeof useLoaderData<typeof loader>>;
+type Item = Data["rows"][number]["lanes"][number][number];
+
+const STYLES = `
+.sched-nav { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; align-items: center; margin: 0 0 1rem; }
+.sched-nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; margin: 0; padding: 0; }
+.sched-nav a[aria-current="page"] { font-weight: 700; color: var(--ink); text-decoration: none; border-bottom: 3px solid var(--brand); }
+.sched-legend { list-style: none; display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; padding: 0; margin: 0 0 1rem; font-size: 0.92rem; }
+.sched-legend li { display: flex; align-items: center; gap: 0.4rem; }
+.sched-swatch { display: inline-block; width: 2rem; height: 1.1rem; border-radius: 4px; flex: none; }
+.sched-wrap { position: relative; }
+.sched-grid { table-layout: fixed; min-width: 52rem; }
+.sched-grid--month { min-width: 132rem; }
+.sched-grid th, .sched-grid td { border: 1px solid var(--line); padding: 0.2rem; }
+.sched-grid thead th { font-size: 0.85rem; text-align: center; }
+.sched-grid .sched-system { width: 11rem; font-size: 0.9rem; }
+.sched-grid .sched-system small { display: block; font-weight: 400; color: var(--ink-muted); }
+.sched-grid--month td { font-size: 0.78rem; }
+.sched-grid--month .sched-system { width: 8rem; }
+.sched-today { box-shadow: inset 0 -4px 0 var(--brand); }
+.sched-cell--blackout, .sched-bar--blackout, .sched-swatch--blackout { background: repeating-linear-gradient(135deg, #f4f6f8 0 6px, #d5dbe2 6px 9px); }
+.sched-bar { border-radius: 4px; padding: 0.2rem 0.35rem; overflow-wrap: break-word; line-height: 1.3; font-size: 0.85rem; }
+.sched-grid--month .sched-bar { font-size: 0.75rem; padding: 0.15rem 0.2rem; }
+.sched-bar a { font-weight: 700; }
+.sched-bar__state { display: block; font-weight: 600; }
+.sched-bar__title, .sched-bar__time { display: block; }
+.sched-bar--pending, .sched-swatch--pending { background: var(--warn-bg); border: 2px dashed #8a5a00; }
+.sched-bar--approved, .sched-swatch--approved { background: #e4eff7; border: 2px solid var(--brand); }
+.sched-bar--open, .sched-swatch--open { background: var(--ok-bg); border: 4px double var(--ok); }
+.sched-bar--done, .sched-swatch--done { background: var(--paper-alt); border: 2px dotted #6b7785; }
+.sched-bar--blackout { border: 2px solid #4a5360; font-weight: 600; }
+.sched-bar--conflict, .sched-swatch--conflict { box-shadow: inset 5px 0 0 var(--danger); }
+.sched-swatch--conflict { border: 1px solid var(--line); }
+.sched-conflict { color: var(--danger); font-weight: 700; }
+.sched-feed .token { margin: 0.25rem 0 0.75rem; }
+`;
+
+export default function Schedule() {
+  const { t, lang, formatDateTime, formatDate } = useT();
+  const data = useLoaderData<typeof loader>();
+  const created = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const location = useLocation();
+  const { query, range } = data;
+  const month = range.view === "month";
+
+  const formats = useMemo(() => {
+    const locale = lang === "en" ? "en-GB" : "sv-SE";
+    return {
+      head: new Intl.DateTimeFormat(locale, month ? { timeZone: "UTC", weekday: "short", day: "numeric" } : { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" }),
+      month: new Intl.DateTimeFormat(locale, { timeZone: "UTC", month: "long", year: "numeric" }),
+      time: new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, hour: "2-digit", minute: "2-digit" }),
+    };
+  }, [lang, month]);
+  const noon = (date: string) => new Date(`${date}T12:00:00Z`);
+
+  const first = range.days[0]!;
+  const last = range.days[range.days.length - 1]!;
+  const caption = month
+    ? t("schedule.caption.month" as MessageKey, { month: formats.month.format(noon(first)) })
+    : t("schedule.caption.week" as MessageKey, { week: range.week, from: formatDate(first), to: formatDate(last) });
+
+  /** The cells of one lane: empty days (shaded in a blackout) and the items spanning their days. */
+  function cells(lane: Item[], shaded: boolean[]): ReactNode[] {
+    const out: ReactNode[] = [];
+    for (let day = 0; day < range.days.length; ) {
+      const item = lane.find((i) => i.first === day);
+      if (item) {
+        out.push(
+          <td key={item.key} colSpan={item.span}>
+            {bar(item)}
+          </td>,
+        );
+        day += item.span;
+      } else {
+        out.push(
+          shaded[day] ? (
+            <td key={day} className="sched-cell--blackout">
+              <span className="visually-hidden">{t("schedule.blackout" as MessageKey)}</span>
+            </td>
+          ) : (
+            <td key={day} />
+          ),
+        );
+        day += 1;
+      }
+    }
+    return out;
+  }
+
+  function bar(item: Item): ReactNode {
+    const span = `${formatDateTime(item.start)} – ${formatDateTime(item.end)}`;
+    const before = item.startsBefore ? (
+      <>
+        <span aria-hidden="true">← </span>
+        <span className="visually-hidden">{t("schedule.continuesBefore" as MessageKey)} </span>
+      </>
+    ) : null;
+    const after = item.endsAfter ? (
+      <>
+        <span aria-hidden="true"> →</span>
+        <span className="visually-hidden"> {t("schedule.continuesAfter" as MessageKey)}</span>
+      </>
+    ) : null;
+    if (item.kind === "blackout") {
+      return (
+        <div className="sched-bar sched-bar--blackout" title={`${item.reason} (${span})`}>
+          {before}
+          <span aria-hidden="true">❄ </span>
+          {t("schedule.blackout" as MessageKey)}: {item.reason}
+          <span className="visually-hidden">, {span}</span>
+          {after}
+        </div>
+      );
+    }
+    return (
+      <div className={`sched-bar sched-bar--${item.state}${item.conflict ? " sched-bar--conflict" : ""}`} data-case={item.number} title={`${item.number} ${item.title} (${span})`}>
+        {before}
+        <Link to={`/cases/${item.number}`}>
+          {item.conflict ? (
+            <>
+              <span className="sched-conflict" aria-hidden="true">
+                ⚠{" "}
+              </span>
+              <span className="visually-hidden">{`${t("schedule.conflict" as MessageKey)}: `}</span>
+            </>
+          ) : null}
+          {item.number}
+        </Link>
+        {after}
+        <span className="sched-bar__state">{t(`schedule.state.${item.state}` as MessageKey)}</span>
+        {month ? null : (
+          <>
+            <span className="sched-bar__title">{item.title}</span>
+            <span className="sched-bar__time" aria-hidden="true">
+              {formats.time.format(new Date(item.start))}–{formats.time.format(new Date(item.end))}
+            </span>
+          </>
+        )}
+        <span className="visually-hidden">
+          {month ? `, ${item.title}` : ""}, {t(`status.${item.status}` as MessageKey)}, {t(`type.${item.type}` as MessageKey)}, {span}
+          {item.supplierName ? `, ${item.supplierName}` : ""}
+        </span>
+      </div>
+    );
+  }
+
+  const empty = data.rows.length === 0 && data.globalLanes.length === 0;
+  const notice = searchParams.get("notice") === "feed-revoked";
+
+  return (
+    <>
+      <style dangerouslySetInnerHTML={{ __html: STYLES }} />
+      <h1>{t(place.label)}</h1>
+      <div className="toolbar">
+        <p className="lead">{t(place.blurb)}</p>
+        {data.canManageBlackouts ? <Link to="/admin/blackouts">{t("schedule.manageBlackouts" as MessageKey)}</Link> : null}
+      </div>
+
+      <nav className="sched-nav" aria-label={t("schedule.navigation" as MessageKey)}>
+        <ul>
+          <li>
+            <Link to={data.links.week} aria-current={month ? undefined : "page"}>
+              {t("schedule.view.week" as MessageKey)}
+            </Link>
+          </li>
+          <li>
+            <Link to={data.links.month} aria-current={month ? "page" : undefined}>
+              {t("schedule.view.month" as MessageKey)}
+            </Link>
+          </li>
+        </ul>
+        <ul>
+          <li>
+            <Link to={data.links.previous} rel="prev">
+              <span aria-hidden="true">← </span>
+              {t((month ? "schedule.previousMonth" : "schedule.previousWeek") as MessageKey)}
+            </Link>
+          </li>
+          <li>
+            <Link to={data.links.current}>{t((month ? "schedule.thisMonth" : "schedule.thisWeek") as MessageKey)}</Link>
+          </li>
+          <li>
+            <Link to={data.links.next} rel="next">
+              {t((month ? "schedule.nextMonth" : "schedule.nextWeek") as MessageKey)}
+              <span aria-hidden="true"> →</span>
+            </Link>
+          </li>
+        </ul>
+      </nav>
+
+      <Form method="get" action="/schedule" role="search" aria-label={t("schedule.filters" as MessageKey)} className="filters" key={location.search}>
+        {query.view !== "week" ? <input type="hidden" name="view" value={query.view} /> : null}
+        {query.date ? <input type="hidden" name="date" value={query.date} /> : null}
+        <SelectField label={t("schedule.filter.system" as MessageKey)} name="system" defaultValue={query.system}>
+          <option value="">{t("schedule.filter.all" as MessageKey)}</option>
+          {data.systems.map((s) => (
+            <option key={s.code} value={s.code}>
+              {`${s.code} – ${s.name}`}
+            </option>
+          ))}
+        </SelectField>
+        {data.suppliers.length ? (
+          <SelectField label={t("schedule.filter.supplier" as MessageKey)} name="supplier" defaultValue={query.supplier}>
+            <option value="">{t("schedule.filter.all" as MessageKey)}</option>
+            {data.suppliers.map((s) => (
+              <option key={s.id} value={String(s.id)}>
+                {s.name}
+              </option>
+            ))}
+          </SelectField>
+        ) : null}
+        <SelectField label={t("schedule.filter.type" as MessageKey)} name="type" defaultValue={query.type}>
+          <option value="">{t("schedule.filter.all" as MessageKey)}</option>
+          {CASE_TYPES.filter((type) => type !== "standing-access").map((type) => (
+            <option key={type} value={type}>
+              {t(`type.${type}`)}
+            </option>
+          ))}
+        </SelectField>
+        <button type="submit" className="button button--secondary">
+          {t("admin.filter")}
+        </button>
+        {data.filtered ? <Link to={hrefFor(query, { system: "", supplier: "", type: "" })}>{t("schedule.filter.clear" as MessageKey)}</Link> : null}
+      </Form>
+
+      <h2 id="legend-heading" className="visually-hidden">
+        {t("schedule.legend" as MessageKey)}
+      </h2>
+      <ul className="sched-legend" aria-labelledby="legend-heading">
+        {STATES.map((state) => (
+          <li key={state}>
+            <span className={`sched-swatch sched-swatch--${state}`} aria-hidden="true" />
+            <span>
+              <strong>{t(`schedule.state.${state}` as MessageKey)}</strong> – {t(`schedule.state.${state}.help` as MessageKey)}
+            </span>
+          </li>
+        ))}
+        <li>
+          <span className="sched-swatch sched-swatch--conflict" aria-hidden="true" />
+          <span>
+            <strong>
+              <span className="sched-conflict" aria-hidden="true">
+                ⚠{" "}
+              </span>
+              {t("schedule.conflict" as MessageKey)}
+            </strong>{" "}
+            – {t("schedule.conflict.help" as MessageKey)}
+          </span>
+        </li>
+        <li>
+          <span className="sched-swatch sched-swatch--blackout" aria-hidden="true" />
+          <span>
+            <strong>
+              <span aria-hidden="true">❄ </span>
+              {t("schedule.blackout" as MessageKey)}
+            </strong>{" "}
+            – {t("schedule.blackout.help" as MessageKey)}
+          </span>
+        </li>
+      </ul>
+
+      {empty ? (
+        <>
+          <h2>{caption}</h2>
+          <p className="muted">{t((data.filtered ? "schedule.empty.filtered" : "schedule.empty") as MessageKey)}</p>
+        </>
+      ) : (
+        <div className="table-wrap sched-wrap" role="region" aria-labelledby="schedule-caption" tabIndex={0}>
+          <table className={`sched-grid${month ? " sched-grid--month" : ""}`}>
+            <caption id="schedule-caption">
+              {caption}
+              {" · "}
+              {t("schedule.count" as MessageKey, { count: data.counts.windows, conflicts: data.counts.conflicts })}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col" className="sched-system">
+                  {t("schedule.col.system" as MessageKey)}
+                </th>
+                {range.days.map((day) => (
+                  <th key={day} scope="col" className={day === data.today ? "sched-today" : undefined} aria-current={day === data.today ? "date" : undefined}>
+                    <time dateTime={day}>{formats.head.format(noon(day))}</time>
+                    {day === data.today ? <span className="visually-hidden"> ({t("schedule.today" as MessageKey)})</span> : null}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            {data.globalLanes.length ? (
+              <tbody>
+                {data.globalLanes.map((lane, i) => (
+                  <tr key={i}>
+                    {i === 0 ? (
+                      <th scope="rowgroup" rowSpan={data.globalLanes.length} className="sched-system">
+                        {t("conflict.allSystems")}
+                      </th>
+                    ) : null}
+                    {cells(lane, data.globalShaded)}
+                  </tr>
+                ))}
+              </tbody>
+            ) : null}
+            {data.rows.map((row) => {
+              const lanes = row.lanes.length ? row.lanes : [[]];
+              return (
+                <tbody key={row.system.id} data-system={row.system.code}>
+                  {lanes.map((lane, i) => (
+                    <tr key={i}>
+                      {i === 0 ? (
+                        <th scope="rowgroup" rowSpan={lanes.length} className="sched-system">
+                          {row.system.code}
+                          <small>{row.system.name}</small>
+                        </th>
+                      ) : null}
+                      {cells(lane, row.shaded)}
+                    </tr>
+                  ))}
+                </tbody>
+              );
+            })}
+          </table>
+        </div>
+      )}
+
+      <section aria-labelledby="feed-heading" className="sched-feed">
+        <h2 id="feed-heading">{t("schedule.feed.title" as MessageKey)}</h2>
+        <p>{t("schedule.feed.intro" as MessageKey)}</p>
+        {notice ? <Notice>{t("schedule.feed.revoked" as MessageKey)}</Notice> : null}
+        {created?.feedUrl ? (
+          <div className="notice" role="status">
+            <p>{t("schedule.feed.created" as MessageKey)}</p>
+            <TextField label={t("schedule.feed.url" as MessageKey)} name="feedUrl" type="url" readOnly defaultValue={created.feedUrl} onFocus={(e) => e.currentTarget.select()} />
+          </div>
+        ) : data.feed ? (
+          <p>{t("schedule.feed.active" as MessageKey, { date: formatDateTime(data.feed.createdAt) })}</p>
+        ) : (
+          <p className="muted">{t("schedule.feed.none" as MessageKey)}</p>
+        )}
+        <div className="button-row">
+          <Form method="post" action={hrefFor(query)}>
+            <button type="submit" name="intent" value="create-feed" className="button">
+              {t((data.feed ? "schedule.feed.replace" : "schedule.feed.create") as MessageKey)}
+            </button>
+          </Form>
+          {data.feed ? (
+            <Form method="post" action={hrefFor(query)}>
+              <button type="submit" name="intent" value="revoke-feed" className="button button--secondary">
+                {t("schedule.feed.revoke" as MessageKey)}
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      </section>
+    </>
+  );
 }
