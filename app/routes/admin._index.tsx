@@ -44,6 +44,18 @@ export default function AdminIndex() {
         </li>
         <li className="card">
           <h2>
+            <Link to="/admin/outbox">{t("admin.outbox")}</Link>
+          </h2>
+          <p>{t("admin.outboxIntro")}</p>
+        </li>
+        <li className="card">
+          <h2>
+            <Link to="/admin/blackouts">{t("review.blackouts")}</Link>
+          </h2>
+          <p>{t("admin.blackoutsIntro")}</p>
+        </li>
+        <li className="card">
+          <h2>
             <Link to="/admin/systems">{t("admin.systems")}</Link>
           </h2>
           <p>{t("overview.figures.systems", { count: data.systems })}</p>

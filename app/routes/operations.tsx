@@ -1,19 +1,315 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 
-import { PlacePage } from "~/components/place-page";
+import { db } from "../../db/client";
+import type { Role } from "../../db/schema";
+import { GRANT_EARLY_MS } from "../../machines/access-window";
+import { Notice } from "~/components/forms";
+import { useT, type MessageKey, type Msg } from "~/i18n";
+import { stockholmDate, stockholmMidnight } from "~/utils/calendar.server";
 import { requireRole } from "~/utils/auth.server";
 import { title } from "~/utils/meta";
-import { PLACES } from "~/utils/places";
+import { applyEvent, WorkflowError } from "~/workflow/cases.server";
+import { listWindows, type WindowItem } from "~/workflow/windows.server";
 
-const place = PLACES.operations;
+/**
+ * Operations' work list ("driftens lista"): today and the next seven days (Stockholm), the
+ * windows to open (grant access, suppress monitoring and alarms) and the open windows to close
+ * (revoke access, restore monitoring), one click per step; late steps in red. Windows closed in
+ * the last 24 hours stay listed as a reminder to restore monitoring. The service centre may look
+ * on; only operations acts (the workflow service decides again on every click).
+ */
+const ROLES: Role[] = ["operations", "service-centre"];
+const DAYS_AHEAD = 7;
+const RECENT_MS = 24 * 3600_000;
+const STEPS = ["GRANT", "REVOKE"] as const;
+type Step = (typeof STEPS)[number];
+
+export const meta: MetaFunction = ({ matches }) => title(matches, "nav.operations");
+
+const dayAfter = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+type Row = WindowItem & {
+  /** GRANT is possible now (from 15 minutes before the start until the end). */
+  grantable: boolean;
+  /** When GRANT becomes possible. */
+  grantFrom: string;
+  /** The step is late: a scheduled window whose start has passed, an open one past its end. */
+  overdue: boolean;
+  /** The window's end has passed (the scheduler closes it on its next round). */
+  ended: boolean;
+};
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ...place.roles);
-  return null;
+  const user = await requireRole(request, ...ROLES);
+  const now = new Date();
+  const today = stockholmDate(now);
+  const from = stockholmMidnight(today);
+  const to = stockholmMidnight(dayAfter(today, DAYS_AHEAD + 1));
+  const [scheduled, open, closed] = await Promise.all([
+    listWindows(db(), user, { state: "scheduled", from, to }),
+    listWindows(db(), user, { state: "open" }),
+    listWindows(db(), user, { state: "closed", closedSince: new Date(now.getTime() - RECENT_MS) }),
+  ]);
+  const row = (w: WindowItem): Row => {
+    const start = Date.parse(w.start);
+    const end = Date.parse(w.end);
+    const t = now.getTime();
+    return {
+      ...w,
+      grantable: w.status === "scheduled" && t >= start - GRANT_EARLY_MS && t < end,
+      grantFrom: new Date(start - GRANT_EARLY_MS).toISOString(),
+      overdue: (w.status === "scheduled" && t >= start) || (w.status === "open" && t >= end),
+      ended: t >= end,
+    };
+  };
+  return {
+    canAct: user.role === "operations",
+    range: { from: today, to: dayAfter(today, DAYS_AHEAD) },
+    toOpen: scheduled.map(row),
+    toClose: open.map(row).sort((a, b) => Date.parse(a.end) - Date.parse(b.end)),
+    closed: closed.sort((a, b) => Date.parse(b.closedAt ?? b.end) - Date.parse(a.closedAt ?? a.end)),
+  };
 }
 
-export const meta: MetaFunction = ({ matches }) => title(matches, place.label);
+function errorMessage(error: WorkflowError): Msg {
+  const fieldError = error.fieldErrors?._form ?? Object.values(error.fieldErrors ?? {}).find(Boolean);
+  if (fieldError) return fieldError;
+  switch (error.status) {
+    case 403:
+      return { key: "case.action.forbidden" };
+    case 404:
+      return { key: "operations.error.notFound" as MessageKey };
+    case 409:
+      return { key: "operations.error.conflict" as MessageKey };
+    default:
+      return { key: "window.event.refused" };
+  }
+}
 
-export default function Page() {
-  return <PlacePage place={place} />;
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, ...ROLES);
+  const form = await request.formData();
+  const intent = String(form.get("intent") ?? "");
+  const caseNumber = String(form.get("caseNumber") ?? "").trim().toUpperCase().slice(0, 40);
+  if (!(STEPS as readonly string[]).includes(intent) || !caseNumber) throw new Response("Unknown intent", { status: 400 });
+  try {
+    await applyEvent(db(), user, caseNumber, { type: intent as Step });
+  } catch (error) {
+    if (error instanceof WorkflowError) return data({ caseNumber, intent, error: errorMessage(error) }, { status: error.status });
+    throw error;
+  }
+  return redirect(`/operations?${new URLSearchParams({ notice: intent === "GRANT" ? "granted" : "revoked", case: caseNumber })}`);
+}
+
+export default function Operations() {
+  const { t, formatDate } = useT();
+  const { canAct, range, toOpen, toClose, closed } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  // An error for a window that no longer offers a step here is shown at the top instead.
+  const withForm = canAct ? [...toOpen.filter((w) => w.grantable), ...toClose].map((w) => w.caseNumber) : [];
+  const orphanError = result && !withForm.includes(result.caseNumber) ? result : undefined;
+  const notice = searchParams.get("notice");
+  const noticeCase = searchParams.get("case") ?? "";
+  return (
+    <>
+      <h1>{t("nav.operations")}</h1>
+      <p className="lead">{t("operations.intro" as MessageKey, { from: formatDate(range.from), to: formatDate(range.to) })}</p>
+      {notice === "granted" ? <Notice>{t("operations.granted" as MessageKey, { number: noticeCase })}</Notice> : null}
+      {notice === "revoked" ? <Notice>{t("operations.revoked" as MessageKey, { number: noticeCase })}</Notice> : null}
+      {orphanError ? (
+        <div className="error-summary" role="alert">
+          <p>
+            {orphanError.caseNumber}: {t(orphanError.error as Msg)}
+          </p>
+        </div>
+      ) : null}
+      {canAct ? null : <p className="notice notice--info">{t("operations.viewOnly" as MessageKey)}</p>}
+
+      <section aria-labelledby="to-open">
+        <h2 id="to-open">{t("operations.toOpen" as MessageKey, { count: toOpen.length })}</h2>
+        {toOpen.length ? <WindowTable rows={toOpen} caption="to-open" canAct={canAct} /> : <p className="muted">{t("operations.toOpen.none" as MessageKey)}</p>}
+      </section>
+
+      <section aria-labelledby="to-close">
+        <h2 id="to-close">{t("operations.toClose" as MessageKey, { count: toClose.length })}</h2>
+        {toClose.length ? <WindowTable rows={toClose} caption="to-close" canAct={canAct} /> : <p className="muted">{t("operations.toClose.none" as MessageKey)}</p>}
+      </section>
+
+      <section aria-labelledby="recently-closed">
+        <h2 id="recently-closed">{t("operations.recentlyClosed" as MessageKey, { count: closed.length })}</h2>
+        {closed.length ? <ClosedTable rows={closed} /> : <p className="muted">{t("operations.recentlyClosed.none" as MessageKey)}</p>}
+      </section>
+    </>
+  );
+}
+
+function SystemsCell({ w }: { w: WindowItem }) {
+  const { t } = useT();
+  return (
+    <td>
+      <div>
+        <strong>{w.system.code}</strong> {w.system.name}
+      </div>
+      {w.affectedSystems.length ? <div className="muted">+ {w.affectedSystems.join(", ")}</div> : null}
+      {w.operatedByProvider ? <div className="muted">{t("operations.operatedByProvider" as MessageKey)}</div> : null}
+    </td>
+  );
+}
+
+function ListCell({ items }: { items: string[] }) {
+  if (!items.length) return <td>–</td>;
+  return (
+    <td>
+      <ul>
+        {items.map((item) => (
+          <li key={item}>{item}</li>
+        ))}
+      </ul>
+    </td>
+  );
+}
+
+const systemsText = (w: WindowItem) => [w.system.code, ...w.affectedSystems].join(", ");
+
+function WindowTable({ rows, caption, canAct }: { rows: Row[]; caption: string; canAct: boolean }) {
+  const { t, formatDateTime } = useT();
+  return (
+    <div className="table-wrap">
+      <table aria-labelledby={caption}>
+        <thead>
+          <tr>
+            <th scope="col">{t("operations.col.case" as MessageKey)}</th>
+            <th scope="col">{t("operations.col.systems" as MessageKey)}</th>
+            <th scope="col">{t("review.window")}</th>
+            <th scope="col">{t("request.accounts")}</th>
+            <th scope="col">{t("request.supplierPeople")}</th>
+            <th scope="col">{t("operations.col.monitoring" as MessageKey)}</th>
+            <th scope="col">{t("operations.col.step" as MessageKey)}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((w) => (
+            <tr key={w.id} className={w.overdue ? "row--urgent" : undefined} data-window={w.id} data-overdue={w.overdue ? "true" : undefined}>
+              <th scope="row">
+                <Link to={`/cases/${w.caseNumber}`}>{w.caseNumber}</Link>
+                <div>{w.title}</div>
+                {w.supplier ? <div className="muted">{w.supplier.name}</div> : null}
+              </th>
+              <SystemsCell w={w} />
+              <td>
+                {formatDateTime(w.start)} – {formatDateTime(w.end)}
+                {w.pendingExtension ? (
+                  <div className="muted">{t("operations.pendingExtension" as MessageKey, { end: formatDateTime(w.pendingExtension.end) })}</div>
+                ) : null}
+                {w.overdue ? (
+                  <div>
+                    <strong className="field__error">
+                      {w.status === "scheduled"
+                        ? t("operations.overdue.open" as MessageKey, { time: formatDateTime(w.start) })
+                        : t("operations.overdue.close" as MessageKey, { time: formatDateTime(w.end) })}
+                    </strong>
+                  </div>
+                ) : null}
+              </td>
+              <ListCell items={w.accounts} />
+              <ListCell items={w.supplierPeople} />
+              <td>
+                {w.monitoringSuppressed && w.grantedAt
+                  ? t("operations.monitoring.suppressed" as MessageKey, { systems: systemsText(w), time: formatDateTime(w.grantedAt) })
+                  : t("operations.monitoring.suppress" as MessageKey, { systems: systemsText(w) })}
+              </td>
+              <td>
+                <StepCell w={w} canAct={canAct} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function StepCell({ w, canAct }: { w: Row; canAct: boolean }) {
+  const { t, formatDateTime } = useT();
+  const step: Step | null = w.status === "open" ? "REVOKE" : w.grantable ? "GRANT" : null;
+  if (!step && w.ended) return <span className="muted">{t("operations.endedUnopened" as MessageKey)}</span>;
+  if (!step) return <span className="muted">{t("operations.grantFrom" as MessageKey, { time: formatDateTime(w.grantFrom) })}</span>;
+  if (!canAct) return <span className="muted">{t(step === "GRANT" ? ("operations.grant" as MessageKey) : ("operations.revoke" as MessageKey))}</span>;
+  return <StepForm caseNumber={w.caseNumber} step={step} />;
+}
+
+function StepForm({ caseNumber, step }: { caseNumber: string; step: Step }) {
+  const { t } = useT();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state !== "idle" && navigation.formData?.get("caseNumber") === caseNumber;
+  // A stale click (the window moved on meanwhile) shows its error at the step the row offers now.
+  const error = result && result.caseNumber === caseNumber ? result.error : undefined;
+  const errorId = `step-error-${caseNumber}`;
+  const label = t(step === "GRANT" ? ("operations.grant" as MessageKey) : ("operations.revoke" as MessageKey));
+  return (
+    <Form method="post" className="step-form">
+      <input type="hidden" name="caseNumber" value={caseNumber} />
+      {error ? (
+        <p id={errorId} className="field__error" role="alert">
+          {t(error as Msg)}
+        </p>
+      ) : null}
+      <button
+        type="submit"
+        name="intent"
+        value={step}
+        className={`button${step === "REVOKE" ? " button--danger" : ""}`}
+        disabled={busy}
+        aria-describedby={error ? errorId : undefined}
+        aria-label={`${label}: ${caseNumber}`}
+      >
+        {label}
+      </button>
+    </Form>
+  );
+}
+
+function ClosedTable({ rows }: { rows: WindowItem[] }) {
+  const { t, formatDateTime } = useT();
+  return (
+    <div className="table-wrap">
+      <table aria-labelledby="recently-closed">
+        <thead>
+          <tr>
+            <th scope="col">{t("operations.col.case" as MessageKey)}</th>
+            <th scope="col">{t("operations.col.systems" as MessageKey)}</th>
+            <th scope="col">{t("review.window")}</th>
+            <th scope="col">{t("operations.col.closed" as MessageKey)}</th>
+            <th scope="col">{t("request.accounts")}</th>
+            <th scope="col">{t("operations.col.monitoring" as MessageKey)}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((w) => (
+            <tr key={w.id} data-window={w.id}>
+              <th scope="row">
+                <Link to={`/cases/${w.caseNumber}`}>{w.caseNumber}</Link>
+                <div>{w.title}</div>
+              </th>
+              <SystemsCell w={w} />
+              <td>
+                {formatDateTime(w.start)} – {formatDateTime(w.end)}
+              </td>
+              <td>
+                {w.closedAt ? formatDateTime(w.closedAt) : "–"}
+                {w.closedBy ? <div className="muted">{t(`operations.closedBy.${w.closedBy}` as MessageKey)}</div> : null}
+              </td>
+              <ListCell items={w.accounts} />
+              <td>
+                <strong>{t("operations.monitoring.restore" as MessageKey, { systems: systemsText(w) })}</strong>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
 }

@@ -17,7 +17,7 @@ export const PLACES = {
   cab: { path: "/cab", label: "nav.cab", blurb: "place.cab", roles: ["cab", "service-centre"] },
   schedule: { path: "/schedule", label: "nav.schedule", blurb: "place.schedule", roles: [...ALL_STAFF, "supplier"] },
   supplier: { path: "/supplier", label: "nav.supplier", blurb: "place.supplier", roles: ["supplier"] },
-  operations: { path: "/operations", label: "nav.operations", blurb: "place.operations", roles: ["operations"] },
+  operations: { path: "/operations", label: "nav.operations", blurb: "place.operations", roles: ["operations", "service-centre"] },
   status: { path: "/status", label: "nav.status", blurb: "place.status", roles: "everyone" },
   admin: { path: "/admin", label: "nav.admin", blurb: "place.admin", roles: ["admin"] },
   settings: { path: "/settings", label: "nav.settings", blurb: "place.settings", roles: [...ALL_STAFF, "supplier"] },

@@ -131,6 +131,61 @@ export function openApiDocument(baseUrl: string) {
           responses: { "200": { description: "The case", content: json({ $ref: "#/components/schemas/Case" }) }, ...errors(401, 404) },
         },
       },
+      "/cases/{number}/conflicts": {
+        get: {
+          summary: "The conflicts of a case's window: overlapping windows on the same or dependent systems, and blackout periods",
+          parameters: [{ name: "number", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            "200": {
+              description: "The conflicts",
+              content: json({
+                type: "array",
+                items: {
+                  type: "object",
+                  properties: {
+                    number: { type: ["string", "null"] },
+                    system: { type: ["string", "null"] },
+                    window: { type: "object", properties: { start: { type: "string", format: "date-time" }, end: { type: "string", format: "date-time" } } },
+                    relation: { enum: ["same", "depends-on", "dependency-of", "blackout"] },
+                    path: { type: "array", items: { type: "string" } },
+                  },
+                },
+              }),
+            },
+            ...errors(401, 404),
+          },
+        },
+      },
+      "/access-windows": {
+        get: {
+          summary: "Access windows you may see",
+          parameters: [
+            { name: "state", in: "query", required: false, schema: { enum: ["scheduled", "open", "closed", "cancelled"] } },
+            { name: "from", in: "query", required: false, schema: { type: "string", format: "date-time" } },
+            { name: "to", in: "query", required: false, schema: { type: "string", format: "date-time" } },
+          ],
+          responses: { "200": { description: "The windows", content: json({ type: "object", properties: { items: { type: "array" } } }) }, ...errors(400, 401) },
+        },
+      },
+      "/access-windows/{id}/events": {
+        post: {
+          summary: "Operations and suppliers act on a window: GRANT, REVOKE, END, REQUEST_EXTENSION, APPROVE_EXTENSION, REFUSE_EXTENSION",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+          requestBody: {
+            required: true,
+            content: json({
+              type: "object",
+              required: ["type"],
+              properties: {
+                type: { enum: ["GRANT", "REVOKE", "END", "REQUEST_EXTENSION", "APPROVE_EXTENSION", "REFUSE_EXTENSION"] },
+                reason: { type: "string" },
+                end: { type: "string", format: "date-time" },
+              },
+            }),
+          },
+          responses: { "200": { description: "The window after the event", content: json({ type: "object" }) }, ...errors(400, 401, 403, 404, 409, 422) },
+        },
+      },
       "/cases/{number}/events": {
         post: {
           summary: "Send an event to a case",

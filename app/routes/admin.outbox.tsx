@@ -1,0 +1,162 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { count, desc } from "drizzle-orm";
+
+import { db } from "../../db/client";
+import { outbox, type Role } from "../../db/schema";
+import { env } from "~/env.server";
+import { useT, type MessageKey } from "~/i18n";
+import { renderMail } from "~/jobs/mail-templates.server";
+import { requireRole } from "~/utils/auth.server";
+import { title } from "~/utils/meta";
+
+/**
+ * The outbox: every message the portal has queued, newest first, with its delivery status and
+ * its rendered content. Without SMTP_URL nothing is sent — messages are kept, and this page is
+ * where they are read (and passed on by hand if need be).
+ *
+ * Invitation links are credentials (they set a password): only administrators see them here.
+ */
+const ROLES: Role[] = ["admin", "service-centre"];
+const PAGE_SIZE = 50;
+
+export const meta: MetaFunction = ({ matches }) => title(matches, "outbox.title" as MessageKey);
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ...ROLES);
+  const url = new URL(request.url);
+  const requested = Number(url.searchParams.get("page") ?? "1");
+  const [total] = await db().select({ n: count() }).from(outbox);
+  const pages = Math.max(1, Math.ceil((total?.n ?? 0) / PAGE_SIZE));
+  const page = Number.isSafeInteger(requested) && requested >= 1 ? Math.min(requested, pages) : 1;
+  const rows = await db()
+    .select()
+    .from(outbox)
+    .orderBy(desc(outbox.createdAt), desc(outbox.id))
+    .limit(PAGE_SIZE)
+    .offset((page - 1) * PAGE_SIZE);
+  const showLinks = user.role === "admin";
+  const hidden = "[…]";
+  const messages = rows.map((m) => {
+    const secret = m.template === "invitation" && !showLinks;
+    const payload = secret ? { ...m.payload, url: hidden } : m.payload;
+    const mail = renderMail({ template: m.template, lang: m.lang, payload });
+    return {
+      id: m.id,
+      createdAt: m.createdAt.toISOString(),
+      template: m.template,
+      recipient: m.recipient,
+      lang: m.lang,
+      sentAt: m.sentAt?.toISOString() ?? null,
+      attempts: m.attempts,
+      lastError: m.lastError,
+      nextAttemptAt: m.nextAttemptAt.toISOString(),
+      linkHidden: secret,
+      subject: mail.subject,
+      text: mail.text,
+    };
+  });
+  const pageLink = (p: number) => `/admin/outbox${p > 1 ? `?page=${p}` : ""}`;
+  return {
+    smtpConfigured: Boolean(env().smtpUrl),
+    messages,
+    total: total?.n ?? 0,
+    page,
+    pages,
+    previous: page > 1 ? pageLink(page - 1) : null,
+    next: page < pages ? pageLink(page + 1) : null,
+  };
+}
+
+export default function Outbox() {
+  const { t, formatDateTime } = useT();
+  const data = useLoaderData<typeof loader>();
+  const templateName = (template: string) => {
+    const key = `message.${template}` as MessageKey;
+    const name = t(key);
+    return name === key ? template : name;
+  };
+  return (
+    <>
+      <h1>{t("outbox.title" as MessageKey)}</h1>
+      <p className="lead">{t("outbox.intro" as MessageKey)}</p>
+      {data.smtpConfigured ? null : (
+        <p className="notice notice--warn" data-smtp="off">
+          {t("outbox.smtpMissing" as MessageKey)}
+        </p>
+      )}
+      <h2 id="outbox-heading">{t("outbox.count" as MessageKey, { count: data.total })}</h2>
+      {data.messages.length === 0 ? (
+        <p className="muted">{t("outbox.empty" as MessageKey)}</p>
+      ) : (
+        <>
+          <div className="table-wrap">
+            <table aria-labelledby="outbox-heading">
+              <thead>
+                <tr>
+                  <th scope="col">{t("outbox.col.created" as MessageKey)}</th>
+                  <th scope="col">{t("outbox.col.template" as MessageKey)}</th>
+                  <th scope="col">{t("outbox.col.recipient" as MessageKey)}</th>
+                  <th scope="col">{t("language.label")}</th>
+                  <th scope="col">{t("outbox.col.status" as MessageKey)}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.messages.map((m) => (
+                  <tr key={m.id} data-message={m.id}>
+                    <td>{formatDateTime(m.createdAt)}</td>
+                    <th scope="row">
+                      <div>{templateName(m.template)}</div>
+                      <details>
+                        <summary>{t("outbox.show" as MessageKey, { subject: m.subject })}</summary>
+                        <dl>
+                          <dt>{t("outbox.subject" as MessageKey)}</dt>
+                          <dd data-subject>{m.subject}</dd>
+                          <dt>{t("outbox.text" as MessageKey)}</dt>
+                          <dd>
+                            <pre style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere", margin: 0 }}>{m.text}</pre>
+                            {m.linkHidden ? <p className="muted">{t("outbox.linkHidden" as MessageKey)}</p> : null}
+                          </dd>
+                        </dl>
+                      </details>
+                    </th>
+                    <td>{m.recipient}</td>
+                    <td>{m.lang === "sv" || m.lang === "en" ? t(`language.${m.lang}`) : m.lang}</td>
+                    <td>
+                      {m.sentAt ? (
+                        <span className="badge badge--ok">{t("outbox.status.sent" as MessageKey, { time: formatDateTime(m.sentAt) })}</span>
+                      ) : m.attempts > 0 ? (
+                        <>
+                          <span className="badge badge--attention">{t("outbox.status.failed" as MessageKey, { attempts: m.attempts })}</span>
+                          {m.lastError ? <div className="field__error">{m.lastError}</div> : null}
+                          {data.smtpConfigured ? <div className="muted">{t("outbox.status.nextAttempt" as MessageKey, { time: formatDateTime(m.nextAttemptAt) })}</div> : null}
+                        </>
+                      ) : (
+                        <span className="badge">{t(data.smtpConfigured ? ("outbox.status.queued" as MessageKey) : ("outbox.status.kept" as MessageKey))}</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {data.pages > 1 ? (
+            <nav className="pagination" aria-label={t("cases.pagination")}>
+              {data.previous ? (
+                <Link to={data.previous} rel="prev">
+                  {t("cases.previous")}
+                </Link>
+              ) : null}
+              <span>{t("cases.pageOf", { page: data.page, pages: data.pages })}</span>
+              {data.next ? (
+                <Link to={data.next} rel="next">
+                  {t("cases.next")}
+                </Link>
+              ) : null}
+            </nav>
+          ) : null}
+        </>
+      )}
+    </>
+  );
+}
