@@ -99,7 +99,9 @@ describe("conflicts", () => {
     expect(await response.json()).toEqual([
       { number: second.number, system: w.systems.dbs.code, window: { start: at(62).toISOString(), end: at(66).toISOString() }, relation: "depends-on", path: [w.systems.app.code, w.systems.dbs.code] },
     ]);
-    expect((await call(`/api/v1/cases/${first.number}/conflicts`, { headers: { Authorization: `Bearer ${w.tokens.otherConsultant}` } })).status).toBe(404);
+    // Suppliers never see conflicts (they name other suppliers' work); a requester of other systems gets 404.
+    expect((await call(`/api/v1/cases/${first.number}/conflicts`, { headers: { Authorization: `Bearer ${w.tokens.otherConsultant}` } })).status).toBe(403);
+    expect((await call(`/api/v1/cases/${first.number}/conflicts`, { headers: { Authorization: `Bearer ${w.tokens.stranger}` } })).status).toBe(404);
   });
 });
 

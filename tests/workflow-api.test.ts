@@ -151,6 +151,17 @@ describe("events", () => {
     expect((await send(number, w.tokens.serviceCentre, { type: "APPROVE", allowLongWindow: true })).status).toBe(200);
   });
 
+  it("never shows a supplier the municipality's risk notes, plans or the reasons in the trail", async () => {
+    const number = await submitted({ risk: "HEMLIG RISKANALYS", rollbackPlan: "HEMLIG PLAN" });
+    await send(number, w.tokens.serviceCentre, { type: "RETURN", reason: "INTERN KOMMENTAR" });
+    const seen = await (await get(`/api/v1/cases/${number}`, w.tokens.consultant)).text();
+    expect(seen).not.toContain("HEMLIG");
+    expect(seen).not.toContain("INTERN KOMMENTAR");
+    const staff = await (await get(`/api/v1/cases/${number}`, w.tokens.serviceCentre)).text();
+    expect(staff).toContain("HEMLIG RISKANALYS");
+    expect((await get(`/api/v1/cases/${number}/conflicts`, w.tokens.consultant)).status).toBe(403);
+  });
+
   it("hides other suppliers' and other systems' cases (404) and lists only what the caller may see", async () => {
     const number = await submitted();
     expect((await get(`/api/v1/cases/${number}`, w.tokens.consultant)).status).toBe(200);

@@ -11,6 +11,8 @@ import { conflictsOf } from "~/workflow/conflicts.server";
 /** The conflicts of a case's window: `[{number, system, window, relation, path}]`. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
+  // Conflicts name other suppliers' work: not for suppliers.
+  if (user.role === "supplier") return Response.json({ error: "Forbidden" }, { status: 403 });
   return api(request, async () => {
     const view = await getCaseView(db(), user, String(params.number).slice(0, 40));
     const [row] = await db().select({ id: cases.id }).from(cases).where(eq(cases.number, view.number));

@@ -19,9 +19,6 @@ import { municipalUnits, NOTICE_TARGETS, sendNotice, type NoticeTarget } from "~
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   title(matches, "case.pageTitle", { number: data?.view.number ?? "", title: data?.view.title ?? "" });
 
-/** Details a supplier does not see: the municipality's own risk notes and plans. */
-const INTERNAL_DETAILS = ["risk", "testPlan", "rollbackPlan", "impactDescription"];
-
 async function load(request: Request, number: string) {
   const user = await requireUser(request);
   try {
@@ -36,7 +33,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, view } = await load(request, String(params.number));
   const supplierView = user.role === "supplier";
   const [row] = await db().select({ id: cases.id }).from(cases).where(eq(cases.number, view.number));
-  const conflicts = view.type === "standing-access" ? [] : conflictRows(await conflictsOf(db(), row!.id));
+  // Conflicts name other suppliers' work: not for suppliers.
+  const conflicts = view.type === "standing-access" || supplierView ? [] : conflictRows(await conflictsOf(db(), row!.id));
   const messages = supplierView
     ? []
     : await db()
@@ -45,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         .where(sql`${outbox.payload}->>'number' = ${view.number}`)
         .orderBy(desc(outbox.id))
         .limit(50);
-  const details = supplierView ? Object.fromEntries(Object.entries(view.details).filter(([k]) => !INTERNAL_DETAILS.includes(k))) : view.details;
+  const details = view.details; // already without internal notes for suppliers (getCaseView)
   const units = user.role === "service-centre" ? await municipalUnits(db()) : [];
   return { view: { ...view, details }, conflicts, messages, isRequester: view.requester.id === user.id, role: user.role, units };
 }
@@ -305,7 +303,7 @@ export default function CasePage() {
         ))}
       </section>
 
-      {view.type !== "standing-access" ? (
+      {view.type !== "standing-access" && role !== "supplier" ? (
         <section aria-labelledby="conflicts-heading">
           <h2 id="conflicts-heading">{t("case.conflicts")}</h2>
           {conflicts.length ? (

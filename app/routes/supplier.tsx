@@ -1,19 +1,298 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import type { ReactNode } from "react";
 
-import { PlacePage } from "~/components/place-page";
-import { requireRole } from "~/utils/auth.server";
+import { db } from "../../db/client";
+import { ErrorSummary, Notice, TextArea, TextField } from "~/components/forms";
+import { env } from "~/env.server";
+import { useT, type MessageKey } from "~/i18n";
+import { audit } from "~/models/audit.server";
+import { activeCalendarFeed, createCalendarFeed, revokeCalendarFeed } from "~/models/calendar-feeds.server";
+import { clientIp, requireRole } from "~/utils/auth.server";
+import type { FieldErrors } from "~/utils/forms";
 import { title } from "~/utils/meta";
 import { PLACES } from "~/utils/places";
+import { askForMoreTime, endAccess, MAX_EXTENSION_HOURS, PAST_DAYS, supplierFeedUrl, supplierOverview, timeLeft, type SupplierWindow } from "~/workflow/supplier.server";
 
+/**
+ * The supplier's page ("Mina åtkomstfönster"): their organisation's access windows — open now,
+ * upcoming and closed in the last 30 days — with what is needed to do the work, the two things a
+ * supplier does on an open window (end it, ask for more time) and a personal calendar feed.
+ */
 const place = PLACES.supplier;
 
+/** Keys not yet in the dictionaries are cast until they are merged. */
+const k = (key: string) => key as MessageKey;
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ...place.roles);
-  return null;
+  const user = await requireRole(request, ...place.roles);
+  const now = new Date();
+  const [overview, feed] = await Promise.all([supplierOverview(db(), user, now), activeCalendarFeed(db(), user.id, "supplier")]);
+  return {
+    open: overview.open.map((w) => ({ ...w, left: timeLeft(w.end, now) })),
+    upcoming: overview.upcoming,
+    past: overview.past,
+    feed: feed ? { createdAt: feed.createdAt.toISOString() } : null,
+    pastDays: PAST_DAYS,
+    maxExtensionHours: MAX_EXTENSION_HOURS,
+  };
 }
 
 export const meta: MetaFunction = ({ matches }) => title(matches, place.label);
 
-export default function Page() {
-  return <PlacePage place={place} />;
+type Intent = "end" | "extend";
+type Failed = { intent: Intent; number: string; values: Record<string, string>; errors: FieldErrors };
+
+const NOTICES: Record<string, MessageKey> = {
+  ended: k("supplier.notice.ended"),
+  "extension-requested": k("supplier.notice.extensionRequested"),
+  "feed-revoked": k("supplier.feed.revoked"),
+};
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireRole(request, ...place.roles);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  const text = (name: string) => {
+    const value = form.get(name);
+    return typeof value === "string" ? value : "";
+  };
+
+  if (intent === "create-feed") {
+    const { token, feed, revoked } = await createCalendarFeed(db(), user.id, "supplier");
+    await audit(db(), { action: "calendar.feed-created", actorUserId: user.id, subjectUserId: user.id, ip: clientIp(context), detail: { feedId: feed.id, kind: "supplier", replaced: revoked } });
+    return { feedUrl: supplierFeedUrl(env().appUrl, token) };
+  }
+  if (intent === "revoke-feed") {
+    if (await revokeCalendarFeed(db(), user.id, "supplier")) {
+      await audit(db(), { action: "calendar.feed-revoked", actorUserId: user.id, subjectUserId: user.id, ip: clientIp(context), detail: { kind: "supplier" } });
+    }
+    return redirect(`${place.path}?notice=feed-revoked#feed-heading`);
+  }
+  if (intent !== "end" && intent !== "extend") throw new Response("Unknown intent", { status: 400 });
+
+  const number = text("number").trim().toUpperCase();
+  if (!number || number.length > 40) throw new Response("Unknown case", { status: 400 });
+  const values: Record<string, string> = intent === "end" ? { reason: text("reason") } : { end: text("end"), reason: text("reason") };
+  const outcome = intent === "end" ? await endAccess(db(), user, number, values.reason ?? "") : await askForMoreTime(db(), user, number, { end: values.end ?? "", reason: values.reason ?? "" });
+  if (!outcome.ok) return data<Failed>({ intent, number, values, errors: outcome.errors }, { status: outcome.status });
+  const notice = intent === "end" ? "ended" : "extension-requested";
+  return redirect(`${place.path}?${new URLSearchParams({ notice, case: number })}`);
+}
+
+type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
+type OpenWindow = LoaderData["open"][number];
+
+export default function SupplierPage() {
+  const { t, formatDateTime } = useT();
+  const { open, upcoming, past, feed, pastDays, maxExtensionHours } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as Failed | { feedUrl: string } | undefined;
+  const failed = result && "errors" in result ? result : undefined;
+  const created = result && "feedUrl" in result ? result : undefined;
+  const [searchParams] = useSearchParams();
+  const noticeKey = NOTICES[searchParams.get("notice") ?? ""];
+  return (
+    <>
+      <h1>{t(place.label)}</h1>
+      <p className="lead">{t(place.blurb)}</p>
+      {noticeKey && !failed ? <Notice>{t(noticeKey, { number: searchParams.get("case") ?? "" })}</Notice> : null}
+      <ErrorSummary errors={failed?.errors} />
+
+      <Section id="supplier-open" heading={k("supplier.open")} empty={k("supplier.none.open")} count={open.length}>
+        {open.map((w) => (
+          <WindowCard key={w.number} w={w} actions={<OpenActions w={w} maxHours={maxExtensionHours} failed={failed?.number === w.number ? failed : undefined} />}>
+            <p className="supplier-left">
+              <strong>{!w.left ? t(k("supplier.overdue")) : w.left.hours ? t(k("supplier.timeLeft"), w.left) : t(k("supplier.minutesLeft"), w.left)}</strong> · {t(k("supplier.endsAt"), { time: formatDateTime(w.end) })}
+            </p>
+          </WindowCard>
+        ))}
+      </Section>
+
+      <Section id="supplier-upcoming" heading={k("supplier.upcoming")} empty={k("supplier.none.upcoming")} count={upcoming.length}>
+        {upcoming.map((w) => (
+          <WindowCard key={w.number} w={w} />
+        ))}
+      </Section>
+
+      <Section id="supplier-past" heading={k("supplier.past")} params={{ days: pastDays }} empty={k("supplier.none.past")} count={past.length}>
+        {past.map((w) => (
+          <WindowCard key={w.number} w={w}>
+            {w.closedAt ? <p className="muted">{t(k("supplier.closedAt"), { time: formatDateTime(w.closedAt) })}</p> : null}
+          </WindowCard>
+        ))}
+      </Section>
+
+      <section aria-labelledby="feed-heading" className="supplier-feed">
+        <h2 id="feed-heading">{t(k("supplier.feed.title"))}</h2>
+        <p>{t(k("supplier.feed.intro"))}</p>
+        {created ? (
+          <div className="notice" role="status">
+            <p>{t(k("supplier.feed.created"))}</p>
+            <TextField label={t(k("supplier.feed.url"))} name="feedUrl" type="url" readOnly defaultValue={created.feedUrl} onFocus={(e) => e.currentTarget.select()} />
+          </div>
+        ) : feed ? (
+          <p>{t(k("supplier.feed.active"), { date: formatDateTime(feed.createdAt) })}</p>
+        ) : (
+          <p className="muted">{t(k("supplier.feed.none"))}</p>
+        )}
+        <div className="button-row">
+          <Form method="post">
+            <button type="submit" name="intent" value="create-feed" className="button">
+              {t(feed || created ? k("supplier.feed.replace") : k("supplier.feed.create"))}
+            </button>
+          </Form>
+          {feed || created ? (
+            <Form method="post">
+              <button type="submit" name="intent" value="revoke-feed" className="button button--secondary">
+                {t(k("supplier.feed.revoke"))}
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      </section>
+    </>
+  );
+}
+
+function Section({
+  id,
+  heading,
+  params,
+  empty,
+  count,
+  children,
+}: {
+  id: string;
+  heading: MessageKey;
+  params?: Record<string, number>;
+  empty: MessageKey;
+  count: number;
+  children: ReactNode;
+}) {
+  const { t } = useT();
+  return (
+    <section id={id} aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>
+        {t(heading, params)} <span className="muted">({count})</span>
+      </h2>
+      {count === 0 ? (
+        <p className="muted">{t(empty, params)}</p>
+      ) : (
+        <ul style={{ listStyle: "none", padding: 0 }}>{children}</ul>
+      )}
+    </section>
+  );
+}
+
+function WindowCard({ w, children, actions }: { w: SupplierWindow; children?: ReactNode; actions?: ReactNode }) {
+  const { t, formatDateTime } = useT();
+  const headingId = `window-${w.number}`;
+  return (
+    <li>
+      <article className="card" style={{ marginBottom: "1rem" }} aria-labelledby={headingId} data-case={w.number}>
+        <h3 id={headingId}>
+          {w.system.name} · <span className="case-number">{w.number}</span> {w.title}
+        </h3>
+        {children}
+        <dl className="facts">
+          <dt>{t(k("supplier.system"))}</dt>
+          <dd>
+            {w.system.name} ({w.system.code})
+          </dd>
+          <dt>{t(k("supplier.window"))}</dt>
+          <dd>
+            {formatDateTime(w.start)} – {formatDateTime(w.end)}
+          </dd>
+          <dt>{t(k("supplier.accounts"))}</dt>
+          <dd>
+            {w.accounts.length ? (
+              <ul className="supplier-accounts">
+                {w.accounts.map((a) => (
+                  <li key={a}>
+                    <code>{a}</code>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              t(k("supplier.noAccounts"))
+            )}
+          </dd>
+          {w.people.length ? (
+            <>
+              <dt>{t(k("supplier.people"))}</dt>
+              <dd>{w.people.join(", ")}</dd>
+            </>
+          ) : null}
+          <dt>{t(k("supplier.howToLogIn"))}</dt>
+          <dd className="prose">{w.loginInstructions || t(k("supplier.howToLogIn.text"))}</dd>
+          <dt>{t(k("supplier.contact"))}</dt>
+          <dd>
+            {w.contact.name}, <a href={`mailto:${w.contact.email}`}>{w.contact.email}</a>
+          </dd>
+          {w.pendingExtension ? (
+            <>
+              <dt>{t(k("supplier.extension"))}</dt>
+              <dd>{t(k("supplier.pendingExtension"), { end: formatDateTime(w.pendingExtension.end) })}</dd>
+            </>
+          ) : null}
+        </dl>
+        {actions}
+      </article>
+    </li>
+  );
+}
+
+function OpenActions({ w, maxHours, failed }: { w: OpenWindow; maxHours: number; failed?: Failed }) {
+  const { t, formatDateTime } = useT();
+  const navigation = useNavigation();
+  const busy = (intent: Intent) => navigation.state !== "idle" && navigation.formData?.get("intent") === intent && navigation.formData?.get("number") === w.number;
+  const errorsFor = (intent: Intent) => (failed?.intent === intent ? failed.errors : undefined);
+  const valueOf = (intent: Intent, name: string) => (failed?.intent === intent ? failed.values[name] : undefined);
+  const endErrors = errorsFor("end");
+  const extendErrors = errorsFor("extend");
+  return (
+    <div className="event-forms">
+      <Form method="post" className="event-form" noValidate>
+        <input type="hidden" name="number" value={w.number} />
+        <h4>{t(k("supplier.end.title"))}</h4>
+        <TextArea label={t(k("supplier.end.note"))} name="reason" rows={2} maxLength={4000} optional defaultValue={valueOf("end", "reason")} error={endErrors?.reason} />
+        {endErrors?._form ? (
+          <p className="field__error" role="alert">
+            {t(endErrors._form)}
+          </p>
+        ) : null}
+        <button type="submit" name="intent" value="end" className="button" disabled={busy("end")}>
+          {t(k("supplier.end.submit"))}
+          <span className="visually-hidden"> {w.number}</span>
+        </button>
+      </Form>
+      {w.pendingExtension ? null : (
+        <details open={Boolean(extendErrors)}>
+          <summary>{t(k("supplier.extend.title"))}</summary>
+          <Form method="post" className="event-form" noValidate>
+            <input type="hidden" name="number" value={w.number} />
+            <TextField
+              label={t(k("supplier.extend.end"))}
+              hint={t(k("supplier.extend.endHint"), { end: formatDateTime(w.end), hours: maxHours })}
+              type="datetime-local"
+              name="end"
+              required
+              defaultValue={valueOf("extend", "end")}
+              error={extendErrors?.end}
+            />
+            <TextArea label={t(k("supplier.extend.reason"))} name="reason" rows={3} maxLength={4000} required defaultValue={valueOf("extend", "reason")} error={extendErrors?.reason} />
+            {extendErrors?._form ? (
+              <p className="field__error" role="alert">
+                {t(extendErrors._form)}
+              </p>
+            ) : null}
+            <button type="submit" name="intent" value="extend" className="button button--secondary" disabled={busy("extend")}>
+              {t(k("supplier.extend.submit"))}
+              <span className="visually-hidden"> {w.number}</span>
+            </button>
+          </Form>
+        </details>
+      )}
+    </div>
+  );
 }

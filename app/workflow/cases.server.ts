@@ -638,7 +638,23 @@ async function loadView(db: Db, number: string) {
   return row;
 }
 
+/** What a supplier never sees of a case: the municipality's risk notes and plans, and the reasons in its trail. */
+const INTERNAL_DETAILS = ["risk", "testPlan", "rollbackPlan", "impactDescription"];
+
+function forSupplier(view: CaseView): CaseView {
+  return {
+    ...view,
+    details: Object.fromEntries(Object.entries(view.details).filter(([key]) => !INTERNAL_DETAILS.includes(key))),
+    audit: view.audit.map((a) => ({ ...a, reason: null })),
+  };
+}
+
 async function view(db: Db, user: User | null, row: NonNullable<Awaited<ReturnType<typeof loadView>>>): Promise<CaseView> {
+  const full = await fullView(db, user, row);
+  return user?.role === "supplier" ? forSupplier(full) : full;
+}
+
+async function fullView(db: Db, user: User | null, row: NonNullable<Awaited<ReturnType<typeof loadView>>>): Promise<CaseView> {
   const { c } = row;
   const [w] = await db.select().from(accessWindows).where(eq(accessWindows.caseId, c.id));
   const trail = await db

@@ -1,0 +1,210 @@
+import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+
+import type { Db } from "../../db/client";
+import { accessWindows, cases, systems, users, type User } from "../../db/schema";
+import type { MessageKey, Msg } from "~/i18n";
+import type { FieldErrors } from "~/utils/forms";
+import { isoToStockholmLocal, stockholmLocalToIso } from "~/utils/time";
+import { applyEvent, WorkflowError } from "./cases.server";
+
+/**
+ * The supplier's own view of its organisation's access windows (cases with `supplier_id` = the
+ * user's organisation): what is open now, what is coming and what closed lately, with what the
+ * supplier needs to do the work — the system, the accounts, how to log in, the window and their
+ * contact at the municipality. Only those columns are read: the case's risk notes, test and
+ * rollback plans, impact, internal messages and audit reasons never leave the database here.
+ */
+const DAY_MS = 86_400_000;
+/** "Past": windows closed in the last 30 days. */
+export const PAST_DAYS = 30;
+/** The supplier feed: 30 days back, 180 days ahead (as the schedule feed). */
+export const FEED_DAYS_BACK = 30;
+export const FEED_DAYS_AHEAD = 180;
+/** One extension adds at most this much (the window machine's MAX_EXTENSION_MS). */
+export const MAX_EXTENSION_HOURS = 24;
+
+const k = (key: string) => key as MessageKey;
+
+export type SupplierWindow = {
+  number: string;
+  title: string;
+  /** The access window's status: scheduled | open | closed. */
+  status: "scheduled" | "open" | "closed";
+  system: { code: string; name: string };
+  /** How to log in (the system's text, maintained by the administrator); empty: the general text. */
+  loginInstructions: string;
+  accounts: string[];
+  /** The supplier's own people named in the request. */
+  people: string[];
+  start: string;
+  end: string;
+  closedAt: string | null;
+  /** An extension asked for and not yet decided. */
+  pendingExtension: { end: string } | null;
+  contact: { name: string; email: string };
+};
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string" && v.trim() !== "") : []);
+
+/** The organisation's windows matching `where`, with only the columns a supplier may see. */
+async function windowsOf(db: Db, organisationId: number, where: SQL | undefined, order: SQL[]): Promise<SupplierWindow[]> {
+  const rows = await db
+    .select({
+      number: cases.number,
+      title: cases.title,
+      status: accessWindows.status,
+      systemCode: systems.code,
+      systemName: systems.name,
+      loginInstructions: systems.loginInstructions,
+      // Only these two parts of the case's details are read (never risk, plans or impact).
+      accounts: sql<unknown>`${cases.details} -> 'accounts'`,
+      people: sql<unknown>`${cases.details} -> 'supplierPeople'`,
+      startsAt: accessWindows.startsAt,
+      endsAt: accessWindows.endsAt,
+      closedAt: accessWindows.closedAt,
+      pendingEnd: sql<string | null>`${accessWindows.state} -> 'context' -> 'pendingExtension' ->> 'end'`,
+      contactName: users.name,
+      contactEmail: users.email,
+    })
+    .from(accessWindows)
+    .innerJoin(cases, eq(cases.id, accessWindows.caseId))
+    .innerJoin(systems, eq(systems.id, cases.systemId))
+    .innerJoin(users, eq(users.id, cases.requesterId))
+    .where(and(eq(cases.supplierId, organisationId), where))
+    .orderBy(...order, asc(cases.id));
+  return rows.map((r) => ({
+    number: r.number,
+    title: r.title,
+    status: r.status as SupplierWindow["status"],
+    system: { code: r.systemCode, name: r.systemName },
+    loginInstructions: r.loginInstructions,
+    accounts: strings(r.accounts),
+    people: strings(r.people),
+    start: r.startsAt.toISOString(),
+    end: r.endsAt.toISOString(),
+    closedAt: r.closedAt?.toISOString() ?? null,
+    pendingExtension: r.pendingEnd ? { end: r.pendingEnd } : null,
+    contact: { name: r.contactName, email: r.contactEmail },
+  }));
+}
+
+/** Open now, upcoming (scheduled) and past (closed in the last 30 days) windows of the user's organisation. */
+export async function supplierOverview(db: Db, user: Pick<User, "role" | "organisationId">, now = new Date()) {
+  if (user.role !== "supplier") return { open: [], upcoming: [], past: [] };
+  const org = user.organisationId;
+  const since = new Date(now.getTime() - PAST_DAYS * DAY_MS);
+  const [open, upcoming, past] = await Promise.all([
+    windowsOf(db, org, eq(accessWindows.status, "open"), [asc(accessWindows.endsAt)]),
+    windowsOf(db, org, eq(accessWindows.status, "scheduled"), [asc(accessWindows.startsAt)]),
+    windowsOf(
+      db,
+      org,
+      and(eq(accessWindows.status, "closed"), gte(sql`coalesce(${accessWindows.closedAt}, ${accessWindows.endsAt})`, since)),
+      [desc(sql`coalesce(${accessWindows.closedAt}, ${accessWindows.endsAt})`)],
+    ),
+  ]);
+  return { open, upcoming, past };
+}
+
+/** The organisation's scheduled, open and closed windows from 30 days back to 180 days ahead (the iCalendar feed). */
+export async function supplierFeedWindows(db: Db, user: Pick<User, "role" | "organisationId">, now = new Date()): Promise<SupplierWindow[]> {
+  if (user.role !== "supplier") return [];
+  const from = new Date(now.getTime() - FEED_DAYS_BACK * DAY_MS);
+  const to = new Date(now.getTime() + FEED_DAYS_AHEAD * DAY_MS);
+  return windowsOf(
+    db,
+    user.organisationId,
+    and(inArray(accessWindows.status, ["scheduled", "open", "closed"]), lt(accessWindows.startsAt, to), gt(accessWindows.endsAt, from)),
+    [asc(accessWindows.startsAt)],
+  );
+}
+
+/** What is left of a window at `now`, in whole hours and minutes (rounded up); null once the end has passed. */
+export function timeLeft(end: string | Date, now = new Date()): { hours: number; minutes: number } | null {
+  const ms = new Date(end).getTime() - now.getTime();
+  if (ms <= 0) return null;
+  const total = Math.ceil(ms / 60_000);
+  return { hours: Math.floor(total / 60), minutes: total % 60 };
+}
+
+/** The address of a supplier's personal feed. */
+export function supplierFeedUrl(appUrl: string, token: string): string {
+  return `${appUrl.replace(/\/+$/, "")}/feeds/supplier/${token}.ics`;
+}
+
+/** A refusal without field errors (403/404/409), as one message for the form. */
+function formError(error: WorkflowError): Msg {
+  switch (error.status) {
+    case 403:
+      return { key: k("supplier.error.forbidden") };
+    case 404:
+      return { key: k("supplier.error.notFound") };
+    default:
+      return { key: k("supplier.error.conflict") };
+  }
+}
+
+export type ActionOutcome = { ok: true } | { ok: false; status: number; errors: FieldErrors };
+
+/** The workflow's refusal as errors at the form's fields (`fields`); anything else is about the form. */
+function refusal(error: WorkflowError, fields: string[]): ActionOutcome {
+  const errors: FieldErrors = {};
+  for (const [field, msg] of Object.entries(error.fieldErrors ?? {})) {
+    if (!msg) continue;
+    if (fields.includes(field)) errors[field] = msg;
+    else errors._form ??= msg;
+  }
+  if (!Object.keys(errors).length) errors._form = formError(error);
+  return { ok: false, status: error.status, errors };
+}
+
+/** "Work done – end access": the END event, with an optional note. */
+export async function endAccess(db: Db, user: User, number: string, note: string, now = new Date()): Promise<ActionOutcome> {
+  const reason = note.trim();
+  if (reason.length > 4000) return { ok: false, status: 422, errors: { reason: { key: "validation.tooLong", params: { max: 4000 } } } };
+  try {
+    await applyEvent(db, user, number, { type: "END", ...(reason ? { reason } : {}) }, now);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof WorkflowError) return refusal(error, ["reason"]);
+    throw error;
+  }
+}
+
+/**
+ * "Ask for more time": REQUEST_EXTENSION with a new end (a `datetime-local` value in Stockholm)
+ * and a reason, both required. The window's own rules (later than the current end, at most 24
+ * hours more, one request at a time) are checked here first so the message lands at the field;
+ * the workflow decides again.
+ */
+export async function askForMoreTime(db: Db, user: User, number: string, input: { end: string; reason: string }, now = new Date()): Promise<ActionOutcome> {
+  const reason = input.reason.trim();
+  const local = input.end.trim();
+  const errors: FieldErrors = {};
+  if (!reason) errors.reason = { key: "case.reasonRequired" };
+  else if (reason.length > 4000) errors.reason = { key: "validation.tooLong", params: { max: 4000 } };
+  const end = local ? stockholmLocalToIso(local) : undefined;
+  if (!local) errors.end = { key: "validation.required" };
+  else if (!end) errors.end = { key: "validation.invalid" };
+
+  if (end && user.role === "supplier") {
+    const [current] = await db
+      .select({ endsAt: accessWindows.endsAt, status: accessWindows.status, pendingEnd: sql<string | null>`${accessWindows.state} -> 'context' -> 'pendingExtension' ->> 'end'` })
+      .from(accessWindows)
+      .innerJoin(cases, eq(cases.id, accessWindows.caseId))
+      .where(and(eq(cases.number, number), eq(cases.supplierId, user.organisationId)));
+    if (!current) return { ok: false, status: 404, errors: { ...errors, _form: { key: k("supplier.error.notFound") } } };
+    if (current.status === "open" && current.pendingEnd) errors._form = { key: k("supplier.extend.pending") };
+    const asked = Date.parse(end);
+    if (asked <= current.endsAt.getTime()) errors.end = { key: k("supplier.extend.notLater"), params: { end: isoToStockholmLocal(current.endsAt).replace("T", " ") } };
+    else if (asked - current.endsAt.getTime() > MAX_EXTENSION_HOURS * 3600_000) errors.end = { key: k("supplier.extend.tooLong"), params: { hours: MAX_EXTENSION_HOURS } };
+  }
+  if (Object.keys(errors).length) return { ok: false, status: 422, errors };
+  try {
+    await applyEvent(db, user, number, { type: "REQUEST_EXTENSION", end: end!, reason }, now);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof WorkflowError) return refusal(error, ["end", "reason"]);
+    throw error;
+  }
+}

@@ -1,0 +1,151 @@
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { cases } from "../db/schema";
+import { applyEvent, createCase } from "~/workflow/cases.server";
+import { formatSpan, publicChanges } from "~/workflow/status.server";
+import { call } from "./support/app";
+import { useTestDatabase } from "./support/database";
+import { makeWorld, windowAhead, type World } from "./support/world";
+
+/** The public "Driftinformation" page (/status) and its RSS feed (/status.rss), through the built app. */
+const db = useTestDatabase();
+let w: World;
+let day = 1;
+const DAY = 86_400_000;
+const RISK = "HEMLIG-RISK";
+const d = { shown: "", recent: "", plain: "", unflagged: "", submitted: "", old: "" };
+const text = {
+  shown: "E-tjänsterna är otillgängliga & inloggningen <kan> störas",
+  recent: "Nyligen avslutat underhåll av appen",
+  unflagged: "SYNS-INTE-OFLAGGAD",
+  submitted: "SYNS-INTE-EJ-GODKÄND",
+  old: "SYNS-INTE-GAMMAL",
+};
+
+async function change(title: string, extra: { affectsUsers?: boolean; publicDescription?: string; approve?: boolean }) {
+  const { approve = true, ...rest } = extra;
+  const c = await createCase(db(), w.people.requester, {
+    type: "simple-change",
+    systemCode: w.systems.app.code,
+    title,
+    window: windowAhead(day++),
+    reason: "Underhåll",
+    bookedWithSupplier: true,
+    affectsUsers: true,
+    risk: RISK,
+    testPlan: "INTERN-TESTPLAN",
+    ...rest,
+  });
+  if (approve) await applyEvent(db(), w.people.serviceCentre, c.number, { type: "APPROVE" });
+  return c.number;
+}
+
+/** Moves a case's planned window so it ended `daysAgo` days ago (rows patched directly). */
+async function endedDaysAgo(number: string, daysAgo: number) {
+  const end = new Date(Date.now() - daysAgo * DAY);
+  await db()
+    .update(cases)
+    .set({ windowStart: new Date(end.getTime() - 4 * 3600_000), windowEnd: end })
+    .where(eq(cases.number, number));
+}
+
+beforeAll(async () => {
+  w = await makeWorld(db());
+  d.shown = await change("TITEL-UPPGRADERA", { publicDescription: text.shown });
+  d.plain = await change("TITEL-UTAN-TEXT", {});
+  d.unflagged = await change("Ej flaggad", { affectsUsers: false, publicDescription: text.unflagged });
+  d.submitted = await change("Ej godkänd", { publicDescription: text.submitted, approve: false });
+  d.old = await change("Gammal", { publicDescription: text.old });
+  d.recent = await change("TITEL-NYLIGEN", { publicDescription: text.recent });
+  await endedDaysAgo(d.old, 8);
+  await endedDaysAgo(d.recent, 6);
+});
+
+function assertNothingInternal(body: string) {
+  expect(body).not.toMatch(/\b(CHG|INC|BEG|ACC)-\d{4}-\d{5}\b/);
+  expect(body).not.toContain(w.supplier.name);
+  expect(body).not.toContain(w.otherSupplier.name);
+  expect(body).not.toContain(RISK);
+  expect(body).not.toContain("INTERN-TESTPLAN");
+  expect(body).not.toContain(w.people.requester.name);
+  for (const title of ["TITEL-UPPGRADERA", "TITEL-UTAN-TEXT", "TITEL-NYLIGEN"]) expect(body).not.toContain(title);
+}
+
+describe("the public status page", () => {
+  it("needs no sign-in and lists approved changes that affect users, by start, with system and public description", async () => {
+    const response = await call("/status");
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain(w.systems.app.name);
+    expect(html).toContain("E-tjänsterna är otillgängliga &amp; inloggningen &lt;kan&gt; störas");
+    expect(html).toContain(text.recent);
+    // Ordered by start: the one that ended six days ago comes first.
+    expect(html.indexOf(text.recent)).toBeLessThan(html.indexOf("E-tjänsterna är otillgängliga"));
+    for (const hidden of [text.unflagged, text.submitted, text.old]) expect(html).not.toContain(hidden);
+    // The change without a public description is listed too (with a neutral text).
+    expect(html.match(/<li id="change-/g)).toHaveLength(3);
+    assertNothingInternal(html);
+  });
+
+  it("links to its RSS feed, in the head and visibly", async () => {
+    const html = await (await call("/status")).text();
+    const head = html.slice(0, html.indexOf("</head>"));
+    expect(head).toMatch(/<link[^>]*rel="alternate"[^>]*type="application\/rss\+xml"[^>]*href="\/status\.rss"/);
+    expect(html.slice(html.indexOf("</head>"))).toMatch(/<a [^>]*href="\/status\.rss"/);
+  });
+
+  it("reads only what is public", async () => {
+    const changes = await publicChanges(db());
+    expect(changes.map((c) => c.description)).toEqual([text.recent, text.shown, null]);
+    for (const c of changes) expect(Object.keys(c).sort()).toEqual(["description", "end", "key", "publishedAt", "start", "systemName"]);
+    expect(formatSpan("2026-01-12T08:00:00Z", "2026-01-12T12:00:00Z", "sv")).toMatch(/^12 jan\.? 2026 09:00–13:00$/);
+    expect(formatSpan("2026-01-12T21:00:00Z", "2026-01-13T01:00:00Z", "en")).toMatch(/^12 Jan 2026 22:00–13 Jan 2026 02:00$/);
+  });
+});
+
+/** A small well-formedness check: every element closes in order, and only the five XML entities (or numeric ones) are used. */
+function wellFormed(xml: string): boolean {
+  const body = xml.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, "").replace(/<\?[\s\S]*?\?>/g, "").replace(/<!--[\s\S]*?-->/g, "");
+  if (/&(?!(amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);)/i.test(body)) return false;
+  const stack: string[] = [];
+  for (const m of body.matchAll(/<(\/?)([A-Za-z_][\w:.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*)\s*(\/?)>/g)) {
+    const [, closing, name, , selfClosing] = m;
+    if (selfClosing) continue;
+    if (closing) {
+      if (stack.pop() !== name) return false;
+    } else stack.push(name!);
+  }
+  // Nothing that looks like a tag was left unmatched by the pattern.
+  const tags = body.match(/</g)?.length ?? 0;
+  const matched = [...body.matchAll(/<\/?[A-Za-z_][\w:.-]*(?:\s+[\w:.-]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*\/?>/g)].length;
+  return stack.length === 0 && tags === matched;
+}
+
+describe("the RSS feed", () => {
+  it("is well-formed RSS 2.0 with one item per public change and nothing internal", async () => {
+    const response = await call("/status.rss");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toBe("application/rss+xml; charset=utf-8");
+    const xml = await response.text();
+    expect(xml).toMatch(/^<\?xml version="1\.0" encoding="utf-8"\?>/i);
+    expect(xml).toMatch(/<rss version="2\.0"/);
+    expect(wellFormed(xml)).toBe(true);
+    expect(xml.match(/<item>/g)).toHaveLength(3);
+    expect(xml).toContain(`<title><![CDATA[${w.systems.app.name}: `);
+    expect(xml).toMatch(new RegExp(`${w.systems.app.name}: \\d{1,2} \\w+\\.? \\d{4} \\d{2}:\\d{2}–`));
+    expect(xml).toContain(text.recent);
+    for (const hidden of [text.unflagged, text.submitted, text.old]) expect(xml).not.toContain(hidden);
+    assertNothingInternal(xml);
+  });
+
+  it("gives each item a stable guid and a publication date", async () => {
+    const guids = async () => [...(await (await call("/status.rss")).text()).matchAll(/<guid[^>]*>(?:<!\[CDATA\[)?([^<\]]+)/g)].map((m) => m[1]);
+    const first = await guids();
+    expect(first).toHaveLength(3);
+    expect(new Set(first).size).toBe(3);
+    expect(await guids()).toEqual(first);
+    const xml = await (await call("/status.rss")).text();
+    expect(xml.match(/<pubDate>[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT<\/pubDate>/g)).toHaveLength(3);
+  });
+});
