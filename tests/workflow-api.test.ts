@@ -213,6 +213,9 @@ describe("events", () => {
     const advanced = (await (await post("/api/v1/cases", w.tokens.requester, change({ type: "advanced-change", affectedSystems: [w.systems.dbs.code], risk: "Låg", testPlan: "Test i stage", rollbackPlan: "Återställ snapshot" }))).json()).number;
     expect((await send(advanced, w.tokens.serviceCentre, { type: "APPROVE" })).status).toBe(422);
     expect((await (await send(advanced, w.tokens.serviceCentre, { type: "REFER_TO_CAB" })).json()).status).toBe("awaiting-cab");
+    // The board's members are told there is a new item on their agenda.
+    const agenda = await db().select().from(outbox).where(eq(outbox.template, "cab.agenda"));
+    expect(agenda.some((m) => m.recipient === w.people.cab.email && (m.payload as { number: string }).number === advanced)).toBe(true);
     const decided = await (await send(advanced, w.tokens.serviceCentre, { type: "CAB_APPROVE_WITH_CONDITIONS", conditions: "Driften ska vara med" })).json();
     expect(decided.status).toBe("approved");
 

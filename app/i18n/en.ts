@@ -937,4 +937,7 @@ export const en: Messages = {
   "statusPage.phase.ongoing": "In progress",
   "statusPage.phase.ended": "Finished",
   "statusPage.defaultDescription": "Planned maintenance. The service may be unavailable or degraded during this time.",
+  "mail.cab.agenda.subject": "CAB: {number} on the agenda",
+  "mail.cab.agenda.body": "{number} {title} is on the agenda of the change advisory board's meeting. Read the change, comment and vote in the portal before the meeting.",
+  "message.cab.agenda": "CAB agenda",
 };

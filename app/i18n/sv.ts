@@ -938,6 +938,9 @@ export const sv = {
   "statusPage.phase.ongoing": "Pågår nu",
   "statusPage.phase.ended": "Avslutat",
   "statusPage.defaultDescription": "Planerat underhåll. Tjänsten kan vara otillgänglig eller fungera sämre under tiden.",
+  "mail.cab.agenda.subject": "Ändringsrådet: {number} på dagordningen",
+  "mail.cab.agenda.body": "{number} {title} står på dagordningen för ändringsrådets möte. Läs ändringen, kommentera och rösta i portalen före mötet.",
+  "message.cab.agenda": "Dagordning för ändringsrådet",
 } as const;
 
 export type MessageKey = keyof typeof sv;

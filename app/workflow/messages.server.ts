@@ -40,17 +40,24 @@ async function ownerOf(db: Db, c: Case): Promise<Recipient[]> {
   return row ? [row] : [];
 }
 
-type Audience = "service-centre" | "requester" | "supplier" | "operations" | "owner";
+type Audience = "service-centre" | "requester" | "supplier" | "operations" | "owner" | "cab";
+
+/** The change advisory board's members (people with the role, active). */
+async function cabMembers(db: Db): Promise<Recipient[]> {
+  return db.select({ address: users.email, lang: users.lang }).from(users).where(and(eq(users.role, "cab"), eq(users.status, "active")));
+}
 
 const TEMPLATES: Record<string, { template: string; to: Audience[] }> = {
   SUBMIT: { template: "case.submitted", to: ["service-centre"] },
+  // A change on a CAB agenda: the members are told so they can read and vote before the meeting.
+  REFER_TO_CAB: { template: "cab.agenda", to: ["cab"] },
+  CAB_DEFER: { template: "cab.agenda", to: ["cab", "requester"] },
   RETURN: { template: "case.returned", to: ["requester"] },
   APPROVE: { template: "case.approved", to: ["requester", "supplier", "operations"] },
   CAB_APPROVE: { template: "case.approved", to: ["requester", "supplier", "operations"] },
   CAB_APPROVE_WITH_CONDITIONS: { template: "case.approved", to: ["requester", "supplier", "operations"] },
   REJECT: { template: "case.rejected", to: ["requester", "supplier"] },
   CAB_REJECT: { template: "case.rejected", to: ["requester", "supplier"] },
-  CAB_DEFER: { template: "case.deferred", to: ["requester"] },
   CANCEL: { template: "case.cancelled", to: ["service-centre", "supplier"] },
   CONSENT: { template: "case.consented", to: ["requester", "supplier", "service-centre"] },
   REFUSE_CONSENT: { template: "case.consentRefused", to: ["requester"] },
@@ -84,6 +91,7 @@ export async function queueMessages(
     if (who === "requester") recipients.push(...(await requesterOf(db, c)));
     if (who === "supplier") recipients.push(...(await supplierOf(db, c)));
     if (who === "owner") recipients.push(...(await ownerOf(db, c)));
+    if (who === "cab") recipients.push(...(await cabMembers(db)));
   }
   const seen = new Set<string>();
   const messages: OutgoingMessage[] = [];
