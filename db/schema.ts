@@ -306,6 +306,12 @@ export const auditLog = pgTable(
     toState: text("to_state"),
     reason: text("reason"),
     detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * The tamper-evident chain: each row's hash covers its content and the previous row's hash
+     * (set by a trigger, migration 0007). The table refuses UPDATE, DELETE and TRUNCATE.
+     */
+    prevHash: text("prev_hash"),
+    hash: text("hash"),
   },
   (t) => [
     index("audit_log_at_idx").on(t.at),

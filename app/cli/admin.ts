@@ -6,6 +6,7 @@ import type { Db } from "../../db/client";
 import { organisations, ROLES, systems } from "../../db/schema";
 import { boot } from "../boot.server";
 import { createApiToken } from "../models/api-tokens.server";
+import { verifyAuditChain } from "../models/audit-chain.server";
 import { findUserByEmail, inviteUser, issueInvitation, listUsers } from "../models/users.server";
 import { translatorFor } from "../i18n/i18n.server";
 import type { FieldErrors } from "../utils/forms";
@@ -16,6 +17,7 @@ import type { FieldErrors } from "../utils/forms";
  *   invite --email E                                                              a new invitation for an invited person
  *   create-token --email E --name N                                               prints the token alone on its last line
  *   list-users
+ *   verify-audit                                                                  checks the audit trail's hash chain
  * Exit code 0 on success, 1 on any error (with a message on stderr), 2 on a usage error.
  */
 const USAGE = `Usage: npm run admin -- <command> [options]
@@ -23,6 +25,7 @@ const USAGE = `Usage: npm run admin -- <command> [options]
   invite --email E
   create-token --email E --name N
   list-users
+  verify-audit
 Roles: ${ROLES.join(", ")}`;
 
 class CliError extends Error {}
@@ -139,6 +142,11 @@ async function main() {
     invite: (db) => invite(db, values),
     "create-token": (db) => createToken(db, values),
     "list-users": (db) => listAllUsers(db),
+    "verify-audit": async (db) => {
+      const result = await verifyAuditChain(db);
+      if (!result.ok) fail(`The audit trail is broken at row ${result.brokenAt} of ${result.rows}: ${result.problem}.`);
+      console.log(`The audit trail is intact: ${result.rows} rows, every hash matches its row and links to the one before.`);
+    },
   };
   const run = command ? commands[command] : undefined;
   if (!run) {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, inject } from "vitest";
 
 import { setDatabase, type Database, type Db } from "../../db/client";
 import { openDatabase } from "../../db/open";
-import { TEMPLATE_DATABASE, withDatabase } from "./server-databases";
+import { withDatabase } from "./server-databases";
 
 /**
  * A fresh, migrated database of its own for one test file: PGlite by default, a new database on
@@ -17,7 +17,7 @@ export async function createTestDatabase(): Promise<Database & { name: string }>
     const name = `portal_test_${randomBytes(6).toString("hex")}`;
     const postgres = (await import("postgres")).default;
     const admin = postgres(url, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name} template ${TEMPLATE_DATABASE}`);
+    await admin.unsafe(`create database ${name} template ${inject("serverTemplate")}`);
     await admin.end();
     const database = await openDatabase({ backend: "postgres", url: withDatabase(url, name), max: 20, migrate: false });
     return {

@@ -5,11 +5,12 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 
 import { dumpPglite, openDatabase } from "../../db/open";
-import { TEMPLATE_DATABASE, withDatabase } from "./server-databases";
+import { TEMPLATE_PREFIX, withDatabase } from "./server-databases";
 
 declare module "vitest" {
   export interface ProvidedContext {
     pgliteTemplate: string;
+    serverTemplate: string;
   }
 }
 
@@ -21,6 +22,8 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const url = process.env.DATABASE_URL;
   if (url) {
+    // A template of this run's own: runs side by side on one server do not disturb each other.
+    const TEMPLATE_DATABASE = `${TEMPLATE_PREFIX}${process.pid}_${Date.now().toString(36)}`;
     const postgres = (await import("postgres")).default;
     const admin = postgres(url, { max: 1, onnotice: () => {} });
     await admin.unsafe(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
@@ -29,6 +32,7 @@ export default async function setup(project: TestProject) {
     const template = await openDatabase({ backend: "postgres", url: withDatabase(url, TEMPLATE_DATABASE), max: 1 });
     await template.close();
     project.provide("pgliteTemplate", "");
+    project.provide("serverTemplate", TEMPLATE_DATABASE);
     return async () => {
       const cleanup = postgres(url, { max: 1, onnotice: () => {} });
       await cleanup.unsafe(`drop database if exists ${TEMPLATE_DATABASE} with (force)`);
@@ -41,5 +45,6 @@ export default async function setup(project: TestProject) {
   writeFileSync(file, Buffer.from(await (await dumpPglite(template)).arrayBuffer()));
   await template.close();
   project.provide("pgliteTemplate", file);
+  project.provide("serverTemplate", "");
   return () => rmSync(dir, { recursive: true, force: true });
 }
