@@ -19,6 +19,7 @@ import { I18nContext, makeTranslator, DEFAULT_LANG } from "~/i18n";
 import { fallbackMessages } from "~/i18n/fallback";
 import { getLang, messagesFor } from "~/i18n/i18n.server";
 import { getUser } from "~/utils/auth.server";
+import { useNonce } from "~/utils/nonce";
 import { placesFor } from "~/utils/places";
 import styles from "~/styles/app.css";
 
@@ -57,6 +58,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, default
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
+  const nonce = useNonce();
   const lang = data?.lang ?? DEFAULT_LANG;
   const translator = useMemo(
     () => makeTranslator(lang, data?.messages ?? fallbackMessages(lang)),
@@ -71,8 +73,8 @@ export function Layout({ children }: { children: ReactNode }) {
       </head>
       <body>
         <I18nContext.Provider value={translator}>{children}</I18nContext.Provider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

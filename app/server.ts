@@ -10,6 +10,7 @@ import express from "express";
 import { seedDemoIfEmpty } from "../db/seed";
 import { boot, redactUrl } from "./boot.server";
 import { startJobs } from "./jobs/scheduler.server";
+import { sameOriginOnly, securityHeaders } from "./security.server";
 import { seedDemoCases } from "./models/demo-cases.server";
 import { inviteDemoPeople } from "./models/demo.server";
 
@@ -49,7 +50,12 @@ const app = express();
 app.disable("x-powered-by");
 // Behind a load balancer the client's address comes from X-Forwarded-For (see README).
 if (env.trustProxy) app.set("trust proxy", true);
-const getLoadContext = (req: express.Request) => ({ ip: req.ip ?? req.socket.remoteAddress ?? "unknown" });
+const getLoadContext = (req: express.Request, res: express.Response) => ({
+  ip: req.ip ?? req.socket.remoteAddress ?? "unknown",
+  cspNonce: String(res.locals.cspNonce ?? ""),
+});
+app.use(securityHeaders({ appUrl: env.appUrl }));
+app.use(sameOriginOnly({ appUrl: env.appUrl }));
 app.use(compression());
 app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));

@@ -130,7 +130,7 @@ describe("the change schedule", () => {
     expect(await feed.text()).toContain(numbers.eplat);
 
     await page.goto("/admin/blackouts");
-    await page.getByText("Bokslutsfrys").waitFor();
+    await page.getByRole("cell", { name: "Bokslutsfrys", exact: true }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await close();
   });
