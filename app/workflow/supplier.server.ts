@@ -99,7 +99,7 @@ export async function supplierOverview(db: Db, user: Pick<User, "role" | "organi
     windowsOf(
       db,
       org,
-      and(eq(accessWindows.status, "closed"), gte(sql`coalesce(${accessWindows.closedAt}, ${accessWindows.endsAt})`, since)),
+      and(eq(accessWindows.status, "closed"), sql`coalesce(${accessWindows.closedAt}, ${accessWindows.endsAt}) >= ${since.toISOString()}::timestamptz`),
       [desc(sql`coalesce(${accessWindows.closedAt}, ${accessWindows.endsAt})`)],
     ),
   ]);
