@@ -2,6 +2,7 @@ import { and, eq, gt, inArray, lte, sql } from "drizzle-orm";
 
 import type { Database, Db } from "../../db/client";
 import { accessWindows, cases } from "../../db/schema";
+import { deleteExpiredSessions } from "~/models/sessions.server";
 import { stockholmDate } from "~/utils/calendar.server";
 import { applySystemEvent } from "~/workflow/cases.server";
 import { queueMessages } from "~/workflow/messages.server";
@@ -63,6 +64,8 @@ export async function runJobs(db: Db, transport: Transport | null, now = new Dat
   const expired = await expireWindows(db, now);
   const warned = await warnEndingWindows(db, now);
   const reviews = await markReviewsDue(db, now);
+  // Sessions past their idle or absolute limit open nothing; clear them away.
+  await deleteExpiredSessions(db, now);
   const delivery = transport ? await deliverDue(db, transport, now) : { sent: 0, failed: 0 };
   return { expired, warned, reviews, ...delivery };
 }

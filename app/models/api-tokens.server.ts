@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { apiTokens, users, type ApiToken, type User } from "../../db/schema";
@@ -52,10 +52,3 @@ export async function userForApiToken(db: Db, token: string, now = new Date()): 
   }
   return row.user;
 }
-
-export const countActiveTokens = (db: Db, userId: number) =>
-  db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(apiTokens)
-    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
-    .then((rows) => rows[0]?.n ?? 0);

@@ -45,14 +45,6 @@ export async function getOrganisation(db: Db, id: number): Promise<Organisation 
   return row;
 }
 
-export async function findOrganisationByName(db: Db, name: string): Promise<Organisation | undefined> {
-  const [row] = await db
-    .select()
-    .from(organisations)
-    .where(sql`lower(${organisations.name}) = lower(${name})`);
-  return row;
-}
-
 export async function createOrganisation(db: Db, input: unknown): Promise<FormResult<Organisation>> {
   const parsed = validate(organisationSchema, input);
   if (!parsed.ok) return parsed;

@@ -79,10 +79,6 @@ export async function sessionForToken(
   return row;
 }
 
-export async function userForSession(db: Db, token: string, now = new Date()): Promise<User | undefined> {
-  return (await sessionForToken(db, token, { now }))?.user;
-}
-
 export async function deleteSession(db: Db, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, hashToken(token)));
 }

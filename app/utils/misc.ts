@@ -8,7 +8,3 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
   if (/[\u0000-\u001f]/.test(to)) return fallback;
   return to;
 }
-
-export function invariantResponse(condition: unknown, message: string, status = 400): asserts condition {
-  if (!condition) throw new Response(message, { status });
-}

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { cabMeetingRules, cabMeetings, type CabMeeting } from "../../db/schema";
@@ -58,5 +58,3 @@ export async function getMeeting(db: Db, id: number): Promise<CabMeeting | undef
   const [row] = await db.select().from(cabMeetings).where(eq(cabMeetings.id, id));
   return row;
 }
-
-export const meetingCount = (db: Db) => db.select({ n: sql<number>`count(*)::int` }).from(cabMeetings).then((r) => r[0]?.n ?? 0);
