@@ -15,7 +15,8 @@ import { renderMail } from "./mail-templates.server";
 export type Transport = { send(message: OutboxMessage, mail: { subject: string; text: string; messageId: string }): Promise<void> };
 
 export function smtpTransport(url: string, from: string): Transport & { close(): void } {
-  const transporter: Transporter = createTransport(url);
+  // Bounded waits (10 + 10 + 30 s), so an attempt always ends well inside the 60 s lease.
+  const transporter: Transporter = createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
   return {
     async send(message, mail) {
       await transporter.sendMail({ from, to: message.recipient, subject: mail.subject, text: mail.text, messageId: mail.messageId });
@@ -25,7 +26,12 @@ export function smtpTransport(url: string, from: string): Transport & { close():
 }
 
 export const BATCH = 20;
-const LEASE_MS = 2 * 60 * 1000;
+/**
+ * How long a claimed message belongs to the instance that claimed it. Longer than any send can
+ * take (the SMTP timeouts above), short enough that a message claimed by an instance that died is
+ * retried within a minute.
+ */
+export const LEASE_MS = 60 * 1000;
 export const backoffMs = (attempts: number) => Math.min(60_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
 
 export function messageIdOf(message: Pick<OutboxMessage, "key">): string {
