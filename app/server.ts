@@ -11,6 +11,7 @@ import { seedDemoIfEmpty } from "../db/seed";
 import { boot, redactUrl } from "./boot.server";
 import { startJobs } from "./jobs/scheduler.server";
 import { sameOriginOnly, securityHeaders } from "./security.server";
+import { withDatabaseUnavailable } from "./utils/unavailable.server";
 import { seedDemoCases } from "./models/demo-cases.server";
 import { inviteDemoPeople } from "./models/demo.server";
 
@@ -65,9 +66,9 @@ app.all(
     ? async (req, res, next) => {
         // `remix dev` rebuilds into build/: pick up the new build on the next request.
         build = await importBuild();
-        return createRequestHandler({ build, mode: env.nodeEnv, getLoadContext })(req, res, next);
+        return createRequestHandler({ build: withDatabaseUnavailable(build), mode: env.nodeEnv, getLoadContext })(req, res, next);
       }
-    : createRequestHandler({ build, mode: env.nodeEnv, getLoadContext }),
+    : createRequestHandler({ build: withDatabaseUnavailable(build), mode: env.nodeEnv, getLoadContext }),
 );
 
 const server = app.listen(env.port, () => {

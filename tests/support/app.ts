@@ -8,6 +8,7 @@ import type { Db } from "../../db/client";
 import type { User } from "../../db/schema";
 import { createSession } from "~/models/sessions.server";
 import { sessionCookie } from "~/utils/auth.server";
+import { withDatabaseUnavailable } from "~/utils/unavailable.server";
 
 /**
  * The built Remix app (`npm run build`), called in-process with real Requests: routing, guards,
@@ -20,7 +21,7 @@ async function appHandler() {
   if (!handler) {
     if (!existsSync(buildFile)) throw new Error("No build/index.js: run `npm run build` (npm test does).");
     const build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;
-    handler = createRequestHandler(build, "production");
+    handler = createRequestHandler(withDatabaseUnavailable(build), "production");
   }
   return handler;
 }
