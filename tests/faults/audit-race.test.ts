@@ -42,8 +42,8 @@ describe("the audit chain under concurrent writers", () => {
       });
       // Let the first insert reach the lock (and draw its identity value) before the second goes on.
       for (let i = 0; i < 100; i++) {
-        const [{ waiting }] = await probe<{ waiting: number }[]>`select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`;
-        if (waiting > 0) break;
+        const [row] = await probe<{ waiting: number }[]>`select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`;
+        if (row && row.waiting > 0) break;
         await new Promise((r) => setTimeout(r, 20));
       }
       release();
