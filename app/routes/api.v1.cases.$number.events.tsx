@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
 import { db } from "../../db/client";
 import { api, apiError, readJson } from "~/utils/api.server";
@@ -12,6 +12,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return api(request, async () => Response.json(await applyEvent(db(), user, String(params.number).slice(0, 40), await readJson(request))));
 }
 
-export function loader() {
+/** GET is not an event: 405 — after the 401 that every non-public API address gives anonymous callers. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request);
   return apiError(405, "Use POST to send an event.");
 }
