@@ -33,6 +33,7 @@ const schema = z
     SMTP_URL: z.string().regex(/^smtps?:\/\/.+/, "must be an smtp:// or smtps:// URL").optional(),
     MAIL_FROM: z.string().min(3).default("Leverantörsåtkomst <no-reply@localhost>"),
     JOBS_INTERVAL_MS: z.coerce.number({ error: "must be a whole number of milliseconds" }).int().min(200).max(3_600_000).default(15_000),
+    BENCH_FLOOR: booleanString.default(false),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.SESSION_SECRET) {
@@ -61,6 +62,8 @@ export type Env = {
   mailFrom: string;
   /** How often the scheduler and the outbox worker run. */
   jobsIntervalMs: number;
+  /** Benchmarks only (`npm run bench`): serve the floor routes /bench/floor and /bench/floor-json. */
+  benchFloor: boolean;
 };
 
 export class EnvError extends Error {
@@ -91,6 +94,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
     jobsIntervalMs: env.JOBS_INTERVAL_MS,
+    benchFloor: env.BENCH_FLOOR,
   };
 }
 

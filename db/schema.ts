@@ -406,6 +406,8 @@ export const cases = pgTable(
     index("cases_supplier_idx").on(t.supplierId),
     index("cases_requester_idx").on(t.requesterId),
     index("cases_updated_idx").on(t.updatedAt),
+    // A case's view lists the planned changes created from it.
+    index("cases_linked_case_idx").on(t.linkedCaseId),
   ],
 );
 
@@ -430,6 +432,8 @@ export const accessWindows = pgTable(
     uniqueIndex("access_windows_case_key").on(t.caseId),
     index("access_windows_status_ends_idx").on(t.status, t.endsAt),
     index("access_windows_starts_idx").on(t.startsAt),
+    // The supplier's "past": windows closed lately (closed, else ended), without reading all history.
+    index("access_windows_closed_idx").on(sql`coalesce(${t.closedAt}, ${t.endsAt})`).where(sql`${t.status} = 'closed'`),
   ],
 );
 

@@ -15,8 +15,9 @@ import { ACTIVE_STATUSES } from "./conflicts.server";
  * `conflictsOf` per window, costs one recursive query per window (a month of a busy
  * municipality: hundreds) and also lists every conflict, which the grid does not need. Here the
  * dependency closure is computed once per distinct system on the page (`union` de-duplicates, so
- * cycles end without path arrays), and each window asks `exists` over the GiST index on
- * (system, window range) from migration 0004. The flag counts overlaps with *active* windows
+ * cycles end without path arrays), and the page's windows are joined once with the active
+ * windows on their related systems (the partial GiST index of active windows' ranges, migration
+ * 0009, keeps that independent of the history in the table). The flag counts overlaps with *active* windows
  * (ACTIVE_STATUSES) on the same system or one connected to it in either direction — the same
  * rule as conflictsFor, minus blackouts, which the grid shows as periods of their own. Windows
  * outside the viewer's scope do count (only the flag is revealed, never the other case).
@@ -171,18 +172,21 @@ export async function scheduleOf(db: Db, user: Pick<User, "id" | "role" | "organ
         union
         select up.root, sd.system_id from up join system_dependencies sd on sd.depends_on_id = up.system_id
       ),
-      related as (select root, system_id from down union select root, system_id from up)
+      related as (select root, system_id from down union all select root, system_id from up),
+      -- the shown windows that overlap an active window on a related system: one join for the page
+      flagged as (
+        select distinct shown.id
+        from shown
+        join related r on r.root = shown.system_id
+        join cases o on o.system_id = r.system_id
+        where o.id <> shown.id
+          and o.window_start is not null and o.window_end is not null
+          and ${inList(sql`o.status`, ACTIVE_STATUSES)}
+          and tstzrange(o.window_start, o.window_end, '[)') && tstzrange(shown.window_start, shown.window_end, '[)')
+      )
       select shown.number, shown.title, shown.type, shown.status, shown.window_start, shown.window_end,
              shown.system_id, shown.system_code, shown.system_name, shown.supplier_name,
-             exists (
-               select 1 from related r
-               join cases o on o.system_id = r.system_id
-               where r.root = shown.system_id
-                 and o.id <> shown.id
-                 and o.window_start is not null and o.window_end is not null
-                 and ${inList(sql`o.status`, ACTIVE_STATUSES)}
-                 and tstzrange(o.window_start, o.window_end, '[)') && tstzrange(shown.window_start, shown.window_end, '[)')
-             ) as conflict
+             shown.id in (select id from flagged) as conflict
       from shown
       order by shown.system_code, shown.window_start, shown.number
     `),

@@ -1,0 +1,2 @@
+CREATE INDEX "access_windows_closed_idx" ON "access_windows" USING btree (coalesce("closed_at", "ends_at")) WHERE "access_windows"."status" = 'closed';--> statement-breakpoint
+CREATE INDEX "cases_linked_case_idx" ON "cases" USING btree ("linked_case_id");
