@@ -88,7 +88,11 @@ export function RequestForm({
     const client = (formState.errors as RhfErrors<RequestFormValues>)[name]?.message;
     return unpackMsg(typeof client === "string" ? client : undefined) ?? serverErrors?.[name];
   };
-  const priority = values.urgency && values.impact ? priorityOf(Number(values.urgency) as Level, Number(values.impact) as Level) : null;
+  // Values come back from the server as typed: only 1–3 make a priority.
+  const level = (value: string) => (["1", "2", "3"].includes(value) ? (Number(value) as Level) : undefined);
+  const urgency = level(values.urgency);
+  const impact = level(values.impact);
+  const priority = urgency && impact ? priorityOf(urgency, impact) : null;
   const lead = type === "simple-change" || type === "advanced-change" ? earliest[type] : null;
   const clientErrorCount = Object.keys(formState.errors).length;
 

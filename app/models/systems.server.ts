@@ -13,6 +13,7 @@ import {
   type System,
 } from "../../db/schema";
 import { isUniqueViolation, pgError } from "~/utils/db-errors";
+import { MAX_ID } from "~/utils/ids";
 import { checkbox, formObject, isoDate, optionalId, optionalText, requiredId, text, validate, type FieldErrors, type FormResult } from "~/utils/forms";
 
 export const SYSTEM_CODE = /^[A-Z0-9][A-Z0-9-]{1,19}$/;
@@ -35,7 +36,7 @@ export const systemSchema = z
     holdsPersonalData: checkbox,
     dpaReference: optionalText(200),
     dpaExpiresOn: z.preprocess((v) => (v === "" ? undefined : v), isoDate.optional()),
-    administratorIds: z.array(z.coerce.number().int().positive()).default([]),
+    administratorIds: z.array(z.coerce.number().int().positive().max(MAX_ID)).default([]),
     loginInstructions: optionalText(4000).transform((v) => v ?? ""),
   })
   .superRefine((s, ctx) => {
@@ -87,6 +88,7 @@ export type SystemDetail = SystemRow & {
 };
 
 export async function getSystemByCode(db: Db, code: string): Promise<SystemDetail | undefined> {
+  if (code.includes("\0")) return undefined; // from an address; PostgreSQL refuses NUL in a query
   const [row] = await db
     .select({
       system: systems,

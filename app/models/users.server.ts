@@ -23,6 +23,7 @@ import { enqueue } from "./outbox.server";
 import { deleteUserSessions, hashToken } from "./sessions.server";
 import { env } from "~/env.server";
 import { isUniqueViolation } from "~/utils/db-errors";
+import { MAX_ID } from "~/utils/ids";
 import { text, validate, type FormResult } from "~/utils/forms";
 
 export const INVITATION_TTL_MS = 72 * 60 * 60 * 1000;
@@ -52,8 +53,8 @@ export function invitableRoles(inviter: Pick<User, "role">): Role[] {
 const personSchema = z.object({
   name: text(200),
   role: z.enum(ROLES, { error: "validation.choose" }),
-  organisationId: z.coerce.number({ error: "validation.choose" }).int().positive("validation.choose"),
-  systemIds: z.array(z.coerce.number().int().positive()).default([]),
+  organisationId: z.coerce.number({ error: "validation.choose" }).int().positive("validation.choose").max(MAX_ID, "validation.choose"),
+  systemIds: z.array(z.coerce.number().int().positive().max(MAX_ID)).default([]),
 });
 
 export const inviteSchema = personSchema.extend({

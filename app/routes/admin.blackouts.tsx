@@ -10,8 +10,10 @@ import { useT, type MessageKey } from "~/i18n";
 import { audit } from "~/models/audit.server";
 import { clientIp, requireRole } from "~/utils/auth.server";
 import { formObject, optionalId, text, validate, type FieldErrors } from "~/utils/forms";
+import { parseId } from "~/utils/ids";
 import { title } from "~/utils/meta";
 import { stockholmLocalToIso } from "~/utils/time";
+import { readFormData } from "~/utils/form-data.server";
 
 /**
  * Blackout periods ("frysperioder"): times when no window may be planned, for one system or for
@@ -71,7 +73,7 @@ type Values = { systemId?: string; start?: string; end?: string; reason?: string
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, ...ROLES);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const ip = clientIp(context);
   switch (form.get("intent")) {
     case "create": {
@@ -93,8 +95,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return redirect("/admin/blackouts?notice=created");
     }
     case "delete": {
-      const id = Number(form.get("id"));
-      if (!Number.isInteger(id) || id <= 0) throw new Response("Not found", { status: 404 });
+      const id = parseId(form.get("id"));
+      if (!id) throw new Response("Not found", { status: 404 });
       const [row] = await db().delete(blackoutPeriods).where(eq(blackoutPeriods.id, id)).returning();
       if (!row) throw new Response("Not found", { status: 404 });
       await audit(db(), {

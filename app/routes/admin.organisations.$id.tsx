@@ -8,14 +8,16 @@ import { useT } from "~/i18n";
 import { getOrganisation, setOrganisationActive, updateOrganisation } from "~/models/organisations.server";
 import { requireRole } from "~/utils/auth.server";
 import { formObject } from "~/utils/forms";
+import { parseId } from "~/utils/ids";
 import { title } from "~/utils/meta";
+import { readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   title(matches, "org.edit", { name: data?.organisation.name ?? "" });
 
 async function load(params: { id?: string }) {
-  const id = Number(params.id);
-  const organisation = Number.isInteger(id) && id > 0 ? await getOrganisation(db(), id) : undefined;
+  const id = parseId(params.id);
+  const organisation = id ? await getOrganisation(db(), id) : undefined;
   if (!organisation) throw new Response("Not found", { status: 404 });
   return organisation;
 }
@@ -28,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   await requireRole(request, "admin");
   const organisation = await load(params);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = form.get("intent");
   if (intent === "deactivate" || intent === "reactivate") {
     const result = await setOrganisationActive(db(), organisation.id, intent === "reactivate");

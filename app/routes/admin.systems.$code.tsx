@@ -18,6 +18,7 @@ import {
 import { requireRole } from "~/utils/auth.server";
 import type { FieldErrors } from "~/utils/forms";
 import { title } from "~/utils/meta";
+import { readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   title(matches, "system.edit", { name: data?.system.name ?? "" });
@@ -45,7 +46,7 @@ type ActionResult = { form: "system" | "dependency" | "status"; values?: Record<
 export async function action({ request, params }: ActionFunctionArgs) {
   await requireRole(request, "admin");
   const system = await load(params.code);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = form.get("intent");
   const back = (code: string, notice: string, extra = "") =>
     redirect(`/admin/systems/${code}?notice=${notice}${extra}#${notice.startsWith("dependency") ? "dependencies" : "main"}`);

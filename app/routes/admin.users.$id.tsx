@@ -17,12 +17,15 @@ import {
 } from "~/models/users.server";
 import { requireRole } from "~/utils/auth.server";
 import { formObject, type FieldErrors } from "~/utils/forms";
+import { parseId } from "~/utils/ids";
 import { title } from "~/utils/meta";
+import { readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => title(matches, "user.edit", { name: data?.person.name ?? "" });
 
 async function load(id: string | undefined) {
-  const person = Number(id) > 0 ? await getUserById(db(), Number(id)) : undefined;
+  const personId = parseId(id);
+  const person = personId ? await getUserById(db(), personId) : undefined;
   if (!person) throw new Response("Not found", { status: 404 });
   return person;
 }
@@ -43,7 +46,7 @@ type Result = { values?: Record<string, unknown>; errors?: FieldErrors; invitati
 export async function action({ request, params }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
   const person = await load(params.id);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = form.get("intent");
   // An administrator cannot lock themselves out by accident.
   if (person.id === admin.id && intent !== "save") {

@@ -7,10 +7,12 @@ import { ErrorSummary, Notice, SelectField, TextField } from "~/components/forms
 import { useT, type Lang, type MessageKey } from "~/i18n";
 import { requireRole } from "~/utils/auth.server";
 import type { FieldErrors } from "~/utils/forms";
+import { parseId } from "~/utils/ids";
 import { title } from "~/utils/meta";
 import { PLACES } from "~/utils/places";
 import { activeRules, addMeeting, addRule, deactivateRule, recentMeetings, unscheduledChanges, upcomingWithCounts } from "~/workflow/cab-agenda.server";
 import { WorkflowError } from "~/workflow/cases.server";
+import { readFormData } from "~/utils/form-data.server";
 
 /**
  * The change advisory board's place (/cab): the meetings ahead with the size of their agendas,
@@ -62,7 +64,7 @@ type ActionData = { intent: Intent; values: Values; errors: FieldErrors };
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = String(form.get("intent") ?? "") as Intent;
   if (!INTENTS.includes(intent)) throw new Response("Unknown intent", { status: 400 });
   const value = (name: string) => {
@@ -74,8 +76,8 @@ export async function action({ request }: ActionFunctionArgs) {
     if (intent === "addMeeting") await addMeeting(db(), user, { date: values.date, time: values.time, location: values.location });
     if (intent === "addRule") await addRule(db(), user, { weekday: values.weekday, time: values.time, location: values.location });
     if (intent === "deactivateRule") {
-      const id = Number(value("rule"));
-      if (!Number.isInteger(id) || id <= 0) throw new Response("Unknown rule", { status: 400 });
+      const id = parseId(value("rule"));
+      if (!id) throw new Response("Unknown rule", { status: 400 });
       await deactivateRule(db(), user, id);
     }
   } catch (error) {

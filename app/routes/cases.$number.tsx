@@ -10,11 +10,13 @@ import { Notice, SelectField, TextArea } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
 import { requireUser } from "~/utils/auth.server";
 import type { FieldErrors } from "~/utils/forms";
+import { parseId } from "~/utils/ids";
 import { title } from "~/utils/meta";
 import { stockholmLocalToIso } from "~/utils/time";
 import { applyEvent, getCaseView, WorkflowError } from "~/workflow/cases.server";
 import { conflictRows, conflictsOf } from "~/workflow/conflicts.server";
 import { municipalUnits, NOTICE_TARGETS, sendNotice, type NoticeTarget } from "~/workflow/review.server";
+import { readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   title(matches, "case.pageTitle", { number: data?.view.number ?? "", title: data?.view.title ?? "" });
@@ -52,13 +54,13 @@ type Result = { event: string; errors: FieldErrors };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, view } = await load(request, String(params.number));
-  const form = await request.formData();
+  const form = await readFormData(request);
   const event = String(form.get("intent") ?? "");
   if (event === "notice") {
     const target = form.get("target");
     if (!NOTICE_TARGETS.includes(target as NoticeTarget)) throw new Response("Unknown notice", { status: 400 });
     try {
-      await sendNotice(db(), user, view.number, target as NoticeTarget, Number(form.get("unitId")) || null, String(form.get("note") ?? ""));
+      await sendNotice(db(), user, view.number, target as NoticeTarget, parseId(form.get("unitId")) ?? null, String(form.get("note") ?? ""));
     } catch (error) {
       if (error instanceof WorkflowError) return data<Result>({ event, errors: error.fieldErrors ?? { _form: { key: "case.event.refused" as MessageKey } } }, { status: error.status });
       throw error;

@@ -11,6 +11,7 @@ import { requireRole } from "~/utils/auth.server";
 import { title } from "~/utils/meta";
 import { applyEvent, WorkflowError } from "~/workflow/cases.server";
 import { listWindows, type WindowItem } from "~/workflow/windows.server";
+import { readFormData } from "~/utils/form-data.server";
 
 /**
  * Operations' work list ("driftens lista"): today and the next seven days (Stockholm), the
@@ -89,7 +90,7 @@ function errorMessage(error: WorkflowError): Msg {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ...ROLES);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = String(form.get("intent") ?? "");
   const caseNumber = String(form.get("caseNumber") ?? "").trim().toUpperCase().slice(0, 40);
   if (!(STEPS as readonly string[]).includes(intent) || !caseNumber) throw new Response("Unknown intent", { status: 400 });

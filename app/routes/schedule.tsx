@@ -13,6 +13,7 @@ import { isIsoDate, stockholmDate } from "~/utils/calendar.server";
 import { title } from "~/utils/meta";
 import { PLACES } from "~/utils/places";
 import { blackoutDays, isoWeek, lanesOf, scheduleChoices, scheduleOf, scheduleRange, type GridLane, type ScheduleRange } from "~/workflow/schedule.server";
+import { readFormData } from "~/utils/form-data.server";
 
 const place = PLACES.schedule;
 
@@ -137,7 +138,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const ip = clientIp(context);
   switch (form.get("intent")) {
     case "create-feed": {

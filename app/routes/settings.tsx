@@ -13,7 +13,9 @@ import { deleteSessionById, listSessions, markReauthenticated } from "~/models/s
 import { setPassword } from "~/models/users.server";
 import { clientIp, requireSession } from "~/utils/auth.server";
 import { validate, type FieldErrors } from "~/utils/forms";
+import { parseId } from "~/utils/ids";
 import { title } from "~/utils/meta";
+import { readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "settings.title");
 
@@ -49,7 +51,7 @@ function parseJson(value: FormDataEntryValue | null): unknown {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const { user, session } = await requireSession(request);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const ip = clientIp(context);
   const back = (notice: string, anchor: string) => redirect(`/settings?notice=${notice}#${anchor}`);
   const fail = (section: string, errors: FieldErrors, status = 422) => data<Result>({ section, errors }, { status });
@@ -109,8 +111,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       return data<Result>({ section: "tokens", newToken: token, notice: { key: "settings.tokenCreated" } });
     }
     case "revoke-token": {
-      if (!(await revokeApiToken(db(), user.id, Number(form.get("id"))))) throw new Response("Not found", { status: 404 });
-      await audit(db(), { action: "auth.token-revoked", actorUserId: user.id, subjectUserId: user.id, ip, detail: { tokenId: Number(form.get("id")) } });
+      const tokenId = parseId(form.get("id"));
+      if (!tokenId || !(await revokeApiToken(db(), user.id, tokenId))) throw new Response("Not found", { status: 404 });
+      await audit(db(), { action: "auth.token-revoked", actorUserId: user.id, subjectUserId: user.id, ip, detail: { tokenId } });
       return back("token-revoked", "tokens");
     }
     default:

@@ -13,6 +13,7 @@ import type { FieldErrors } from "~/utils/forms";
 import { title } from "~/utils/meta";
 import { PLACES } from "~/utils/places";
 import { askForMoreTime, endAccess, MAX_EXTENSION_HOURS, PAST_DAYS, supplierFeedUrl, supplierOverview, timeLeft, type SupplierWindow } from "~/workflow/supplier.server";
+import { readFormData } from "~/utils/form-data.server";
 
 /**
  * The supplier's page ("Mina åtkomstfönster"): their organisation's access windows — open now,
@@ -51,7 +52,7 @@ const NOTICES: Record<string, MessageKey> = {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
-  const form = await request.formData();
+  const form = await readFormData(request);
   const intent = form.get("intent");
   const text = (name: string) => {
     const value = form.get(name);

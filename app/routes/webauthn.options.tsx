@@ -5,6 +5,7 @@ import { secondFactorOptions } from "~/auth/sign-in.server";
 import { authenticationOptions, registrationOptions } from "~/auth/webauthn.server";
 import { findInvitation } from "~/models/users.server";
 import { parkedToken, requireSession } from "~/utils/auth.server";
+import { readFormData } from "~/utils/form-data.server";
 
 /**
  * Fresh WebAuthn options, each bound to what asks for them:
@@ -13,7 +14,7 @@ import { parkedToken, requireSession } from "~/utils/auth.server";
  * - `register` / `reauthenticate`: the signed-in session.
  */
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await readFormData(request);
   const purpose = form.get("purpose");
   const refuse = (status: number, error: string) => Response.json({ error }, { status });
 

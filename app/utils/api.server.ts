@@ -22,11 +22,38 @@ export async function readJson(request: Request): Promise<unknown> {
   if (declared > MAX_BODY_BYTES) throw apiError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
   const text = await request.text();
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw apiError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw apiError(400, "The body is not valid JSON.");
   }
+  if (unstorable(text)) throw apiError(400, "The body contains a NUL character (\\u0000) or an unpaired surrogate (\\ud800–\\udfff), which cannot be stored.");
+  return value;
+}
+
+/**
+ * Whether valid JSON text has an escape PostgreSQL cannot store (in text or in jsonb): \u0000, or a
+ * \ud800–\udfff that is not half of a surrogate pair. Only escapes can make these: text decoded
+ * from UTF-8 holds no lone surrogate, and a raw NUL is not valid JSON.
+ */
+function unstorable(text: string): boolean {
+  const unitAt = (i: number) => (text[i] === "\\" && text[i + 1] === "u" ? Number.parseInt(text.slice(i + 2, i + 6), 16) : undefined);
+  for (let i = text.indexOf("\\"); i !== -1; i = text.indexOf("\\", i)) {
+    const unit = unitAt(i);
+    if (unit === undefined) {
+      i += 2; // an escaped character such as \\ or \"
+      continue;
+    }
+    i += 6;
+    if (unit === 0 || (unit >= 0xdc00 && unit <= 0xdfff)) return true; // NUL, or a low half with no high half before it
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = unitAt(i);
+      if (next === undefined || next < 0xdc00 || next > 0xdfff) return true;
+      i += 6;
+    }
+  }
+  return false;
 }
 
 function apiLang(request: Request) {

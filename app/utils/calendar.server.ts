@@ -10,6 +10,8 @@
  */
 import Holidays from "date-holidays";
 
+import { plausibleYear } from "./time";
+
 export const LEAD_TIME_WORKING_DAYS = { "simple-change": 3, "advanced-change": 10 } as const;
 export type LeadTimeType = keyof typeof LEAD_TIME_WORKING_DAYS;
 
@@ -28,9 +30,9 @@ const NON_WORKING_EVES = new Set(["midsommarafton", "julafton", "nyårsafton"]);
 const holidays = new Holidays("SE", { languages: "sv", timezone: TIME_ZONE, types: ["public", "bank"] });
 const holidayCache = new Map<number, ReadonlyMap<string, string>>();
 
-/** Strict "YYYY-MM-DD" that is a real calendar date. */
+/** Strict "YYYY-MM-DD" that is a real calendar date, in a year the portal plans in (FIRST_YEAR–LAST_YEAR). */
 export function isIsoDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || !plausibleYear(Number(s.slice(0, 4)))) return false;
   const ms = Date.parse(`${s}T00:00:00Z`);
   return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
 }
@@ -77,11 +79,24 @@ function offsetMs(instant: Date): number {
   return wallAsUtc - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
+/**
+ * Midnights already computed, by date. `offsetMs` goes through Intl's formatToParts, which is
+ * slow enough to dominate a page that asks for the same few days many times (the schedule grid
+ * asks per row and column); the answer for a date never changes within a process.
+ */
+const midnights = new Map<string, number>();
+
 /** The instant of 00:00 Europe/Stockholm on a date (DST switches happen at 02:00/03:00, never at midnight). */
 export function stockholmMidnight(date: string): Date {
-  const wallMidnight = utcMs(date);
-  const guess = wallMidnight - offsetMs(new Date(wallMidnight));
-  return new Date(wallMidnight - offsetMs(new Date(guess)));
+  let ms = midnights.get(date);
+  if (ms === undefined) {
+    const wallMidnight = utcMs(date);
+    const guess = wallMidnight - offsetMs(new Date(wallMidnight));
+    ms = wallMidnight - offsetMs(new Date(guess));
+    if (midnights.size >= 10_000) midnights.clear();
+    midnights.set(date, ms);
+  }
+  return new Date(ms);
 }
 
 /** Date → Swedish name of the non-working holidays and eves of a year (weekends included). */

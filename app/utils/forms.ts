@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import type { MessageKey, Msg } from "~/i18n";
 import { sv } from "~/i18n/sv";
+import { MAX_ID } from "./ids";
 import { unpackMsg } from "./msg";
 
 export { packMsg, unpackMsg } from "./msg";
@@ -90,11 +91,11 @@ export const checkbox = z.preprocess((v) => v === true || v === "on" || v === "t
 /** An id chosen in a <select>: a positive integer, blank means none. */
 export const optionalId = z.preprocess(
   (v) => (v === "" || v === undefined || v === null ? undefined : Number(v)),
-  z.number({ error: "validation.choose" }).int().positive().optional(),
+  z.number({ error: "validation.choose" }).int().positive().max(MAX_ID, "validation.choose").optional(),
 );
 export const requiredId = z.preprocess(
   (v) => (v === "" || v === undefined || v === null ? undefined : Number(v)),
-  z.number({ error: "validation.choose" }).int("validation.choose").positive("validation.choose"),
+  z.number({ error: "validation.choose" }).int("validation.choose").positive("validation.choose").max(MAX_ID, "validation.choose"),
 );
 
 export const isoDate = z

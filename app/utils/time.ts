@@ -4,6 +4,15 @@
  */
 export const TIME_ZONE = "Europe/Stockholm";
 
+/**
+ * The years a date or time typed into the portal may have. PostgreSQL cannot store every instant
+ * JavaScript can make (year 0, years before 100 are misread, "+010000-…"), so anything outside
+ * these is refused as malformed rather than failing in the database.
+ */
+export const FIRST_YEAR = 1900;
+export const LAST_YEAR = 2999;
+export const plausibleYear = (year: number) => Number.isInteger(year) && year >= FIRST_YEAR && year <= LAST_YEAR;
+
 const parts = new Intl.DateTimeFormat("en-GB", {
   timeZone: TIME_ZONE,
   hourCycle: "h23",
@@ -18,7 +27,8 @@ const parts = new Intl.DateTimeFormat("en-GB", {
 /** Minutes Stockholm is ahead of UTC at an instant (60 in winter, 120 in summer). */
 export function stockholmOffsetMinutes(instant: Date): number {
   const p = Object.fromEntries(parts.formatToParts(instant).map((x) => [x.type, x.value]));
-  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0–99 as 1900–1999.
+  const asUtc = new Date(Date.UTC(2000, Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second))).setUTCFullYear(Number(p.year));
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
 }
 
@@ -27,6 +37,7 @@ export function stockholmLocalToIso(local: string): string | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
   if (!m) return undefined;
   const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
+  if (!plausibleYear(y)) return undefined;
   const guess = Date.UTC(y, mo - 1, d, h, mi);
   let offset = stockholmOffsetMinutes(new Date(guess - 60 * 60000));
   offset = stockholmOffsetMinutes(new Date(guess - offset * 60000));

@@ -286,6 +286,7 @@ export async function applyEvent(db: Db, user: User | null, number: string, raw:
     invalid(fieldErrorsOf(parsed.error) as never);
   }
   const input = parsed.data;
+  if (number.includes("\0")) throw new WorkflowError(404, "No such case.");
   await db.transaction(async (tx) => {
     const [c] = await tx.select().from(cases).where(eq(cases.number, number)).for("update");
     if (!c) throw new WorkflowError(404, "No such case.");
@@ -374,6 +375,7 @@ export async function editCase(db: Db, user: User, number: string, raw: unknown,
   const parsed = draftInput.safeParse({ ...(raw as object), draft: true });
   if (!parsed.success) invalid(fieldErrorsOf(parsed.error) as never);
   const input = parsed.data as CaseInput;
+  if (number.includes("\0")) throw new WorkflowError(404, "No such case.");
   await db.transaction(async (tx) => {
     const [c] = await tx.select().from(cases).where(eq(cases.number, number)).for("update");
     if (!c || !inScope(await scopeOf(tx, user), c)) throw new WorkflowError(404, "No such case.");
@@ -385,6 +387,11 @@ export async function editCase(db: Db, user: User, number: string, raw: unknown,
     if (!stateAccepts(CASE_MACHINES[c.type].machine, c.state, "EDIT")) throw new WorkflowError(409, `The case is ${c.status}: it cannot be changed now.`);
     const [system] = await tx.select().from(systems).where(and(eq(systems.code, input.systemCode), eq(systems.active, true)));
     if (!system || !inScope(await scopeOf(tx, user), { systemId: system.id, supplierId: system.supplierId })) invalid({ systemCode: { key: "case.system.notYours" } });
+    // As when the case was created: a supplier given by id must be an active supplier.
+    if (input.supplierId) {
+      const [supplier] = await tx.select().from(organisations).where(eq(organisations.id, input.supplierId));
+      if (!supplier || supplier.kind !== "supplier" || !supplier.active) invalid({ supplierId: { key: "validation.supplierKind" } });
+    }
     const shaped = shapeCase(input, now);
     const type = input.type;
     const edited = stepCase(c.type, c.state, { type: "EDIT", actor, now: now.toISOString(), window: shaped.window ?? undefined } as CaseEvent);
@@ -620,6 +627,8 @@ const actorUser = alias(users, "actor_user");
 const linked = alias(cases, "linked_case");
 
 async function loadView(db: Db, number: string) {
+  // From an address: a NUL names no case (and PostgreSQL refuses it in a query).
+  if (number.includes("\0")) return undefined;
   const [row] = await db
     .select({
       c: cases,
@@ -780,13 +789,16 @@ function windowRange(from: string | undefined, to: string | undefined): (SQL | u
 /** The cases the user may see, filtered and paginated. */
 export async function listCases(db: Db, user: User, filters: CaseFilters = {}) {
   const scope: Scope = await scopeOf(db, user);
+  // Filters come from query strings: one with a NUL matches nothing (PostgreSQL refuses it in a query).
+  const impossible = [filters.status, filters.type, filters.system, filters.q].some((v) => v?.includes("\0"));
   const conditions: (SQL | undefined)[] = [
+    impossible ? sql`false` : undefined,
     scope.kind === "systems" ? (scope.systemIds.length ? inArray(cases.systemId, scope.systemIds) : sql`false`) : undefined,
     scope.kind === "supplier" ? eq(cases.supplierId, scope.organisationId) : undefined,
-    filters.status ? eq(cases.status, filters.status) : undefined,
-    filters.type ? eq(cases.type, filters.type as CaseType) : undefined,
-    filters.system ? eq(systems.code, filters.system.toUpperCase()) : undefined,
-    filters.q ? or(ilike(cases.number, `%${filters.q}%`), ilike(cases.title, `%${filters.q}%`)) : undefined,
+    filters.status && !impossible ? eq(cases.status, filters.status) : undefined,
+    filters.type && !impossible ? eq(cases.type, filters.type as CaseType) : undefined,
+    filters.system && !impossible ? eq(systems.code, filters.system.toUpperCase()) : undefined,
+    filters.q && !impossible ? or(ilike(cases.number, `%${filters.q}%`), ilike(cases.title, `%${filters.q}%`)) : undefined,
     ...windowRange(filters.from, filters.to),
   ];
   const where = and(...conditions);

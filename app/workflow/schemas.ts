@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { plausibleYear } from "~/utils/time";
+
 /**
  * The shapes a case and its events take on the way in, shared by the JSON API, the forms and the
  * OpenAPI description. Unknown fields are refused; every string has a ceiling. Messages are
@@ -9,10 +11,13 @@ const isoInstant = z
   .string({ error: "validation.required" })
   .max(40)
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, "case.window.iso")
-  .refine((s) => !Number.isNaN(Date.parse(s)), "case.window.iso")
+  .refine((s) => !Number.isNaN(Date.parse(s)) && plausibleYear(new Date(s).getUTCFullYear()), "case.window.iso")
   .meta({ description: "ISO 8601 with an offset, e.g. 2026-12-28T08:00:00+01:00", example: "2026-12-28T08:00:00+01:00" });
 
-export const windowSchema = z.strictObject({ start: isoInstant, end: isoInstant });
+export const windowSchema = z
+  .strictObject({ start: isoInstant, end: isoInstant })
+  // Drafts too: a window stored backwards breaks the database's range index (and every overlap check).
+  .refine((w) => !(Date.parse(w.end) <= Date.parse(w.start)), { path: ["end"], message: "case.window.endBeforeStart" });
 
 const shortText = (max: number) => z.string().trim().max(max);
 const requiredText = (max: number) => z.string({ error: "validation.required" }).trim().min(1, "validation.required").max(max);
@@ -22,7 +27,7 @@ const common = {
   systemCode: z.string({ error: "validation.required" }).trim().toUpperCase().min(1, "validation.required").max(20),
   title: requiredText(200),
   description: shortText(10_000).default(""),
-  supplierId: z.number().int().positive().optional().meta({ description: "Defaults to the system's supplier." }),
+  supplierId: z.number().int().positive().max(2_147_483_647).optional().meta({ description: "Defaults to the system's supplier." }),
   supplierPeople: list(20).default([]).meta({ description: "The supplier's people who will do the work." }),
   accounts: list(20).default([]).meta({ description: "The account(s) to use." }),
   externalReferences: z
