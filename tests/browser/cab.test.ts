@@ -103,8 +103,11 @@ describe("the change advisory board", () => {
 
     // Changing the vote replaces it.
     await item(page).locator('input[name="vote"][value="abstain"]').check();
+    // The address already says notice=vote: wait for the vote's own answer, not for the address.
+    const voted = page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/cab/meetings/"));
     await item(page).locator('button[name="intent"][value="vote"]').click();
-    await page.waitForURL(/notice=vote/);
+    await voted;
+    await page.waitForLoadState("networkidle");
     await page.reload();
     expect(await item(page).locator('input[name="vote"][value="abstain"]').isChecked()).toBe(true);
     expect(await item(page).locator('input[name="vote"][value="approve"]').isChecked()).toBe(false);
