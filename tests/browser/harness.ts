@@ -30,6 +30,24 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Waits for 200 from `url`/healthcheck; fails with the process's output if it exits or takes over 60 s. */
+export async function waitUntilHealthy(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`The portal exited during start-up:\n${output()}`);
+    try {
+      if ((await fetch(`${url}/healthcheck`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`The portal did not become healthy within 60 s:\n${output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function startPortal(
   options: { prepare?: (db: Db, url: string) => Promise<void>; env?: Record<string, string> } = {},
 ): Promise<Portal> {
@@ -61,20 +79,7 @@ export async function startPortal(
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`The portal exited during start-up:\n${output}`);
-    try {
-      if ((await fetch(`${url}/healthcheck`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`The portal did not become healthy within 60 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitUntilHealthy(url, child, () => output);
   return {
     url,
     dataDir,

@@ -6,7 +6,7 @@ import postgres from "postgres";
 
 import type { Db } from "../../db/client";
 import { openDatabase } from "../../db/open";
-import { freePort } from "../browser/harness";
+import { freePort, waitUntilHealthy } from "../browser/harness";
 import { withDatabase } from "../support/server-databases";
 
 /**
@@ -62,20 +62,7 @@ export async function startPortal(options: { databaseUrl: string; port?: number;
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`The portal exited during start-up:\n${output}`);
-    try {
-      if ((await fetch(`${url}/healthcheck`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`The portal did not become healthy within 60 s:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitUntilHealthy(url, child, () => output);
   return {
     url,
     child,

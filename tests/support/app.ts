@@ -17,7 +17,8 @@ import { withDatabaseUnavailable } from "~/utils/unavailable.server";
 const buildFile = path.resolve("build/index.js");
 let handler: ReturnType<typeof createRequestHandler> | undefined;
 
-async function appHandler() {
+/** The built app's request handler, wrapped as app/server.ts wraps it. */
+export async function appHandler() {
   if (!handler) {
     if (!existsSync(buildFile)) throw new Error("No build/index.js: run `npm run build` (npm test does).");
     const build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;

@@ -1,14 +1,8 @@
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-
-import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
 
 import { rows, type Db } from "../../db/client";
-import { withDatabaseUnavailable } from "~/utils/unavailable.server";
-import { ORIGIN } from "./app";
+import { appHandler, ORIGIN } from "./app";
 
 /**
  * Fuzzing support: a sender that can put anything on the wire (raw bodies, any content type,
@@ -33,19 +27,6 @@ export type FuzzRequest = {
   token?: string;
   headers?: Record<string, string>;
 };
-
-const buildFile = path.resolve("build/index.js");
-let handler: ReturnType<typeof createRequestHandler> | undefined;
-
-async function appHandler() {
-  if (!handler) {
-    if (!existsSync(buildFile)) throw new Error("No build/index.js: run `npx remix build` first.");
-    const build = (await import(pathToFileURL(buildFile).href)) as ServerBuild;
-    // As app/server.ts serves it.
-    handler = createRequestHandler(withDatabaseUnavailable(build), "production");
-  }
-  return handler;
-}
 
 /** Sends one request through the built app, as the server would (same handler as tests/support/app.ts). */
 export async function send(request: FuzzRequest): Promise<Response> {
