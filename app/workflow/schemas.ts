@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { MAX_ID } from "~/utils/ids";
 import { plausibleYear } from "~/utils/time";
 
 /**
@@ -27,7 +28,7 @@ const common = {
   systemCode: z.string({ error: "validation.required" }).trim().toUpperCase().min(1, "validation.required").max(20),
   title: requiredText(200),
   description: shortText(10_000).default(""),
-  supplierId: z.number().int().positive().max(2_147_483_647).optional().meta({ description: "Defaults to the system's supplier." }),
+  supplierId: z.number().int().positive().max(MAX_ID).optional().meta({ description: "Defaults to the system's supplier." }),
   supplierPeople: list(20).default([]).meta({ description: "The supplier's people who will do the work." }),
   accounts: list(20).default([]).meta({ description: "The account(s) to use." }),
   externalReferences: z
