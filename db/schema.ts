@@ -14,6 +14,7 @@ import {
   text,
   timestamp,
   uniqueIndex,
+  uuid,
 } from "drizzle-orm/pg-core";
 
 /**
@@ -211,6 +212,8 @@ export const webauthnCredentials = pgTable(
     backedUp: boolean("backed_up").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    /** The session that added this key under Settings (null: registered with an invitation); it never vouches for that session's own step-up check. */
+    addedInSessionId: text("added_in_session_id"),
   },
   (t) => [index("webauthn_credentials_user_idx").on(t.userId)],
 );
@@ -397,10 +400,13 @@ export const cases = pgTable(
     /** When the change was referred to the CAB (late referrals are flagged on the agenda). */
     referredAt: timestamp("referred_at", { withTimezone: true }),
     submittedAt: timestamp("submitted_at", { withTimezone: true }),
+    /** A random public identifier (status page anchor, RSS guid): it reveals neither number nor id and cannot be enumerated. */
+    publicId: uuid("public_id").notNull().defaultRandom(),
     ...timestamps,
   },
   (t) => [
     uniqueIndex("cases_number_key").on(t.number),
+    uniqueIndex("cases_public_id_key").on(t.publicId),
     index("cases_status_idx").on(t.status),
     index("cases_system_idx").on(t.systemId),
     index("cases_supplier_idx").on(t.supplierId),

@@ -66,7 +66,8 @@ export const accessWindowMachine = setup({
         GRANT: { guard: and(["allowed", "started", "notOver"]), target: "open" },
         // A window nobody opened still ends: the case moves on to its outcome.
         EXPIRE: { guard: and(["allowed", "over"]), target: "closed", actions: "closedBy" },
-        CANCEL: { guard: "allowed", target: "cancelled" },
+        // The case was cancelled before its window opened: the window goes with it.
+        CASE_CANCELLED: { guard: "allowed", target: "cancelled" },
       },
     },
     open: {

@@ -40,7 +40,7 @@ export type WindowEvent =
   | (Base<"APPROVE_EXTENSION"> & { conflicts: number; reason?: string })
   | (Base<"REFUSE_EXTENSION"> & { reason: string })
   | Base<"EXPIRE">
-  | (Base<"CANCEL"> & { reason?: string });
+  | Base<"CASE_CANCELLED">;
 
 export type CaseEventType = CaseEvent["type"];
 export type WindowEventType = WindowEvent["type"];

@@ -85,6 +85,7 @@ export const PERMISSIONS: Record<string, (actor: Actor) => boolean> = {
   WINDOW_OPENED: theSystem,
   WINDOW_CLOSED: theSystem,
   EXPIRE: theSystem,
+  CASE_CANCELLED: theSystem,
   REVIEW_DUE: theSystem,
 };
 

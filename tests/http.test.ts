@@ -5,7 +5,10 @@ import { makeOrganisation, makeUser } from "../db/factories";
 import { openDatabase } from "../db/open";
 import type { Organisation, User } from "../db/schema";
 import { getSystemByCode } from "~/models/systems.server";
-import { call, signIn } from "./support/app";
+import { createApiToken } from "~/models/api-tokens.server";
+import { BODY_LIMITS } from "~/utils/form-data.server";
+import { safeRedirect } from "~/utils/misc";
+import { appHandler, call, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 
 const db = useTestDatabase();
@@ -158,5 +161,90 @@ describe("reference data administration", () => {
     expect(list).toContain("Nyare Leverantör AB");
     expect(list).toContain("Inaktiv");
     expect((await call("/admin/organisations/999999", { cookie })).status).toBe(404);
+  });
+});
+
+describe("edges that used to answer 500", () => {
+  it("takes the last date a person may type, 2999-12-31, in every date filter", async () => {
+    const cookie = await signIn(db(), admin);
+    for (const path of ["/cases?to=2999-12-31", "/cases?from=2999-12-31&to=2999-12-31", "/schedule?date=2999-12-31", "/schedule?view=month&date=2999-12-31", "/audit.csv?from=2999-12-01&to=2999-12-31"]) {
+      const response = await call(path, { cookie });
+      expect(response.status, path).toBe(200);
+    }
+    // One day later is not a date anyone plans for: the filter ignores it rather than failing.
+    expect((await call("/cases?to=3000-01-01", { cookie })).status).toBe(200);
+    expect((await call("/audit.csv?from=2999-12-31&to=3000-01-01", { cookie })).status).toBe(400);
+  });
+
+  it("keeps a way back with letters beyond Latin-1 (encoded), and refuses what is not a path of ours", async () => {
+    const target = "/cases?q=Ω漢字😀";
+    const encoded = "/cases?q=%CE%A9%E6%BC%A2%E5%AD%97%F0%9F%98%80";
+    const switched = await call("/language", { form: { lang: "en", redirectTo: target } });
+    expect(switched.status).toBe(302);
+    expect(switched.headers.get("Location")).toBe(encoded);
+    const signedIn = await signIn(db(), requester);
+    const login = await call(`/login?redirectTo=${encodeURIComponent(target)}`, { cookie: signedIn });
+    expect(login.status).toBe(302);
+    expect(login.headers.get("Location")).toBe(encoded);
+    for (const bad of ["//evil.example/x", "https://evil.example", "/\\evil"]) {
+      const response = await call("/language", { form: { lang: "en", redirectTo: bad } });
+      expect(response.headers.get("Location"), JSON.stringify(bad)).toBe("/");
+    }
+    for (const bad of ["/a\u0000b", "/a\u007fb", "/bad\ud800"]) expect(safeRedirect(bad), JSON.stringify(bad)).toBe("/");
+  });
+});
+
+describe("request bodies", () => {
+  /** A body streamed in chunks with no Content-Length, counting how much of it the server pulled. */
+  function streamed(total: number, chunk = 64 * 1024) {
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= total) return controller.close();
+        const size = Math.min(chunk, total - sent);
+        sent += size;
+        controller.enqueue(new TextEncoder().encode("a".repeat(size)));
+      },
+    });
+    return { body, pulled: () => sent };
+  }
+
+  it("answers 413 to a declared body above the route's limit without reading it", async () => {
+    const { body, pulled } = streamed(150 * 1024 * 1024);
+    const request = new Request("http://localhost:3000/language", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(150 * 1024 * 1024) },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    const response = await (await appHandler())(request, { ip: "192.0.2.1" });
+    expect(response.status).toBe(413);
+    expect(pulled()).toBeLessThanOrEqual(64 * 1024);
+  });
+
+  it("stops reading a chunked body as soon as it passes the limit", async () => {
+    for (const [path, limit] of [["/language", BODY_LIMITS.signIn], ["/login", BODY_LIMITS.signIn], ["/cases/new", BODY_LIMITS.caseForm]] as const) {
+      const { body, pulled } = streamed(150 * 1024 * 1024, 16 * 1024);
+      const cookie = await signIn(db(), requester);
+      const request = new Request(`http://localhost:3000${path}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookie },
+        body,
+        duplex: "half",
+      } as RequestInit);
+      const response = await (await appHandler())(request, { ip: "192.0.2.1" });
+      expect(response.status, path).toBe(413);
+      expect(pulled(), path).toBeLessThanOrEqual(limit + 2 * 16 * 1024);
+    }
+  });
+
+  it("limits API bodies too, and still takes a form or JSON body within its limit", async () => {
+    const big = JSON.stringify({ type: "simple-change", title: "x".repeat(BODY_LIMITS.api) });
+    const token = (await createApiToken(db(), requester.id, "t")).token;
+    const api = await call("/api/v1/cases", { json: JSON.parse(big), headers: { Authorization: `Bearer ${token}` } });
+    expect(api.status).toBe(413);
+    expect(await api.json()).toMatchObject({ error: expect.stringContaining("larger than") });
+    const small = await call("/language", { form: { lang: "en", redirectTo: "/status" } });
+    expect(small.status).toBe(302);
   });
 });

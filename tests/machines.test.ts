@@ -127,7 +127,7 @@ const WINDOW_PAYLOAD: WindowPayloads = {
   APPROVE_EXTENSION: { conflicts: 0 },
   REFUSE_EXTENSION: { reason: "Krockar med annan ändring." },
   EXPIRE: {},
-  CANCEL: {},
+  CASE_CANCELLED: {},
 };
 
 type Extra<P> = Partial<P> & { now?: string };
@@ -222,7 +222,7 @@ const WINDOW_EVENTS: WindowEvent[] = [
   windowEvent("APPROVE_EXTENSION", ACTORS["service centre"]),
   windowEvent("REFUSE_EXTENSION", ACTORS["service centre"]),
   windowEvent("EXPIRE", ACTORS.system, { now: LATER_END }),
-  windowEvent("CANCEL", ACTORS["service centre"], { now: NOW }),
+  windowEvent("CASE_CANCELLED", ACTORS.system, { now: NOW }),
 ];
 const walkWindow = () =>
   getShortestPaths(WINDOW_MACHINE.machine, { events: WINDOW_EVENTS, input: { caseType: "simple-change", ...WINDOW } }) as Path[];
@@ -645,11 +645,12 @@ describe("guards: who may do what", () => {
       expect(canWindow(open(), windowEvent("EXPIRE", ACTORS[name], { now: WINDOW.end }))).toBe(expected);
     });
 
-    it("cannot be cancelled once open", () => {
-      expect(canWindow(scheduled(), windowEvent("CANCEL", ACTORS.requester))).toBe(true);
-      expect(canWindow(open(), windowEvent("CANCEL", ACTORS.requester))).toBe(false);
-      expect(canWindow(open(), windowEvent("CANCEL", ACTORS["service centre"]))).toBe(false);
-      expect(stateAccepts(WINDOW_MACHINE.machine, open(), "CANCEL")).toBe(false);
+    it("is cancelled with its case, by the portal only, and never once open", () => {
+      expect(canWindow(scheduled(), windowEvent("CASE_CANCELLED", ACTORS.system))).toBe(true);
+      // Nobody cancels a window by hand: it follows its case.
+      for (const name of ACTOR_NAMES.filter((n) => n !== "system")) expect(canWindow(scheduled(), windowEvent("CASE_CANCELLED", ACTORS[name]))).toBe(false);
+      expect(canWindow(open(), windowEvent("CASE_CANCELLED", ACTORS.system))).toBe(false);
+      expect(stateAccepts(WINDOW_MACHINE.machine, open(), "CASE_CANCELLED")).toBe(false);
     });
   });
 });

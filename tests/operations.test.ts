@@ -5,7 +5,7 @@ import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { accessWindows, cases, outbox } from "../db/schema";
+import { accessWindows, auditLog, cases, outbox } from "../db/schema";
 import { renderMail } from "~/jobs/mail-templates.server";
 import { applyEvent, createCase } from "~/workflow/cases.server";
 import { listWindows } from "~/workflow/windows.server";
@@ -105,6 +105,36 @@ describe("windows through the service", () => {
     const [open] = await listWindows(db(), w.people.operations, { id: window.id });
     expect(open).toMatchObject({ status: "open", caseStatus: "window-open", monitoringSuppressed: true });
     expect(open!.grantedAt).not.toBeNull();
+  });
+});
+
+describe("a cancelled case", () => {
+  it("takes its scheduled window with it: off operations' list, never granted, in the trail", async () => {
+    const c = await startedChange(w.systems.app.code, "Återkallad ändring");
+    await applyEvent(db(), w.people.requester, c.number, { type: "CANCEL", reason: "Leverantören kan inte" });
+    const [row] = await db().select().from(accessWindows).where(eq(accessWindows.id, c.id));
+    expect(row).toMatchObject({ status: "cancelled", state: { value: "cancelled" } });
+    expect((await listWindows(db(), w.people.operations, { state: "scheduled" })).some((x) => x.caseNumber === c.number)).toBe(false);
+    expect((await (await call("/operations", { cookie: await signIn(db(), w.people.operations) })).text())).not.toContain(c.number);
+
+    for (const [label, send] of [
+      ["service", () => applyEvent(db(), w.people.operations, c.number, { type: "GRANT" })],
+      ["API", async () => {
+        const answer = await post(`/api/v1/access-windows/${c.id}/events`, w.tokens.operations, { type: "GRANT" });
+        if (answer.status >= 400) throw Object.assign(new Error(String(answer.body.error)), { status: answer.status });
+      }],
+    ] as const) {
+      await expect(send(), label).rejects.toMatchObject({ status: 409 });
+    }
+    const [after] = await db().select().from(accessWindows).where(eq(accessWindows.id, c.id));
+    expect(after).toMatchObject({ status: "cancelled", grantedAt: null });
+    const [caseRow] = await db().select().from(cases).where(eq(cases.number, c.number));
+    expect(caseRow!.status).toBe("cancelled");
+    const trail = await db().select().from(auditLog).where(eq(auditLog.caseId, caseRow!.id));
+    expect(trail.map((a) => `${a.event} ${a.fromState}→${a.toState}`)).toContain("CASE_CANCELLED window:scheduled→window:cancelled");
+    expect(trail.some((a) => a.event === "GRANT")).toBe(false);
+    const view = await applyEvent(db(), w.people.requester, c.number, { type: "CANCEL" }).catch((e: unknown) => e);
+    expect(view).toMatchObject({ status: 409 });
   });
 });
 

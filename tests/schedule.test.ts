@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import ICAL from "ical.js";
+import { decode } from "turbo-stream";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeDependency } from "../db/factories";
@@ -76,6 +77,17 @@ function bar(html: string, number: string): string {
   return html.slice(at, html.indexOf("</div>", at));
 }
 
+/** Creates a feed on the page (the session is freshly verified) and returns its path. */
+async function createFeed(cookie: string): Promise<string> {
+  const response = await call("/schedule", { cookie, form: { intent: "create-feed" } });
+  const html = await response.text();
+  expect(response.status).toBe(200);
+  const match = /value="(http[^"]+\/feeds\/schedule\/(cal_[A-Za-z0-9_-]+)\.ics)"/.exec(html);
+  expect(match, html.slice(0, 500)).not.toBeNull();
+  expect(match![1]!.startsWith(`${ORIGIN}/feeds/schedule/`)).toBe(true);
+  return new URL(match![1]!).pathname;
+}
+
 describe("the schedule", () => {
   it("shows a requester the windows on their systems, not drafts and not another scope's", async () => {
     const html = await page(`/schedule?date=${day}`, await signIn(db(), w.people.requester));
@@ -111,6 +123,35 @@ describe("the schedule", () => {
     expect(bar(html, n.otherWorld)).not.toContain("⚠");
     expect(bar(html, n.app)).toContain("sched-bar--pending");
     expect(bar(html, n.otherWorld)).toContain("sched-bar--approved");
+  });
+
+  it("never shows a supplier a conflict: not on the page, not in its data, not in its calendar feed", async () => {
+    const cookie = await signIn(db(), w.people.consultant);
+    const html = await page(`/schedule?date=${day}`, cookie);
+    for (const number of [n.app, n.dbs]) {
+      expect(bar(html, number)).not.toContain("⚠");
+      expect(bar(html, number)).not.toContain("sched-bar--conflict");
+    }
+    expect(html).not.toMatch(/\d+ fönster, varav \d+ med krock/);
+    expect(html).toMatch(/<caption id="schedule-caption">[^<]*<!-- --> · <!-- -->\d+ fönster</);
+    // The client navigation's data carries no flag either (the service centre's does).
+    const flags = async (who: string) => {
+      const response = await call(`/schedule.data?date=${day}`, { cookie: who });
+      expect(response.status).toBe(200);
+      const data = (await decode(response.body!)).value as Record<string, { data?: { rows: { lanes: { conflict?: unknown }[][] }[]; counts: { conflicts: unknown } } }>;
+      const route = data["routes/schedule"]!.data!;
+      return { windows: route.rows.flatMap((r) => r.lanes.flat()).filter((i) => "conflict" in i).map((i) => i.conflict), count: route.counts.conflicts };
+    };
+    const supplier = await flags(cookie);
+    expect(supplier.windows.length).toBeGreaterThan(0);
+    expect(supplier.windows.every((c) => c === null)).toBe(true);
+    expect(supplier.count).toBeNull();
+    const centre = await flags(await signIn(db(), w.people.serviceCentre));
+    expect(centre.windows).toContain(true);
+    // … nor the iCalendar feed.
+    const feed = await (await call(await createFeed(cookie))).text();
+    expect(feed).toContain(n.app);
+    expect(feed).not.toContain("⚠");
   });
 
   it("shows the blackout periods in scope, labelled and shaded", async () => {
@@ -167,15 +208,6 @@ describe("the schedule", () => {
 });
 
 describe("the calendar feed", () => {
-  async function createFeed(cookie: string): Promise<string> {
-    const response = await call("/schedule", { cookie, form: { intent: "create-feed" } });
-    const html = await response.text();
-    expect(response.status).toBe(200);
-    const match = /value="(http[^"]+\/feeds\/schedule\/(cal_[A-Za-z0-9_-]+)\.ics)"/.exec(html);
-    expect(match, html.slice(0, 500)).not.toBeNull();
-    expect(match![1]!.startsWith(`${ORIGIN}/feeds/schedule/`)).toBe(true);
-    return new URL(match![1]!).pathname;
-  }
 
   it("is created on the page, read anonymously as iCalendar, replaced, and gone once revoked", async () => {
     const cookie = await signIn(db(), w.people.requester);

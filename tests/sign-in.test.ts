@@ -2,7 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { makeOrganisation } from "../db/factories";
-import { auditLog, invitations, sessions, users } from "../db/schema";
+import { apiTokens, auditLog, calendarFeeds, invitations, outbox, sessions, users, webauthnCredentials } from "../db/schema";
+import { renderMail } from "~/jobs/mail-templates.server";
 import { deactivateUser } from "~/models/users.server";
 import { call, Client, ORIGIN } from "./support/app";
 import { acceptInvitation, account, invite, options, PASSWORD, signInOverHttp } from "./support/accounts";
@@ -265,6 +266,90 @@ describe("settings", () => {
     expect(changed.status).toBe(302);
     expect((await call("/login", { form: { email: user.email, password: PASSWORD } })).status).toBe(401);
     expect((await call("/login", { form: { email: user.email, password: newPassword } })).status).toBe(302);
+  });
+});
+
+describe("sensitive changes", () => {
+  /** Makes the session's last key check older than the five minutes a sensitive change allows. */
+  const goStale = (userId: number) => db().update(sessions).set({ reauthenticatedAt: new Date(Date.now() - 10 * 60 * 1000) }).where(eq(sessions.userId, userId));
+  const mailsTo = async (email: string) =>
+    (await db().select().from(outbox).where(and(eq(outbox.recipient, email), eq(outbox.template, "account.securityChanged")))).map((m) => m.payload.change);
+
+  it("need a fresh check with a key the person already had: a stolen session adds no key, token, feed or password", async () => {
+    const victim = await account(db());
+    await goStale(victim.user.id);
+    const thief = victim.client; // the session cookie is all a thief has
+    const ownKey = new SoftwareAuthenticator();
+    const creation = await options(thief, { purpose: "register" });
+    const attempts = {
+      "add-key": { intent: "add-key", response: JSON.stringify(ownKey.register(creation, ORIGIN)), name: "Min" },
+      "remove-key": { intent: "remove-key", id: victim.authenticator.credentialIds()[0]! },
+      password: { intent: "password", password: "tjuvens eget långa lösenord", confirm: "tjuvens eget långa lösenord" },
+      "create-token": { intent: "create-token", name: "bakdörr" },
+    };
+    for (const [name, form] of Object.entries(attempts)) {
+      const refused = await thief.call("/settings", { form });
+      expect(refused.status, name).toBe(403);
+      expect(await refused.text(), name).toContain("Bekräfta först med en av dina säkerhetsnycklar");
+    }
+    for (const page of ["/schedule"]) expect((await thief.call(page, { form: { intent: "create-feed" } })).status, page).toBe(403);
+    expect(await db().select().from(webauthnCredentials).where(eq(webauthnCredentials.userId, victim.user.id))).toHaveLength(1);
+    expect(await db().select().from(apiTokens).where(eq(apiTokens.userId, victim.user.id))).toHaveLength(0);
+    expect(await db().select().from(calendarFeeds).where(eq(calendarFeeds.userId, victim.user.id))).toHaveLength(0);
+    expect((await call("/login", { form: { email: victim.email, password: PASSWORD } })).status).toBe(302);
+    expect(await mailsTo(victim.email)).toEqual([]);
+  });
+
+  it("never count a check with a key added in the same session", async () => {
+    const person = await account(db());
+    const spare = new SoftwareAuthenticator();
+    const added = await person.client.call("/settings", { form: { intent: "add-key", response: JSON.stringify(spare.register(await options(person.client, { purpose: "register" }), ORIGIN)), name: "Ny" } });
+    expect(added.status).toBe(302);
+    await goStale(person.user.id);
+    // The new key is not even offered for the check …
+    const request = (await options(person.client, { purpose: "reauthenticate" })) as { allowCredentials: { id: string }[] };
+    expect(request.allowCredentials.map((c) => c.id)).toEqual(person.authenticator.credentialIds());
+    // … and an assertion made with it anyway is refused, and recorded.
+    const withSpare = spare.authenticate({ ...request, allowCredentials: [{ id: spare.credentialIds()[0]!, type: "public-key" }] } as never, ORIGIN);
+    expect((await person.client.call("/settings", { form: { intent: "reauthenticate", response: JSON.stringify(withSpare) } })).status).toBe(401);
+    expect(await auditActions(person.user.id)).toContain("auth.too-new");
+    expect((await person.client.call("/settings", { form: { intent: "remove-key", id: person.authenticator.credentialIds()[0]! } })).status).toBe(403);
+    // The key the person had before signing in does.
+    const again = await options(person.client, { purpose: "reauthenticate" });
+    expect((await person.client.call("/settings", { form: { intent: "reauthenticate", response: JSON.stringify(person.authenticator.authenticate(again, ORIGIN)) } })).status).toBe(302);
+    expect((await person.client.call("/settings", { form: { intent: "remove-key", id: person.authenticator.credentialIds()[0]! } })).status).toBe(302);
+  });
+
+  it("are each mailed to the person, and audited", async () => {
+    const person = await account(db());
+    const spare = new SoftwareAuthenticator();
+    await person.client.call("/settings", { form: { intent: "add-key", response: JSON.stringify(spare.register(await options(person.client, { purpose: "register" }), ORIGIN)), name: "Ny" } });
+    await person.client.call("/settings", { form: { intent: "remove-key", id: spare.credentialIds()[0]! } });
+    await person.client.call("/settings", { form: { intent: "create-token", name: "robot" } });
+    await person.client.call("/settings", { form: { intent: "password", password: "ett nytt och långt lösenord", confirm: "ett nytt och långt lösenord" } });
+    expect((await person.client.call("/schedule", { form: { intent: "create-feed" } })).status).toBe(200);
+    expect((await mailsTo(person.email)).sort()).toEqual(["feed-created", "key-added", "key-removed", "password-changed", "token-created"]);
+    expect(await auditActions(person.user.id)).toEqual(expect.arrayContaining(["auth.key-added", "auth.key-removed", "auth.token-created", "auth.password-changed", "auth.feed-created"]));
+    const [mail] = await db().select().from(outbox).where(and(eq(outbox.recipient, person.email), eq(outbox.template, "account.securityChanged")));
+    const rendered = renderMail(mail!);
+    expect(rendered.subject).toMatch(/^Ändring av ditt konto: /);
+    expect(rendered.text).toContain("Om det inte var du");
+  });
+
+  it("revoke calendar feed addresses with sessions and tokens when a person is deactivated or reset", async () => {
+    const admin = await account(db(), "admin");
+    for (const intent of ["deactivate", "reset"]) {
+      const person = await account(db());
+      const created = await person.client.call("/schedule", { form: { intent: "create-feed" } });
+      const feed = /\/feeds\/schedule\/(cal_[\w-]+)\.ics/.exec(await created.text())?.[1];
+      expect(feed, intent).toBeDefined();
+      expect((await call(`/feeds/schedule/${feed}.ics`)).status, intent).toBe(200);
+      await admin.client.call(`/admin/users/${person.user.id}`, { form: { intent } });
+      if (intent === "deactivate") await admin.client.call(`/admin/users/${person.user.id}`, { form: { intent: "reactivate" } });
+      expect((await call(`/feeds/schedule/${feed}.ics`)).status, intent).toBe(404);
+      const [row] = await db().select().from(calendarFeeds).where(eq(calendarFeeds.userId, person.user.id));
+      expect(row?.revokedAt, intent).not.toBeNull();
+    }
   });
 });
 

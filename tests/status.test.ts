@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 import { eq } from "drizzle-orm";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -105,12 +107,14 @@ describe("the public status page", () => {
   });
 });
 
+type RssItem = { title: string; description: string; guid: unknown; pubDate: string };
+
 /** The feed read by a real XML parser, as an RSS reader would. */
 function parseRss(xml: string) {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new Error(`not well-formed XML: ${JSON.stringify(valid)}`);
   const doc = new XMLParser({ ignoreAttributes: false, cdataPropName: false as never }).parse(xml) as {
-    rss: { "@_version": string; channel: { title: string; item: { title: string; description: string; guid: unknown; pubDate: string }[] | { title: string } } };
+    rss: { "@_version": string; channel: { title: string; item: RssItem[] | RssItem } };
   };
   const items = doc.rss.channel.item;
   return { version: doc.rss["@_version"], channel: doc.rss.channel, items: Array.isArray(items) ? items : items ? [items] : [] };
@@ -143,5 +147,22 @@ describe("the RSS feed", () => {
     expect(await guids()).toEqual(first);
     const xml = await (await call("/status.rss")).text();
     expect(xml.match(/<pubDate>[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT<\/pubDate>/g)).toHaveLength(3);
+  });
+
+  it("publishes the public description as text, never as markup an RSS reader would render", async () => {
+    const xml = await (await call("/status.rss")).text();
+    const item = parseRss(xml).items.find((i) => String(i.description).includes("E-tjänsterna"));
+    // What the reader gets is HTML whose rendering is the typed text, "<kan>" included.
+    expect(item?.description).toBe("E-tjänsterna är otillgängliga &#38; inloggningen &#60;kan&#62; störas");
+    expect(xml).not.toContain("<kan>");
+  });
+
+  it("names each item by the case's random public id, which no case number or id gives away", async () => {
+    const xml = await (await call("/status.rss")).text();
+    const [row] = await db().select({ id: cases.id, publicId: cases.publicId }).from(cases).where(eq(cases.number, d.shown));
+    expect(row!.publicId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(xml).toContain(`<guid isPermaLink="false">status-${row!.publicId}@`);
+    const old = createHash("sha256").update(`status:${row!.id}`).digest("base64url").slice(0, 16);
+    expect(xml).not.toContain(old);
   });
 });

@@ -1,8 +1,9 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import ICAL from "ical.js";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { accessWindows, cases, users } from "../db/schema";
+import { accessWindows, cases, outbox, users } from "../db/schema";
+import { renderMail } from "~/jobs/mail-templates.server";
 import { isoToStockholmLocal } from "~/utils/time";
 import { applyEvent, createCase } from "~/workflow/cases.server";
 import { timeLeft } from "~/workflow/supplier.server";
@@ -110,6 +111,30 @@ describe("the supplier's page", () => {
     expect(html).not.toContain(RISK);
     for (const secret of SECRET_PLANS) expect(html).not.toContain(secret);
     expect(html).not.toContain(`GODKÄNN-ANTECKNING-${w.tag}`);
+  });
+
+  it("never mails the supplier's mailbox a reason that the supplier would not see in the portal", async () => {
+    const rejected = await createCase(db(), w.people.requester, {
+      type: "simple-change",
+      systemCode: w.systems.app.code,
+      title: "Avslås",
+      window: windowAhead(day++),
+      reason: "Uppgradering",
+      bookedWithSupplier: true,
+    });
+    await applyEvent(db(), w.people.serviceCentre, rejected.number, { type: "REJECT", reason: `AVSLAG-INTERNT-${w.tag}` });
+    const messages = await db().select().from(outbox).where(sql`${outbox.key} like ${`${n.open}:%`} or ${outbox.key} like ${`${rejected.number}:%`}`);
+    const toSupplier = messages.filter((m) => m.recipient === w.supplier.mailbox);
+    const toRequester = messages.filter((m) => m.recipient === w.people.requester.email);
+    expect(toSupplier.map((m) => m.template).sort()).toEqual(["case.approved", "case.rejected", "window.opened"]);
+    for (const m of toSupplier) {
+      expect(m.payload.reason, m.template).toBeNull();
+      const { text } = renderMail(m);
+      expect(text).not.toContain(`GODKÄNN-ANTECKNING-${w.tag}`);
+      expect(text).not.toContain(`AVSLAG-INTERNT-${w.tag}`);
+    }
+    // The requester, inside the municipality, is told why.
+    expect(toRequester.map((m) => renderMail(m).text).join("\n")).toContain(`AVSLAG-INTERNT-${w.tag}`);
   });
 
   it("keeps each supplier to its own windows: the other consultant sees only theirs and gets 404 on the case", async () => {

@@ -48,6 +48,33 @@ function minutesLeft(oldest: string | null | undefined, now: Date): number {
   return Math.max(1, Math.ceil((until - now.getTime()) / 60000));
 }
 
-export async function recordAttempt(db: Db, email: string, ip: string, succeeded: boolean, now = new Date()): Promise<void> {
-  await db.insert(signInAttempts).values({ email: email.trim().toLowerCase().slice(0, 254), ip, succeeded, at: now });
+export async function recordAttempt(db: Db, email: string, ip: string, succeeded: boolean, now = new Date()): Promise<number> {
+  const [row] = await db.insert(signInAttempts).values({ email: email.trim().toLowerCase().slice(0, 254), ip, succeeded, at: now }).returning({ id: signInAttempts.id });
+  return row!.id;
+}
+
+/** Any two numbers naming the portal's sign-in locks among PostgreSQL advisory locks (per account, per address). */
+const ACCOUNT_LOCK = 7_240_120;
+const ADDRESS_LOCK = 7_240_121;
+
+/**
+ * Takes a sign-in attempt's turn: under a lock on the account and the address, checks the limits
+ * and records the attempt as a failure *before* the password is verified. So parallel attempts
+ * are counted one after another, and no more than the limit are ever verified; the attempt is
+ * turned into a success afterwards if the password was right (`attemptSucceeded`).
+ */
+export async function takeAttempt(db: Db, email: string, ip: string, now = new Date()): Promise<{ ok: true; attemptId: number } | { ok: false; lock: Extract<LockState, { locked: true }> }> {
+  const normalised = email.trim().toLowerCase();
+  return db.transaction(async (tx) => {
+    // Always the account first, then the address: two attempts never wait on each other in a circle.
+    await tx.execute(sql`select pg_advisory_xact_lock(${ACCOUNT_LOCK}, hashtext(${normalised}))`);
+    await tx.execute(sql`select pg_advisory_xact_lock(${ADDRESS_LOCK}, hashtext(${ip}))`);
+    const lock = await lockState(tx, normalised, ip, now);
+    if (lock.locked) return { ok: false as const, lock };
+    return { ok: true as const, attemptId: await recordAttempt(tx, normalised, ip, false, now) };
+  });
+}
+
+export async function attemptSucceeded(db: Db, attemptId: number): Promise<void> {
+  await db.update(signInAttempts).set({ succeeded: true }).where(eq(signInAttempts.id, attemptId));
 }

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { sessions, users, type User } from "../../db/schema";
-import { lockState, recordAttempt } from "./rate-limit.server";
+import { attemptSucceeded, lockState, takeAttempt } from "./rate-limit.server";
 import { verifyPassword } from "./password.server";
 import { authenticationOptions, verifyAssertion } from "./webauthn.server";
 import type { Msg } from "~/i18n";
@@ -22,14 +22,15 @@ export async function passwordStep(
   input: { email: string; password: string } & SessionOrigin & { ip: string },
 ): Promise<StepResult<{ parkedToken: string; user: User }>> {
   const email = input.email.trim().toLowerCase();
-  const lock = await lockState(db, email, input.ip);
-  if (lock.locked) return { ok: false, error: { key: "login.locked", params: { minutes: lock.minutes } } };
+  // The attempt is counted before the password is checked: a burst of parallel guesses is
+  // refused once the limit is reached instead of being verified all at once.
+  const turn = await takeAttempt(db, email, input.ip);
+  if (!turn.ok) return { ok: false, error: { key: "login.locked", params: { minutes: turn.lock.minutes } } };
 
   const user = email ? await findUserByEmail(db, email) : undefined;
   // Verify even for an unknown address (against a dummy hash): same answer, same time.
   const passwordOk = await verifyPassword(user?.passwordHash, input.password);
   if (!user || !passwordOk || user.status !== "active") {
-    await recordAttempt(db, email, input.ip, false);
     const after = await lockState(db, email, input.ip);
     if (after.locked) {
       await audit(db, {
@@ -43,7 +44,7 @@ export async function passwordStep(
     }
     return { ok: false, error: { key: "login.invalid" } };
   }
-  await recordAttempt(db, email, input.ip, true);
+  await attemptSucceeded(db, turn.attemptId);
   const parkedToken = await createSession(db, user.id, { verified: false, ip: input.ip, userAgent: input.userAgent });
   return { ok: true, parkedToken, user };
 }

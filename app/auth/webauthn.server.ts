@@ -97,7 +97,7 @@ export async function registrationOptions(
   return options;
 }
 
-export type NewCredential = Omit<WebauthnCredential, "userId" | "name" | "createdAt" | "lastUsedAt">;
+export type NewCredential = Omit<WebauthnCredential, "userId" | "name" | "createdAt" | "lastUsedAt" | "addedInSessionId">;
 
 /** Verifies a registration against the owner's outstanding challenge; the credential to store, or undefined. */
 export async function verifyRegistration(
@@ -138,21 +138,22 @@ export async function authenticationOptions(
   userId: number,
   purpose: "sign-in" | "reauthenticate",
   owner: { sessionId: string },
+  options: { notAddedInSession?: string } = {},
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const rp = relyingParty();
-  const credentials = await credentialsOf(db, userId);
-  const options = await generateAuthenticationOptions({
+  const credentials = (await credentialsOf(db, userId)).filter((c) => !options.notAddedInSession || c.addedInSessionId !== options.notAddedInSession);
+  const generated = await generateAuthenticationOptions({
     rpID: rp.rpID,
     allowCredentials: credentials.map((c) => ({ id: c.id, transports: c.transports })),
     userVerification: "preferred",
   });
-  await storeChallenge(db, options.challenge, purpose, owner);
-  return options;
+  await storeChallenge(db, generated.challenge, purpose, owner);
+  return generated;
 }
 
 export type AssertionResult =
   | { ok: true; credential: WebauthnCredential }
-  | { ok: false; reason: "challenge" | "unknown-credential" | "counter-regression" | "signature"; credentialId?: string };
+  | { ok: false; reason: "challenge" | "unknown-credential" | "counter-regression" | "signature" | "too-new"; credentialId?: string };
 
 /**
  * Verifies an assertion by one of the user's credentials against the owner's outstanding
@@ -165,6 +166,7 @@ export async function verifyAssertion(
   response: unknown,
   purpose: "sign-in" | "reauthenticate",
   owner: { sessionId: string },
+  options: { notAddedInSession?: string } = {},
 ): Promise<AssertionResult> {
   const candidate = response as AuthenticationResponseJSON | undefined;
   const challenge = await consumeChallenge(db, signedChallenge(candidate?.response?.clientDataJSON), purpose, owner);
@@ -174,6 +176,8 @@ export async function verifyAssertion(
     .from(webauthnCredentials)
     .where(and(eq(webauthnCredentials.id, String(candidate.id)), eq(webauthnCredentials.userId, userId)));
   if (!stored) return { ok: false, reason: "unknown-credential", credentialId: String(candidate.id) };
+  // A step-up check counts only with a key the person had before: a key added in this session never vouches for itself.
+  if (options.notAddedInSession && stored.addedInSessionId === options.notAddedInSession) return { ok: false, reason: "too-new", credentialId: stored.id };
 
   try {
     const { counter } = parseAuthenticatorData(isoBase64URL.toBuffer(candidate.response.authenticatorData));
@@ -215,8 +219,8 @@ export async function countCredentials(db: Db, userId: number): Promise<number> 
   return row?.n ?? 0;
 }
 
-export async function addCredential(db: Db, userId: number, credential: NewCredential, name: string): Promise<void> {
-  await db.insert(webauthnCredentials).values({ ...credential, userId, name: name.trim().slice(0, 100) || "Säkerhetsnyckel" });
+export async function addCredential(db: Db, userId: number, credential: NewCredential, name: string, addedInSessionId: string | null = null): Promise<void> {
+  await db.insert(webauthnCredentials).values({ ...credential, userId, name: name.trim().slice(0, 100) || "Säkerhetsnyckel", addedInSessionId });
 }
 
 export async function renameCredential(db: Db, userId: number, id: string, name: string): Promise<boolean> {

@@ -13,6 +13,8 @@ export function renderMail(message: Pick<OutboxMessage, "template" | "lang" | "p
   for (const [key, value] of Object.entries(p)) if (value !== null && value !== undefined) params[key] = String(value);
   if (typeof p.expiresAt === "string") params.expiresAt = formatDateTime(p.expiresAt);
   if (typeof p.end === "string") params.end = formatDateTime(p.end);
+  if (typeof p.at === "string") params.atText = formatDateTime(p.at);
+  if (typeof p.change === "string") params.changeText = t(`security.change.${p.change}` as MessageKey);
   const subject = t(`mail.${message.template}.subject` as MessageKey, params);
   const body = t(`mail.${message.template}.body` as MessageKey, params);
   const reason = typeof p.reason === "string" && p.reason ? `\n\n${t("mail.reason", { reason: p.reason })}` : "";

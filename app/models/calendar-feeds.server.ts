@@ -17,9 +17,9 @@ export type FeedKind = CalendarFeed["kind"];
 /** Feed tokens look like `cal_…` so a leaked address is recognisable. */
 export const FEED_TOKEN_PREFIX = "cal_";
 
-/** The address of a schedule feed. */
-export function scheduleFeedUrl(appUrl: string, token: string): string {
-  return `${appUrl.replace(/\/+$/, "")}/feeds/schedule/${token}.ics`;
+/** The address of a feed of `kind`. */
+export function feedUrl(appUrl: string, kind: FeedKind, token: string): string {
+  return `${appUrl.replace(/\/+$/, "")}/feeds/${kind}/${token}.ics`;
 }
 
 /** Creates a feed for `userId`, revoking any active one of the same kind; the plain token is returned once. */
@@ -68,4 +68,9 @@ export async function userForFeedToken(db: Db, token: string, kind: FeedKind = "
     .innerJoin(users, eq(users.id, calendarFeeds.userId))
     .where(and(eq(calendarFeeds.tokenHash, hashToken(token)), eq(calendarFeeds.kind, kind), isNull(calendarFeeds.revokedAt), eq(users.status, "active")));
   return row?.user;
+}
+
+/** Revokes every feed of the person (deactivation, reset): an address is a credential like a token. */
+export async function revokeAllCalendarFeeds(db: Db, userId: number): Promise<void> {
+  await db.update(calendarFeeds).set({ revokedAt: new Date() }).where(and(eq(calendarFeeds.userId, userId), isNull(calendarFeeds.revokedAt)));
 }

@@ -19,6 +19,7 @@ import {
 } from "../../db/schema";
 import { audit } from "./audit.server";
 import { revokeAllApiTokens } from "./api-tokens.server";
+import { revokeAllCalendarFeeds } from "./calendar-feeds.server";
 import { enqueue } from "./outbox.server";
 import { deleteUserSessions, hashToken } from "./sessions.server";
 import { env } from "~/env.server";
@@ -259,13 +260,14 @@ export async function updatePerson(db: Db, id: number, input: unknown, actor: Pi
   return { ok: true, value: user };
 }
 
-/** Deactivates a person: every session and API token of theirs ends at once. */
+/** Deactivates a person: every session, API token and calendar feed address of theirs ends at once. */
 export async function deactivateUser(db: Db, id: number, actor: Pick<User, "id"> | null): Promise<void> {
   await db.transaction(async (tx) => {
     const [user] = await tx.update(users).set({ status: "deactivated", updatedAt: new Date() }).where(eq(users.id, id)).returning();
     if (!user) throw new Response("Not found", { status: 404 });
     await deleteUserSessions(tx, id);
     await revokeAllApiTokens(tx, id);
+    await revokeAllCalendarFeeds(tx, id);
     await tx.update(invitations).set({ revokedAt: new Date() }).where(and(eq(invitations.userId, id), isNull(invitations.usedAt), isNull(invitations.revokedAt)));
     await audit(tx, { action: "user.deactivated", actorUserId: actor?.id, subjectUserId: id });
   });
@@ -284,8 +286,8 @@ export async function reactivateUser(db: Db, id: number, actor: Pick<User, "id">
 }
 
 /**
- * Resets a person's sign-in: removes every authenticator and the password, ends sessions and
- * tokens, and sends a new invitation.
+ * Resets a person's sign-in: removes every authenticator and the password, ends sessions,
+ * tokens and calendar feed addresses, and sends a new invitation.
  */
 export async function resetUser(db: Db, id: number, actor: Pick<User, "id" | "name"> | null): Promise<{ url: string; expiresAt: Date }> {
   return db.transaction(async (tx) => {
@@ -298,6 +300,7 @@ export async function resetUser(db: Db, id: number, actor: Pick<User, "id" | "na
     await tx.delete(webauthnCredentials).where(eq(webauthnCredentials.userId, id));
     await deleteUserSessions(tx, id);
     await revokeAllApiTokens(tx, id);
+    await revokeAllCalendarFeeds(tx, id);
     const invitation = await issueInvitation(tx, user, actor);
     await audit(tx, { action: "user.reset", actorUserId: actor?.id, actorLabel: actor ? null : "cli", subjectUserId: id });
     return invitation;

@@ -13,7 +13,7 @@ import { formObject, optionalId, text, validate, type FieldErrors } from "~/util
 import { parseId } from "~/utils/ids";
 import { title } from "~/utils/meta";
 import { stockholmLocalToIso } from "~/utils/time";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 /**
  * Blackout periods ("frysperioder"): times when no window may be planned, for one system or for
@@ -73,7 +73,7 @@ type Values = { systemId?: string; start?: string; end?: string; reason?: string
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireRole(request, ...ROLES);
-  const form = await readFormData(request);
+  const form = await readFormData(request, BODY_LIMITS.form);
   const ip = clientIp(context);
   switch (form.get("intent")) {
     case "create": {

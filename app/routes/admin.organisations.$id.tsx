@@ -10,7 +10,7 @@ import { requireRole } from "~/utils/auth.server";
 import { formObject } from "~/utils/forms";
 import { parseId } from "~/utils/ids";
 import { title } from "~/utils/meta";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   title(matches, "org.edit", { name: data?.organisation.name ?? "" });
@@ -30,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   await requireRole(request, "admin");
   const organisation = await load(params);
-  const form = await readFormData(request);
+  const form = await readFormData(request, BODY_LIMITS.form);
   const intent = form.get("intent");
   if (intent === "deactivate" || intent === "reactivate") {
     const result = await setOrganisationActive(db(), organisation.id, intent === "reactivate");

@@ -8,7 +8,7 @@ import { createOrganisation } from "~/models/organisations.server";
 import { requireRole } from "~/utils/auth.server";
 import { formObject } from "~/utils/forms";
 import { title } from "~/utils/meta";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "org.new");
 
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireRole(request, "admin");
-  const values = formObject(await readFormData(request));
+  const values = formObject(await readFormData(request, BODY_LIMITS.form));
   const result = await createOrganisation(db(), values);
   if (!result.ok) return data({ values, errors: result.fieldErrors }, { status: 422 });
   return redirect(`/admin/organisations/${result.value.id}?notice=created`);

@@ -18,7 +18,7 @@ import {
 import { requireRole } from "~/utils/auth.server";
 import type { FieldErrors } from "~/utils/forms";
 import { title } from "~/utils/meta";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   title(matches, "system.edit", { name: data?.system.name ?? "" });
@@ -46,7 +46,7 @@ type ActionResult = { form: "system" | "dependency" | "status"; values?: Record<
 export async function action({ request, params }: ActionFunctionArgs) {
   await requireRole(request, "admin");
   const system = await load(params.code);
-  const form = await readFormData(request);
+  const form = await readFormData(request, BODY_LIMITS.form);
   const intent = form.get("intent");
   const back = (code: string, notice: string, extra = "") =>
     redirect(`/admin/systems/${code}?notice=${notice}${extra}#${notice.startsWith("dependency") ? "dependencies" : "main"}`);

@@ -7,7 +7,7 @@ import { useT } from "~/i18n";
 import { createSystem, systemFormChoices, systemFromForm } from "~/models/systems.server";
 import { requireRole } from "~/utils/auth.server";
 import { title } from "~/utils/meta";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "system.new");
 
@@ -18,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireRole(request, "admin");
-  const values = systemFromForm(await readFormData(request));
+  const values = systemFromForm(await readFormData(request, BODY_LIMITS.form));
   const result = await createSystem(db(), values);
   if (!result.ok) return data({ values, errors: result.fieldErrors }, { status: 422 });
   return redirect(`/admin/systems/${result.value.code}?notice=created`);

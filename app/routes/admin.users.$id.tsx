@@ -19,7 +19,7 @@ import { requireRole } from "~/utils/auth.server";
 import { formObject, type FieldErrors } from "~/utils/forms";
 import { parseId } from "~/utils/ids";
 import { title } from "~/utils/meta";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => title(matches, "user.edit", { name: data?.person.name ?? "" });
 
@@ -46,7 +46,7 @@ type Result = { values?: Record<string, unknown>; errors?: FieldErrors; invitati
 export async function action({ request, params }: ActionFunctionArgs) {
   const admin = await requireRole(request, "admin");
   const person = await load(params.id);
-  const form = await readFormData(request);
+  const form = await readFormData(request, BODY_LIMITS.form);
   const intent = form.get("intent");
   // An administrator cannot lock themselves out by accident.
   if (person.id === admin.id && intent !== "save") {

@@ -9,7 +9,7 @@ import { inviteFormArrays, inviteUser, personChoices } from "~/models/users.serv
 import { requireRole } from "~/utils/auth.server";
 import { formObject, type FieldErrors } from "~/utils/forms";
 import { title } from "~/utils/meta";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "user.invite");
 
@@ -23,7 +23,7 @@ type Result = { values: Record<string, unknown>; errors?: FieldErrors; invited?:
 
 export async function action({ request }: ActionFunctionArgs) {
   const inviter = await requireRole(request, "admin", "service-centre");
-  const values = formObject(await readFormData(request), inviteFormArrays);
+  const values = formObject(await readFormData(request, BODY_LIMITS.form), inviteFormArrays);
   const result = await inviteUser(db(), values, inviter);
   if (!result.ok) return data<Result>({ values, errors: result.fieldErrors }, { status: 422 });
   const { user, url, expiresAt } = result.value;

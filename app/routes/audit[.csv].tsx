@@ -5,7 +5,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { db } from "../../db/client";
 import { auditLog, cases, users } from "../../db/schema";
 import { requireRole } from "~/utils/auth.server";
-import { isIsoDate, stockholmMidnight } from "~/utils/calendar.server";
+import { addDays, isIsoDate, stockholmMidnight } from "~/utils/calendar.server";
 
 /**
  * The audit trail as CSV for archiving: one case (`?case=CHG-2026-00001`) or a period
@@ -30,8 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (!c) return new Response("No such case", { status: 404 });
     conditions.push(eq(auditLog.caseId, c.id));
   } else if (from && to && isIsoDate(from) && isIsoDate(to) && from <= to) {
-    const end = new Date(stockholmMidnight(to).getTime() + 36 * 3600_000);
-    conditions.push(gte(auditLog.at, stockholmMidnight(from)), lt(auditLog.at, stockholmMidnight(end.toISOString().slice(0, 10))));
+    conditions.push(gte(auditLog.at, stockholmMidnight(from)), lt(auditLog.at, stockholmMidnight(addDays(to, 1))));
   } else {
     return new Response("Give ?case=NUMBER, or ?from=YYYY-MM-DD&to=YYYY-MM-DD", { status: 400 });
   }

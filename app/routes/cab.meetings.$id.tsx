@@ -11,7 +11,7 @@ import { title } from "~/utils/meta";
 import { PLACES } from "~/utils/places";
 import { agendaOf, comment, laterMeetings, onAgenda, vote, type AgendaItem, type MeetingView } from "~/workflow/cab-agenda.server";
 import { applyEvent, WorkflowError } from "~/workflow/cases.server";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 /**
  * A CAB meeting's agenda (/cab/meetings/:id): each advanced change with everything the board
@@ -75,7 +75,7 @@ function formMessage(status: number): MessageKey {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
   const meetingId = meetingIdOf(params);
-  const form = await readFormData(request);
+  const form = await readFormData(request, BODY_LIMITS.form);
   const intent = String(form.get("intent") ?? "");
   const number = String(form.get("number") ?? "").trim().toUpperCase();
   if (!isIntent(intent) || !number || number.length > 40) throw new Response("Unknown intent", { status: 400 });

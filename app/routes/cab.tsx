@@ -12,7 +12,7 @@ import { title } from "~/utils/meta";
 import { PLACES } from "~/utils/places";
 import { activeRules, addMeeting, addRule, deactivateRule, recentMeetings, unscheduledChanges, upcomingWithCounts } from "~/workflow/cab-agenda.server";
 import { WorkflowError } from "~/workflow/cases.server";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 /**
  * The change advisory board's place (/cab): the meetings ahead with the size of their agendas,
@@ -64,7 +64,7 @@ type ActionData = { intent: Intent; values: Values; errors: FieldErrors };
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
-  const form = await readFormData(request);
+  const form = await readFormData(request, BODY_LIMITS.form);
   const intent = String(form.get("intent") ?? "") as Intent;
   if (!INTENTS.includes(intent)) throw new Response("Unknown intent", { status: 400 });
   const value = (name: string) => {

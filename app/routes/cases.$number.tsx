@@ -16,7 +16,7 @@ import { stockholmLocalToIso } from "~/utils/time";
 import { applyEvent, getCaseView, WorkflowError } from "~/workflow/cases.server";
 import { conflictRows, conflictsOf } from "~/workflow/conflicts.server";
 import { municipalUnits, NOTICE_TARGETS, sendNotice, type NoticeTarget } from "~/workflow/review.server";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   title(matches, "case.pageTitle", { number: data?.view.number ?? "", title: data?.view.title ?? "" });
@@ -54,7 +54,7 @@ type Result = { event: string; errors: FieldErrors };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, view } = await load(request, String(params.number));
-  const form = await readFormData(request);
+  const form = await readFormData(request, BODY_LIMITS.form);
   const event = String(form.get("intent") ?? "");
   if (event === "notice") {
     const target = form.get("target");

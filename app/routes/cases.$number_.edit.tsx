@@ -11,7 +11,7 @@ import { isoToStockholmLocal } from "~/utils/time";
 import { applyEvent, editCase, getCaseView, WorkflowError } from "~/workflow/cases.server";
 import { requestFormContext, toFormErrors } from "~/workflow/request-context.server";
 import { categoryOf, requestFormSchema, toCaseInput, valuesFromCase, valuesFromForm, type RequestFormValues } from "~/workflow/request-form";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => title(matches, "request.editTitle", { number: data?.number ?? "" });
 
@@ -42,7 +42,7 @@ type Result = { errors: FieldErrors; values: RequestFormValues };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, view } = await load(request, String(params.number));
-  const form = await readFormData(request);
+  const form = await readFormData(request, BODY_LIMITS.caseForm);
   const intent = form.get("intent") === "draft" ? "draft" : "submit";
   const category = categoryOf(view.type);
   const values = valuesFromForm(form);

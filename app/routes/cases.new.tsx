@@ -11,7 +11,7 @@ import { PLACES } from "~/utils/places";
 import { createCase, getCaseView, WorkflowError } from "~/workflow/cases.server";
 import { requestFormContext, toFormErrors } from "~/workflow/request-context.server";
 import { emptyRequest, requestFormSchema, toCaseInput, valuesFromForm, type FormCategory, type RequestFormValues } from "~/workflow/request-form";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "request.newTitle");
 
@@ -50,7 +50,7 @@ type Result = { errors: FieldErrors; values: RequestFormValues };
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ...PLACES.newCase.roles);
-  const form = await readFormData(request);
+  const form = await readFormData(request, BODY_LIMITS.caseForm);
   const category = form.get("category");
   if (!isCategory(category)) throw new Response("Unknown category", { status: 400 });
   const intent = form.get("intent") === "draft" ? "draft" : "submit";

@@ -12,7 +12,7 @@ import { completeInvitation, findInvitation, setPendingPassword } from "~/models
 import { clientIp, sessionCookie, startPageFor } from "~/utils/auth.server";
 import { validate } from "~/utils/forms";
 import { title } from "~/utils/meta";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "invite.title");
 
@@ -35,7 +35,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const found = await findInvitation(db(), params.token ?? "");
   if (!found.ok) return data({ intent: "invalid" as const, errors: { _form: { key: "invite.invalid" as const } } }, { status: 410 });
   const { invitation, user } = found;
-  const form = await readFormData(request);
+  const form = await readFormData(request, BODY_LIMITS.credentials);
   const intent = form.get("intent");
 
   if (intent === "password") {

@@ -6,11 +6,11 @@ import { langCookie } from "~/i18n/i18n.server";
 import { setUserLang } from "~/models/users.server";
 import { getUser } from "~/utils/auth.server";
 import { safeRedirect } from "~/utils/misc";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 /** Switches the interface language and returns to the page the visitor was on. */
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await readFormData(request);
+  const form = await readFormData(request, BODY_LIMITS.signIn);
   const lang = form.get("lang");
   if (!isLang(lang)) throw new Response("Unknown language", { status: 400 });
   // A signed-in person's messages (e-mail) follow the language they chose here.

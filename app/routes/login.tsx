@@ -8,7 +8,7 @@ import { useT } from "~/i18n";
 import { clientIp, getUser, parkedCookie, startPageFor } from "~/utils/auth.server";
 import { title } from "~/utils/meta";
 import { safeRedirect } from "~/utils/misc";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "login.title");
 
@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /** Step one: e-mail and password. Success parks a session and moves on to the security key. */
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await readFormData(request);
+  const form = await readFormData(request, BODY_LIMITS.signIn);
   const email = String(form.get("email") ?? "").slice(0, 254);
   const password = String(form.get("password") ?? "").slice(0, 256);
   const redirectTo = safeRedirect(form.get("redirectTo"), "");

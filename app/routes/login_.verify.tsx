@@ -10,7 +10,7 @@ import { clientIp, parkedCookie, parkedToken, sessionCookie, startPageFor } from
 import { sessionForToken } from "~/models/sessions.server";
 import { title } from "~/utils/meta";
 import { safeRedirect } from "~/utils/misc";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "login.verifyTitle");
 
@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const token = await parkedToken(request);
   if (!token) return redirect("/login?notice=expired");
-  const form = await readFormData(request);
+  const form = await readFormData(request, BODY_LIMITS.signIn);
   let response: unknown;
   try {
     response = JSON.parse(String(form.get("response") ?? ""));

@@ -6,12 +6,12 @@ import type { Role } from "../../db/schema";
 import { GRANT_EARLY_MS } from "../../machines/access-window";
 import { Notice } from "~/components/forms";
 import { useT, type MessageKey, type Msg } from "~/i18n";
-import { stockholmDate, stockholmMidnight } from "~/utils/calendar.server";
+import { addDays, stockholmDate, stockholmMidnight } from "~/utils/calendar.server";
 import { requireRole } from "~/utils/auth.server";
 import { title } from "~/utils/meta";
 import { applyEvent, WorkflowError } from "~/workflow/cases.server";
 import { listWindows, type WindowItem } from "~/workflow/windows.server";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 /**
  * Operations' work list ("driftens lista"): today and the next seven days (Stockholm), the
@@ -28,7 +28,6 @@ type Step = (typeof STEPS)[number];
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "nav.operations");
 
-const dayAfter = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 type Row = WindowItem & {
   /** GRANT is possible now (from 15 minutes before the start until the end). */
@@ -46,7 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const now = new Date();
   const today = stockholmDate(now);
   const from = stockholmMidnight(today);
-  const to = stockholmMidnight(dayAfter(today, DAYS_AHEAD + 1));
+  const to = stockholmMidnight(addDays(today, DAYS_AHEAD + 1));
   const [scheduled, open, closed] = await Promise.all([
     listWindows(db(), user, { state: "scheduled", from, to }),
     listWindows(db(), user, { state: "open" }),
@@ -66,7 +65,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
   return {
     canAct: user.role === "operations",
-    range: { from: today, to: dayAfter(today, DAYS_AHEAD) },
+    range: { from: today, to: addDays(today, DAYS_AHEAD) },
     toOpen: scheduled.map(row),
     toClose: open.map(row).sort((a, b) => Date.parse(a.end) - Date.parse(b.end)),
     closed: closed.sort((a, b) => Date.parse(b.closedAt ?? b.end) - Date.parse(a.closedAt ?? a.end)),
@@ -90,7 +89,7 @@ function errorMessage(error: WorkflowError): Msg {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ...ROLES);
-  const form = await readFormData(request);
+  const form = await readFormData(request, BODY_LIMITS.form);
   const intent = String(form.get("intent") ?? "");
   const caseNumber = String(form.get("caseNumber") ?? "").trim().toUpperCase().slice(0, 40);
   if (!(STEPS as readonly string[]).includes(intent) || !caseNumber) throw new Response("Unknown intent", { status: 400 });

@@ -13,7 +13,7 @@ import type { FieldErrors } from "~/utils/forms";
 import { title } from "~/utils/meta";
 import { PLACES } from "~/utils/places";
 import { applyEvent, WorkflowError } from "~/workflow/cases.server";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 /**
  * The system owner's ("systemägare") page: standing access to the systems they own — requests
@@ -132,7 +132,7 @@ function formError(error: WorkflowError): Msg {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
-  const form = await readFormData(request);
+  const form = await readFormData(request, BODY_LIMITS.form);
   const intent = form.get("intent");
   const number = String(form.get("number") ?? "").trim().toUpperCase();
   if (!isIntent(intent) || !number || number.length > 40) throw new Response("Unknown intent", { status: 400 });

@@ -1,19 +1,19 @@
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { useMemo, type ReactNode } from "react";
 
 import { db } from "../../db/client";
-import { Notice, SelectField, TextField } from "~/components/forms";
-import { env } from "~/env.server";
+import { SelectField } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
-import { audit } from "~/models/audit.server";
-import { activeCalendarFeed, createCalendarFeed, revokeCalendarFeed, scheduleFeedUrl } from "~/models/calendar-feeds.server";
-import { clientIp, requireRole } from "~/utils/auth.server";
+import { audienceOf, conflictsFor } from "~/auth/redaction";
+import { feedState, handleFeedIntent, isFeedIntent } from "~/auth/feed-intents.server";
+import { CalendarFeedSection } from "~/components/calendar-feed";
+import { clientIp, requireSessionRole } from "~/utils/auth.server";
 import { isIsoDate, stockholmDate } from "~/utils/calendar.server";
 import { title } from "~/utils/meta";
 import { PLACES } from "~/utils/places";
 import { blackoutDays, isoWeek, lanesOf, scheduleChoices, scheduleOf, scheduleRange, type GridLane, type ScheduleRange } from "~/workflow/schedule.server";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 const place = PLACES.schedule;
 
@@ -89,7 +89,8 @@ function serialise(lanes: GridLane[]) {
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ...place.roles);
+  const auth = await requireSessionRole(request, ...place.roles);
+  const { user } = auth;
   const choices = await scheduleChoices(db(), user);
   const query = readQuery(
     new URL(request.url).searchParams,
@@ -106,7 +107,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       supplierId: query.supplier ? Number(query.supplier) : undefined,
       type: query.type || undefined,
     }),
-    activeCalendarFeed(db(), user.id),
+    feedState(db(), auth, "schedule"),
   ]);
   const windows = schedule.rows.flatMap((r) => r.windows);
   return {
@@ -130,31 +131,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
       lanes: serialise(lanesOf(range, r.windows, r.blackouts)),
       shaded: blackoutDays(range, [...schedule.globalBlackouts, ...r.blackouts]),
     })),
-    counts: { windows: windows.length, conflicts: windows.filter((w) => w.conflict).length },
-    feed: feed ? { createdAt: feed.createdAt.toISOString() } : null,
+    counts: { windows: windows.length, conflicts: conflictsFor(audienceOf(user), windows.filter((w) => w.conflict).length) },
+    feed,
     canManageBlackouts: user.role === "admin" || user.role === "service-centre",
   };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireRole(request, ...place.roles);
-  const form = await readFormData(request);
-  const ip = clientIp(context);
-  switch (form.get("intent")) {
-    case "create-feed": {
-      const { token, feed, revoked } = await createCalendarFeed(db(), user.id, "schedule");
-      await audit(db(), { action: "calendar.feed-created", actorUserId: user.id, subjectUserId: user.id, ip, detail: { feedId: feed.id, kind: "schedule", replaced: revoked } });
-      return { feedUrl: scheduleFeedUrl(env().appUrl, token) };
-    }
-    case "revoke-feed": {
-      if (await revokeCalendarFeed(db(), user.id, "schedule")) {
-        await audit(db(), { action: "calendar.feed-revoked", actorUserId: user.id, subjectUserId: user.id, ip, detail: { kind: "schedule" } });
-      }
-      return redirect("/schedule?notice=feed-revoked#feed-heading");
-    }
-    default:
-      throw new Response("Unknown intent", { status: 400 });
-  }
+  const auth = await requireSessionRole(request, ...place.roles);
+  const form = await readFormData(request, BODY_LIMITS.form);
+  if (!isFeedIntent(form.get("intent"))) throw new Response("Unknown intent", { status: 400 });
+  const url = new URL(request.url);
+  return handleFeedIntent(db(), auth, form, { kind: "schedule", ip: clientIp(context), back: `${url.pathname}${url.search}` });
 }
 
 export const meta: MetaFunction = ({ matches }) => title(matches, place.label);
@@ -193,7 +181,6 @@ const STYLES = `
 .sched-bar--conflict, .sched-swatch--conflict { box-shadow: inset 5px 0 0 var(--danger); }
 .sched-swatch--conflict { border: 1px solid var(--line); }
 .sched-conflict { color: var(--danger); font-weight: 700; }
-.sched-feed .token { margin: 0.25rem 0 0.75rem; }
 `;
 
 export default function Schedule() {
@@ -397,6 +384,7 @@ export default function Schedule() {
             </span>
           </li>
         ))}
+        {data.counts.conflicts === null ? null : (
         <li>
           <span className="sched-swatch sched-swatch--conflict" aria-hidden="true" />
           <span>
@@ -409,6 +397,7 @@ export default function Schedule() {
             – {t("schedule.conflict.help" as MessageKey)}
           </span>
         </li>
+        )}
         <li>
           <span className="sched-swatch sched-swatch--blackout" aria-hidden="true" />
           <span>
@@ -432,7 +421,9 @@ export default function Schedule() {
             <caption id="schedule-caption">
               {caption}
               {" · "}
-              {t("schedule.count" as MessageKey, { count: data.counts.windows, conflicts: data.counts.conflicts })}
+              {data.counts.conflicts === null
+                ? t("schedule.countWindows", { count: data.counts.windows })
+                : t("schedule.count" as MessageKey, { count: data.counts.windows, conflicts: data.counts.conflicts })}
             </caption>
             <thead>
               <tr>
@@ -483,35 +474,7 @@ export default function Schedule() {
         </div>
       )}
 
-      <section aria-labelledby="feed-heading" className="sched-feed">
-        <h2 id="feed-heading">{t("schedule.feed.title" as MessageKey)}</h2>
-        <p>{t("schedule.feed.intro" as MessageKey)}</p>
-        {notice ? <Notice>{t("schedule.feed.revoked" as MessageKey)}</Notice> : null}
-        {created?.feedUrl ? (
-          <div className="notice" role="status">
-            <p>{t("schedule.feed.created" as MessageKey)}</p>
-            <TextField label={t("schedule.feed.url" as MessageKey)} name="feedUrl" type="url" readOnly defaultValue={created.feedUrl} onFocus={(e) => e.currentTarget.select()} />
-          </div>
-        ) : data.feed ? (
-          <p>{t("schedule.feed.active" as MessageKey, { date: formatDateTime(data.feed.createdAt) })}</p>
-        ) : (
-          <p className="muted">{t("schedule.feed.none" as MessageKey)}</p>
-        )}
-        <div className="button-row">
-          <Form method="post" action={hrefFor(query)}>
-            <button type="submit" name="intent" value="create-feed" className="button">
-              {t((data.feed ? "schedule.feed.replace" : "schedule.feed.create") as MessageKey)}
-            </button>
-          </Form>
-          {data.feed ? (
-            <Form method="post" action={hrefFor(query)}>
-              <button type="submit" name="intent" value="revoke-feed" className="button button--secondary">
-                {t("schedule.feed.revoke" as MessageKey)}
-              </button>
-            </Form>
-          ) : null}
-        </div>
-      </section>
+      <CalendarFeedSection kind="schedule" state={data.feed} result={created?.feed} revoked={notice} action={hrefFor(query)} />
     </>
   );
 }

@@ -3,24 +3,22 @@ import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 
 import { db } from "../../db/client";
 import { hashPassword, newPasswordSchema } from "~/auth/password.server";
-import { addCredential, credentialsOf, removeCredential, renameCredential, verifyAssertion, verifyRegistration } from "~/auth/webauthn.server";
+import { reauthenticate, recentlyVerified, recordSecurityChange, verifiedUntil } from "~/auth/step-up.server";
+import { addCredential, credentialsOf, removeCredential, renameCredential, verifyRegistration } from "~/auth/webauthn.server";
 import { ErrorSummary, Notice, TextField } from "~/components/forms";
 import { fetchWebAuthnOptions, WebAuthnButton } from "~/components/webauthn";
 import { useT, type Msg } from "~/i18n";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/models/api-tokens.server";
 import { audit } from "~/models/audit.server";
-import { deleteSessionById, listSessions, markReauthenticated } from "~/models/sessions.server";
+import { deleteSessionById, listSessions } from "~/models/sessions.server";
 import { setPassword } from "~/models/users.server";
 import { clientIp, requireSession } from "~/utils/auth.server";
 import { validate, type FieldErrors } from "~/utils/forms";
 import { parseId } from "~/utils/ids";
 import { title } from "~/utils/meta";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "settings.title");
-
-/** A password change needs a WebAuthn check at most this old. */
-const REAUTH_WINDOW_MS = 5 * 60 * 1000;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, session } = await requireSession(request);
@@ -29,13 +27,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listSessions(db(), user.id),
     listApiTokens(db(), user.id),
   ]);
-  const recent = session.reauthenticatedAt !== null && Date.now() - session.reauthenticatedAt.getTime() < REAUTH_WINDOW_MS;
   return {
     user: { name: user.name, email: user.email, role: user.role },
     credentials: credentials.map((c) => ({ id: c.id, name: c.name, createdAt: c.createdAt, lastUsedAt: c.lastUsedAt })),
     sessions: sessions.map((s) => ({ id: s.id, current: s.id === session.id, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, ip: s.ip, userAgent: s.userAgent })),
     tokens: tokens.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt })),
-    recentlyVerified: recent,
+    verifiedUntil: verifiedUntil(session),
   };
 }
 
@@ -49,20 +46,26 @@ function parseJson(value: FormDataEntryValue | null): unknown {
   }
 }
 
+/** The changes that need a fresh check with an already registered key (app/auth/step-up.server.ts). */
+const SENSITIVE: Record<string, string> = { "add-key": "keys", "remove-key": "keys", password: "password", "create-token": "tokens" };
+
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { user, session } = await requireSession(request);
-  const form = await readFormData(request);
+  const auth = await requireSession(request);
+  const { user, session } = auth;
+  const form = await readFormData(request, BODY_LIMITS.credentials);
   const ip = clientIp(context);
   const back = (notice: string, anchor: string) => redirect(`/settings?notice=${notice}#${anchor}`);
   const fail = (section: string, errors: FieldErrors, status = 422) => data<Result>({ section, errors }, { status });
+  const intent = String(form.get("intent") ?? "");
+  if (SENSITIVE[intent] && !recentlyVerified(session)) return fail(SENSITIVE[intent], { _form: { key: "settings.reauthFirst" } }, 403);
 
-  switch (form.get("intent")) {
+  switch (intent) {
     case "add-key": {
       const credential = await verifyRegistration(db(), parseJson(form.get("response")), "register", { sessionId: session.id });
       if (!credential) return fail("keys", { _form: { key: "webauthn.failed" } });
       const count = (await credentialsOf(db(), user.id)).length;
-      await addCredential(db(), user.id, credential, `${String(form.get("name") ?? "")} ${count + 1}`.trim());
-      await audit(db(), { action: "auth.key-added", actorUserId: user.id, subjectUserId: user.id, ip, detail: { credentialId: credential.id } });
+      await addCredential(db(), user.id, credential, `${String(form.get("name") ?? "")} ${count + 1}`.trim(), session.id);
+      await recordSecurityChange(db(), user, "key-added", { ip, detail: { credentialId: credential.id } });
       return back("key-added", "keys");
     }
     case "rename-key": {
@@ -75,26 +78,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const result = await removeCredential(db(), user.id, String(form.get("id")));
       if (result === "unknown") throw new Response("Not found", { status: 404 });
       if (result === "last") return fail("keys", { _form: { key: "settings.lastKey" } }, 409);
-      await audit(db(), { action: "auth.key-removed", actorUserId: user.id, subjectUserId: user.id, ip, detail: { credentialId: String(form.get("id")) } });
+      await recordSecurityChange(db(), user, "key-removed", { ip, detail: { credentialId: String(form.get("id")) } });
       return back("key-removed", "keys");
     }
     case "reauthenticate": {
-      const result = await verifyAssertion(db(), user.id, parseJson(form.get("response")), "reauthenticate", { sessionId: session.id });
-      if (!result.ok) {
-        if (result.reason === "counter-regression") {
-          await audit(db(), { action: "auth.counter-regression", actorUserId: user.id, subjectUserId: user.id, ip, detail: { credentialId: result.credentialId } });
-        }
-        return fail("password", { _form: { key: "webauthn.failed" } }, 401);
-      }
-      await markReauthenticated(db(), session.id);
-      return back("verified", "password");
+      if (!(await reauthenticate(db(), auth, parseJson(form.get("response")), ip))) return fail("verify", { _form: { key: "settings.verifyFailed" } }, 401);
+      return back("verified", "verify");
     }
     case "password": {
-      const fresh = session.reauthenticatedAt !== null && Date.now() - session.reauthenticatedAt.getTime() < REAUTH_WINDOW_MS;
-      if (!fresh) return fail("password", { _form: { key: "settings.reauthFirst" } }, 403);
       const parsed = validate(newPasswordSchema, { password: form.get("password"), confirm: form.get("confirm") });
       if (!parsed.ok) return fail("password", parsed.fieldErrors);
       await setPassword(db(), user.id, await hashPassword(parsed.value.password), ip);
+      await recordSecurityChange(db(), user, "password-changed", { ip });
       return back("password-changed", "password");
     }
     case "end-session": {
@@ -107,7 +102,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       if (!name) return fail("tokens", { tokenName: { key: "validation.required" } });
       if (name.length > 100) return fail("tokens", { tokenName: { key: "validation.tooLong", params: { max: 100 } } });
       const { token, row } = await createApiToken(db(), user.id, name);
-      await audit(db(), { action: "auth.token-created", actorUserId: user.id, subjectUserId: user.id, ip, detail: { tokenId: row.id, name } });
+      await recordSecurityChange(db(), user, "token-created", { ip, detail: { tokenId: row.id, name } });
       return data<Result>({ section: "tokens", newToken: token, notice: { key: "settings.tokenCreated" } });
     }
     case "revoke-token": {
@@ -133,7 +128,8 @@ const NOTICES: Record<string, Msg["key"]> = {
 
 export default function Settings() {
   const { t, formatDateTime } = useT();
-  const { user, credentials, sessions, tokens, recentlyVerified } = useLoaderData<typeof loader>();
+  const { user, credentials, sessions, tokens, verifiedUntil } = useLoaderData<typeof loader>();
+  const recentlyVerified = verifiedUntil !== null;
   const result = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const noticeKey = NOTICES[searchParams.get("notice") ?? ""];
@@ -145,6 +141,19 @@ export default function Settings() {
         {user.name} · {user.email} · {t(`role.${user.role}`)}
       </p>
       {noticeKey ? <Notice>{t(noticeKey)}</Notice> : null}
+
+      <section aria-labelledby="verify">
+        <h2 id="verify">{t("settings.verify")}</h2>
+        <ErrorSummary errors={errorsFor("verify")} />
+        {recentlyVerified ? (
+          <p>{t("settings.verifiedUntil", { time: formatDateTime(verifiedUntil!) })}</p>
+        ) : (
+          <>
+            <p>{t("settings.verifyIntro")}</p>
+            <WebAuthnButton mode="authenticate" intent="reauthenticate" label={t("settings.verifyWithKey")} fetchOptions={() => fetchWebAuthnOptions("reauthenticate")} />
+          </>
+        )}
+      </section>
 
       <section aria-labelledby="keys">
         <h2 id="keys">{t("settings.keys")}</h2>
@@ -188,7 +197,7 @@ export default function Settings() {
                         name="intent"
                         value="remove-key"
                         className="link-button"
-                        disabled={credentials.length <= 1}
+                        disabled={credentials.length <= 1 || !recentlyVerified}
                         aria-describedby={credentials.length <= 1 ? "last-key-hint" : undefined}
                       >
                         {t("settings.removeKey", { name: c.name })}
@@ -205,14 +214,18 @@ export default function Settings() {
             {t("settings.lastKey")}
           </p>
         ) : null}
-        <WebAuthnButton
-          mode="register"
-          intent="add-key"
-          label={t("settings.addKey")}
-          fetchOptions={() => fetchWebAuthnOptions("register")}
-          extra={{ name: t("webauthn.defaultName") }}
-          className="button button--secondary"
-        />
+        {recentlyVerified ? (
+          <WebAuthnButton
+            mode="register"
+            intent="add-key"
+            label={t("settings.addKey")}
+            fetchOptions={() => fetchWebAuthnOptions("register")}
+            extra={{ name: t("webauthn.defaultName") }}
+            className="button button--secondary"
+          />
+        ) : (
+          <p className="field__hint">{t("settings.reauthFirst")}</p>
+        )}
       </section>
 
       <section aria-labelledby="password">
@@ -229,10 +242,7 @@ export default function Settings() {
             </button>
           </Form>
         ) : (
-          <>
-            <p>{t("settings.reauthFirst")}</p>
-            <WebAuthnButton mode="authenticate" intent="reauthenticate" label={t("settings.verifyWithKey")} fetchOptions={() => fetchWebAuthnOptions("reauthenticate")} />
-          </>
+          <p className="field__hint">{t("settings.reauthFirst")}</p>
         )}
       </section>
 
@@ -290,6 +300,7 @@ export default function Settings() {
             </p>
           </div>
         ) : null}
+        <ErrorSummary errors={errorsFor("tokens")} />
         <Form method="post" noValidate>
           <input type="hidden" name="intent" value="create-token" />
           <TextField label={t("settings.tokenName")} name="name" maxLength={100} error={errorsFor("tokens")?.tokenName} required />

@@ -10,7 +10,12 @@ import { formatSpan, publicChanges } from "~/workflow/status.server";
 /**
  * "Driftinformation" as RSS 2.0 (/status.rss): the same public list as /status — system, planned
  * start and end, public description — one item per change, with a stable guid. Public.
+ *
+ * An RSS reader renders an item's title and description as HTML. What the portal publishes is
+ * plain text typed by people, so it is HTML-escaped first: "<b>" reads as "<b>", never as markup.
  */
+const asText = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const lang = await getLang(request);
   const { t } = translatorFor(lang);
@@ -35,11 +40,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
   for (const c of changes) {
     feed.addItem({
-      title: `${c.systemName}: ${formatSpan(c.start, c.end, lang)}`,
+      title: asText(`${c.systemName}: ${formatSpan(c.start, c.end, lang)}`),
       id: `status-${c.key}@${host}`,
       guid: `status-${c.key}@${host}`,
       link: `${appUrl}/status#change-${c.key}`,
-      description: c.description ?? t("statusPage.defaultDescription" as MessageKey),
+      description: asText(c.description ?? t("statusPage.defaultDescription" as MessageKey)),
       date: new Date(c.publishedAt),
     });
   }

@@ -4,16 +4,15 @@ import type { ReactNode } from "react";
 
 import { db } from "../../db/client";
 import { ErrorSummary, Notice, TextArea, TextField } from "~/components/forms";
-import { env } from "~/env.server";
 import { useT, type MessageKey } from "~/i18n";
-import { audit } from "~/models/audit.server";
-import { activeCalendarFeed, createCalendarFeed, revokeCalendarFeed } from "~/models/calendar-feeds.server";
-import { clientIp, requireRole } from "~/utils/auth.server";
+import { feedState, handleFeedIntent, isFeedIntent, type FeedResult } from "~/auth/feed-intents.server";
+import { CalendarFeedSection } from "~/components/calendar-feed";
+import { clientIp, requireSessionRole } from "~/utils/auth.server";
 import type { FieldErrors } from "~/utils/forms";
 import { title } from "~/utils/meta";
 import { PLACES } from "~/utils/places";
-import { askForMoreTime, endAccess, MAX_EXTENSION_HOURS, PAST_DAYS, supplierFeedUrl, supplierOverview, timeLeft, type SupplierWindow } from "~/workflow/supplier.server";
-import { readFormData } from "~/utils/form-data.server";
+import { askForMoreTime, endAccess, MAX_EXTENSION_HOURS, PAST_DAYS, supplierOverview, timeLeft, type SupplierWindow } from "~/workflow/supplier.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 /**
  * The supplier's page ("Mina åtkomstfönster"): their organisation's access windows — open now,
@@ -26,14 +25,15 @@ const place = PLACES.supplier;
 const k = (key: string) => key as MessageKey;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ...place.roles);
+  const auth = await requireSessionRole(request, ...place.roles);
+  const { user } = auth;
   const now = new Date();
-  const [overview, feed] = await Promise.all([supplierOverview(db(), user, now), activeCalendarFeed(db(), user.id, "supplier")]);
+  const [overview, feed] = await Promise.all([supplierOverview(db(), user, now), feedState(db(), auth, "supplier")]);
   return {
     open: overview.open.map((w) => ({ ...w, left: timeLeft(w.end, now) })),
     upcoming: overview.upcoming,
     past: overview.past,
-    feed: feed ? { createdAt: feed.createdAt.toISOString() } : null,
+    feed,
     pastDays: PAST_DAYS,
     maxExtensionHours: MAX_EXTENSION_HOURS,
   };
@@ -47,29 +47,19 @@ type Failed = { intent: Intent; number: string; values: Record<string, string>; 
 const NOTICES: Record<string, MessageKey> = {
   ended: k("supplier.notice.ended"),
   "extension-requested": k("supplier.notice.extensionRequested"),
-  "feed-revoked": k("supplier.feed.revoked"),
 };
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireRole(request, ...place.roles);
-  const form = await readFormData(request);
+  const auth = await requireSessionRole(request, ...place.roles);
+  const { user } = auth;
+  const form = await readFormData(request, BODY_LIMITS.form);
   const intent = form.get("intent");
+  if (isFeedIntent(intent)) return handleFeedIntent(db(), auth, form, { kind: "supplier", ip: clientIp(context), back: place.path });
   const text = (name: string) => {
     const value = form.get(name);
     return typeof value === "string" ? value : "";
   };
 
-  if (intent === "create-feed") {
-    const { token, feed, revoked } = await createCalendarFeed(db(), user.id, "supplier");
-    await audit(db(), { action: "calendar.feed-created", actorUserId: user.id, subjectUserId: user.id, ip: clientIp(context), detail: { feedId: feed.id, kind: "supplier", replaced: revoked } });
-    return { feedUrl: supplierFeedUrl(env().appUrl, token) };
-  }
-  if (intent === "revoke-feed") {
-    if (await revokeCalendarFeed(db(), user.id, "supplier")) {
-      await audit(db(), { action: "calendar.feed-revoked", actorUserId: user.id, subjectUserId: user.id, ip: clientIp(context), detail: { kind: "supplier" } });
-    }
-    return redirect(`${place.path}?notice=feed-revoked#feed-heading`);
-  }
   if (intent !== "end" && intent !== "extend") throw new Response("Unknown intent", { status: 400 });
 
   const number = text("number").trim().toUpperCase();
@@ -87,9 +77,9 @@ type OpenWindow = LoaderData["open"][number];
 export default function SupplierPage() {
   const { t, formatDateTime } = useT();
   const { open, upcoming, past, feed, pastDays, maxExtensionHours } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>() as Failed | { feedUrl: string } | undefined;
+  const result = useActionData<typeof action>() as Failed | FeedResult | undefined;
   const failed = result && "errors" in result ? result : undefined;
-  const created = result && "feedUrl" in result ? result : undefined;
+  const created = result && "feed" in result ? result : undefined;
   const [searchParams] = useSearchParams();
   const noticeKey = NOTICES[searchParams.get("notice") ?? ""];
   return (
@@ -123,34 +113,7 @@ export default function SupplierPage() {
         ))}
       </Section>
 
-      <section aria-labelledby="feed-heading" className="supplier-feed">
-        <h2 id="feed-heading">{t(k("supplier.feed.title"))}</h2>
-        <p>{t(k("supplier.feed.intro"))}</p>
-        {created ? (
-          <div className="notice" role="status">
-            <p>{t(k("supplier.feed.created"))}</p>
-            <TextField label={t(k("supplier.feed.url"))} name="feedUrl" type="url" readOnly defaultValue={created.feedUrl} onFocus={(e) => e.currentTarget.select()} />
-          </div>
-        ) : feed ? (
-          <p>{t(k("supplier.feed.active"), { date: formatDateTime(feed.createdAt) })}</p>
-        ) : (
-          <p className="muted">{t(k("supplier.feed.none"))}</p>
-        )}
-        <div className="button-row">
-          <Form method="post">
-            <button type="submit" name="intent" value="create-feed" className="button">
-              {t(feed || created ? k("supplier.feed.replace") : k("supplier.feed.create"))}
-            </button>
-          </Form>
-          {feed || created ? (
-            <Form method="post">
-              <button type="submit" name="intent" value="revoke-feed" className="button button--secondary">
-                {t(k("supplier.feed.revoke"))}
-              </button>
-            </Form>
-          ) : null}
-        </div>
-      </section>
+      <CalendarFeedSection kind="supplier" state={feed} result={created?.feed} revoked={searchParams.get("notice") === "feed-revoked"} />
     </>
   );
 }

@@ -5,7 +5,7 @@ import { secondFactorOptions } from "~/auth/sign-in.server";
 import { authenticationOptions, registrationOptions } from "~/auth/webauthn.server";
 import { findInvitation } from "~/models/users.server";
 import { parkedToken, requireSession } from "~/utils/auth.server";
-import { readFormData } from "~/utils/form-data.server";
+import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
 
 /**
  * Fresh WebAuthn options, each bound to what asks for them:
@@ -14,7 +14,7 @@ import { readFormData } from "~/utils/form-data.server";
  * - `register` / `reauthenticate`: the signed-in session.
  */
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await readFormData(request);
+  const form = await readFormData(request, BODY_LIMITS.signIn);
   const purpose = form.get("purpose");
   const refuse = (status: number, error: string) => Response.json({ error }, { status });
 
@@ -34,7 +34,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return Response.json(
       purpose === "register"
         ? await registrationOptions(db(), user, "register", { sessionId: session.id })
-        : await authenticationOptions(db(), user.id, "reauthenticate", { sessionId: session.id }),
+        : await authenticationOptions(db(), user.id, "reauthenticate", { sessionId: session.id }, { notAddedInSession: session.id }),
     );
   }
   return refuse(400, "Unknown purpose.");

@@ -1,3 +1,4 @@
+import { BODY_LIMITS, BodyTooLarge, readBody } from "~/utils/form-data.server";
 import type { FieldErrors } from "~/utils/forms";
 import { translatorFor } from "~/i18n/i18n.server";
 import { WorkflowError } from "~/workflow/cases.server";
@@ -7,7 +8,7 @@ import { WorkflowError } from "~/workflow/cases.server";
  * 4xx JSON answer with a clear message (never a 5xx for bad input). Field messages are in the
  * caller's language (Accept-Language), English by default.
  */
-export const MAX_BODY_BYTES = 64 * 1024;
+export const MAX_BODY_BYTES = BODY_LIMITS.api;
 
 export function apiError(status: number, error: string, fieldErrors?: Record<string, string>): Response {
   return Response.json(fieldErrors ? { error, fieldErrors } : { error }, { status });
@@ -18,10 +19,13 @@ export async function readJson(request: Request): Promise<unknown> {
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
     throw apiError(415, "Send the body as JSON (Content-Type: application/json).");
   }
-  const declared = Number(request.headers.get("Content-Length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw apiError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw apiError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+  let text: string;
+  try {
+    text = new TextDecoder().decode(await readBody(request, MAX_BODY_BYTES));
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw apiError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+    throw apiError(400, "The body could not be read.");
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

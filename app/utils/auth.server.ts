@@ -105,6 +105,13 @@ export async function requireSession(request: Request): Promise<{ user: User; se
   return { user: auth.user, session: auth.session };
 }
 
+/** A signed-in browser session whose person has one of `roles` (pages that change the person's own settings). */
+export async function requireSessionRole(request: Request, ...roles: Role[]): Promise<{ user: User; session: Session }> {
+  const user = await requireRole(request, ...roles);
+  const { session } = await requireSession(request);
+  return { user, session };
+}
+
 /** Where a person lands after signing in. */
 export function startPageFor(role: Role): string {
   const start: Record<Role, string> = {

@@ -30,20 +30,29 @@ const NON_WORKING_EVES = new Set(["midsommarafton", "julafton", "nyårsafton"]);
 const holidays = new Holidays("SE", { languages: "sv", timezone: TIME_ZONE, types: ["public", "bank"] });
 const holidayCache = new Map<number, ReadonlyMap<string, string>>();
 
-/** Strict "YYYY-MM-DD" that is a real calendar date, in a year the portal plans in (FIRST_YEAR–LAST_YEAR). */
-export function isIsoDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || !plausibleYear(Number(s.slice(0, 4)))) return false;
+/** Strict "YYYY-MM-DD" that is a real calendar date of the years 1000–9999 (arithmetic may step past the typed range). */
+function isCalendarDate(s: string): boolean {
+  if (!/^[1-9]\d{3}-\d{2}-\d{2}$/.test(s)) return false;
   const ms = Date.parse(`${s}T00:00:00Z`);
   return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
 }
 
+/** A date typed by a person: a real calendar date in a year the portal plans in (FIRST_YEAR–LAST_YEAR). */
+export function isIsoDate(s: string): boolean {
+  return isCalendarDate(s) && plausibleYear(Number(s.slice(0, 4)));
+}
+
 /** Milliseconds of 00:00 UTC of a date string; used only for calendar arithmetic. */
 function utcMs(date: string): number {
-  if (!isIsoDate(date)) throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
+  if (!isCalendarDate(date)) throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
   return Date.parse(`${date}T00:00:00Z`);
 }
 
-function addDays(date: string, days: number): string {
+/**
+ * The calendar date `days` after (or before) `date`. The last date a person may type
+ * (LAST_YEAR-12-31) still has a day after it: a range "to 2999-12-31" ends at 3000-01-01 00:00.
+ */
+export function addDays(date: string, days: number): string {
   return new Date(utcMs(date) + days * DAY_MS).toISOString().slice(0, 10);
 }
 

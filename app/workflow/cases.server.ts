@@ -42,7 +42,8 @@ import {
   type WindowEvent,
 } from "../../machines";
 import { inScope, scopeOf, type Scope } from "~/auth/ownership.server";
-import { isIsoDate, stockholmDate, stockholmMidnight } from "~/utils/calendar.server";
+import { audienceOf, detailsFor, reasonFor } from "~/auth/redaction";
+import { addDays, isIsoDate, stockholmDate, stockholmMidnight } from "~/utils/calendar.server";
 import type { FieldErrors } from "~/utils/forms";
 import { fieldErrorsOf } from "~/utils/forms";
 import { getMeeting, meetingForReferral, upcomingMeetings } from "./cab.server";
@@ -514,12 +515,14 @@ async function commitCase(
       endsAt: updated.windowEnd,
     });
   }
-  // Cancelled before it opened: so is its window.
+  // Cancelled before it opened: so is its window. A window that does not follow is an error, never skipped.
   if (state.value === "cancelled") {
-    const [w] = await tx.select().from(accessWindows).where(eq(accessWindows.caseId, c.id));
-    if (w && w.status === "scheduled") {
-      const cancelled = stepWindow(w.state, { type: "CANCEL", actor: SYSTEM_ACTOR, now: change.now.toISOString() } as never);
-      if (cancelled) await tx.update(accessWindows).set({ state: cancelled, status: cancelled.value, updatedAt: change.now }).where(eq(accessWindows.id, w.id));
+    const [w] = await tx.select().from(accessWindows).where(eq(accessWindows.caseId, c.id)).for("update");
+    if (w && w.status !== "cancelled") {
+      const cancelled = stepWindow(w.state, { type: "CASE_CANCELLED", actor: SYSTEM_ACTOR, now: change.now.toISOString() });
+      if (!cancelled) throw new WorkflowError(409, `The case's window is ${w.status}: the case cannot be cancelled now.`);
+      await tx.update(accessWindows).set({ state: cancelled, status: cancelled.value, updatedAt: change.now }).where(eq(accessWindows.id, w.id));
+      await audit(tx, { user: null, caseId: c.id, event: "CASE_CANCELLED", from: `window:${w.status}`, to: `window:${cancelled.value}`, detail: { windowId: w.id } });
     }
   }
   return updated;
@@ -540,7 +543,21 @@ async function applyWindowEvent(tx: Db, user: User | null, c: Case, event: Windo
   }
   const next = stepWindow(w.state, event);
   if (!next) invalid({ _form: { key: "window.event.refused" } }, `${event.type} is not possible now (too early, too late, or its content is not acceptable).`);
+  if (!caseFollows(c, w.status, next, now)) throw new WorkflowError(409, `The case is ${c.status}: ${event.type} is not possible on its window.`);
   await commitWindow(tx, user, c, w, next, { event: event.type, reason: (event as { reason?: string }).reason ?? null, now });
+}
+
+/** The case event a window's move to `next` implies (opened, closed), or null. */
+function followUpOf(from: string, next: Persisted): "WINDOW_OPENED" | "WINDOW_CLOSED" | null {
+  if (next.value === "open" && from !== "open") return "WINDOW_OPENED";
+  if (next.value === "closed" && from !== "closed") return "WINDOW_CLOSED";
+  return null;
+}
+
+/** Whether the case accepts what the window's move implies: no window opens for a case that is not approved. */
+function caseFollows(c: Case, from: string, next: Persisted, now: Date): boolean {
+  const followUp = followUpOf(from, next);
+  return !followUp || canCase(c.type, c.state, { type: followUp, actor: SYSTEM_ACTOR, now: now.toISOString() } as CaseEvent);
 }
 
 /** Conflicts the window would have if it ended at `end` instead. */
@@ -583,11 +600,13 @@ export async function commitWindow(
   if (change.event === "APPROVE_EXTENSION") {
     await tx.update(cases).set({ windowEnd: new Date(context.end), updatedAt: change.now }).where(eq(cases.id, c.id));
   }
-  const caseEvent = next.value === "open" && w.status !== "open" ? "WINDOW_OPENED" : next.value === "closed" && w.status !== "closed" ? "WINDOW_CLOSED" : null;
+  const caseEvent = followUpOf(w.status, next);
   if (caseEvent) {
     const [fresh] = await tx.select().from(cases).where(eq(cases.id, c.id));
     const followed = stepCase(fresh!.type, fresh!.state, { type: caseEvent, actor: SYSTEM_ACTOR, now: change.now.toISOString() } as CaseEvent);
-    if (followed) await commitCase(tx, null, fresh!, followed, { event: caseEvent, reason: null, now: change.now });
+    // The window and its case move together or not at all (the transaction rolls back).
+    if (!followed) throw new WorkflowError(409, `The case is ${fresh!.status}: its window cannot ${caseEvent === "WINDOW_OPENED" ? "open" : "close"}.`);
+    await commitCase(tx, null, fresh!, followed, { event: caseEvent, reason: null, now: change.now });
   }
 }
 
@@ -647,20 +666,11 @@ async function loadView(db: Db, number: string) {
   return row;
 }
 
-/** What a supplier never sees of a case: the municipality's risk notes and plans, and the reasons in its trail. */
-const INTERNAL_DETAILS = ["risk", "testPlan", "rollbackPlan", "impactDescription"];
-
-function forSupplier(view: CaseView): CaseView {
-  return {
-    ...view,
-    details: Object.fromEntries(Object.entries(view.details).filter(([key]) => !INTERNAL_DETAILS.includes(key))),
-    audit: view.audit.map((a) => ({ ...a, reason: null })),
-  };
-}
-
+/** A case as its audience may see it (app/auth/redaction.ts: one rule for page, API, mail and feeds). */
 async function view(db: Db, user: User | null, row: NonNullable<Awaited<ReturnType<typeof loadView>>>): Promise<CaseView> {
   const full = await fullView(db, user, row);
-  return user?.role === "supplier" ? forSupplier(full) : full;
+  const audience = audienceOf(user);
+  return { ...full, details: detailsFor(audience, full.details), audit: full.audit.map((a) => ({ ...a, reason: reasonFor(audience, a.reason) })) };
 }
 
 async function fullView(db: Db, user: User | null, row: NonNullable<Awaited<ReturnType<typeof loadView>>>): Promise<CaseView> {
@@ -756,7 +766,8 @@ export async function allowedEvents(db: Db, user: User, c: Case, w?: AccessWindo
     const { target, type } = machineEventType(c.type, apiType as EventInput["type"]);
     const event = { ...probe(type, c, w), type, actor, now };
     if (target === "window") {
-      if (w && canWindow(w.state, event as never)) allowed.push(apiType);
+      const next = w ? stepWindow(w.state, event as never) : undefined;
+      if (w && next && caseFollows(c, w.status, next, new Date(now))) allowed.push(apiType);
     } else if (canCase(c.type, c.state, event as never)) {
       allowed.push(apiType);
     }
@@ -779,10 +790,9 @@ export type CaseFilters = {
 
 /** Conditions for `from`/`to`: the window ends after `from` 00:00 and starts before the day after `to`. */
 function windowRange(from: string | undefined, to: string | undefined): (SQL | undefined)[] {
-  const dayAfter = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   return [
     from && isIsoDate(from) ? gt(cases.windowEnd, stockholmMidnight(from)) : undefined,
-    to && isIsoDate(to) ? lt(cases.windowStart, stockholmMidnight(dayAfter(to))) : undefined,
+    to && isIsoDate(to) ? lt(cases.windowStart, stockholmMidnight(addDays(to, 1))) : undefined,
   ];
 }
 

@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { organisations, systems, users, type Case } from "../../db/schema";
 import { env } from "~/env.server";
+import { reasonFor, type Audience } from "~/auth/redaction";
 import { enqueue, type OutgoingMessage } from "~/models/outbox.server";
 
 /**
@@ -10,7 +11,7 @@ import { enqueue, type OutgoingMessage } from "~/models/outbox.server";
  * the transition's own transaction and delivered afterwards; each key is unique per transition
  * and recipient, so nothing is queued twice.
  */
-type Recipient = { address: string; lang: string };
+type Recipient = { address: string; lang: string; audience?: Audience };
 
 async function mailboxes(db: Db, kind: "service-centre" | "operations-provider"): Promise<Recipient[]> {
   const rows = await db
@@ -28,7 +29,7 @@ async function requesterOf(db: Db, c: Case): Promise<Recipient[]> {
 async function supplierOf(db: Db, c: Case): Promise<Recipient[]> {
   if (!c.supplierId) return [];
   const [row] = await db.select({ address: organisations.mailbox }).from(organisations).where(eq(organisations.id, c.supplierId));
-  return row ? [{ address: row.address, lang: "sv" }] : [];
+  return row ? [{ address: row.address, lang: "sv", audience: "supplier" }] : [];
 }
 
 async function ownerOf(db: Db, c: Case): Promise<Recipient[]> {
@@ -40,14 +41,14 @@ async function ownerOf(db: Db, c: Case): Promise<Recipient[]> {
   return row ? [row] : [];
 }
 
-type Audience = "service-centre" | "requester" | "supplier" | "operations" | "owner" | "cab";
+type Addressee = "service-centre" | "requester" | "supplier" | "operations" | "owner" | "cab";
 
 /** The change advisory board's members (people with the role, active). */
 async function cabMembers(db: Db): Promise<Recipient[]> {
   return db.select({ address: users.email, lang: users.lang }).from(users).where(and(eq(users.role, "cab"), eq(users.status, "active")));
 }
 
-const TEMPLATES: Record<string, { template: string; to: Audience[] }> = {
+const TEMPLATES: Record<string, { template: string; to: Addressee[] }> = {
   SUBMIT: { template: "case.submitted", to: ["service-centre"] },
   // A change on a CAB agenda: the members are told so they can read and vote before the meeting.
   REFER_TO_CAB: { template: "cab.agenda", to: ["cab"] },
@@ -81,7 +82,7 @@ export async function queueMessages(
   // Standing access goes to the system owner for consent, not to the service centre's review.
   const spec =
     transition.event === "SUBMIT" && c.type === "standing-access"
-      ? { template: "case.consentRequested", to: ["owner"] as Audience[] }
+      ? { template: "case.consentRequested", to: ["owner"] as Addressee[] }
       : TEMPLATES[transition.event];
   if (!spec) return;
   const recipients: Recipient[] = [];
@@ -93,12 +94,15 @@ export async function queueMessages(
     if (who === "owner") recipients.push(...(await ownerOf(db, c)));
     if (who === "cab") recipients.push(...(await cabMembers(db)));
   }
-  const seen = new Set<string>();
-  const messages: OutgoingMessage[] = [];
+  // One message per address; an address that is also the supplier's gets the supplier's redaction.
+  const byAddress = new Map<string, Recipient>();
   for (const r of recipients) {
     const address = r.address.toLowerCase();
-    if (seen.has(address)) continue;
-    seen.add(address);
+    const known = byAddress.get(address);
+    if (!known || r.audience === "supplier") byAddress.set(address, { ...r, lang: known?.lang ?? r.lang });
+  }
+  const messages: OutgoingMessage[] = [];
+  for (const [address, r] of byAddress) {
     messages.push({
       key: `${c.number}:${transition.key ?? transition.auditId}:${address}`,
       template: spec.template,
@@ -108,7 +112,8 @@ export async function queueMessages(
         number: c.number,
         title: c.title,
         event: transition.event,
-        reason: transition.reason ?? null,
+        // The supplier's mailbox gets no reasons, as the supplier sees none in the portal.
+        reason: reasonFor(r.audience ?? "municipality", transition.reason),
         url: `${env().appUrl}/cases/${c.number}`,
         ...transition.payload,
       },

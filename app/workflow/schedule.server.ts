@@ -3,7 +3,8 @@ import { sql, type SQL } from "drizzle-orm";
 import { rows as rowsOf, type Db } from "../../db/client";
 import type { CaseTypeName, User } from "../../db/schema";
 import { scopeOf, type Scope } from "~/auth/ownership.server";
-import { isIsoDate, stockholmDate, stockholmMidnight } from "~/utils/calendar.server";
+import { audienceOf, conflictsFor } from "~/auth/redaction";
+import { addDays, isIsoDate, stockholmDate, stockholmMidnight } from "~/utils/calendar.server";
 import { ACTIVE_STATUSES } from "./conflicts.server";
 
 /**
@@ -55,7 +56,8 @@ export type ScheduleWindow = {
   systemCode: string;
   systemName: string;
   supplierName: string | null;
-  conflict: boolean;
+  /** Null for an audience that does not see conflicts (app/auth/redaction.ts). */
+  conflict: boolean | null;
 };
 
 export type ScheduleBlackout = {
@@ -233,7 +235,7 @@ export async function scheduleOf(db: Db, user: Pick<User, "id" | "role" | "organ
       systemCode: w.system_code,
       systemName: w.system_name,
       supplierName: w.supplier_name,
-      conflict: Boolean(w.conflict),
+      conflict: conflictsFor(audienceOf(user), Boolean(w.conflict)),
     });
   }
   const globalBlackouts: ScheduleBlackout[] = [];
@@ -256,7 +258,6 @@ export const SCHEDULE_VIEWS = ["week", "month"] as const;
 export type ScheduleView = (typeof SCHEDULE_VIEWS)[number];
 
 const DAY_MS = 86_400_000;
-const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /** ISO weekday of a date: 1 = Monday … 7 = Sunday. */
 export function isoWeekday(date: string): number {

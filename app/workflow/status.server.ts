@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-
 import { and, asc, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
@@ -18,7 +16,7 @@ export const STATUS_DAYS_BACK = 7;
 const DAY_MS = 86_400_000;
 
 export type PublicChange = {
-  /** A stable, opaque key (anchor and RSS guid); it reveals neither the case number nor its id. */
+  /** The case's random public id (anchor and RSS guid): it reveals neither number nor id and cannot be guessed. */
   key: string;
   systemName: string;
   start: string;
@@ -29,16 +27,11 @@ export type PublicChange = {
   publishedAt: string;
 };
 
-/** An opaque key for a case, stable across requests and deployments. */
-export function publicKey(caseId: number): string {
-  return createHash("sha256").update(`status:${caseId}`).digest("base64url").slice(0, 16);
-}
-
 export async function publicChanges(db: Db, now = new Date()): Promise<PublicChange[]> {
   const since = new Date(now.getTime() - STATUS_DAYS_BACK * DAY_MS);
   const rows = await db
     .select({
-      id: cases.id,
+      publicId: cases.publicId,
       systemName: systems.name,
       start: cases.windowStart,
       end: cases.windowEnd,
@@ -60,7 +53,7 @@ export async function publicChanges(db: Db, now = new Date()): Promise<PublicCha
     )
     .orderBy(asc(cases.windowStart), asc(cases.id));
   return rows.map((r) => ({
-    key: publicKey(r.id),
+    key: r.publicId,
     systemName: r.systemName,
     start: r.start!.toISOString(),
     end: r.end!.toISOString(),

@@ -127,11 +127,6 @@ export function timeLeft(end: string | Date, now = new Date()): { hours: number;
   return { hours: Math.floor(total / 60), minutes: total % 60 };
 }
 
-/** The address of a supplier's personal feed. */
-export function supplierFeedUrl(appUrl: string, token: string): string {
-  return `${appUrl.replace(/\/+$/, "")}/feeds/supplier/${token}.ics`;
-}
-
 /** A refusal without field errors (403/404/409), as one message for the form. */
 function formError(error: WorkflowError): Msg {
   switch (error.status) {

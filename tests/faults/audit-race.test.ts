@@ -26,6 +26,7 @@ describe("the audit chain under concurrent writers", () => {
     const probe = postgres(database.url, { max: 1, onnotice: () => {} });
     try {
       await first`insert into audit_log (action) values ('before')`;
+      const [{ pid: firstPid }] = (await first`select pg_backend_pid() as pid`) as unknown as [{ pid: number }];
       let release!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
       let secondHasLock!: () => void;
@@ -40,12 +41,16 @@ describe("the audit chain under concurrent writers", () => {
       const firstDone = first.begin(async (tx) => {
         await tx`insert into audit_log (action) values ('first')`;
       });
-      // Let the first insert reach the lock (and draw its identity value) before the second goes on.
-      for (let i = 0; i < 100; i++) {
-        const [row] = await probe<{ waiting: number }[]>`select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted`;
-        if (row && row.waiting > 0) break;
-        await new Promise((r) => setTimeout(r, 20));
+      // Let the first insert reach the lock before the second goes on, and make sure it did:
+      // without the interleaving this test would prove nothing.
+      let firstWaited = false;
+      for (let i = 0; i < 250 && !firstWaited; i++) {
+        const [row] = await probe<{ waiting: number }[]>`
+          select count(*)::int as waiting from pg_locks where locktype = 'advisory' and not granted and pid = ${firstPid}`;
+        firstWaited = Boolean(row && row.waiting > 0);
+        if (!firstWaited) await new Promise((r) => setTimeout(r, 20));
       }
+      expect(firstWaited, "the first insert waited for the chain lock the second transaction held").toBe(true);
       release();
       await Promise.all([secondDone, firstDone]);
       const order = await first`select action from audit_log order by id`;

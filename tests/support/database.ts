@@ -55,3 +55,36 @@ export function useTestDatabase(): () => Db {
     return database.db;
   };
 }
+
+/** The PostgreSQL server concurrency tests use: DATABASE_URL's, else the local one (README, "Tests"). */
+export const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/**
+ * A fresh, migrated database on the PostgreSQL server, whichever backend the rest of the run uses:
+ * a race is only a race on several real connections, which PGlite (one session in process) cannot
+ * give. `max` connections in the pool. Dropped when the file's tests end.
+ */
+export function useServerDatabase(max = 20): () => Database["db"] {
+  let database: Database | undefined;
+  let name = "";
+  beforeAll(async () => {
+    name = `portal_race_${randomBytes(6).toString("hex")}`;
+    const postgres = (await import("postgres")).default;
+    const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
+    const template = inject("serverTemplate");
+    await admin.unsafe(`create database ${name}${template ? ` template ${template}` : ""}`);
+    await admin.end();
+    database = await openDatabase({ backend: "postgres", url: withDatabase(SERVER_URL, name), max, migrate: !template });
+  });
+  afterAll(async () => {
+    await database?.close();
+    const postgres = (await import("postgres")).default;
+    const cleanup = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
+    await cleanup.unsafe(`drop database if exists ${name} with (force)`);
+    await cleanup.end();
+  });
+  return () => {
+    if (!database) throw new Error("useServerDatabase(): the database is opened in beforeAll");
+    return database.db;
+  };
+}
