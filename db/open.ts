@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { connect, type Socket } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -12,6 +13,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 
 import type { Database, Db } from "./client";
+import { RequestAbandoned, requestAbandoned } from "./deadline";
 import { acquireDirectoryLock } from "./lock";
 import * as schema from "./schema";
 
@@ -21,7 +23,7 @@ export const migrationsFolder = fileURLToPath(new URL("./migrations", import.met
 const MIGRATION_LOCK_KEY = 7_240_113;
 
 export type OpenOptions =
-  | { backend: "postgres"; url: string; max?: number; migrate?: boolean }
+  | { backend: "postgres"; url: string; max?: number; migrate?: boolean; statementTimeoutMs?: number }
   | {
       backend: "pglite";
       /** A directory; omitted means in memory. */
@@ -31,23 +33,89 @@ export type OpenOptions =
       migrate?: boolean;
     };
 
+/**
+ * How long one statement may run on the server (statement_timeout). Every page asks for far less;
+ * a statement that takes longer is cut by the server with an error, never left to hang.
+ */
+export const STATEMENT_TIMEOUT_MS = 5_000;
+/**
+ * A connection that was sent something and has heard nothing back for this long is taken for
+ * dead and destroyed. Longer than any statement may run, so only a network that has stopped
+ * carrying packets (a partition: no reset, no answer) trips it. TCP alone would wait minutes.
+ */
+export const SILENCE_LIMIT_MS = STATEMENT_TIMEOUT_MS + 2_000;
+/** Opening a connection: the TCP handshake and the server's first answer (postgres.js's connect_timeout). */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
 /** Opens a database and applies pending migrations (unless `migrate: false`). */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   return options.backend === "postgres" ? openPostgres(options) : openPglite(options);
 }
 
-async function openPostgres(options: { url: string; max?: number; migrate?: boolean }): Promise<Database> {
+/**
+ * A plain TCP connection to the server, watched: each write arms a timer that any byte from the
+ * server disarms; a connection silent past SILENCE_LIMIT_MS after a write is destroyed, so the
+ * query on it fails at once (and the pool opens a new one) instead of waiting for TCP's give-up.
+ * Only for plain connections: with TLS, postgres.js wraps the socket itself and its bytes bypass
+ * this watch (a request still gets its 503 by its deadline, app/utils/unavailable.server.ts).
+ */
+function watchedSocket(host: string, port: number, silenceMs: number): Socket {
+  // Returned while still connecting: postgres.js writes its start-up message at once (buffered
+  // until connected), and a failed connect ends as 'error' + 'close', which it handles itself —
+  // its connect_timeout included.
+  const socket = connect({ host, port });
+  socket.setNoDelay(true);
+  let timer: NodeJS.Timeout | undefined;
+  const disarm = () => {
+    clearTimeout(timer);
+    timer = undefined;
+  };
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+  socket.write = ((...args: unknown[]) => {
+    timer ??= setTimeout(() => socket.destroy(Object.assign(new Error(`no answer from ${host}:${port} for ${silenceMs} ms`), { code: "ETIMEDOUT" })), silenceMs);
+    return write(...args);
+  }) as typeof socket.write;
+  socket.on("data", disarm);
+  socket.once("close", disarm);
+  return socket;
+}
+
+/** Where a postgres:// URL points (host and port), for the watched socket; undefined for a Unix socket or TLS. */
+function plainTcpTarget(url: string): { host: string; port: number } | undefined {
+  const parsed = new URL(url);
+  const sslmode = parsed.searchParams.get("sslmode") ?? parsed.searchParams.get("ssl");
+  if (sslmode && !["disable", "false"].includes(sslmode)) return undefined;
+  if (!parsed.hostname || parsed.hostname.startsWith("%2F") || parsed.searchParams.has("host")) return undefined;
+  return { host: decodeURIComponent(parsed.hostname).replace(/^\[|\]$/g, ""), port: Number(parsed.port || 5432) };
+}
+
+/** Every transaction of a request that has already been answered 503 is rolled back at its end. */
+function rollBackAbandoned(db: Db): Db {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((work: (tx: Db) => Promise<unknown>, config?: unknown) =>
+    transaction(async (tx) => {
+      const result = await work(tx as unknown as Db);
+      if (requestAbandoned()) throw new RequestAbandoned();
+      return result;
+    }, config as never)) as typeof db.transaction;
+  return db;
+}
+
+async function openPostgres(options: { url: string; max?: number; migrate?: boolean; statementTimeoutMs?: number }): Promise<Database> {
+  const target = plainTcpTarget(options.url);
+  const statementTimeout = options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
   const client = postgres(options.url, {
     max: options.max ?? 10,
     onnotice: () => {},
-    // A server that does not answer fails the request within 10 s (then a 503) instead of 30.
-    connect_timeout: 10,
+    // A server that does not answer fails the request within a few seconds (then a 503).
+    connect_timeout: CONNECT_TIMEOUT_MS / 1000,
     // Between failed connection attempts wait at most 1 s (postgres.js grows this to 20 s): a
     // request during an outage gets its 503 at once, and the first after it gets through.
     backoff: (retries: number) => Math.min(0.1 * retries, 1),
-    connection: { application_name: "supplier-access-portal", TimeZone: "UTC" },
+    ...(target ? { socket: () => watchedSocket(target.host, target.port, Math.max(SILENCE_LIMIT_MS, statementTimeout + 2_000)) } : {}),
+    connection: { application_name: "supplier-access-portal", TimeZone: "UTC", statement_timeout: statementTimeout },
   });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  const db = rollBackAbandoned(drizzlePostgres(client, { schema }) as unknown as Db);
   try {
     if (options.migrate !== false) await migratePostgresOnce(options.url);
   } catch (error) {
@@ -93,7 +161,7 @@ async function openPglite(options: { dataDir?: string; loadDataDir?: Blob; migra
       client = await PGlite.create({ extensions: { btree_gist }, loadDataDir: options.loadDataDir });
     }
     const pg = client;
-    const db = drizzlePglite(pg, { schema }) as unknown as Db;
+    const db = rollBackAbandoned(drizzlePglite(pg, { schema }) as unknown as Db);
     if (options.migrate !== false) await migratePglite(drizzlePglite(pg, { schema }), { migrationsFolder });
     return {
       db,

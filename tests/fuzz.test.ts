@@ -8,6 +8,7 @@ import { rows } from "../db/client";
 import { makeOrganisation, makeSystem, makeUser } from "../db/factories";
 import { cabMeetingRules, type Organisation, type System, type User } from "../db/schema";
 import { hashPassword } from "~/auth/password.server";
+import { verifyAuditChain } from "~/models/audit-chain.server";
 import { createCalendarFeed } from "~/models/calendar-feeds.server";
 import { createSession } from "~/models/sessions.server";
 import { issueInvitation } from "~/models/users.server";
@@ -27,6 +28,7 @@ import {
   fingerprint,
   formBody,
   formFields,
+  halfWrites,
   idLike,
   isRefusal,
   jsonBody,
@@ -56,14 +58,23 @@ import { makeWorld, windowAhead, type World } from "./support/world";
  * administration only ever targets rows made for this file, so the world the other properties
  * need survives.
  *
- * The seed is fixed, so a failure reproduces: fast-check prints the seed, the path and the shrunk
- * counterexample, and the message carries what the server logged. To replay one, run that test
- * alone (-t) with FUZZ_SEED and FUZZ_PATH as printed. Knobs: FUZZ_SEED=n another seed,
- * FUZZ_RUNS_SCALE=n n times the runs, FUZZ_COLLECT=1 report every failing request at the end
- * instead of stopping at the first (for hunting).
+ * 3. an accepted request leaves no half-write behind: the case, its trail and its window tell one
+ *    story (halfWrites in tests/support/fuzz.ts), and the audit chain verifies after each target.
+ *
+ * Each target runs twice: with a fixed seed (a regression suite: what was found stays found) and
+ * with a seed drawn for this run and printed (exploration: each run tries new input). A failure
+ * reproduces: fast-check prints the seed, the path and the shrunk counterexample, and the message
+ * carries what the server logged. To replay one, run that test alone (-t) with FUZZ_SEED and
+ * FUZZ_PATH as printed. Knobs: FUZZ_SEED=n another fixed seed, FUZZ_EXPLORE_SEED=n the
+ * exploration seed, FUZZ_RUNS_SCALE=n n times the runs, FUZZ_COLLECT=1 report every failing
+ * request at the end instead of stopping at the first (for hunting).
  */
 const db = useTestDatabase();
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_221);
+/** This run's exploration seed, printed so a failure can be replayed. */
+const EXPLORE_SEED = Number(process.env.FUZZ_EXPLORE_SEED ?? Math.floor(Math.random() * 2 ** 31));
+/** The exploration run is half as long as the fixed one. */
+const EXPLORE_SHARE = 0.5;
 const SCALE = Number(process.env.FUZZ_RUNS_SCALE ?? 1);
 
 let w: World;
@@ -199,7 +210,7 @@ beforeAll(() => {
 });
 afterAll(() => vi.restoreAllMocks());
 const stats = new Map<string, Map<number, number>>();
-const timing = { request: 0, fingerprint: 0 };
+const timing = { request: 0, fingerprint: 0, invariants: 0 };
 
 async function credentials(spec: Spec): Promise<Pick<FuzzRequest, "cookie" | "token">> {
   switch (spec.as) {
@@ -252,6 +263,11 @@ async function exercise(target: string, spec: Spec): Promise<void> {
   if (isRefusal(response.status, response.headers.get("Location"), text)) {
     const changed = changedTables(before, after);
     if (changed.length) fail(`A refusal changed rows in ${changed.join(", ")}: ${what}\n${text.slice(0, 400)}`);
+  } else if (changedTables(before, after).length) {
+    t = performance.now();
+    const broken = await halfWrites(db());
+    timing.invariants += performance.now() - t;
+    if (broken.length) fail(`An accepted request left a half-write: ${broken.slice(0, 5).join("; ")}: ${what}\n${text.slice(0, 400)}`);
   }
 }
 
@@ -260,11 +276,18 @@ function fuzz(target: string, runs: number, arbitrary: () => fc.Arbitrary<Spec>,
   it(target, async () => {
     await prepare?.();
     known = undefined;
-    await fc.assert(
-      fc.asyncProperty(arbitrary(), (spec) => exercise(target, spec)),
-      { numRuns: Math.max(1, Math.round(runs * SCALE)), seed: SEED, ...(process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {}) },
-    );
-  }, 120_000);
+    const replaying = Boolean(process.env.FUZZ_PATH);
+    for (const [seed, share] of [[SEED, 1], [EXPLORE_SEED, EXPLORE_SHARE]] as const) {
+      if (replaying && process.env.FUZZ_SEED && seed !== SEED) continue;
+      if (replaying && process.env.FUZZ_EXPLORE_SEED && seed !== EXPLORE_SEED) continue;
+      await fc.assert(
+        fc.asyncProperty(arbitrary(), (spec) => exercise(target, spec)),
+        { numRuns: Math.max(1, Math.round(runs * SCALE * share)), seed, ...(replaying ? { path: process.env.FUZZ_PATH } : {}) },
+      );
+    }
+    const chain = await verifyAuditChain(db());
+    expect(chain.ok, `the audit chain after ${target}`).toBe(true);
+  }, 180_000);
 }
 
 afterAll(() => {
@@ -274,7 +297,10 @@ afterAll(() => {
     total += n;
     return `  ${target}: ${n} (${[...counts].sort(([a], [b]) => a - b).map(([s, c]) => `${s}×${c}`).join(" ")})`;
   });
-  console.log(`fuzz: ${total} generated requests over ${stats.size} targets (seed ${SEED}); ${Math.round(timing.request)} ms in requests, ${Math.round(timing.fingerprint)} ms in fingerprints\n${lines.join("\n")}`);
+  console.log(
+    `fuzz: ${total} generated requests over ${stats.size} targets (fixed seed ${SEED}, exploration seed ${EXPLORE_SEED}: replay with FUZZ_EXPLORE_SEED=${EXPLORE_SEED}); ` +
+      `${Math.round(timing.request)} ms in requests, ${Math.round(timing.fingerprint)} ms in fingerprints, ${Math.round(timing.invariants)} ms in half-write checks\n${lines.join("\n")}`,
+  );
   if (collected.length) console.log(`fuzz: ${collected.length} failures\n${collected.join("\n")}`);
 });
 

@@ -2,8 +2,10 @@ import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { accessWindows, auditLog, cases, outbox } from "../db/schema";
-import { deliverDue, smtpTransport } from "~/jobs/outbox.server";
-import { expireWindows, markReviewsDue, runJobs, warnEndingWindows } from "~/jobs/scheduler.server";
+import type { Database } from "../db/client";
+import { deliverDue, DELIVERY_CONCURRENCY, smtpTransport } from "~/jobs/outbox.server";
+import { expireWindows, markReviewsDue, runJobs, startJobs, warnEndingWindows } from "~/jobs/scheduler.server";
+import { enqueue } from "~/models/outbox.server";
 import { applyEvent, createCase } from "~/workflow/cases.server";
 import { useTestDatabase } from "./support/database";
 import { startSmtp } from "./support/smtp";
@@ -134,5 +136,45 @@ describe("delivering the outbox over SMTP", () => {
     const retried = await db().select().from(outbox).where(eq(outbox.id, queued[0]!.id));
     expect(retried[0]?.attempts).toBe(2);
     (transport as unknown as { close(): void }).close();
+  });
+});
+
+describe("the scheduler's loops", () => {
+  it("closes a window on time while the mail server sits on every message, and sends several messages at once", async () => {
+    const smtp = await startSmtp({ hold: true });
+    await db().update(outbox).set({ sentAt: new Date() }).where(isNull(outbox.sentAt));
+    await enqueue(db(), Array.from({ length: 20 }, (_, i) => ({ key: `slow-${i}`, template: "case.submitted", recipient: `slow-${i}@example.se`, payload: { number: "X", title: "Y" } })));
+    // An open window that ends in a moment (its end moved by hand, as operations.test does).
+    const { number } = await openWindow();
+    const [c] = await db().select().from(cases).where(eq(cases.number, number));
+    const [win] = await db().select().from(accessWindows).where(eq(accessWindows.caseId, c!.id));
+    const end = new Date(Date.now() + 1500);
+    await db()
+      .update(accessWindows)
+      .set({ endsAt: end, state: { ...win!.state, context: { ...win!.state.context, end: end.toISOString() } } })
+      .where(eq(accessWindows.id, win!.id));
+
+    const jobs = startJobs({ db: db() } as Database, { intervalMs: 100, smtpUrl: smtp.url, mailFrom: "Leverantörsåtkomst <no-reply@sjovik.se>" });
+    try {
+      const until = async (what: string, ok: () => Promise<boolean>) => {
+        for (let i = 0; i < 300 && !(await ok()); i++) await new Promise((r) => setTimeout(r, 50));
+        expect(await ok(), what).toBe(true);
+      };
+      // The mail loop is stuck on a server that answers nothing …
+      await until("the server holds messages", async () => smtp.waiting() > 0);
+      // … and the window still closes, because expiry never waits for mail.
+      await until("the window expired", async () => (await expiries(number)).length === 1);
+      expect(smtp.received).toHaveLength(0);
+      // Several messages were in flight at once, never more than the bound.
+      await until("all workers are busy", async () => smtp.waiting() === DELIVERY_CONCURRENCY);
+      expect(smtp.mostWaiting()).toBe(DELIVERY_CONCURRENCY);
+      smtp.release();
+      await until("everything is delivered", async () => (await db().select().from(outbox).where(isNull(outbox.sentAt))).length === 0);
+      expect(smtp.received.filter((r) => r.to[0]!.startsWith("slow-"))).toHaveLength(20);
+    } finally {
+      smtp.release();
+      await jobs.stop();
+      await smtp.close();
+    }
   });
 });

@@ -6,11 +6,12 @@ import { outbox, type OutboxMessage } from "../../db/schema";
 import { renderMail } from "./mail-templates.server";
 
 /**
- * Delivers the outbox. A batch of due messages is claimed with `FOR UPDATE SKIP LOCKED` (several
- * instances never take the same row) and leased by moving `next_attempt_at` on; each message is
- * sent with a Message-ID made from its unique key, then marked sent. If the process dies between
- * sending and marking, the retry carries the same Message-ID, so the receiving side can tell it
- * is the same message. Failures back off exponentially (1 min, 2, 4 … at most 1 h).
+ * Delivers the outbox. Due messages are claimed one by one with `FOR UPDATE SKIP LOCKED` (several
+ * instances, and several workers in one, never take the same row) and leased by moving
+ * `next_attempt_at` on; each message is sent with a Message-ID made from its unique key, then
+ * marked sent. If the process dies between the server's acceptance and the mark, the retry
+ * carries the same Message-ID, so the receiving side can tell it is the same message.
+ * Failures back off exponentially (1 min, 2, 4 … at most 1 h).
  */
 export type Transport = { send(message: OutboxMessage, mail: { subject: string; text: string; messageId: string }): Promise<void> };
 
@@ -25,7 +26,10 @@ export function smtpTransport(url: string, from: string): Transport & { close():
   };
 }
 
-export const BATCH = 20;
+/** How many messages are sent at once: a slow mail server costs throughput, never the whole queue. */
+export const DELIVERY_CONCURRENCY = 8;
+/** At most this many messages per round, so a round always ends (the next one continues). */
+export const ROUND_LIMIT = 500;
 /**
  * How long a claimed message belongs to the instance that claimed it. Longer than any send can
  * take (the SMTP timeouts above), short enough that a message claimed by an instance that died is
@@ -38,37 +42,55 @@ export function messageIdOf(message: Pick<OutboxMessage, "key">): string {
   return `<${Buffer.from(message.key).toString("base64url")}@supplier-access-portal>`;
 }
 
-/** Sends what is due; returns how many were sent and how many failed. */
-export async function deliverDue(db: Db, transport: Transport, now = new Date()): Promise<{ sent: number; failed: number }> {
-  const claimed = await db.transaction(async (tx) => {
-    const due = await tx
+/** Claims the oldest due message for this instance (SKIP LOCKED, leased), or undefined when none is due. */
+async function claimOne(db: Db, now: Date): Promise<OutboxMessage | undefined> {
+  return db.transaction(async (tx) => {
+    const [due] = await tx
       .select({ id: outbox.id })
       .from(outbox)
       .where(and(isNull(outbox.sentAt), lte(outbox.nextAttemptAt, now)))
       .orderBy(asc(outbox.id))
-      .limit(BATCH)
+      .limit(1)
       .for("update", { skipLocked: true });
-    if (!due.length) return [];
-    return tx
+    if (!due) return undefined;
+    const [claimed] = await tx
       .update(outbox)
       .set({ attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: new Date(now.getTime() + LEASE_MS) })
-      .where(sql`${outbox.id} in (${sql.join(due.map((d) => sql`${d.id}`), sql`, `)})`)
+      .where(eq(outbox.id, due.id))
       .returning();
+    return claimed;
   });
+}
+
+/**
+ * Sends what is due, DELIVERY_CONCURRENCY at a time; returns how many were sent and how many
+ * failed. Each worker claims one message, sends it and marks it sent at once — the only moment a
+ * crash can make a message go twice is between the server's "250 OK" and that mark, and the
+ * retry then carries the same Message-ID (at-least-once delivery, de-duplicable by the receiver).
+ */
+export async function deliverDue(db: Db, transport: Transport, now = new Date(), options: { concurrency?: number } = {}): Promise<{ sent: number; failed: number }> {
   let sent = 0;
   let failed = 0;
-  for (const message of claimed) {
-    try {
-      await transport.send(message, { ...renderMail(message), messageId: messageIdOf(message) });
+  let taken = 0;
+  const worker = async () => {
+    while (taken < ROUND_LIMIT) {
+      taken++;
+      const message = await claimOne(db, now);
+      if (!message) return;
+      try {
+        await transport.send(message, { ...renderMail(message), messageId: messageIdOf(message) });
+      } catch (error) {
+        failed++;
+        await db
+          .update(outbox)
+          .set({ lastError: error instanceof Error ? error.message.slice(0, 1000) : String(error), nextAttemptAt: new Date(Date.now() + backoffMs(message.attempts)) })
+          .where(eq(outbox.id, message.id));
+        continue;
+      }
       await db.update(outbox).set({ sentAt: new Date(), lastError: null }).where(eq(outbox.id, message.id));
       sent++;
-    } catch (error) {
-      failed++;
-      await db
-        .update(outbox)
-        .set({ lastError: error instanceof Error ? error.message.slice(0, 1000) : String(error), nextAttemptAt: new Date(Date.now() + backoffMs(message.attempts)) })
-        .where(eq(outbox.id, message.id));
     }
-  }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? DELIVERY_CONCURRENCY }, worker));
   return { sent, failed };
 }

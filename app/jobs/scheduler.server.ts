@@ -11,7 +11,8 @@ import { deliverDue, smtpTransport, type Transport } from "./outbox.server";
 /**
  * The portal's own duties, run inside the server process on a timer and at start-up (so it
  * catches up after downtime): close every window whose end has passed, warn 30 and 10 minutes
- * before a window ends, put standing access up for its yearly review, and deliver the outbox.
+ * before a window ends, put standing access up for its yearly review — and, in a loop of its own,
+ * deliver the outbox.
  * Safe with several instances on one PostgreSQL: rows are taken with SKIP LOCKED and messages
  * carry unique keys.
  */
@@ -23,7 +24,14 @@ export async function expireWindows(db: Db, now = new Date()): Promise<number> {
     .orderBy(accessWindows.endsAt)
     .limit(200);
   let closed = 0;
-  for (const { caseId } of due) if (await applySystemEvent(db, caseId, "EXPIRE", now)) closed++;
+  for (const { caseId } of due) {
+    // One window that cannot close must not keep the others open: it is reported and retried next round.
+    try {
+      if (await applySystemEvent(db, caseId, "EXPIRE", now)) closed++;
+    } catch (error) {
+      console.error(`jobs: the window of case ${caseId} could not be closed:`, error instanceof Error ? error.message : error);
+    }
+  }
   return closed;
 }
 
@@ -60,39 +68,59 @@ export async function markReviewsDue(db: Db, now = new Date()): Promise<number> 
   return marked;
 }
 
-export async function runJobs(db: Db, transport: Transport | null, now = new Date()) {
+/** The portal's duties, without mail: expiry never waits for a mail server. */
+export async function runDuties(db: Db, now = new Date()) {
   const expired = await expireWindows(db, now);
   const warned = await warnEndingWindows(db, now);
   const reviews = await markReviewsDue(db, now);
   // Sessions past their idle or absolute limit open nothing; clear them away.
   await deleteExpiredSessions(db, now);
-  const delivery = transport ? await deliverDue(db, transport, now) : { sent: 0, failed: 0 };
-  return { expired, warned, reviews, ...delivery };
+  return { expired, warned, reviews };
 }
 
-/** Starts the timer; the first run happens at once (catching up after downtime). */
-export function startJobs(database: Database, options: { intervalMs: number; smtpUrl?: string; mailFrom: string }) {
-  const transport = options.smtpUrl ? smtpTransport(options.smtpUrl, options.mailFrom) : null;
+/** One round of everything (tests, the CLI): the duties, then delivery. */
+export async function runJobs(db: Db, transport: Transport | null, now = new Date()) {
+  const duties = await runDuties(db, now);
+  const delivery = transport ? await deliverDue(db, transport, now) : { sent: 0, failed: 0 };
+  return { ...duties, ...delivery };
+}
+
+/** A task run now and then every `intervalMs`, a round at a time (a round still running skips the tick). */
+function loop(name: string, intervalMs: number, round: () => Promise<Record<string, number>>) {
   let running: Promise<unknown> | null = null;
-  let timer: NodeJS.Timeout | undefined;
   const tick = () => {
     if (running) return;
-    running = runJobs(database.db, transport)
+    running = round()
       .then((r) => {
-        if (r.expired || r.reviews || r.sent || r.failed) console.log(`jobs: ${JSON.stringify(r)}`);
+        if (Object.values(r).some((n) => n > 0)) console.log(`jobs (${name}): ${JSON.stringify(r)}`);
       })
-      .catch((error: unknown) => console.error("jobs failed:", error instanceof Error ? error.message : error))
+      .catch((error: unknown) => console.error(`jobs (${name}) failed:`, error instanceof Error ? error.message : error))
       .finally(() => {
         running = null;
       });
   };
   tick();
-  timer = setInterval(tick, options.intervalMs);
+  const timer = setInterval(tick, intervalMs);
   timer.unref();
   return {
     async stop() {
       clearInterval(timer);
       await running;
+    },
+  };
+}
+
+/**
+ * Starts the timers; the first rounds happen at once (catching up after downtime). The duties and
+ * the mail have loops of their own: a slow or absent mail server never delays an expiry.
+ */
+export function startJobs(database: Database, options: { intervalMs: number; smtpUrl?: string; mailFrom: string }) {
+  const transport = options.smtpUrl ? smtpTransport(options.smtpUrl, options.mailFrom) : null;
+  const duties = loop("duties", options.intervalMs, () => runDuties(database.db));
+  const delivery = transport ? loop("mail", options.intervalMs, () => deliverDue(database.db, transport)) : null;
+  return {
+    async stop() {
+      await Promise.all([duties.stop(), delivery?.stop()]);
       transport?.close();
     },
   };

@@ -1,5 +1,7 @@
 import type { ServerBuild } from "@remix-run/node";
 
+import { withinRequest, type RequestScope } from "../../db/deadline";
+
 /**
  * When the database server is away (restart, failover, network), a request should get a clear
  * "try again shortly" (503) rather than an internal error (500), and the process should carry on:
@@ -9,7 +11,13 @@ import type { ServerBuild } from "@remix-run/node";
  * action once, where the build is handed to the request handler: an error that means "no
  * connection" becomes a thrown 503 response (a JSON body for the API, the 503 error page for
  * pages). Every other error passes through unchanged.
+ *
+ * A database that is cut off without a reset (a partition: packets dropped, nothing refused)
+ * raises no error at all — a query just waits. So every loader and action also has a deadline:
+ * past REQUEST_DEADLINE_MS it is answered 503 as well, and abandoned — its transaction, should it
+ * still reach its end once the network is back, is rolled back instead of committed (db/deadline.ts).
  */
+export const REQUEST_DEADLINE_MS = 6_000;
 
 // postgres.js connection errors, Node socket errors, and PostgreSQL's "connection exception"
 // (class 08) and "the server is shutting down / starting" (57P01–57P03) SQLSTATEs.
@@ -28,6 +36,8 @@ const CONNECTION_CODES = new Set([
   "57P01",
   "57P02",
   "57P03",
+  // statement_timeout (db/open.ts): the server did not finish in time
+  "57014",
 ]);
 
 export function isDatabaseUnavailable(error: unknown): boolean {
@@ -52,26 +62,44 @@ function unavailable(request: Request): Response {
 
 type Handler = (args: { request: Request }) => unknown;
 
-function guard<F extends Handler>(handler: F): F {
+class DeadlinePassed extends Error {}
+
+function guard<F extends Handler>(handler: F, deadlineMs: number): F {
   return (async (args: { request: Request }) => {
+    const scope: RequestScope = { abandoned: false };
+    let timer: NodeJS.Timeout | undefined;
+    const work = withinRequest(scope, () => Promise.resolve().then(() => handler(args)));
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DeadlinePassed()), deadlineMs);
+    });
     try {
-      return await handler(args);
+      return await Promise.race([work, deadline]);
     } catch (error) {
-      if (isDatabaseUnavailable(error)) {
-        console.error(`database unavailable (${args.request.method} ${new URL(args.request.url).pathname}):`, error instanceof Error ? error.message : error);
+      const late = error instanceof DeadlinePassed;
+      if (late || isDatabaseUnavailable(error)) {
+        if (late) {
+          scope.abandoned = true;
+          // It may still end, either way, once the database answers: nothing waits for it now.
+          work.catch(() => {});
+        }
+        const why = late ? `no answer within ${deadlineMs} ms` : error instanceof Error ? error.message : String(error);
+        console.error(`database unavailable (${args.request.method} ${new URL(args.request.url).pathname}): ${why}`);
         throw unavailable(args.request);
       }
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }) as F;
 }
 
-export function withDatabaseUnavailable(build: ServerBuild): ServerBuild {
+export function withDatabaseUnavailable(build: ServerBuild, options: { deadlineMs?: number } = {}): ServerBuild {
+  const deadlineMs = options.deadlineMs ?? REQUEST_DEADLINE_MS;
   const routes: ServerBuild["routes"] = {};
   for (const [id, route] of Object.entries(build.routes)) {
     const module = { ...route.module };
-    if (module.loader) module.loader = guard(module.loader as Handler) as typeof module.loader;
-    if (module.action) module.action = guard(module.action as Handler) as typeof module.action;
+    if (module.loader) module.loader = guard(module.loader as Handler, deadlineMs) as typeof module.loader;
+    if (module.action) module.action = guard(module.action as Handler, deadlineMs) as typeof module.action;
     routes[id] = { ...route, module };
   }
   return { ...build, routes };

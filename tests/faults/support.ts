@@ -79,28 +79,50 @@ export async function startPortal(options: { databaseUrl: string; port?: number;
 }
 
 /**
- * A TCP proxy between the portal and PostgreSQL that can be cut: `cut()` closes every open
- * connection and refuses new ones (as a database restart or a network failure would), `restore()`
- * accepts connections again on the same port.
+ * A TCP proxy between the portal and PostgreSQL that fails in the two ways networks do:
+ * - `cut()` closes every open connection and refuses new ones (a database restart, a reset);
+ * - `partition()` keeps every connection open but carries nothing, either way, and new
+ *   connections are accepted but get no further (packets dropped: no error, only silence).
+ * `restore()` ends either. After a partition, what was held back is delivered (as TCP's
+ * retransmissions would), on the connections both ends still have.
  */
 export async function startProxy(target: { host: string; port: number }) {
   const port = await freePort();
-  const sockets = new Set<Socket>();
+  type Pair = { client: Socket; upstream: Socket | null; toUpstream: Buffer[]; toClient: Buffer[] };
+  const pairs = new Set<Pair>();
   let server: Server | undefined;
+  let silent = false;
+
+  const drop = (pair: Pair) => {
+    pair.client.destroy();
+    pair.upstream?.destroy();
+    pairs.delete(pair);
+  };
+  const forward = (pair: Pair) => {
+    if (silent) return;
+    if (!pair.upstream) {
+      const upstream = connect(target.port, target.host);
+      pair.upstream = upstream;
+      upstream.on("error", () => drop(pair)).on("close", () => drop(pair));
+      upstream.on("data", (chunk: Buffer) => {
+        pair.toClient.push(chunk);
+        forward(pair);
+      });
+    }
+    for (const chunk of pair.toUpstream.splice(0)) pair.upstream.write(chunk);
+    for (const chunk of pair.toClient.splice(0)) pair.client.write(chunk);
+  };
   const listen = () =>
     new Promise<void>((resolve, reject) => {
       server = createServer((client) => {
-        const upstream = connect(target.port, target.host);
-        sockets.add(client).add(upstream);
-        const drop = () => {
-          client.destroy();
-          upstream.destroy();
-          sockets.delete(client);
-          sockets.delete(upstream);
-        };
-        client.on("error", drop).on("close", drop);
-        upstream.on("error", drop).on("close", drop);
-        client.pipe(upstream).pipe(client);
+        const pair: Pair = { client, upstream: null, toUpstream: [], toClient: [] };
+        pairs.add(pair);
+        client.on("error", () => drop(pair)).on("close", () => drop(pair));
+        client.on("data", (chunk: Buffer) => {
+          pair.toUpstream.push(chunk);
+          forward(pair);
+        });
+        forward(pair);
       });
       server.once("error", reject);
       server.listen(port, "127.0.0.1", () => resolve());
@@ -108,16 +130,26 @@ export async function startProxy(target: { host: string; port: number }) {
   await listen();
   return {
     port,
+    /** Connections carried right now (both ends open). */
+    connections: () => pairs.size,
     cut: async () => {
       const closing = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-      for (const socket of sockets) socket.destroy();
-      sockets.clear();
+      for (const pair of [...pairs]) drop(pair);
       await closing;
       server = undefined;
     },
-    restore: listen,
+    partition: () => {
+      silent = true;
+    },
+    restore: async () => {
+      if (silent) {
+        silent = false;
+        for (const pair of [...pairs]) forward(pair);
+      }
+      if (!server) await listen();
+    },
     close: async () => {
-      for (const socket of sockets) socket.destroy();
+      for (const pair of [...pairs]) drop(pair);
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     },
   };

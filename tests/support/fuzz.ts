@@ -94,7 +94,7 @@ const EXCLUDED_COLUMNS: Record<string, string[]> = {
 const ROW_FILTERS: Record<string, string> = {
   // Security events that exist *because* something was refused: a lock-out after failed
   // passwords, a failed second factor, a cloned authenticator. Every other audit row counts.
-  audit_log: "action not in ('auth.locked-out', 'auth.second-factor-failed', 'auth.counter-regression')",
+  audit_log: "action not in ('auth.locked-out', 'auth.second-factor-failed', 'auth.counter-regression', 'auth.too-new')",
 };
 
 let fingerprintSql: string | undefined;
@@ -133,6 +133,43 @@ export async function fingerprint(db: Db): Promise<Fingerprint> {
 /** The tables whose fingerprint differs. */
 export function changedTables(before: Fingerprint, after: Fingerprint): string[] {
   return Object.keys({ ...before, ...after }).filter((t) => before[t] !== after[t]);
+}
+
+// Half-writes ----------------------------------------------------------------------------------
+
+/**
+ * What must hold after any request that was accepted: the database tells one story. A case's
+ * status is its machine's state and its trail's last transition; its version counts its
+ * transitions; a case that was approved has exactly one access window, in the state its status
+ * says; a window's status is its machine's state. Returns each breach, named.
+ */
+export async function halfWrites(db: Db): Promise<string[]> {
+  const found = await rows<{ problem: string }>(
+    db.execute(sql`
+      with transitions as (
+        select case_id, count(*)::int as n, (array_agg(to_state order by id desc))[1] as last_to
+        from audit_log
+        where case_id is not null and action = 'case.transition' and event is not null and event <> 'LINKED_CHANGE' and coalesce(from_state, '') not like 'window:%'
+        group by case_id
+      ),
+      windows as (select case_id, count(*)::int as n, min(status) as status from access_windows group by case_id)
+      select c.number || ': status ' || c.status || ' but machine state ' || (c.state->>'value') as problem from cases c where c.status <> c.state->>'value'
+      union all
+      select c.number || ': status ' || c.status || ' but the trail ends at ' || coalesce(t.last_to, 'nothing') from cases c left join transitions t on t.case_id = c.id where t.last_to is distinct from c.status
+      union all
+      select c.number || ': version ' || c.version || ' but ' || coalesce(t.n, 0) || ' transitions' from cases c left join transitions t on t.case_id = c.id where c.version <> coalesce(t.n, 0)
+      union all
+      select c.number || ': ' || c.status || ' with ' || coalesce(w.n, 0) || ' windows' from cases c left join windows w on w.case_id = c.id
+        where c.type <> 'standing-access' and c.status in ('approved', 'window-open', 'window-closed', 'outcome-reported', 'closed') and coalesce(w.n, 0) <> 1
+      union all
+      select c.number || ': ' || c.status || ' but its window is ' || w.status from cases c join windows w on w.case_id = c.id
+        where not ((c.status = 'approved' and w.status = 'scheduled') or (c.status = 'window-open' and w.status = 'open')
+          or (c.status in ('window-closed', 'outcome-reported', 'closed') and w.status = 'closed') or (c.status = 'cancelled' and w.status = 'cancelled'))
+      union all
+      select 'window ' || w.id || ': status ' || w.status || ' but machine state ' || (w.state->>'value') from access_windows w where w.status <> w.state->>'value'
+    `),
+  );
+  return found.map((r) => r.problem);
 }
 
 // Refusals -------------------------------------------------------------------------------------

@@ -143,7 +143,8 @@ export type MatrixWorld = Awaited<ReturnType<typeof makeMatrixWorld>>;
  * The states a case fixture is made in, each through the workflow service as the real actors:
  * draft / submitted / in-review: a simple change; submitted-advanced / awaiting-cab: an advanced
  * change (awaiting-cab is on a meeting's agenda); approved … outcome-reported: an emergency, whose
- * window starts at once (so operations may open it now); access-draft … review-due: standing access.
+ * window starts at once (so operations may open it now), cancelled-approved one cancelled after its
+ * approval (its window went with it); access-draft … review-due: standing access.
  */
 export type CaseState =
   | "draft"
@@ -152,6 +153,7 @@ export type CaseState =
   | "submitted-advanced"
   | "awaiting-cab"
   | "approved"
+  | "cancelled-approved"
   | "open"
   | "extension-pending"
   | "window-closed"
@@ -234,6 +236,10 @@ export async function makeCase(db: Db, w: MatrixWorld, scope: ScopeName, state: 
       number = (await createCase(db, requester, emergency)).number;
       await event(centre, number, { type: "APPROVE", reason: "Matrisens godkännande" });
       if (state === "approved") break;
+      if (state === "cancelled-approved") {
+        await event(requester, number, { type: "CANCEL", reason: "Behövs inte längre" });
+        break;
+      }
       await event(w.callers.operations, number, { type: "GRANT" });
       if (state === "extension-pending") {
         const end = await windowEndOf(db, number);
@@ -298,6 +304,8 @@ export type CellRequest = {
   cookie?: string;
   /** No credentials at all (feeds carry theirs in the address). */
   noAuth?: boolean;
+  /** The case the cell acts on (its trail shows whether an accepted event did what it says). */
+  caseNumber?: string;
 };
 
 /**
