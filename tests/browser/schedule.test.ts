@@ -9,6 +9,7 @@ import { createSession } from "~/models/sessions.server";
 import { sessionCookie } from "~/utils/auth.server";
 import { addWorkingDays, earliestStart, stockholmDate, stockholmMidnight } from "~/utils/calendar.server";
 import { applyEvent, createCase } from "~/workflow/cases.server";
+import { isoWeek } from "~/workflow/schedule.server";
 import { seriousViolations } from "./axe";
 import { launchBrowser, newPage, startPortal, type Portal } from "./harness";
 
@@ -23,7 +24,13 @@ let browser: Browser;
 let centreCookie = "";
 const numbers = { eplat: "", case: "", intra: "" };
 const today = stockholmDate(new Date());
-const day = addWorkingDays(earliestStart("advanced-change", today), 2);
+/** A working day far enough ahead whose next working day falls in the same week (the week view shows both). */
+function dayWithNextInSameWeek(): string {
+  let candidate = addWorkingDays(earliestStart("advanced-change", today), 2);
+  while (isoWeek(addWorkingDays(candidate, 1)) !== isoWeek(candidate)) candidate = addWorkingDays(candidate, 1);
+  return candidate;
+}
+const day = dayWithNextInSameWeek();
 const HOUR = 3600_000;
 
 async function cookieFor(db: Db, user: User) {
