@@ -6,8 +6,8 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
-import { NonceContext } from "~/utils/nonce";
-import { RETRY_AFTER_SECONDS } from "~/utils/unavailable.server";
+import { NonceContext } from "~/ui/nonce";
+import { RETRY_AFTER_SECONDS } from "~/http/unavailable.server";
 
 export const streamTimeout = 5_000;
 
@@ -19,7 +19,7 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   const nonce = loadContext?.cspNonce ?? "";
-  // The database is away (see utils/unavailable.server.ts): tell clients when to try again.
+  // The database is away (see http/unavailable.server.ts): tell clients when to try again.
   if (responseStatusCode === 503) responseHeaders.set("Retry-After", String(RETRY_AFTER_SECONDS));
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
   return new Promise((resolve, reject) => {

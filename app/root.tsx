@@ -18,9 +18,9 @@ import { Shell } from "~/components/shell";
 import { I18nContext, makeTranslator, DEFAULT_LANG } from "~/i18n";
 import { fallbackMessages } from "~/i18n/fallback";
 import { getLang, messagesFor } from "~/i18n/i18n.server";
-import { getUser } from "~/utils/auth.server";
-import { useNonce } from "~/utils/nonce";
-import { placesFor } from "~/utils/places";
+import { getUser } from "~/access/guards.server";
+import { useNonce } from "~/ui/nonce";
+import { placesFor } from "~/ui/places";
 import styles from "~/styles/app.css";
 
 export const links: LinksFunction = () => [

@@ -10,10 +10,10 @@ import express from "express";
 import { seedDemoIfEmpty } from "../db/seed";
 import { boot, redactUrl } from "./boot.server";
 import { startJobs } from "./jobs/scheduler.server";
-import { sameOriginOnly, securityHeaders } from "./security.server";
-import { withDatabaseUnavailable } from "./utils/unavailable.server";
-import { seedDemoCases } from "./models/demo-cases.server";
-import { inviteDemoPeople } from "./models/demo.server";
+import { sameOriginOnly, securityHeaders } from "./http/security.server";
+import { withDatabaseUnavailable } from "./http/unavailable.server";
+import { seedDemoCases } from "./demo/cases.server";
+import { inviteDemoPeople } from "./demo/people.server";
 
 /**
  * The portal's HTTP server: express around Remix, so the process can also own the things a page

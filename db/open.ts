@@ -57,7 +57,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
  * server disarms; a connection silent past SILENCE_LIMIT_MS after a write is destroyed, so the
  * query on it fails at once (and the pool opens a new one) instead of waiting for TCP's give-up.
  * Only for plain connections: with TLS, postgres.js wraps the socket itself and its bytes bypass
- * this watch (a request still gets its 503 by its deadline, app/utils/unavailable.server.ts).
+ * this watch (a request still gets its 503 by its deadline, app/http/unavailable.server.ts).
  */
 function watchedSocket(host: string, port: number, silenceMs: number): Socket {
   // Returned while still connecting: postgres.js writes its start-up message at once (buffered

@@ -5,7 +5,7 @@
  * content (422) and from a state that does not allow the event at all (409).
  */
 import type { Role } from "../db/schema";
-import { earliestStart, stockholmDate, stockholmMidnight } from "../app/utils/calendar.server";
+import { earliestStart, stockholmDate, stockholmMidnight } from "./calendar";
 
 export const CASE_TYPES = ["emergency", "simple-change", "advanced-change", "standing-access"] as const;
 export type CaseType = (typeof CASE_TYPES)[number];

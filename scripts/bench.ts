@@ -28,10 +28,10 @@ import postgres from "postgres";
 import type { Db } from "../db/client";
 import { openDatabase } from "../db/open";
 import * as schema from "../db/schema";
-import { createApiToken } from "~/models/api-tokens.server";
-import { createSession } from "~/models/sessions.server";
-import { sessionCookie } from "~/utils/auth.server";
-import { ACTIVE_STATUSES, conflictsOf } from "~/workflow/conflicts.server";
+import { createApiToken } from "~/access/api-tokens.server";
+import { createSession } from "~/access/sessions.server";
+import { sessionCookie } from "~/access/guards.server";
+import { ACTIVE_STATUSES, conflictsOf } from "~/cases/conflicts.server";
 import { addHistory, seedBench, type SeedSummary } from "./bench/seed";
 import {
   buildBareRemixApp,
@@ -466,7 +466,7 @@ const WHY: Record<string, (r: ReportInput, byKey: Map<string, RouteResult>) => s
     const zodFiles = [...r.scripts.values()].flatMap((s) => s.files).filter((f) => f.zod);
     const zod = zodFiles[0];
     return zod
-      ? `The page loads zod (${zod.href}, ${kib(zod.gzip)} KiB gzip): a route module that imports a *value* from \`~/utils/forms\` (e.g. \`parseId\`, even if only its action uses it) keeps that module in the browser bundle, and the module builds zod schemas at its top level, so esbuild cannot drop it or zod. ` +
+      ? `The page loads zod (${zod.href}, ${kib(zod.gzip)} KiB gzip): a route module that imports a *value* from \`~/ui/forms\` (e.g. \`parseId\`, even if only its action uses it) keeps that module in the browser bundle, and the module builds zod schemas at its top level, so esbuild cannot drop it or zod. ` +
           "Would fix: import such helpers from a module without zod (or use them only in `.server` modules), so only the form pages that validate in the browser load zod."
       : "The page's own modules and shared chunks exceed the bare page's by more than 30%; see the files it loads beyond the floor page's.";
   },
@@ -666,7 +666,7 @@ ${(r.windowsAt100k - r.windowsAt1k).toLocaleString("en")} closed changes of the 
 added in one set-based insert (${r.windowsAt100k.toLocaleString("en")} windows, \`ANALYZE\`d). History is
 placed before the seeded period on purpose: the number of genuine conflicts stays the same, so the
 ratio shows whether the query reads the table (grows with it) or the index (does not). Each figure is
-the median of ${CONFLICT_REPS} calls of \`conflictsOf\` (app/workflow/conflicts.server.ts) in process over
+the median of ${CONFLICT_REPS} calls of \`conflictsOf\` (app/cases/conflicts.server.ts) in process over
 one connection, after 30 to warm up.
 
 **JavaScript.** For each page, the scripts its HTML loads (modulepreload links and module imports:

@@ -7,14 +7,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeOrganisation, makeSystem, makeUser } from "../db/factories";
 import { auditLog, blackoutPeriods, cabMeetingRules, cases, sessions, type User } from "../db/schema";
-import { createApiToken } from "~/models/api-tokens.server";
-import { createCalendarFeed, type FeedKind } from "~/models/calendar-feeds.server";
-import { createSession, hashToken } from "~/models/sessions.server";
-import { findInvitation, inviteUser, setPendingPassword } from "~/models/users.server";
-import { sessionCookie } from "~/utils/auth.server";
-import { isoToStockholmLocal } from "~/utils/time";
-import { upcomingMeetings } from "~/workflow/cab.server";
-import { eventInput, WINDOW_EVENTS } from "~/workflow/schemas";
+import { createApiToken } from "~/access/api-tokens.server";
+import { createCalendarFeed, type FeedKind } from "~/access/calendar-feeds.server";
+import { createSession, hashToken } from "~/access/sessions.server";
+import { findInvitation, inviteUser, setPendingPassword } from "~/admin/people.server";
+import { sessionCookie } from "~/access/guards.server";
+import { isoToStockholmLocal } from "../machines/time";
+import { upcomingMeetings } from "~/cab/meetings.server";
+import { eventInput, WINDOW_EVENTS } from "~/cases/schemas";
 import { PASSWORD, tokenOf } from "./support/accounts";
 import { changedTables, fingerprint, halfWrites } from "./support/fuzz";
 import { useTestDatabase } from "./support/database";
@@ -48,8 +48,8 @@ import {
  * PostgreSQL server named by DATABASE_URL).
  *
  * Where the answers come from: DESIGN.md (who does what; "nobody decides on their own case"),
- * the guards (app/utils/auth.server.ts: anonymous pages → /login, anonymous API → 401, wrong role →
- * 403), the scope rule (app/auth/ownership.server.ts: the service centre, the CAB, operations and
+ * the guards (app/access/guards.server.ts: anonymous pages → /login, anonymous API → 401, wrong role →
+ * 403), the scope rule (app/access/scope.server.ts: the service centre, the CAB, operations and
  * administrators see everything; a requester the systems they administer; a system owner the
  * systems they own; a supplier its own organisation's work; a single object outside the scope
  * answers 404, so its existence is not confirmed) and the event rules (machines/rules.ts:

@@ -11,7 +11,7 @@ import { lockFileFor } from "../db/lock";
 import { openDatabase } from "../db/open";
 import { organisations, ROLES, systemAdministrators, systems, users } from "../db/schema";
 import { seedDemo } from "../db/seed";
-import { userForApiToken } from "~/models/api-tokens.server";
+import { userForApiToken } from "~/access/api-tokens.server";
 
 /**
  * `npm run admin -- …` run for real, as child processes, against an embedded database of its own.

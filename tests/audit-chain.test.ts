@@ -2,8 +2,8 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { auditLog } from "../db/schema";
-import { verifyAuditChain } from "~/models/audit-chain.server";
-import { applyEvent, createCase } from "~/workflow/cases.server";
+import { verifyAuditChain } from "~/audit/chain.server";
+import { applyEvent, createCase } from "~/cases/cases.server";
 import { call, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";

@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeUser } from "../db/factories";
 import { cabComments, cabMeetingRules, cabMeetings, cabVotes, cases, type CabMeeting, type User } from "../db/schema";
-import { upcomingMeetings } from "~/workflow/cab.server";
-import { addMeeting, addRule, agendaOf, comment, deactivateRule, vote } from "~/workflow/cab-agenda.server";
-import { applyEvent, createCase, getCaseView, WorkflowError } from "~/workflow/cases.server";
+import { upcomingMeetings } from "~/cab/meetings.server";
+import { addMeeting, addRule, agendaOf, comment, deactivateRule, vote } from "~/cab/agenda.server";
+import { applyEvent, createCase, getCaseView, WorkflowError } from "~/cases/cases.server";
 import { call, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";

@@ -12,7 +12,7 @@ import {
   stockholmMidnight,
   workingDaysBetween,
   type LeadTimeType,
-} from "~/utils/calendar.server";
+} from "../machines/calendar";
 
 /**
  * Independent, hand-written list of Swedish non-working days (public holidays + midsommarafton,

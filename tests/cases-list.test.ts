@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeSystem } from "../db/factories";
-import { earliestStart, stockholmDate, stockholmMidnight } from "~/utils/calendar.server";
-import { applyEvent, createCase } from "~/workflow/cases.server";
+import { earliestStart, stockholmDate, stockholmMidnight } from "../machines/calendar";
+import { applyEvent, createCase } from "~/cases/cases.server";
 import { call, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";

@@ -6,7 +6,7 @@ import type { Db } from "../db/client";
 import { makeDependency, makeOrganisation, makeSystem, makeUser } from "../db/factories";
 import { blackoutPeriods, cases, type Organisation, type User } from "../db/schema";
 import { initialCase } from "../machines";
-import { conflictsFor, conflictsOf } from "~/workflow/conflicts.server";
+import { conflictsFor, conflictsOf } from "~/cases/conflicts.server";
 import { call } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld } from "./support/world";

@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { setDatabase } from "../db/client";
 import { auditLog, cases } from "../db/schema";
-import { withDatabaseUnavailable } from "~/utils/unavailable.server";
-import { createCase } from "~/workflow/cases.server";
+import { withDatabaseUnavailable } from "~/http/unavailable.server";
+import { createCase } from "~/cases/cases.server";
 import { useServerDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
 

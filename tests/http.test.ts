@@ -4,10 +4,10 @@ import { setDatabase } from "../db/client";
 import { makeOrganisation, makeUser } from "../db/factories";
 import { openDatabase } from "../db/open";
 import type { Organisation, User } from "../db/schema";
-import { getSystemByCode } from "~/models/systems.server";
-import { createApiToken } from "~/models/api-tokens.server";
-import { BODY_LIMITS } from "~/utils/form-data.server";
-import { safeRedirect } from "~/utils/misc";
+import { getSystemByCode } from "~/admin/systems.server";
+import { createApiToken } from "~/access/api-tokens.server";
+import { BODY_LIMITS } from "~/http/body.server";
+import { safeRedirect } from "~/http/safe-redirect";
 import { appHandler, call, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { accessWindows, auditLog, cases, outbox } from "../db/schema";
 import type { Database } from "../db/client";
-import { deliverDue, DELIVERY_CONCURRENCY, smtpTransport } from "~/jobs/outbox.server";
+import { deliverDue, DELIVERY_CONCURRENCY, smtpTransport } from "~/outbox/delivery.server";
 import { expireWindows, markReviewsDue, runJobs, startJobs, warnEndingWindows } from "~/jobs/scheduler.server";
-import { enqueue } from "~/models/outbox.server";
-import { applyEvent, createCase } from "~/workflow/cases.server";
+import { enqueue } from "~/outbox/enqueue.server";
+import { applyEvent, createCase } from "~/cases/cases.server";
 import { useTestDatabase } from "./support/database";
 import { startSmtp } from "./support/smtp";
 import { makeWorld, windowAhead, type World } from "./support/world";

@@ -6,9 +6,9 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { accessWindows, auditLog, cases, outbox } from "../db/schema";
-import { renderMail } from "~/jobs/mail-templates.server";
-import { applyEvent, createCase } from "~/workflow/cases.server";
-import { listWindows } from "~/workflow/windows.server";
+import { renderMail } from "~/outbox/templates.server";
+import { applyEvent, createCase } from "~/cases/cases.server";
+import { listWindows } from "~/cases/windows.server";
 import { call, ORIGIN, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";

@@ -6,7 +6,7 @@ import {
   listOrganisations,
   setOrganisationActive,
   updateOrganisation,
-} from "~/models/organisations.server";
+} from "~/admin/organisations.server";
 import { useTestDatabase } from "./support/database";
 
 const db = useTestDatabase();
@@ -61,7 +61,7 @@ describe("organisations", () => {
     const refused = await setOrganisationActive(db(), supplier.id, false);
     expect(refused).toEqual({ ok: false, fieldErrors: { _form: { key: "org.inUse", params: { count: 1 } } } });
 
-    const { setSystemActive } = await import("~/models/systems.server");
+    const { setSystemActive } = await import("~/admin/systems.server");
     await setSystemActive(db(), system.id, false);
     const done = await setOrganisationActive(db(), supplier.id, false);
     expect(done.ok && done.value.active).toBe(false);

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { makeUser } from "../db/factories";
 import { cases } from "../db/schema";
 import { stepCase, SYSTEM_ACTOR, type CaseEvent } from "../machines";
-import { createCase, getCaseView } from "~/workflow/cases.server";
+import { createCase, getCaseView } from "~/cases/cases.server";
 import { call, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, type World } from "./support/world";

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeOrganisation, makeSystem, makeUser } from "../db/factories";
 import { systemAdministrators, systems, type Organisation, type System } from "../db/schema";
-import { inScope, requireInScope, scopeOf } from "~/auth/ownership.server";
+import { inScope, requireInScope, scopeOf } from "~/access/scope.server";
 import { useTestDatabase } from "./support/database";
 
 const db = useTestDatabase();

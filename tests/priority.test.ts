@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { mustPhone, priorityOf, RESPONSE_TARGETS, type Level } from "~/workflow/priority";
+import { mustPhone, priorityOf, RESPONSE_TARGETS, type Level } from "../machines/priority";
 
 describe("incident priority", () => {
   it.each([

@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { outbox } from "../db/schema";
-import { applyEvent, createCase } from "~/workflow/cases.server";
-import { reviewQueue } from "~/workflow/review.server";
+import { applyEvent, createCase } from "~/cases/cases.server";
+import { reviewQueue } from "~/cases/review.server";
 import { call, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";

@@ -5,9 +5,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeDependency } from "../db/factories";
 import { blackoutPeriods, users } from "../db/schema";
-import { stockholmDate } from "~/utils/calendar.server";
-import { applyEvent, createCase } from "~/workflow/cases.server";
-import { lanesOf, scheduleOf, scheduleRange } from "~/workflow/schedule.server";
+import { stockholmDate } from "../machines/calendar";
+import { applyEvent, createCase } from "~/cases/cases.server";
+import { lanesOf, scheduleOf, scheduleRange } from "~/cases/schedule.server";
 import { call, ORIGIN, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";

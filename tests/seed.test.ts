@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import { seedDemoIfEmpty } from "../db/seed";
-import { listOrganisations } from "~/models/organisations.server";
-import { getSystemByCode, listSystems } from "~/models/systems.server";
+import { listOrganisations } from "~/admin/organisations.server";
+import { getSystemByCode, listSystems } from "~/admin/systems.server";
 import { useTestDatabase } from "./support/database";
 
 const db = useTestDatabase();

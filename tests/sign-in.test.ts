@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 
 import { makeOrganisation } from "../db/factories";
 import { apiTokens, auditLog, calendarFeeds, invitations, outbox, sessions, users, webauthnCredentials } from "../db/schema";
-import { renderMail } from "~/jobs/mail-templates.server";
-import { deactivateUser } from "~/models/users.server";
+import { renderMail } from "~/outbox/templates.server";
+import { deactivateUser } from "~/admin/people.server";
 import { call, Client, ORIGIN } from "./support/app";
 import { acceptInvitation, account, invite, options, PASSWORD, signInOverHttp } from "./support/accounts";
 import { cloneCredential, SoftwareAuthenticator } from "./support/authenticator";

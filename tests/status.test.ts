@@ -5,8 +5,8 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { cases } from "../db/schema";
-import { applyEvent, createCase } from "~/workflow/cases.server";
-import { formatSpan, publicChanges } from "~/workflow/status.server";
+import { applyEvent, createCase } from "~/cases/cases.server";
+import { formatSpan, publicChanges } from "~/cases/status.server";
 import { call } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";

@@ -3,10 +3,10 @@ import ICAL from "ical.js";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { accessWindows, cases, outbox, users } from "../db/schema";
-import { renderMail } from "~/jobs/mail-templates.server";
-import { isoToStockholmLocal } from "~/utils/time";
-import { applyEvent, createCase } from "~/workflow/cases.server";
-import { timeLeft } from "~/workflow/supplier.server";
+import { renderMail } from "~/outbox/templates.server";
+import { isoToStockholmLocal } from "../machines/time";
+import { applyEvent, createCase } from "~/cases/cases.server";
+import { timeLeft } from "~/cases/supplier.server";
 import { call, ORIGIN, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";

@@ -9,7 +9,7 @@ import {
   listSystems,
   removeDependency,
   updateSystem,
-} from "~/models/systems.server";
+} from "~/admin/systems.server";
 import { useTestDatabase } from "./support/database";
 
 const db = useTestDatabase();

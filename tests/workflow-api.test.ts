@@ -2,8 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { auditLog, cases, outbox } from "../db/schema";
-import { earliestStart, stockholmDate } from "~/utils/calendar.server";
-import { applyEvent, editCase, WorkflowError } from "~/workflow/cases.server";
+import { earliestStart, stockholmDate } from "../machines/calendar";
+import { applyEvent, editCase, WorkflowError } from "~/cases/cases.server";
 import { call } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";

@@ -3,10 +3,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeUser } from "../db/factories";
 import { auditLog, cases, signInAttempts, users, type User } from "../db/schema";
-import { passwordStep } from "~/auth/sign-in.server";
-import { hashPassword } from "~/auth/password.server";
-import { MAX_FAILURES_PER_ACCOUNT } from "~/auth/rate-limit.server";
-import { applyEvent, createCase, WorkflowError } from "~/workflow/cases.server";
+import { passwordStep } from "~/access/sign-in.server";
+import { hashPassword } from "~/access/password.server";
+import { MAX_FAILURES_PER_ACCOUNT } from "~/access/rate-limit.server";
+import { applyEvent, createCase, WorkflowError } from "~/cases/cases.server";
 import { useServerDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
 

@@ -5,11 +5,11 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { organisations, ROLES, systems } from "../../db/schema";
 import { boot } from "../boot.server";
-import { createApiToken } from "../models/api-tokens.server";
-import { verifyAuditChain } from "../models/audit-chain.server";
-import { findUserByEmail, inviteUser, issueInvitation, listUsers } from "../models/users.server";
+import { createApiToken } from "../access/api-tokens.server";
+import { verifyAuditChain } from "../audit/chain.server";
+import { findUserByEmail, inviteUser, issueInvitation, listUsers } from "../admin/people.server";
 import { translatorFor } from "../i18n/i18n.server";
-import type { FieldErrors } from "../utils/forms";
+import type { FieldErrors } from "../ui/forms";
 
 /**
  * `npm run admin -- <command>`: bootstrapping and operations from a shell.

@@ -1,6 +1,6 @@
 import { seedDemo, isEmpty } from "../../db/seed";
 import { boot } from "../boot.server";
-import { seedDemoCases } from "../models/demo-cases.server";
+import { seedDemoCases } from "../demo/cases.server";
 
 /** `npm run db:seed`: seeds the demo municipality into the configured database if it is empty. */
 const { database } = await boot();

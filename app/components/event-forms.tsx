@@ -2,7 +2,7 @@ import { Form, useNavigation } from "@remix-run/react";
 
 import { Checkbox, SelectField, TextArea, TextField } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
-import type { FieldErrors } from "~/utils/forms";
+import type { FieldErrors } from "~/ui/forms";
 
 /** Which fields each event's form asks for. */
 const NEEDS_REASON = new Set(["RETURN", "REJECT", "CAB_REJECT", "REFUSE_CONSENT", "REVOKE", "REFUSE_EXTENSION", "REQUEST_EXTENSION"]);

@@ -1,5 +1,5 @@
 import { useT } from "~/i18n";
-import type { Place } from "~/utils/places";
+import type { Place } from "~/ui/places";
 
 /** The frame of a role's place whose content arrives with a later part of the portal. */
 export function PlacePage({ place }: { place: Place }) {

@@ -5,10 +5,10 @@ import { useForm, type FieldErrors as RhfErrors, type Resolver } from "react-hoo
 
 import { Checkbox, ErrorSummary, SelectField, TextArea, TextField } from "~/components/forms";
 import { useT, type MessageKey, type Msg } from "~/i18n";
-import type { FieldErrors } from "~/utils/forms";
-import { unpackMsg } from "~/utils/msg";
-import { mustPhone, priorityOf, RESPONSE_TARGETS, type Level } from "~/workflow/priority";
-import { requestFormSchema, typeOf, type Earliest, type FormCategory, type RequestFormValues } from "~/workflow/request-form";
+import type { FieldErrors } from "~/ui/forms";
+import { unpackMsg } from "~/ui/msg";
+import { mustPhone, priorityOf, RESPONSE_TARGETS, type Level } from "../../machines/priority";
+import { requestFormSchema, typeOf, type Earliest, type FormCategory, type RequestFormValues } from "~/cases/request-form";
 
 export type SystemChoice = { code: string; name: string; supplierName: string | null; related: string[] };
 

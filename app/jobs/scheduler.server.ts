@@ -2,11 +2,11 @@ import { and, eq, gt, inArray, lte, sql } from "drizzle-orm";
 
 import type { Database, Db } from "../../db/client";
 import { accessWindows, cases } from "../../db/schema";
-import { deleteExpiredSessions } from "~/models/sessions.server";
-import { stockholmDate } from "~/utils/calendar.server";
-import { applySystemEvent } from "~/workflow/cases.server";
-import { queueMessages } from "~/workflow/messages.server";
-import { deliverDue, smtpTransport, type Transport } from "./outbox.server";
+import { deleteExpiredSessions } from "~/access/sessions.server";
+import { stockholmDate } from "../../machines/calendar";
+import { applySystemEvent } from "~/cases/cases.server";
+import { queueMessages } from "~/cases/messages.server";
+import { deliverDue, smtpTransport, type Transport } from "../outbox/delivery.server";
 
 /**
  * The portal's own duties, run inside the server process on a timer and at start-up (so it

@@ -1,6 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
 
-import { title } from "~/utils/meta";
+import { title } from "~/ui/meta";
 
 /** Every unknown URL is a real 404, drawn by the root error boundary. */
 export function loader() {

@@ -4,12 +4,12 @@ import { and, asc, count, desc, eq, gt, inArray, lt, notInArray, sql, type SQL }
 
 import { db } from "../../db/client";
 import { cases, systems, type User } from "../../db/schema";
-import { scopeOf, type Scope } from "~/auth/ownership.server";
+import { scopeOf, type Scope } from "~/access/scope.server";
 import { StatusBadge, WindowText } from "~/components/case-bits";
 import { useT, type MessageKey } from "~/i18n";
-import { getUser } from "~/utils/auth.server";
-import { title } from "~/utils/meta";
-import { placesFor } from "~/utils/places";
+import { getUser } from "~/access/guards.server";
+import { title } from "~/ui/meta";
+import { placesFor } from "~/ui/places";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "overview.title");
 

@@ -3,10 +3,10 @@ import { Link, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
 import { useT } from "~/i18n";
-import { listOrganisations } from "~/models/organisations.server";
-import { listSystems } from "~/models/systems.server";
-import { requireRole } from "~/utils/auth.server";
-import { title } from "~/utils/meta";
+import { listOrganisations } from "~/admin/organisations.server";
+import { listSystems } from "~/admin/systems.server";
+import { requireRole } from "~/access/guards.server";
+import { title } from "~/ui/meta";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "admin.title");
 

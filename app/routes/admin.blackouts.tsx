@@ -7,13 +7,13 @@ import { db } from "../../db/client";
 import { blackoutPeriods, systems, type Role } from "../../db/schema";
 import { ErrorSummary, Notice, SelectField, TextArea, TextField } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
-import { audit } from "~/models/audit.server";
-import { clientIp, requireRole } from "~/utils/auth.server";
-import { formObject, optionalId, text, validate, type FieldErrors } from "~/utils/forms";
-import { parseId } from "~/utils/ids";
-import { title } from "~/utils/meta";
-import { stockholmLocalToIso } from "~/utils/time";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { audit } from "~/audit/audit.server";
+import { clientIp, requireRole } from "~/access/guards.server";
+import { formObject, optionalId, text, validate, type FieldErrors } from "~/ui/forms";
+import { parseId } from "~/http/ids";
+import { title } from "~/ui/meta";
+import { stockholmLocalToIso } from "../../machines/time";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /**
  * Blackout periods ("frysperioder"): times when no window may be planned, for one system or for

@@ -5,12 +5,12 @@ import { db } from "../../db/client";
 import { OrganisationForm } from "~/components/admin/organisation-form";
 import { ErrorSummary, Notice } from "~/components/forms";
 import { useT } from "~/i18n";
-import { getOrganisation, setOrganisationActive, updateOrganisation } from "~/models/organisations.server";
-import { requireRole } from "~/utils/auth.server";
-import { formObject } from "~/utils/forms";
-import { parseId } from "~/utils/ids";
-import { title } from "~/utils/meta";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { getOrganisation, setOrganisationActive, updateOrganisation } from "~/admin/organisations.server";
+import { requireRole } from "~/access/guards.server";
+import { formObject } from "~/ui/forms";
+import { parseId } from "~/http/ids";
+import { title } from "~/ui/meta";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   title(matches, "org.edit", { name: data?.organisation.name ?? "" });

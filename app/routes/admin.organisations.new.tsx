@@ -4,11 +4,11 @@ import { useActionData } from "@remix-run/react";
 import { db } from "../../db/client";
 import { OrganisationForm } from "~/components/admin/organisation-form";
 import { useT } from "~/i18n";
-import { createOrganisation } from "~/models/organisations.server";
-import { requireRole } from "~/utils/auth.server";
-import { formObject } from "~/utils/forms";
-import { title } from "~/utils/meta";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { createOrganisation } from "~/admin/organisations.server";
+import { requireRole } from "~/access/guards.server";
+import { formObject } from "~/ui/forms";
+import { title } from "~/ui/meta";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "org.new");
 

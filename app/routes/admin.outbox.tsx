@@ -6,9 +6,9 @@ import { db } from "../../db/client";
 import { outbox, type Role } from "../../db/schema";
 import { env } from "~/env.server";
 import { useT, type MessageKey } from "~/i18n";
-import { renderMail } from "~/jobs/mail-templates.server";
-import { requireRole } from "~/utils/auth.server";
-import { title } from "~/utils/meta";
+import { renderMail } from "~/outbox/templates.server";
+import { requireRole } from "~/access/guards.server";
+import { title } from "~/ui/meta";
 
 /**
  * The outbox: every message the portal has queued, newest first, with its delivery status and

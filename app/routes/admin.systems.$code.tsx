@@ -14,11 +14,11 @@ import {
   systemFormChoices,
   systemFromForm,
   updateSystem,
-} from "~/models/systems.server";
-import { requireRole } from "~/utils/auth.server";
-import type { FieldErrors } from "~/utils/forms";
-import { title } from "~/utils/meta";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+} from "~/admin/systems.server";
+import { requireRole } from "~/access/guards.server";
+import type { FieldErrors } from "~/ui/forms";
+import { title } from "~/ui/meta";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   title(matches, "system.edit", { name: data?.system.name ?? "" });

@@ -3,9 +3,9 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
 import { useT } from "~/i18n";
-import { listSystems } from "~/models/systems.server";
-import { requireRole } from "~/utils/auth.server";
-import { title } from "~/utils/meta";
+import { listSystems } from "~/admin/systems.server";
+import { requireRole } from "~/access/guards.server";
+import { title } from "~/ui/meta";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "admin.systems");
 

@@ -4,10 +4,10 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { db } from "../../db/client";
 import { SystemForm } from "~/components/admin/system-form";
 import { useT } from "~/i18n";
-import { createSystem, systemFormChoices, systemFromForm } from "~/models/systems.server";
-import { requireRole } from "~/utils/auth.server";
-import { title } from "~/utils/meta";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { createSystem, systemFormChoices, systemFromForm } from "~/admin/systems.server";
+import { requireRole } from "~/access/guards.server";
+import { title } from "~/ui/meta";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "system.new");
 

@@ -14,12 +14,12 @@ import {
   resetUser,
   systemIdsOf,
   updatePerson,
-} from "~/models/users.server";
-import { requireRole } from "~/utils/auth.server";
-import { formObject, type FieldErrors } from "~/utils/forms";
-import { parseId } from "~/utils/ids";
-import { title } from "~/utils/meta";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+} from "~/admin/people.server";
+import { requireRole } from "~/access/guards.server";
+import { formObject, type FieldErrors } from "~/ui/forms";
+import { parseId } from "~/http/ids";
+import { title } from "~/ui/meta";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => title(matches, "user.edit", { name: data?.person.name ?? "" });
 

@@ -5,11 +5,11 @@ import { db } from "../../db/client";
 import { PersonFields } from "~/components/admin/person-fields";
 import { ErrorSummary, TextField } from "~/components/forms";
 import { useT } from "~/i18n";
-import { inviteFormArrays, inviteUser, personChoices } from "~/models/users.server";
-import { requireRole } from "~/utils/auth.server";
-import { formObject, type FieldErrors } from "~/utils/forms";
-import { title } from "~/utils/meta";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { inviteFormArrays, inviteUser, personChoices } from "~/admin/people.server";
+import { requireRole } from "~/access/guards.server";
+import { formObject, type FieldErrors } from "~/ui/forms";
+import { title } from "~/ui/meta";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "user.invite");
 

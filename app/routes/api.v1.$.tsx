@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 
-import { requireUser } from "~/utils/auth.server";
+import { requireUser } from "~/access/guards.server";
 
 /** Unknown API addresses: 401 for anonymous callers (as for every API address), else a JSON 404. */
 async function notFound({ request }: LoaderFunctionArgs) {

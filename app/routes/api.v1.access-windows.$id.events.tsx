@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
 import { db } from "../../db/client";
-import { api, apiError, readJson } from "~/utils/api.server";
-import { requireUser } from "~/utils/auth.server";
-import { sendWindowEvent } from "~/workflow/windows.server";
+import { api, apiError, readJson } from "~/http/api.server";
+import { requireUser } from "~/access/guards.server";
+import { sendWindowEvent } from "~/cases/windows.server";
 
 /**
  * Sends an event to an access window: GRANT / REVOKE (operations), END / REQUEST_EXTENSION

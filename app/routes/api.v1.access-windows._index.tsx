@@ -2,10 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 
 import { db } from "../../db/client";
-import { api, apiError } from "~/utils/api.server";
-import { requireUser } from "~/utils/auth.server";
-import { FIRST_YEAR, LAST_YEAR, plausibleYear } from "~/utils/time";
-import { listWindows, WINDOW_STATES } from "~/workflow/windows.server";
+import { api, apiError } from "~/http/api.server";
+import { requireUser } from "~/access/guards.server";
+import { FIRST_YEAR, LAST_YEAR, plausibleYear } from "../../machines/time";
+import { listWindows, WINDOW_STATES } from "~/cases/windows.server";
 
 /** An ISO 8601 instant with its offset (e.g. 2026-12-28T08:00:00+01:00 or …Z). */
 const instant = z

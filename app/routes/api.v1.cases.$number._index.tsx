@@ -1,9 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 
 import { db } from "../../db/client";
-import { api } from "~/utils/api.server";
-import { requireUser } from "~/utils/auth.server";
-import { getCaseView } from "~/workflow/cases.server";
+import { api } from "~/http/api.server";
+import { requireUser } from "~/access/guards.server";
+import { getCaseView } from "~/cases/cases.server";
 
 /** One case with its status, the events the caller may send now, and its audit trail. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

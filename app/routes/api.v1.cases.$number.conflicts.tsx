@@ -3,11 +3,11 @@ import { eq } from "drizzle-orm";
 
 import { db } from "../../db/client";
 import { cases } from "../../db/schema";
-import { inScope, scopeOf } from "~/auth/ownership.server";
-import { api } from "~/utils/api.server";
-import { requireUser } from "~/utils/auth.server";
-import { WorkflowError } from "~/workflow/cases.server";
-import { conflictsFor } from "~/workflow/conflicts.server";
+import { inScope, scopeOf } from "~/access/scope.server";
+import { api } from "~/http/api.server";
+import { requireUser } from "~/access/guards.server";
+import { WorkflowError } from "~/cases/cases.server";
+import { conflictsFor } from "~/cases/conflicts.server";
 
 /**
  * The conflicts of a case's window: `[{number, system, window, relation, path}]`. Reads only what

@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 
 import { db } from "../../db/client";
-import { api, apiError, readJson } from "~/utils/api.server";
-import { requireUser } from "~/utils/auth.server";
-import { applyEvent } from "~/workflow/cases.server";
+import { api, apiError, readJson } from "~/http/api.server";
+import { requireUser } from "~/access/guards.server";
+import { applyEvent } from "~/cases/cases.server";
 
 /** Sends an event to a case: 200 the case, or 403 / 404 / 409 / 422 with the reason. */
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -2,9 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 
 import { db } from "../../db/client";
-import { api, apiError, readJson } from "~/utils/api.server";
-import { requireUser } from "~/utils/auth.server";
-import { createCase, listCases } from "~/workflow/cases.server";
+import { api, apiError, readJson } from "~/http/api.server";
+import { requireUser } from "~/access/guards.server";
+import { createCase, listCases } from "~/cases/cases.server";
 import { CASE_TYPES } from "../../db/schema";
 
 const listQuery = z.strictObject({

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 
-import { apiError } from "~/utils/api.server";
-import { earliestStart, isIsoDate, LEAD_TIME_WORKING_DAYS } from "~/utils/calendar.server";
-import { leadTimeQuery } from "~/workflow/schemas";
+import { apiError } from "~/http/api.server";
+import { earliestStart, isIsoDate, LEAD_TIME_WORKING_DAYS } from "../../machines/calendar";
+import { leadTimeQuery } from "~/cases/schemas";
 
 /** Public: the earliest window start for a change submitted on a date. */
 export async function loader({ request }: LoaderFunctionArgs) {

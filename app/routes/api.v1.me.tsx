@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 
-import { requireUser } from "~/utils/auth.server";
+import { requireUser } from "~/access/guards.server";
 
 /** Who the caller is: the quickest check that a token works. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,5 +1,5 @@
 import { env } from "~/env.server";
-import { openApiDocument } from "~/workflow/openapi.server";
+import { openApiDocument } from "~/http/openapi.server";
 
 /** The API's OpenAPI 3.1 description, generated from the zod schemas. Public. */
 export function loader() {

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 
 import { db } from "../../db/client";
-import { listSystems } from "~/models/systems.server";
-import { requireUser } from "~/utils/auth.server";
+import { listSystems } from "~/admin/systems.server";
+import { requireUser } from "~/access/guards.server";
 
 /** The systems and their dependencies (reference data every caller may read). */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -4,8 +4,8 @@ import { alias } from "drizzle-orm/pg-core";
 
 import { db } from "../../db/client";
 import { auditLog, cases, users } from "../../db/schema";
-import { requireRole } from "~/utils/auth.server";
-import { addDays, isIsoDate, stockholmMidnight } from "~/utils/calendar.server";
+import { requireRole } from "~/access/guards.server";
+import { addDays, isIsoDate, stockholmMidnight } from "../../machines/calendar";
 
 /**
  * The audit trail as CSV for archiving: one case (`?case=CHG-2026-00001`) or a period

@@ -5,13 +5,13 @@ import { db } from "../../db/client";
 import { StatusBadge, WindowText } from "~/components/case-bits";
 import { Checkbox, ErrorSummary, Notice, SelectField, TextArea } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
-import { requireRole } from "~/utils/auth.server";
-import type { FieldErrors } from "~/utils/forms";
-import { title } from "~/utils/meta";
-import { PLACES } from "~/utils/places";
-import { agendaOf, comment, laterMeetings, onAgenda, vote, type AgendaItem, type MeetingView } from "~/workflow/cab-agenda.server";
-import { applyEvent, WorkflowError } from "~/workflow/cases.server";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { requireRole } from "~/access/guards.server";
+import type { FieldErrors } from "~/ui/forms";
+import { title } from "~/ui/meta";
+import { PLACES } from "~/ui/places";
+import { agendaOf, comment, laterMeetings, onAgenda, vote, type AgendaItem, type MeetingView } from "~/cab/agenda.server";
+import { applyEvent, WorkflowError } from "~/cases/cases.server";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /**
  * A CAB meeting's agenda (/cab/meetings/:id): each advanced change with everything the board

@@ -4,17 +4,17 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { db } from "../../db/client";
 import { WindowText } from "~/components/case-bits";
 import { useT, type MessageKey } from "~/i18n";
-import { requireRole } from "~/utils/auth.server";
-import { title } from "~/utils/meta";
-import { PLACES } from "~/utils/places";
-import { agendaOf, type VoteSummary } from "~/workflow/cab-agenda.server";
+import { requireRole } from "~/access/guards.server";
+import { title } from "~/ui/meta";
+import { PLACES } from "~/ui/places";
+import { agendaOf, type VoteSummary } from "~/cab/agenda.server";
 
 /**
  * A CAB meeting's minutes (/cab/meetings/:id/minutes), made to be printed: the meeting, each
  * decision taken at it (approval, conditions, deferral with its new meeting, rejection, and a
  * change returned or withdrawn while it waited) with its reason and the members' votes, and the
  * changes still waiting for a decision. Which decisions belong to the meeting is worked out from
- * the audit trail (see app/workflow/cab-agenda.server.ts). The site header and footer are hidden
+ * the audit trail (see app/cab/agenda.server.ts). The site header and footer are hidden
  * in print by the global stylesheet; the page's own print rules hide its links and buttons.
  */
 const place = PLACES.cab;

@@ -5,14 +5,14 @@ import { db } from "../../db/client";
 import { WindowText } from "~/components/case-bits";
 import { ErrorSummary, Notice, SelectField, TextField } from "~/components/forms";
 import { useT, type Lang, type MessageKey } from "~/i18n";
-import { requireRole } from "~/utils/auth.server";
-import type { FieldErrors } from "~/utils/forms";
-import { parseId } from "~/utils/ids";
-import { title } from "~/utils/meta";
-import { PLACES } from "~/utils/places";
-import { activeRules, addMeeting, addRule, deactivateRule, recentMeetings, unscheduledChanges, upcomingWithCounts } from "~/workflow/cab-agenda.server";
-import { WorkflowError } from "~/workflow/cases.server";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { requireRole } from "~/access/guards.server";
+import type { FieldErrors } from "~/ui/forms";
+import { parseId } from "~/http/ids";
+import { title } from "~/ui/meta";
+import { PLACES } from "~/ui/places";
+import { activeRules, addMeeting, addRule, deactivateRule, recentMeetings, unscheduledChanges, upcomingWithCounts } from "~/cab/agenda.server";
+import { WorkflowError } from "~/cases/cases.server";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /**
  * The change advisory board's place (/cab): the meetings ahead with the size of their agendas,

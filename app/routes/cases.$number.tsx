@@ -8,15 +8,15 @@ import { StatusBadge, WindowText } from "~/components/case-bits";
 import { EventForm } from "~/components/event-forms";
 import { Notice, SelectField, TextArea } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
-import { requireUser } from "~/utils/auth.server";
-import type { FieldErrors } from "~/utils/forms";
-import { parseId } from "~/utils/ids";
-import { title } from "~/utils/meta";
-import { stockholmLocalToIso } from "~/utils/time";
-import { applyEvent, getCaseView, WorkflowError } from "~/workflow/cases.server";
-import { conflictRows, conflictsOf } from "~/workflow/conflicts.server";
-import { municipalUnits, NOTICE_TARGETS, sendNotice, type NoticeTarget } from "~/workflow/review.server";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { requireUser } from "~/access/guards.server";
+import type { FieldErrors } from "~/ui/forms";
+import { parseId } from "~/http/ids";
+import { title } from "~/ui/meta";
+import { stockholmLocalToIso } from "../../machines/time";
+import { applyEvent, getCaseView, WorkflowError } from "~/cases/cases.server";
+import { conflictRows, conflictsOf } from "~/cases/conflicts.server";
+import { municipalUnits, NOTICE_TARGETS, sendNotice, type NoticeTarget } from "~/cases/review.server";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   title(matches, "case.pageTitle", { number: data?.view.number ?? "", title: data?.view.title ?? "" });

@@ -4,14 +4,14 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { db } from "../../db/client";
 import { RequestForm } from "~/components/request-form";
 import { useT } from "~/i18n";
-import { requireRole } from "~/utils/auth.server";
-import { fieldErrorsOf, type FieldErrors } from "~/utils/forms";
-import { title } from "~/utils/meta";
-import { isoToStockholmLocal } from "~/utils/time";
-import { applyEvent, editCase, getCaseView, WorkflowError } from "~/workflow/cases.server";
-import { requestFormContext, toFormErrors } from "~/workflow/request-context.server";
-import { categoryOf, requestFormSchema, toCaseInput, valuesFromCase, valuesFromForm, type RequestFormValues } from "~/workflow/request-form";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { requireRole } from "~/access/guards.server";
+import { fieldErrorsOf, type FieldErrors } from "~/ui/forms";
+import { title } from "~/ui/meta";
+import { isoToStockholmLocal } from "../../machines/time";
+import { applyEvent, editCase, getCaseView, WorkflowError } from "~/cases/cases.server";
+import { requestFormContext, toFormErrors } from "~/cases/request-context.server";
+import { categoryOf, requestFormSchema, toCaseInput, valuesFromCase, valuesFromForm, type RequestFormValues } from "~/cases/request-form";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => title(matches, "request.editTitle", { number: data?.number ?? "" });
 

@@ -4,15 +4,15 @@ import { asc, eq, inArray } from "drizzle-orm";
 
 import { db } from "../../db/client";
 import { systems, type User } from "../../db/schema";
-import { scopeOf } from "~/auth/ownership.server";
+import { scopeOf } from "~/access/scope.server";
 import { StatusBadge, WindowText } from "~/components/case-bits";
 import { SelectField, TextField } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
-import { requireRole } from "~/utils/auth.server";
-import { isIsoDate } from "~/utils/calendar.server";
-import { title } from "~/utils/meta";
-import { PLACES } from "~/utils/places";
-import { listCases } from "~/workflow/cases.server";
+import { requireRole } from "~/access/guards.server";
+import { isIsoDate } from "../../machines/calendar";
+import { title } from "~/ui/meta";
+import { PLACES } from "~/ui/places";
+import { listCases } from "~/cases/cases.server";
 
 const place = PLACES.cases;
 

@@ -5,9 +5,9 @@ import { db } from "../../db/client";
 import { env } from "~/env.server";
 import { isLang, type MessageKey } from "~/i18n";
 import { translatorFor } from "~/i18n/i18n.server";
-import { userForFeedToken } from "~/models/calendar-feeds.server";
-import { PLACES } from "~/utils/places";
-import { scheduleOf, type ScheduleWindow } from "~/workflow/schedule.server";
+import { userForFeedToken } from "~/access/calendar-feeds.server";
+import { PLACES } from "~/ui/places";
+import { scheduleOf, type ScheduleWindow } from "~/cases/schedule.server";
 
 /**
  * A person's schedule as an iCalendar feed, at the secret address made on /schedule

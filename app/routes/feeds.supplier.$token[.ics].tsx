@@ -5,8 +5,8 @@ import { db } from "../../db/client";
 import { env } from "~/env.server";
 import { isLang, type MessageKey } from "~/i18n";
 import { translatorFor } from "~/i18n/i18n.server";
-import { userForFeedToken } from "~/models/calendar-feeds.server";
-import { supplierFeedWindows } from "~/workflow/supplier.server";
+import { userForFeedToken } from "~/access/calendar-feeds.server";
+import { supplierFeedWindows } from "~/cases/supplier.server";
 
 /**
  * A supplier's access windows as an iCalendar feed, at the secret address made on /supplier

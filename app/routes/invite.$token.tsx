@@ -2,17 +2,17 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
-import { hashPassword, newPasswordSchema } from "~/auth/password.server";
-import { verifyRegistration } from "~/auth/webauthn.server";
+import { hashPassword, newPasswordSchema } from "~/access/password.server";
+import { verifyRegistration } from "~/access/webauthn.server";
 import { ErrorSummary, TextField } from "~/components/forms";
 import { fetchWebAuthnOptions, WebAuthnButton } from "~/components/webauthn";
 import { useT } from "~/i18n";
-import { createSession } from "~/models/sessions.server";
-import { completeInvitation, findInvitation, setPendingPassword } from "~/models/users.server";
-import { clientIp, sessionCookie, startPageFor } from "~/utils/auth.server";
-import { validate } from "~/utils/forms";
-import { title } from "~/utils/meta";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { createSession } from "~/access/sessions.server";
+import { completeInvitation, findInvitation, setPendingPassword } from "~/admin/people.server";
+import { clientIp, sessionCookie, startPageFor } from "~/access/guards.server";
+import { validate } from "~/ui/forms";
+import { title } from "~/ui/meta";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "invite.title");
 

@@ -3,10 +3,10 @@ import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { db } from "../../db/client";
 import { isLang } from "~/i18n";
 import { langCookie } from "~/i18n/i18n.server";
-import { setUserLang } from "~/models/users.server";
-import { getUser } from "~/utils/auth.server";
-import { safeRedirect } from "~/utils/misc";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { setUserLang } from "~/admin/people.server";
+import { getUser } from "~/access/guards.server";
+import { safeRedirect } from "~/http/safe-redirect";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /** Switches the interface language and returns to the page the visitor was on. */
 export async function action({ request }: ActionFunctionArgs) {

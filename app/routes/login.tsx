@@ -2,13 +2,13 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { db } from "../../db/client";
-import { passwordStep } from "~/auth/sign-in.server";
+import { passwordStep } from "~/access/sign-in.server";
 import { ErrorSummary, TextField } from "~/components/forms";
 import { useT } from "~/i18n";
-import { clientIp, getUser, parkedCookie, startPageFor } from "~/utils/auth.server";
-import { title } from "~/utils/meta";
-import { safeRedirect } from "~/utils/misc";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { clientIp, getUser, parkedCookie, startPageFor } from "~/access/guards.server";
+import { title } from "~/ui/meta";
+import { safeRedirect } from "~/http/safe-redirect";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "login.title");
 

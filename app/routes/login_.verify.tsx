@@ -2,15 +2,15 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
-import { secondFactorStep } from "~/auth/sign-in.server";
+import { secondFactorStep } from "~/access/sign-in.server";
 import { ErrorSummary } from "~/components/forms";
 import { fetchWebAuthnOptions, WebAuthnButton } from "~/components/webauthn";
 import { useT } from "~/i18n";
-import { clientIp, parkedCookie, parkedToken, sessionCookie, startPageFor } from "~/utils/auth.server";
-import { sessionForToken } from "~/models/sessions.server";
-import { title } from "~/utils/meta";
-import { safeRedirect } from "~/utils/misc";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { clientIp, parkedCookie, parkedToken, sessionCookie, startPageFor } from "~/access/guards.server";
+import { sessionForToken } from "~/access/sessions.server";
+import { title } from "~/ui/meta";
+import { safeRedirect } from "~/http/safe-redirect";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "login.verifyTitle");
 

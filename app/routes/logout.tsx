@@ -1,8 +1,8 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 
 import { db } from "../../db/client";
-import { deleteSession } from "~/models/sessions.server";
-import { sessionCookie, sessionToken } from "~/utils/auth.server";
+import { deleteSession } from "~/access/sessions.server";
+import { sessionCookie, sessionToken } from "~/access/guards.server";
 
 /** Ends the session on the server, not only in the browser. */
 export async function action({ request }: ActionFunctionArgs) {

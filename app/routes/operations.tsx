@@ -6,12 +6,12 @@ import type { Role } from "../../db/schema";
 import { GRANT_EARLY_MS } from "../../machines/access-window";
 import { Notice } from "~/components/forms";
 import { useT, type MessageKey, type Msg } from "~/i18n";
-import { addDays, stockholmDate, stockholmMidnight } from "~/utils/calendar.server";
-import { requireRole } from "~/utils/auth.server";
-import { title } from "~/utils/meta";
-import { applyEvent, WorkflowError } from "~/workflow/cases.server";
-import { listWindows, type WindowItem } from "~/workflow/windows.server";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { addDays, stockholmDate, stockholmMidnight } from "../../machines/calendar";
+import { requireRole } from "~/access/guards.server";
+import { title } from "~/ui/meta";
+import { applyEvent, WorkflowError } from "~/cases/cases.server";
+import { listWindows, type WindowItem } from "~/cases/windows.server";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /**
  * Operations' work list ("driftens lista"): today and the next seven days (Stockholm), the

@@ -8,12 +8,12 @@ import { cases, organisations, systems, users, type User } from "../../db/schema
 import { StatusBadge } from "~/components/case-bits";
 import { ErrorSummary, Notice, TextArea } from "~/components/forms";
 import { useT, type MessageKey, type Msg } from "~/i18n";
-import { requireRole } from "~/utils/auth.server";
-import type { FieldErrors } from "~/utils/forms";
-import { title } from "~/utils/meta";
-import { PLACES } from "~/utils/places";
-import { applyEvent, WorkflowError } from "~/workflow/cases.server";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { requireRole } from "~/access/guards.server";
+import type { FieldErrors } from "~/ui/forms";
+import { title } from "~/ui/meta";
+import { PLACES } from "~/ui/places";
+import { applyEvent, WorkflowError } from "~/cases/cases.server";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /**
  * The system owner's ("systemägare") page: standing access to the systems they own — requests

@@ -5,15 +5,15 @@ import { useMemo, type ReactNode } from "react";
 import { db } from "../../db/client";
 import { SelectField } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
-import { audienceOf, conflictsFor } from "~/auth/redaction";
-import { feedState, handleFeedIntent, isFeedIntent } from "~/auth/feed-intents.server";
+import { audienceOf, conflictsFor } from "~/access/redaction";
+import { feedState, handleFeedIntent, isFeedIntent } from "~/access/feed-intents.server";
 import { CalendarFeedSection } from "~/components/calendar-feed";
-import { clientIp, requireSessionRole } from "~/utils/auth.server";
-import { isIsoDate, stockholmDate } from "~/utils/calendar.server";
-import { title } from "~/utils/meta";
-import { PLACES } from "~/utils/places";
-import { blackoutDays, isoWeek, lanesOf, scheduleChoices, scheduleOf, scheduleRange, type GridLane, type ScheduleRange } from "~/workflow/schedule.server";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { clientIp, requireSessionRole } from "~/access/guards.server";
+import { isIsoDate, stockholmDate } from "../../machines/calendar";
+import { title } from "~/ui/meta";
+import { PLACES } from "~/ui/places";
+import { blackoutDays, isoWeek, lanesOf, scheduleChoices, scheduleOf, scheduleRange, type GridLane, type ScheduleRange } from "~/cases/schedule.server";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 const place = PLACES.schedule;
 

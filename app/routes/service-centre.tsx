@@ -4,10 +4,10 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { db } from "../../db/client";
 import { StatusBadge, WindowText } from "~/components/case-bits";
 import { useT, type MessageKey } from "~/i18n";
-import { requireRole } from "~/utils/auth.server";
-import { title } from "~/utils/meta";
-import { PLACES } from "~/utils/places";
-import { reviewQueue } from "~/workflow/review.server";
+import { requireRole } from "~/access/guards.server";
+import { title } from "~/ui/meta";
+import { PLACES } from "~/ui/places";
+import { reviewQueue } from "~/cases/review.server";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "nav.serviceCentre");
 

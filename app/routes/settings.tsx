@@ -2,21 +2,21 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { db } from "../../db/client";
-import { hashPassword, newPasswordSchema } from "~/auth/password.server";
-import { reauthenticate, recentlyVerified, recordSecurityChange, verifiedUntil } from "~/auth/step-up.server";
-import { addCredential, credentialsOf, removeCredential, renameCredential, verifyRegistration } from "~/auth/webauthn.server";
+import { hashPassword, newPasswordSchema } from "~/access/password.server";
+import { reauthenticate, recentlyVerified, recordSecurityChange, verifiedUntil } from "~/access/step-up.server";
+import { addCredential, credentialsOf, removeCredential, renameCredential, verifyRegistration } from "~/access/webauthn.server";
 import { ErrorSummary, Notice, TextField } from "~/components/forms";
 import { fetchWebAuthnOptions, WebAuthnButton } from "~/components/webauthn";
 import { useT, type Msg } from "~/i18n";
-import { createApiToken, listApiTokens, revokeApiToken } from "~/models/api-tokens.server";
-import { audit } from "~/models/audit.server";
-import { deleteSessionById, listSessions } from "~/models/sessions.server";
-import { setPassword } from "~/models/users.server";
-import { clientIp, requireSession } from "~/utils/auth.server";
-import { validate, type FieldErrors } from "~/utils/forms";
-import { parseId } from "~/utils/ids";
-import { title } from "~/utils/meta";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { createApiToken, listApiTokens, revokeApiToken } from "~/access/api-tokens.server";
+import { audit } from "~/audit/audit.server";
+import { deleteSessionById, listSessions } from "~/access/sessions.server";
+import { setPassword } from "~/admin/people.server";
+import { clientIp, requireSession } from "~/access/guards.server";
+import { validate, type FieldErrors } from "~/ui/forms";
+import { parseId } from "~/http/ids";
+import { title } from "~/ui/meta";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "settings.title");
 
@@ -46,7 +46,7 @@ function parseJson(value: FormDataEntryValue | null): unknown {
   }
 }
 
-/** The changes that need a fresh check with an already registered key (app/auth/step-up.server.ts). */
+/** The changes that need a fresh check with an already registered key (app/access/step-up.server.ts). */
 const SENSITIVE: Record<string, string> = { "add-key": "keys", "remove-key": "keys", password: "password", "create-token": "tokens" };
 
 export async function action({ request, context }: ActionFunctionArgs) {

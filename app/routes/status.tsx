@@ -3,8 +3,8 @@ import { useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
 import { useT, type MessageKey } from "~/i18n";
-import { title } from "~/utils/meta";
-import { publicChanges } from "~/workflow/status.server";
+import { title } from "~/ui/meta";
+import { publicChanges } from "~/cases/status.server";
 
 /**
  * "Driftinformation": public, no sign-in. Approved changes that affect users — the system, the

@@ -5,7 +5,7 @@ import { db } from "../../db/client";
 import { env } from "~/env.server";
 import type { MessageKey } from "~/i18n";
 import { getLang, translatorFor } from "~/i18n/i18n.server";
-import { formatSpan, publicChanges } from "~/workflow/status.server";
+import { formatSpan, publicChanges } from "~/cases/status.server";
 
 /**
  * "Driftinformation" as RSS 2.0 (/status.rss): the same public list as /status — system, planned

@@ -5,14 +5,14 @@ import type { ReactNode } from "react";
 import { db } from "../../db/client";
 import { ErrorSummary, Notice, TextArea, TextField } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
-import { feedState, handleFeedIntent, isFeedIntent, type FeedResult } from "~/auth/feed-intents.server";
+import { feedState, handleFeedIntent, isFeedIntent, type FeedResult } from "~/access/feed-intents.server";
 import { CalendarFeedSection } from "~/components/calendar-feed";
-import { clientIp, requireSessionRole } from "~/utils/auth.server";
-import type { FieldErrors } from "~/utils/forms";
-import { title } from "~/utils/meta";
-import { PLACES } from "~/utils/places";
-import { askForMoreTime, endAccess, MAX_EXTENSION_HOURS, PAST_DAYS, supplierOverview, timeLeft, type SupplierWindow } from "~/workflow/supplier.server";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { clientIp, requireSessionRole } from "~/access/guards.server";
+import type { FieldErrors } from "~/ui/forms";
+import { title } from "~/ui/meta";
+import { PLACES } from "~/ui/places";
+import { askForMoreTime, endAccess, MAX_EXTENSION_HOURS, PAST_DAYS, supplierOverview, timeLeft, type SupplierWindow } from "~/cases/supplier.server";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /**
  * The supplier's page ("Mina åtkomstfönster"): their organisation's access windows — open now,

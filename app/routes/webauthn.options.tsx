@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 
 import { db } from "../../db/client";
-import { secondFactorOptions } from "~/auth/sign-in.server";
-import { authenticationOptions, registrationOptions } from "~/auth/webauthn.server";
-import { findInvitation } from "~/models/users.server";
-import { parkedToken, requireSession } from "~/utils/auth.server";
-import { BODY_LIMITS, readFormData } from "~/utils/form-data.server";
+import { secondFactorOptions } from "~/access/sign-in.server";
+import { authenticationOptions, registrationOptions } from "~/access/webauthn.server";
+import { findInvitation } from "~/admin/people.server";
+import { parkedToken, requireSession } from "~/access/guards.server";
+import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /**
  * Fresh WebAuthn options, each bound to what asks for them:

@@ -21,9 +21,9 @@ import {
   type Role,
 } from "../../db/schema";
 import { CASE_MACHINES, WINDOW_MACHINE } from "../../machines";
-import { stockholmDate } from "~/utils/calendar.server";
-import { stockholmLocalToIso } from "~/utils/time";
-import { priorityOf, type Level } from "~/workflow/priority";
+import { stockholmDate } from "../../machines/calendar";
+import { stockholmLocalToIso } from "../../machines/time";
+import { priorityOf, type Level } from "../../machines/priority";
 
 /**
  * The benchmark's municipality, written in bulk: multi-row inserts of rows planned in memory

@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db/client";
 import { users, type User } from "../../db/schema";
 import { DEMO_PEOPLE, seedDemo } from "../../db/seed";
-import { seedDemoCases } from "~/models/demo-cases.server";
-import { createSession } from "~/models/sessions.server";
-import { issueInvitation } from "~/models/users.server";
-import { parkedCookie, sessionCookie } from "~/utils/auth.server";
-import { createCase } from "~/workflow/cases.server";
+import { seedDemoCases } from "~/demo/cases.server";
+import { createSession } from "~/access/sessions.server";
+import { issueInvitation } from "~/admin/people.server";
+import { parkedCookie, sessionCookie } from "~/access/guards.server";
+import { createCase } from "~/cases/cases.server";
 import { seriousViolations, type Violation } from "./axe";
 import { launchBrowser, newPage, startPortal, type Portal } from "./harness";
 

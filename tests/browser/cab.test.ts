@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../db/client";
 import { cabMeetingRules, users, type User } from "../../db/schema";
 import { seedDemo } from "../../db/seed";
-import { createSession } from "~/models/sessions.server";
-import { sessionCookie } from "~/utils/auth.server";
-import { upcomingMeetings } from "~/workflow/cab.server";
-import { addWorkingDays, earliestStart, stockholmDate } from "~/utils/calendar.server";
-import { applyEvent, createCase } from "~/workflow/cases.server";
+import { createSession } from "~/access/sessions.server";
+import { sessionCookie } from "~/access/guards.server";
+import { upcomingMeetings } from "~/cab/meetings.server";
+import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
+import { applyEvent, createCase } from "~/cases/cases.server";
 import { seriousViolations } from "./axe";
 import { launchBrowser, newPage, startPortal, type Portal } from "./harness";
 

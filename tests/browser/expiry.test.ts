@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { accessWindows, cases, users } from "../../db/schema";
 import { seedDemo } from "../../db/seed";
-import { createApiToken } from "~/models/api-tokens.server";
-import { addWorkingDays, earliestStart, stockholmDate } from "~/utils/calendar.server";
-import { applyEvent, createCase } from "~/workflow/cases.server";
+import { createApiToken } from "~/access/api-tokens.server";
+import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
+import { applyEvent, createCase } from "~/cases/cases.server";
 import { startPortal, type Portal } from "./harness";
 
 /**

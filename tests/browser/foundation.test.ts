@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { users } from "../../db/schema";
 import { seedDemo } from "../../db/seed";
-import { createSession } from "~/models/sessions.server";
-import { sessionCookie } from "~/utils/auth.server";
+import { createSession } from "~/access/sessions.server";
+import { sessionCookie } from "~/access/guards.server";
 import { seriousViolations } from "./axe";
 import { launchBrowser, newPage, SESSION_SECRET, startPortal, type Portal } from "./harness";
 

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { users } from "../../db/schema";
 import { seedDemo } from "../../db/seed";
-import { createSession } from "~/models/sessions.server";
-import { sessionCookie } from "~/utils/auth.server";
-import { addWorkingDays, earliestStart, stockholmDate } from "~/utils/calendar.server";
-import { createCase } from "~/workflow/cases.server";
+import { createSession } from "~/access/sessions.server";
+import { sessionCookie } from "~/access/guards.server";
+import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
+import { createCase } from "~/cases/cases.server";
 import { seriousViolations } from "./axe";
 import { launchBrowser, newPage, startPortal, type Portal } from "./harness";
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { users } from "../../db/schema";
 import { seedDemo } from "../../db/seed";
-import { issueInvitation } from "~/models/users.server";
+import { issueInvitation } from "~/admin/people.server";
 import { seriousViolations } from "./axe";
 import { addVirtualAuthenticator, launchBrowser, newPage, startPortal, type Portal } from "./harness";
 

@@ -1,7 +1,7 @@
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { verifyAuditChain } from "~/models/audit-chain.server";
+import { verifyAuditChain } from "~/audit/chain.server";
 import { createServerDatabase } from "./support";
 
 /**

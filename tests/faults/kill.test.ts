@@ -2,8 +2,8 @@ import { asc, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { accessWindows, auditLog, cases, outbox } from "../../db/schema";
-import { verifyAuditChain } from "~/models/audit-chain.server";
-import { messageIdOf } from "~/jobs/outbox.server";
+import { verifyAuditChain } from "~/audit/chain.server";
+import { messageIdOf } from "~/outbox/delivery.server";
 import { startSmtp } from "../support/smtp";
 import { makeWorld, windowAhead, type World } from "../support/world";
 import { createServerDatabase, startPortal, type Portal } from "./support";

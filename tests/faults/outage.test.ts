@@ -2,8 +2,8 @@ import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { accessWindows, auditLog, cases } from "../../db/schema";
-import { REQUEST_DEADLINE_MS } from "~/utils/unavailable.server";
-import { applyEvent, createCase } from "~/workflow/cases.server";
+import { REQUEST_DEADLINE_MS } from "~/http/unavailable.server";
+import { applyEvent, createCase } from "~/cases/cases.server";
 import { signIn } from "../support/app";
 import { makeWorld, windowAhead, type World } from "../support/world";
 import { createServerDatabase, startPortal, startProxy, throughProxy, type Portal } from "./support";

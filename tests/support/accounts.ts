@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import type { Db } from "../../db/client";
 import { makeOrganisation } from "../../db/factories";
 import type { Role } from "../../db/schema";
-import { inviteUser } from "~/models/users.server";
+import { inviteUser } from "~/admin/people.server";
 import { Client, ORIGIN } from "./app";
 import { SoftwareAuthenticator } from "./authenticator";
 

@@ -6,9 +6,9 @@ import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 
 import type { Db } from "../../db/client";
 import type { User } from "../../db/schema";
-import { createSession } from "~/models/sessions.server";
-import { sessionCookie } from "~/utils/auth.server";
-import { withDatabaseUnavailable } from "~/utils/unavailable.server";
+import { createSession } from "~/access/sessions.server";
+import { sessionCookie } from "~/access/guards.server";
+import { withDatabaseUnavailable } from "~/http/unavailable.server";
 
 /**
  * The built Remix app (`npm run build`), called in-process with real Requests: routing, guards,

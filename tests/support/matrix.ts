@@ -19,9 +19,9 @@ import {
   type System,
   type User,
 } from "../../db/schema";
-import { createApiToken } from "~/models/api-tokens.server";
-import { upcomingMeetings } from "~/workflow/cab.server";
-import { applyEvent, applySystemEvent, createCase } from "~/workflow/cases.server";
+import { createApiToken } from "~/access/api-tokens.server";
+import { upcomingMeetings } from "~/cab/meetings.server";
+import { applyEvent, applySystemEvent, createCase } from "~/cases/cases.server";
 import { call, ORIGIN, signIn } from "./app";
 import { windowAhead } from "./world";
 

@@ -1,7 +1,7 @@
 import type { Db } from "../../db/client";
 import { makeOrganisation, makeSystem, makeUser } from "../../db/factories";
-import { createApiToken } from "~/models/api-tokens.server";
-import { addWorkingDays, earliestStart, stockholmDate, stockholmMidnight } from "~/utils/calendar.server";
+import { createApiToken } from "~/access/api-tokens.server";
+import { addWorkingDays, earliestStart, stockholmDate, stockholmMidnight } from "../../machines/calendar";
 
 /** A window that meets the advanced lead time from today: `extraDays` working days later, 09:00–13:00 Stockholm. */
 export function windowAhead(extraDays = 1, hours = 4) {

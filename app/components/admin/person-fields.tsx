@@ -1,6 +1,6 @@
 import { SelectField, TextField } from "~/components/forms";
 import { useT } from "~/i18n";
-import type { FieldErrors } from "~/utils/forms";
+import type { FieldErrors } from "~/ui/forms";
 
 export type PersonChoices = {
   roles: string[];

@@ -3,7 +3,7 @@ import { Form, Link } from "@remix-run/react";
 import { Checkbox, ErrorSummary, SelectField, TextArea, TextField } from "~/components/forms";
 import { useT } from "~/i18n";
 import { INFORMATION_CLASSES } from "../../../db/schema";
-import type { FieldErrors } from "~/utils/forms";
+import type { FieldErrors } from "~/ui/forms";
 
 export type SystemFormChoices = {
   units: { id: number; name: string }[];

@@ -3,9 +3,9 @@ import { createCookie, redirect } from "@remix-run/node";
 import { db } from "../../db/client";
 import type { Role, Session, User } from "../../db/schema";
 import { env } from "~/env.server";
-import { userForApiToken } from "~/models/api-tokens.server";
-import { sessionForToken } from "~/models/sessions.server";
-import { safeRedirect } from "~/utils/misc";
+import { userForApiToken } from "~/access/api-tokens.server";
+import { sessionForToken } from "~/access/sessions.server";
+import { safeRedirect } from "~/http/safe-redirect";
 
 let cookies: { session: ReturnType<typeof createCookie>; parked: ReturnType<typeof createCookie> } | undefined;
 

@@ -3,14 +3,14 @@ import { alias } from "drizzle-orm/pg-core";
 
 import type { Db } from "../../db/client";
 import { accessWindows, cases, organisations, systems, type User } from "../../db/schema";
-import { scopeOf, type Scope } from "~/auth/ownership.server";
+import { scopeOf, type Scope } from "~/access/scope.server";
 import { applyEvent, WorkflowError } from "./cases.server";
 import { WINDOW_EVENTS } from "./schemas";
 
 /**
  * Access windows as operations, the service centre and the API see them: the window with its
  * case, system, supplier and the practical details operations needs to open it (accounts, the
- * supplier's people). Everything is filtered by the caller's scope (app/auth/ownership.server.ts);
+ * supplier's people). Everything is filtered by the caller's scope (app/access/scope.server.ts);
  * a window outside it does not exist for the caller (404).
  */
 export const WINDOW_STATES = ["scheduled", "open", "closed", "cancelled"] as const;

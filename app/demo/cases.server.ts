@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { users } from "../../db/schema";
-import { addWorkingDays, earliestStart, stockholmDate } from "~/utils/calendar.server";
-import { applyEvent, createCase } from "~/workflow/cases.server";
+import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
+import { applyEvent, createCase } from "~/cases/cases.server";
 
 /**
  * A few cases in different states for the embedded demo, so every view has something to show:

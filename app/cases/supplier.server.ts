@@ -3,8 +3,8 @@ import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from "drizzle
 import type { Db } from "../../db/client";
 import { accessWindows, cases, systems, users, type User } from "../../db/schema";
 import type { MessageKey, Msg } from "~/i18n";
-import type { FieldErrors } from "~/utils/forms";
-import { isoToStockholmLocal, stockholmLocalToIso } from "~/utils/time";
+import type { FieldErrors } from "~/ui/forms";
+import { isoToStockholmLocal, stockholmLocalToIso } from "../../machines/time";
 import { applyEvent, WorkflowError } from "./cases.server";
 
 /**

@@ -1,12 +1,12 @@
 import { z } from "zod";
 
-import { MAX_ID } from "~/utils/ids";
-import { plausibleYear } from "~/utils/time";
+import { MAX_ID } from "~/http/ids";
+import { plausibleYear } from "../../machines/time";
 
 /**
  * The shapes a case and its events take on the way in, shared by the JSON API, the forms and the
  * OpenAPI description. Unknown fields are refused; every string has a ceiling. Messages are
- * translation keys (see app/utils/forms.ts).
+ * translation keys (see app/ui/forms.ts).
  */
 const isoInstant = z
   .string({ error: "validation.required" })

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { users } from "../../db/schema";
 import { DEMO_PEOPLE } from "../../db/seed";
-import { issueInvitation } from "./users.server";
+import { issueInvitation } from "../admin/people.server";
 
 /** One invitation per demo role, so a newcomer can try every view. */
 export async function inviteDemoPeople(db: Db): Promise<{ role: string; email: string; url: string }[]> {

@@ -41,15 +41,15 @@ import {
   type Window,
   type WindowEvent,
 } from "../../machines";
-import { inScope, scopeOf, type Scope } from "~/auth/ownership.server";
-import { audienceOf, detailsFor, reasonFor } from "~/auth/redaction";
-import { addDays, isIsoDate, stockholmDate, stockholmMidnight } from "~/utils/calendar.server";
-import type { FieldErrors } from "~/utils/forms";
-import { fieldErrorsOf } from "~/utils/forms";
-import { getMeeting, meetingForReferral, upcomingMeetings } from "./cab.server";
+import { inScope, scopeOf, type Scope } from "~/access/scope.server";
+import { audienceOf, detailsFor, reasonFor } from "~/access/redaction";
+import { addDays, isIsoDate, stockholmDate, stockholmMidnight } from "../../machines/calendar";
+import type { FieldErrors } from "~/ui/forms";
+import { fieldErrorsOf } from "~/ui/forms";
+import { getMeeting, meetingForReferral, upcomingMeetings } from "../cab/meetings.server";
 import { conflictsFor, conflictsOf } from "./conflicts.server";
 import { queueMessages } from "./messages.server";
-import { priorityOf, RESPONSE_TARGETS, type Priority } from "./priority";
+import { priorityOf, RESPONSE_TARGETS, type Priority } from "../../machines/priority";
 import { createCaseInput, draftInput, eventInput, WINDOW_EVENTS, type CreateCaseInput, type DraftInput, type EventInput } from "./schemas";
 
 /**
@@ -666,7 +666,7 @@ async function loadView(db: Db, number: string) {
   return row;
 }
 
-/** A case as its audience may see it (app/auth/redaction.ts: one rule for page, API, mail and feeds). */
+/** A case as its audience may see it (app/access/redaction.ts: one rule for page, API, mail and feeds). */
 async function view(db: Db, user: User | null, row: NonNullable<Awaited<ReturnType<typeof loadView>>>): Promise<CaseView> {
   const full = await fullView(db, user, row);
   const audience = audienceOf(user);

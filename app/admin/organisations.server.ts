@@ -3,8 +3,8 @@ import { z } from "zod";
 
 import type { Db } from "../../db/client";
 import { ORGANISATION_KINDS, organisations, systems, type Organisation, type OrganisationKind } from "../../db/schema";
-import { isUniqueViolation } from "~/utils/db-errors";
-import { optionalText, text, validate, type FormResult } from "~/utils/forms";
+import { isUniqueViolation } from "../../db/errors";
+import { optionalText, text, validate, type FormResult } from "~/ui/forms";
 
 export const organisationSchema = z.object({
   name: text(200),

@@ -5,8 +5,8 @@ import type { Session, User } from "../../db/schema";
 import { reauthenticate, recentlyVerified, recordSecurityChange, verifiedUntil } from "./step-up.server";
 import { env } from "~/env.server";
 import type { MessageKey } from "~/i18n";
-import { audit } from "~/models/audit.server";
-import { activeCalendarFeed, createCalendarFeed, feedUrl, revokeCalendarFeed, type FeedKind } from "~/models/calendar-feeds.server";
+import { audit } from "~/audit/audit.server";
+import { activeCalendarFeed, createCalendarFeed, feedUrl, revokeCalendarFeed, type FeedKind } from "~/access/calendar-feeds.server";
 
 /**
  * The personal calendar feed on the pages that offer one (/schedule, /supplier): create (after

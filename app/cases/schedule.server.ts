@@ -2,9 +2,9 @@ import { sql, type SQL } from "drizzle-orm";
 
 import { rows as rowsOf, type Db } from "../../db/client";
 import type { CaseTypeName, User } from "../../db/schema";
-import { scopeOf, type Scope } from "~/auth/ownership.server";
-import { audienceOf, conflictsFor } from "~/auth/redaction";
-import { addDays, isIsoDate, stockholmDate, stockholmMidnight } from "~/utils/calendar.server";
+import { scopeOf, type Scope } from "~/access/scope.server";
+import { audienceOf, conflictsFor } from "~/access/redaction";
+import { addDays, isIsoDate, stockholmDate, stockholmMidnight } from "../../machines/calendar";
 import { ACTIVE_STATUSES } from "./conflicts.server";
 
 /**
@@ -56,7 +56,7 @@ export type ScheduleWindow = {
   systemCode: string;
   systemName: string;
   supplierName: string | null;
-  /** Null for an audience that does not see conflicts (app/auth/redaction.ts). */
+  /** Null for an audience that does not see conflicts (app/access/redaction.ts). */
   conflict: boolean | null;
 };
 

@@ -3,8 +3,8 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { organisations, systems, users, type Case } from "../../db/schema";
 import { env } from "~/env.server";
-import { reasonFor, type Audience } from "~/auth/redaction";
-import { enqueue, type OutgoingMessage } from "~/models/outbox.server";
+import { reasonFor, type Audience } from "~/access/redaction";
+import { enqueue, type OutgoingMessage } from "~/outbox/enqueue.server";
 
 /**
  * Who is told what when a case moves (DESIGN: "Trail and messages"). The messages are written in

@@ -2,7 +2,7 @@ import { and, asc, eq, gt } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { cabMeetingRules, cabMeetings, type CabMeeting } from "../../db/schema";
-import { stockholmDate, stockholmMidnight } from "~/utils/calendar.server";
+import { stockholmDate, stockholmMidnight } from "../../machines/calendar";
 
 /**
  * CAB meetings: recurring rules (e.g. every Tuesday 13:00 Stockholm) become dated meetings a few

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { createCaseInput, eventInput, leadTimeQuery } from "./schemas";
+import { createCaseInput, eventInput, leadTimeQuery } from "../cases/schemas";
 
 /**
  * The OpenAPI 3.1 description of /api/v1, generated from the same zod schemas that validate the

@@ -1,7 +1,7 @@
-import { BODY_LIMITS, BodyTooLarge, readBody } from "~/utils/form-data.server";
-import type { FieldErrors } from "~/utils/forms";
+import { BODY_LIMITS, BodyTooLarge, readBody } from "~/http/body.server";
+import type { FieldErrors } from "~/ui/forms";
 import { translatorFor } from "~/i18n/i18n.server";
-import { WorkflowError } from "~/workflow/cases.server";
+import { WorkflowError } from "~/cases/cases.server";
 
 /**
  * JSON API plumbing: bodies are read with a size limit and parsed strictly; every failure is a

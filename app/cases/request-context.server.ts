@@ -2,9 +2,9 @@ import { and, asc, eq } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { organisations, systemDependencies, systems, type User } from "../../db/schema";
-import { scopeOf } from "~/auth/ownership.server";
-import { earliestStart, stockholmDate } from "~/utils/calendar.server";
-import type { FieldErrors } from "~/utils/forms";
+import { scopeOf } from "~/access/scope.server";
+import { earliestStart, stockholmDate } from "../../machines/calendar";
+import type { FieldErrors } from "~/ui/forms";
 import type { SystemChoice } from "~/components/request-form";
 import { formField, type Earliest } from "./request-form";
 

@@ -17,15 +17,15 @@ import {
   type Role,
   type User,
 } from "../../db/schema";
-import { audit } from "./audit.server";
-import { revokeAllApiTokens } from "./api-tokens.server";
-import { revokeAllCalendarFeeds } from "./calendar-feeds.server";
-import { enqueue } from "./outbox.server";
-import { deleteUserSessions, hashToken } from "./sessions.server";
+import { audit } from "../audit/audit.server";
+import { revokeAllApiTokens } from "../access/api-tokens.server";
+import { revokeAllCalendarFeeds } from "../access/calendar-feeds.server";
+import { enqueue } from "../outbox/enqueue.server";
+import { deleteUserSessions, hashToken } from "../access/sessions.server";
 import { env } from "~/env.server";
-import { isUniqueViolation } from "~/utils/db-errors";
-import { MAX_ID } from "~/utils/ids";
-import { text, validate, type FormResult } from "~/utils/forms";
+import { isUniqueViolation } from "../../db/errors";
+import { MAX_ID } from "~/http/ids";
+import { text, validate, type FormResult } from "~/ui/forms";
 
 export const INVITATION_TTL_MS = 72 * 60 * 60 * 1000;
 

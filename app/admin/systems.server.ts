@@ -12,9 +12,9 @@ import {
   users,
   type System,
 } from "../../db/schema";
-import { isUniqueViolation, pgError } from "~/utils/db-errors";
-import { MAX_ID } from "~/utils/ids";
-import { checkbox, formObject, isoDate, optionalId, optionalText, requiredId, text, validate, type FieldErrors, type FormResult } from "~/utils/forms";
+import { isUniqueViolation, pgError } from "../../db/errors";
+import { MAX_ID } from "~/http/ids";
+import { checkbox, formObject, isoDate, optionalId, optionalText, requiredId, text, validate, type FieldErrors, type FormResult } from "~/ui/forms";
 
 export const SYSTEM_CODE = /^[A-Z0-9][A-Z0-9-]{1,19}$/;
 

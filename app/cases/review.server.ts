@@ -3,10 +3,10 @@ import { alias } from "drizzle-orm/pg-core";
 
 import type { Db } from "../../db/client";
 import { accessWindows, auditLog, cases, organisations, systems, users, type User } from "../../db/schema";
-import { enqueue } from "~/models/outbox.server";
+import { enqueue } from "~/outbox/enqueue.server";
 import { env } from "~/env.server";
-import { inScope, scopeOf } from "~/auth/ownership.server";
-import { stockholmDate, workingDaysBetween } from "~/utils/calendar.server";
+import { inScope, scopeOf } from "~/access/scope.server";
+import { stockholmDate, workingDaysBetween } from "../../machines/calendar";
 import { conflictsOf } from "./conflicts.server";
 import { WorkflowError } from "./cases.server";
 

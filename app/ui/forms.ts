@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import type { MessageKey, Msg } from "~/i18n";
 import { sv } from "~/i18n/sv";
-import { MAX_ID } from "./ids";
+import { MAX_ID } from "../http/ids";
 import { unpackMsg } from "./msg";
 
 export { packMsg, unpackMsg } from "./msg";

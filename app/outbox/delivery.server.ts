@@ -3,7 +3,7 @@ import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { outbox, type OutboxMessage } from "../../db/schema";
-import { renderMail } from "./mail-templates.server";
+import { renderMail } from "./templates.server";
 
 /**
  * Delivers the outbox. Due messages are claimed one by one with `FOR UPDATE SKIP LOCKED` (several

@@ -6,9 +6,9 @@ import { attemptSucceeded, lockState, takeAttempt } from "./rate-limit.server";
 import { verifyPassword } from "./password.server";
 import { authenticationOptions, verifyAssertion } from "./webauthn.server";
 import type { Msg } from "~/i18n";
-import { audit } from "~/models/audit.server";
-import { createSession, sessionForToken, type SessionOrigin } from "~/models/sessions.server";
-import { findUserByEmail } from "~/models/users.server";
+import { audit } from "~/audit/audit.server";
+import { createSession, sessionForToken, type SessionOrigin } from "~/access/sessions.server";
+import { findUserByEmail } from "~/admin/people.server";
 
 /**
  * Sign-in in two steps. The password step parks a session that opens nothing; the WebAuthn step

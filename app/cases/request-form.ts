@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 import type { CaseType } from "../../machines/rules";
-import { packMsg } from "~/utils/msg";
-import { stockholmLocalToIso } from "~/utils/time";
+import { packMsg } from "~/ui/msg";
+import { stockholmLocalToIso } from "../../machines/time";
 
 /**
  * The request forms' values and their validation, used by react-hook-form in the browser and

@@ -20,11 +20,11 @@ import {
   type User,
 } from "../../db/schema";
 import type { MessageKey } from "~/i18n";
-import { fieldErrorsOf, isoDate, type FieldErrors } from "~/utils/forms";
-import { stockholmLocalToIso } from "~/utils/time";
-import { getMeeting, isLate, materialiseMeetings, upcomingMeetings } from "./cab.server";
-import { WorkflowError } from "./cases.server";
-import { conflictRows, conflictsOf } from "./conflicts.server";
+import { fieldErrorsOf, isoDate, type FieldErrors } from "~/ui/forms";
+import { stockholmLocalToIso } from "../../machines/time";
+import { getMeeting, isLate, materialiseMeetings, upcomingMeetings } from "./meetings.server";
+import { WorkflowError } from "../cases/cases.server";
+import { conflictRows, conflictsOf } from "../cases/conflicts.server";
 
 /**
  * The board's working material: a meeting's agenda (the advanced changes waiting for it, with

@@ -1,9 +1,9 @@
 import type { Db } from "../../db/client";
 import type { Session, User } from "../../db/schema";
 import { verifyAssertion } from "./webauthn.server";
-import { audit } from "~/models/audit.server";
-import { enqueue } from "~/models/outbox.server";
-import { markReauthenticated } from "~/models/sessions.server";
+import { audit } from "~/audit/audit.server";
+import { enqueue } from "~/outbox/enqueue.server";
+import { markReauthenticated } from "~/access/sessions.server";
 import { env } from "~/env.server";
 
 /**
