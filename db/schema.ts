@@ -17,6 +17,8 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 
+import { CAB_VOTES, CASE_TYPES, INFORMATION_CLASSES, ORGANISATION_KINDS, ROLES, USER_STATUSES } from "../machines/vocabulary";
+
 /**
  * The portal's tables. One file, so the whole data model reads in one sitting; inferred types
  * are exported at the bottom. Migrations in db/migrations are generated from this file by
@@ -29,34 +31,12 @@ const timestamps = {
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 };
 
-export const ROLES = [
-  "requester",
-  "service-centre",
-  "cab",
-  "operations",
-  "supplier",
-  "system-owner",
-  "admin",
-] as const;
-export type Role = (typeof ROLES)[number];
+export { CAB_VOTES, CASE_TYPES, INFORMATION_CLASSES, ORGANISATION_KINDS, ROLES, USER_STATUSES } from "../machines/vocabulary";
+export type { CabVote, CaseType as CaseTypeName, InformationClass, OrganisationKind, Role, UserStatus } from "../machines/vocabulary";
+
 export const userRole = pgEnum("user_role", ROLES);
-
-export const ORGANISATION_KINDS = [
-  "municipal-unit",
-  "service-centre",
-  "supplier",
-  "operations-provider",
-] as const;
-export type OrganisationKind = (typeof ORGANISATION_KINDS)[number];
 export const organisationKind = pgEnum("organisation_kind", ORGANISATION_KINDS);
-
-/** Confidentiality levels of the municipality's information classification. */
-export const INFORMATION_CLASSES = ["open", "internal", "confidential", "strictly-confidential"] as const;
-export type InformationClass = (typeof INFORMATION_CLASSES)[number];
 export const informationClass = pgEnum("information_class", INFORMATION_CLASSES);
-
-export const USER_STATUSES = ["invited", "active", "deactivated"] as const;
-export type UserStatus = (typeof USER_STATUSES)[number];
 export const userStatus = pgEnum("user_status", USER_STATUSES);
 
 export const organisations = pgTable(
@@ -345,8 +325,6 @@ export const outbox = pgTable(
   (t) => [uniqueIndex("outbox_key_key").on(t.key), index("outbox_pending_idx").on(t.nextAttemptAt).where(sql`${t.sentAt} is null`)],
 );
 
-export const CASE_TYPES = ["emergency", "simple-change", "advanced-change", "standing-access"] as const;
-export type CaseTypeName = (typeof CASE_TYPES)[number];
 export const caseType = pgEnum("case_type", CASE_TYPES);
 
 /** Per prefix and year, the last number given: cases are numbered without gaps or duplicates. */
@@ -486,9 +464,6 @@ export const cabMeetings = pgTable(
   },
   (t) => [uniqueIndex("cab_meetings_starts_key").on(t.startsAt)],
 );
-
-export const CAB_VOTES = ["approve", "reject", "abstain"] as const;
-export type CabVote = (typeof CAB_VOTES)[number];
 
 /** A CAB member's vote on a change before (or at) a meeting; one per member, case and meeting. */
 export const cabVotes = pgTable(

@@ -4,11 +4,11 @@
  * transition service uses the same functions to tell a refused permission (403) from a refused
  * content (422) and from a state that does not allow the event at all (409).
  */
-import type { Role } from "../db/schema";
+import { CASE_TYPES, type CaseType, type Role } from "./vocabulary";
 import { earliestStart, stockholmDate, stockholmMidnight } from "./calendar";
 
-export const CASE_TYPES = ["emergency", "simple-change", "advanced-change", "standing-access"] as const;
-export type CaseType = (typeof CASE_TYPES)[number];
+export { CASE_TYPES };
+export type { CaseType };
 
 /** What the server knows about the person (or the system itself) sending an event. */
 export type Actor = {

@@ -31,7 +31,8 @@ import * as schema from "../db/schema";
 import { createApiToken } from "~/access/api-tokens.server";
 import { createSession } from "~/access/sessions.server";
 import { sessionCookie } from "~/access/guards.server";
-import { ACTIVE_STATUSES, conflictsOf } from "~/cases/conflicts.server";
+import { conflictsOf } from "~/cases/conflicts.server";
+import { ACTIVE_STATUSES } from "../machines/vocabulary";
 import { addHistory, seedBench, type SeedSummary } from "./bench/seed";
 import {
   buildBareRemixApp,

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeSystem } from "../db/factories";
 import { earliestStart, stockholmDate, stockholmMidnight } from "../machines/calendar";
-import { applyEvent, createCase } from "~/cases/cases.server";
+import { applyEvent, createCase } from "~/cases/commands.server";
 import { call, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";

@@ -78,12 +78,12 @@ describe("conflicts", () => {
     const other = await makeSystem(db(), { ownerUnitId: unit.id, code: "CPAY2" });
     await db().insert(blackoutPeriods).values({ systemId: payroll.id, startsAt: at(20), endsAt: at(30), reason: "Lönekörning" });
     const inside = await windowOn(db(), payroll.id, 21, 22);
-    expect(await conflictsOf(db(), inside.id)).toEqual([expect.objectContaining({ relation: "blackout", number: null, reason: "Lönekörning", systemCode: "CPAY" })]);
+    expect(await conflictsOf(db(), inside.id)).toEqual([expect.objectContaining({ relation: "blackout", number: null, reason: "Lönekörning", system: "CPAY" })]);
     const elsewhere = await windowOn(db(), other.id, 21, 22);
     expect(await conflictsOf(db(), elsewhere.id)).toEqual([]);
     await db().insert(blackoutPeriods).values({ systemId: null, startsAt: at(40), endsAt: at(44), reason: "Årsskifte" });
     const global = await windowOn(db(), other.id, 43, 45);
-    expect((await conflictsOf(db(), global.id)).map((c) => [c.relation, c.systemCode])).toEqual([["blackout", null]]);
+    expect((await conflictsOf(db(), global.id)).map((c) => [c.relation, c.system])).toEqual([["blackout", null]]);
     const third = await makeSystem(db(), { ownerUnitId: unit.id, code: "CPAY3" });
     const touching = await windowOn(db(), third.id, 44, 46);
     expect(await conflictsOf(db(), touching.id)).toEqual([]);

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { setDatabase } from "../db/client";
 import { auditLog, cases } from "../db/schema";
 import { withDatabaseUnavailable } from "~/http/unavailable.server";
-import { createCase } from "~/cases/cases.server";
+import { createCase } from "~/cases/commands.server";
 import { useServerDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
 

@@ -15,7 +15,7 @@ import { issueInvitation } from "~/admin/people.server";
 import { parkedCookie } from "~/access/guards.server";
 import { isoToStockholmLocal } from "../machines/time";
 import { upcomingMeetings } from "~/cab/meetings.server";
-import { applyEvent, createCase } from "~/cases/cases.server";
+import { applyEvent, createCase } from "~/cases/commands.server";
 import { signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import {

@@ -6,7 +6,7 @@ import type { Database } from "../db/client";
 import { deliverDue, DELIVERY_CONCURRENCY, smtpTransport } from "~/outbox/delivery.server";
 import { expireWindows, markReviewsDue, runJobs, startJobs, warnEndingWindows } from "~/jobs/scheduler.server";
 import { enqueue } from "~/outbox/enqueue.server";
-import { applyEvent, createCase } from "~/cases/cases.server";
+import { applyEvent, createCase } from "~/cases/commands.server";
 import { useTestDatabase } from "./support/database";
 import { startSmtp } from "./support/smtp";
 import { makeWorld, windowAhead, type World } from "./support/world";

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { outbox } from "../db/schema";
-import { applyEvent, createCase } from "~/cases/cases.server";
+import { applyEvent, createCase } from "~/cases/commands.server";
 import { reviewQueue } from "~/cases/review.server";
 import { call, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { makeDependency } from "../db/factories";
 import { blackoutPeriods, users } from "../db/schema";
 import { stockholmDate } from "../machines/calendar";
-import { applyEvent, createCase } from "~/cases/cases.server";
+import { applyEvent, createCase } from "~/cases/commands.server";
 import { lanesOf, scheduleOf, scheduleRange } from "~/cases/schedule.server";
 import { call, ORIGIN, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";

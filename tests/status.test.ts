@@ -5,7 +5,7 @@ import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { cases } from "../db/schema";
-import { applyEvent, createCase } from "~/cases/cases.server";
+import { applyEvent, createCase } from "~/cases/commands.server";
 import { formatSpan, publicChanges } from "~/cases/status.server";
 import { call } from "./support/app";
 import { useTestDatabase } from "./support/database";

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { accessWindows, cases, outbox, users } from "../db/schema";
 import { renderMail } from "~/outbox/templates.server";
 import { isoToStockholmLocal } from "../machines/time";
-import { applyEvent, createCase } from "~/cases/cases.server";
+import { applyEvent, createCase } from "~/cases/commands.server";
 import { timeLeft } from "~/cases/supplier.server";
 import { call, ORIGIN, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { auditLog, cases, outbox } from "../db/schema";
 import { earliestStart, stockholmDate } from "../machines/calendar";
-import { applyEvent, editCase, WorkflowError } from "~/cases/cases.server";
+import { applyEvent, editCase } from "~/cases/commands.server";
+import { WorkflowError } from "~/cases/errors";
 import { call } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";

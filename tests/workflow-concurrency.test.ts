@@ -6,7 +6,8 @@ import { auditLog, cases, signInAttempts, users, type User } from "../db/schema"
 import { passwordStep } from "~/access/sign-in.server";
 import { hashPassword } from "~/access/password.server";
 import { MAX_FAILURES_PER_ACCOUNT } from "~/access/rate-limit.server";
-import { applyEvent, createCase, WorkflowError } from "~/cases/cases.server";
+import { applyEvent, createCase } from "~/cases/commands.server";
+import { WorkflowError } from "~/cases/errors";
 import { useServerDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
 

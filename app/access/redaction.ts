@@ -7,7 +7,8 @@
  * needs to do the work, but not
  * - the municipality's internal notes on a change: risk, test plan, rollback plan, impact;
  * - the reasons in the trail (the service centre's, the board's, the requester's);
- * - conflicts, which are derived from other suppliers' work.
+ * - conflicts, which are derived from other suppliers' work;
+ * - the log of messages a case caused (the municipality's correspondence).
  *
  * Everyone else who may see a case sees all of it (who may see a case at all is the scope's
  * business: `ownership.server.ts`).
@@ -24,6 +25,8 @@ export function audienceOf(person: { role: string } | null | undefined): Audienc
 export const seesInternalDetails = (audience: Audience) => audience !== "supplier";
 export const seesReasons = (audience: Audience) => audience !== "supplier";
 export const seesConflicts = (audience: Audience) => audience !== "supplier";
+/** The messages a case caused (to whom, when): the municipality's correspondence. */
+export const seesMessageLog = (audience: Audience) => audience !== "supplier";
 
 /** A case's details as the audience may see them. */
 export function detailsFor<T extends Record<string, unknown>>(audience: Audience, details: T): Partial<T> {

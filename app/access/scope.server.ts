@@ -1,7 +1,7 @@
-import { eq } from "drizzle-orm";
+import { eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
-import { systemAdministrators, systems, type User } from "../../db/schema";
+import { cases, systemAdministrators, systems, type User } from "../../db/schema";
 
 /**
  * What a person may see, by role: the service centre, the CAB, operations and administrators see
@@ -33,6 +33,29 @@ export async function scopeOf(db: Db, user: Pick<User, "id" | "role" | "organisa
     }
   }
 }
+
+/**
+ * The scope as a condition, for any query: `on` names the columns (or SQL of an alias) that hold
+ * the subject's system and supplier — `{ systemId: cases.systemId, supplierId: cases.supplierId }`,
+ * or `{ systemId: sql\`c.system_id\`, supplierId: sql\`c.supplier_id\` }` in raw SQL, or a
+ * system's own `{ systemId: systems.id, supplierId: systems.supplierId }`. Every query that reads
+ * cases, windows or systems for a person filters by this, and only by this.
+ */
+export function scopeWhere(scope: Scope, on: { systemId: SQLWrapper; supplierId: SQLWrapper }): SQL {
+  switch (scope.kind) {
+    case "all":
+      return sql`true`;
+    case "systems":
+      return scope.systemIds.length ? inArray(on.systemId, scope.systemIds) : sql`false`;
+    case "supplier":
+      return eq(on.supplierId, scope.organisationId);
+  }
+}
+
+/** The scope on the cases table. */
+export const casesInScope = (scope: Scope) => scopeWhere(scope, { systemId: cases.systemId, supplierId: cases.supplierId });
+/** The scope on the systems table: the systems whose cases the person may see. */
+export const systemsInScope = (scope: Scope) => scopeWhere(scope, { systemId: systems.id, supplierId: systems.supplierId });
 
 /** Whether something on `system` (done by `supplierId`, if any) is within the scope. */
 export function inScope(scope: Scope, subject: { systemId: number; supplierId: number | null }): boolean {

@@ -11,8 +11,10 @@ import {
   systems,
   users,
   type System,
+  type User,
 } from "../../db/schema";
 import { isUniqueViolation, pgError } from "../../db/errors";
+import { scopeOf, systemsInScope } from "~/access/scope.server";
 import { MAX_ID } from "~/http/ids";
 import { checkbox, formObject, isoDate, optionalId, optionalText, requiredId, text, validate, type FieldErrors, type FormResult } from "~/ui/forms";
 
@@ -274,4 +276,18 @@ export async function systemFormChoices(db: Db) {
     systemPeopleChoices(db),
   ]);
   return { units, suppliers, people };
+}
+
+/**
+ * The systems a person may see cases on, by code (filters on /cases and /schedule): everyone's
+ * active systems for the roles that see everything, else the systems of their scope, active or not
+ * (their history stays reachable).
+ */
+export async function visibleSystems(db: Db, user: Pick<User, "id" | "role" | "organisationId">): Promise<{ code: string; name: string }[]> {
+  const scope = await scopeOf(db, user);
+  return db
+    .select({ code: systems.code, name: systems.name })
+    .from(systems)
+    .where(and(systemsInScope(scope), scope.kind === "all" ? eq(systems.active, true) : undefined))
+    .orderBy(asc(systems.code));
 }

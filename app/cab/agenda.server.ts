@@ -23,8 +23,8 @@ import type { MessageKey } from "~/i18n";
 import { fieldErrorsOf, isoDate, type FieldErrors } from "~/ui/forms";
 import { stockholmLocalToIso } from "../../machines/time";
 import { getMeeting, isLate, materialiseMeetings, upcomingMeetings } from "./meetings.server";
-import { WorkflowError } from "../cases/cases.server";
-import { conflictRows, conflictsOf } from "../cases/conflicts.server";
+import { WorkflowError } from "../cases/errors";
+import { conflictsOf, type Conflict } from "../cases/conflicts.server";
 
 /**
  * The board's working material: a meeting's agenda (the advanced changes waiting for it, with
@@ -79,7 +79,7 @@ export type AgendaItem = {
     accounts: string[];
     supplierPeople: string[];
   };
-  conflicts: ReturnType<typeof conflictRows>;
+  conflicts: Conflict[];
   late: boolean;
   votes: VoteSummary;
   comments: { id: number; body: string; at: string; meetingId: number | null; author: { id: number; name: string } }[];
@@ -193,7 +193,7 @@ async function pendingItems(db: Db, meeting: CabMeeting): Promise<AgendaItem[]> 
         accounts: strings(d.accounts),
         supplierPeople: strings(d.supplierPeople),
       },
-      conflicts: conflictRows(await conflictsOf(db, c.id)),
+      conflicts: await conflictsOf(db, c.id),
       late: isLate(meeting, { referredAt: c.referredAt, windowStart: c.windowStart }),
       votes: votes.get(c.id) ?? emptyVotes(),
       comments: comments

@@ -8,7 +8,7 @@ import { env } from "~/env.server";
 import { inScope, scopeOf } from "~/access/scope.server";
 import { stockholmDate, workingDaysBetween } from "../../machines/calendar";
 import { conflictsOf } from "./conflicts.server";
-import { WorkflowError } from "./cases.server";
+import { WorkflowError } from "./errors";
 
 /**
  * The service centre's desk: everything waiting for it, emergencies first, then oldest first;

@@ -2,47 +2,27 @@ import { sql, type SQL } from "drizzle-orm";
 
 import { rows as rowsOf, type Db } from "../../db/client";
 import type { CaseTypeName, User } from "../../db/schema";
-import { scopeOf, type Scope } from "~/access/scope.server";
+import { scopeOf, scopeWhere, type Scope } from "~/access/scope.server";
+import { visibleSystems } from "~/admin/systems.server";
 import { audienceOf, conflictsFor } from "~/access/redaction";
 import { addDays, isIsoDate, stockholmDate, stockholmMidnight } from "../../machines/calendar";
-import { ACTIVE_STATUSES } from "./conflicts.server";
+import { SCHEDULE_STATES, SCHEDULE_STATUSES, scheduleStateOf, type ScheduleState } from "../../machines/vocabulary";
+import { activeOverlap, relatedSystems } from "./conflicts.server";
 
 /**
  * The forward schedule of changes ("ändringskalender"): every window that is planned, running or
  * has run — not drafts, returned, rejected or cancelled cases — within the viewer's scope, by
  * system, with the blackout periods ("frysperioder") over the same range.
  *
- * Conflict flags are computed in the same query as the windows. The alternative, calling
- * `conflictsOf` per window, costs one recursive query per window (a month of a busy
- * municipality: hundreds) and also lists every conflict, which the grid does not need. Here the
- * dependency closure is computed once per distinct system on the page (`union` de-duplicates, so
- * cycles end without path arrays), and the page's windows are joined once with the active
- * windows on their related systems (the partial GiST index of active windows' ranges, migration
- * 0009, keeps that independent of the history in the table). The flag counts overlaps with *active* windows
- * (ACTIVE_STATUSES) on the same system or one connected to it in either direction — the same
- * rule as conflictsFor, minus blackouts, which the grid shows as periods of their own. Windows
- * outside the viewer's scope do count (only the flag is revealed, never the other case).
+ * Conflict flags are computed in the same query as the windows, with the conflict rule's own
+ * fragments (conflicts.server.ts: `relatedSystems`, `activeOverlap`): the dependency closure once
+ * per distinct system on the page, and the page's windows joined once with the active windows on
+ * their related systems — one query for the page, instead of one `conflictsOf` per window (a
+ * month of a busy municipality: hundreds). Blackouts are not flags: the grid shows them as periods
+ * of their own. Windows outside the viewer's scope do count (only the flag is revealed, never the
+ * other case); a supplier sees no flags at all (app/access/redaction.ts).
  */
-export const SCHEDULE_STATUSES = [...ACTIVE_STATUSES, "window-closed", "outcome-reported", "closed"] as const;
-
-/** The state groups the grid colours and names (the legend explains them). */
-export const SCHEDULE_STATES = ["pending", "approved", "open", "done"] as const;
-export type ScheduleState = (typeof SCHEDULE_STATES)[number];
-
-export function scheduleStateOf(status: string): ScheduleState {
-  switch (status) {
-    case "approved":
-      return "approved";
-    case "window-open":
-      return "open";
-    case "window-closed":
-    case "outcome-reported":
-    case "closed":
-      return "done";
-    default:
-      return "pending";
-  }
-}
+export { SCHEDULE_STATES, scheduleStateOf, type ScheduleState };
 
 export type ScheduleWindow = {
   number: string;
@@ -97,29 +77,9 @@ export type ScheduleFilters = {
 const inList = (column: SQL, values: readonly (string | number)[]) =>
   values.length ? sql`${column} in (${sql.join(values.map((v) => sql`${v}`), sql`, `)})` : sql`false`;
 
-/** The scope as a condition on a case (`c`) and its system (`s`). */
-function caseScope(scope: Scope): SQL {
-  switch (scope.kind) {
-    case "all":
-      return sql`true`;
-    case "systems":
-      return inList(sql`c.system_id`, scope.systemIds);
-    case "supplier":
-      return sql`c.supplier_id = ${scope.organisationId}`;
-  }
-}
-
-/** The scope as a condition on a system (`s`): whose system-specific blackouts and rows one sees. */
-function systemScope(scope: Scope): SQL {
-  switch (scope.kind) {
-    case "all":
-      return sql`true`;
-    case "systems":
-      return inList(sql`s.id`, scope.systemIds);
-    case "supplier":
-      return sql`s.supplier_id = ${scope.organisationId}`;
-  }
-}
+/** The scope in the raw queries below: on a case (`c`), and on a system (`s`) — whose rows and blackouts one sees. */
+const caseScope = (scope: Scope) => scopeWhere(scope, { systemId: sql`c.system_id`, supplierId: sql`c.supplier_id` });
+const systemScope = (scope: Scope) => scopeWhere(scope, { systemId: sql`s.id`, supplierId: sql`s.supplier_id` });
 
 type WindowRow = {
   number: string;
@@ -162,29 +122,14 @@ export async function scheduleOf(db: Db, user: Pick<User, "id" | "role" | "organ
           and (${filters.supplierId ?? null}::int is null or c.supplier_id = ${filters.supplierId ?? null}::int)
           and (${filters.type ?? null}::text is null or c.type::text = ${filters.type ?? null}::text)
       ),
-      -- each system on the page with the systems it depends on, transitively
-      down(root, system_id) as (
-        select distinct system_id, system_id from shown
-        union
-        select down.root, sd.depends_on_id from down join system_dependencies sd on sd.system_id = down.system_id
-      ),
-      -- … and the systems that depend on it, transitively
-      up(root, system_id) as (
-        select distinct system_id, system_id from shown
-        union
-        select up.root, sd.system_id from up join system_dependencies sd on sd.depends_on_id = up.system_id
-      ),
-      related as (select root, system_id from down union all select root, system_id from up),
+      ${relatedSystems(sql`select distinct system_id from shown`)},
       -- the shown windows that overlap an active window on a related system: one join for the page
       flagged as (
         select distinct shown.id
         from shown
         join related r on r.root = shown.system_id
-        join cases o on o.system_id = r.system_id
-        where o.id <> shown.id
-          and o.window_start is not null and o.window_end is not null
-          and ${inList(sql`o.status`, ACTIVE_STATUSES)}
-          and tstzrange(o.window_start, o.window_end, '[)') && tstzrange(shown.window_start, shown.window_end, '[)')
+        join cases o on o.system_id = r.system_id and o.id <> shown.id
+          and ${activeOverlap(sql`o`, sql`tstzrange(shown.window_start, shown.window_end, '[)')`)}
       )
       select shown.number, shown.title, shown.type, shown.status, shown.window_start, shown.window_end,
              shown.system_id, shown.system_code, shown.system_name, shown.supplier_name,
@@ -373,9 +318,7 @@ export function blackoutDays(range: ScheduleRange, blackouts: ScheduleBlackout[]
 /** The systems and suppliers the user may filter the schedule by (their scope's). */
 export async function scheduleChoices(db: Db, user: Pick<User, "id" | "role" | "organisationId">) {
   const scope = await scopeOf(db, user);
-  const systems = await rowsOf<{ code: string; name: string }>(
-    db.execute(sql`select s.code, s.name from systems s where ${systemScope(scope)} and (s.active or ${scope.kind !== "all"}) order by s.code`),
-  );
+  const systems = await visibleSystems(db, user);
   // A supplier sees only its own organisation's windows: no supplier filter to offer.
   const suppliers =
     scope.kind === "supplier"

@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, inArray, isNotNull, sql } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
+import { PUBLIC_STATUSES } from "../../machines/vocabulary";
 import { accessWindows, cases, systems } from "../../db/schema";
 import { TIME_ZONE, type Lang } from "~/i18n";
 
@@ -10,7 +11,7 @@ import { TIME_ZONE, type Lang } from "~/i18n";
  * requester's public description — never the case number, the supplier, the risk or any other
  * internal detail. Only those columns are read.
  */
-export const PUBLIC_STATUSES = ["approved", "window-open", "window-closed", "outcome-reported", "closed"] as const;
+export { PUBLIC_STATUSES };
 /** Changes stay listed until a week after their window ended. */
 export const STATUS_DAYS_BACK = 7;
 const DAY_MS = 86_400_000;

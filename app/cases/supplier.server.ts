@@ -5,7 +5,9 @@ import { accessWindows, cases, systems, users, type User } from "../../db/schema
 import type { MessageKey, Msg } from "~/i18n";
 import type { FieldErrors } from "~/ui/forms";
 import { isoToStockholmLocal, stockholmLocalToIso } from "../../machines/time";
-import { applyEvent, WorkflowError } from "./cases.server";
+import { casesInScope, scopeOf, type Scope } from "~/access/scope.server";
+import { applyEvent } from "./commands.server";
+import { WorkflowError } from "./errors";
 
 /**
  * The supplier's own view of its organisation's access windows (cases with `supplier_id` = the
@@ -47,7 +49,7 @@ export type SupplierWindow = {
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string" && v.trim() !== "") : []);
 
 /** The organisation's windows matching `where`, with only the columns a supplier may see. */
-async function windowsOf(db: Db, organisationId: number, where: SQL | undefined, order: SQL[]): Promise<SupplierWindow[]> {
+async function windowsOf(db: Db, scope: Scope, where: SQL | undefined, order: SQL[]): Promise<SupplierWindow[]> {
   const rows = await db
     .select({
       number: cases.number,
@@ -70,7 +72,7 @@ async function windowsOf(db: Db, organisationId: number, where: SQL | undefined,
     .innerJoin(cases, eq(cases.id, accessWindows.caseId))
     .innerJoin(systems, eq(systems.id, cases.systemId))
     .innerJoin(users, eq(users.id, cases.requesterId))
-    .where(and(eq(cases.supplierId, organisationId), where))
+    .where(and(casesInScope(scope), where))
     .orderBy(...order, asc(cases.id));
   return rows.map((r) => ({
     number: r.number,
@@ -89,9 +91,9 @@ async function windowsOf(db: Db, organisationId: number, where: SQL | undefined,
 }
 
 /** Open now, upcoming (scheduled) and past (closed in the last 30 days) windows of the user's organisation. */
-export async function supplierOverview(db: Db, user: Pick<User, "role" | "organisationId">, now = new Date()) {
+export async function supplierOverview(db: Db, user: Pick<User, "id" | "role" | "organisationId">, now = new Date()) {
   if (user.role !== "supplier") return { open: [], upcoming: [], past: [] };
-  const org = user.organisationId;
+  const org = await scopeOf(db, user);
   const since = new Date(now.getTime() - PAST_DAYS * DAY_MS);
   const [open, upcoming, past] = await Promise.all([
     windowsOf(db, org, eq(accessWindows.status, "open"), [asc(accessWindows.endsAt)]),
@@ -107,13 +109,13 @@ export async function supplierOverview(db: Db, user: Pick<User, "role" | "organi
 }
 
 /** The organisation's scheduled, open and closed windows from 30 days back to 180 days ahead (the iCalendar feed). */
-export async function supplierFeedWindows(db: Db, user: Pick<User, "role" | "organisationId">, now = new Date()): Promise<SupplierWindow[]> {
+export async function supplierFeedWindows(db: Db, user: Pick<User, "id" | "role" | "organisationId">, now = new Date()): Promise<SupplierWindow[]> {
   if (user.role !== "supplier") return [];
   const from = new Date(now.getTime() - FEED_DAYS_BACK * DAY_MS);
   const to = new Date(now.getTime() + FEED_DAYS_AHEAD * DAY_MS);
   return windowsOf(
     db,
-    user.organisationId,
+    await scopeOf(db, user),
     and(inArray(accessWindows.status, ["scheduled", "open", "closed"]), lt(accessWindows.startsAt, to), gt(accessWindows.endsAt, from)),
     [asc(accessWindows.startsAt)],
   );
@@ -187,7 +189,7 @@ export async function askForMoreTime(db: Db, user: User, number: string, input: 
       .select({ endsAt: accessWindows.endsAt, status: accessWindows.status, pendingEnd: sql<string | null>`${accessWindows.state} -> 'context' -> 'pendingExtension' ->> 'end'` })
       .from(accessWindows)
       .innerJoin(cases, eq(cases.id, accessWindows.caseId))
-      .where(and(eq(cases.number, number), eq(cases.supplierId, user.organisationId)));
+      .where(and(eq(cases.number, number), casesInScope(await scopeOf(db, user))));
     if (!current) return { ok: false, status: 404, errors: { ...errors, _form: { key: k("supplier.error.notFound") } } };
     if (current.status === "open" && current.pendingEnd) errors._form = { key: k("supplier.extend.pending") };
     const asked = Date.parse(end);

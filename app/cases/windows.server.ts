@@ -2,9 +2,11 @@ import { and, asc, eq, gt, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 
 import type { Db } from "../../db/client";
+import { WINDOW_STATES, type WindowState } from "../../machines/vocabulary";
 import { accessWindows, cases, organisations, systems, type User } from "../../db/schema";
-import { scopeOf, type Scope } from "~/access/scope.server";
-import { applyEvent, WorkflowError } from "./cases.server";
+import { casesInScope, scopeOf } from "~/access/scope.server";
+import { applyEvent } from "./commands.server";
+import { WorkflowError } from "./errors";
 import { WINDOW_EVENTS } from "./schemas";
 
 /**
@@ -13,8 +15,7 @@ import { WINDOW_EVENTS } from "./schemas";
  * supplier's people). Everything is filtered by the caller's scope (app/access/scope.server.ts);
  * a window outside it does not exist for the caller (404).
  */
-export const WINDOW_STATES = ["scheduled", "open", "closed", "cancelled"] as const;
-export type WindowState = (typeof WINDOW_STATES)[number];
+export { WINDOW_STATES, type WindowState };
 
 export type WindowItem = {
   id: number;
@@ -56,24 +57,13 @@ export type WindowFilters = {
 
 const supplierOrg = alias(organisations, "window_supplier_org");
 
-function scopeCondition(scope: Scope): SQL | undefined {
-  switch (scope.kind) {
-    case "all":
-      return undefined;
-    case "systems":
-      return scope.systemIds.length ? inArray(cases.systemId, scope.systemIds) : sql`false`;
-    case "supplier":
-      return eq(cases.supplierId, scope.organisationId);
-  }
-}
-
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
 
 /** The windows in the user's scope, earliest start first. */
 export async function listWindows(db: Db, user: Pick<User, "id" | "role" | "organisationId">, filters: WindowFilters = {}): Promise<WindowItem[]> {
   const scope = await scopeOf(db, user);
   const where = and(
-    scopeCondition(scope),
+    casesInScope(scope),
     filters.state ? eq(accessWindows.status, filters.state) : undefined,
     filters.from ? gt(accessWindows.endsAt, filters.from) : undefined,
     filters.to ? lt(accessWindows.startsAt, filters.to) : undefined,

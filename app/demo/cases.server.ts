@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { users } from "../../db/schema";
 import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
-import { applyEvent, createCase } from "~/cases/cases.server";
+import { applyEvent, createCase } from "~/cases/commands.server";
 
 /**
  * A few cases in different states for the embedded demo, so every view has something to show:

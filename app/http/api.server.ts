@@ -1,7 +1,7 @@
 import { BODY_LIMITS, BodyTooLarge, readBody } from "~/http/body.server";
 import type { FieldErrors } from "~/ui/forms";
 import { translatorFor } from "~/i18n/i18n.server";
-import { WorkflowError } from "~/cases/cases.server";
+import { WorkflowError } from "~/cases/errors";
 
 /**
  * JSON API plumbing: bodies are read with a size limit and parsed strictly; every failure is a

@@ -4,7 +4,7 @@ import type { Database, Db } from "../../db/client";
 import { accessWindows, cases } from "../../db/schema";
 import { deleteExpiredSessions } from "~/access/sessions.server";
 import { stockholmDate } from "../../machines/calendar";
-import { applySystemEvent } from "~/cases/cases.server";
+import { applySystemEvent } from "~/cases/commands.server";
 import { queueMessages } from "~/cases/messages.server";
 import { deliverDue, smtpTransport, type Transport } from "../outbox/delivery.server";
 

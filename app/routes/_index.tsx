@@ -1,10 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { and, asc, count, desc, eq, gt, inArray, lt, notInArray, sql, type SQL } from "drizzle-orm";
 
 import { db } from "../../db/client";
-import { cases, systems, type User } from "../../db/schema";
-import { scopeOf, type Scope } from "~/access/scope.server";
+import { requesterDashboard } from "~/cases/dashboard.server";
 import { StatusBadge, WindowText } from "~/components/case-bits";
 import { useT, type MessageKey } from "~/i18n";
 import { getUser } from "~/access/guards.server";
@@ -13,87 +11,12 @@ import { placesFor } from "~/ui/places";
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "overview.title");
 
-/** Statuses that wait for the requester's side: complete, report the outcome, review. */
-const ATTENTION_STATUSES = ["returned", "window-closed", "review-due"] as const;
-/** Statuses after which nothing more happens to a case. */
-const FINISHED_STATUSES = ["closed", "rejected", "cancelled", "revoked", "refused"];
-/** The open statuses in the order a case passes through them, for the counts. */
-const OPEN_ORDER = ["draft", "submitted", "in-review", "returned", "awaiting-cab", "awaiting-consent", "approved", "window-open", "window-closed", "outcome-reported", "active", "review-due"];
-const openRank = (status: string) => (OPEN_ORDER.includes(status) ? OPEN_ORDER.indexOf(status) : OPEN_ORDER.length);
-const UPCOMING_DAYS = 14;
-const LIST_LIMIT = 20;
-
-function inScopeSql(scope: Scope): SQL | undefined {
-  switch (scope.kind) {
-    case "all":
-      return undefined;
-    case "systems":
-      return scope.systemIds.length ? inArray(cases.systemId, scope.systemIds) : sql`false`;
-    case "supplier":
-      return eq(cases.supplierId, scope.organisationId);
-  }
-}
-
-/** A requester's overview of the cases on their systems, in four queries. */
-async function requesterDashboard(user: User, now = new Date()) {
-  const scope = await scopeOf(db(), user);
-  const scoped = inScopeSql(scope);
-  const row = {
-    number: cases.number,
-    title: cases.title,
-    status: cases.status,
-    systemCode: systems.code,
-    windowStart: cases.windowStart,
-    windowEnd: cases.windowEnd,
-  };
-  const [attention, open, upcoming] = await Promise.all([
-    db()
-      .select(row)
-      .from(cases)
-      .innerJoin(systems, eq(systems.id, cases.systemId))
-      .where(and(scoped, inArray(cases.status, [...ATTENTION_STATUSES])))
-      .orderBy(asc(cases.updatedAt), asc(cases.id))
-      .limit(LIST_LIMIT),
-    db()
-      .select({ status: cases.status, n: count() })
-      .from(cases)
-      .where(and(scoped, notInArray(cases.status, FINISHED_STATUSES)))
-      .groupBy(cases.status),
-    db()
-      .select(row)
-      .from(cases)
-      .innerJoin(systems, eq(systems.id, cases.systemId))
-      .where(
-        and(
-          scoped,
-          inArray(cases.status, ["approved", "window-open"]),
-          gt(cases.windowEnd, now),
-          lt(cases.windowStart, new Date(now.getTime() + UPCOMING_DAYS * 86_400_000)),
-        ),
-      )
-      .orderBy(asc(cases.windowStart), asc(cases.id))
-      .limit(LIST_LIMIT),
-  ]);
-  const shape = (r: (typeof attention)[number]) => ({
-    number: r.number,
-    title: r.title,
-    status: r.status,
-    systemCode: r.systemCode,
-    window: r.windowStart && r.windowEnd ? { start: r.windowStart.toISOString(), end: r.windowEnd.toISOString() } : null,
-  });
-  return {
-    attention: attention.map(shape),
-    open: open.map((o) => ({ status: o.status, count: Number(o.n) })).sort((a, b) => openRank(a.status) - openRank(b.status) || a.status.localeCompare(b.status)),
-    upcoming: upcoming.map(shape),
-  };
-}
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request).catch(() => undefined);
   return {
     signedIn: Boolean(user),
     places: placesFor(user?.role).map(({ path, label, blurb }) => ({ path, label, blurb })),
-    dashboard: user?.role === "requester" ? await requesterDashboard(user) : null,
+    dashboard: user?.role === "requester" ? await requesterDashboard(db(), user) : null,
   };
 }
 
@@ -147,7 +70,7 @@ function RequesterDashboard({ dashboard }: { dashboard: Dashboard }) {
         {dashboard.upcoming.length ? (
           <div className="table-wrap">
             <table>
-              <caption className="visually-hidden">{t("dashboard.upcoming.caption" as MessageKey, { days: UPCOMING_DAYS })}</caption>
+              <caption className="visually-hidden">{t("dashboard.upcoming.caption" as MessageKey, { days: dashboard.upcomingDays })}</caption>
               <thead>
                 <tr>
                   <th scope="col">{t("cases.col.number" as MessageKey)}</th>
@@ -177,7 +100,7 @@ function RequesterDashboard({ dashboard }: { dashboard: Dashboard }) {
             </table>
           </div>
         ) : (
-          <p className="muted">{t("dashboard.upcoming.none" as MessageKey, { days: UPCOMING_DAYS })}</p>
+          <p className="muted">{t("dashboard.upcoming.none" as MessageKey, { days: dashboard.upcomingDays })}</p>
         )}
       </section>
     </>

@@ -1,18 +1,15 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { asc, desc, eq } from "drizzle-orm";
-import { z } from "zod";
 
 import { db } from "../../db/client";
-import { blackoutPeriods, systems, type Role } from "../../db/schema";
+import type { Role } from "../../db/schema";
+import { createBlackout, deleteBlackout, listBlackouts } from "~/cases/blackouts.server";
 import { ErrorSummary, Notice, SelectField, TextArea, TextField } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
-import { audit } from "~/audit/audit.server";
 import { clientIp, requireRole } from "~/access/guards.server";
-import { formObject, optionalId, text, validate, type FieldErrors } from "~/ui/forms";
+import { formObject } from "~/ui/forms";
 import { parseId } from "~/http/ids";
 import { title } from "~/ui/meta";
-import { stockholmLocalToIso } from "../../machines/time";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /**
@@ -22,51 +19,11 @@ import { BODY_LIMITS, readFormData } from "~/http/body.server";
  */
 const ROLES: Role[] = ["admin", "service-centre"];
 
-/** A datetime-local value ("2026-12-24T08:00", seconds tolerated) in Stockholm, as an instant. */
-const stockholmLocal = z
-  .string({ error: "validation.required" })
-  .trim()
-  .min(1, "validation.required")
-  .transform((value, ctx) => {
-    const local = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? value.slice(0, 16) : value;
-    const iso = stockholmLocalToIso(local);
-    if (!iso) {
-      ctx.addIssue({ code: "custom", message: "validation.invalid" });
-      return z.NEVER;
-    }
-    return new Date(iso);
-  });
-
-const blackoutSchema = z
-  .object({
-    systemId: optionalId,
-    start: stockholmLocal,
-    end: stockholmLocal,
-    reason: text(200),
-  })
-  // zod runs an object's refinement even when a field failed: compare only two good instants.
-  .refine((v) => !(v.start instanceof Date && v.end instanceof Date) || v.end.getTime() > v.start.getTime(), {
-    path: ["end"],
-    message: "case.window.endBeforeStart",
-  });
-
 export const meta: MetaFunction = ({ matches }) => title(matches, "admin.blackouts.title" as MessageKey);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ...ROLES);
-  const [periods, systemOptions] = await Promise.all([
-    db()
-      .select({ id: blackoutPeriods.id, systemCode: systems.code, systemName: systems.name, startsAt: blackoutPeriods.startsAt, endsAt: blackoutPeriods.endsAt, reason: blackoutPeriods.reason })
-      .from(blackoutPeriods)
-      .leftJoin(systems, eq(systems.id, blackoutPeriods.systemId))
-      .orderBy(desc(blackoutPeriods.startsAt), desc(blackoutPeriods.id)),
-    db().select({ id: systems.id, code: systems.code, name: systems.name }).from(systems).where(eq(systems.active, true)).orderBy(asc(systems.code)),
-  ]);
-  const now = Date.now();
-  return {
-    periods: periods.map((p) => ({ ...p, startsAt: p.startsAt.toISOString(), endsAt: p.endsAt.toISOString(), past: p.endsAt.getTime() <= now })),
-    systems: systemOptions,
-  };
+  return listBlackouts(db());
 }
 
 type Values = { systemId?: string; start?: string; end?: string; reason?: string };
@@ -79,32 +36,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     case "create": {
       const raw = formObject(form);
       const values: Values = { systemId: String(raw.systemId ?? ""), start: String(raw.start ?? ""), end: String(raw.end ?? ""), reason: String(raw.reason ?? "") };
-      const parsed = validate(blackoutSchema, raw);
-      let errors: FieldErrors | undefined = parsed.ok ? undefined : parsed.fieldErrors;
-      if (parsed.ok && parsed.value.systemId !== undefined) {
-        const [system] = await db().select({ id: systems.id }).from(systems).where(eq(systems.id, parsed.value.systemId));
-        if (!system) errors = { systemId: { key: "validation.choose" } };
-      }
-      if (!parsed.ok || errors) return data({ values, errors }, { status: 422 });
-      const { systemId, start, end, reason } = parsed.value;
-      const [row] = await db()
-        .insert(blackoutPeriods)
-        .values({ systemId: systemId ?? null, startsAt: start, endsAt: end, reason, createdById: user.id })
-        .returning({ id: blackoutPeriods.id });
-      await audit(db(), { action: "blackout.created", actorUserId: user.id, ip, detail: { blackoutId: row!.id, systemId: systemId ?? null, start: start.toISOString(), end: end.toISOString(), reason } });
+      const created = await createBlackout(db(), user, raw, ip);
+      if (!created.ok) return data({ values, errors: created.fieldErrors }, { status: 422 });
       return redirect("/admin/blackouts?notice=created");
     }
     case "delete": {
       const id = parseId(form.get("id"));
-      if (!id) throw new Response("Not found", { status: 404 });
-      const [row] = await db().delete(blackoutPeriods).where(eq(blackoutPeriods.id, id)).returning();
-      if (!row) throw new Response("Not found", { status: 404 });
-      await audit(db(), {
-        action: "blackout.deleted",
-        actorUserId: user.id,
-        ip,
-        detail: { blackoutId: id, systemId: row.systemId, start: row.startsAt.toISOString(), end: row.endsAt.toISOString(), reason: row.reason },
-      });
+      if (!id || !(await deleteBlackout(db(), user, id, ip))) throw new Response("Not found", { status: 404 });
       return redirect("/admin/blackouts?notice=deleted");
     }
     default:

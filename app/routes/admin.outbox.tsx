@@ -1,12 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { count, desc } from "drizzle-orm";
 
 import { db } from "../../db/client";
-import { outbox, type Role } from "../../db/schema";
+import type { Role } from "../../db/schema";
+import { outboxPage } from "~/outbox/list.server";
 import { env } from "~/env.server";
 import { useT, type MessageKey } from "~/i18n";
-import { renderMail } from "~/outbox/templates.server";
 import { requireRole } from "~/access/guards.server";
 import { title } from "~/ui/meta";
 
@@ -18,49 +17,18 @@ import { title } from "~/ui/meta";
  * Invitation links are credentials (they set a password): only administrators see them here.
  */
 const ROLES: Role[] = ["admin", "service-centre"];
-const PAGE_SIZE = 50;
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "outbox.title" as MessageKey);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...ROLES);
   const url = new URL(request.url);
-  const requested = Number(url.searchParams.get("page") ?? "1");
-  const [total] = await db().select({ n: count() }).from(outbox);
-  const pages = Math.max(1, Math.ceil((total?.n ?? 0) / PAGE_SIZE));
-  const page = Number.isSafeInteger(requested) && requested >= 1 ? Math.min(requested, pages) : 1;
-  const rows = await db()
-    .select()
-    .from(outbox)
-    .orderBy(desc(outbox.createdAt), desc(outbox.id))
-    .limit(PAGE_SIZE)
-    .offset((page - 1) * PAGE_SIZE);
-  const showLinks = user.role === "admin";
-  const hidden = "[…]";
-  const messages = rows.map((m) => {
-    const secret = m.template === "invitation" && !showLinks;
-    const payload = secret ? { ...m.payload, url: hidden } : m.payload;
-    const mail = renderMail({ template: m.template, lang: m.lang, payload });
-    return {
-      id: m.id,
-      createdAt: m.createdAt.toISOString(),
-      template: m.template,
-      recipient: m.recipient,
-      lang: m.lang,
-      sentAt: m.sentAt?.toISOString() ?? null,
-      attempts: m.attempts,
-      lastError: m.lastError,
-      nextAttemptAt: m.nextAttemptAt.toISOString(),
-      linkHidden: secret,
-      subject: mail.subject,
-      text: mail.text,
-    };
-  });
+  const { messages, page, pages, total } = await outboxPage(db(), Number(url.searchParams.get("page") ?? "1"), { showInvitationLinks: user.role === "admin" });
   const pageLink = (p: number) => `/admin/outbox${p > 1 ? `?page=${p}` : ""}`;
   return {
     smtpConfigured: Boolean(env().smtpUrl),
     messages,
-    total: total?.n ?? 0,
+    total,
     page,
     pages,
     previous: page > 1 ? pageLink(page - 1) : null,

@@ -4,8 +4,10 @@ import { z } from "zod";
 import { db } from "../../db/client";
 import { api, apiError, readJson } from "~/http/api.server";
 import { requireUser } from "~/access/guards.server";
-import { createCase, listCases } from "~/cases/cases.server";
-import { CASE_TYPES } from "../../db/schema";
+import { createCase } from "~/cases/commands.server";
+import { getCaseView } from "~/cases/views.server";
+import { listCases } from "~/cases/lists.server";
+import { CASE_TYPES } from "../../machines/vocabulary";
 
 const listQuery = z.strictObject({
   status: z.string().max(40).optional(),
@@ -29,5 +31,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   if (request.method !== "POST") return apiError(405, "Use POST to create a case.");
-  return api(request, async () => Response.json(await createCase(db(), user, await readJson(request)), { status: 201 }));
+  return api(request, async () => {
+    const created = await createCase(db(), user, await readJson(request));
+    return Response.json(await getCaseView(db(), user, created.number), { status: 201 });
+  });
 }

@@ -10,7 +10,8 @@ import type { FieldErrors } from "~/ui/forms";
 import { title } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { agendaOf, comment, laterMeetings, onAgenda, vote, type AgendaItem, type MeetingView } from "~/cab/agenda.server";
-import { applyEvent, WorkflowError } from "~/cases/cases.server";
+import { applyEvent } from "~/cases/commands.server";
+import { WorkflowError } from "~/cases/errors";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /**
@@ -278,8 +279,8 @@ function AgendaCard({ item, me, later, failed }: { item: Item; me: Loaded["me"];
         <ul>
           {item.conflicts.map((c, i) => (
             <li key={c.number ?? `blackout-${i}`}>
-              {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} · {c.systemCode ?? t("conflict.allSystems")} ·{" "}
-              {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}` as MessageKey)} (${c.path.join(" → ")})`} · <WindowText window={c} />
+              {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} · {c.system ?? t("conflict.allSystems")} ·{" "}
+              {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}` as MessageKey)} (${c.path.join(" → ")})`} · <WindowText window={c.window} />
             </li>
           ))}
         </ul>

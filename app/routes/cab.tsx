@@ -11,7 +11,7 @@ import { parseId } from "~/http/ids";
 import { title } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { activeRules, addMeeting, addRule, deactivateRule, recentMeetings, unscheduledChanges, upcomingWithCounts } from "~/cab/agenda.server";
-import { WorkflowError } from "~/cases/cases.server";
+import { WorkflowError } from "~/cases/errors";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /**

@@ -1,9 +1,7 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { desc, eq, sql } from "drizzle-orm";
 
 import { db } from "../../db/client";
-import { cases, outbox } from "../../db/schema";
 import { StatusBadge, WindowText } from "~/components/case-bits";
 import { EventForm } from "~/components/event-forms";
 import { Notice, SelectField, TextArea } from "~/components/forms";
@@ -13,59 +11,44 @@ import type { FieldErrors } from "~/ui/forms";
 import { parseId } from "~/http/ids";
 import { title } from "~/ui/meta";
 import { stockholmLocalToIso } from "../../machines/time";
-import { applyEvent, getCaseView, WorkflowError } from "~/cases/cases.server";
-import { conflictRows, conflictsOf } from "~/cases/conflicts.server";
-import { municipalUnits, NOTICE_TARGETS, sendNotice, type NoticeTarget } from "~/cases/review.server";
+import { applyEvent } from "~/cases/commands.server";
+import { casePage } from "~/cases/views.server";
+import { WorkflowError } from "~/cases/errors";
+import { NOTICE_TARGETS, sendNotice, type NoticeTarget } from "~/cases/review.server";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   title(matches, "case.pageTitle", { number: data?.view.number ?? "", title: data?.view.title ?? "" });
 
-async function load(request: Request, number: string) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  try {
-    return { user, view: await getCaseView(db(), user, number.slice(0, 40)) };
-  } catch (error) {
-    if (error instanceof WorkflowError) throw new Response("Not found", { status: 404 });
-    throw error;
-  }
+  const page = await casePage(db(), user, String(params.number).slice(0, 40)).catch(notFound);
+  return { ...page, isRequester: page.view.requester.id === user.id, role: user.role };
 }
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, view } = await load(request, String(params.number));
-  const supplierView = user.role === "supplier";
-  const [row] = await db().select({ id: cases.id }).from(cases).where(eq(cases.number, view.number));
-  // Conflicts name other suppliers' work: not for suppliers.
-  const conflicts = view.type === "standing-access" || supplierView ? [] : conflictRows(await conflictsOf(db(), row!.id));
-  const messages = supplierView
-    ? []
-    : await db()
-        .select({ template: outbox.template, recipient: outbox.recipient, createdAt: outbox.createdAt, sentAt: outbox.sentAt })
-        .from(outbox)
-        .where(sql`${outbox.payload}->>'number' = ${view.number}`)
-        .orderBy(desc(outbox.id))
-        .limit(50);
-  const details = view.details; // already without internal notes for suppliers (getCaseView)
-  const units = user.role === "service-centre" ? await municipalUnits(db()) : [];
-  return { view: { ...view, details }, conflicts, messages, isRequester: view.requester.id === user.id, role: user.role, units };
-}
+/** A case outside the person's scope, or none at all: the same 404. */
+const notFound = (error: unknown): never => {
+  if (error instanceof WorkflowError) throw new Response("Not found", { status: 404 });
+  throw error;
+};
 
 type Result = { event: string; errors: FieldErrors };
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, view } = await load(request, String(params.number));
+  const user = await requireUser(request);
+  const number = String(params.number).slice(0, 40);
   const form = await readFormData(request, BODY_LIMITS.form);
   const event = String(form.get("intent") ?? "");
   if (event === "notice") {
     const target = form.get("target");
     if (!NOTICE_TARGETS.includes(target as NoticeTarget)) throw new Response("Unknown notice", { status: 400 });
     try {
-      await sendNotice(db(), user, view.number, target as NoticeTarget, parseId(form.get("unitId")) ?? null, String(form.get("note") ?? ""));
+      await sendNotice(db(), user, number, target as NoticeTarget, parseId(form.get("unitId")) ?? null, String(form.get("note") ?? ""));
     } catch (error) {
       if (error instanceof WorkflowError) return data<Result>({ event, errors: error.fieldErrors ?? { _form: { key: "case.event.refused" as MessageKey } } }, { status: error.status });
       throw error;
     }
-    return redirect(`/cases/${view.number}?notice=${target === "operations" ? "FORWARDED_TO_OPERATIONS" : "INFORMED_UNIT"}`);
+    return redirect(`/cases/${number}?notice=${target === "operations" ? "FORWARDED_TO_OPERATIONS" : "INFORMED_UNIT"}`);
   }
   const text = (name: string) => {
     const value = form.get(name);
@@ -82,7 +65,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     ...(form.get("allowLongWindow") === "true" ? { allowLongWindow: true } : {}),
   };
   try {
-    await applyEvent(db(), user, view.number, body);
+    await applyEvent(db(), user, number, body);
   } catch (error) {
     if (error instanceof WorkflowError) {
       const errors: FieldErrors = error.fieldErrors && Object.keys(error.fieldErrors).length
@@ -92,7 +75,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     throw error;
   }
-  return redirect(`/cases/${view.number}?notice=${encodeURIComponent(event)}`);
+  return redirect(`/cases/${number}?notice=${encodeURIComponent(event)}`);
 }
 
 const DETAIL_LABELS: [string, MessageKey][] = [
@@ -312,8 +295,8 @@ export default function CasePage() {
             <ul>
               {conflicts.map((c, i) => (
                 <li key={c.number ?? `blackout-${i}`}>
-                  {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} · {c.systemCode ?? t("conflict.allSystems")} ·{" "}
-                  {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}` as MessageKey)} (${c.path.join(" → ")})`} · <WindowText window={c} />
+                  {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} · {c.system ?? t("conflict.allSystems")} ·{" "}
+                  {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}` as MessageKey)} (${c.path.join(" → ")})`} · <WindowText window={c.window} />
                 </li>
               ))}
             </ul>

@@ -1,10 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
-import { asc, eq, inArray } from "drizzle-orm";
 
 import { db } from "../../db/client";
-import { systems, type User } from "../../db/schema";
-import { scopeOf } from "~/access/scope.server";
+import { CASE_STATUSES, CASE_TYPES } from "../../machines/vocabulary";
+import { visibleSystems } from "~/admin/systems.server";
 import { StatusBadge, WindowText } from "~/components/case-bits";
 import { SelectField, TextField } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
@@ -12,32 +11,10 @@ import { requireRole } from "~/access/guards.server";
 import { isIsoDate } from "../../machines/calendar";
 import { title } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
-import { listCases } from "~/cases/cases.server";
+import { listCases } from "~/cases/lists.server";
 
 const place = PLACES.cases;
 
-/** Every status a case can be in, in the order a case usually passes through them. */
-const STATUSES = [
-  "draft",
-  "submitted",
-  "in-review",
-  "returned",
-  "awaiting-cab",
-  "approved",
-  "window-open",
-  "window-closed",
-  "outcome-reported",
-  "closed",
-  "rejected",
-  "cancelled",
-  "awaiting-consent",
-  "active",
-  "review-due",
-  "revoked",
-  "refused",
-] as const;
-/** As in db/schema's CASE_TYPES, repeated so the browser bundle does not pull in the schema. */
-const CASE_TYPES = ["emergency", "simple-change", "advanced-change", "standing-access"] as const;
 const SORTS = ["updated", "window", "number"] as const;
 const DEFAULT_PAGE_SIZE = 25;
 const MAX_PAGE = 100_000;
@@ -73,7 +50,7 @@ function readQuery(params: URLSearchParams, systemCodes: string[]): ListQuery {
   let to = date("to");
   if (from && to && from > to) [from, to] = [to, from];
   return {
-    status: oneOf(STATUSES, get("status")),
+    status: oneOf(CASE_STATUSES, get("status")),
     type: oneOf(CASE_TYPES, get("type")),
     system: oneOf(systemCodes, get("system").toUpperCase()),
     q: get("q").slice(0, 100),
@@ -96,23 +73,9 @@ function searchFor(query: ListQuery, page: number): string {
   return search ? `?${search}` : "";
 }
 
-/** The systems the user may see cases on, for the system filter. */
-async function visibleSystems(user: User) {
-  const scope = await scopeOf(db(), user);
-  const columns = { code: systems.code, name: systems.name };
-  switch (scope.kind) {
-    case "all":
-      return db().select(columns).from(systems).where(eq(systems.active, true)).orderBy(asc(systems.code));
-    case "systems":
-      return scope.systemIds.length ? db().select(columns).from(systems).where(inArray(systems.id, scope.systemIds)).orderBy(asc(systems.code)) : [];
-    case "supplier":
-      return db().select(columns).from(systems).where(eq(systems.supplierId, scope.organisationId)).orderBy(asc(systems.code));
-  }
-}
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
-  const systemOptions = await visibleSystems(user);
+  const systemOptions = await visibleSystems(db(), user);
   const query = readQuery(
     new URL(request.url).searchParams,
     systemOptions.map((s) => s.code),
@@ -170,7 +133,7 @@ export default function Cases() {
       <Form method="get" action="/cases" role="search" aria-label={t("cases.filters" as MessageKey)} className="filters" key={location.search}>
         <SelectField label={t("cases.filter.status" as MessageKey)} name="status" defaultValue={query.status}>
           <option value="">{t("cases.filter.all" as MessageKey)}</option>
-          {STATUSES.map((s) => (
+          {CASE_STATUSES.map((s) => (
             <option key={s} value={s}>
               {t(`status.${s}`)}
             </option>

@@ -9,7 +9,8 @@ import { useT, type MessageKey, type Msg } from "~/i18n";
 import { addDays, stockholmDate, stockholmMidnight } from "../../machines/calendar";
 import { requireRole } from "~/access/guards.server";
 import { title } from "~/ui/meta";
-import { applyEvent, WorkflowError } from "~/cases/cases.server";
+import { applyEvent } from "~/cases/commands.server";
+import { WorkflowError } from "~/cases/errors";
 import { listWindows, type WindowItem } from "~/cases/windows.server";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 

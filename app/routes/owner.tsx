@@ -1,10 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { and, asc, desc, eq, inArray, isNotNull } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
 
 import { db } from "../../db/client";
-import { cases, organisations, systems, users, type User } from "../../db/schema";
+import { standingAccessOf } from "~/cases/standing-access.server";
 import { StatusBadge } from "~/components/case-bits";
 import { ErrorSummary, Notice, TextArea } from "~/components/forms";
 import { useT, type MessageKey, type Msg } from "~/i18n";
@@ -12,7 +10,8 @@ import { requireRole } from "~/access/guards.server";
 import type { FieldErrors } from "~/ui/forms";
 import { title } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
-import { applyEvent, WorkflowError } from "~/cases/cases.server";
+import { applyEvent } from "~/cases/commands.server";
+import { WorkflowError } from "~/cases/errors";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /**
@@ -25,77 +24,11 @@ const place = PLACES.owner;
 /** Keys not yet in the dictionaries are cast until they are merged. */
 const k = (key: string) => key as MessageKey;
 
-const OPEN = ["awaiting-consent", "review-due", "active"] as const;
-const ENDED = ["refused", "revoked", "cancelled"] as const;
-const ENDED_SHOWN = 20;
-
-const supplierOrg = alias(organisations, "supplier_org");
-
-async function standingAccessOf(owner: User) {
-  const columns = {
-    number: cases.number,
-    title: cases.title,
-    status: cases.status,
-    state: cases.state,
-    details: cases.details,
-    systemCode: systems.code,
-    systemName: systems.name,
-    supplierName: supplierOrg.name,
-    requesterName: users.name,
-    submittedAt: cases.submittedAt,
-    updatedAt: cases.updatedAt,
-  };
-  const base = () =>
-    db()
-      .select(columns)
-      .from(cases)
-      .innerJoin(systems, eq(systems.id, cases.systemId))
-      .innerJoin(users, eq(users.id, cases.requesterId))
-      .leftJoin(supplierOrg, eq(supplierOrg.id, cases.supplierId));
-  const ours = [eq(systems.ownerUserId, owner.id), eq(cases.type, "standing-access")];
-  const [open, ended] = await Promise.all([
-    base()
-      .where(and(...ours, inArray(cases.status, [...OPEN])))
-      .orderBy(asc(cases.submittedAt), asc(cases.id)),
-    // Drafts never reached the owner; nor did a draft that was cancelled before it was submitted.
-    base()
-      .where(and(...ours, inArray(cases.status, [...ENDED]), isNotNull(cases.submittedAt)))
-      .orderBy(desc(cases.updatedAt), desc(cases.id))
-      .limit(ENDED_SHOWN),
-  ]);
-  const shape = (row: (typeof open)[number]) => {
-    const details = row.details as { agreementReference?: unknown; justification?: unknown; accounts?: unknown };
-    const reviewDueOn = (row.state.context as { reviewDueOn?: unknown }).reviewDueOn;
-    return {
-      number: row.number,
-      title: row.title,
-      status: row.status,
-      system: { code: row.systemCode, name: row.systemName },
-      supplier: row.supplierName,
-      requester: row.requesterName,
-      agreementReference: typeof details.agreementReference === "string" ? details.agreementReference : "",
-      justification: typeof details.justification === "string" ? details.justification : "",
-      accounts: Array.isArray(details.accounts) ? details.accounts.filter((a): a is string => typeof a === "string") : [],
-      reviewDueOn: typeof reviewDueOn === "string" ? reviewDueOn : null,
-      submittedAt: row.submittedAt?.toISOString() ?? null,
-      updatedAt: row.updatedAt.toISOString(),
-    };
-  };
-  const shaped = open.map(shape);
-  const byReview = (a: { reviewDueOn: string | null }, b: { reviewDueOn: string | null }) => (a.reviewDueOn ?? "").localeCompare(b.reviewDueOn ?? "");
-  return {
-    awaiting: shaped.filter((c) => c.status === "awaiting-consent"),
-    reviewDue: shaped.filter((c) => c.status === "review-due").sort(byReview),
-    active: shaped.filter((c) => c.status === "active").sort(byReview),
-    ended: ended.map(shape),
-  };
-}
-
 type OwnerCase = Awaited<ReturnType<typeof standingAccessOf>>["awaiting"][number];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
-  return standingAccessOf(user);
+  return standingAccessOf(db(), user);
 }
 
 export const meta: MetaFunction = ({ matches }) => title(matches, place.label);
@@ -164,7 +97,7 @@ type ActionData = { number: string; intent: Intent; reason: string; errors: Fiel
 
 export default function OwnerPage() {
   const { t } = useT();
-  const { awaiting, reviewDue, active, ended } = useLoaderData<typeof loader>();
+  const { awaiting, reviewDue, active, ended, endedShown } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>() as ActionData;
   const [searchParams] = useSearchParams();
   const noticeKey = NOTICES[searchParams.get("notice") ?? ""];
@@ -179,7 +112,7 @@ export default function OwnerPage() {
       <Section id="owner-awaiting" heading={k("owner.awaiting")} cases={awaiting} failed={failed} />
       <Section id="owner-review-due" heading={k("owner.reviewDue")} cases={reviewDue} failed={failed} />
       <Section id="owner-active" heading={k("owner.active")} cases={active} failed={failed} />
-      <Section id="owner-ended" heading={k("owner.ended")} hint={t(k("owner.endedHint"), { count: ENDED_SHOWN })} cases={ended} failed={failed} />
+      <Section id="owner-ended" heading={k("owner.ended")} hint={t(k("owner.endedHint"), { count: endedShown })} cases={ended} failed={failed} />
     </>
   );
 }

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useLocation, useSearchParams 
 import { useMemo, type ReactNode } from "react";
 
 import { db } from "../../db/client";
+import { CASE_TYPES, SCHEDULE_STATES, TIME_ZONE } from "../../machines/vocabulary";
 import { SelectField } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
 import { audienceOf, conflictsFor } from "~/access/redaction";
@@ -17,12 +18,7 @@ import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 const place = PLACES.schedule;
 
-/** As in db/schema's CASE_TYPES, repeated so the browser bundle does not pull in the schema. */
-const CASE_TYPES = ["emergency", "simple-change", "advanced-change", "standing-access"] as const;
 const VIEWS = ["week", "month"] as const;
-/** As SCHEDULE_STATES in schedule.server (the browser bundle cannot import it). */
-const STATES = ["pending", "approved", "open", "done"] as const;
-const TIME_ZONE = "Europe/Stockholm";
 
 type View = (typeof VIEWS)[number];
 type Query = { view: View; date: string; system: string; supplier: string; type: (typeof CASE_TYPES)[number] | "" };
@@ -376,7 +372,7 @@ export default function Schedule() {
         {t("schedule.legend" as MessageKey)}
       </h2>
       <ul className="sched-legend" aria-labelledby="legend-heading">
-        {STATES.map((state) => (
+        {SCHEDULE_STATES.map((state) => (
           <li key={state}>
             <span className={`sched-swatch sched-swatch--${state}`} aria-hidden="true" />
             <span>

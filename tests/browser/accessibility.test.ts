@@ -11,7 +11,7 @@ import { seedDemoCases } from "~/demo/cases.server";
 import { createSession } from "~/access/sessions.server";
 import { issueInvitation } from "~/admin/people.server";
 import { parkedCookie, sessionCookie } from "~/access/guards.server";
-import { createCase } from "~/cases/cases.server";
+import { createCase } from "~/cases/commands.server";
 import { seriousViolations, type Violation } from "./axe";
 import { launchBrowser, newPage, startPortal, type Portal } from "./harness";
 

@@ -9,7 +9,7 @@ import { createSession } from "~/access/sessions.server";
 import { sessionCookie } from "~/access/guards.server";
 import { upcomingMeetings } from "~/cab/meetings.server";
 import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
-import { applyEvent, createCase } from "~/cases/cases.server";
+import { applyEvent, createCase } from "~/cases/commands.server";
 import { seriousViolations } from "./axe";
 import { launchBrowser, newPage, startPortal, type Portal } from "./harness";
 

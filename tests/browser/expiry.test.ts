@@ -5,7 +5,7 @@ import { accessWindows, cases, users } from "../../db/schema";
 import { seedDemo } from "../../db/seed";
 import { createApiToken } from "~/access/api-tokens.server";
 import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
-import { applyEvent, createCase } from "~/cases/cases.server";
+import { applyEvent, createCase } from "~/cases/commands.server";
 import { startPortal, type Portal } from "./harness";
 
 /**

@@ -7,7 +7,7 @@ import { seedDemo } from "../../db/seed";
 import { createSession } from "~/access/sessions.server";
 import { sessionCookie } from "~/access/guards.server";
 import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
-import { createCase } from "~/cases/cases.server";
+import { createCase } from "~/cases/commands.server";
 import { seriousViolations } from "./axe";
 import { launchBrowser, newPage, startPortal, type Portal } from "./harness";
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { accessWindows, auditLog, cases } from "../../db/schema";
 import { REQUEST_DEADLINE_MS } from "~/http/unavailable.server";
-import { applyEvent, createCase } from "~/cases/cases.server";
+import { applyEvent, createCase } from "~/cases/commands.server";
 import { signIn } from "../support/app";
 import { makeWorld, windowAhead, type World } from "../support/world";
 import { createServerDatabase, startPortal, startProxy, throughProxy, type Portal } from "./support";

@@ -21,7 +21,7 @@ import {
 } from "../../db/schema";
 import { createApiToken } from "~/access/api-tokens.server";
 import { upcomingMeetings } from "~/cab/meetings.server";
-import { applyEvent, applySystemEvent, createCase } from "~/cases/cases.server";
+import { applyEvent, applySystemEvent, createCase } from "~/cases/commands.server";
 import { call, ORIGIN, signIn } from "./app";
 import { windowAhead } from "./world";
 

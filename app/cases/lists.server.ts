@@ -1,0 +1,82 @@
+import { and, asc, count, desc, eq, gt, ilike, lt, or, sql, type SQL } from "drizzle-orm";
+
+import type { Db } from "../../db/client";
+import { cases, systems, type User } from "../../db/schema";
+import type { CaseType } from "../../machines";
+import { addDays, isIsoDate, stockholmMidnight } from "../../machines/calendar";
+import { casesInScope, scopeOf, type Scope } from "~/access/scope.server";
+
+export type CaseFilters = {
+  status?: string;
+  type?: string;
+  system?: string;
+  q?: string;
+  page?: number;
+  pageSize?: number;
+  sort?: "updated" | "window" | "number";
+  /** Stockholm dates (YYYY-MM-DD): only cases whose window overlaps these days; a malformed date is ignored. */
+  from?: string;
+  to?: string;
+};
+
+/** Conditions for `from`/`to`: the window ends after `from` 00:00 and starts before the day after `to`. */
+function windowRange(from: string | undefined, to: string | undefined): (SQL | undefined)[] {
+  return [
+    from && isIsoDate(from) ? gt(cases.windowEnd, stockholmMidnight(from)) : undefined,
+    to && isIsoDate(to) ? lt(cases.windowStart, stockholmMidnight(addDays(to, 1))) : undefined,
+  ];
+}
+
+/** The cases the user may see, filtered and paginated. */
+export async function listCases(db: Db, user: User, filters: CaseFilters = {}) {
+  const scope: Scope = await scopeOf(db, user);
+  // Filters come from query strings: one with a NUL matches nothing (PostgreSQL refuses it in a query).
+  const impossible = [filters.status, filters.type, filters.system, filters.q].some((v) => v?.includes("\0"));
+  const conditions: (SQL | undefined)[] = [
+    impossible ? sql`false` : undefined,
+    casesInScope(scope),
+    filters.status && !impossible ? eq(cases.status, filters.status) : undefined,
+    filters.type && !impossible ? eq(cases.type, filters.type as CaseType) : undefined,
+    filters.system && !impossible ? eq(systems.code, filters.system.toUpperCase()) : undefined,
+    filters.q && !impossible ? or(ilike(cases.number, `%${filters.q}%`), ilike(cases.title, `%${filters.q}%`)) : undefined,
+    ...windowRange(filters.from, filters.to),
+  ];
+  const where = and(...conditions);
+  const pageSize = Math.min(Math.max(filters.pageSize ?? 25, 1), 100);
+  const page = Math.max(filters.page ?? 1, 1);
+  const order = filters.sort === "window" ? [asc(cases.windowStart), asc(cases.id)] : filters.sort === "number" ? [desc(cases.id)] : [desc(cases.updatedAt), desc(cases.id)];
+  const [items, [total]] = await Promise.all([
+    db
+      .select({
+        number: cases.number,
+        type: cases.type,
+        status: cases.status,
+        title: cases.title,
+        systemCode: systems.code,
+        priority: cases.priority,
+        windowStart: cases.windowStart,
+        windowEnd: cases.windowEnd,
+        updatedAt: cases.updatedAt,
+      })
+      .from(cases)
+      .innerJoin(systems, eq(systems.id, cases.systemId))
+      .where(where)
+      .orderBy(...order)
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    db.select({ n: count() }).from(cases).innerJoin(systems, eq(systems.id, cases.systemId)).where(where),
+  ]);
+  return {
+    items: items.map((i) => ({
+      ...i,
+      window: i.windowStart && i.windowEnd ? { start: i.windowStart.toISOString(), end: i.windowEnd.toISOString() } : null,
+      windowStart: undefined,
+      windowEnd: undefined,
+      updatedAt: i.updatedAt.toISOString(),
+    })),
+    page,
+    pageSize,
+    total: total?.n ?? 0,
+  };
+}
+

@@ -1,0 +1,205 @@
+import { asc, desc, eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+
+import type { Db } from "../../db/client";
+import { accessWindows, auditLog, cases, organisations, outbox, systems, users, type AccessWindow, type Case, type User } from "../../db/schema";
+import { canCase, stepWindow, type CaseType } from "../../machines";
+import { RESPONSE_TARGETS, type Priority } from "../../machines/priority";
+import { inScope, scopeOf } from "~/access/scope.server";
+import { audienceOf, detailsFor, reasonFor, seesConflicts, seesMessageLog } from "~/access/redaction";
+import { conflictsOf } from "./conflicts.server";
+import { municipalUnits } from "./review.server";
+import { WorkflowError } from "./errors";
+import { WINDOW_EVENTS, type EventInput } from "./schemas";
+import { actorFor, caseFollows, machineEventType } from "./transitions.server";
+
+/**
+ * A case as a person reads it (the case page, the API): its fields, its window, its trail, the
+ * events the person may send now — with what the person's audience may not see taken out
+ * (app/access/redaction.ts).
+ */
+// Reading -------------------------------------------------------------------------------------
+
+export type AuditView = { at: string; actor: string; event: string; from: string | null; to: string | null; reason: string | null };
+
+export type CaseView = {
+  number: string;
+  type: CaseType;
+  status: string;
+  title: string;
+  description: string;
+  system: { code: string; name: string };
+  supplier: { id: number; name: string } | null;
+  requester: { id: number; name: string };
+  priority: number | null;
+  /** What the priority promises (incidents). */
+  responseTarget: (typeof RESPONSE_TARGETS)[Priority] | null;
+  window: { start: string; end: string } | null;
+  accessWindow: { id: number; status: string; start: string; end: string; pendingExtension: unknown } | null;
+  affectsUsers: boolean;
+  details: Record<string, unknown>;
+  linkedCase: string | null;
+  /** Planned changes created from this case (an incident). */
+  linkedChanges: string[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+  allowedEvents: string[];
+  audit: AuditView[];
+};
+
+const supplierOrg = alias(organisations, "supplier_org");
+const actorUser = alias(users, "actor_user");
+const linked = alias(cases, "linked_case");
+
+async function loadView(db: Db, number: string) {
+  // From an address: a NUL names no case (and PostgreSQL refuses it in a query).
+  if (number.includes("\0")) return undefined;
+  const [row] = await db
+    .select({
+      c: cases,
+      systemCode: systems.code,
+      systemName: systems.name,
+      supplierName: supplierOrg.name,
+      requesterName: users.name,
+      linkedNumber: linked.number,
+    })
+    .from(cases)
+    .innerJoin(systems, eq(systems.id, cases.systemId))
+    .innerJoin(users, eq(users.id, cases.requesterId))
+    .leftJoin(supplierOrg, eq(supplierOrg.id, cases.supplierId))
+    .leftJoin(linked, eq(linked.id, cases.linkedCaseId))
+    .where(eq(cases.number, number));
+  return row;
+}
+
+/** A case as its audience may see it (app/access/redaction.ts: one rule for page, API, mail and feeds). */
+async function view(db: Db, user: User | null, row: NonNullable<Awaited<ReturnType<typeof loadView>>>): Promise<CaseView> {
+  const full = await fullView(db, user, row);
+  const audience = audienceOf(user);
+  return { ...full, details: detailsFor(audience, full.details), audit: full.audit.map((a) => ({ ...a, reason: reasonFor(audience, a.reason) })) };
+}
+
+async function fullView(db: Db, user: User | null, row: NonNullable<Awaited<ReturnType<typeof loadView>>>): Promise<CaseView> {
+  const { c } = row;
+  const [w] = await db.select().from(accessWindows).where(eq(accessWindows.caseId, c.id));
+  const trail = await db
+    .select({ a: auditLog, actorName: actorUser.name })
+    .from(auditLog)
+    .leftJoin(actorUser, eq(actorUser.id, auditLog.actorUserId))
+    .where(eq(auditLog.caseId, c.id))
+    .orderBy(asc(auditLog.id));
+  return {
+    number: c.number,
+    type: c.type,
+    status: c.status,
+    title: c.title,
+    description: c.description,
+    system: { code: row.systemCode, name: row.systemName },
+    supplier: c.supplierId && row.supplierName ? { id: c.supplierId, name: row.supplierName } : null,
+    requester: { id: c.requesterId, name: row.requesterName },
+    priority: c.priority,
+    responseTarget: c.priority ? RESPONSE_TARGETS[c.priority as Priority] : null,
+    window: c.windowStart && c.windowEnd ? { start: c.windowStart.toISOString(), end: c.windowEnd.toISOString() } : null,
+    accessWindow: w
+      ? {
+          id: w.id,
+          status: w.status,
+          start: w.startsAt.toISOString(),
+          end: w.endsAt.toISOString(),
+          pendingExtension: (w.state.context as { pendingExtension?: unknown }).pendingExtension ?? null,
+        }
+      : null,
+    affectsUsers: c.affectsUsers,
+    details: c.details,
+    linkedCase: row.linkedNumber,
+    linkedChanges: (await db.select({ number: cases.number }).from(cases).where(eq(cases.linkedCaseId, c.id)).orderBy(asc(cases.id))).map((r) => r.number),
+    version: c.version,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+    submittedAt: c.submittedAt?.toISOString() ?? null,
+    allowedEvents: user ? await allowedEvents(db, user, c, w) : [],
+    audit: trail.map(({ a, actorName }) => ({
+      at: a.at.toISOString(),
+      actor: actorName ?? a.actorLabel ?? "system",
+      event: a.event ?? a.action,
+      from: a.fromState,
+      to: a.toState,
+      reason: a.reason,
+    })),
+  };
+}
+
+export async function getCaseView(db: Db, user: User, number: string): Promise<CaseView> {
+  return (await scopedView(db, user, number)).view;
+}
+
+async function scopedView(db: Db, user: User, number: string) {
+  const row = await loadView(db, number);
+  if (!row || !inScope(await scopeOf(db, user), row.c)) throw new WorkflowError(404, "No such case.");
+  return { id: row.c.id, view: await view(db, user, row) };
+}
+
+/**
+ * Everything the case page shows: the case as the person may see it, its conflicts and the
+ * messages it caused (neither for an audience that may not see them), and for the service centre
+ * the units it can inform.
+ */
+export async function casePage(db: Db, user: User, number: string) {
+  const { id, view: seen } = await scopedView(db, user, number);
+  const audience = audienceOf(user);
+  const [conflicts, messages, units] = await Promise.all([
+    seen.type === "standing-access" || !seesConflicts(audience) ? [] : conflictsOf(db, id),
+    seesMessageLog(audience)
+      ? db
+          .select({ template: outbox.template, recipient: outbox.recipient, createdAt: outbox.createdAt, sentAt: outbox.sentAt })
+          .from(outbox)
+          .where(sql`${outbox.payload}->>'number' = ${seen.number}`)
+          .orderBy(desc(outbox.id))
+          .limit(50)
+      : [],
+    user.role === "service-centre" ? municipalUnits(db) : [],
+  ]);
+  return { view: seen, conflicts, messages, units };
+}
+
+/** Content that makes a probe event acceptable, so `allowedEvents` asks only "who" and "when". */
+function probe(type: string, c: Case, w: AccessWindow | undefined): Record<string, unknown> {
+  const later = new Date((w?.endsAt ?? new Date()).getTime() + 3600_000).toISOString();
+  return {
+    reason: "probe",
+    conditions: "probe",
+    conflicts: 0,
+    outcome: c.type === "emergency" ? "resolved" : "successful",
+    end: later,
+  };
+}
+
+const API_EVENTS: Record<CaseType, string[]> = {
+  emergency: ["EDIT", "SUBMIT", "CANCEL", "START_REVIEW", "RETURN", "APPROVE", "REJECT", "REPORT_OUTCOME", "CLOSE", ...WINDOW_EVENTS],
+  "simple-change": ["EDIT", "SUBMIT", "CANCEL", "START_REVIEW", "RETURN", "APPROVE", "REJECT", "RECLASSIFY", "REPORT_OUTCOME", "CLOSE", ...WINDOW_EVENTS],
+  "advanced-change": [
+    "EDIT", "SUBMIT", "CANCEL", "START_REVIEW", "RETURN", "REJECT", "REFER_TO_CAB",
+    "CAB_APPROVE", "CAB_APPROVE_WITH_CONDITIONS", "CAB_DEFER", "CAB_REJECT", "REPORT_OUTCOME", "CLOSE", ...WINDOW_EVENTS,
+  ],
+  "standing-access": ["EDIT", "SUBMIT", "CANCEL", "CONSENT", "REFUSE_CONSENT", "REVIEW", "REVOKE"],
+};
+
+/** The events the user may send now, from the machines' `can()` with the user's facts. */
+export async function allowedEvents(db: Db, user: User, c: Case, w?: AccessWindow): Promise<string[]> {
+  const actor = await actorFor(db, user, c);
+  const now = new Date().toISOString();
+  const allowed: string[] = [];
+  for (const apiType of API_EVENTS[c.type]) {
+    const { target, type } = machineEventType(c.type, apiType as EventInput["type"]);
+    const event = { ...probe(type, c, w), type, actor, now };
+    if (target === "window") {
+      const next = w ? stepWindow(w.state, event as never) : undefined;
+      if (w && next && caseFollows(c, w.status, next, new Date(now))) allowed.push(apiType);
+    } else if (canCase(c.type, c.state, event as never)) {
+      allowed.push(apiType);
+    }
+  }
+  return allowed;
+}

@@ -1,0 +1,46 @@
+import { count, desc } from "drizzle-orm";
+
+import type { Db } from "../../db/client";
+import { outbox } from "../../db/schema";
+import { renderMail } from "./templates.server";
+
+/**
+ * The outbox as /admin/outbox lists it: a page of messages, newest first, each with its delivery
+ * status and rendered content. Invitation links are credentials (they set a password): they are
+ * shown only when `showInvitationLinks` (administrators).
+ */
+export const PAGE_SIZE = 50;
+
+export async function outboxPage(db: Db, requested: number, options: { showInvitationLinks: boolean }) {
+  const [counted] = await db.select({ n: count() }).from(outbox);
+  const total = counted?.n ?? 0;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const page = Number.isSafeInteger(requested) && requested >= 1 ? Math.min(requested, pages) : 1;
+  const rows = await db
+    .select()
+    .from(outbox)
+    .orderBy(desc(outbox.createdAt), desc(outbox.id))
+    .limit(PAGE_SIZE)
+    .offset((page - 1) * PAGE_SIZE);
+  const hidden = "[…]";
+  const messages = rows.map((m) => {
+    const secret = m.template === "invitation" && !options.showInvitationLinks;
+    const payload = secret ? { ...m.payload, url: hidden } : m.payload;
+    const mail = renderMail({ template: m.template, lang: m.lang, payload });
+    return {
+      id: m.id,
+      createdAt: m.createdAt.toISOString(),
+      template: m.template,
+      recipient: m.recipient,
+      lang: m.lang,
+      sentAt: m.sentAt?.toISOString() ?? null,
+      attempts: m.attempts,
+      lastError: m.lastError,
+      nextAttemptAt: m.nextAttemptAt.toISOString(),
+      linkHidden: secret,
+      subject: mail.subject,
+      text: mail.text,
+    };
+  });
+  return { messages, page, pages, total };
+}
