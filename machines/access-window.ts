@@ -1,7 +1,7 @@
 import { and, assign, setup } from "xstate";
 
 import type { WindowEvent } from "./events";
-import { approvalProblems, isEmpty, permitted, reasonProblems, type CaseType } from "./rules";
+import { approvalProblems, isEmpty, permitted, reasonProblems, type CaseType, type Problems } from "./rules";
 
 /**
  * The access window a case owns once approved: scheduled → open (operations granted access and
@@ -21,22 +21,35 @@ export const ACCESS_WINDOW_MACHINE_VERSION = 1;
 
 /** Operations may open the access a little before the window starts, to be ready on time. */
 export const GRANT_EARLY_MS = 15 * 60 * 1000;
+/** When operations may open a window that starts at `start`. */
+export const grantOpensAt = (start: string | Date) => new Date(new Date(start).getTime() - GRANT_EARLY_MS);
 /** One extension adds at most this much. */
-export const MAX_EXTENSION_MS = 24 * 60 * 60 * 1000;
+export const MAX_EXTENSION_HOURS = 24;
+export const MAX_EXTENSION_MS = MAX_EXTENSION_HOURS * 60 * 60 * 1000;
+
+/**
+ * What is wrong with asking to move an open window's end to `end`: not later than the current
+ * end, more than MAX_EXTENSION_HOURS later, or another request still waiting. Problems by field
+ * (`end`, `_form`), for the machine's guard and for the supplier's form alike.
+ */
+export function extensionProblems(window: Pick<WindowContext, "end" | "pendingExtension">, end: string): Problems {
+  if (window.pendingExtension) return { _form: { key: "supplier.extend.pending" } };
+  const asked = Date.parse(end);
+  const current = Date.parse(window.end);
+  if (Number.isNaN(asked)) return { end: { key: "validation.invalid" } };
+  if (asked <= current) return { end: { key: "supplier.extend.notLater", params: { end: window.end } } };
+  if (asked - current > MAX_EXTENSION_MS) return { end: { key: "supplier.extend.tooLong", params: { hours: MAX_EXTENSION_HOURS } } };
+  return {};
+}
 
 export const accessWindowMachine = setup({
   types: {} as { context: WindowContext; events: WindowEvent; input: Pick<WindowContext, "caseType" | "start" | "end"> },
   guards: {
     allowed: ({ event }) => permitted(event.type, event.actor),
-    started: ({ context, event }) => new Date(event.now).getTime() >= new Date(context.start).getTime() - GRANT_EARLY_MS,
+    started: ({ context, event }) => new Date(event.now) >= grantOpensAt(context.start),
     notOver: ({ context, event }) => new Date(event.now) < new Date(context.end),
     over: ({ context, event }) => new Date(event.now) >= new Date(context.end),
-    extensionOk: ({ context, event }) =>
-      event.type === "REQUEST_EXTENSION" &&
-      context.pendingExtension === null &&
-      isEmpty(reasonProblems(event)) &&
-      new Date(event.end) > new Date(context.end) &&
-      new Date(event.end).getTime() - new Date(context.end).getTime() <= MAX_EXTENSION_MS,
+    extensionOk: ({ context, event }) => event.type === "REQUEST_EXTENSION" && isEmpty(reasonProblems(event)) && isEmpty(extensionProblems(context, event.end)),
     extensionPending: ({ context }) => context.pendingExtension !== null,
     approvable: ({ event }) => "conflicts" in event && isEmpty(approvalProblems(event)),
     hasReason: ({ event }) => isEmpty(reasonProblems(event as { reason?: string })),

@@ -1,6 +1,7 @@
 import { and, assign, setup } from "xstate";
 
 import type { CaseEvent } from "./events";
+import { CHANGE_OUTCOMES } from "./vocabulary";
 import { approvalProblems, isEmpty, longWindowProblems, permitted, reasonProblems, submissionProblems, type CaseType, type Window } from "./rules";
 
 /**
@@ -53,7 +54,7 @@ function createChangeMachine(kind: "simple-change" | "advanced-change") {
       windowOk: ({ context, event }) => isEmpty(submissionProblems(context.caseType, context.window, new Date(event.now))),
       approvable: ({ context, event }) =>
         "conflicts" in event && isEmpty(approvalProblems(event)) && isEmpty(longWindowProblems(context.caseType, context.window, event as { allowLongWindow?: boolean })),
-      changeOutcome: ({ event }) => event.type === "REPORT_OUTCOME" && ["successful", "failed", "rolled-back"].includes(event.outcome),
+      changeOutcome: ({ event }) => event.type === "REPORT_OUTCOME" && (CHANGE_OUTCOMES as readonly string[]).includes(event.outcome),
       hasReason: ({ event }) => isEmpty(reasonProblems(event as { reason?: string })),
       hasConditions: ({ event }) => event.type === "CAB_APPROVE_WITH_CONDITIONS" && event.conditions.trim().length > 0,
     },

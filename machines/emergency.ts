@@ -1,6 +1,7 @@
 import { and, assign, setup } from "xstate";
 
 import type { CaseEvent } from "./events";
+import { INCIDENT_OUTCOMES } from "./vocabulary";
 import { approvalProblems, isEmpty, permitted, reasonProblems, windowProblems, type Window } from "./rules";
 
 /**
@@ -25,7 +26,7 @@ export const emergencyMachine = setup({
     approvable: ({ event }) => "conflicts" in event && isEmpty(approvalProblems(event)),
     hasReason: ({ event }) => isEmpty(reasonProblems(event as { reason?: string })),
     incidentOutcome: ({ event }) =>
-      event.type === "REPORT_OUTCOME" && ["resolved", "needs-change", "not-resolved"].includes(event.outcome),
+      event.type === "REPORT_OUTCOME" && (INCIDENT_OUTCOMES as readonly string[]).includes(event.outcome),
   },
   actions: {
     edit: assign({ window: ({ context, event }) => (event.type === "EDIT" && event.window ? event.window : context.window) }),

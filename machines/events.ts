@@ -1,4 +1,5 @@
 import type { Actor, Window } from "./rules";
+import type { Outcome } from "./vocabulary";
 
 /**
  * Every event carries the facts the guards need, computed by the server before it asks the
@@ -6,7 +7,7 @@ import type { Actor, Window } from "./rules";
  */
 type Base<T extends string> = { type: T; actor: Actor; now: string };
 
-export type OutcomeValue = "successful" | "failed" | "rolled-back" | "resolved" | "needs-change" | "not-resolved";
+export type OutcomeValue = Outcome;
 
 export type CaseEvent =
   | (Base<"EDIT"> & { window?: Window })

@@ -4,7 +4,7 @@
  * transition service uses the same functions to tell a refused permission (403) from a refused
  * content (422) and from a state that does not allow the event at all (409).
  */
-import { CASE_TYPES, type CaseType, type Role } from "./vocabulary";
+import { CASE_TYPES, outcomesFor, type CaseType, type Outcome, type Role } from "./vocabulary";
 import { earliestStart, stockholmDate, stockholmMidnight } from "./calendar";
 
 export { CASE_TYPES };
@@ -142,8 +142,73 @@ export function approvalProblems(event: { conflicts?: number; reason?: string })
   return (event.conflicts ?? 0) > 0 && !event.reason?.trim() ? { reason: { key: "case.conflictReasonRequired" } } : {};
 }
 
-export function reasonProblems(event: { reason?: string }): Problems {
+/**
+ * Which events take a reason ("motivering"), and which cannot go without one. The machines guard
+ * the required ones (`hasReason`, checked against this table by tests/machines.test.ts); the forms
+ * ask for what this says (`needsOf`).
+ */
+export const REASONS: Partial<Record<string, "required" | "optional">> = {
+  RETURN: "required",
+  REJECT: "required",
+  CAB_REJECT: "required",
+  REFUSE_CONSENT: "required",
+  REVOKE_ACCESS: "required",
+  REFUSE_EXTENSION: "required",
+  REQUEST_EXTENSION: "required",
+  CANCEL: "optional",
+  APPROVE: "optional",
+  CAB_APPROVE: "optional",
+  CAB_APPROVE_WITH_CONDITIONS: "optional",
+  CAB_DEFER: "optional",
+  RECLASSIFY: "optional",
+  END: "optional",
+  REVOKE: "optional",
+  APPROVE_EXTENSION: "optional",
+  CONSENT: "optional",
+  REVIEW: "optional",
+  CLOSE: "optional",
+};
+
+/** A reason is missing from an event that cannot go without one. */
+export function reasonProblems(event: { type?: string; reason?: string }): Problems {
+  if (event.type && REASONS[event.type] !== "required") return {};
   return event.reason?.trim() ? {} : { reason: { key: "case.reasonRequired" } };
+}
+
+/** The approvals: they need a reason when the window has conflicts, and the allowance for a long window. */
+export const APPROVALS = ["APPROVE", "CAB_APPROVE", "CAB_APPROVE_WITH_CONDITIONS"] as const;
+
+/** What an event's form must ask for, from the rules: never restated by a page. */
+export type EventNeeds = {
+  reason: "required" | "optional" | "none";
+  /** The reason is required because the window has conflicts (the form says so). */
+  conflictReason: boolean;
+  conditions: boolean;
+  outcomes: readonly Outcome[] | null;
+  newEnd: boolean;
+  allowLongWindow: boolean;
+};
+
+/** The needs of `event` (a machine event type) on a case of `type` with `window` and `conflicts` known conflicts. */
+export function needsOf(type: CaseType, event: string, facts: { conflicts: number; window: Window | null }): EventNeeds {
+  const approval = (APPROVALS as readonly string[]).includes(event) || event === "APPROVE_EXTENSION";
+  const conflicted = approval && !isEmpty(approvalProblems({ conflicts: facts.conflicts }));
+  return {
+    reason: REASONS[event] === "required" || conflicted ? "required" : REASONS[event] ?? "none",
+    conflictReason: conflicted,
+    conditions: event === "CAB_APPROVE_WITH_CONDITIONS",
+    outcomes: event === "REPORT_OUTCOME" ? outcomesFor(type) : null,
+    newEnd: event === "REQUEST_EXTENSION",
+    allowLongWindow: (APPROVALS as readonly string[]).includes(event) && !isEmpty(longWindowProblems(type, facts.window, {})),
+  };
+}
+
+/** Who may take part in the board's work on a change: members vote, members and the chair comment — never on a change they requested. */
+export function boardProblems(actor: Actor, act: "vote" | "comment"): Problem | null {
+  const role = act === "vote" ? actor.role === "cab" : actor.role === "cab" || actor.role === "service-centre";
+  if (!role) return { key: "case.action.forbidden" };
+  if (actor.isRequester) return { key: "cab.error.ownChange" };
+  return null;
 }
 
 export const isEmpty = (problems: Problems) => Object.keys(problems).length === 0;

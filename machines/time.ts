@@ -1,8 +1,12 @@
 /**
- * Wall-clock time in Europe/Stockholm for forms (a `datetime-local` value has no zone), in the
- * browser and on the server alike: no library, the platform's time-zone data through Intl.
+ * Time in Europe/Stockholm, where the portal's days begin and end: calendar dates, midnights,
+ * the UTC offset, and the wall-clock values of forms (a `datetime-local` value has no zone). One
+ * home for all of it, in the browser and on the server alike: no library, the platform's time-zone
+ * data through Intl. (Working days and holidays: ./calendar.ts.)
  */
-export const TIME_ZONE = "Europe/Stockholm";
+import { TIME_ZONE } from "./vocabulary";
+
+export { TIME_ZONE };
 
 /**
  * The years a date or time typed into the portal may have. PostgreSQL cannot store every instant
@@ -12,6 +16,8 @@ export const TIME_ZONE = "Europe/Stockholm";
 export const FIRST_YEAR = 1900;
 export const LAST_YEAR = 2999;
 export const plausibleYear = (year: number) => Number.isInteger(year) && year >= FIRST_YEAR && year <= LAST_YEAR;
+
+const DAY_MS = 86_400_000;
 
 const parts = new Intl.DateTimeFormat("en-GB", {
   timeZone: TIME_ZONE,
@@ -24,12 +30,71 @@ const parts = new Intl.DateTimeFormat("en-GB", {
   second: "2-digit",
 });
 
+/** Wall-clock fields of an instant in Stockholm. */
+function wallClock(instant: Date): Record<"year" | "month" | "day" | "hour" | "minute" | "second", number> {
+  if (Number.isNaN(instant.getTime())) throw new RangeError("Invalid Date");
+  const p = Object.fromEntries(parts.formatToParts(instant).map((x) => [x.type, x.value]));
+  return { year: Number(p.year), month: Number(p.month), day: Number(p.day), hour: Number(p.hour), minute: Number(p.minute), second: Number(p.second) };
+}
+
 /** Minutes Stockholm is ahead of UTC at an instant (60 in winter, 120 in summer). */
 export function stockholmOffsetMinutes(instant: Date): number {
-  const p = Object.fromEntries(parts.formatToParts(instant).map((x) => [x.type, x.value]));
+  const w = wallClock(instant);
   // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0–99 as 1900–1999.
-  const asUtc = new Date(Date.UTC(2000, Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second))).setUTCFullYear(Number(p.year));
+  const asUtc = new Date(Date.UTC(2000, w.month - 1, w.day, w.hour, w.minute, w.second)).setUTCFullYear(w.year);
   return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60000);
+}
+
+/** Strict "YYYY-MM-DD" that is a real calendar date of the years 1000–9999 (arithmetic may step past the typed range). */
+function isCalendarDate(s: string): boolean {
+  if (!/^[1-9]\d{3}-\d{2}-\d{2}$/.test(s)) return false;
+  const ms = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === s;
+}
+
+/** A date typed by a person: a real calendar date in a year the portal plans in (FIRST_YEAR–LAST_YEAR). */
+export function isIsoDate(s: string): boolean {
+  return isCalendarDate(s) && plausibleYear(Number(s.slice(0, 4)));
+}
+
+/** Milliseconds of 00:00 UTC of a date string; used only for calendar arithmetic. */
+export function utcMs(date: string): number {
+  if (!isCalendarDate(date)) throw new RangeError(`Not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
+  return Date.parse(`${date}T00:00:00Z`);
+}
+
+/**
+ * The calendar date `days` after (or before) `date`. The last date a person may type
+ * (LAST_YEAR-12-31) still has a day after it: a range "to 2999-12-31" ends at 3000-01-01 00:00.
+ */
+export function addDays(date: string, days: number): string {
+  return new Date(utcMs(date) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The calendar date in Europe/Stockholm of an instant. */
+export function stockholmDate(instant: Date): string {
+  const { year, month, day } = wallClock(instant);
+  return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+/**
+ * Midnights already computed, by date. The offset goes through Intl's formatToParts, which is
+ * slow enough to dominate a page that asks for the same few days many times (the schedule grid
+ * asks per row and column); the answer for a date never changes within a process.
+ */
+const midnights = new Map<string, number>();
+
+/** The instant of 00:00 Europe/Stockholm on a date (DST switches happen at 02:00/03:00, never at midnight). */
+export function stockholmMidnight(date: string): Date {
+  let ms = midnights.get(date);
+  if (ms === undefined) {
+    const wallMidnight = utcMs(date);
+    const guess = wallMidnight - stockholmOffsetMinutes(new Date(wallMidnight)) * 60_000;
+    ms = wallMidnight - stockholmOffsetMinutes(new Date(guess)) * 60_000;
+    if (midnights.size >= 10_000) midnights.clear();
+    midnights.set(date, ms);
+  }
+  return new Date(ms);
 }
 
 /** "2026-12-28T08:00" in Stockholm → ISO 8601 with its offset ("2026-12-28T08:00:00+01:00"); undefined if malformed. */
@@ -50,6 +115,7 @@ export function stockholmLocalToIso(local: string): string | undefined {
 
 /** An instant as a `datetime-local` value in Stockholm. */
 export function isoToStockholmLocal(iso: string | Date): string {
-  const p = Object.fromEntries(parts.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+  const w = wallClock(new Date(iso));
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${String(w.year).padStart(4, "0")}-${two(w.month)}-${two(w.day)}T${two(w.hour)}:${two(w.minute)}`;
 }

@@ -17,6 +17,7 @@ import {
   type CabMeeting,
   type CabMeetingRule,
   type CabVote,
+  type Case,
   type User,
 } from "../../db/schema";
 import type { MessageKey } from "~/i18n";
@@ -24,6 +25,8 @@ import { fieldErrorsOf, isoDate, type FieldErrors } from "~/ui/forms";
 import { stockholmLocalToIso } from "../../machines/time";
 import { getMeeting, isLate, materialiseMeetings, upcomingMeetings } from "./meetings.server";
 import { WorkflowError } from "../cases/errors";
+import { boardProblems, needsOf, type EventNeeds } from "../../machines/rules";
+import { actorFor } from "../cases/transitions.server";
 import { conflictsOf, type Conflict } from "../cases/conflicts.server";
 
 /**
@@ -80,6 +83,8 @@ export type AgendaItem = {
     supplierPeople: string[];
   };
   conflicts: Conflict[];
+  /** What each of the chair's decisions asks for (machines/rules.ts `needsOf`). */
+  needs: Record<(typeof DECISION_EVENTS)[number], EventNeeds>;
   late: boolean;
   votes: VoteSummary;
   comments: { id: number; body: string; at: string; meetingId: number | null; author: { id: number; name: string } }[];
@@ -171,6 +176,8 @@ async function pendingItems(db: Db, meeting: CabMeeting): Promise<AgendaItem[]> 
     : [];
   const items: AgendaItem[] = [];
   for (const { c, systemCode, systemName, supplierName, requesterName } of rows) {
+    const window = c.windowStart && c.windowEnd ? { start: c.windowStart.toISOString(), end: c.windowEnd.toISOString() } : null;
+    const found = await conflictsOf(db, c.id);
     const d = c.details;
     items.push({
       id: c.id,
@@ -181,7 +188,7 @@ async function pendingItems(db: Db, meeting: CabMeeting): Promise<AgendaItem[]> 
       system: { code: systemCode, name: systemName },
       supplier: c.supplierId && supplierName ? { id: c.supplierId, name: supplierName } : null,
       requester: { id: c.requesterId, name: requesterName },
-      window: c.windowStart && c.windowEnd ? { start: c.windowStart.toISOString(), end: c.windowEnd.toISOString() } : null,
+      window,
       referredAt: c.referredAt?.toISOString() ?? null,
       details: {
         reason: str(d.reason),
@@ -193,7 +200,8 @@ async function pendingItems(db: Db, meeting: CabMeeting): Promise<AgendaItem[]> 
         accounts: strings(d.accounts),
         supplierPeople: strings(d.supplierPeople),
       },
-      conflicts: await conflictsOf(db, c.id),
+      conflicts: found,
+      needs: Object.fromEntries(DECISION_EVENTS.map((e) => [e, needsOf("advanced-change", e, { conflicts: found.length, window })])) as AgendaItem["needs"],
       late: isLate(meeting, { referredAt: c.referredAt, windowStart: c.windowStart }),
       votes: votes.get(c.id) ?? emptyVotes(),
       comments: comments
@@ -285,19 +293,22 @@ export async function onAgenda(db: Db, meetingId: number, number: string) {
   return { meeting, c };
 }
 
-const ownChange = () => new WorkflowError(403, "You requested this change: you cannot vote on or comment it.", { _form: { key: k("cab.error.ownChange") } });
+/** Refuses `user`'s part in the board's work on `c` when the rules do not allow it (machines/rules.ts `boardProblems`). */
+async function mayTakePart(db: Db, user: User, c: Case, act: "vote" | "comment"): Promise<void> {
+  const problem = boardProblems(await actorFor(db, user, c), act);
+  if (problem) throw new WorkflowError(403, `You may not ${act} on this change.`, { _form: { key: problem.key as MessageKey } });
+}
 
 /**
  * A CAB member's vote on an agenda item: one per member, change and meeting (voting again
  * replaces it). Only members (role `cab`), never on a change they requested themselves.
  */
 export async function vote(db: Db, user: User, meetingId: number, number: string, value: unknown, now = new Date()): Promise<CabVote> {
-  if (user.role !== "cab") throw new WorkflowError(403, "Only members of the change advisory board vote.", { _form: { key: k("case.action.forbidden") } });
   if (typeof value !== "string" || !(CAB_VOTES as readonly string[]).includes(value)) {
     throw new WorkflowError(422, "Choose approve, reject or abstain.", { vote: { key: "validation.choose" } });
   }
   const { meeting, c } = await onAgenda(db, meetingId, number);
-  if (c.requesterId === user.id) throw ownChange();
+  await mayTakePart(db, user, c, "vote");
   const chosen = value as CabVote;
   await db
     .insert(cabVotes)
@@ -308,14 +319,11 @@ export async function vote(db: Db, user: User, meetingId: number, number: string
 
 /** A comment on an agenda item, by a member (not on their own change) or the service centre. */
 export async function comment(db: Db, user: User, meetingId: number, number: string, body: unknown, now = new Date()): Promise<number> {
-  if (user.role !== "cab" && user.role !== "service-centre") {
-    throw new WorkflowError(403, "Only the board and the service centre comment on its agenda.", { _form: { key: k("case.action.forbidden") } });
-  }
   const text = typeof body === "string" ? body.trim() : "";
   if (!text) throw new WorkflowError(422, "Write a comment.", { body: { key: "validation.required" } });
   if (text.length > COMMENT_MAX) throw new WorkflowError(422, "The comment is too long.", { body: { key: "validation.tooLong", params: { max: COMMENT_MAX } } });
   const { meeting, c } = await onAgenda(db, meetingId, number);
-  if (c.requesterId === user.id) throw ownChange();
+  await mayTakePart(db, user, c, "comment");
   const [row] = await db.insert(cabComments).values({ caseId: c.id, meetingId: meeting.id, userId: user.id, body: text, at: now }).returning({ id: cabComments.id });
   return row!.id;
 }

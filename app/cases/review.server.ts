@@ -84,6 +84,10 @@ export async function reviewQueue(db: Db, now = new Date()): Promise<QueueItem[]
 export const NOTICE_TARGETS = ["operations", "digitalisation"] as const;
 export type NoticeTarget = (typeof NOTICE_TARGETS)[number];
 
+/** Whether `user` may pass case `c` on now: the service centre, while the case is still in play. */
+export const mayPassOn = (user: Pick<User, "role">, c: { status: string }) =>
+  user.role === "service-centre" && !["draft", "rejected", "cancelled", "closed"].includes(c.status);
+
 /**
  * Nacka's step 3: the service centre passes a reviewed case on to the operations provider, or
  * informs the digitalisation unit (or another municipal unit). A message through the outbox and
@@ -94,7 +98,7 @@ export async function sendNotice(db: Db, user: User, number: string, target: Not
   await db.transaction(async (tx) => {
     const [c] = await tx.select().from(cases).where(eq(cases.number, number));
     if (!c || !inScope(await scopeOf(tx, user), c)) throw new WorkflowError(404, "No such case.");
-    if (["draft", "rejected", "cancelled", "closed"].includes(c.status)) throw new WorkflowError(409, `The case is ${c.status}.`);
+    if (!mayPassOn(user, c)) throw new WorkflowError(409, `The case is ${c.status}.`);
     const recipients = await tx
       .select({ id: organisations.id, name: organisations.name, mailbox: organisations.mailbox })
       .from(organisations)

@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { OUTCOMES } from "../../machines/vocabulary";
 import { MAX_ID } from "~/http/ids";
 import { plausibleYear } from "../../machines/time";
 
@@ -121,7 +122,7 @@ export const eventInput = z.discriminatedUnion(
     z.strictObject({ type: z.literal("CAB_REJECT"), reason: requiredText(4000) }),
     z.strictObject({
       type: z.literal("REPORT_OUTCOME"),
-      outcome: z.enum(["successful", "failed", "rolled-back", "resolved", "needs-change", "not-resolved"], { error: "validation.choose" }),
+      outcome: z.enum(OUTCOMES, { error: "validation.choose" }),
       comment: shortText(4000).optional(),
     }),
     z.strictObject({ type: z.literal("CLOSE"), reason }),

@@ -2,12 +2,13 @@ import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from "drizzle
 
 import type { Db } from "../../db/client";
 import { accessWindows, cases, systems, users, type User } from "../../db/schema";
+import { extensionProblems, MAX_EXTENSION_HOURS } from "../../machines";
 import type { MessageKey, Msg } from "~/i18n";
 import type { FieldErrors } from "~/ui/forms";
 import { isoToStockholmLocal, stockholmLocalToIso } from "../../machines/time";
 import { casesInScope, scopeOf, type Scope } from "~/access/scope.server";
 import { applyEvent } from "./commands.server";
-import { WorkflowError } from "./errors";
+import { formErrors, WorkflowError } from "./errors";
 
 /**
  * The supplier's own view of its organisation's access windows (cases with `supplier_id` = the
@@ -22,8 +23,7 @@ export const PAST_DAYS = 30;
 /** The supplier feed: 30 days back, 180 days ahead (as the schedule feed). */
 export const FEED_DAYS_BACK = 30;
 export const FEED_DAYS_AHEAD = 180;
-/** One extension adds at most this much (the window machine's MAX_EXTENSION_MS). */
-export const MAX_EXTENSION_HOURS = 24;
+export { MAX_EXTENSION_HOURS };
 
 const k = (key: string) => key as MessageKey;
 
@@ -129,31 +129,13 @@ export function timeLeft(end: string | Date, now = new Date()): { hours: number;
   return { hours: Math.floor(total / 60), minutes: total % 60 };
 }
 
-/** A refusal without field errors (403/404/409), as one message for the form. */
-function formError(error: WorkflowError): Msg {
-  switch (error.status) {
-    case 403:
-      return { key: k("supplier.error.forbidden") };
-    case 404:
-      return { key: k("supplier.error.notFound") };
-    default:
-      return { key: k("supplier.error.conflict") };
-  }
-}
-
 export type ActionOutcome = { ok: true } | { ok: false; status: number; errors: FieldErrors };
 
 /** The workflow's refusal as errors at the form's fields (`fields`); anything else is about the form. */
 function refusal(error: WorkflowError, fields: string[]): ActionOutcome {
-  const errors: FieldErrors = {};
-  for (const [field, msg] of Object.entries(error.fieldErrors ?? {})) {
-    if (!msg) continue;
-    if (fields.includes(field)) errors[field] = msg;
-    else errors._form ??= msg;
-  }
-  if (!Object.keys(errors).length) errors._form = formError(error);
-  return { ok: false, status: error.status, errors };
+  return { ok: false, status: error.status, errors: formErrors(error, { fields, messages: SUPPLIER_MESSAGES }) };
 }
+const SUPPLIER_MESSAGES = { 403: k("supplier.error.forbidden"), 404: k("supplier.error.notFound"), 409: k("supplier.error.conflict"), 422: k("supplier.error.conflict"), 400: k("supplier.error.conflict") };
 
 /** "Work done – end access": the END event, with an optional note. */
 export async function endAccess(db: Db, user: User, number: string, note: string, now = new Date()): Promise<ActionOutcome> {
@@ -191,10 +173,11 @@ export async function askForMoreTime(db: Db, user: User, number: string, input: 
       .innerJoin(cases, eq(cases.id, accessWindows.caseId))
       .where(and(eq(cases.number, number), casesInScope(await scopeOf(db, user))));
     if (!current) return { ok: false, status: 404, errors: { ...errors, _form: { key: k("supplier.error.notFound") } } };
-    if (current.status === "open" && current.pendingEnd) errors._form = { key: k("supplier.extend.pending") };
-    const asked = Date.parse(end);
-    if (asked <= current.endsAt.getTime()) errors.end = { key: k("supplier.extend.notLater"), params: { end: isoToStockholmLocal(current.endsAt).replace("T", " ") } };
-    else if (asked - current.endsAt.getTime() > MAX_EXTENSION_HOURS * 3600_000) errors.end = { key: k("supplier.extend.tooLong"), params: { hours: MAX_EXTENSION_HOURS } };
+    // The window machine's own rule, asked here first so its answer lands at the field.
+    const problems = extensionProblems({ end: current.endsAt.toISOString(), pendingExtension: current.status === "open" && current.pendingEnd ? { end: current.pendingEnd, reason: "", requestedBy: null } : null }, end);
+    for (const [field, p] of Object.entries(problems)) {
+      errors[field] = { key: p.key as MessageKey, params: p.params?.end ? { ...p.params, end: isoToStockholmLocal(current.endsAt).replace("T", " ") } : p.params };
+    }
   }
   if (Object.keys(errors).length) return { ok: false, status: 422, errors };
   try {

@@ -3,12 +3,12 @@ import { alias } from "drizzle-orm/pg-core";
 
 import type { Db } from "../../db/client";
 import { accessWindows, auditLog, cases, organisations, outbox, systems, users, type AccessWindow, type Case, type User } from "../../db/schema";
-import { canCase, stepWindow, type CaseType } from "../../machines";
+import { canCase, needsOf, stepWindow, type CaseType } from "../../machines";
 import { RESPONSE_TARGETS, type Priority } from "../../machines/priority";
 import { inScope, scopeOf } from "~/access/scope.server";
 import { audienceOf, detailsFor, reasonFor, seesConflicts, seesMessageLog } from "~/access/redaction";
 import { conflictsOf } from "./conflicts.server";
-import { municipalUnits } from "./review.server";
+import { mayPassOn, municipalUnits } from "./review.server";
 import { WorkflowError } from "./errors";
 import { WINDOW_EVENTS, type EventInput } from "./schemas";
 import { actorFor, caseFollows, machineEventType } from "./transitions.server";
@@ -161,7 +161,10 @@ export async function casePage(db: Db, user: User, number: string) {
       : [],
     user.role === "service-centre" ? municipalUnits(db) : [],
   ]);
-  return { view: seen, conflicts, messages, units };
+  // What each form the person may send asks for: the rules' answer, never the page's.
+  const facts = { conflicts: conflicts.length, window: seen.window };
+  const needs = Object.fromEntries(seen.allowedEvents.map((e) => [e, needsOf(seen.type, machineEventType(seen.type, e as EventInput["type"]).type, facts)]));
+  return { view: seen, conflicts, messages, units, needs, passOn: mayPassOn(user, seen) };
 }
 
 /** Content that makes a probe event acceptable, so `allowedEvents` asks only "who" and "when". */

@@ -2,6 +2,8 @@ import { and, asc, eq, gt, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 
 import type { Db } from "../../db/client";
+import { grantOpensAt } from "../../machines";
+import { addDays, stockholmDate, stockholmMidnight } from "../../machines/calendar";
 import { WINDOW_STATES, type WindowState } from "../../machines/vocabulary";
 import { accessWindows, cases, organisations, systems, type User } from "../../db/schema";
 import { casesInScope, scopeOf } from "~/access/scope.server";
@@ -138,4 +140,49 @@ export async function sendWindowEvent(db: Db, user: User, id: number, raw: unkno
   }
   await applyEvent(db, user, window.caseNumber, raw, now);
   return getWindow(db, user, id);
+}
+
+/** Operations' board: today and the next seven days (Stockholm). */
+const DAYS_AHEAD = 7;
+/** Windows closed this recently stay listed, as a reminder to restore monitoring. */
+const RECENT_MS = 24 * 3600_000;
+
+export type BoardRow = WindowItem & {
+  /** GRANT is possible now (from GRANT_EARLY_MS before the start until the end). */
+  grantable: boolean;
+  /** When GRANT becomes possible. */
+  grantFrom: string;
+  /** The step is late: a scheduled window whose start has passed, an open one past its end. */
+  overdue: boolean;
+  /** The window's end has passed (the scheduler closes it on its next round). */
+  ended: boolean;
+};
+
+/** The windows to open and to close, and those closed lately, with what each step allows now. */
+export async function operationsBoard(db: Db, user: Pick<User, "id" | "role" | "organisationId">, now = new Date()) {
+  const today = stockholmDate(now);
+  const from = stockholmMidnight(today);
+  const to = stockholmMidnight(addDays(today, DAYS_AHEAD + 1));
+  const [scheduled, open, closed] = await Promise.all([
+    listWindows(db, user, { state: "scheduled", from, to }),
+    listWindows(db, user, { state: "open" }),
+    listWindows(db, user, { state: "closed", closedSince: new Date(now.getTime() - RECENT_MS) }),
+  ]);
+  const row = (w: WindowItem): BoardRow => {
+    const end = Date.parse(w.end);
+    const opensAt = grantOpensAt(w.start);
+    return {
+      ...w,
+      grantable: w.status === "scheduled" && now >= opensAt && now.getTime() < end,
+      grantFrom: opensAt.toISOString(),
+      overdue: (w.status === "scheduled" && now.getTime() >= Date.parse(w.start)) || (w.status === "open" && now.getTime() >= end),
+      ended: now.getTime() >= end,
+    };
+  };
+  return {
+    range: { from: today, to: addDays(today, DAYS_AHEAD) },
+    toOpen: scheduled.map(row),
+    toClose: open.map(row).sort((a, b) => Date.parse(a.end) - Date.parse(b.end)),
+    closed: closed.sort((a, b) => Date.parse(b.closedAt ?? b.end) - Date.parse(a.closedAt ?? a.end)),
+  };
 }

@@ -12,7 +12,9 @@ import type { Messages, MessageKey } from "./sv";
 export const LANGUAGES = ["sv", "en"] as const;
 export type Lang = (typeof LANGUAGES)[number];
 export const DEFAULT_LANG: Lang = "sv";
-export const TIME_ZONE = "Europe/Stockholm";
+import { TIME_ZONE } from "../../machines/vocabulary";
+
+export { TIME_ZONE };
 
 export type { MessageKey, Messages };
 export type Params = Record<string, string | number>;

@@ -1,6 +1,8 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 
+import { stockholmDate } from "../../machines/time";
+import { CAB_VOTES } from "../../machines/vocabulary";
 import { db } from "../../db/client";
 import { StatusBadge, WindowText } from "~/components/case-bits";
 import { Checkbox, ErrorSummary, Notice, SelectField, TextArea } from "~/components/forms";
@@ -11,7 +13,7 @@ import { title } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { agendaOf, comment, laterMeetings, onAgenda, vote, type AgendaItem, type MeetingView } from "~/cab/agenda.server";
 import { applyEvent } from "~/cases/commands.server";
-import { WorkflowError } from "~/cases/errors";
+import { formErrors, WorkflowError } from "~/cases/errors";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /**
@@ -26,8 +28,6 @@ const place = PLACES.cab;
 /** Keys not yet in the dictionaries are cast until they are merged. */
 const k = (key: string) => key as MessageKey;
 
-/** The votes a member can give (as in db/schema's CAB_VOTES; not imported, to keep the schema out of the browser bundle). */
-const VOTES = ["approve", "reject", "abstain"] as const;
 
 function meetingIdOf(params: { id?: string }): number {
   const id = String(params.id ?? "");
@@ -43,11 +43,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { ...agenda, later, me: { id: user.id, role: user.role } };
 }
 
-/** YYYY-MM-DD in Stockholm (the title has no translator). */
-const STOCKHOLM_DATE = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Stockholm", year: "numeric", month: "2-digit", day: "2-digit" });
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => {
-  const when = data?.meeting.startsAt ? STOCKHOLM_DATE.format(new Date(data.meeting.startsAt)) : "";
+  const when = data?.meeting.startsAt ? stockholmDate(new Date(data.meeting.startsAt)) : "";
   return title(matches, k("cab.meeting.pageTitle"), { date: when });
 };
 
@@ -66,13 +64,6 @@ type Values = { reason: string; conditions: string; body: string; meetingId: str
 type ActionData = { number: string; intent: Intent; values: Values; errors: FieldErrors };
 
 /** A refusal without field errors, as one message for the form. */
-function formMessage(status: number): MessageKey {
-  if (status === 403) return "case.action.forbidden";
-  if (status === 404) return k("cab.error.notOnAgenda");
-  if (status === 409) return "error.409.text";
-  return "case.event.refused";
-}
-
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
   const meetingId = meetingIdOf(params);
@@ -112,9 +103,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   } catch (error) {
     if (!(error instanceof WorkflowError)) throw error;
-    const fields = Object.entries(error.fieldErrors ?? {}).map(([key, msg]) => [key === "type" ? "_form" : key, msg] as const);
-    const errors: FieldErrors = fields.length ? Object.fromEntries(fields) : { _form: { key: formMessage(error.status) } };
-    return data<ActionData>({ number, intent, values, errors }, { status: error.status });
+    return data<ActionData>({ number, intent, values, errors: formErrors(error, { messages: { 404: k("cab.error.notOnAgenda") } }) }, { status: error.status });
   }
   return redirect(`/cab/meetings/${meetingId}?${new URLSearchParams({ notice: intent, case: number })}`);
 }
@@ -344,7 +333,7 @@ function VoteCounts({ votes }: { votes: AgendaItem["votes"] }) {
   const { t } = useT();
   return (
     <p>
-      {VOTES.map((v, i) => (
+      {CAB_VOTES.map((v, i) => (
         <span key={v}>
           {i ? " · " : ""}
           {t(k(`cab.vote.${v}`))}: {votes.counts[v]}
@@ -387,7 +376,7 @@ function VoteForm({ item, mine, errors }: { item: Item; mine?: string; errors?: 
             {t(errors.vote)}
           </p>
         ) : null}
-        {VOTES.map((v) => (
+        {CAB_VOTES.map((v) => (
           <label key={v}>
             <input type="radio" name="vote" value={v} defaultChecked={mine === v} aria-invalid={errors?.vote ? true : undefined} /> {t(k(`cab.vote.${v}`))}
           </label>
@@ -421,11 +410,9 @@ function DecisionForm({ item, intent, later, errors, values }: { item: Item; int
   const { t, formatDateTime } = useT();
   const busy = useBusy(item.number, intent);
   const event = DECISIONS[intent];
-  const approving = intent === "approve" || intent === "approveWithConditions";
-  const conflicts = item.conflicts.length;
-  const reasonRequired = intent === "reject" || (approving && conflicts > 0);
-  const longWindow = item.window ? Date.parse(item.window.end) - Date.parse(item.window.start) > 72 * 3600_000 : false;
-  const reasonLabel = approving && conflicts > 0 ? t("case.action.conflictReason", { count: conflicts }) : t("case.action.reason");
+  const needs = item.needs[event];
+  const reasonRequired = needs.reason === "required";
+  const reasonLabel = needs.conflictReason ? t("case.action.conflictReason", { count: item.conflicts.length }) : t("case.action.reason");
   return (
     <Form method="post" className="event-form" noValidate>
       <input type="hidden" name="number" value={item.number} />
@@ -448,7 +435,7 @@ function DecisionForm({ item, intent, later, errors, values }: { item: Item; int
           <p className="muted">{t(k("cab.noLaterMeeting"))}</p>
         )
       ) : null}
-      {approving && longWindow ? (
+      {needs.allowLongWindow ? (
         <Checkbox label={t("case.action.allowLongWindow")} name="allowLongWindow" value="true" defaultChecked={values?.allowLongWindow} error={errors?.allowLongWindow} />
       ) : null}
       <TextArea

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
+import { stockholmDate } from "../../machines/time";
 import { db } from "../../db/client";
 import { WindowText } from "~/components/case-bits";
 import { useT, type MessageKey } from "~/i18n";
@@ -42,10 +43,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { ...agenda, printedAt: new Date().toISOString() };
 }
 
-const STOCKHOLM_DATE = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Stockholm", year: "numeric", month: "2-digit", day: "2-digit" });
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
-  title(matches, k("cab.minutes.pageTitle"), { date: data?.meeting.startsAt ? STOCKHOLM_DATE.format(new Date(data.meeting.startsAt)) : "" });
+  title(matches, k("cab.minutes.pageTitle"), { date: data?.meeting.startsAt ? stockholmDate(new Date(data.meeting.startsAt)) : "" });
 
 export default function MinutesPage() {
   const { t, formatDateTime } = useT();

@@ -13,7 +13,7 @@ import { title } from "~/ui/meta";
 import { stockholmLocalToIso } from "../../machines/time";
 import { applyEvent } from "~/cases/commands.server";
 import { casePage } from "~/cases/views.server";
-import { WorkflowError } from "~/cases/errors";
+import { formErrors, WorkflowError } from "~/cases/errors";
 import { NOTICE_TARGETS, sendNotice, type NoticeTarget } from "~/cases/review.server";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
@@ -45,7 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     try {
       await sendNotice(db(), user, number, target as NoticeTarget, parseId(form.get("unitId")) ?? null, String(form.get("note") ?? ""));
     } catch (error) {
-      if (error instanceof WorkflowError) return data<Result>({ event, errors: error.fieldErrors ?? { _form: { key: "case.event.refused" as MessageKey } } }, { status: error.status });
+      if (error instanceof WorkflowError) return data<Result>({ event, errors: formErrors(error, { messages: { 403: "case.event.refused", 404: "case.event.refused", 409: "case.event.refused" } }) }, { status: error.status });
       throw error;
     }
     return redirect(`/cases/${number}?notice=${target === "operations" ? "FORWARDED_TO_OPERATIONS" : "INFORMED_UNIT"}`);
@@ -67,12 +67,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     await applyEvent(db(), user, number, body);
   } catch (error) {
-    if (error instanceof WorkflowError) {
-      const errors: FieldErrors = error.fieldErrors && Object.keys(error.fieldErrors).length
-        ? Object.fromEntries(Object.entries(error.fieldErrors).map(([k, v]) => [k === "type" ? "_form" : k, v]))
-        : { _form: { key: error.status === 403 ? ("case.action.forbidden" as MessageKey) : error.status === 409 ? ("error.409.text" as MessageKey) : ("case.event.refused" as MessageKey) } };
-      return data<Result>({ event, errors }, { status: error.status });
-    }
+    if (error instanceof WorkflowError) return data<Result>({ event, errors: formErrors(error) }, { status: error.status });
     throw error;
   }
   return redirect(`/cases/${number}?notice=${encodeURIComponent(event)}`);
@@ -91,13 +86,12 @@ const DETAIL_LABELS: [string, MessageKey][] = [
 
 export default function CasePage() {
   const { t, formatDateTime } = useT();
-  const { view, conflicts, messages, isRequester, role, units } = useLoaderData<typeof loader>();
+  const { view, conflicts, messages, isRequester, role, units, needs, passOn } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const notice = searchParams.get("notice");
   const d = view.details as Record<string, unknown> & { externalReferences?: { ticket?: string; supplierTicket?: string } };
   const list = (key: string) => (Array.isArray(d[key]) ? (d[key] as string[]) : []);
-  const longWindow = view.window ? Date.parse(view.window.end) - Date.parse(view.window.start) > 72 * 3600_000 : false;
   const actions = view.allowedEvents.filter((e) => e !== "EDIT" && e !== "CAB_DEFER");
   const canEdit = view.allowedEvents.includes("EDIT");
   return (
@@ -146,9 +140,8 @@ export default function CasePage() {
               <EventForm
                 key={event}
                 event={event}
-                caseType={view.type}
+                needs={needs[event]!}
                 conflicts={conflicts.length}
-                longWindow={longWindow}
                 errors={result?.event === event ? result.errors : undefined}
               />
             ))}
@@ -156,7 +149,7 @@ export default function CasePage() {
         </section>
       ) : null}
 
-      {role === "service-centre" && !["draft", "rejected", "cancelled", "closed"].includes(view.status) ? (
+      {passOn ? (
         <section aria-labelledby="notice-heading">
           <h2 id="notice-heading">{t("review.passOn")}</h2>
           <p>{t("review.passOnIntro")}</p>

@@ -3,15 +3,13 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 
 import { db } from "../../db/client";
 import type { Role } from "../../db/schema";
-import { GRANT_EARLY_MS } from "../../machines/access-window";
 import { Notice } from "~/components/forms";
 import { useT, type MessageKey, type Msg } from "~/i18n";
-import { addDays, stockholmDate, stockholmMidnight } from "../../machines/calendar";
 import { requireRole } from "~/access/guards.server";
 import { title } from "~/ui/meta";
 import { applyEvent } from "~/cases/commands.server";
-import { WorkflowError } from "~/cases/errors";
-import { listWindows, type WindowItem } from "~/cases/windows.server";
+import { formErrors, WorkflowError } from "~/cases/errors";
+import { operationsBoard, type BoardRow as Row, type WindowItem } from "~/cases/windows.server";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /**
@@ -22,71 +20,20 @@ import { BODY_LIMITS, readFormData } from "~/http/body.server";
  * on; only operations acts (the workflow service decides again on every click).
  */
 const ROLES: Role[] = ["operations", "service-centre"];
-const DAYS_AHEAD = 7;
-const RECENT_MS = 24 * 3600_000;
 const STEPS = ["GRANT", "REVOKE"] as const;
 type Step = (typeof STEPS)[number];
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "nav.operations");
 
 
-type Row = WindowItem & {
-  /** GRANT is possible now (from 15 minutes before the start until the end). */
-  grantable: boolean;
-  /** When GRANT becomes possible. */
-  grantFrom: string;
-  /** The step is late: a scheduled window whose start has passed, an open one past its end. */
-  overdue: boolean;
-  /** The window's end has passed (the scheduler closes it on its next round). */
-  ended: boolean;
-};
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...ROLES);
-  const now = new Date();
-  const today = stockholmDate(now);
-  const from = stockholmMidnight(today);
-  const to = stockholmMidnight(addDays(today, DAYS_AHEAD + 1));
-  const [scheduled, open, closed] = await Promise.all([
-    listWindows(db(), user, { state: "scheduled", from, to }),
-    listWindows(db(), user, { state: "open" }),
-    listWindows(db(), user, { state: "closed", closedSince: new Date(now.getTime() - RECENT_MS) }),
-  ]);
-  const row = (w: WindowItem): Row => {
-    const start = Date.parse(w.start);
-    const end = Date.parse(w.end);
-    const t = now.getTime();
-    return {
-      ...w,
-      grantable: w.status === "scheduled" && t >= start - GRANT_EARLY_MS && t < end,
-      grantFrom: new Date(start - GRANT_EARLY_MS).toISOString(),
-      overdue: (w.status === "scheduled" && t >= start) || (w.status === "open" && t >= end),
-      ended: t >= end,
-    };
-  };
-  return {
-    canAct: user.role === "operations",
-    range: { from: today, to: addDays(today, DAYS_AHEAD) },
-    toOpen: scheduled.map(row),
-    toClose: open.map(row).sort((a, b) => Date.parse(a.end) - Date.parse(b.end)),
-    closed: closed.sort((a, b) => Date.parse(b.closedAt ?? b.end) - Date.parse(a.closedAt ?? a.end)),
-  };
+  return { canAct: user.role === "operations", ...(await operationsBoard(db(), user)) };
 }
 
-function errorMessage(error: WorkflowError): Msg {
-  const fieldError = error.fieldErrors?._form ?? Object.values(error.fieldErrors ?? {}).find(Boolean);
-  if (fieldError) return fieldError;
-  switch (error.status) {
-    case 403:
-      return { key: "case.action.forbidden" };
-    case 404:
-      return { key: "operations.error.notFound" as MessageKey };
-    case 409:
-      return { key: "operations.error.conflict" as MessageKey };
-    default:
-      return { key: "window.event.refused" };
-  }
-}
+/** The refusal as the one message the row shows. */
+const errorMessage = (error: WorkflowError): Msg =>
+  formErrors(error, { fields: [], messages: { 404: "operations.error.notFound" as MessageKey, 409: "operations.error.conflict" as MessageKey, 422: "window.event.refused", 400: "window.event.refused" } })._form!;
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ...ROLES);

@@ -11,7 +11,7 @@ import type { FieldErrors } from "~/ui/forms";
 import { title } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { applyEvent } from "~/cases/commands.server";
-import { WorkflowError } from "~/cases/errors";
+import { formErrors, WorkflowError } from "~/cases/errors";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /**
@@ -51,17 +51,8 @@ const NOTICES: Record<string, MessageKey> = {
 
 const isIntent = (value: unknown): value is Intent => typeof value === "string" && Object.hasOwn(INTENTS, value);
 
-/** A refusal without field errors (403/404/409), as one message for the form. */
-function formError(error: WorkflowError): Msg {
-  switch (error.status) {
-    case 403:
-      return { key: k("owner.error.forbidden") };
-    case 404:
-      return { key: k("owner.error.notFound") };
-    default:
-      return { key: k("owner.error.conflict") };
-  }
-}
+/** What the form says when the refusal names no field. */
+const MESSAGES = { 403: k("owner.error.forbidden"), 404: k("owner.error.notFound"), 409: k("owner.error.conflict"), 422: k("owner.error.conflict"), 400: k("owner.error.conflict") };
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
@@ -82,13 +73,7 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     if (!(error instanceof WorkflowError)) throw error;
     // The reason's problem is shown at its field; anything else is about the event as a whole.
-    const { reason: reasonError, ...other } = error.fieldErrors ?? {};
-    const otherError = Object.values(other).find(Boolean);
-    const errors: FieldErrors = {
-      ...(reasonError ? { reason: reasonError } : {}),
-      ...(otherError ? { _form: otherError } : !reasonError ? { _form: formError(error) } : {}),
-    };
-    return data({ number, intent, reason, errors }, { status: error.status });
+    return data({ number, intent, reason, errors: formErrors(error, { fields: ["reason"], messages: MESSAGES }) }, { status: error.status });
   }
   return redirect(`${place.path}?${new URLSearchParams({ notice, case: number })}`);
 }
