@@ -1,8 +1,19 @@
 import { count } from "drizzle-orm";
 
 import type { Db } from "./client";
-import { makeDependency, makeOrganisation, makeSystem, makeUser } from "./factories";
-import { blackoutPeriods, cabMeetingRules, organisations, type Organisation, type Role, type User } from "./schema";
+import {
+  blackoutPeriods,
+  cabMeetingRules,
+  organisations,
+  systemAdministrators,
+  systemDependencies,
+  systems,
+  users,
+  type NewOrganisation,
+  type Organisation,
+  type Role,
+  type User,
+} from "./schema";
 
 /**
  * A believable municipality ("Sjöviks kommun", fictional) for the embedded demo and for trying
@@ -82,17 +93,18 @@ export async function isEmpty(db: Db): Promise<boolean> {
 /** Seeds the demo municipality. Safe to call on an empty database only. */
 export async function seedDemo(db: Db): Promise<{ organisations: number; systems: number; users: User[] }> {
   return db.transaction(async (tx) => {
+    const insertOrganisation = async (values: NewOrganisation) => (await tx.insert(organisations).values(values).returning())[0]!;
     const orgs = new Map<string, Organisation>();
-    for (const unit of UNITS) orgs.set(unit.name, await makeOrganisation(tx, { ...unit, kind: "municipal-unit" }));
+    for (const unit of UNITS) orgs.set(unit.name, await insertOrganisation({ ...unit, kind: "municipal-unit" }));
     orgs.set(
       "Servicecenter",
-      await makeOrganisation(tx, { name: "Servicecenter", kind: "service-centre", mailbox: "servicecenter@sjovik.se", phone: DEMO_SERVICE_CENTRE_PHONE }),
+      await insertOrganisation({ name: "Servicecenter", kind: "service-centre", mailbox: "servicecenter@sjovik.se", phone: DEMO_SERVICE_CENTRE_PHONE }),
     );
     orgs.set(
       "Driftpartner Norden AB",
-      await makeOrganisation(tx, { name: "Driftpartner Norden AB", kind: "operations-provider", mailbox: "noc@driftpartner.example", phone: "08-987 654 00", orgNumber: "556700-0001" }),
+      await insertOrganisation({ name: "Driftpartner Norden AB", kind: "operations-provider", mailbox: "noc@driftpartner.example", phone: "08-987 654 00", orgNumber: "556700-0001" }),
     );
-    for (const supplier of SUPPLIERS) orgs.set(supplier.name, await makeOrganisation(tx, { ...supplier, kind: "supplier" }));
+    for (const supplier of SUPPLIERS) orgs.set(supplier.name, await insertOrganisation({ ...supplier, kind: "supplier" }));
     const org = (name: string) => {
       const found = orgs.get(name);
       if (!found) throw new Error(`seed: unknown organisation ${name}`);
@@ -102,7 +114,7 @@ export async function seedDemo(db: Db): Promise<{ organisations: number; systems
     const people: User[] = [];
     for (const person of DEMO_PEOPLE) {
       people.push(
-        await makeUser(tx, { email: person.email, name: person.name, role: person.role, organisationId: org(person.organisation).id, status: "invited" }),
+        (await tx.insert(users).values({ email: person.email, name: person.name, role: person.role, organisationId: org(person.organisation).id, status: "invited" }).returning())[0]!,
       );
     }
     const owner = people.find((p) => p.role === "system-owner");
@@ -110,9 +122,9 @@ export async function seedDemo(db: Db): Promise<{ organisations: number; systems
     const ids = new Map<string, number>();
     for (const spec of SYSTEMS) {
       const administrators = DEMO_PEOPLE.flatMap((person, i) => (person.systems?.includes(spec.code) ? [people[i]!.id] : []));
-      const system = await makeSystem(
-        tx,
-        {
+      const [system] = await tx
+        .insert(systems)
+        .values({
           code: spec.code,
           name: spec.name,
           description: spec.description,
@@ -125,13 +137,13 @@ export async function seedDemo(db: Db): Promise<{ organisations: number; systems
           dpaReference: spec.personalData && spec.supplier ? `PUB-${spec.code}-2025` : undefined,
           dpaExpiresOn: spec.personalData && spec.supplier ? "2027-12-31" : undefined,
           loginInstructions: `Logga in via fjärråtkomstportalen https://fjarr.sjovik.se med kontot som anges i ärendet, därefter till ${spec.code.toLowerCase()}-app01.sjovik.local.`,
-        },
-        { administratorIds: administrators },
-      );
-      ids.set(spec.code, system.id);
+        })
+        .returning();
+      if (administrators.length) await tx.insert(systemAdministrators).values(administrators.map((userId) => ({ systemId: system!.id, userId })));
+      ids.set(spec.code, system!.id);
     }
     for (const spec of SYSTEMS) {
-      for (const dependency of spec.dependsOn) await makeDependency(tx, ids.get(spec.code)!, ids.get(dependency)!);
+      for (const dependency of spec.dependsOn) await tx.insert(systemDependencies).values({ systemId: ids.get(spec.code)!, dependsOnId: ids.get(dependency)! });
     }
     // The change advisory board meets every Tuesday at 13:00; payroll is frozen around the turn of the year.
     await tx.insert(cabMeetingRules).values({ weekday: 2, time: "13:00", durationMinutes: 60, location: "Stadshuset, rum Ängen" });

@@ -5,7 +5,7 @@ import path from "node:path";
 import { and, eq, gt, max } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { makeOrganisation, makeSystem, makeUser } from "../db/factories";
+import { makeOrganisation, makeSystem, makeUser } from "./support/factories";
 import { auditLog, blackoutPeriods, cabMeetingRules, cases, sessions, type User } from "../db/schema";
 import { createApiToken } from "~/access/api-tokens.server";
 import { createCalendarFeed, type FeedKind } from "~/access/calendar-feeds.server";

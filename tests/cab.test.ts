@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { makeUser } from "../db/factories";
+import { makeUser } from "./support/factories";
 import { cabComments, cabMeetingRules, cabMeetings, cabVotes, cases, type CabMeeting, type User } from "../db/schema";
 import { upcomingMeetings } from "~/cab/meetings.server";
 import { addMeeting, addRule, agendaOf, comment, deactivateRule, vote } from "~/cab/agenda.server";

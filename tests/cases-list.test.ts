@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { makeSystem } from "../db/factories";
+import { makeSystem } from "./support/factories";
 import { earliestStart, stockholmDate, stockholmMidnight } from "../machines/calendar";
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { call, signIn } from "./support/app";

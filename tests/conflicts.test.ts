@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import type { Db } from "../db/client";
-import { makeDependency, makeOrganisation, makeSystem, makeUser } from "../db/factories";
+import { makeDependency, makeOrganisation, makeSystem, makeUser } from "./support/factories";
 import { blackoutPeriods, cases, type Organisation, type User } from "../db/schema";
 import { initialCase } from "../machines";
 import { conflictsFor, conflictsOf } from "~/cases/conflicts.server";

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { rows } from "../db/client";
-import { makeOrganisation, makeSystem, makeUser } from "../db/factories";
+import { makeOrganisation, makeSystem, makeUser } from "./support/factories";
 import { cabMeetingRules, type Organisation, type System, type User } from "../db/schema";
 import { hashPassword } from "~/access/password.server";
 import { verifyAuditChain } from "~/audit/chain.server";

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { setDatabase } from "../db/client";
-import { makeOrganisation, makeUser } from "../db/factories";
+import { makeOrganisation, makeUser } from "./support/factories";
 import { openDatabase } from "../db/open";
 import type { Organisation, User } from "../db/schema";
 import { getSystemByCode } from "~/admin/systems.server";

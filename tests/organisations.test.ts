@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { makeOrganisation, makeSystem } from "../db/factories";
+import { makeOrganisation, makeSystem } from "./support/factories";
 import {
   createOrganisation,
   listOrganisations,

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { makeUser } from "../db/factories";
+import { makeUser } from "./support/factories";
 import { cases } from "../db/schema";
 import { stepCase, SYSTEM_ACTOR, type CaseEvent } from "../machines";
 import { createCase } from "~/cases/commands.server";

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { makeOrganisation, makeSystem, makeUser } from "../db/factories";
+import { makeOrganisation, makeSystem, makeUser } from "./support/factories";
 import { systemAdministrators, systems, type Organisation, type System } from "../db/schema";
 import { inScope, requireInScope, scopeOf } from "~/access/scope.server";
 import { useTestDatabase } from "./support/database";

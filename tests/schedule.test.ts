@@ -3,7 +3,7 @@ import ICAL from "ical.js";
 import { decode } from "turbo-stream";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { makeDependency } from "../db/factories";
+import { makeDependency } from "./support/factories";
 import { blackoutPeriods, users } from "../db/schema";
 import { stockholmDate } from "../machines/calendar";
 import { applyEvent, createCase } from "~/cases/commands.server";

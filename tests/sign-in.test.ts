@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
-import { makeOrganisation } from "../db/factories";
+import { makeOrganisation } from "./support/factories";
 import { apiTokens, auditLog, calendarFeeds, invitations, outbox, sessions, users, webauthnCredentials } from "../db/schema";
 import { renderMail } from "~/outbox/templates.server";
 import { deactivateUser } from "~/admin/people.server";

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { makeOrganisation, makeSystem, makeUser } from "../db/factories";
+import { makeOrganisation, makeSystem, makeUser } from "./support/factories";
 import type { Organisation } from "../db/schema";
 import {
   addDependency,

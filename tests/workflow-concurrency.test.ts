@@ -1,7 +1,7 @@
 import { and, eq, like, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { makeUser } from "../db/factories";
+import { makeUser } from "./support/factories";
 import { auditLog, cases, signInAttempts, users, type User } from "../db/schema";
 import { passwordStep } from "~/access/sign-in.server";
 import { hashPassword } from "~/access/password.server";

@@ -94,10 +94,11 @@ export const mayPassOn = (user: Pick<User, "role">, c: { status: string }) =>
  * a line in the case's trail; the case's state does not change.
  */
 export async function sendNotice(db: Db, user: User, number: string, target: NoticeTarget, unitId: number | null, note: string): Promise<void> {
-  if (user.role !== "service-centre") throw new WorkflowError(403, "Only the service centre passes cases on.");
   await db.transaction(async (tx) => {
+    // Outside the caller's scope a case does not exist (404), whoever asks.
     const [c] = await tx.select().from(cases).where(eq(cases.number, number));
     if (!c || !inScope(await scopeOf(tx, user), c)) throw new WorkflowError(404, "No such case.");
+    if (user.role !== "service-centre") throw new WorkflowError(403, "Only the service centre passes cases on.");
     if (!mayPassOn(user, c)) throw new WorkflowError(409, `The case is ${c.status}.`);
     const recipients = await tx
       .select({ id: organisations.id, name: organisations.name, mailbox: organisations.mailbox })

@@ -13,7 +13,7 @@ import { issueInvitation } from "~/admin/people.server";
 import { parkedCookie, sessionCookie } from "~/access/guards.server";
 import { createCase } from "~/cases/commands.server";
 import { seriousViolations, type Violation } from "./axe";
-import { launchBrowser, newPage, startPortal, type Portal } from "./harness";
+import { launchBrowser, newPage, type Portal, sessionCookieFor, startPortal } from "./harness";
 
 /**
  * axe-core over every page, in Swedish and in English, signed in as each role (and signed out).
@@ -66,7 +66,7 @@ beforeAll(async () => {
       await seedDemoCases(db);
       const [maria] = await db.select().from(users).where(eq(users.email, pending));
       invitation = new URL((await issueInvitation(db, maria!, null)).url).pathname;
-      const cookie = async (user: User) => ({ name: "__session", value: (await sessionCookie().serialize(await createSession(db, user.id))).split(";")[0]!.split("=").slice(1).join("=") });
+      const cookie = async (user: User) => ({ name: "__session", value: await sessionCookieFor(db, user) });
       // A draft, so the requester's edit page has something to edit.
       const [sara] = await db.select().from(users).where(eq(users.email, "sara.forvaltare@sjovik.se"));
       const draft = await createCase(db, sara!, { type: "simple-change", systemCode: "INTRA", title: "Utkast", draft: true });

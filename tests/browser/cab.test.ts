@@ -11,7 +11,7 @@ import { upcomingMeetings } from "~/cab/meetings.server";
 import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { seriousViolations } from "./axe";
-import { launchBrowser, newPage, startPortal, type Portal } from "./harness";
+import { launchBrowser, newPage, pageAs, sessionCookieFor, startPortal, type Portal } from "./harness";
 
 /**
  * The change advisory board's week: a member votes on an advanced change on the agenda, the
@@ -30,10 +30,6 @@ let firstMeeting = 0;
 let secondMeeting = 0;
 const today = stockholmDate(new Date());
 
-async function cookieFor(db: Db, user: User) {
-  const header = await sessionCookie().serialize(await createSession(db, user.id));
-  return header.slice(header.indexOf("=") + 1, header.indexOf(";"));
-}
 
 beforeAll(async () => {
   portal = await startPortal({
@@ -43,8 +39,8 @@ beforeAll(async () => {
       const sara = await activate("sara.forvaltare@sjovik.se");
       const centre = await activate("servicecenter@sjovik.se");
       const member = await activate("cab.ledamot@sjovik.se");
-      memberCookie = await cookieFor(db, member);
-      chairCookie = await cookieFor(db, centre);
+      memberCookie = await sessionCookieFor(db, member);
+      chairCookie = await sessionCookieFor(db, centre);
       // The demo seed has the board meet every Tuesday at 13:00; an extra Thursday meeting is added here.
       await db.insert(cabMeetingRules).values({ weekday: 4, time: "10:00", location: "Stadshuset, rum Björken" });
       const day = addWorkingDays(earliestStart("advanced-change", today), 2);
@@ -76,16 +72,12 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-async function signedIn(cookie: string, locale = "sv-SE"): Promise<{ page: Page; close: () => Promise<void> }> {
-  const { page, context } = await newPage(browser, { baseURL: portal.url, locale, cookies: [{ name: "__session", value: cookie }] });
-  return { page, close: () => context.close() };
-}
 
 const item = (page: Page) => page.locator(`#item-${number}`);
 
 describe("the change advisory board", () => {
   it("lets a member vote on a change on the agenda; the vote is selected after a reload", async () => {
-    const { page, close } = await signedIn(memberCookie);
+    const page = await pageAs(browser, portal.url, memberCookie);
     await page.goto("/cab");
     await page.locator(`a[href="/cab/meetings/${firstMeeting}"]`).first().click();
     await page.waitForURL(new RegExp(`/cab/meetings/${firstMeeting}$`));
@@ -111,13 +103,12 @@ describe("the change advisory board", () => {
     await page.reload();
     expect(await item(page).locator('input[name="vote"][value="abstain"]').isChecked()).toBe(true);
     expect(await item(page).locator('input[name="vote"][value="approve"]').isChecked()).toBe(false);
-    await close();
   });
 
   it("has no serious accessibility faults on /cab and the meeting page, in Swedish and English", async () => {
     for (const locale of ["sv-SE", "en-GB"]) {
       for (const cookie of [memberCookie, chairCookie]) {
-        const { page, close } = await signedIn(cookie, locale);
+        const page = await pageAs(browser, portal.url, cookie, locale);
         await page.goto("/cab");
         await page.locator(`a[href="/cab/meetings/${firstMeeting}"]`).first().waitFor();
         expect(await seriousViolations(page), `/cab ${locale}`).toEqual([]);
@@ -126,13 +117,12 @@ describe("the change advisory board", () => {
         expect(await seriousViolations(page), `meeting ${locale}`).toEqual([]);
         await page.goto(`/cab/meetings/${firstMeeting}/minutes`);
         expect(await seriousViolations(page), `minutes ${locale}`).toEqual([]);
-        await close();
       }
     }
   });
 
   it("lets the chair defer the change to the next meeting, where it then is on the agenda", async () => {
-    const { page, close } = await signedIn(chairCookie);
+    const page = await pageAs(browser, portal.url, chairCookie);
     await page.goto(`/cab/meetings/${firstMeeting}`);
     // A refusal stays at the item's field: rejecting needs a reason.
     const reject = item(page).locator("form", { has: page.locator('button[name="intent"][value="reject"]') });
@@ -154,6 +144,5 @@ describe("the change advisory board", () => {
     // The first meeting's minutes record the deferral.
     await page.goto(`/cab/meetings/${firstMeeting}/minutes`);
     await page.locator("#minutes-decided").getByText("Vi väntar på leverantörens testrapport.").waitFor();
-    await close();
   });
 });

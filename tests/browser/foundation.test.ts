@@ -7,7 +7,7 @@ import { seedDemo } from "../../db/seed";
 import { createSession } from "~/access/sessions.server";
 import { sessionCookie } from "~/access/guards.server";
 import { seriousViolations } from "./axe";
-import { launchBrowser, newPage, SESSION_SECRET, startPortal, type Portal } from "./harness";
+import { launchBrowser, newPage, type Portal, SESSION_SECRET, sessionCookieFor, startPortal } from "./harness";
 
 let portal: Portal;
 let browser: Browser;
@@ -19,10 +19,7 @@ beforeAll(async () => {
     prepare: async (db) => {
       await seedDemo(db);
       const [admin] = await db.update(users).set({ status: "active" }).where(eq(users.email, "admin@sjovik.se")).returning();
-      const token = await createSession(db, admin!.id);
-      // The cookie's value exactly as the server would set it: "name=value; Path=/; …".
-      const header = await sessionCookie().serialize(token);
-      adminCookie = header.slice(header.indexOf("=") + 1, header.indexOf(";"));
+      adminCookie = await sessionCookieFor(db, admin!);
     },
   });
   browser = await launchBrowser();

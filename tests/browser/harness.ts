@@ -5,9 +5,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { onTestFinished } from "vitest";
 
 import type { Db } from "../../db/client";
 import { openDatabase } from "../../db/open";
+import type { User } from "../../db/schema";
+import { createSession } from "~/access/sessions.server";
+import { sessionCookie } from "~/access/guards.server";
 
 /**
  * Starts the built portal (`npm run build` first) as its own process on a free port, with a
@@ -125,6 +129,22 @@ export async function newPage(
   }
   const page = await context.newPage();
   return { context, page };
+}
+
+/** The `__session` cookie's value for a new, verified session of `user` (made in `prepare`, before the portal starts). */
+export async function sessionCookieFor(db: Db, user: Pick<User, "id">): Promise<string> {
+  const header = await sessionCookie().serialize(await createSession(db, user.id));
+  return header.slice(header.indexOf("=") + 1, header.indexOf(";"));
+}
+
+/**
+ * A page signed in with the session `cookie`, in a browser context of its own that is closed when
+ * the test ends, passed or failed (a fixture: no test has to remember to clean up).
+ */
+export async function pageAs(browser: Browser, baseURL: string, cookie: string, locale = "sv-SE"): Promise<Page> {
+  const { page, context } = await newPage(browser, { baseURL, locale, cookies: [{ name: "__session", value: cookie }] });
+  onTestFinished(() => context.close());
+  return page;
 }
 
 /** A CTAP2 platform authenticator in the page's browser context (Chrome DevTools Protocol). */

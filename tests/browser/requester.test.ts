@@ -10,7 +10,7 @@ import { sessionCookie } from "~/access/guards.server";
 import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { seriousViolations } from "./axe";
-import { launchBrowser, newPage, startPortal, type Portal } from "./harness";
+import { launchBrowser, newPage, pageAs, sessionCookieFor, startPortal, type Portal } from "./harness";
 
 /**
  * A system administrator's week: the four request forms, a too-early date, a returned case,
@@ -24,10 +24,6 @@ let returnedNumber = "";
 let closedNumber = "";
 const today = stockholmDate(new Date());
 
-async function cookieFor(db: Db, user: User) {
-  const header = await sessionCookie().serialize(await createSession(db, user.id));
-  return header.slice(header.indexOf("=") + 1, header.indexOf(";"));
-}
 
 const dayAt = (date: string, time: string) => `${date}T${time}`;
 
@@ -38,7 +34,7 @@ beforeAll(async () => {
       const activate = async (email: string) => (await db.update(users).set({ status: "active" }).where(eq(users.email, email)).returning())[0]!;
       const sara = await activate("sara.forvaltare@sjovik.se");
       const centre = await activate("servicecenter@sjovik.se");
-      saraCookie = await cookieFor(db, sara);
+      saraCookie = await sessionCookieFor(db, sara);
       const day = addWorkingDays(earliestStart("advanced-change", today), 2);
       const window = { start: `${day}T09:00:00+01:00`, end: `${day}T12:00:00+01:00` };
       const base = { type: "simple-change", systemCode: "INTRA", reason: "Uppgradering", bookedWithSupplier: true };
@@ -65,14 +61,10 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-async function signedIn(locale = "sv-SE"): Promise<{ page: Page; close: () => Promise<void> }> {
-  const { page, context } = await newPage(browser, { baseURL: portal.url, locale, cookies: [{ name: "__session", value: saraCookie }] });
-  return { page, close: () => context.close() };
-}
 
 describe("requesting access", () => {
   it("shows the live priority of an emergency, with the phone number at priority 1, and files it", async () => {
-    const { page, close } = await signedIn();
+    const page = await pageAs(browser, portal.url, saraCookie);
     await page.goto("/cases/new");
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole("link", { name: "Akut felsökning med admin-behörighet" }).click();
@@ -90,11 +82,10 @@ describe("requesting access", () => {
     await page.waitForURL(/\/cases\/INC-\d{4}-\d{5}\?notice=submitted/);
     await page.getByText("Ärendet är inskickat och väntar på granskning").waitFor();
     expect(await seriousViolations(page)).toEqual([]);
-    await close();
   });
 
   it("refuses a change window before the earliest date at the field, naming the date, then files the change", async () => {
-    const { page, close } = await signedIn();
+    const page = await pageAs(browser, portal.url, saraCookie);
     await page.goto("/cases/new?type=change");
     await page.getByLabel("Rubrik").fill("Ny version av intranätet");
     await page.getByLabel("System", { exact: true }).selectOption("INTRA");
@@ -116,11 +107,10 @@ describe("requesting access", () => {
     await page.getByRole("button", { name: "Skicka in" }).click();
     await page.waitForURL(/\/cases\/CHG-\d{4}-\d{5}\?notice=submitted/);
     await page.getByText("Enkel ändring").first().waitFor();
-    await close();
   });
 
   it("asks for affected systems, risk and plans for an advanced change and pre-fills the dependencies", async () => {
-    const { page, close } = await signedIn("en-GB");
+    const page = await pageAs(browser, portal.url, saraCookie, "en-GB");
     await page.goto("/cases/new?type=change");
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel("Title").fill("Upgrade the integration platform");
@@ -142,11 +132,10 @@ describe("requesting access", () => {
     await page.waitForURL(/\/cases\/CHG-\d{4}-\d{5}\?notice=submitted/);
     await page.getByText("Advanced change").first().waitFor();
     expect(await seriousViolations(page)).toEqual([]);
-    await close();
   });
 
   it("sends standing access to the system owner for consent", async () => {
-    const { page, close } = await signedIn();
+    const page = await pageAs(browser, portal.url, saraCookie);
     await page.goto("/cases/new?type=standing-access");
     await page.getByLabel("Rubrik").fill("Rapportkonfiguration i ärendesystemet");
     await page.getByLabel("System", { exact: true }).selectOption("CASE");
@@ -155,13 +144,12 @@ describe("requesting access", () => {
     await page.getByRole("button", { name: "Skicka in" }).click();
     await page.waitForURL(/\/cases\/ACC-\d{4}-\d{5}/);
     await page.getByText("Väntar på systemägarens samtycke.").first().waitFor();
-    await close();
   });
 });
 
 describe("following up", () => {
   it("lets the requester complete a returned case and submit it again", async () => {
-    const { page, close } = await signedIn();
+    const page = await pageAs(browser, portal.url, saraCookie);
     await page.goto(`/cases/${returnedNumber}`);
     await page.getByText("Vilka konton ska leverantören använda?").waitFor();
     expect(await seriousViolations(page)).toEqual([]);
@@ -171,11 +159,10 @@ describe("following up", () => {
     await page.waitForURL(new RegExp(`/cases/${returnedNumber}\\?notice=submitted`));
     await page.getByText("adm-intranat-lev").waitFor();
     await page.getByText("Ärendet är inskickat och väntar på granskning").waitFor();
-    await close();
   });
 
   it("reports the outcome once the window has closed", async () => {
-    const { page, close } = await signedIn();
+    const page = await pageAs(browser, portal.url, saraCookie);
     await page.goto("/");
     await page.getByRole("link", { name: new RegExp(closedNumber) }).first().click();
     await page.getByText("Åtkomsten är stängd. Rapportera hur det gick.").waitFor();
@@ -184,12 +171,11 @@ describe("following up", () => {
     await form.getByLabel("Kommentar").fill("Certifikatet byttes utan avbrott.");
     await form.getByRole("button", { name: "Rapportera utfall" }).click();
     await page.getByText("Utfallet är rapporterat.").waitFor();
-    await close();
   });
 
   it("lists the requester's cases with working filters, in both languages without accessibility faults", async () => {
     for (const locale of ["sv-SE", "en-GB"]) {
-      const { page, close } = await signedIn(locale);
+      const page = await pageAs(browser, portal.url, saraCookie, locale);
       await page.goto("/cases");
       await page.getByRole("link", { name: returnedNumber }).waitFor();
       expect(await seriousViolations(page), locale).toEqual([]);
@@ -198,7 +184,6 @@ describe("following up", () => {
       expect(await page.getByRole("link", { name: returnedNumber }).count()).toBe(0);
       await page.goto(`/cases/${closedNumber}`);
       expect(await seriousViolations(page), locale).toEqual([]);
-      await close();
     }
   });
 });

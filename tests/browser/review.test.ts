@@ -9,7 +9,7 @@ import { sessionCookie } from "~/access/guards.server";
 import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
 import { createCase } from "~/cases/commands.server";
 import { seriousViolations } from "./axe";
-import { launchBrowser, newPage, startPortal, type Portal } from "./harness";
+import { launchBrowser, newPage, type Portal, sessionCookieFor, startPortal } from "./harness";
 
 /** The service centre's review: the queue, a conflict, and an approval that has to say why. */
 let portal: Portal;
@@ -25,8 +25,7 @@ beforeAll(async () => {
       const activate = async (email: string) => (await db.update(users).set({ status: "active" }).where(eq(users.email, email)).returning())[0]!;
       const sara = await activate("sara.forvaltare@sjovik.se");
       const centre = await activate("servicecenter@sjovik.se");
-      const header = await sessionCookie().serialize(await createSession(db, centre.id));
-      cookie = header.slice(header.indexOf("=") + 1, header.indexOf(";"));
+      cookie = await sessionCookieFor(db, centre);
       const day = addWorkingDays(earliestStart("simple-change", stockholmDate(new Date())), 4);
       const base = { type: "simple-change", reason: "Uppgradering", bookedWithSupplier: true };
       // EPLAT depends on INTEG: two overlapping evenings conflict.

@@ -11,7 +11,7 @@ import { addWorkingDays, earliestStart, stockholmDate, stockholmMidnight } from 
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { isoWeek } from "~/cases/schedule.server";
 import { seriousViolations } from "./axe";
-import { launchBrowser, newPage, startPortal, type Portal } from "./harness";
+import { launchBrowser, newPage, pageAs, sessionCookieFor, startPortal, type Portal } from "./harness";
 
 /**
  * The change schedule as the service centre sees it: a week with two conflicting changes
@@ -33,10 +33,6 @@ function dayWithNextInSameWeek(): string {
 const day = dayWithNextInSameWeek();
 const HOUR = 3600_000;
 
-async function cookieFor(db: Db, user: User) {
-  const header = await sessionCookie().serialize(await createSession(db, user.id));
-  return header.slice(header.indexOf("=") + 1, header.indexOf(";"));
-}
 
 const at = (date: string, hours: number) => new Date(stockholmMidnight(date).getTime() + hours * HOUR).toISOString();
 
@@ -47,7 +43,7 @@ beforeAll(async () => {
       const activate = async (email: string) => (await db.update(users).set({ status: "active" }).where(eq(users.email, email)).returning())[0]!;
       const sara = await activate("sara.forvaltare@sjovik.se");
       const centre = await activate("servicecenter@sjovik.se");
-      centreCookie = await cookieFor(db, centre);
+      centreCookie = await sessionCookieFor(db, centre);
       const base = { type: "simple-change", reason: "Uppgradering", bookedWithSupplier: true, accounts: ["adm-lev"] };
       // EPLAT depends on CASE: the two overlapping windows conflict.
       numbers.eplat = (await createCase(db, sara, { ...base, systemCode: "EPLAT", title: "Ny version av e-tjänsterna", window: { start: at(day, 9), end: at(day, 12) } })).number;
@@ -66,16 +62,12 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-async function signedIn(locale = "sv-SE"): Promise<{ page: Page; close: () => Promise<void> }> {
-  const { page, context } = await newPage(browser, { baseURL: portal.url, locale, cookies: [{ name: "__session", value: centreCookie }] });
-  return { page, close: () => context.close() };
-}
 
 const barOf = (page: Page, number: string) => page.locator(`[data-case="${number}"]`);
 
 describe("the change schedule", () => {
   it("shows the week's windows with the conflicts marked, and a blackout", async () => {
-    const { page, close } = await signedIn();
+    const page = await pageAs(browser, portal.url, centreCookie);
     await page.goto(`/schedule?date=${day}`);
     for (const number of Object.values(numbers)) await page.getByRole("link", { name: number }).waitFor();
     expect(await barOf(page, numbers.eplat).textContent()).toContain("⚠");
@@ -92,11 +84,10 @@ describe("the change schedule", () => {
     await page.getByRole("link", { name: numbers.case }).focus();
     await page.keyboard.press("Enter");
     await page.waitForURL(new RegExp(`/cases/${numbers.case}$`));
-    await close();
   });
 
   it("switches to the month and filters by system", async () => {
-    const { page, close } = await signedIn();
+    const page = await pageAs(browser, portal.url, centreCookie);
     await page.goto(`/schedule?date=${day}`);
     await page.locator('nav a[href*="view=month"]').click();
     await page.waitForURL(/view=month/);
@@ -112,11 +103,10 @@ describe("the change schedule", () => {
     await expect.poll(() => page.locator("[data-case]").count()).toBe(1);
     await barOf(page, numbers.case).waitFor();
     expect(await page.locator("tbody[data-system]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-system")))).toEqual(["CASE"]);
-    await close();
   });
 
   it("is free of accessibility faults in English too, and gives a working calendar address", async () => {
-    const { page, close } = await signedIn("en-GB");
+    const page = await pageAs(browser, portal.url, centreCookie, "en-GB");
     await page.goto(`/schedule?date=${day}`);
     expect(await page.locator("html").getAttribute("lang")).toBe("en");
     await page.getByRole("link", { name: numbers.eplat }).waitFor();
@@ -139,6 +129,5 @@ describe("the change schedule", () => {
     await page.goto("/admin/blackouts");
     await page.getByRole("cell", { name: "Bokslutsfrys", exact: true }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
-    await close();
   });
 });

@@ -10,7 +10,7 @@ import { sessionCookie } from "~/access/guards.server";
 import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { seriousViolations } from "./axe";
-import { launchBrowser, newPage, startPortal, type Portal } from "./harness";
+import { launchBrowser, newPage, pageAs, sessionCookieFor, startPortal, type Portal } from "./harness";
 
 /**
  * The window's promise, in two browsers side by side: operations opens the access, the supplier
@@ -22,10 +22,6 @@ const cookies: Record<string, string> = {};
 let number = "";
 let endsAt = 0;
 
-async function cookieFor(db: Db, user: User) {
-  const header = await sessionCookie().serialize(await createSession(db, user.id));
-  return header.slice(header.indexOf("=") + 1, header.indexOf(";"));
-}
 
 beforeAll(async () => {
   portal = await startPortal({
@@ -35,8 +31,8 @@ beforeAll(async () => {
       const activate = async (email: string) => (await db.update(users).set({ status: "active" }).where(eq(users.email, email)).returning())[0]!;
       const sara = await activate("sara.forvaltare@sjovik.se");
       const centre = await activate("servicecenter@sjovik.se");
-      cookies.ops = await cookieFor(db, await activate("drift@driftpartner.example"));
-      cookies.supplier = await cookieFor(db, await activate("konsult@nordiskarende.example"));
+      cookies.ops = await sessionCookieFor(db, await activate("drift@driftpartner.example"));
+      cookies.supplier = await sessionCookieFor(db, await activate("konsult@nordiskarende.example"));
       const day = addWorkingDays(earliestStart("simple-change", stockholmDate(new Date())), 1);
       const created = await createCase(db, sara, {
         type: "simple-change",

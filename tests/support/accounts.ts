@@ -1,7 +1,7 @@
 import { expect } from "vitest";
 
 import type { Db } from "../../db/client";
-import { makeOrganisation } from "../../db/factories";
+import { makeOrganisation } from "./factories";
 import type { Role } from "../../db/schema";
 import { inviteUser } from "~/admin/people.server";
 import { Client, ORIGIN } from "./app";

@@ -5,7 +5,7 @@ import path from "node:path";
 import { and, asc, eq, gt } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
-import { makeOrganisation, makeSystem, makeUser } from "../../db/factories";
+import { makeOrganisation, makeSystem, makeUser } from "./factories";
 import {
   accessWindows,
   cabMeetingRules,

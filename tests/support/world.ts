@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client";
-import { makeOrganisation, makeSystem, makeUser } from "../../db/factories";
+import { makeOrganisation, makeSystem, makeUser } from "./factories";
 import { createApiToken } from "~/access/api-tokens.server";
 import { addWorkingDays, earliestStart, stockholmDate, stockholmMidnight } from "../../machines/calendar";
 

@@ -1,4 +1,4 @@
-import type { Db } from "./client";
+import type { Db } from "../../db/client";
 import {
   organisations,
   systemAdministrators,
@@ -11,10 +11,10 @@ import {
   type Organisation,
   type System,
   type User,
-} from "./schema";
+} from "../../db/schema";
 
 /**
- * Row factories shared by the demo seed and the tests: each fills in believable defaults and
+ * Row factories for the tests: each fills in believable defaults and
  * takes overrides, so a test states only what it is about.
  */
 let counter = 0;
