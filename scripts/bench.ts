@@ -47,7 +47,6 @@ import {
   untilOk,
   type LoadResult,
   type PageScripts,
-  type Spawned,
 } from "./bench/support";
 
 const MAINTENANCE_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";

@@ -135,7 +135,9 @@ describe("conflicts against a brute-force reading of the rule", () => {
               const s = queue.shift()!;
               for (const [a, b] of edges) {
                 const [from, to] = forward ? [a, b] : [b, a];
-                if (from === s && !seen.has(to)) (seen.add(to), queue.push(to));
+                if (from !== s || seen.has(to)) continue;
+                seen.add(to);
+                queue.push(to);
               }
             }
             return seen;

@@ -5,11 +5,8 @@ import { accessWindows, caseCounters, cases, organisations, systems, type Case, 
 import {
   approvalProblems,
   CASE_MACHINES,
-  canCase,
-  canWindow,
   DEFAULT_EMERGENCY_HOURS,
   initialCase,
-  initialWindow,
   isEmpty,
   longWindowProblems,
   permitted,
@@ -18,12 +15,9 @@ import {
   stepWindow,
   submissionProblems,
   SYSTEM_ACTOR,
-  WINDOW_MACHINE,
-  windowProblems,
   type Actor,
   type CaseEvent,
   type CaseType,
-  type Persisted,
   type Problems,
   type Window,
   type WindowEvent,
@@ -36,7 +30,7 @@ import { conflictsOf } from "./conflicts.server";
 import { invalid, WorkflowError } from "./errors";
 import { queueMessages } from "./messages.server";
 import { priorityOf } from "../../machines/priority";
-import { createCaseInput, draftInput, eventInput, type CreateCaseInput, type DraftInput, type EventInput } from "./schemas";
+import { createCaseInput, draftInput, eventInput, type CreateCaseInput, type DraftInput } from "./schemas";
 import { actorFor, applyWindowEvent, auditTransition, commitCase, commitWindow, eventDetail, machineEventType } from "./transitions.server";
 
 /**

@@ -111,7 +111,11 @@ async function pathsFrom(db: Db, root: number, targets: number[]): Promise<Map<n
     }
     while (queue.length) {
       const at = queue.shift()!;
-      for (const to of next.get(at) ?? []) if (!previous.has(to)) (previous.set(to, at), queue.push(to));
+      for (const to of next.get(at) ?? []) {
+        if (previous.has(to)) continue;
+        previous.set(to, at);
+        queue.push(to);
+      }
     }
     const chain = (target: number) => {
       if (!previous.has(target)) return undefined;

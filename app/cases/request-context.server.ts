@@ -38,7 +38,13 @@ export async function requestFormContext(db: Db, user: User, now = new Date()) {
   const related = (id: number) => {
     const seen = new Set([id]);
     const queue = [id];
-    while (queue.length) for (const next of neighbours.get(queue.shift()!) ?? []) if (!seen.has(next)) (seen.add(next), queue.push(next));
+    while (queue.length) {
+      for (const next of neighbours.get(queue.shift()!) ?? []) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        queue.push(next);
+      }
+    }
     seen.delete(id);
     return [...seen].map((i) => codeOf.get(i)).filter((c): c is string => Boolean(c)).sort();
   };

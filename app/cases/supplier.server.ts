@@ -1,9 +1,9 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { accessWindows, cases, systems, users, type User } from "../../db/schema";
 import { extensionProblems, MAX_EXTENSION_HOURS } from "../../machines";
-import type { MessageKey, Msg } from "~/i18n";
+import type { MessageKey } from "~/i18n";
 import type { FieldErrors } from "~/ui/forms";
 import { isoToStockholmLocal, stockholmLocalToIso } from "../../machines/time";
 import { casesInScope, scopeOf, type Scope } from "~/access/scope.server";

@@ -378,7 +378,7 @@ function VoteForm({ item, mine, errors }: { item: Item; mine?: string; errors?: 
         ) : null}
         {CAB_VOTES.map((v) => (
           <label key={v}>
-            <input type="radio" name="vote" value={v} defaultChecked={mine === v} aria-invalid={errors?.vote ? true : undefined} /> {t(k(`cab.vote.${v}`))}
+            <input type="radio" name="vote" value={v} defaultChecked={mine === v} /> {t(k(`cab.vote.${v}`))}
           </label>
         ))}
       </fieldset>

@@ -5,7 +5,7 @@ import { db } from "../../db/client";
 import { standingAccessOf } from "~/cases/standing-access.server";
 import { StatusBadge } from "~/components/case-bits";
 import { ErrorSummary, Notice, TextArea } from "~/components/forms";
-import { useT, type MessageKey, type Msg } from "~/i18n";
+import { useT, type MessageKey } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import type { FieldErrors } from "~/ui/forms";
 import { title } from "~/ui/meta";

@@ -10,7 +10,7 @@ import { DEMO_PEOPLE, seedDemo } from "../../db/seed";
 import { seedDemoCases } from "~/demo/cases.server";
 import { createSession } from "~/access/sessions.server";
 import { issueInvitation } from "~/admin/people.server";
-import { parkedCookie, sessionCookie } from "~/access/guards.server";
+import { parkedCookie } from "~/access/guards.server";
 import { createCase } from "~/cases/commands.server";
 import { seriousViolations, type Violation } from "./axe";
 import { launchBrowser, newPage, type Portal, sessionCookieFor, startPortal } from "./harness";

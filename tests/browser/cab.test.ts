@@ -2,16 +2,13 @@ import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { Db } from "../../db/client";
-import { cabMeetingRules, users, type User } from "../../db/schema";
+import { cabMeetingRules, users } from "../../db/schema";
 import { seedDemo } from "../../db/seed";
-import { createSession } from "~/access/sessions.server";
-import { sessionCookie } from "~/access/guards.server";
 import { upcomingMeetings } from "~/cab/meetings.server";
 import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { seriousViolations } from "./axe";
-import { launchBrowser, newPage, pageAs, sessionCookieFor, startPortal, type Portal } from "./harness";
+import { launchBrowser, pageAs, sessionCookieFor, startPortal, type Portal } from "./harness";
 
 /**
  * The change advisory board's week: a member votes on an advanced change on the agenda, the

@@ -1,16 +1,13 @@
 import { eq } from "drizzle-orm";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { Db } from "../../db/client";
-import { users, type User } from "../../db/schema";
+import { users } from "../../db/schema";
 import { seedDemo } from "../../db/seed";
-import { createSession } from "~/access/sessions.server";
-import { sessionCookie } from "~/access/guards.server";
 import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { seriousViolations } from "./axe";
-import { launchBrowser, newPage, pageAs, sessionCookieFor, startPortal, type Portal } from "./harness";
+import { launchBrowser, pageAs, sessionCookieFor, startPortal, type Portal } from "./harness";
 
 /**
  * A system administrator's week: the four request forms, a too-early date, a returned case,

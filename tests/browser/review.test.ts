@@ -4,8 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { users } from "../../db/schema";
 import { seedDemo } from "../../db/seed";
-import { createSession } from "~/access/sessions.server";
-import { sessionCookie } from "~/access/guards.server";
 import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
 import { createCase } from "~/cases/commands.server";
 import { seriousViolations } from "./axe";

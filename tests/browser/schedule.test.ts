@@ -2,16 +2,13 @@ import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { Db } from "../../db/client";
-import { blackoutPeriods, users, type User } from "../../db/schema";
+import { blackoutPeriods, users } from "../../db/schema";
 import { seedDemo } from "../../db/seed";
-import { createSession } from "~/access/sessions.server";
-import { sessionCookie } from "~/access/guards.server";
 import { addWorkingDays, earliestStart, stockholmDate, stockholmMidnight } from "../../machines/calendar";
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { isoWeek } from "~/cases/schedule.server";
 import { seriousViolations } from "./axe";
-import { launchBrowser, newPage, pageAs, sessionCookieFor, startPortal, type Portal } from "./harness";
+import { launchBrowser, pageAs, sessionCookieFor, startPortal, type Portal } from "./harness";
 
 /**
  * The change schedule as the service centre sees it: a week with two conflicting changes

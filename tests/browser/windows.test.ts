@@ -2,15 +2,12 @@ import { eq, sql } from "drizzle-orm";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { Db } from "../../db/client";
-import { accessWindows, cases, users, type User } from "../../db/schema";
+import { accessWindows, cases, users } from "../../db/schema";
 import { seedDemo } from "../../db/seed";
-import { createSession } from "~/access/sessions.server";
-import { sessionCookie } from "~/access/guards.server";
 import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { seriousViolations } from "./axe";
-import { launchBrowser, newPage, pageAs, sessionCookieFor, startPortal, type Portal } from "./harness";
+import { launchBrowser, newPage, sessionCookieFor, startPortal, type Portal } from "./harness";
 
 /**
  * The window's promise, in two browsers side by side: operations opens the access, the supplier

@@ -83,7 +83,6 @@ async function send(event: string, path: string, token: string, json: unknown, c
  * A case's life as far as one chain of requests takes it: create (submitted), return for
  * information, edit, resubmit, approve. A chain stops at the first request without a 2xx.
  */
-const STEPS = 5;
 async function chain(budget: { left: number }, stopWhen: () => boolean) {
   if (budget.left <= 0 || stopWhen()) return;
   budget.left--;

@@ -2,7 +2,8 @@ import { Form, Link } from "@remix-run/react";
 
 import { ErrorSummary, SelectField, TextField } from "~/components/forms";
 import { useT } from "~/i18n";
-import { ORGANISATION_KINDS, type Organisation } from "../../../db/schema";
+import type { Organisation } from "../../../db/schema";
+import { ORGANISATION_KINDS } from "../../../machines/vocabulary";
 import type { FieldErrors } from "~/ui/forms";
 
 type Values = Partial<Record<keyof Organisation, unknown>>;

@@ -2,7 +2,7 @@ import { Form, Link } from "@remix-run/react";
 
 import { Checkbox, ErrorSummary, SelectField, TextArea, TextField } from "~/components/forms";
 import { useT } from "~/i18n";
-import { INFORMATION_CLASSES } from "../../../db/schema";
+import { INFORMATION_CLASSES } from "../../../machines/vocabulary";
 import type { FieldErrors } from "~/ui/forms";
 
 export type SystemFormChoices = {
