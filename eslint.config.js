@@ -81,7 +81,11 @@ export default tseslint.config(
         {
           patterns: [
             { group: SQL, message: "The browser builds no SQL." },
-            { group: ["**/db/*"], allowTypeImports: true, message: "The browser bundle must not carry the schema or the database: use machines/vocabulary.ts." },
+            {
+              group: ["**/db/*"],
+              allowTypeImports: true,
+              message: "The browser bundle must not carry the schema or the database: use machines/vocabulary.ts.",
+            },
             { group: SERVER_ONLY, allowTypeImports: true, message: "A component never imports a *.server module." },
           ],
         },

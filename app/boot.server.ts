@@ -17,9 +17,7 @@ export async function boot(): Promise<{ env: Env; database: Database }> {
     throw error;
   }
   try {
-    const database = await openDatabase(
-      env.databaseUrl ? { backend: "postgres", url: env.databaseUrl } : { backend: "pglite", dataDir: env.pgliteDataDir },
-    );
+    const database = await openDatabase(env.databaseUrl ? { backend: "postgres", url: env.databaseUrl } : { backend: "pglite", dataDir: env.pgliteDataDir });
     setDatabase(database);
     return { env, database };
   } catch (error) {

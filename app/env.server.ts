@@ -8,9 +8,7 @@ import { z } from "zod";
  * declared, defaulted and validated here, once, at boot; a bad value stops the process with a
  * message that names the variable.
  */
-const booleanString = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
-  .transform((v) => v === "true" || v === "1" || v === "yes");
+const booleanString = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
 
 const schema = z
   .object({
@@ -30,7 +28,10 @@ const schema = z
     APP_URL: z.url({ error: "must be an absolute http(s) URL" }).optional(),
     DEMO_DATA: booleanString.optional(),
     TRUST_PROXY: booleanString.default(false),
-    SMTP_URL: z.string().regex(/^smtps?:\/\/.+/, "must be an smtp:// or smtps:// URL").optional(),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/.+/, "must be an smtp:// or smtps:// URL")
+      .optional(),
     MAIL_FROM: z.string().min(3).default("Leverantörsåtkomst <no-reply@localhost>"),
     JOBS_INTERVAL_MS: z.coerce.number({ error: "must be a whole number of milliseconds" }).int().min(200).max(3_600_000).default(15_000),
     BENCH_FLOOR: booleanString.default(false),
@@ -72,9 +73,7 @@ export class EnvError extends Error {
 
 /** Parse and validate an environment; throws EnvError naming every bad variable. */
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
-  const cleaned = Object.fromEntries(
-    Object.entries(source).filter(([, v]) => v !== undefined && v !== ""),
-  );
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const result = schema.safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".") || "(env)"}: ${i.message}`);

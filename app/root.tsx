@@ -60,10 +60,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const nonce = useNonce();
   const lang = data?.lang ?? DEFAULT_LANG;
-  const translator = useMemo(
-    () => makeTranslator(lang, data?.messages ?? fallbackMessages(lang)),
-    [lang, data?.messages],
-  );
+  const translator = useMemo(() => makeTranslator(lang, data?.messages ?? fallbackMessages(lang)), [lang, data?.messages]);
   return (
     <html lang={lang}>
       <head>

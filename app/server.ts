@@ -39,8 +39,7 @@ if (!existsSync(buildPath)) {
   process.exit(1);
 }
 
-const importBuild = async (): Promise<ServerBuild> =>
-  (await import(`${pathToFileURL(buildPath).href}?t=${statSync(buildPath).mtimeMs}`)) as ServerBuild;
+const importBuild = async (): Promise<ServerBuild> => (await import(`${pathToFileURL(buildPath).href}?t=${statSync(buildPath).mtimeMs}`)) as ServerBuild;
 
 let build = await importBuild();
 // The scheduler (window expiry, warnings, reviews) and the outbox worker run in this process.

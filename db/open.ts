@@ -72,7 +72,10 @@ function watchedSocket(host: string, port: number, silenceMs: number): Socket {
   };
   const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
   socket.write = ((...args: unknown[]) => {
-    timer ??= setTimeout(() => socket.destroy(Object.assign(new Error(`no answer from ${host}:${port} for ${silenceMs} ms`), { code: "ETIMEDOUT" })), silenceMs);
+    timer ??= setTimeout(
+      () => socket.destroy(Object.assign(new Error(`no answer from ${host}:${port} for ${silenceMs} ms`), { code: "ETIMEDOUT" })),
+      silenceMs,
+    );
     return write(...args);
   }) as typeof socket.write;
   socket.on("data", disarm);

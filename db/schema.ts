@@ -74,10 +74,7 @@ export const users = pgTable(
     lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
     ...timestamps,
   },
-  (t) => [
-    uniqueIndex("users_email_key").on(sql`lower(${t.email})`),
-    index("users_organisation_idx").on(t.organisationId),
-  ],
+  (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`), index("users_organisation_idx").on(t.organisationId)],
 );
 
 export const systems = pgTable(
@@ -187,7 +184,10 @@ export const webauthnCredentials = pgTable(
     name: text("name").notNull(),
     publicKey: bytea("public_key").notNull(),
     counter: bigint("counter", { mode: "number" }).notNull().default(0),
-    transports: text("transports").array().notNull().default(sql`'{}'::text[]`),
+    transports: text("transports")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     deviceType: text("device_type"),
     backedUp: boolean("backed_up").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -296,11 +296,7 @@ export const auditLog = pgTable(
     prevHash: text("prev_hash"),
     hash: text("hash"),
   },
-  (t) => [
-    index("audit_log_at_idx").on(t.at),
-    index("audit_log_subject_user_idx").on(t.subjectUserId),
-    index("audit_log_case_idx").on(t.caseId, t.id),
-  ],
+  (t) => [index("audit_log_at_idx").on(t.at), index("audit_log_subject_user_idx").on(t.subjectUserId), index("audit_log_case_idx").on(t.caseId, t.id)],
 );
 
 /**
@@ -322,7 +318,12 @@ export const outbox = pgTable(
     nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
     lastError: text("last_error"),
   },
-  (t) => [uniqueIndex("outbox_key_key").on(t.key), index("outbox_pending_idx").on(t.nextAttemptAt).where(sql`${t.sentAt} is null`)],
+  (t) => [
+    uniqueIndex("outbox_key_key").on(t.key),
+    index("outbox_pending_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.sentAt} is null`),
+  ],
 );
 
 export const caseType = pgEnum("case_type", CASE_TYPES);
@@ -417,7 +418,9 @@ export const accessWindows = pgTable(
     index("access_windows_status_ends_idx").on(t.status, t.endsAt),
     index("access_windows_starts_idx").on(t.startsAt),
     // The supplier's "past": windows closed lately (closed, else ended), without reading all history.
-    index("access_windows_closed_idx").on(sql`coalesce(${t.closedAt}, ${t.endsAt})`).where(sql`${t.status} = 'closed'`),
+    index("access_windows_closed_idx")
+      .on(sql`coalesce(${t.closedAt}, ${t.endsAt})`)
+      .where(sql`${t.status} = 'closed'`),
   ],
 );
 
@@ -458,7 +461,9 @@ export const cabMeetings = pgTable(
     durationMinutes: integer("duration_minutes").notNull().default(60),
     location: text("location").notNull().default(""),
     ruleId: integer("rule_id").references(() => cabMeetingRules.id),
-    status: text("status", { enum: ["scheduled", "held", "cancelled"] }).notNull().default("scheduled"),
+    status: text("status", { enum: ["scheduled", "held", "cancelled"] })
+      .notNull()
+      .default("scheduled"),
     notes: text("notes").notNull().default(""),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -56,8 +56,7 @@ export const accessWindowMachine = setup({
   },
   actions: {
     requestExtension: assign({
-      pendingExtension: ({ event }) =>
-        event.type === "REQUEST_EXTENSION" ? { end: event.end, reason: event.reason, requestedBy: event.actor.userId } : null,
+      pendingExtension: ({ event }) => (event.type === "REQUEST_EXTENSION" ? { end: event.end, reason: event.reason, requestedBy: event.actor.userId } : null),
     }),
     extend: assign({
       end: ({ context }) => context.pendingExtension?.end ?? context.end,

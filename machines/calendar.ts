@@ -53,7 +53,7 @@ export function isWorkingDay(date: string): boolean {
 export function addWorkingDays(date: string, n: number): string {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be an integer ≥ 1, got ${n}`);
   let day = date;
-  for (let found = 0; found < n; ) {
+  for (let found = 0; found < n;) {
     day = addDays(day, 1);
     if (isWorkingDay(day)) found++;
   }

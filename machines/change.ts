@@ -31,20 +31,20 @@ const ADVANCED_DECISIONS = { REFER_TO_CAB: { guard: "allowed", target: "awaiting
 
 /** The change advisory board's decisions on an advanced change. */
 const AWAITING_CAB = {
-              on: {
-                CAB_APPROVE: { guard: and(["allowed", "approvable"]), target: "approved", actions: "allowLong" },
-                CAB_APPROVE_WITH_CONDITIONS: {
-                  guard: and(["allowed", "approvable", "hasConditions"]),
-                  target: "approved",
-                  actions: ["conditions", "allowLong"],
-                },
-                // Deferred to a later meeting: the case stays with the board.
-                CAB_DEFER: { guard: "allowed", target: "awaiting-cab", reenter: true },
-                CAB_REJECT: { guard: and(["allowed", "hasReason"]), target: "rejected" },
-                RETURN: { guard: and(["allowed", "hasReason"]), target: "returned" },
-                CANCEL: { guard: "allowed", target: "cancelled" },
-              },
-            } as const;
+  on: {
+    CAB_APPROVE: { guard: and(["allowed", "approvable"]), target: "approved", actions: "allowLong" },
+    CAB_APPROVE_WITH_CONDITIONS: {
+      guard: and(["allowed", "approvable", "hasConditions"]),
+      target: "approved",
+      actions: ["conditions", "allowLong"],
+    },
+    // Deferred to a later meeting: the case stays with the board.
+    CAB_DEFER: { guard: "allowed", target: "awaiting-cab", reenter: true },
+    CAB_REJECT: { guard: and(["allowed", "hasReason"]), target: "rejected" },
+    RETURN: { guard: and(["allowed", "hasReason"]), target: "returned" },
+    CANCEL: { guard: "allowed", target: "cancelled" },
+  },
+} as const;
 
 function createChangeMachine(kind: "simple-change" | "advanced-change") {
   return setup({
@@ -53,7 +53,9 @@ function createChangeMachine(kind: "simple-change" | "advanced-change") {
       allowed: ({ event }) => permitted(event.type, event.actor),
       windowOk: ({ context, event }) => isEmpty(submissionProblems(context.caseType, context.window, new Date(event.now))),
       approvable: ({ context, event }) =>
-        "conflicts" in event && isEmpty(approvalProblems(event)) && isEmpty(longWindowProblems(context.caseType, context.window, event as { allowLongWindow?: boolean })),
+        "conflicts" in event &&
+        isEmpty(approvalProblems(event)) &&
+        isEmpty(longWindowProblems(context.caseType, context.window, event as { allowLongWindow?: boolean })),
       changeOutcome: ({ event }) => event.type === "REPORT_OUTCOME" && (CHANGE_OUTCOMES as readonly string[]).includes(event.outcome),
       hasReason: ({ event }) => isEmpty(reasonProblems(event as { reason?: string })),
       hasConditions: ({ event }) => event.type === "CAB_APPROVE_WITH_CONDITIONS" && event.conditions.trim().length > 0,

@@ -25,8 +25,7 @@ export const emergencyMachine = setup({
     windowOk: ({ context, event }) => isEmpty(windowProblems("emergency", context.window, new Date(event.now))),
     approvable: ({ event }) => "conflicts" in event && isEmpty(approvalProblems(event)),
     hasReason: ({ event }) => isEmpty(reasonProblems(event as { reason?: string })),
-    incidentOutcome: ({ event }) =>
-      event.type === "REPORT_OUTCOME" && (INCIDENT_OUTCOMES as readonly string[]).includes(event.outcome),
+    incidentOutcome: ({ event }) => event.type === "REPORT_OUTCOME" && (INCIDENT_OUTCOMES as readonly string[]).includes(event.outcome),
   },
   actions: {
     edit: assign({ window: ({ context, event }) => (event.type === "EDIT" && event.window ? event.window : context.window) }),

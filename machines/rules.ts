@@ -194,7 +194,7 @@ export function needsOf(type: CaseType, event: string, facts: { conflicts: numbe
   const approval = (APPROVALS as readonly string[]).includes(event) || event === "APPROVE_EXTENSION";
   const conflicted = approval && !isEmpty(approvalProblems({ conflicts: facts.conflicts }));
   return {
-    reason: REASONS[event] === "required" || conflicted ? "required" : REASONS[event] ?? "none",
+    reason: REASONS[event] === "required" || conflicted ? "required" : (REASONS[event] ?? "none"),
     conflictReason: conflicted,
     conditions: event === "CAB_APPROVE_WITH_CONDITIONS",
     outcomes: event === "REPORT_OUTCOME" ? outcomesFor(type) : null,

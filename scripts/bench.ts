@@ -109,7 +109,17 @@ const mark = (ok: boolean) => (ok ? "✓" : "✗");
 
 type Route = { key: string; label: string; path: string; headers: Record<string, string>; floor?: string; target?: number };
 type RouteResult = Route & LoadResult;
-type ConflictCase = { label: string; number: string; system: string; related: number; found: number; at1k: number; at100k: number; plan1k: string[]; plan: string[] };
+type ConflictCase = {
+  label: string;
+  number: string;
+  system: string;
+  related: number;
+  found: number;
+  at1k: number;
+  at100k: number;
+  plan1k: string[];
+  plan: string[];
+};
 
 async function main() {
   const started = performance.now();
@@ -181,7 +191,12 @@ async function main() {
   const samples = new Map<string, LoadResult[]>();
   for (let round = 0; round < LOAD.rounds; round++) {
     for (const route of routes) {
-      const result = await load(base + route.path, { headers: route.headers, connections: LOAD.connections, seconds: LOAD.seconds, warmupSeconds: LOAD.warmupSeconds });
+      const result = await load(base + route.path, {
+        headers: route.headers,
+        connections: LOAD.connections,
+        seconds: LOAD.seconds,
+        warmupSeconds: LOAD.warmupSeconds,
+      });
       samples.set(route.key, [...(samples.get(route.key) ?? []), result]);
     }
   }
@@ -319,7 +334,10 @@ async function countWindows(db: Db): Promise<number> {
 function conflictProbe(url: string) {
   const client = postgres(url, { max: 1, onnotice: () => {}, connection: { TimeZone: "UTC" } });
   let last: { query: string; params: unknown[] } | undefined;
-  const db = drizzle(client, { schema, logger: { logQuery: (query, params) => void (/with recursive/.test(query) && (last = { query, params })) } }) as unknown as Db;
+  const db = drizzle(client, {
+    schema,
+    logger: { logQuery: (query, params) => void (/with recursive/.test(query) && (last = { query, params })) },
+  }) as unknown as Db;
   return {
     db,
     close: () => client.end({ timeout: 5 }),
@@ -327,7 +345,10 @@ function conflictProbe(url: string) {
       const [c] = (await db.execute(sql`select id from cases where number = ${number}`)) as unknown as [{ id: number }];
       await conflictsOf(db, c.id);
       if (!last) return [];
-      const rows = (await client.unsafe(`explain (analyze, costs off, summary on) ${last.query}`, last.params as never[])) as unknown as Record<string, string>[];
+      const rows = (await client.unsafe(`explain (analyze, costs off, summary on) ${last.query}`, last.params as never[])) as unknown as Record<
+        string,
+        string
+      >[];
       return rows.map((r) => r["QUERY PLAN"]!);
     },
   };
@@ -335,7 +356,10 @@ function conflictProbe(url: string) {
 
 /** A typical case (not on a platform, the most conflicts) and one on the identity platform everything depends on. */
 async function conflictCasesOf(db: Db, now: Date): Promise<ConflictCase[]> {
-  const active = sql.join(ACTIVE_STATUSES.map((s) => sql`${s}`), sql`, `);
+  const active = sql.join(
+    ACTIVE_STATUSES.map((s) => sql`${s}`),
+    sql`, `,
+  );
   const candidates = (await db.execute(sql`
     select c.id, c.number, s.code from cases c join systems s on s.id = c.system_id
     where c.status in (${active}) and c.window_start > ${now.toISOString()}::timestamptz
@@ -345,7 +369,10 @@ async function conflictCasesOf(db: Db, now: Date): Promise<ConflictCase[]> {
   const typical = scored.filter((c) => c.code.includes("-")).sort((a, b) => b.found - a.found || a.id - b.id)[0];
   const hub = scored.filter((c) => c.code === "IDP").sort((a, b) => b.found - a.found || a.id - b.id)[0];
   const out: ConflictCase[] = [];
-  for (const [label, c] of [["typical system", typical], ["identity platform (all systems depend on it)", hub]] as const) {
+  for (const [label, c] of [
+    ["typical system", typical],
+    ["identity platform (all systems depend on it)", hub],
+  ] as const) {
     if (!c) continue;
     const [related] = (await db.execute(sql`
       with recursive d(id) as (select id from systems where code = ${c.code} union select sd.depends_on_id from d join system_dependencies sd on sd.system_id = d.id),
@@ -439,7 +466,7 @@ const TARGET = { latency: 3, conflicts: 1.5, bundle: 1.3 };
 const WHY: Record<string, (r: ReportInput, byKey: Map<string, RouteResult>) => string> = {
   cases: () =>
     "Every load counts all the cases in the viewer's scope (`count(*)` over the join, 10,000 rows for the service centre) to draw the pager. " +
-    "Would fix: a capped count (`count(*)` over `limit 1001`, shown as \"1,000+\") or the planner's estimate when unfiltered.",
+    'Would fix: a capped count (`count(*)` over `limit 1001`, shown as "1,000+") or the planner\'s estimate when unfiltered.',
   cab: () =>
     "Each load first materialises the recurring meetings of the next eight weeks (an `insert … on conflict do nothing`, i.e. a write) before reading. " +
     "Would fix: materialise from the scheduler job (and when a rule changes), not on every read.",
@@ -449,7 +476,7 @@ const WHY: Record<string, (r: ReportInput, byKey: Map<string, RouteResult>) => s
     "What remains is React's server render of the grid; would fix: render the grid's cells without per-cell components, or paginate systems.",
   supplier: () =>
     "The page lists every scheduled window of the organisation (no horizon) besides the open ones and the last 30 days. Already fixed in this run: the past 30 days were found by a sequential scan of all access windows (expression index, migration 0010). " +
-    "Would fix: a horizon on \"upcoming\" (e.g. 90 days) with a link to the schedule for the rest.",
+    'Would fix: a horizon on "upcoming" (e.g. 90 days) with a link to the schedule for the rest.',
   "api-conflicts": (r, byKey) => {
     const api = byKey.get("api-conflicts")!;
     const me = byKey.get("api-me")!;
@@ -502,11 +529,26 @@ function render(r: ReportInput) {
   const conflictRows = r.conflictCases.map((c) => {
     const q = c.at100k / c.at1k;
     const ok = q <= TARGET.conflicts;
-    targets.push(`${mark(ok)} conflict check, ${c.label}: ${ratio(q)} from ${r.windowsAt1k.toLocaleString("en")} to ${r.windowsAt100k.toLocaleString("en")} windows (target ≤ ${TARGET.conflicts}×)`);
+    targets.push(
+      `${mark(ok)} conflict check, ${c.label}: ${ratio(q)} from ${r.windowsAt1k.toLocaleString("en")} to ${r.windowsAt100k.toLocaleString("en")} windows (target ≤ ${TARGET.conflicts}×)`,
+    );
     if (!ok) misses.push(`**Conflict check, ${c.label}** — ${ratio(q)}. ${WHY.conflicts!(r, byKey)}`);
-    return [`${c.label}: ${c.number} on ${c.system} (${c.related} related systems, ${plural(c.found, "conflict")})`, ms(c.at1k), ms(c.at100k), `${ratio(q)} ${mark(ok)}`];
+    return [
+      `${c.label}: ${c.number} on ${c.system} (${c.related} related systems, ${plural(c.found, "conflict")})`,
+      ms(c.at1k),
+      ms(c.at100k),
+      `${ratio(q)} ${mark(ok)}`,
+    ];
   });
-  const conflictTable = table([`case`, `median ms at ${r.windowsAt1k.toLocaleString("en")} windows`, `median ms at ${r.windowsAt100k.toLocaleString("en")} windows`, `ratio (target ≤ ${TARGET.conflicts}×)`], conflictRows);
+  const conflictTable = table(
+    [
+      `case`,
+      `median ms at ${r.windowsAt1k.toLocaleString("en")} windows`,
+      `median ms at ${r.windowsAt100k.toLocaleString("en")} windows`,
+      `ratio (target ≤ ${TARGET.conflicts}×)`,
+    ],
+    conflictRows,
+  );
 
   const bundleRows = [...r.scripts].map(([key, s]) => {
     const route = byKey.get(key)!;
@@ -516,7 +558,10 @@ function render(r: ReportInput) {
       targets.push(`${mark(ok)} JavaScript of ${route.label}: ${ratio(q)} a bare Remix page (target ≤ ${TARGET.bundle}×)`);
       if (!ok) {
         const floorFiles = new Set(r.scripts.get("floor-page")?.files.map((f) => f.href));
-        const extra = s.files.filter((f) => !floorFiles.has(f.href)).sort((a, b) => b.gzip - a.gzip).slice(0, 3);
+        const extra = s.files
+          .filter((f) => !floorFiles.has(f.href))
+          .sort((a, b) => b.gzip - a.gzip)
+          .slice(0, 3);
         misses.push(
           `**JavaScript of ${route.label}** — ${kib(s.gzip)} KiB gzip, ${ratio(q)} a bare Remix page; largest beyond the floor page's: ${extra.map((f) => `\`${f.href}\` ${kib(f.gzip)} KiB${f.zod ? " (zod)" : ""}`).join(", ")}. ${WHY.bundle!({ ...r, scripts: new Map([[key, s]]) }, byKey)}`,
         );
@@ -532,10 +577,20 @@ function render(r: ReportInput) {
   const coldTable = table(
     ["start", "runs (ms)", "median ms", "÷ remix-serve"],
     [
-      ["`npm run serve`, fresh embedded PGlite + demo data, to 200 from `/`", r.embedded.map((n) => n.toFixed(0)).join(", "), embedded.toFixed(0), ratio(embedded / remixServe)],
+      [
+        "`npm run serve`, fresh embedded PGlite + demo data, to 200 from `/`",
+        r.embedded.map((n) => n.toFixed(0)).join(", "),
+        embedded.toFixed(0),
+        ratio(embedded / remixServe),
+      ],
       ["`remix-serve build/index.js` (same build), to 200 from `/`", r.remixServe.map((n) => n.toFixed(0)).join(", "), remixServe.toFixed(0), "1.00×"],
       ["`npm run serve` again on the now existing embedded database (a restart)", r.restart.toFixed(0), r.restart.toFixed(0), ratio(r.restart / remixServe)],
-      ["`npm start` = `remix build` (this run) + the embedded start", `${r.buildMs.toFixed(0)} + ${embedded.toFixed(0)}`, (r.buildMs + embedded).toFixed(0), ratio((r.buildMs + embedded) / remixServe)],
+      [
+        "`npm start` = `remix build` (this run) + the embedded start",
+        `${r.buildMs.toFixed(0)} + ${embedded.toFixed(0)}`,
+        (r.buildMs + embedded).toFixed(0),
+        ratio((r.buildMs + embedded) / remixServe),
+      ],
     ],
   );
 
@@ -568,7 +623,13 @@ function render(r: ReportInput) {
 
   // How each plan reads the cases table (the only table that grows), at both sizes.
   const readsOf = (plan: string[]) =>
-    [...new Set(plan.flatMap((l) => /((?:Parallel )?(?:Seq Scan|Index Scan|Index Only Scan|Bitmap Index Scan|Bitmap Heap Scan)(?: using \S+)? on cases)\b/.exec(l)?.[1] ?? []))].join(", ") || "—";
+    [
+      ...new Set(
+        plan.flatMap(
+          (l) => /((?:Parallel )?(?:Seq Scan|Index Scan|Index Only Scan|Bitmap Index Scan|Bitmap Heap Scan)(?: using \S+)? on cases)\b/.exec(l)?.[1] ?? [],
+        ),
+      ),
+    ].join(", ") || "—";
   const planLines = r.conflictCases
     .map(
       (c) =>

@@ -143,7 +143,15 @@ const signedIn = (anonymous: Expect, everyone: Expect) => e(anonymous, everyone,
 const ONCE = false;
 const PER_PLACE = true;
 
-function row(method: Method, path: string, intent: string, perPlace: boolean, request: Row["request"], expect: Record<Caller, Expect>, options: { mutates?: boolean; event?: string } = {}): Row {
+function row(
+  method: Method,
+  path: string,
+  intent: string,
+  perPlace: boolean,
+  request: Row["request"],
+  expect: Record<Caller, Expect>,
+  options: { mutates?: boolean; event?: string } = {},
+): Row {
   return { method, path, intent: intent || undefined, perPlace, request, expect, ...options };
 }
 
@@ -158,7 +166,9 @@ const dayIn2031 = (n: number) => new Date(Date.UTC(2031, 0, n)).toISOString().sl
 const minutePast = (hour: number, n: number) => `${String(hour).padStart(2, "0")}:${String(n % 60).padStart(2, "0")}`;
 
 /** A fixed address. */
-const at = (path: string, extra: Omit<CellRequest, "path"> = {}) => async (): Promise<CellRequest> => ({ path, ...extra });
+const at =
+  (path: string, extra: Omit<CellRequest, "path"> = {}) =>
+  async (): Promise<CellRequest> => ({ path, ...extra });
 
 /** A case in `state` at the cell's place, and the request made from it. */
 const onCase = (state: CaseState, make: (k: MadeCase, cell: Cell) => CellRequest | Promise<CellRequest>) => async (cell: Cell) => {
@@ -174,30 +184,42 @@ function marker(scope: ScopeName, state: CaseState): Promise<MadeCase> {
   return markers.get(key)!;
 }
 /** A list at `path(k)`, checked for the place's `state` case. */
-const listing = (state: CaseState, path: (k: MadeCase) => string) => async (cell: Cell): Promise<CellRequest> => {
-  const k = await marker(cell.scope, state);
-  return { path: path(k), marker: k.number };
-};
+const listing =
+  (state: CaseState, path: (k: MadeCase) => string) =>
+  async (cell: Cell): Promise<CellRequest> => {
+    const k = await marker(cell.scope, state);
+    return { path: path(k), marker: k.number };
+  };
 
 /** A personal iCalendar feed of the caller's (anonymous: an address nobody was given). */
-const feedOf = (kind: FeedKind) => async (cell: Cell): Promise<CellRequest> => {
-  const k = await marker(cell.scope, "open");
-  if (!cell.user) return { path: `/feeds/${kind}/cal_${randomBytes(32).toString("base64url")}.ics`, noAuth: true };
-  const { token } = await createCalendarFeed(db(), cell.user.id, kind);
-  return { path: `/feeds/${kind}/${token}.ics`, marker: k.number, noAuth: true };
-};
+const feedOf =
+  (kind: FeedKind) =>
+  async (cell: Cell): Promise<CellRequest> => {
+    const k = await marker(cell.scope, "open");
+    if (!cell.user) return { path: `/feeds/${kind}/cal_${randomBytes(32).toString("base64url")}.ics`, noAuth: true };
+    const { token } = await createCalendarFeed(db(), cell.user.id, kind);
+    return { path: `/feeds/${kind}/${token}.ics`, marker: k.number, noAuth: true };
+  };
 
 /** A session of the cell's own: `stale` — its last WebAuthn check was ten minutes ago. */
 async function freshSession(user: User | null, options: { stale?: boolean } = {}): Promise<string | undefined> {
   if (!user) return undefined;
   const token = await createSession(db(), user.id);
-  if (options.stale) await db().update(sessions).set({ reauthenticatedAt: new Date(Date.now() - 10 * 60_000) }).where(eq(sessions.id, hashToken(token)));
+  if (options.stale)
+    await db()
+      .update(sessions)
+      .set({ reauthenticatedAt: new Date(Date.now() - 10 * 60_000) })
+      .where(eq(sessions.id, hashToken(token)));
   return (await sessionCookie().serialize(token)).split(";")[0];
 }
 
 /** A new invitation's token (`withPassword`: its password already chosen). */
 async function invitation(withPassword = false): Promise<string> {
-  const result = await inviteUser(db(), { email: `inbjuden-${unique()}@lev.example`, name: "Inbjuden Person", role: "supplier", organisationId: w.orgs.supplier1.id }, null);
+  const result = await inviteUser(
+    db(),
+    { email: `inbjuden-${unique()}@lev.example`, name: "Inbjuden Person", role: "supplier", organisationId: w.orgs.supplier1.id },
+    null,
+  );
   if (!result.ok) throw new Error(JSON.stringify(result.fieldErrors));
   const token = tokenOf(result.value.url);
   if (withPassword) {
@@ -209,30 +231,48 @@ async function invitation(withPassword = false): Promise<string> {
 }
 
 /** A settings form on a personal object of the place's person (the caller, a colleague, someone elsewhere). */
-const personal = (make: (person: User) => Promise<Record<string, string>>) => async (cell: Cell): Promise<CellRequest> => ({
-  path: "/settings",
-  form: await make(await personFor(db(), w, cell.scope, cell.user)),
-});
+const personal =
+  (make: (person: User) => Promise<Record<string, string>>) =>
+  async (cell: Cell): Promise<CellRequest> => ({
+    path: "/settings",
+    form: await make(await personFor(db(), w, cell.scope, cell.user)),
+  });
 
-const json = (state: CaseState, body: (k: MadeCase) => Record<string, unknown>) => onCase(state, (k) => ({ path: `/api/v1/cases/${k.number}/events`, json: body(k) }));
+const json = (state: CaseState, body: (k: MadeCase) => Record<string, unknown>) =>
+  onCase(state, (k) => ({ path: `/api/v1/cases/${k.number}/events`, json: body(k) }));
 const windowJson = (state: CaseState, body: (k: MadeCase) => Record<string, unknown>) =>
   onCase(state, (k) => ({ path: `/api/v1/access-windows/${k.windowId}/events`, json: body(k) }));
 const caseForm = (state: CaseState, form: Record<string, string>) => onCase(state, (k) => ({ path: `/cases/${k.number}`, form }));
 const agendaForm = (form: Record<string, string> | ((k: MadeCase) => Promise<Record<string, string>>)) =>
-  onCase("awaiting-cab", async (k) => ({ path: `/cab/meetings/${k.meetingId}`, form: { number: k.number, ...(typeof form === "function" ? await form(k) : form) } }));
-const ownerForm = (state: CaseState, intent: string) => onCase(state, (k) => ({ path: "/owner", form: { intent, number: k.number, reason: "Avtalet har upphört" } }));
+  onCase("awaiting-cab", async (k) => ({
+    path: `/cab/meetings/${k.meetingId}`,
+    form: { number: k.number, ...(typeof form === "function" ? await form(k) : form) },
+  }));
+const ownerForm = (state: CaseState, intent: string) =>
+  onCase(state, (k) => ({ path: "/owner", form: { intent, number: k.number, reason: "Avtalet har upphört" } }));
 const operationsForm = (state: CaseState, intent: string) => onCase(state, (k) => ({ path: "/operations", form: { intent, caseNumber: k.number } }));
 const later = (k: MadeCase) => new Date(k.windowEnd!.getTime() + 3600_000);
 const REASON = { reason: "Matrisens motivering" };
 
 const emergencyJson = (cell: Cell) => ({ type: "emergency", systemCode: w.systems[cell.scope].code, title: `Matris API ${unique()}`, urgency: 2, impact: 2 });
-const newCaseForm = (intent: "draft" | "submit") => async (cell: Cell): Promise<CellRequest> => ({
-  path: "/cases/new",
-  form:
-    intent === "draft"
-      ? { category: "standing-access", intent, title: `Matris utkast ${unique()}`, systemCode: w.systems[cell.scope].code }
-      : { category: "emergency", intent, title: `Matris akut ${unique()}`, systemCode: w.systems[cell.scope].code, kind: "incident", urgency: "2", impact: "2", hours: "4" },
-});
+const newCaseForm =
+  (intent: "draft" | "submit") =>
+  async (cell: Cell): Promise<CellRequest> => ({
+    path: "/cases/new",
+    form:
+      intent === "draft"
+        ? { category: "standing-access", intent, title: `Matris utkast ${unique()}`, systemCode: w.systems[cell.scope].code }
+        : {
+            category: "emergency",
+            intent,
+            title: `Matris akut ${unique()}`,
+            systemCode: w.systems[cell.scope].code,
+            kind: "incident",
+            urgency: "2",
+            impact: "2",
+            hours: "4",
+          },
+  });
 const editForm = (intent: "draft" | "submit") =>
   onCase("access-draft", (k) => ({
     path: `/cases/${k.number}/edit`,
@@ -244,7 +284,13 @@ const freshOrganisation = (active = true) => makeOrganisation(db(), { kind: "sup
 const freshSystem = async (dependsOn?: number) =>
   makeSystem(db(), { code: `MX${unique().toUpperCase()}`, ownerUnitId: w.orgs.unitA.id }, dependsOn ? { dependsOn: [dependsOn] } : {});
 const freshPerson = (status: User["status"] = "active") => makeUser(db(), { organisationId: w.orgs.unitA.id, role: "requester", status });
-const systemForm = (code: string, intent?: string) => ({ ...(intent ? { intent } : {}), code, name: `System ${code}`, ownerUnitId: String(w.orgs.unitA.id), informationClass: "internal" });
+const systemForm = (code: string, intent?: string) => ({
+  ...(intent ? { intent } : {}),
+  code,
+  name: `System ${code}`,
+  ownerUnitId: String(w.orgs.unitA.id),
+  informationClass: "internal",
+});
 
 // The table ----------------------------------------------------------------------------------------------
 //
@@ -254,7 +300,14 @@ const systemForm = (code: string, intent?: string) => ({ ...(intent ? { intent }
 const TABLE: Row[] = [
   // — Public pages and the way in ————————————————————————————————————————————————————————————
   // The start page is public; only a requester's dashboard lists cases, and only those on their systems.
-  row("GET", "/", "", PER_PLACE, listing("open", () => "/"), e(H, [S, H, H], H, H, H, H, H, H)),
+  row(
+    "GET",
+    "/",
+    "",
+    PER_PLACE,
+    listing("open", () => "/"),
+    e(H, [S, H, H], H, H, H, H, H, H),
+  ),
   row("GET", "/status", "", ONCE, at("/status"), signedIn(200, 200)),
   row("GET", "/status.rss", "", ONCE, at("/status.rss"), signedIn(200, 200)),
   row("GET", "/healthcheck", "", ONCE, at("/healthcheck"), signedIn(200, 200)),
@@ -265,7 +318,15 @@ const TABLE: Row[] = [
   row("GET", "/bench/floor-json", "", ONCE, at("/bench/floor-json"), signedIn(404, 404)),
   row("GET", "/login", "", ONCE, at("/login"), signedIn(200, 302)),
   // A refused password is 401; a signed-in person is then sent on to their start page (the page's loader).
-  row("POST", "/login", "wrong password", ONCE, async () => ({ path: "/login", form: { email: `ingen-${unique()}@example.se`, password: "fel lösenord igen" } }), signedIn(401, 302), { mutates: false }),
+  row(
+    "POST",
+    "/login",
+    "wrong password",
+    ONCE,
+    async () => ({ path: "/login", form: { email: `ingen-${unique()}@example.se`, password: "fel lösenord igen" } }),
+    signedIn(401, 302),
+    { mutates: false },
+  ),
   row("GET", "/login/verify", "", ONCE, at("/login/verify"), signedIn(L, L)),
   row("POST", "/login/verify", "no parked sign-in", ONCE, at("/login/verify", { form: { intent: "verify", response: "{}" } }), signedIn(L, L)),
   row("GET", "/logout", "", ONCE, at("/logout"), signedIn(302, 302)),
@@ -275,137 +336,613 @@ const TABLE: Row[] = [
   row("POST", "/language", "", ONCE, at("/language", { form: { lang: "sv", redirectTo: "/" } }), signedIn(302, 302), { mutates: false }),
   // An invitation's token is the credential: whoever holds it may use it, signed in or not.
   row("GET", "/invite/:token", "", ONCE, async (c) => ({ path: `/invite/${await c.shared("invitation", () => invitation())}` }), signedIn(200, 200)),
-  row("POST", "/invite/:token", "password", ONCE, async (c) => ({ path: `/invite/${await c.shared("invitation-for-password", () => invitation())}`, form: { intent: "password", password: PASSWORD, confirm: PASSWORD } }), signedIn(302, 302), { mutates: false }),
-  row("POST", "/invite/:token", "register (bad response)", ONCE, async (c) => ({ path: `/invite/${await c.shared("invitation+password", () => invitation(true))}`, form: { intent: "register", response: "no" } }), signedIn(422, 422)),
+  row(
+    "POST",
+    "/invite/:token",
+    "password",
+    ONCE,
+    async (c) => ({
+      path: `/invite/${await c.shared("invitation-for-password", () => invitation())}`,
+      form: { intent: "password", password: PASSWORD, confirm: PASSWORD },
+    }),
+    signedIn(302, 302),
+    { mutates: false },
+  ),
+  row(
+    "POST",
+    "/invite/:token",
+    "register (bad response)",
+    ONCE,
+    async (c) => ({ path: `/invite/${await c.shared("invitation+password", () => invitation(true))}`, form: { intent: "register", response: "no" } }),
+    signedIn(422, 422),
+  ),
   row("GET", "/webauthn/options", "", ONCE, at("/webauthn/options"), signedIn(405, 405)),
   row("POST", "/webauthn/options", "sign-in (nothing parked)", ONCE, at("/webauthn/options", { form: { purpose: "sign-in" } }), signedIn(401, 401)),
-  row("POST", "/webauthn/options", "register-invitation", ONCE, async (c) => ({ path: "/webauthn/options", form: { purpose: "register-invitation", token: await c.shared("invitation+password", () => invitation(true)) } }), signedIn(200, 200), { mutates: false }),
+  row(
+    "POST",
+    "/webauthn/options",
+    "register-invitation",
+    ONCE,
+    async (c) => ({
+      path: "/webauthn/options",
+      form: { purpose: "register-invitation", token: await c.shared("invitation+password", () => invitation(true)) },
+    }),
+    signedIn(200, 200),
+    { mutates: false },
+  ),
   row("POST", "/webauthn/options", "register", ONCE, at("/webauthn/options", { form: { purpose: "register" } }), signedIn(L, 200), { mutates: false }),
-  row("POST", "/webauthn/options", "reauthenticate", ONCE, at("/webauthn/options", { form: { purpose: "reauthenticate" } }), signedIn(L, 200), { mutates: false }),
+  row("POST", "/webauthn/options", "reauthenticate", ONCE, at("/webauthn/options", { form: { purpose: "reauthenticate" } }), signedIn(L, 200), {
+    mutates: false,
+  }),
 
   // — Case pages ———————————————————————————————————————————————————————————————————————————————————
   //                                                                                                         anon  requester        centre cab  ops  supplier         owner            admin
-  row("GET", "/cases", "", PER_PLACE, listing("open", (k) => `/cases?${new URLSearchParams({ q: k.title })}`), e(L, [S, H, H], S, S, 403, 403, [S, H, H], S)),
+  row(
+    "GET",
+    "/cases",
+    "",
+    PER_PLACE,
+    listing("open", (k) => `/cases?${new URLSearchParams({ q: k.title })}`),
+    e(L, [S, H, H], S, S, 403, 403, [S, H, H], S),
+  ),
   row("GET", "/cases/new", "", ONCE, at("/cases/new"), e(L, 200, 403, 403, 403, 403, 403, 403)),
   row("POST", "/cases/new", "draft", PER_PLACE, newCaseForm("draft"), e(L, [302, 422, 422], 403, 403, 403, 403, 403, 403)),
   row("POST", "/cases/new", "submit", PER_PLACE, newCaseForm("submit"), e(L, [302, 422, 422], 403, 403, 403, 403, 403, 403)),
-  row("GET", "/cases/:number", "", PER_PLACE, onCase("open", (k) => ({ path: `/cases/${k.number}` })), e(L, [200, 404, 404], 200, 200, 200, [200, 200, 404], [200, 404, 404], 200)),
-  row("POST", "/cases/:number", "notice", PER_PLACE, caseForm("submitted", { intent: "notice", target: "operations", note: "För kännedom" }), e(L, [403, 404, 404], 302, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/cases/:number", "CANCEL", PER_PLACE, caseForm("submitted", { intent: "CANCEL" }), e(L, [302, 404, 404], 302, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/cases/:number", "APPROVE", PER_PLACE, caseForm("in-review", { intent: "APPROVE", ...REASON }), e(L, [403, 404, 404], 302, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/cases/:number", "GRANT", PER_PLACE, caseForm("approved", { intent: "GRANT" }), e(L, [403, 404, 404], 403, 403, 302, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/cases/:number", "END", PER_PLACE, caseForm("open", { intent: "END" }), e(L, [302, 404, 404], 403, 403, 403, [302, 302, 404], [403, 404, 404], 403)),
-  row("POST", "/cases/:number", "CONSENT", PER_PLACE, caseForm("awaiting-consent", { intent: "CONSENT" }), e(L, [403, 404, 404], 403, 403, 403, [403, 403, 404], [302, 404, 404], 403)),
-  row("GET", "/cases/:number/edit", "", PER_PLACE, onCase("access-draft", (k) => ({ path: `/cases/${k.number}/edit` })), e(L, [200, 404, 404], 403, 403, 403, 403, 403, 403)),
+  row(
+    "GET",
+    "/cases/:number",
+    "",
+    PER_PLACE,
+    onCase("open", (k) => ({ path: `/cases/${k.number}` })),
+    e(L, [200, 404, 404], 200, 200, 200, [200, 200, 404], [200, 404, 404], 200),
+  ),
+  row(
+    "POST",
+    "/cases/:number",
+    "notice",
+    PER_PLACE,
+    caseForm("submitted", { intent: "notice", target: "operations", note: "För kännedom" }),
+    e(L, [403, 404, 404], 302, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/cases/:number",
+    "CANCEL",
+    PER_PLACE,
+    caseForm("submitted", { intent: "CANCEL" }),
+    e(L, [302, 404, 404], 302, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/cases/:number",
+    "APPROVE",
+    PER_PLACE,
+    caseForm("in-review", { intent: "APPROVE", ...REASON }),
+    e(L, [403, 404, 404], 302, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/cases/:number",
+    "GRANT",
+    PER_PLACE,
+    caseForm("approved", { intent: "GRANT" }),
+    e(L, [403, 404, 404], 403, 403, 302, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/cases/:number",
+    "END",
+    PER_PLACE,
+    caseForm("open", { intent: "END" }),
+    e(L, [302, 404, 404], 403, 403, 403, [302, 302, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/cases/:number",
+    "CONSENT",
+    PER_PLACE,
+    caseForm("awaiting-consent", { intent: "CONSENT" }),
+    e(L, [403, 404, 404], 403, 403, 403, [403, 403, 404], [302, 404, 404], 403),
+  ),
+  row(
+    "GET",
+    "/cases/:number/edit",
+    "",
+    PER_PLACE,
+    onCase("access-draft", (k) => ({ path: `/cases/${k.number}/edit` })),
+    e(L, [200, 404, 404], 403, 403, 403, 403, 403, 403),
+  ),
   row("POST", "/cases/:number/edit", "draft", PER_PLACE, editForm("draft"), e(L, [302, 404, 404], 403, 403, 403, 403, 403, 403)),
   row("POST", "/cases/:number/edit", "submit", PER_PLACE, editForm("submit"), e(L, [302, 404, 404], 403, 403, 403, 403, 403, 403)),
 
   // — The places of each role ————————————————————————————————————————————————————————————————————
-  row("GET", "/service-centre", "", PER_PLACE, listing("submitted", () => "/service-centre"), e(L, 403, S, 403, 403, 403, 403, 403)),
-  row("GET", "/operations", "", PER_PLACE, listing("open", () => "/operations"), e(L, 403, S, 403, S, 403, 403, 403)),
+  row(
+    "GET",
+    "/service-centre",
+    "",
+    PER_PLACE,
+    listing("submitted", () => "/service-centre"),
+    e(L, 403, S, 403, 403, 403, 403, 403),
+  ),
+  row(
+    "GET",
+    "/operations",
+    "",
+    PER_PLACE,
+    listing("open", () => "/operations"),
+    e(L, 403, S, 403, S, 403, 403, 403),
+  ),
   // The service centre looks on; only operations opens and closes (the workflow refuses the centre).
   row("POST", "/operations", "GRANT", PER_PLACE, operationsForm("approved", "GRANT"), e(L, 403, 403, 403, 302, 403, 403, 403)),
   row("POST", "/operations", "REVOKE", PER_PLACE, operationsForm("open", "REVOKE"), e(L, 403, 403, 403, 302, 403, 403, 403)),
-  row("GET", "/owner", "", PER_PLACE, listing("active", () => "/owner"), e(L, 403, 403, 403, 403, 403, [S, H, H], 403)),
-  row("POST", "/owner", "consent", PER_PLACE, ownerForm("awaiting-consent", "consent"), e(L, 403, 403, 403, 403, 403, [302, 404, 404], 403), { event: "CONSENT" }),
-  row("POST", "/owner", "refuse", PER_PLACE, ownerForm("awaiting-consent", "refuse"), e(L, 403, 403, 403, 403, 403, [302, 404, 404], 403), { event: "REFUSE_CONSENT" }),
+  row(
+    "GET",
+    "/owner",
+    "",
+    PER_PLACE,
+    listing("active", () => "/owner"),
+    e(L, 403, 403, 403, 403, 403, [S, H, H], 403),
+  ),
+  row("POST", "/owner", "consent", PER_PLACE, ownerForm("awaiting-consent", "consent"), e(L, 403, 403, 403, 403, 403, [302, 404, 404], 403), {
+    event: "CONSENT",
+  }),
+  row("POST", "/owner", "refuse", PER_PLACE, ownerForm("awaiting-consent", "refuse"), e(L, 403, 403, 403, 403, 403, [302, 404, 404], 403), {
+    event: "REFUSE_CONSENT",
+  }),
   row("POST", "/owner", "review", PER_PLACE, ownerForm("review-due", "review"), e(L, 403, 403, 403, 403, 403, [302, 404, 404], 403), { event: "REVIEW" }),
   row("POST", "/owner", "revoke", PER_PLACE, ownerForm("active", "revoke"), e(L, 403, 403, 403, 403, 403, [302, 404, 404], 403), { event: "REVOKE_ACCESS" }),
-  row("GET", "/supplier", "", PER_PLACE, listing("open", () => "/supplier"), e(L, 403, 403, 403, 403, [S, S, H], 403, 403)),
-  row("POST", "/supplier", "end", PER_PLACE, onCase("open", (k) => ({ path: "/supplier", form: { intent: "end", number: k.number, reason: "" } })), e(L, 403, 403, 403, 403, [302, 302, 404], 403, 403), { event: "END" }),
-  row("POST", "/supplier", "extend", PER_PLACE, onCase("open", (k) => ({ path: "/supplier", form: { intent: "extend", number: k.number, end: isoToStockholmLocal(later(k)), ...REASON } })), e(L, 403, 403, 403, 403, [302, 302, 404], 403, 403), { event: "REQUEST_EXTENSION" }),
-  row("POST", "/supplier", "create-feed", ONCE, async (c) => ({ path: "/supplier", form: { intent: "create-feed" }, cookie: await freshSession(c.user) }), e(L, 403, 403, 403, 403, 200, 403, 403)),
-  row("POST", "/supplier", "create-feed (stale check)", ONCE, async (c) => ({ path: "/supplier", form: { intent: "create-feed" }, cookie: await freshSession(c.user, { stale: true }) }), e(L, 403, 403, 403, 403, 403, 403, 403)),
-  row("POST", "/supplier", "reauthenticate (bad response)", ONCE, at("/supplier", { form: { intent: "reauthenticate", response: "no" } }), e(L, 403, 403, 403, 403, 401, 403, 403)),
+  row(
+    "GET",
+    "/supplier",
+    "",
+    PER_PLACE,
+    listing("open", () => "/supplier"),
+    e(L, 403, 403, 403, 403, [S, S, H], 403, 403),
+  ),
+  row(
+    "POST",
+    "/supplier",
+    "end",
+    PER_PLACE,
+    onCase("open", (k) => ({ path: "/supplier", form: { intent: "end", number: k.number, reason: "" } })),
+    e(L, 403, 403, 403, 403, [302, 302, 404], 403, 403),
+    { event: "END" },
+  ),
+  row(
+    "POST",
+    "/supplier",
+    "extend",
+    PER_PLACE,
+    onCase("open", (k) => ({ path: "/supplier", form: { intent: "extend", number: k.number, end: isoToStockholmLocal(later(k)), ...REASON } })),
+    e(L, 403, 403, 403, 403, [302, 302, 404], 403, 403),
+    { event: "REQUEST_EXTENSION" },
+  ),
+  row(
+    "POST",
+    "/supplier",
+    "create-feed",
+    ONCE,
+    async (c) => ({ path: "/supplier", form: { intent: "create-feed" }, cookie: await freshSession(c.user) }),
+    e(L, 403, 403, 403, 403, 200, 403, 403),
+  ),
+  row(
+    "POST",
+    "/supplier",
+    "create-feed (stale check)",
+    ONCE,
+    async (c) => ({ path: "/supplier", form: { intent: "create-feed" }, cookie: await freshSession(c.user, { stale: true }) }),
+    e(L, 403, 403, 403, 403, 403, 403, 403),
+  ),
+  row(
+    "POST",
+    "/supplier",
+    "reauthenticate (bad response)",
+    ONCE,
+    at("/supplier", { form: { intent: "reauthenticate", response: "no" } }),
+    e(L, 403, 403, 403, 403, 401, 403, 403),
+  ),
   row("POST", "/supplier", "revoke-feed", ONCE, at("/supplier", { form: { intent: "revoke-feed" } }), e(L, 403, 403, 403, 403, 302, 403, 403)),
   row("GET", "/feeds/supplier/:token.ics", "", PER_PLACE, feedOf("supplier"), e(404, 404, 404, 404, 404, [S, S, H], 404, 404)),
-  row("GET", "/schedule", "", PER_PLACE, listing("open", (k) => `/schedule?system=${k.systemCode}`), e(L, [S, H, H], S, S, S, [S, S, H], [S, H, H], S)),
-  row("POST", "/schedule", "create-feed", ONCE, async (c) => ({ path: "/schedule", form: { intent: "create-feed" }, cookie: await freshSession(c.user) }), signedIn(L, 200)),
-  row("POST", "/schedule", "create-feed (stale check)", ONCE, async (c) => ({ path: "/schedule", form: { intent: "create-feed" }, cookie: await freshSession(c.user, { stale: true }) }), signedIn(L, 403)),
+  row(
+    "GET",
+    "/schedule",
+    "",
+    PER_PLACE,
+    listing("open", (k) => `/schedule?system=${k.systemCode}`),
+    e(L, [S, H, H], S, S, S, [S, S, H], [S, H, H], S),
+  ),
+  row(
+    "POST",
+    "/schedule",
+    "create-feed",
+    ONCE,
+    async (c) => ({ path: "/schedule", form: { intent: "create-feed" }, cookie: await freshSession(c.user) }),
+    signedIn(L, 200),
+  ),
+  row(
+    "POST",
+    "/schedule",
+    "create-feed (stale check)",
+    ONCE,
+    async (c) => ({ path: "/schedule", form: { intent: "create-feed" }, cookie: await freshSession(c.user, { stale: true }) }),
+    signedIn(L, 403),
+  ),
   row("POST", "/schedule", "reauthenticate (bad response)", ONCE, at("/schedule", { form: { intent: "reauthenticate", response: "no" } }), signedIn(L, 401)),
   row("POST", "/schedule", "revoke-feed", ONCE, at("/schedule", { form: { intent: "revoke-feed" } }), signedIn(L, 302)),
   row("GET", "/feeds/schedule/:token.ics", "", PER_PLACE, feedOf("schedule"), e(404, [S, H, H], S, S, S, [S, S, H], [S, H, H], S)),
 
   // — The change advisory board ————————————————————————————————————————————————————————————————————
   row("GET", "/cab", "", ONCE, at("/cab"), e(L, 403, 200, 200, 403, 403, 403, 403)),
-  row("POST", "/cab", "addMeeting", ONCE, async () => ({ path: "/cab", form: { intent: "addMeeting", date: dayIn2031(next()), time: "09:30", location: "Rum" } }), e(L, 403, 302, 403, 403, 403, 403, 403)),
-  row("POST", "/cab", "addRule", ONCE, async () => ({ path: "/cab", form: { intent: "addRule", weekday: "5", time: minutePast(7, next()), location: "Rum" } }), e(L, 403, 302, 403, 403, 403, 403, 403)),
-  row("POST", "/cab", "deactivateRule", ONCE, async (c) => {
-    // The rule's meetings are made at once, as addRule does (the page would otherwise make them on its next read).
-    const [rule] = await c.shared("cab-rule", async () => {
-      const made = await db().insert(cabMeetingRules).values({ weekday: 4, time: minutePast(6, next()), active: true }).returning();
-      await upcomingMeetings(db());
-      return made;
-    });
-    return { path: "/cab", form: { intent: "deactivateRule", rule: String(rule!.id) } };
-  }, e(L, 403, 302, 403, 403, 403, 403, 403)),
+  row(
+    "POST",
+    "/cab",
+    "addMeeting",
+    ONCE,
+    async () => ({ path: "/cab", form: { intent: "addMeeting", date: dayIn2031(next()), time: "09:30", location: "Rum" } }),
+    e(L, 403, 302, 403, 403, 403, 403, 403),
+  ),
+  row(
+    "POST",
+    "/cab",
+    "addRule",
+    ONCE,
+    async () => ({ path: "/cab", form: { intent: "addRule", weekday: "5", time: minutePast(7, next()), location: "Rum" } }),
+    e(L, 403, 302, 403, 403, 403, 403, 403),
+  ),
+  row(
+    "POST",
+    "/cab",
+    "deactivateRule",
+    ONCE,
+    async (c) => {
+      // The rule's meetings are made at once, as addRule does (the page would otherwise make them on its next read).
+      const [rule] = await c.shared("cab-rule", async () => {
+        const made = await db()
+          .insert(cabMeetingRules)
+          .values({ weekday: 4, time: minutePast(6, next()), active: true })
+          .returning();
+        await upcomingMeetings(db());
+        return made;
+      });
+      return { path: "/cab", form: { intent: "deactivateRule", rule: String(rule!.id) } };
+    },
+    e(L, 403, 302, 403, 403, 403, 403, 403),
+  ),
   row("GET", "/cab/meetings/:id", "", ONCE, async () => ({ path: `/cab/meetings/${w.firstMeeting.id}` }), e(L, 403, 200, 200, 403, 403, 403, 403)),
-  row("GET", "/cab/meetings/:id/minutes", "", ONCE, async () => ({ path: `/cab/meetings/${w.firstMeeting.id}/minutes` }), e(L, 403, 200, 200, 403, 403, 403, 403)),
+  row(
+    "GET",
+    "/cab/meetings/:id/minutes",
+    "",
+    ONCE,
+    async () => ({ path: `/cab/meetings/${w.firstMeeting.id}/minutes` }),
+    e(L, 403, 200, 200, 403, 403, 403, 403),
+  ),
   // Members vote and comment; the chair (the service centre) comments and records the decision.
-  row("POST", "/cab/meetings/:id", "vote", PER_PLACE, agendaForm({ intent: "vote", vote: "approve" }), e(L, 403, 403, 302, 403, 403, 403, 403), { mutates: false }),
-  row("POST", "/cab/meetings/:id", "comment", PER_PLACE, agendaForm({ intent: "comment", body: "Ser bra ut" }), e(L, 403, 302, 302, 403, 403, 403, 403), { mutates: false }),
-  row("POST", "/cab/meetings/:id", "approve", PER_PLACE, agendaForm({ intent: "approve", ...REASON }), e(L, 403, 302, 403, 403, 403, 403, 403), { event: "CAB_APPROVE" }),
-  row("POST", "/cab/meetings/:id", "approveWithConditions", PER_PLACE, agendaForm({ intent: "approveWithConditions", conditions: "Efter kl. 18", ...REASON }), e(L, 403, 302, 403, 403, 403, 403, 403), { event: "CAB_APPROVE_WITH_CONDITIONS" }),
-  row("POST", "/cab/meetings/:id", "defer", PER_PLACE, agendaForm(async (k) => ({ intent: "defer", meetingId: String(await laterMeetingThan(db(), k.meetingId!)) })), e(L, 403, 302, 403, 403, 403, 403, 403), { event: "CAB_DEFER" }),
-  row("POST", "/cab/meetings/:id", "reject", PER_PLACE, agendaForm({ intent: "reject", ...REASON }), e(L, 403, 302, 403, 403, 403, 403, 403), { event: "CAB_REJECT" }),
+  row("POST", "/cab/meetings/:id", "vote", PER_PLACE, agendaForm({ intent: "vote", vote: "approve" }), e(L, 403, 403, 302, 403, 403, 403, 403), {
+    mutates: false,
+  }),
+  row("POST", "/cab/meetings/:id", "comment", PER_PLACE, agendaForm({ intent: "comment", body: "Ser bra ut" }), e(L, 403, 302, 302, 403, 403, 403, 403), {
+    mutates: false,
+  }),
+  row("POST", "/cab/meetings/:id", "approve", PER_PLACE, agendaForm({ intent: "approve", ...REASON }), e(L, 403, 302, 403, 403, 403, 403, 403), {
+    event: "CAB_APPROVE",
+  }),
+  row(
+    "POST",
+    "/cab/meetings/:id",
+    "approveWithConditions",
+    PER_PLACE,
+    agendaForm({ intent: "approveWithConditions", conditions: "Efter kl. 18", ...REASON }),
+    e(L, 403, 302, 403, 403, 403, 403, 403),
+    { event: "CAB_APPROVE_WITH_CONDITIONS" },
+  ),
+  row(
+    "POST",
+    "/cab/meetings/:id",
+    "defer",
+    PER_PLACE,
+    agendaForm(async (k) => ({ intent: "defer", meetingId: String(await laterMeetingThan(db(), k.meetingId!)) })),
+    e(L, 403, 302, 403, 403, 403, 403, 403),
+    { event: "CAB_DEFER" },
+  ),
+  row("POST", "/cab/meetings/:id", "reject", PER_PLACE, agendaForm({ intent: "reject", ...REASON }), e(L, 403, 302, 403, 403, 403, 403, 403), {
+    event: "CAB_REJECT",
+  }),
 
   // — Settings: the caller's own things only (another person's answer 404) ——————————————————————————————
   row("GET", "/settings", "", ONCE, at("/settings"), signedIn(L, 200)),
   // Changes that would let a session keep the account need a key check in the last five minutes (signing in is one).
-  row("POST", "/settings", "create-token (recent check)", ONCE, async (c) => ({ path: "/settings", form: { intent: "create-token", name: "Matris" }, cookie: await freshSession(c.user) }), signedIn(L, 200)),
-  row("POST", "/settings", "create-token (stale check)", ONCE, async (c) => ({ path: "/settings", form: { intent: "create-token", name: "Matris" }, cookie: await freshSession(c.user, { stale: true }) }), signedIn(L, 403)),
-  row("POST", "/settings", "remove-key (stale check)", ONCE, async (c) => ({ path: "/settings", form: { intent: "remove-key", id: c.user ? (await addKeys(db(), c.user))[0]! : "x" }, cookie: await freshSession(c.user, { stale: true }) }), signedIn(L, 403)),
-  row("POST", "/settings", "add-key (stale check)", ONCE, async (c) => ({ path: "/settings", form: { intent: "add-key", response: "no", name: "Nyckel" }, cookie: await freshSession(c.user, { stale: true }) }), signedIn(L, 403)),
-  row("POST", "/settings", "revoke-token", PER_PLACE, personal(async (p) => ({ intent: "revoke-token", id: String((await createApiToken(db(), p.id, "x")).row.id) })), signedIn(L, [302, 404, 404])),
-  row("POST", "/settings", "end-session", PER_PLACE, personal(async (p) => ({ intent: "end-session", id: hashToken(await createSession(db(), p.id)) })), signedIn(L, [302, 404, 404])),
-  row("POST", "/settings", "rename-key", PER_PLACE, personal(async (p) => ({ intent: "rename-key", id: (await addKeys(db(), p))[0]!, name: "Omdöpt" })), signedIn(L, [302, 404, 404])),
-  row("POST", "/settings", "remove-key", PER_PLACE, personal(async (p) => ({ intent: "remove-key", id: (await addKeys(db(), p))[0]! })), signedIn(L, [302, 404, 404])),
+  row(
+    "POST",
+    "/settings",
+    "create-token (recent check)",
+    ONCE,
+    async (c) => ({ path: "/settings", form: { intent: "create-token", name: "Matris" }, cookie: await freshSession(c.user) }),
+    signedIn(L, 200),
+  ),
+  row(
+    "POST",
+    "/settings",
+    "create-token (stale check)",
+    ONCE,
+    async (c) => ({ path: "/settings", form: { intent: "create-token", name: "Matris" }, cookie: await freshSession(c.user, { stale: true }) }),
+    signedIn(L, 403),
+  ),
+  row(
+    "POST",
+    "/settings",
+    "remove-key (stale check)",
+    ONCE,
+    async (c) => ({
+      path: "/settings",
+      form: { intent: "remove-key", id: c.user ? (await addKeys(db(), c.user))[0]! : "x" },
+      cookie: await freshSession(c.user, { stale: true }),
+    }),
+    signedIn(L, 403),
+  ),
+  row(
+    "POST",
+    "/settings",
+    "add-key (stale check)",
+    ONCE,
+    async (c) => ({ path: "/settings", form: { intent: "add-key", response: "no", name: "Nyckel" }, cookie: await freshSession(c.user, { stale: true }) }),
+    signedIn(L, 403),
+  ),
+  row(
+    "POST",
+    "/settings",
+    "revoke-token",
+    PER_PLACE,
+    personal(async (p) => ({ intent: "revoke-token", id: String((await createApiToken(db(), p.id, "x")).row.id) })),
+    signedIn(L, [302, 404, 404]),
+  ),
+  row(
+    "POST",
+    "/settings",
+    "end-session",
+    PER_PLACE,
+    personal(async (p) => ({ intent: "end-session", id: hashToken(await createSession(db(), p.id)) })),
+    signedIn(L, [302, 404, 404]),
+  ),
+  row(
+    "POST",
+    "/settings",
+    "rename-key",
+    PER_PLACE,
+    personal(async (p) => ({ intent: "rename-key", id: (await addKeys(db(), p))[0]!, name: "Omdöpt" })),
+    signedIn(L, [302, 404, 404]),
+  ),
+  row(
+    "POST",
+    "/settings",
+    "remove-key",
+    PER_PLACE,
+    personal(async (p) => ({ intent: "remove-key", id: (await addKeys(db(), p))[0]! })),
+    signedIn(L, [302, 404, 404]),
+  ),
   row("POST", "/settings", "add-key (bad response)", ONCE, at("/settings", { form: { intent: "add-key", response: "no", name: "Nyckel" } }), signedIn(L, 422)),
   row("POST", "/settings", "reauthenticate (bad response)", ONCE, at("/settings", { form: { intent: "reauthenticate", response: "no" } }), signedIn(L, 401)),
   // A new password needs a WebAuthn check in the last five minutes (signing in is one).
-  row("POST", "/settings", "password (recent check)", ONCE, async (c) => ({ path: "/settings", form: { intent: "password", password: PASSWORD, confirm: PASSWORD }, cookie: await freshSession(c.user) }), signedIn(L, 302)),
-  row("POST", "/settings", "password (stale check)", ONCE, async (c) => ({ path: "/settings", form: { intent: "password", password: PASSWORD, confirm: PASSWORD }, cookie: await freshSession(c.user, { stale: true }) }), signedIn(L, 403)),
+  row(
+    "POST",
+    "/settings",
+    "password (recent check)",
+    ONCE,
+    async (c) => ({ path: "/settings", form: { intent: "password", password: PASSWORD, confirm: PASSWORD }, cookie: await freshSession(c.user) }),
+    signedIn(L, 302),
+  ),
+  row(
+    "POST",
+    "/settings",
+    "password (stale check)",
+    ONCE,
+    async (c) => ({
+      path: "/settings",
+      form: { intent: "password", password: PASSWORD, confirm: PASSWORD },
+      cookie: await freshSession(c.user, { stale: true }),
+    }),
+    signedIn(L, 403),
+  ),
 
   // — Administration ————————————————————————————————————————————————————————————————————————————————
   row("GET", "/admin", "", ONCE, at("/admin"), e(L, 403, 403, 403, 403, 403, 403, 200)),
   row("GET", "/admin/organisations", "", ONCE, at("/admin/organisations"), e(L, 403, 403, 403, 403, 403, 403, 200)),
   row("GET", "/admin/organisations/new", "", ONCE, at("/admin/organisations/new"), e(L, 403, 403, 403, 403, 403, 403, 200)),
-  row("POST", "/admin/organisations/new", "", ONCE, async () => ({ path: "/admin/organisations/new", form: { name: `Matris ny org ${unique()}`, kind: "supplier", mailbox: "ny@lev.example" } }), e(L, 403, 403, 403, 403, 403, 403, 302)),
+  row(
+    "POST",
+    "/admin/organisations/new",
+    "",
+    ONCE,
+    async () => ({ path: "/admin/organisations/new", form: { name: `Matris ny org ${unique()}`, kind: "supplier", mailbox: "ny@lev.example" } }),
+    e(L, 403, 403, 403, 403, 403, 403, 302),
+  ),
   row("GET", "/admin/organisations/:id", "", ONCE, async () => ({ path: `/admin/organisations/${w.orgs.unitA.id}` }), e(L, 403, 403, 403, 403, 403, 403, 200)),
-  row("POST", "/admin/organisations/:id", "save", ONCE, async (c) => ({ path: `/admin/organisations/${(await c.shared("organisation", () => freshOrganisation())).id}`, form: { intent: "save", name: `Matris org ${unique()}`, kind: "supplier", mailbox: "org@lev.example" } }), e(L, 403, 403, 403, 403, 403, 403, 302)),
-  row("POST", "/admin/organisations/:id", "deactivate", ONCE, async (c) => ({ path: `/admin/organisations/${(await c.shared("organisation", () => freshOrganisation())).id}`, form: { intent: "deactivate" } }), e(L, 403, 403, 403, 403, 403, 403, 302)),
-  row("POST", "/admin/organisations/:id", "reactivate", ONCE, async (c) => ({ path: `/admin/organisations/${(await c.shared("organisation-inactive", () => freshOrganisation(false))).id}`, form: { intent: "reactivate" } }), e(L, 403, 403, 403, 403, 403, 403, 302)),
+  row(
+    "POST",
+    "/admin/organisations/:id",
+    "save",
+    ONCE,
+    async (c) => ({
+      path: `/admin/organisations/${(await c.shared("organisation", () => freshOrganisation())).id}`,
+      form: { intent: "save", name: `Matris org ${unique()}`, kind: "supplier", mailbox: "org@lev.example" },
+    }),
+    e(L, 403, 403, 403, 403, 403, 403, 302),
+  ),
+  row(
+    "POST",
+    "/admin/organisations/:id",
+    "deactivate",
+    ONCE,
+    async (c) => ({ path: `/admin/organisations/${(await c.shared("organisation", () => freshOrganisation())).id}`, form: { intent: "deactivate" } }),
+    e(L, 403, 403, 403, 403, 403, 403, 302),
+  ),
+  row(
+    "POST",
+    "/admin/organisations/:id",
+    "reactivate",
+    ONCE,
+    async (c) => ({
+      path: `/admin/organisations/${(await c.shared("organisation-inactive", () => freshOrganisation(false))).id}`,
+      form: { intent: "reactivate" },
+    }),
+    e(L, 403, 403, 403, 403, 403, 403, 302),
+  ),
   row("GET", "/admin/systems", "", ONCE, at("/admin/systems"), e(L, 403, 403, 403, 403, 403, 403, 200)),
   row("GET", "/admin/systems/new", "", ONCE, at("/admin/systems/new"), e(L, 403, 403, 403, 403, 403, 403, 200)),
-  row("POST", "/admin/systems/new", "", ONCE, async () => ({ path: "/admin/systems/new", form: systemForm(`MXN${unique().toUpperCase()}`) }), e(L, 403, 403, 403, 403, 403, 403, 302)),
+  row(
+    "POST",
+    "/admin/systems/new",
+    "",
+    ONCE,
+    async () => ({ path: "/admin/systems/new", form: systemForm(`MXN${unique().toUpperCase()}`) }),
+    e(L, 403, 403, 403, 403, 403, 403, 302),
+  ),
   row("GET", "/admin/systems/:code", "", ONCE, async () => ({ path: `/admin/systems/${w.systems.own.code}` }), e(L, 403, 403, 403, 403, 403, 403, 200)),
-  row("POST", "/admin/systems/:code", "save", ONCE, async (c) => {
-    const s = await c.shared("system", () => freshSystem());
-    return { path: `/admin/systems/${s.code}`, form: systemForm(s.code, "save") };
-  }, e(L, 403, 403, 403, 403, 403, 403, 302)),
-  row("POST", "/admin/systems/:code", "deactivate", ONCE, async (c) => ({ path: `/admin/systems/${(await c.shared("system", () => freshSystem())).code}`, form: { intent: "deactivate" } }), e(L, 403, 403, 403, 403, 403, 403, 302)),
-  row("POST", "/admin/systems/:code", "reactivate", ONCE, async (c) => ({ path: `/admin/systems/${(await c.shared("system", () => freshSystem())).code}`, form: { intent: "reactivate" } }), e(L, 403, 403, 403, 403, 403, 403, 302)),
-  row("POST", "/admin/systems/:code", "add-dependency", ONCE, async (c) => ({ path: `/admin/systems/${(await c.shared("system", () => freshSystem())).code}`, form: { intent: "add-dependency", dependsOn: w.systems.own.code } }), e(L, 403, 403, 403, 403, 403, 403, 302)),
-  row("POST", "/admin/systems/:code", "remove-dependency", ONCE, async (c) => ({ path: `/admin/systems/${(await c.shared("system-with-dependency", () => freshSystem(w.systems.own.id))).code}`, form: { intent: "remove-dependency", dependsOnId: String(w.systems.own.id) } }), e(L, 403, 403, 403, 403, 403, 403, 302)),
+  row(
+    "POST",
+    "/admin/systems/:code",
+    "save",
+    ONCE,
+    async (c) => {
+      const s = await c.shared("system", () => freshSystem());
+      return { path: `/admin/systems/${s.code}`, form: systemForm(s.code, "save") };
+    },
+    e(L, 403, 403, 403, 403, 403, 403, 302),
+  ),
+  row(
+    "POST",
+    "/admin/systems/:code",
+    "deactivate",
+    ONCE,
+    async (c) => ({ path: `/admin/systems/${(await c.shared("system", () => freshSystem())).code}`, form: { intent: "deactivate" } }),
+    e(L, 403, 403, 403, 403, 403, 403, 302),
+  ),
+  row(
+    "POST",
+    "/admin/systems/:code",
+    "reactivate",
+    ONCE,
+    async (c) => ({ path: `/admin/systems/${(await c.shared("system", () => freshSystem())).code}`, form: { intent: "reactivate" } }),
+    e(L, 403, 403, 403, 403, 403, 403, 302),
+  ),
+  row(
+    "POST",
+    "/admin/systems/:code",
+    "add-dependency",
+    ONCE,
+    async (c) => ({
+      path: `/admin/systems/${(await c.shared("system", () => freshSystem())).code}`,
+      form: { intent: "add-dependency", dependsOn: w.systems.own.code },
+    }),
+    e(L, 403, 403, 403, 403, 403, 403, 302),
+  ),
+  row(
+    "POST",
+    "/admin/systems/:code",
+    "remove-dependency",
+    ONCE,
+    async (c) => ({
+      path: `/admin/systems/${(await c.shared("system-with-dependency", () => freshSystem(w.systems.own.id))).code}`,
+      form: { intent: "remove-dependency", dependsOnId: String(w.systems.own.id) },
+    }),
+    e(L, 403, 403, 403, 403, 403, 403, 302),
+  ),
   row("GET", "/admin/users", "", ONCE, at("/admin/users"), e(L, 403, 403, 403, 403, 403, 403, 200)),
   // Administrators invite anyone; the service centre only supplier people.
   row("GET", "/admin/users/new", "", ONCE, at("/admin/users/new"), e(L, 403, 200, 403, 403, 403, 403, 200)),
-  row("POST", "/admin/users/new", "a supplier person", ONCE, async () => ({ path: "/admin/users/new", form: { email: `lev-${unique()}@lev.example`, name: "Ny Konsult", role: "supplier", organisationId: String(w.orgs.supplier1.id) } }), e(L, 403, 200, 403, 403, 403, 403, 200)),
-  row("POST", "/admin/users/new", "an administrator", ONCE, async () => ({ path: "/admin/users/new", form: { email: `adm-${unique()}@kommun.example`, name: "Ny Admin", role: "admin", organisationId: String(w.orgs.unitA.id) } }), e(L, 403, 422, 403, 403, 403, 403, 200)),
+  row(
+    "POST",
+    "/admin/users/new",
+    "a supplier person",
+    ONCE,
+    async () => ({
+      path: "/admin/users/new",
+      form: { email: `lev-${unique()}@lev.example`, name: "Ny Konsult", role: "supplier", organisationId: String(w.orgs.supplier1.id) },
+    }),
+    e(L, 403, 200, 403, 403, 403, 403, 200),
+  ),
+  row(
+    "POST",
+    "/admin/users/new",
+    "an administrator",
+    ONCE,
+    async () => ({
+      path: "/admin/users/new",
+      form: { email: `adm-${unique()}@kommun.example`, name: "Ny Admin", role: "admin", organisationId: String(w.orgs.unitA.id) },
+    }),
+    e(L, 403, 422, 403, 403, 403, 403, 200),
+  ),
   row("GET", "/admin/users/:id", "", ONCE, async () => ({ path: `/admin/users/${w.callers.requester.id}` }), e(L, 403, 403, 403, 403, 403, 403, 200)),
-  row("POST", "/admin/users/:id", "save", ONCE, async (c) => ({ path: `/admin/users/${(await c.shared("person", () => freshPerson())).id}`, form: { intent: "save", name: "Omdöpt Person", role: "requester", organisationId: String(w.orgs.unitA.id) } }), e(L, 403, 403, 403, 403, 403, 403, 302)),
-  row("POST", "/admin/users/:id", "deactivate", ONCE, async (c) => ({ path: `/admin/users/${(await c.shared("person", () => freshPerson())).id}`, form: { intent: "deactivate" } }), e(L, 403, 403, 403, 403, 403, 403, 302)),
-  row("POST", "/admin/users/:id", "reactivate", ONCE, async (c) => ({ path: `/admin/users/${(await c.shared("person-deactivated", () => freshPerson("deactivated"))).id}`, form: { intent: "reactivate" } }), e(L, 403, 403, 403, 403, 403, 403, 302)),
-  row("POST", "/admin/users/:id", "reset", ONCE, async (c) => ({ path: `/admin/users/${(await c.shared("person", () => freshPerson())).id}`, form: { intent: "reset" } }), e(L, 403, 403, 403, 403, 403, 403, 200)),
+  row(
+    "POST",
+    "/admin/users/:id",
+    "save",
+    ONCE,
+    async (c) => ({
+      path: `/admin/users/${(await c.shared("person", () => freshPerson())).id}`,
+      form: { intent: "save", name: "Omdöpt Person", role: "requester", organisationId: String(w.orgs.unitA.id) },
+    }),
+    e(L, 403, 403, 403, 403, 403, 403, 302),
+  ),
+  row(
+    "POST",
+    "/admin/users/:id",
+    "deactivate",
+    ONCE,
+    async (c) => ({ path: `/admin/users/${(await c.shared("person", () => freshPerson())).id}`, form: { intent: "deactivate" } }),
+    e(L, 403, 403, 403, 403, 403, 403, 302),
+  ),
+  row(
+    "POST",
+    "/admin/users/:id",
+    "reactivate",
+    ONCE,
+    async (c) => ({ path: `/admin/users/${(await c.shared("person-deactivated", () => freshPerson("deactivated"))).id}`, form: { intent: "reactivate" } }),
+    e(L, 403, 403, 403, 403, 403, 403, 302),
+  ),
+  row(
+    "POST",
+    "/admin/users/:id",
+    "reset",
+    ONCE,
+    async (c) => ({ path: `/admin/users/${(await c.shared("person", () => freshPerson())).id}`, form: { intent: "reset" } }),
+    e(L, 403, 403, 403, 403, 403, 403, 200),
+  ),
   // Blackouts, the outbox and the audit export: administrators and the service centre.
   row("GET", "/admin/blackouts", "", ONCE, at("/admin/blackouts"), e(L, 403, 200, 403, 403, 403, 403, 200)),
-  row("POST", "/admin/blackouts", "create", ONCE, async () => ({ path: "/admin/blackouts", form: { intent: "create", start: "2035-01-02T08:00", end: "2035-01-02T10:00", reason: "Matrisens frysperiod" } }), e(L, 403, 302, 403, 403, 403, 403, 302)),
-  row("POST", "/admin/blackouts", "delete", ONCE, async (c) => {
-    const [b] = await c.shared("blackout", () => db().insert(blackoutPeriods).values({ startsAt: new Date("2035-02-01T08:00:00Z"), endsAt: new Date("2035-02-01T10:00:00Z"), reason: "Matris" }).returning());
-    return { path: "/admin/blackouts", form: { intent: "delete", id: String(b!.id) } };
-  }, e(L, 403, 302, 403, 403, 403, 403, 302)),
+  row(
+    "POST",
+    "/admin/blackouts",
+    "create",
+    ONCE,
+    async () => ({ path: "/admin/blackouts", form: { intent: "create", start: "2035-01-02T08:00", end: "2035-01-02T10:00", reason: "Matrisens frysperiod" } }),
+    e(L, 403, 302, 403, 403, 403, 403, 302),
+  ),
+  row(
+    "POST",
+    "/admin/blackouts",
+    "delete",
+    ONCE,
+    async (c) => {
+      const [b] = await c.shared("blackout", () =>
+        db()
+          .insert(blackoutPeriods)
+          .values({ startsAt: new Date("2035-02-01T08:00:00Z"), endsAt: new Date("2035-02-01T10:00:00Z"), reason: "Matris" })
+          .returning(),
+      );
+      return { path: "/admin/blackouts", form: { intent: "delete", id: String(b!.id) } };
+    },
+    e(L, 403, 302, 403, 403, 403, 403, 302),
+  ),
   row("GET", "/admin/outbox", "", ONCE, at("/admin/outbox"), e(L, 403, 200, 403, 403, 403, 403, 200)),
-  row("GET", "/audit.csv", "", ONCE, async () => ({ path: `/audit.csv?case=${(await marker("own", "open")).number}` }), e(L, 403, 200, 403, 403, 403, 403, 200)),
+  row(
+    "GET",
+    "/audit.csv",
+    "",
+    ONCE,
+    async () => ({ path: `/audit.csv?case=${(await marker("own", "open")).number}` }),
+    e(L, 403, 200, 403, 403, 403, 403, 200),
+  ),
 
   // — JSON API v1 (bearer token; anonymous: 401) ——————————————————————————————————————————————————————
   //                                                                                                         anon  requester        centre cab  ops  supplier         owner            admin
@@ -415,66 +952,410 @@ const TABLE: Row[] = [
   row("GET", "/api/v1/openapi.json", "", ONCE, at("/api/v1/openapi.json"), signedIn(200, 200)),
   row("GET", "/api/v1/*", "", ONCE, at("/api/v1/no-such-thing"), signedIn(401, 404)),
   row("POST", "/api/v1/*", "", ONCE, at("/api/v1/no-such-thing", { json: {} }), signedIn(401, 404)),
-  row("GET", "/api/v1/cases", "", PER_PLACE, listing("open", (k) => `/api/v1/cases?${new URLSearchParams({ q: k.title })}`), e(401, [S, H, H], S, S, S, [S, S, H], [S, H, H], S)),
+  row(
+    "GET",
+    "/api/v1/cases",
+    "",
+    PER_PLACE,
+    listing("open", (k) => `/api/v1/cases?${new URLSearchParams({ q: k.title })}`),
+    e(401, [S, H, H], S, S, S, [S, S, H], [S, H, H], S),
+  ),
   // Only requesters create cases, and only on systems they administer (another system is a field error).
-  row("POST", "/api/v1/cases", "", PER_PLACE, async (c) => ({ path: "/api/v1/cases", json: emergencyJson(c) }), e(401, [201, 422, 422], 403, 403, 403, 403, 403, 403)),
-  row("GET", "/api/v1/cases/:number", "", PER_PLACE, onCase("open", (k) => ({ path: `/api/v1/cases/${k.number}` })), e(401, [200, 404, 404], 200, 200, 200, [200, 200, 404], [200, 404, 404], 200)),
+  row(
+    "POST",
+    "/api/v1/cases",
+    "",
+    PER_PLACE,
+    async (c) => ({ path: "/api/v1/cases", json: emergencyJson(c) }),
+    e(401, [201, 422, 422], 403, 403, 403, 403, 403, 403),
+  ),
+  row(
+    "GET",
+    "/api/v1/cases/:number",
+    "",
+    PER_PLACE,
+    onCase("open", (k) => ({ path: `/api/v1/cases/${k.number}` })),
+    e(401, [200, 404, 404], 200, 200, 200, [200, 200, 404], [200, 404, 404], 200),
+  ),
   // Conflicts name other suppliers' work: never for suppliers.
-  row("GET", "/api/v1/cases/:number/conflicts", "", PER_PLACE, onCase("open", (k) => ({ path: `/api/v1/cases/${k.number}/conflicts` })), e(401, [200, 404, 404], 200, 200, 200, 403, [200, 404, 404], 200)),
-  row("GET", "/api/v1/cases/:number/events", "", ONCE, async () => ({ path: `/api/v1/cases/${(await marker("own", "open")).number}/events` }), signedIn(401, 405)),
+  row(
+    "GET",
+    "/api/v1/cases/:number/conflicts",
+    "",
+    PER_PLACE,
+    onCase("open", (k) => ({ path: `/api/v1/cases/${k.number}/conflicts` })),
+    e(401, [200, 404, 404], 200, 200, 200, 403, [200, 404, 404], 200),
+  ),
+  row(
+    "GET",
+    "/api/v1/cases/:number/events",
+    "",
+    ONCE,
+    async () => ({ path: `/api/v1/cases/${(await marker("own", "open")).number}/events` }),
+    signedIn(401, 405),
+  ),
   // Case events: who may send each (machines/rules.ts PERMISSIONS), on a case in a state that accepts it.
-  row("POST", "/api/v1/cases/:number/events", "EDIT", PER_PLACE, json("draft", () => ({ type: "EDIT" })), e(401, [200, 404, 404], 403, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "SUBMIT", PER_PLACE, json("draft", () => ({ type: "SUBMIT" })), e(401, [200, 404, 404], 403, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "CANCEL", PER_PLACE, json("submitted", () => ({ type: "CANCEL" })), e(401, [200, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "START_REVIEW", PER_PLACE, json("submitted", () => ({ type: "START_REVIEW" })), e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "RETURN", PER_PLACE, json("in-review", () => ({ type: "RETURN", ...REASON })), e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "APPROVE", PER_PLACE, json("in-review", () => ({ type: "APPROVE", ...REASON })), e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "REJECT", PER_PLACE, json("submitted", () => ({ type: "REJECT", ...REASON })), e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "RECLASSIFY", PER_PLACE, json("submitted", () => ({ type: "RECLASSIFY", ...REASON })), e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "REFER_TO_CAB", PER_PLACE, json("submitted-advanced", () => ({ type: "REFER_TO_CAB" })), e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "EDIT",
+    PER_PLACE,
+    json("draft", () => ({ type: "EDIT" })),
+    e(401, [200, 404, 404], 403, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "SUBMIT",
+    PER_PLACE,
+    json("draft", () => ({ type: "SUBMIT" })),
+    e(401, [200, 404, 404], 403, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "CANCEL",
+    PER_PLACE,
+    json("submitted", () => ({ type: "CANCEL" })),
+    e(401, [200, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "START_REVIEW",
+    PER_PLACE,
+    json("submitted", () => ({ type: "START_REVIEW" })),
+    e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "RETURN",
+    PER_PLACE,
+    json("in-review", () => ({ type: "RETURN", ...REASON })),
+    e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "APPROVE",
+    PER_PLACE,
+    json("in-review", () => ({ type: "APPROVE", ...REASON })),
+    e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "REJECT",
+    PER_PLACE,
+    json("submitted", () => ({ type: "REJECT", ...REASON })),
+    e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "RECLASSIFY",
+    PER_PLACE,
+    json("submitted", () => ({ type: "RECLASSIFY", ...REASON })),
+    e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "REFER_TO_CAB",
+    PER_PLACE,
+    json("submitted-advanced", () => ({ type: "REFER_TO_CAB" })),
+    e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
   // The board's decision is recorded by the chair (the service centre), not by its members.
-  row("POST", "/api/v1/cases/:number/events", "CAB_APPROVE", PER_PLACE, json("awaiting-cab", () => ({ type: "CAB_APPROVE", ...REASON })), e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "CAB_APPROVE_WITH_CONDITIONS", PER_PLACE, json("awaiting-cab", () => ({ type: "CAB_APPROVE_WITH_CONDITIONS", conditions: "Efter kl. 18", ...REASON })), e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "CAB_DEFER", PER_PLACE, json("awaiting-cab", () => ({ type: "CAB_DEFER" })), e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "CAB_REJECT", PER_PLACE, json("awaiting-cab", () => ({ type: "CAB_REJECT", ...REASON })), e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "REPORT_OUTCOME", PER_PLACE, json("window-closed", () => ({ type: "REPORT_OUTCOME", outcome: "resolved" })), e(401, [200, 404, 404], 403, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "CLOSE", PER_PLACE, json("outcome-reported", () => ({ type: "CLOSE" })), e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "CAB_APPROVE",
+    PER_PLACE,
+    json("awaiting-cab", () => ({ type: "CAB_APPROVE", ...REASON })),
+    e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "CAB_APPROVE_WITH_CONDITIONS",
+    PER_PLACE,
+    json("awaiting-cab", () => ({ type: "CAB_APPROVE_WITH_CONDITIONS", conditions: "Efter kl. 18", ...REASON })),
+    e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "CAB_DEFER",
+    PER_PLACE,
+    json("awaiting-cab", () => ({ type: "CAB_DEFER" })),
+    e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "CAB_REJECT",
+    PER_PLACE,
+    json("awaiting-cab", () => ({ type: "CAB_REJECT", ...REASON })),
+    e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "REPORT_OUTCOME",
+    PER_PLACE,
+    json("window-closed", () => ({ type: "REPORT_OUTCOME", outcome: "resolved" })),
+    e(401, [200, 404, 404], 403, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "CLOSE",
+    PER_PLACE,
+    json("outcome-reported", () => ({ type: "CLOSE" })),
+    e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
   // Standing access: the owner of the system consents, refuses and reviews.
-  row("POST", "/api/v1/cases/:number/events", "CONSENT", PER_PLACE, json("awaiting-consent", () => ({ type: "CONSENT" })), e(401, [403, 404, 404], 403, 403, 403, [403, 403, 404], [200, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "REFUSE_CONSENT", PER_PLACE, json("awaiting-consent", () => ({ type: "REFUSE_CONSENT", ...REASON })), e(401, [403, 404, 404], 403, 403, 403, [403, 403, 404], [200, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "REVIEW", PER_PLACE, json("review-due", () => ({ type: "REVIEW" })), e(401, [403, 404, 404], 403, 403, 403, [403, 403, 404], [200, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "REVOKE (standing access)", PER_PLACE, json("active", () => ({ type: "REVOKE", ...REASON })), e(401, [200, 404, 404], 200, 403, 403, [403, 403, 404], [200, 404, 404], 403), { event: "REVOKE_ACCESS" }),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "CONSENT",
+    PER_PLACE,
+    json("awaiting-consent", () => ({ type: "CONSENT" })),
+    e(401, [403, 404, 404], 403, 403, 403, [403, 403, 404], [200, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "REFUSE_CONSENT",
+    PER_PLACE,
+    json("awaiting-consent", () => ({ type: "REFUSE_CONSENT", ...REASON })),
+    e(401, [403, 404, 404], 403, 403, 403, [403, 403, 404], [200, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "REVIEW",
+    PER_PLACE,
+    json("review-due", () => ({ type: "REVIEW" })),
+    e(401, [403, 404, 404], 403, 403, 403, [403, 403, 404], [200, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "REVOKE (standing access)",
+    PER_PLACE,
+    json("active", () => ({ type: "REVOKE", ...REASON })),
+    e(401, [200, 404, 404], 200, 403, 403, [403, 403, 404], [200, 404, 404], 403),
+    { event: "REVOKE_ACCESS" },
+  ),
   // Window events through the case.
-  row("POST", "/api/v1/cases/:number/events", "GRANT", PER_PLACE, json("approved", () => ({ type: "GRANT" })), e(401, [403, 404, 404], 403, 403, 200, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "REVOKE (window)", PER_PLACE, json("open", () => ({ type: "REVOKE" })), e(401, [403, 404, 404], 403, 403, 200, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "END", PER_PLACE, json("open", () => ({ type: "END" })), e(401, [200, 404, 404], 403, 403, 403, [200, 200, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "REQUEST_EXTENSION", PER_PLACE, json("open", (k) => ({ type: "REQUEST_EXTENSION", end: later(k).toISOString(), ...REASON })), e(401, [200, 404, 404], 403, 403, 403, [200, 200, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "APPROVE_EXTENSION", PER_PLACE, json("extension-pending", () => ({ type: "APPROVE_EXTENSION", ...REASON })), e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "REFUSE_EXTENSION", PER_PLACE, json("extension-pending", () => ({ type: "REFUSE_EXTENSION", ...REASON })), e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "GRANT",
+    PER_PLACE,
+    json("approved", () => ({ type: "GRANT" })),
+    e(401, [403, 404, 404], 403, 403, 200, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "REVOKE (window)",
+    PER_PLACE,
+    json("open", () => ({ type: "REVOKE" })),
+    e(401, [403, 404, 404], 403, 403, 200, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "END",
+    PER_PLACE,
+    json("open", () => ({ type: "END" })),
+    e(401, [200, 404, 404], 403, 403, 403, [200, 200, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "REQUEST_EXTENSION",
+    PER_PLACE,
+    json("open", (k) => ({ type: "REQUEST_EXTENSION", end: later(k).toISOString(), ...REASON })),
+    e(401, [200, 404, 404], 403, 403, 403, [200, 200, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "APPROVE_EXTENSION",
+    PER_PLACE,
+    json("extension-pending", () => ({ type: "APPROVE_EXTENSION", ...REASON })),
+    e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "REFUSE_EXTENSION",
+    PER_PLACE,
+    json("extension-pending", () => ({ type: "REFUSE_EXTENSION", ...REASON })),
+    e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
   // Access windows.
-  row("GET", "/api/v1/access-windows", "", PER_PLACE, listing("open", () => "/api/v1/access-windows"), e(401, [S, H, H], S, S, S, [S, S, H], [S, H, H], S)),
+  row(
+    "GET",
+    "/api/v1/access-windows",
+    "",
+    PER_PLACE,
+    listing("open", () => "/api/v1/access-windows"),
+    e(401, [S, H, H], S, S, S, [S, S, H], [S, H, H], S),
+  ),
   row("POST", "/api/v1/access-windows", "", ONCE, at("/api/v1/access-windows", { json: {} }), signedIn(401, 405)),
-  row("GET", "/api/v1/access-windows/:id/events", "", ONCE, async () => ({ path: `/api/v1/access-windows/${(await marker("own", "open")).windowId}/events` }), signedIn(401, 405)),
-  row("POST", "/api/v1/access-windows/:id/events", "GRANT", PER_PLACE, windowJson("approved", () => ({ type: "GRANT" })), e(401, [403, 404, 404], 403, 403, 200, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/access-windows/:id/events", "REVOKE", PER_PLACE, windowJson("open", () => ({ type: "REVOKE" })), e(401, [403, 404, 404], 403, 403, 200, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/access-windows/:id/events", "END", PER_PLACE, windowJson("open", () => ({ type: "END" })), e(401, [200, 404, 404], 403, 403, 403, [200, 200, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/access-windows/:id/events", "REQUEST_EXTENSION", PER_PLACE, windowJson("open", (k) => ({ type: "REQUEST_EXTENSION", end: later(k).toISOString(), ...REASON })), e(401, [200, 404, 404], 403, 403, 403, [200, 200, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/access-windows/:id/events", "APPROVE_EXTENSION", PER_PLACE, windowJson("extension-pending", () => ({ type: "APPROVE_EXTENSION", ...REASON })), e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/access-windows/:id/events", "REFUSE_EXTENSION", PER_PLACE, windowJson("extension-pending", () => ({ type: "REFUSE_EXTENSION", ...REASON })), e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
+  row(
+    "GET",
+    "/api/v1/access-windows/:id/events",
+    "",
+    ONCE,
+    async () => ({ path: `/api/v1/access-windows/${(await marker("own", "open")).windowId}/events` }),
+    signedIn(401, 405),
+  ),
+  row(
+    "POST",
+    "/api/v1/access-windows/:id/events",
+    "GRANT",
+    PER_PLACE,
+    windowJson("approved", () => ({ type: "GRANT" })),
+    e(401, [403, 404, 404], 403, 403, 200, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/access-windows/:id/events",
+    "REVOKE",
+    PER_PLACE,
+    windowJson("open", () => ({ type: "REVOKE" })),
+    e(401, [403, 404, 404], 403, 403, 200, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/access-windows/:id/events",
+    "END",
+    PER_PLACE,
+    windowJson("open", () => ({ type: "END" })),
+    e(401, [200, 404, 404], 403, 403, 403, [200, 200, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/access-windows/:id/events",
+    "REQUEST_EXTENSION",
+    PER_PLACE,
+    windowJson("open", (k) => ({ type: "REQUEST_EXTENSION", end: later(k).toISOString(), ...REASON })),
+    e(401, [200, 404, 404], 403, 403, 403, [200, 200, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/access-windows/:id/events",
+    "APPROVE_EXTENSION",
+    PER_PLACE,
+    windowJson("extension-pending", () => ({ type: "APPROVE_EXTENSION", ...REASON })),
+    e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/access-windows/:id/events",
+    "REFUSE_EXTENSION",
+    PER_PLACE,
+    windowJson("extension-pending", () => ({ type: "REFUSE_EXTENSION", ...REASON })),
+    e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
 
   // — When: the same events in states that do not take them (409 for whoever may send them) ————————————————
   // Permission is asked first (403), then the state (409); nothing changes either way.
-  row("POST", "/api/v1/access-windows/:id/events", "GRANT (case cancelled after approval)", PER_PLACE, windowJson("cancelled-approved", () => ({ type: "GRANT" })), e(401, [403, 404, 404], 403, 403, 409, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "GRANT (case cancelled after approval)", PER_PLACE, json("cancelled-approved", () => ({ type: "GRANT" })), e(401, [403, 404, 404], 403, 403, 409, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/operations", "GRANT (case cancelled after approval)", PER_PLACE, operationsForm("cancelled-approved", "GRANT"), e(L, 403, 403, 403, 409, 403, 403, 403)),
-  row("POST", "/api/v1/access-windows/:id/events", "GRANT (already open)", PER_PLACE, windowJson("open", () => ({ type: "GRANT" })), e(401, [403, 404, 404], 403, 403, 409, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/access-windows/:id/events", "END (already closed)", PER_PLACE, windowJson("window-closed", () => ({ type: "END" })), e(401, [409, 404, 404], 403, 403, 403, [409, 409, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "APPROVE (already approved)", PER_PLACE, json("approved", () => ({ type: "APPROVE", ...REASON })), e(401, [403, 404, 404], 409, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "CANCEL (window open)", PER_PLACE, json("open", () => ({ type: "CANCEL" })), e(401, [409, 404, 404], 409, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "CANCEL (already cancelled)", PER_PLACE, json("cancelled-approved", () => ({ type: "CANCEL" })), e(401, [409, 404, 404], 409, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "REPORT_OUTCOME (window still open)", PER_PLACE, json("open", () => ({ type: "REPORT_OUTCOME", outcome: "resolved" })), e(401, [409, 404, 404], 403, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "CONSENT (already active)", PER_PLACE, json("active", () => ({ type: "CONSENT" })), e(401, [403, 404, 404], 403, 403, 403, [403, 403, 404], [409, 404, 404], 403)),
-  row("POST", "/api/v1/cases/:number/events", "CAB_APPROVE (not referred)", PER_PLACE, json("submitted-advanced", () => ({ type: "CAB_APPROVE", ...REASON })), e(401, [403, 404, 404], 409, 403, 403, [403, 403, 404], [403, 404, 404], 403)),
+  row(
+    "POST",
+    "/api/v1/access-windows/:id/events",
+    "GRANT (case cancelled after approval)",
+    PER_PLACE,
+    windowJson("cancelled-approved", () => ({ type: "GRANT" })),
+    e(401, [403, 404, 404], 403, 403, 409, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "GRANT (case cancelled after approval)",
+    PER_PLACE,
+    json("cancelled-approved", () => ({ type: "GRANT" })),
+    e(401, [403, 404, 404], 403, 403, 409, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/operations",
+    "GRANT (case cancelled after approval)",
+    PER_PLACE,
+    operationsForm("cancelled-approved", "GRANT"),
+    e(L, 403, 403, 403, 409, 403, 403, 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/access-windows/:id/events",
+    "GRANT (already open)",
+    PER_PLACE,
+    windowJson("open", () => ({ type: "GRANT" })),
+    e(401, [403, 404, 404], 403, 403, 409, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/access-windows/:id/events",
+    "END (already closed)",
+    PER_PLACE,
+    windowJson("window-closed", () => ({ type: "END" })),
+    e(401, [409, 404, 404], 403, 403, 403, [409, 409, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "APPROVE (already approved)",
+    PER_PLACE,
+    json("approved", () => ({ type: "APPROVE", ...REASON })),
+    e(401, [403, 404, 404], 409, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "CANCEL (window open)",
+    PER_PLACE,
+    json("open", () => ({ type: "CANCEL" })),
+    e(401, [409, 404, 404], 409, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "CANCEL (already cancelled)",
+    PER_PLACE,
+    json("cancelled-approved", () => ({ type: "CANCEL" })),
+    e(401, [409, 404, 404], 409, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "REPORT_OUTCOME (window still open)",
+    PER_PLACE,
+    json("open", () => ({ type: "REPORT_OUTCOME", outcome: "resolved" })),
+    e(401, [409, 404, 404], 403, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "CONSENT (already active)",
+    PER_PLACE,
+    json("active", () => ({ type: "CONSENT" })),
+    e(401, [403, 404, 404], 403, 403, 403, [403, 403, 404], [409, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "CAB_APPROVE (not referred)",
+    PER_PLACE,
+    json("submitted-advanced", () => ({ type: "CAB_APPROVE", ...REASON })),
+    e(401, [403, 404, 404], 409, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
 ];
 
 /**
@@ -485,11 +1366,19 @@ const EXCLUDED: Record<string, string> = {};
 
 // Walking it -----------------------------------------------------------------------------------------------
 
-const maxAuditId = async () => (await db().select({ id: max(auditLog.id) }).from(auditLog))[0]?.id ?? 0;
+const maxAuditId = async () =>
+  (
+    await db()
+      .select({ id: max(auditLog.id) })
+      .from(auditLog)
+  )[0]?.id ?? 0;
 /** Whether `number`'s trail got an `event` row after audit row `since`. */
 async function auditedSince(number: string, event: string, since: number): Promise<boolean> {
   const [c] = await db().select({ id: cases.id }).from(cases).where(eq(cases.number, number));
-  const found = await db().select({ id: auditLog.id }).from(auditLog).where(and(eq(auditLog.caseId, c!.id), eq(auditLog.event, event), gt(auditLog.id, since)));
+  const found = await db()
+    .select({ id: auditLog.id })
+    .from(auditLog)
+    .where(and(eq(auditLog.caseId, c!.id), eq(auditLog.event, event), gt(auditLog.id, since)));
   return found.length > 0;
 }
 
@@ -542,7 +1431,8 @@ describe("the access matrix", () => {
                 if (!changed.length) say(`accepted (${got}) but changed nothing`);
                 const broken = await halfWrites(db());
                 if (broken.length) say(`accepted (${got}) and left a half-write: ${broken.slice(0, 3).join("; ")}`);
-                if (event && request.caseNumber && !(await auditedSince(request.caseNumber, event, lastAudit))) say(`accepted (${got}) but ${request.caseNumber}'s trail has no ${event}`);
+                if (event && request.caseNumber && !(await auditedSince(request.caseNumber, event, lastAudit)))
+                  say(`accepted (${got}) but ${request.caseNumber}'s trail has no ${event}`);
               }
             }
           } catch (error) {

@@ -83,7 +83,17 @@ afterAll(() => {
 
 describe("npm run admin -- create-user", () => {
   it("invites a supplier person into the named organisation and prints the invitation URL last", async () => {
-    const run = cli("create-user", "--email", "ny.konsult@nordiskarende.example", "--name", "Nina Ny", "--role", "supplier", "--org", "Nordisk Ärendeteknik AB");
+    const run = cli(
+      "create-user",
+      "--email",
+      "ny.konsult@nordiskarende.example",
+      "--name",
+      "Nina Ny",
+      "--role",
+      "supplier",
+      "--org",
+      "Nordisk Ärendeteknik AB",
+    );
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.status).toBe(0);
     expect(run.lastLine).toMatch(new RegExp(`^http://localhost:${PORT}/invite/[A-Za-z0-9_-]{20,}$`));
@@ -140,8 +150,14 @@ describe("npm run admin -- create-user", () => {
     for (const run of [role, org, system, duplicate]) expect(run.stdout).not.toContain("/invite/");
 
     const { strays, saras } = await withDb(async (db) => ({
-      strays: await db.select({ email: users.email }).from(users).where(sql`${users.email} in ('x1@sjovik.se', 'x2@sjovik.se', 'x3@sjovik.se')`),
-      saras: await db.select({ name: users.name }).from(users).where(sql`lower(${users.email}) = ${ACTIVE_EMAIL}`),
+      strays: await db
+        .select({ email: users.email })
+        .from(users)
+        .where(sql`${users.email} in ('x1@sjovik.se', 'x2@sjovik.se', 'x3@sjovik.se')`),
+      saras: await db
+        .select({ name: users.name })
+        .from(users)
+        .where(sql`lower(${users.email}) = ${ACTIVE_EMAIL}`),
     }));
     expect(strays).toEqual([]);
     expect(saras).toEqual([{ name: "Sara Förvaltare" }]);
@@ -165,9 +181,7 @@ describe("npm run admin -- create-token", () => {
     expect(run.stderr).toContain(`Error: ${INVITED_EMAIL} is invited`);
     expect(run.stdout).not.toMatch(/sap_/);
 
-    const tokens = await withDb((db) =>
-      db.execute(sql`select t.id from api_tokens t join users u on u.id = t.user_id where u.email = ${INVITED_EMAIL}`),
-    );
+    const tokens = await withDb((db) => db.execute(sql`select t.id from api_tokens t join users u on u.id = t.user_id where u.email = ${INVITED_EMAIL}`));
     expect((tokens as unknown as { rows: unknown[] }).rows).toEqual([]);
   }, 60_000);
 });

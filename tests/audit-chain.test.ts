@@ -18,7 +18,7 @@ beforeAll(async () => {
   const created = await createCase(db(), w.people.requester, {
     type: "simple-change",
     systemCode: w.systems.app.code,
-    title: "Byt certifikat; \"akut\"",
+    title: 'Byt certifikat; "akut"',
     window: windowAhead(40),
     reason: "Certifikatet går ut",
     bookedWithSupplier: true,
@@ -31,7 +31,15 @@ describe("the audit trail", () => {
   it("chains every row to the one before, also when written concurrently", async () => {
     await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        createCase(db(), w.people.requester, { type: "simple-change", systemCode: w.systems.dbs.code, title: `Parallell ${i}`, window: windowAhead(50 + i), reason: "x", bookedWithSupplier: true, draft: true }),
+        createCase(db(), w.people.requester, {
+          type: "simple-change",
+          systemCode: w.systems.dbs.code,
+          title: `Parallell ${i}`,
+          window: windowAhead(50 + i),
+          reason: "x",
+          bookedWithSupplier: true,
+          draft: true,
+        }),
       ),
     );
     const result = await verifyAuditChain(db());
@@ -41,7 +49,10 @@ describe("the audit trail", () => {
 
   it("refuses UPDATE, DELETE and TRUNCATE", async () => {
     const refused = async (statement: Promise<unknown>) => {
-      const error = await statement.then(() => undefined, (e: unknown) => e as { cause?: { message?: string }; message?: string });
+      const error = await statement.then(
+        () => undefined,
+        (e: unknown) => e as { cause?: { message?: string }; message?: string },
+      );
       return `${error?.message ?? ""} ${error?.cause?.message ?? ""}`;
     };
     expect(await refused(db().execute(sql`update audit_log set reason = 'ändrat' where id = (select min(id) from audit_log)`))).toMatch(/append-only/);
@@ -73,5 +84,4 @@ describe("the audit trail", () => {
     await db().execute(sql`alter table audit_log enable trigger audit_log_no_update`);
     expect(await verifyAuditChain(db())).toMatchObject({ ok: false, brokenAt: row!.id });
   });
-
 });

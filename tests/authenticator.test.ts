@@ -38,11 +38,7 @@ async function registered(authenticator: SoftwareAuthenticator) {
   return { options, response, verification, credential };
 }
 
-async function verifyAssertion(
-  authenticator: SoftwareAuthenticator,
-  credential: WebAuthnCredential,
-  opts: { origin?: string; counter?: number } = {},
-) {
+async function verifyAssertion(authenticator: SoftwareAuthenticator, credential: WebAuthnCredential, opts: { origin?: string; counter?: number } = {}) {
   const options = await generateAuthenticationOptions({
     rpID,
     allowCredentials: [{ id: credential.id }],
@@ -63,8 +59,7 @@ async function verifyAssertion(
 describe("SoftwareAuthenticator", () => {
   it("registers a credential that the server verifies", async () => {
     const authenticator = new SoftwareAuthenticator();
-    const { options, response, verification, credential } =
-      await registered(authenticator);
+    const { options, response, verification, credential } = await registered(authenticator);
 
     expect(response.id).toBe(credential.id);
     expect(authenticator.credentialIds()).toEqual([response.id]);
@@ -73,14 +68,9 @@ describe("SoftwareAuthenticator", () => {
     expect(credential.transports).toEqual(["internal"]);
     expect(verification.registrationInfo?.fmt).toBe("none");
     expect(verification.registrationInfo?.userVerified).toBe(true);
-    expect(verification.registrationInfo?.aaguid).toBe(
-      "00000000-0000-0000-0000-000000000000",
-    );
+    expect(verification.registrationInfo?.aaguid).toBe("00000000-0000-0000-0000-000000000000");
 
-    const assertion = authenticator.authenticate(
-      await generateAuthenticationOptions({ rpID }),
-      origin,
-    );
+    const assertion = authenticator.authenticate(await generateAuthenticationOptions({ rpID }), origin);
     expect(assertion.response.userHandle).toBe(options.user.id);
   });
 
@@ -104,9 +94,7 @@ describe("SoftwareAuthenticator", () => {
     expect(first.authenticationInfo.newCounter).toBe(1);
     const stored = { ...credential, counter: first.authenticationInfo.newCounter };
 
-    await expect(
-      verifyAssertion(authenticator, stored, { counter: 1 }),
-    ).rejects.toThrow(/counter/i);
+    await expect(verifyAssertion(authenticator, stored, { counter: 1 })).rejects.toThrow(/counter/i);
   });
 
   it("lets a cloned authenticator trip the counter check", async () => {

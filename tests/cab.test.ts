@@ -72,7 +72,10 @@ function card(html: string, number: string): string {
 
 /** The values of the checked vote radios in some HTML. */
 const checkedVotes = (html: string) =>
-  [...html.matchAll(/<input[^>]*name="vote"[^>]*>/g)].map((m) => m[0]).filter((tag) => / checked=""/.test(tag)).map((tag) => /value="([^"]+)"/.exec(tag)![1]);
+  [...html.matchAll(/<input[^>]*name="vote"[^>]*>/g)]
+    .map((m) => m[0])
+    .filter((tag) => / checked=""/.test(tag))
+    .map((tag) => /value="([^"]+)"/.exec(tag)![1]);
 
 const meetingPath = (m: { id: number }) => `/cab/meetings/${m.id}`;
 
@@ -134,12 +137,21 @@ describe("the agenda", () => {
   it("flags a late item: referred less than two days before the meeting, or its window starts before it", async () => {
     const number = await referred();
     // Referred in good time (a week before the meeting), window after it: not late.
-    await db().update(cases).set({ referredAt: new Date(first.startsAt.getTime() - 7 * 86_400_000) }).where(eq(cases.number, number));
+    await db()
+      .update(cases)
+      .set({ referredAt: new Date(first.startsAt.getTime() - 7 * 86_400_000) })
+      .where(eq(cases.number, number));
     expect((await agendaOf(db(), first.id))!.items.find((i) => i.number === number)!.late).toBe(false);
-    await db().update(cases).set({ windowStart: new Date(first.startsAt.getTime() - 3600_000) }).where(eq(cases.number, number));
+    await db()
+      .update(cases)
+      .set({ windowStart: new Date(first.startsAt.getTime() - 3600_000) })
+      .where(eq(cases.number, number));
     expect((await agendaOf(db(), first.id))!.items.find((i) => i.number === number)!.late).toBe(true);
     expect(card(await page(meetingPath(first), cabCookie), number)).toContain("badge--attention");
-    await db().update(cases).set({ windowStart: null, referredAt: new Date(first.startsAt.getTime() - 3600_000) }).where(eq(cases.number, number));
+    await db()
+      .update(cases)
+      .set({ windowStart: null, referredAt: new Date(first.startsAt.getTime() - 3600_000) })
+      .where(eq(cases.number, number));
     expect((await agendaOf(db(), first.id))!.items.find((i) => i.number === number)!.late).toBe(true);
   });
 
@@ -224,7 +236,11 @@ describe("votes and comments", () => {
 describe("the chair's decisions and the minutes", () => {
   it("defers a change to the next meeting: it leaves this agenda, joins that one and is in this meeting's minutes", async () => {
     const number = await referred();
-    const response = await post(meetingPath(first), { intent: "defer", number, meetingId: String(second.id), reason: "Vi behöver leverantörens testrapport." }, chairCookie);
+    const response = await post(
+      meetingPath(first),
+      { intent: "defer", number, meetingId: String(second.id), reason: "Vi behöver leverantörens testrapport." },
+      chairCookie,
+    );
     expect(response.status).toBe(302);
 
     expect((await agendaOf(db(), first.id))!.items.map((i) => i.number)).not.toContain(number);
@@ -263,7 +279,11 @@ describe("the chair's decisions and the minutes", () => {
     expect(view.audit.at(-1)).toMatchObject({ event: "CAB_APPROVE_WITH_CONDITIONS", actor: w.people.serviceCentre.name });
 
     const decided = (await agendaOf(db(), first.id))!.decided.find((d) => d.number === number);
-    expect(decided).toMatchObject({ event: "CAB_APPROVE_WITH_CONDITIONS", conditions: "Driften ska vara i beredskap.", votes: { counts: { approve: 1, reject: 0, abstain: 0 } } });
+    expect(decided).toMatchObject({
+      event: "CAB_APPROVE_WITH_CONDITIONS",
+      conditions: "Driften ska vara i beredskap.",
+      votes: { counts: { approve: 1, reject: 0, abstain: 0 } },
+    });
     const minutes = await page(`/cab/meetings/${first.id}/minutes`, chairCookie);
     expect(minutes).toContain("Driften ska vara i beredskap.");
     expect(minutes).toContain(w.people.cab.name);
@@ -295,12 +315,18 @@ describe("scheduling and access", () => {
     const again = await post("/cab", { intent: "addMeeting", date, time: "09:30", location: "" }, chairCookie);
     expect(again.status).toBe(422);
     expect(await again.text()).toContain('aria-invalid="true"');
-    await expect(addMeeting(db(), w.people.serviceCentre, { date: "2020-01-01", time: "10:00", location: "" })).rejects.toMatchObject({ status: 422, fieldErrors: { date: expect.anything() } });
+    await expect(addMeeting(db(), w.people.serviceCentre, { date: "2020-01-01", time: "10:00", location: "" })).rejects.toMatchObject({
+      status: 422,
+      fieldErrors: { date: expect.anything() },
+    });
     await expect(addMeeting(db(), w.people.cab, { date, time: "11:00", location: "" })).rejects.toMatchObject({ status: 403 });
 
     expect((await post("/cab", { intent: "addRule", weekday: "4", time: "10:00", location: "Rum Björken" }, chairCookie)).status).toBe(302);
     const [rule] = await db().select().from(cabMeetingRules).where(eq(cabMeetingRules.location, "Rum Björken"));
-    const ruled = await db().select().from(cabMeetings).where(and(eq(cabMeetings.ruleId, rule!.id), eq(cabMeetings.status, "scheduled")));
+    const ruled = await db()
+      .select()
+      .from(cabMeetings)
+      .where(and(eq(cabMeetings.ruleId, rule!.id), eq(cabMeetings.status, "scheduled")));
     expect(ruled.length).toBeGreaterThan(4);
     expect((await post("/cab", { intent: "addRule", weekday: "", time: "25:00" }, chairCookie)).status).toBe(422);
     await expect(addRule(db(), w.people.serviceCentre, { weekday: 4, time: "10:00", location: "" })).rejects.toMatchObject({ status: 422 });
@@ -308,7 +334,12 @@ describe("scheduling and access", () => {
     expect((await post("/cab", { intent: "deactivateRule", rule: String(rule!.id) }, chairCookie)).status).toBe(302);
     const [ended] = await db().select().from(cabMeetingRules).where(eq(cabMeetingRules.id, rule!.id));
     expect(ended!.active).toBe(false);
-    expect(await db().select().from(cabMeetings).where(and(eq(cabMeetings.ruleId, rule!.id), eq(cabMeetings.status, "scheduled")))).toHaveLength(0);
+    expect(
+      await db()
+        .select()
+        .from(cabMeetings)
+        .where(and(eq(cabMeetings.ruleId, rule!.id), eq(cabMeetings.status, "scheduled"))),
+    ).toHaveLength(0);
     await expect(deactivateRule(db(), w.people.cab, rule!.id)).rejects.toMatchObject({ status: 403 });
     // Members see no scheduling forms.
     expect(await page("/cab", cabCookie)).not.toContain('value="addMeeting"');

@@ -116,8 +116,7 @@ const EXPECTED: Record<number, Record<string, string>> = {
 const YEARS = Object.keys(EXPECTED).map(Number);
 const weekday = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay(); // 0 = Sunday
 const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-const dayOfYear = (list: Record<string, string>, name: string) =>
-  Object.entries(list).find(([, n]) => n === name)?.[0] ?? "missing";
+const dayOfYear = (list: Record<string, string>, name: string) => Object.entries(list).find(([, n]) => n === name)?.[0] ?? "missing";
 
 describe("holiday list (independent)", () => {
   it.each(YEARS)("%i: the hand-written list is self-consistent", (year) => {

@@ -76,12 +76,18 @@ describe("conflicts", () => {
   it("counts a window inside a blackout period, for its system or for all systems", async () => {
     const payroll = await makeSystem(db(), { ownerUnitId: unit.id, code: "CPAY" });
     const other = await makeSystem(db(), { ownerUnitId: unit.id, code: "CPAY2" });
-    await db().insert(blackoutPeriods).values({ systemId: payroll.id, startsAt: at(20), endsAt: at(30), reason: "Lönekörning" });
+    await db()
+      .insert(blackoutPeriods)
+      .values({ systemId: payroll.id, startsAt: at(20), endsAt: at(30), reason: "Lönekörning" });
     const inside = await windowOn(db(), payroll.id, 21, 22);
-    expect(await conflictsOf(db(), inside.id)).toEqual([expect.objectContaining({ relation: "blackout", number: null, reason: "Lönekörning", system: "CPAY" })]);
+    expect(await conflictsOf(db(), inside.id)).toEqual([
+      expect.objectContaining({ relation: "blackout", number: null, reason: "Lönekörning", system: "CPAY" }),
+    ]);
     const elsewhere = await windowOn(db(), other.id, 21, 22);
     expect(await conflictsOf(db(), elsewhere.id)).toEqual([]);
-    await db().insert(blackoutPeriods).values({ systemId: null, startsAt: at(40), endsAt: at(44), reason: "Årsskifte" });
+    await db()
+      .insert(blackoutPeriods)
+      .values({ systemId: null, startsAt: at(40), endsAt: at(44), reason: "Årsskifte" });
     const global = await windowOn(db(), other.id, 43, 45);
     expect((await conflictsOf(db(), global.id)).map((c) => [c.relation, c.system])).toEqual([["blackout", null]]);
     const third = await makeSystem(db(), { ownerUnitId: unit.id, code: "CPAY3" });
@@ -97,7 +103,13 @@ describe("conflicts", () => {
     const response = await call(`/api/v1/cases/${first.number}/conflicts`, { headers: { Authorization: `Bearer ${w.tokens.serviceCentre}` } });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual([
-      { number: second.number, system: w.systems.dbs.code, window: { start: at(62).toISOString(), end: at(66).toISOString() }, relation: "depends-on", path: [w.systems.app.code, w.systems.dbs.code] },
+      {
+        number: second.number,
+        system: w.systems.dbs.code,
+        window: { start: at(62).toISOString(), end: at(66).toISOString() },
+        relation: "depends-on",
+        path: [w.systems.app.code, w.systems.dbs.code],
+      },
     ]);
     // Suppliers never see conflicts (they name other suppliers' work); a requester of other systems gets 404.
     expect((await call(`/api/v1/cases/${first.number}/conflicts`, { headers: { Authorization: `Bearer ${w.tokens.otherConsultant}` } })).status).toBe(403);
@@ -115,8 +127,14 @@ describe("conflicts against a brute-force reading of the rule", () => {
         fc.integer({ min: 2, max: 7 }).chain((n) =>
           fc.record({
             n: fc.constant(n),
-            edges: fc.uniqueArray(fc.tuple(fc.nat(n - 1), fc.nat(n - 1)).filter(([a, b]) => a !== b), { maxLength: n * 2, selector: ([a, b]) => `${a}-${b}` }),
-            windows: fc.array(fc.record({ system: fc.nat(n - 1), from: fc.nat(40), length: fc.integer({ min: 1, max: 12 }), cancelled: fc.boolean() }), { minLength: 1, maxLength: 10 }),
+            edges: fc.uniqueArray(
+              fc.tuple(fc.nat(n - 1), fc.nat(n - 1)).filter(([a, b]) => a !== b),
+              { maxLength: n * 2, selector: ([a, b]) => `${a}-${b}` },
+            ),
+            windows: fc.array(fc.record({ system: fc.nat(n - 1), from: fc.nat(40), length: fc.integer({ min: 1, max: 12 }), cancelled: fc.boolean() }), {
+              minLength: 1,
+              maxLength: 10,
+            }),
           }),
         ),
         async ({ n, edges, windows }) => {
@@ -126,7 +144,11 @@ describe("conflicts against a brute-force reading of the rule", () => {
           for (const [a, b] of edges) await makeDependency(db(), systemIds[a]!, systemIds[b]!);
           const base = 1000 + run * 100;
           const rows = [];
-          for (const w of windows) rows.push({ ...w, row: await windowOn(db(), systemIds[w.system]!, base + w.from, base + w.from + w.length, w.cancelled ? "cancelled" : "approved") });
+          for (const w of windows)
+            rows.push({
+              ...w,
+              row: await windowOn(db(), systemIds[w.system]!, base + w.from, base + w.from + w.length, w.cancelled ? "cancelled" : "approved"),
+            });
 
           const reach = (start: number, forward: boolean) => {
             const seen = new Set([start]);

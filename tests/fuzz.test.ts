@@ -131,7 +131,13 @@ async function stage(): Promise<Record<string, string>> {
   const incident = await createCase(db(), R, { type: "emergency", systemCode: w.systems.app.code, title: "Inloggningen fungerar inte", urgency: 2, impact: 2 });
   await applyEvent(db(), SC, incident.number, { type: "APPROVE", reason: "Godkänt trots konflikter." });
   await applyEvent(db(), w.people.operations, incident.number, { type: "GRANT" });
-  const incidentSubmitted = await createCase(db(), R, { type: "emergency", systemCode: w.systems.dbs.code, title: "Databasen svarar inte", urgency: 1, impact: 1 });
+  const incidentSubmitted = await createCase(db(), R, {
+    type: "emergency",
+    systemCode: w.systems.dbs.code,
+    title: "Databasen svarar inte",
+    urgency: 1,
+    impact: 1,
+  });
   const advanced = await change({
     type: "advanced-change",
     affectedSystems: [w.systems.dbs.code],
@@ -141,7 +147,13 @@ async function stage(): Promise<Record<string, string>> {
   });
   await applyEvent(db(), SC, advanced.number, { type: "REFER_TO_CAB" });
   const standing = () =>
-    createCase(db(), R, { type: "standing-access", systemCode: w.systems.app.code, title: "Stående åtkomst", justification: "Felsökning", agreementReference: "AVT-2026-1" });
+    createCase(db(), R, {
+      type: "standing-access",
+      systemCode: w.systems.app.code,
+      title: "Stående åtkomst",
+      justification: "Felsökning",
+      agreementReference: "AVT-2026-1",
+    });
   const awaitingConsent = await standing();
   const active = await standing();
   await applyEvent(db(), w.people.owner, active.number, { type: "CONSENT" });
@@ -169,7 +181,12 @@ beforeAll(async () => {
   w = await makeWorld(db());
   admin = await makeUser(db(), { organisationId: w.unit.id, role: "admin", name: "Fuzz Admin" });
   settingsUser = await makeUser(db(), { organisationId: w.unit.id, role: "requester", name: "Inställningar" });
-  loginVictim = await makeUser(db(), { organisationId: w.unit.id, role: "requester", email: "login-fuzz@example.se", passwordHash: await hashPassword("rätt lösenord 2026") });
+  loginVictim = await makeUser(db(), {
+    organisationId: w.unit.id,
+    role: "requester",
+    email: "login-fuzz@example.se",
+    passwordHash: await hashPassword("rätt lösenord 2026"),
+  });
   await db().insert(cabMeetingRules).values({ weekday: 2, time: "13:00", location: "Rum Ängen" });
   meetingIds = (await upcomingMeetings(db())).map((m) => m.id);
   for (const actor of ACTORS) cookies[actor] = await signIn(db(), actor === "admin" ? admin : w.people[actor]);
@@ -183,7 +200,10 @@ beforeAll(async () => {
     await makeUser(db(), { organisationId: victimOrgs[0]!.id, role: "supplier" }),
   ];
   victims = { orgs: victimOrgs, systems: victimSystems, users: victimUsers };
-  invited = [await makeUser(db(), { organisationId: w.unit.id, role: "requester", status: "invited" }), await makeUser(db(), { organisationId: w.unit.id, role: "requester", status: "invited" })];
+  invited = [
+    await makeUser(db(), { organisationId: w.unit.id, role: "requester", status: "invited" }),
+    await makeUser(db(), { organisationId: w.unit.id, role: "requester", status: "invited" }),
+  ];
   inviteTokens = [];
   for (const person of invited) inviteTokens.push((await issueInvitation(db(), person, admin)).url.split("/invite/")[1]!);
   feedTokens = {
@@ -273,21 +293,28 @@ async function exercise(target: string, spec: Spec): Promise<void> {
 
 /** One property: `runs` generated requests for `target`, none a 5xx, no refusal changing a row. */
 function fuzz(target: string, runs: number, arbitrary: () => fc.Arbitrary<Spec>, prepare?: () => Promise<void>) {
-  it(target, async () => {
-    await prepare?.();
-    known = undefined;
-    const replaying = Boolean(process.env.FUZZ_PATH);
-    for (const [seed, share] of [[SEED, 1], [EXPLORE_SEED, EXPLORE_SHARE]] as const) {
-      if (replaying && process.env.FUZZ_SEED && seed !== SEED) continue;
-      if (replaying && process.env.FUZZ_EXPLORE_SEED && seed !== EXPLORE_SEED) continue;
-      await fc.assert(
-        fc.asyncProperty(arbitrary(), (spec) => exercise(target, spec)),
-        { numRuns: Math.max(1, Math.round(runs * SCALE * share)), seed, ...(replaying ? { path: process.env.FUZZ_PATH } : {}) },
-      );
-    }
-    const chain = await verifyAuditChain(db());
-    expect(chain.ok, `the audit chain after ${target}`).toBe(true);
-  }, 180_000);
+  it(
+    target,
+    async () => {
+      await prepare?.();
+      known = undefined;
+      const replaying = Boolean(process.env.FUZZ_PATH);
+      for (const [seed, share] of [
+        [SEED, 1],
+        [EXPLORE_SEED, EXPLORE_SHARE],
+      ] as const) {
+        if (replaying && process.env.FUZZ_SEED && seed !== SEED) continue;
+        if (replaying && process.env.FUZZ_EXPLORE_SEED && seed !== EXPLORE_SEED) continue;
+        await fc.assert(
+          fc.asyncProperty(arbitrary(), (spec) => exercise(target, spec)),
+          { numRuns: Math.max(1, Math.round(runs * SCALE * share)), seed, ...(replaying ? { path: process.env.FUZZ_PATH } : {}) },
+        );
+      }
+      const chain = await verifyAuditChain(db());
+      expect(chain.ok, `the audit chain after ${target}`).toBe(true);
+    },
+    180_000,
+  );
 }
 
 afterAll(() => {
@@ -295,7 +322,10 @@ afterAll(() => {
   const lines = [...stats].map(([target, counts]) => {
     const n = [...counts.values()].reduce((a, b) => a + b, 0);
     total += n;
-    return `  ${target}: ${n} (${[...counts].sort(([a], [b]) => a - b).map(([s, c]) => `${s}×${c}`).join(" ")})`;
+    return `  ${target}: ${n} (${[...counts]
+      .sort(([a], [b]) => a - b)
+      .map(([s, c]) => `${s}×${c}`)
+      .join(" ")})`;
   });
   console.log(
     `fuzz: ${total} generated requests over ${stats.size} targets (fixed seed ${SEED}, exploration seed ${EXPLORE_SEED}: replay with FUZZ_EXPLORE_SEED=${EXPLORE_SEED}); ` +
@@ -324,7 +354,11 @@ const anyActor = fc.constantFrom<Sender>(...ACTORS, "anonymous");
 /** Mostly one of `people` (the right roles), now and then anyone, signed in or not. */
 const someOf = (people: Actor[]): fc.Arbitrary<Sender> =>
   people.length ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom<Sender>(...people) }, { weight: 1, arbitrary: anyActor }) : anyActor;
-const method = (main: string) => fc.oneof({ weight: 12, arbitrary: fc.constant(main) }, { weight: 1, arbitrary: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "FOO") });
+const method = (main: string) =>
+  fc.oneof(
+    { weight: 12, arbitrary: fc.constant(main) },
+    { weight: 1, arbitrary: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "FOO") },
+  );
 
 let numbers: Record<string, string> = {};
 const stageCases = async () => {
@@ -349,11 +383,36 @@ const instant = fc.oneof(
   fc.date({ min: new Date("1800-01-01T00:00:00Z"), max: new Date("3100-01-01T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString()),
   fc.integer({ min: -2000, max: 2000 }).map((h) => new Date(Date.now() + h * 3600_000).toISOString().replace("Z", "+00:00")),
 );
-const reasonText = fc.oneof({ weight: 3, arbitrary: fc.constantFrom("Godkänt efter granskning.", "Behövs för felsökning.") }, { weight: 2, arbitrary: anyString });
+const reasonText = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom("Godkänt efter granskning.", "Behövs för felsökning.") },
+  { weight: 2, arbitrary: anyString },
+);
 
 const EVENT_TYPES = [
-  "SUBMIT", "EDIT", "CANCEL", "START_REVIEW", "RETURN", "APPROVE", "REJECT", "RECLASSIFY", "REFER_TO_CAB", "CAB_APPROVE", "CAB_APPROVE_WITH_CONDITIONS",
-  "CAB_DEFER", "CAB_REJECT", "REPORT_OUTCOME", "CLOSE", "CONSENT", "REFUSE_CONSENT", "REVIEW", "REVOKE", "GRANT", "END", "REQUEST_EXTENSION", "APPROVE_EXTENSION", "REFUSE_EXTENSION",
+  "SUBMIT",
+  "EDIT",
+  "CANCEL",
+  "START_REVIEW",
+  "RETURN",
+  "APPROVE",
+  "REJECT",
+  "RECLASSIFY",
+  "REFER_TO_CAB",
+  "CAB_APPROVE",
+  "CAB_APPROVE_WITH_CONDITIONS",
+  "CAB_DEFER",
+  "CAB_REJECT",
+  "REPORT_OUTCOME",
+  "CLOSE",
+  "CONSENT",
+  "REFUSE_CONSENT",
+  "REVIEW",
+  "REVOKE",
+  "GRANT",
+  "END",
+  "REQUEST_EXTENSION",
+  "APPROVE_EXTENSION",
+  "REFUSE_EXTENSION",
 ] as const;
 const OUTCOMES = ["successful", "failed", "rolled-back", "resolved", "needs-change", "not-resolved"];
 
@@ -419,7 +478,11 @@ const plausibleEvent = (keys?: string[]) =>
       key: fc.constant(key),
       number: fc.constant(numbers[key]!),
       as: fc.constant<Sender>(actor),
-      event: fc.constantFrom(...types).chain((type) => validEvent(type).chain((valid) => fc.oneof({ weight: 3, arbitrary: fc.constant<unknown>(valid) }, { weight: 1, arbitrary: wrongly(valid) }))),
+      event: fc
+        .constantFrom(...types)
+        .chain((type) =>
+          validEvent(type).chain((valid) => fc.oneof({ weight: 3, arbitrary: fc.constant<unknown>(valid) }, { weight: 1, arbitrary: wrongly(valid) })),
+        ),
     }),
   );
 
@@ -427,7 +490,7 @@ const plausibleEvent = (keys?: string[]) =>
 function eventForm(event: unknown): [string, string][] {
   if (!event || typeof event !== "object" || Array.isArray(event)) return [["intent", String(event)]];
   return Object.entries(event as Record<string, unknown>).map(([k, v]) => {
-    const value = typeof v === "string" ? v : JSON.stringify(v) ?? "";
+    const value = typeof v === "string" ? v : (JSON.stringify(v) ?? "");
     if (k === "type") return ["intent", value];
     if (k === "end" && typeof v === "string" && !Number.isNaN(Date.parse(v))) return ["end", isoToStockholmLocal(v)];
     return [k, value];
@@ -444,7 +507,10 @@ const eventBody = () =>
         conditions: reasonText,
         outcome: mostly(OUTCOMES),
         comment: anyString,
-        end: fc.oneof(fc.integer({ min: -5, max: 30 }).map((h) => new Date(Date.now() + h * 3600_000).toISOString()), dateLike),
+        end: fc.oneof(
+          fc.integer({ min: -5, max: 30 }).map((h) => new Date(Date.now() + h * 3600_000).toISOString()),
+          dateLike,
+        ),
         meetingId: fc.oneof(fc.constantFrom(...meetingIds), anyNumber),
         allowLongWindow: fc.oneof(fc.boolean(), anyValue),
         window: fc.oneof(fc.constant(windowAhead(70)), fc.record({ start: dateLike, end: dateLike }), anyValue),
@@ -455,7 +521,12 @@ const eventBody = () =>
 
 // The JSON API ---------------------------------------------------------------------------------
 
-const api = <T extends Actor>(people: T[]) => fc.oneof({ weight: 6, arbitrary: fc.constantFrom<Sender>(...people) }, { weight: 1, arbitrary: fc.constantFrom<Sender>(...ACTORS) }, { weight: 1, arbitrary: fc.constant<Sender>("anonymous") });
+const api = <T extends Actor>(people: T[]) =>
+  fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom<Sender>(...people) },
+    { weight: 1, arbitrary: fc.constantFrom<Sender>(...ACTORS) },
+    { weight: 1, arbitrary: fc.constant<Sender>("anonymous") },
+  );
 
 /** A query string of known parameters (plausible and junk values), unknown ones and repeats. */
 function queryOf(params: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<string> {
@@ -465,11 +536,28 @@ function queryOf(params: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<str
 describe("the JSON API", () => {
   const validCases = () => {
     const base = { systemCode: w.systems.app.code, title: "Versionsuppgradering", description: "Uppgradering." };
-    const change = { ...base, type: "simple-change", window: windowAhead(80), reason: "Säkerhet", bookedWithSupplier: true, accounts: ["adm"], supplierPeople: ["Kim"], externalReferences: { ticket: "T-1" } };
+    const change = {
+      ...base,
+      type: "simple-change",
+      window: windowAhead(80),
+      reason: "Säkerhet",
+      bookedWithSupplier: true,
+      accounts: ["adm"],
+      supplierPeople: ["Kim"],
+      externalReferences: { ticket: "T-1" },
+    };
     return [
       { ...base, type: "emergency", urgency: 2, impact: 3, kind: "incident" },
       change,
-      { ...change, type: "advanced-change", affectedSystems: [w.systems.dbs.code], risk: "Låg", testPlan: "Test", rollbackPlan: "Backa", linkedCase: numbers.incident ?? "" },
+      {
+        ...change,
+        type: "advanced-change",
+        affectedSystems: [w.systems.dbs.code],
+        risk: "Låg",
+        testPlan: "Test",
+        rollbackPlan: "Backa",
+        linkedCase: numbers.incident ?? "",
+      },
       { ...base, type: "standing-access", justification: "Felsökning", agreementReference: "AVT-1" },
       { ...base, type: "simple-change", draft: true },
       { ...change, supplierId: w.supplier.id },
@@ -479,22 +567,64 @@ describe("the JSON API", () => {
   const createBody = () =>
     fc.oneof(
       { weight: 2, arbitrary: fc.constantFrom(...validCases()) },
-      { weight: 6, arbitrary: fc.constantFrom(...validCases()).chain((valid) => wrongly(valid, { window: windowish, type: mostly(["emergency", "simple-change", "advanced-change", "standing-access", "EMERGENCY"]), supplierId: fc.oneof(anyNumber, fc.constant(w.otherSupplier.id), fc.constant(w.unit.id)), affectedSystems: fc.array(mostly(SYSTEMS()), { maxLength: 4 }), systemCode: mostly(SYSTEMS()), linkedCase: caseNumber() })) },
+      {
+        weight: 6,
+        arbitrary: fc
+          .constantFrom(...validCases())
+          .chain((valid) =>
+            wrongly(valid, {
+              window: windowish,
+              type: mostly(["emergency", "simple-change", "advanced-change", "standing-access", "EMERGENCY"]),
+              supplierId: fc.oneof(anyNumber, fc.constant(w.otherSupplier.id), fc.constant(w.unit.id)),
+              affectedSystems: fc.array(mostly(SYSTEMS()), { maxLength: 4 }),
+              systemCode: mostly(SYSTEMS()),
+              linkedCase: caseNumber(),
+            }),
+          ),
+      },
       { weight: 1, arbitrary: anyJson },
     );
 
-  fuzz("POST /api/v1/cases", 60, () => fc.record({ method: method("POST"), path: fc.constant("/api/v1/cases"), body: jsonBody(createBody()), as: api(["requester", "stranger"]), via: fc.constant("token" as const) }), stageCases);
+  fuzz(
+    "POST /api/v1/cases",
+    60,
+    () =>
+      fc.record({
+        method: method("POST"),
+        path: fc.constant("/api/v1/cases"),
+        body: jsonBody(createBody()),
+        as: api(["requester", "stranger"]),
+        via: fc.constant("token" as const),
+      }),
+    stageCases,
+  );
 
   fuzz("GET /api/v1/cases", 30, () =>
     fc.record({
       method: fc.constant("GET"),
       path: fc
         .oneof(
-          queryOf({ status: mostly(["submitted", "draft", "approved"]), type: mostly(["emergency", "simple-change"]), system: mostly(SYSTEMS()), q: anyString, page: idLike(), pageSize: idLike(), sort: mostly(["updated", "window", "number"]) }),
+          queryOf({
+            status: mostly(["submitted", "draft", "approved"]),
+            type: mostly(["emergency", "simple-change"]),
+            system: mostly(SYSTEMS()),
+            q: anyString,
+            page: idLike(),
+            pageSize: idLike(),
+            sort: mostly(["updated", "window", "number"]),
+          }),
           // Every parameter well-formed, so the query itself runs with whatever `q` and `status` hold.
           fc
             .record(
-              { status: anyString.map((s) => s.slice(0, 40)), type: fc.constantFrom("emergency", "simple-change"), system: fc.constantFrom(...SYSTEMS()), q: anyString.map((s) => s.slice(0, 200)), page: fc.integer({ min: 1, max: 100_000 }).map(String), pageSize: fc.integer({ min: 1, max: 100 }).map(String), sort: fc.constantFrom("updated", "window", "number") },
+              {
+                status: anyString.map((s) => s.slice(0, 40)),
+                type: fc.constantFrom("emergency", "simple-change"),
+                system: fc.constantFrom(...SYSTEMS()),
+                q: anyString.map((s) => s.slice(0, 200)),
+                page: fc.integer({ min: 1, max: 100_000 }).map(String),
+                pageSize: fc.integer({ min: 1, max: 100 }).map(String),
+                sort: fc.constantFrom("updated", "window", "number"),
+              },
               { requiredKeys: [] },
             )
             .map((params) => query(Object.entries(params))),
@@ -505,35 +635,47 @@ describe("the JSON API", () => {
     }),
   );
 
-  fuzz("GET /api/v1/cases/:number (and /conflicts)", 30, () =>
-    fc.record({
-      method: method("GET"),
-      path: fc.tuple(caseNumber(), fc.constantFrom("", "/conflicts")).map(([n, tail]) => `/api/v1/cases/${seg(n)}${tail}`),
-      as: api(["requester", "serviceCentre", "consultant", "otherConsultant"]),
-      via: fc.constant("token" as const),
-    }),
+  fuzz(
+    "GET /api/v1/cases/:number (and /conflicts)",
+    30,
+    () =>
+      fc.record({
+        method: method("GET"),
+        path: fc.tuple(caseNumber(), fc.constantFrom("", "/conflicts")).map(([n, tail]) => `/api/v1/cases/${seg(n)}${tail}`),
+        as: api(["requester", "serviceCentre", "consultant", "otherConsultant"]),
+        via: fc.constant("token" as const),
+      }),
     stageCases,
   );
 
-  fuzz("POST /api/v1/cases/:number/events", 60, () =>
-    fc.oneof(
-      {
-        weight: 3,
-        arbitrary: plausibleEvent().chain(({ number, as, event }) =>
-          fc.record({ method: method("POST"), path: fc.constant(`/api/v1/cases/${seg(number)}/events`), body: jsonBody(fc.constant(event)), as: fc.oneof({ weight: 5, arbitrary: fc.constant(as) }, { weight: 1, arbitrary: anyActor }), via: fc.constant("token" as const) }),
-        ),
-      },
-      {
-        weight: 2,
-        arbitrary: fc.record({
-          method: method("POST"),
-          path: caseNumber().map((n) => `/api/v1/cases/${seg(n)}/events`),
-          body: jsonBody(fc.oneof({ weight: 6, arbitrary: eventBody() }, { weight: 1, arbitrary: anyJson })),
-          as: api(["requester", "serviceCentre", "operations", "consultant", "owner", "cab"]),
-          via: fc.constant("token" as const),
-        }),
-      },
-    ),
+  fuzz(
+    "POST /api/v1/cases/:number/events",
+    60,
+    () =>
+      fc.oneof(
+        {
+          weight: 3,
+          arbitrary: plausibleEvent().chain(({ number, as, event }) =>
+            fc.record({
+              method: method("POST"),
+              path: fc.constant(`/api/v1/cases/${seg(number)}/events`),
+              body: jsonBody(fc.constant(event)),
+              as: fc.oneof({ weight: 5, arbitrary: fc.constant(as) }, { weight: 1, arbitrary: anyActor }),
+              via: fc.constant("token" as const),
+            }),
+          ),
+        },
+        {
+          weight: 2,
+          arbitrary: fc.record({
+            method: method("POST"),
+            path: caseNumber().map((n) => `/api/v1/cases/${seg(n)}/events`),
+            body: jsonBody(fc.oneof({ weight: 6, arbitrary: eventBody() }, { weight: 1, arbitrary: anyJson })),
+            as: api(["requester", "serviceCentre", "operations", "consultant", "owner", "cab"]),
+            via: fc.constant("token" as const),
+          }),
+        },
+      ),
     stageCases,
   );
 
@@ -553,25 +695,34 @@ describe("the JSON API", () => {
     }),
   );
 
-  fuzz("POST /api/v1/access-windows/:id/events", 50, () =>
-    fc.oneof(
-      {
-        weight: 3,
-        arbitrary: plausibleEvent(["approved", "incident"]).chain(({ key, as, event }) =>
-          fc.record({ method: method("POST"), path: fc.constant(`/api/v1/access-windows/${windowIds[key]}/events`), body: jsonBody(fc.constant(event)), as: fc.oneof({ weight: 5, arbitrary: fc.constant(as) }, { weight: 1, arbitrary: anyActor }), via: fc.constant("token" as const) }),
-        ),
-      },
-      {
-        weight: 2,
-        arbitrary: fc.record({
-          method: method("POST"),
-          path: idLike(Object.values(windowIds)).map((id) => `/api/v1/access-windows/${seg(id)}/events`),
-          body: jsonBody(fc.oneof({ weight: 6, arbitrary: eventBody() }, { weight: 1, arbitrary: anyJson })),
-          as: api(["operations", "consultant", "serviceCentre"]),
-          via: fc.constant("token" as const),
-        }),
-      },
-    ),
+  fuzz(
+    "POST /api/v1/access-windows/:id/events",
+    50,
+    () =>
+      fc.oneof(
+        {
+          weight: 3,
+          arbitrary: plausibleEvent(["approved", "incident"]).chain(({ key, as, event }) =>
+            fc.record({
+              method: method("POST"),
+              path: fc.constant(`/api/v1/access-windows/${windowIds[key]}/events`),
+              body: jsonBody(fc.constant(event)),
+              as: fc.oneof({ weight: 5, arbitrary: fc.constant(as) }, { weight: 1, arbitrary: anyActor }),
+              via: fc.constant("token" as const),
+            }),
+          ),
+        },
+        {
+          weight: 2,
+          arbitrary: fc.record({
+            method: method("POST"),
+            path: idLike(Object.values(windowIds)).map((id) => `/api/v1/access-windows/${seg(id)}/events`),
+            body: jsonBody(fc.oneof({ weight: 6, arbitrary: eventBody() }, { weight: 1, arbitrary: anyJson })),
+            as: api(["operations", "consultant", "serviceCentre"]),
+            via: fc.constant("token" as const),
+          }),
+        },
+      ),
     stageCases,
   );
 
@@ -582,8 +733,16 @@ describe("the JSON API", () => {
         .oneof(
           queryOf({ type: mostly(["simple-change", "advanced-change", "emergency"]), submittedDate: dateLike }),
           fc
-            .tuple(fc.constantFrom("simple-change", "advanced-change"), fc.date({ min: new Date("1985-01-01T00:00:00Z"), max: new Date("2105-12-31T00:00:00Z"), noInvalidDate: true }))
-            .map(([type, d]) => query([["type", type], ["submittedDate", d.toISOString().slice(0, 10)]])),
+            .tuple(
+              fc.constantFrom("simple-change", "advanced-change"),
+              fc.date({ min: new Date("1985-01-01T00:00:00Z"), max: new Date("2105-12-31T00:00:00Z"), noInvalidDate: true }),
+            )
+            .map(([type, d]) =>
+              query([
+                ["type", type],
+                ["submittedDate", d.toISOString().slice(0, 10)],
+              ]),
+            ),
         )
         .map((q) => `/api/v1/lead-time${q}`),
       as: fc.constant<Sender>("anonymous"),
@@ -591,18 +750,34 @@ describe("the JSON API", () => {
   );
 
   fuzz("other API addresses, methods and tokens", 30, () =>
-    fc.record({
-      method: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE"),
-      path: fc.oneof(
-        fc.constantFrom("/api/v1/systems", "/api/v1/me", "/api/v1/openapi.json", "/api/v1/", "/api/v1/nope", "/api/v2/cases", "/api/v1/cases/x/y/z", "/api/v1/access-windows/1"),
-        fc.tuple(fc.constantFrom("/api/v1/systems", "/api/v1/me", "/api/v1/openapi.json"), queryOf({ q: anyString })).map(([p, q]) => p + q),
-        anyString.map((s) => `/api/v1/${seg(s)}`),
-      ),
-      body: jsonBody(anyJson),
-      as: api(["requester", "admin"]),
-      via: fc.constant("token" as const),
-      headers: fc.oneof(fc.constant({}), fc.record({ Authorization: fc.oneof(anyString, fc.constantFrom("Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer sap_", `Bearer sap_${"x".repeat(300)}`)) })),
-    }).map((spec) => (spec.headers && "Authorization" in spec.headers ? { ...spec, as: "anonymous" as Sender } : spec)),
+    fc
+      .record({
+        method: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE"),
+        path: fc.oneof(
+          fc.constantFrom(
+            "/api/v1/systems",
+            "/api/v1/me",
+            "/api/v1/openapi.json",
+            "/api/v1/",
+            "/api/v1/nope",
+            "/api/v2/cases",
+            "/api/v1/cases/x/y/z",
+            "/api/v1/access-windows/1",
+          ),
+          fc.tuple(fc.constantFrom("/api/v1/systems", "/api/v1/me", "/api/v1/openapi.json"), queryOf({ q: anyString })).map(([p, q]) => p + q),
+          anyString.map((s) => `/api/v1/${seg(s)}`),
+        ),
+        body: jsonBody(anyJson),
+        as: api(["requester", "admin"]),
+        via: fc.constant("token" as const),
+        headers: fc.oneof(
+          fc.constant({}),
+          fc.record({
+            Authorization: fc.oneof(anyString, fc.constantFrom("Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer sap_", `Bearer sap_${"x".repeat(300)}`)),
+          }),
+        ),
+      })
+      .map((spec) => (spec.headers && "Authorization" in spec.headers ? { ...spec, as: "anonymous" as Sender } : spec)),
   );
 });
 
@@ -613,7 +788,13 @@ describe("sign-in and the account", () => {
     fc.record({
       method: method("POST"),
       path: queryOf({ redirectTo: mostly(["/cases", "//evil.example", "/login"]) }).map((q) => `/login${q}`),
-      body: formBody(formFields({ email: mostly(["login-fuzz@example.se", "LOGIN-FUZZ@example.se", w.people.requester.email]), password: mostly(["rätt lösenord 2026", "fel"]), redirectTo: mostly(["/cases", "//evil.example/", "/\\evil"]) })),
+      body: formBody(
+        formFields({
+          email: mostly(["login-fuzz@example.se", "LOGIN-FUZZ@example.se", w.people.requester.email]),
+          password: mostly(["rätt lösenord 2026", "fel"]),
+          redirectTo: mostly(["/cases", "//evil.example/", "/\\evil"]),
+        }),
+      ),
       as: fc.constantFrom<Sender>("anonymous", "requester"),
     }),
   );
@@ -622,7 +803,17 @@ describe("sign-in and the account", () => {
     fc.record({
       method: method("POST"),
       path: queryOf({ redirectTo: anyString }).map((q) => `/login/verify${q}`),
-      body: formBody(formFields({ response: fc.oneof(anyString, anyJson.map((j) => JSON.stringify(j)), fc.constant(JSON.stringify({ id: "abc", rawId: "abc", type: "public-key", response: { clientDataJSON: "e30", authenticatorData: "", signature: "" } }))) })),
+      body: formBody(
+        formFields({
+          response: fc.oneof(
+            anyString,
+            anyJson.map((j) => JSON.stringify(j)),
+            fc.constant(
+              JSON.stringify({ id: "abc", rawId: "abc", type: "public-key", response: { clientDataJSON: "e30", authenticatorData: "", signature: "" } }),
+            ),
+          ),
+        }),
+      ),
       as: fc.constantFrom<Sender>("parked", "parked", "anonymous"),
     }),
   );
@@ -640,7 +831,15 @@ describe("sign-in and the account", () => {
     fc.record({
       method: method("POST"),
       path: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...inviteTokens) }, { weight: 1, arbitrary: anyString }).map((t) => `/invite/${seg(t)}`),
-      body: formBody(formFields({ intent: mostly(["password", "register"]), password: mostly(["ett långt och bra lösenord", "kort", "password123456"]), confirm: mostly(["ett långt och bra lösenord"]), response: anyString, name: anyString })),
+      body: formBody(
+        formFields({
+          intent: mostly(["password", "register"]),
+          password: mostly(["ett långt och bra lösenord", "kort", "password123456"]),
+          confirm: mostly(["ett långt och bra lösenord"]),
+          response: anyString,
+          name: anyString,
+        }),
+      ),
       as: fc.constant<Sender>("anonymous"),
     }),
   );
@@ -649,7 +848,12 @@ describe("sign-in and the account", () => {
     fc.record({
       method: method("POST"),
       path: fc.constant("/webauthn/options"),
-      body: formBody(formFields({ purpose: mostly(["sign-in", "register-invitation", "register", "reauthenticate"]), token: fc.oneof(fc.constantFrom(...inviteTokens), anyString) })),
+      body: formBody(
+        formFields({
+          purpose: mostly(["sign-in", "register-invitation", "register", "reauthenticate"]),
+          token: fc.oneof(fc.constantFrom(...inviteTokens), anyString),
+        }),
+      ),
       as: fc.constantFrom<Sender>("anonymous", "parked", "fresh-settings"),
     }),
   );
@@ -663,7 +867,10 @@ describe("sign-in and the account", () => {
           intent: mostly(["add-key", "rename-key", "remove-key", "reauthenticate", "password", "end-session", "create-token", "revoke-token"]),
           id: idLike([1, 2, 3]),
           name: anyString,
-          response: fc.oneof(anyString, anyJson.map((j) => JSON.stringify(j))),
+          response: fc.oneof(
+            anyString,
+            anyJson.map((j) => JSON.stringify(j)),
+          ),
           password: mostly(["ett långt och bra lösenord"]),
           confirm: mostly(["ett långt och bra lösenord"]),
         }),
@@ -708,103 +915,154 @@ const requestFields = () => ({
 });
 
 describe("requests and cases", () => {
-  fuzz("POST /cases/new", 50, () =>
-    fc.record({ method: method("POST"), path: fc.constantFrom("/cases/new", "/cases/new?type=change"), body: formBody(formFields(requestFields())), as: someOf(["requester"]) }),
+  fuzz(
+    "POST /cases/new",
+    50,
+    () =>
+      fc.record({
+        method: method("POST"),
+        path: fc.constantFrom("/cases/new", "/cases/new?type=change"),
+        body: formBody(formFields(requestFields())),
+        as: someOf(["requester"]),
+      }),
     stageCases,
   );
 
-  fuzz("POST /cases/:number/edit", 40, () =>
-    fc.record({
-      method: method("POST"),
-      path: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(numbers.draft!, numbers.returned!) }, { weight: 1, arbitrary: caseNumber() }).map((n) => `/cases/${seg(n)}/edit`),
-      body: formBody(formFields(requestFields())),
-      as: someOf(["requester", "colleague"]),
-    }),
+  fuzz(
+    "POST /cases/:number/edit",
+    40,
+    () =>
+      fc.record({
+        method: method("POST"),
+        path: fc
+          .oneof({ weight: 4, arbitrary: fc.constantFrom(numbers.draft!, numbers.returned!) }, { weight: 1, arbitrary: caseNumber() })
+          .map((n) => `/cases/${seg(n)}/edit`),
+        body: formBody(formFields(requestFields())),
+        as: someOf(["requester", "colleague"]),
+      }),
     stageCases,
   );
 
-  fuzz("POST /cases/:number", 60, () =>
-    fc.oneof(
-      {
-        weight: 3,
-        arbitrary: plausibleEvent().chain(({ number, as, event }) =>
-          fc.record({ method: method("POST"), path: fc.constant(`/cases/${seg(number)}`), body: formBody(fc.constant(eventForm(event))), as: fc.oneof({ weight: 5, arbitrary: fc.constant(as) }, { weight: 1, arbitrary: anyActor }) }),
+  fuzz(
+    "POST /cases/:number",
+    60,
+    () =>
+      fc.oneof(
+        {
+          weight: 3,
+          arbitrary: plausibleEvent().chain(({ number, as, event }) =>
+            fc.record({
+              method: method("POST"),
+              path: fc.constant(`/cases/${seg(number)}`),
+              body: formBody(fc.constant(eventForm(event))),
+              as: fc.oneof({ weight: 5, arbitrary: fc.constant(as) }, { weight: 1, arbitrary: anyActor }),
+            }),
+          ),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.record({
+            method: method("POST"),
+            path: fc.constantFrom("submitted", "inReview", "approved").map((key) => `/cases/${seg(numbers[key]!)}`),
+            body: formBody(
+              formFields({ intent: fc.constant("notice"), target: mostly(["operations", "digitalisation"]), unitId: idLike(unitIds), note: anyString }),
+            ),
+            as: someOf(["serviceCentre"]),
+          }),
+        },
+        {
+          weight: 2,
+          arbitrary: fc.record({
+            method: method("POST"),
+            path: caseNumber().map((n) => `/cases/${seg(n)}`),
+            body: formBody(
+              formFields({
+                intent: mostly([...EVENT_TYPES, "notice"], 8),
+                reason: reasonText,
+                conditions: reasonText,
+                outcome: mostly(OUTCOMES),
+                comment: anyString,
+                end: localTime(),
+                allowLongWindow: mostly(["true"]),
+                target: mostly(["operations", "digitalisation"]),
+                unitId: idLike(unitIds),
+                note: anyString,
+              }),
+            ),
+            as: someOf(["requester", "serviceCentre", "operations", "consultant", "owner", "cab"]),
+          }),
+        },
+      ),
+    stageCases,
+  );
+
+  fuzz(
+    "POST /operations",
+    30,
+    () =>
+      fc.record({
+        method: method("POST"),
+        path: fc.constant("/operations"),
+        body: formBody(
+          formFields({
+            intent: mostly(["GRANT", "REVOKE"]),
+            caseNumber: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(numbers.approved!, numbers.incident!) }, { weight: 1, arbitrary: caseNumber() }),
+          }),
         ),
-      },
-      {
-        weight: 1,
-        arbitrary: fc.record({
-          method: method("POST"),
-          path: fc.constantFrom("submitted", "inReview", "approved").map((key) => `/cases/${seg(numbers[key]!)}`),
-          body: formBody(formFields({ intent: fc.constant("notice"), target: mostly(["operations", "digitalisation"]), unitId: idLike(unitIds), note: anyString })),
-          as: someOf(["serviceCentre"]),
-        }),
-      },
-      {
-        weight: 2,
-        arbitrary: fc.record({
-      method: method("POST"),
-      path: caseNumber().map((n) => `/cases/${seg(n)}`),
-      body: formBody(
-        formFields({
-          intent: mostly([...EVENT_TYPES, "notice"], 8),
-          reason: reasonText,
-          conditions: reasonText,
-          outcome: mostly(OUTCOMES),
-          comment: anyString,
-          end: localTime(),
-          allowLongWindow: mostly(["true"]),
-          target: mostly(["operations", "digitalisation"]),
-          unitId: idLike(unitIds),
-          note: anyString,
-        }),
-      ),
-      as: someOf(["requester", "serviceCentre", "operations", "consultant", "owner", "cab"]),
-        }),
-      },
-    ),
+        as: someOf(["operations", "serviceCentre"]),
+      }),
     stageCases,
   );
 
-  fuzz("POST /operations", 30, () =>
-    fc.record({
-      method: method("POST"),
-      path: fc.constant("/operations"),
-      body: formBody(formFields({ intent: mostly(["GRANT", "REVOKE"]), caseNumber: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(numbers.approved!, numbers.incident!) }, { weight: 1, arbitrary: caseNumber() }) })),
-      as: someOf(["operations", "serviceCentre"]),
-    }),
+  fuzz(
+    "POST /owner",
+    30,
+    () =>
+      fc.record({
+        method: method("POST"),
+        path: fc.constant("/owner"),
+        body: formBody(
+          formFields({
+            intent: mostly(["consent", "refuse", "review", "revoke", "hasOwnProperty", "__proto__"]),
+            number: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(numbers.awaitingConsent!, numbers.active!) }, { weight: 1, arbitrary: caseNumber() }),
+            reason: reasonText,
+          }),
+        ),
+        as: someOf(["owner"]),
+      }),
     stageCases,
   );
 
-  fuzz("POST /owner", 30, () =>
-    fc.record({
-      method: method("POST"),
-      path: fc.constant("/owner"),
-      body: formBody(formFields({ intent: mostly(["consent", "refuse", "review", "revoke", "hasOwnProperty", "__proto__"]), number: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(numbers.awaitingConsent!, numbers.active!) }, { weight: 1, arbitrary: caseNumber() }), reason: reasonText })),
-      as: someOf(["owner"]),
-    }),
-    stageCases,
-  );
-
-  fuzz("POST /supplier", 30, () =>
-    fc.record({
-      method: method("POST"),
-      path: fc.constant("/supplier"),
-      body: formBody(
-        formFields({
-          intent: mostly(["end", "extend", "create-feed", "revoke-feed"]),
-          number: fc.oneof({ weight: 3, arbitrary: fc.constant(numbers.incident!) }, { weight: 1, arbitrary: caseNumber() }),
-          reason: reasonText,
-          end: fc.oneof({ weight: 2, arbitrary: fc.integer({ min: 1, max: 30 }).map((h) => isoToStockholmLocal(new Date(Date.now() + h * 3600_000))) }, { weight: 1, arbitrary: localTime() }),
-        }),
-      ),
-      as: someOf(["consultant", "otherConsultant"]),
-    }),
+  fuzz(
+    "POST /supplier",
+    30,
+    () =>
+      fc.record({
+        method: method("POST"),
+        path: fc.constant("/supplier"),
+        body: formBody(
+          formFields({
+            intent: mostly(["end", "extend", "create-feed", "revoke-feed"]),
+            number: fc.oneof({ weight: 3, arbitrary: fc.constant(numbers.incident!) }, { weight: 1, arbitrary: caseNumber() }),
+            reason: reasonText,
+            end: fc.oneof(
+              { weight: 2, arbitrary: fc.integer({ min: 1, max: 30 }).map((h) => isoToStockholmLocal(new Date(Date.now() + h * 3600_000))) },
+              { weight: 1, arbitrary: localTime() },
+            ),
+          }),
+        ),
+        as: someOf(["consultant", "otherConsultant"]),
+      }),
     stageCases,
   );
 
   fuzz("POST /schedule", 20, () =>
-    fc.record({ method: method("POST"), path: fc.constant("/schedule"), body: formBody(formFields({ intent: mostly(["create-feed", "revoke-feed"]) })), as: anyActor }),
+    fc.record({
+      method: method("POST"),
+      path: fc.constant("/schedule"),
+      body: formBody(formFields({ intent: mostly(["create-feed", "revoke-feed"]) })),
+      as: anyActor,
+    }),
   );
 });
 
@@ -818,7 +1076,10 @@ describe("the CAB", () => {
       body: formBody(
         formFields({
           intent: mostly(["addMeeting", "addRule", "deactivateRule"]),
-          date: fc.oneof(fc.integer({ min: -3, max: 400 }).map((d) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10)), dateLike),
+          date: fc.oneof(
+            fc.integer({ min: -3, max: 400 }).map((d) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10)),
+            dateLike,
+          ),
           time: fc.oneof(fc.constantFrom("13:00", "09:30", "24:00", "9:00", "23:59"), anyString),
           location: anyString,
           weekday: idLike(["1", "7", "8"]),
@@ -829,24 +1090,29 @@ describe("the CAB", () => {
     }),
   );
 
-  fuzz("POST /cab/meetings/:id", 40, () =>
-    fc.record({
-      method: method("POST"),
-      path: fc.oneof({ weight: 4, arbitrary: fc.constant(String(agendaMeetingId)) }, { weight: 1, arbitrary: idLike(meetingIds.slice(0, 3)) }).map((id) => `/cab/meetings/${seg(id)}`),
-      body: formBody(
-        formFields({
-          intent: mostly(["vote", "comment", "approve", "approveWithConditions", "defer", "reject", "toString"]),
-          number: fc.oneof({ weight: 3, arbitrary: fc.constant(numbers.advanced!) }, { weight: 1, arbitrary: caseNumber() }),
-          reason: reasonText,
-          conditions: reasonText,
-          body: reasonText,
-          meetingId: idLike(meetingIds),
-          vote: mostly(["approve", "reject", "abstain"]),
-          allowLongWindow: mostly(["true"]),
-        }),
-      ),
-      as: someOf(["cab", "serviceCentre"]),
-    }),
+  fuzz(
+    "POST /cab/meetings/:id",
+    40,
+    () =>
+      fc.record({
+        method: method("POST"),
+        path: fc
+          .oneof({ weight: 4, arbitrary: fc.constant(String(agendaMeetingId)) }, { weight: 1, arbitrary: idLike(meetingIds.slice(0, 3)) })
+          .map((id) => `/cab/meetings/${seg(id)}`),
+        body: formBody(
+          formFields({
+            intent: mostly(["vote", "comment", "approve", "approveWithConditions", "defer", "reject", "toString"]),
+            number: fc.oneof({ weight: 3, arbitrary: fc.constant(numbers.advanced!) }, { weight: 1, arbitrary: caseNumber() }),
+            reason: reasonText,
+            conditions: reasonText,
+            body: reasonText,
+            meetingId: idLike(meetingIds),
+            vote: mostly(["approve", "reject", "abstain"]),
+            allowLongWindow: mostly(["true"]),
+          }),
+        ),
+        as: someOf(["cab", "serviceCentre"]),
+      }),
     stageCases,
   );
 });
@@ -854,7 +1120,12 @@ describe("the CAB", () => {
 // Administration -------------------------------------------------------------------------------
 
 /** Ids for destructive admin actions: the victims made for this file, or ids nobody has. */
-const victimId = (ids: number[]) => fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...ids.map(String)) }, { weight: 1, arbitrary: fc.constantFrom("0", "-1", "1.5", "2147483647", "2147483648", "99999999999999999999", "NaN", "abc", "") }, { weight: 1, arbitrary: fc.integer({ min: 100_000, max: 2 ** 31 - 1 }).map(String) });
+const victimId = (ids: number[]) =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...ids.map(String)) },
+    { weight: 1, arbitrary: fc.constantFrom("0", "-1", "1.5", "2147483647", "2147483648", "99999999999999999999", "NaN", "abc", "") },
+    { weight: 1, arbitrary: fc.integer({ min: 100_000, max: 2 ** 31 - 1 }).map(String) },
+  );
 
 describe("administration", () => {
   const systemFields = () => ({
@@ -892,18 +1163,24 @@ describe("administration", () => {
     systemIds: idLike([w.systems.app.id, victims.systems[0]!.id]),
   });
 
-  fuzz("POST /admin/systems/new", 30, () => fc.record({ method: method("POST"), path: fc.constant("/admin/systems/new"), body: formBody(formFields(systemFields())), as: someOf(["admin"]) }));
+  fuzz("POST /admin/systems/new", 30, () =>
+    fc.record({ method: method("POST"), path: fc.constant("/admin/systems/new"), body: formBody(formFields(systemFields())), as: someOf(["admin"]) }),
+  );
 
   fuzz("POST /admin/systems/:code", 40, () =>
     fc.record({
       method: method("POST"),
-      path: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...victims.systems.map((s) => s.code)) }, { weight: 1, arbitrary: anyString }).map((c) => `/admin/systems/${seg(c)}`),
+      path: fc
+        .oneof({ weight: 4, arbitrary: fc.constantFrom(...victims.systems.map((s) => s.code)) }, { weight: 1, arbitrary: anyString })
+        .map((c) => `/admin/systems/${seg(c)}`),
       body: formBody(formFields({ ...systemFields(), code: fc.oneof(fc.constantFrom(...victims.systems.map((s) => s.code)), anyString) })),
       as: someOf(["admin"]),
     }),
   );
 
-  fuzz("POST /admin/organisations/new", 25, () => fc.record({ method: method("POST"), path: fc.constant("/admin/organisations/new"), body: formBody(formFields(orgFields())), as: someOf(["admin"]) }));
+  fuzz("POST /admin/organisations/new", 25, () =>
+    fc.record({ method: method("POST"), path: fc.constant("/admin/organisations/new"), body: formBody(formFields(orgFields())), as: someOf(["admin"]) }),
+  );
 
   fuzz("POST /admin/organisations/:id", 30, () =>
     fc.record({
@@ -915,13 +1192,20 @@ describe("administration", () => {
   );
 
   fuzz("POST /admin/users/new", 30, () =>
-    fc.record({ method: method("POST"), path: fc.constant("/admin/users/new"), body: formBody(formFields(personFields())), as: someOf(["admin", "serviceCentre"]) }),
+    fc.record({
+      method: method("POST"),
+      path: fc.constant("/admin/users/new"),
+      body: formBody(formFields(personFields())),
+      as: someOf(["admin", "serviceCentre"]),
+    }),
   );
 
   fuzz("POST /admin/users/:id", 30, () =>
     fc.record({
       method: method("POST"),
-      path: fc.oneof({ weight: 4, arbitrary: victimId(victims.users.map((u) => u.id)) }, { weight: 1, arbitrary: fc.constant(String(admin.id)) }).map((id) => `/admin/users/${seg(id)}`),
+      path: fc
+        .oneof({ weight: 4, arbitrary: victimId(victims.users.map((u) => u.id)) }, { weight: 1, arbitrary: fc.constant(String(admin.id)) })
+        .map((id) => `/admin/users/${seg(id)}`),
       body: formBody(formFields(personFields())),
       as: someOf(["admin"]),
     }),
@@ -953,27 +1237,110 @@ describe("loaders reading the query string", () => {
   const headers = fc.oneof(
     { weight: 3, arbitrary: fc.constant({}) },
     { weight: 1, arbitrary: fc.record({ "Accept-Language": fc.oneof(anyString, fc.constantFrom("en", "sv-SE,sv;q=0.9", "*", "en;q=abc", "x".repeat(5000))) }) },
-    { weight: 1, arbitrary: fc.record({ Cookie: fc.oneof(anyString, fc.constantFrom("__session=abc", "__session=", "lang=xx", "lang=en", "lang=%E0%A4%A", `__session=${"a".repeat(5000)}`, "__signin=x; __session=y")) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        Cookie: fc.oneof(
+          anyString,
+          fc.constantFrom("__session=abc", "__session=", "lang=xx", "lang=en", "lang=%E0%A4%A", `__session=${"a".repeat(5000)}`, "__signin=x; __session=y"),
+        ),
+      }),
+    },
   );
   /** A page with a generated query string, and the people who may see it (anyone else now and then). */
-  const page = (path: fc.Arbitrary<string>, people: Actor[]) => fc.record({ method: fc.constantFrom("GET", "GET", "GET", "HEAD"), path, as: someOf(people), headers });
+  const page = (path: fc.Arbitrary<string>, people: Actor[]) =>
+    fc.record({ method: fc.constantFrom("GET", "GET", "GET", "HEAD"), path, as: someOf(people), headers });
   const pages = () =>
     fc.oneof(
-      page(queryOf({ status: mostly(["submitted", "draft"]), type: mostly(["emergency"]), system: mostly(SYSTEMS()), q: anyString, from: dateLike, to: dateLike, sort: mostly(["updated", "window", "number"]), page: idLike(), pageSize: idLike() }).map((q) => `/cases${q}`), ["requester", "serviceCentre", "owner", "cab"]),
-      page(queryOf({ view: mostly(["week", "month"]), date: dateLike, system: mostly(SYSTEMS()), supplier: idLike([w.supplier.id]), type: mostly(["emergency"]), week: anyString }).map((q) => `/schedule${q}`), ["requester", "serviceCentre", "consultant", "operations"]),
-      page(queryOf({ case: caseNumber(), from: dateLike, to: dateLike }).map((q) => `/audit.csv${q}`), ["serviceCentre", "admin"]),
-      page(queryOf({ type: mostly(["emergency", "change", "standing-access"]), from: caseNumber() }).map((q) => `/cases/new${q}`), ["requester"]),
-      page(queryOf({ page: idLike() }).map((q) => `/admin/outbox${q}`), ["admin", "serviceCentre"]),
-      page(fc.tuple(fc.constantFrom("/admin/systems", "/admin/organisations"), queryOf({ inactive: mostly(["1", "0"]) })).map(([p, q]) => p + q), ["admin"]),
-      page(fc.tuple(fc.constantFrom("/", "/status", "/status.rss", "/settings", "/admin", "/admin/users", "/admin/blackouts", "/service-centre", "/cab"), queryOf({ notice: anyString, case: anyString })).map(([p, q]) => p + q), ["requester", "admin", "serviceCentre"]),
-      page(fc.tuple(fc.constantFrom("/supplier", "/owner", "/operations"), queryOf({ notice: anyString, case: anyString })).map(([p, q]) => p + q), ["consultant", "owner", "operations"]),
-      page(queryOf({ redirectTo: anyString, notice: anyString }).map((q) => `/login${q}`), ["requester"]),
-      page(fc.tuple(fc.oneof(fc.constantFrom(feedTokens.schedule, feedTokens.supplier), anyString), fc.constantFrom("schedule", "supplier")).map(([t, kind]) => `/feeds/${kind}/${seg(t)}.ics`), []),
-      page(fc.tuple(caseNumber(), fc.constantFrom("", "/edit")).map(([n, tail]) => `/cases/${seg(n)}${tail}`), ["requester", "serviceCentre", "consultant", "otherConsultant"]),
-      page(fc.tuple(idLike([agendaMeetingId, ...meetingIds.slice(0, 2)]), fc.constantFrom("", "/minutes")).map(([id, tail]) => `/cab/meetings/${seg(id)}${tail}`), ["cab", "serviceCentre"]),
-      page(fc.oneof(fc.constantFrom(...inviteTokens), anyString).map((t) => `/invite/${seg(t)}`), []),
-      page(fc.tuple(fc.constantFrom("/admin/systems/", "/admin/organisations/", "/admin/users/"), fc.oneof(fc.constantFrom(victims.systems[0]!.code, String(victims.orgs[0]!.id), String(victims.users[0]!.id)), idLike())).map(([p, id]) => p + seg(id)), ["admin"]),
-      page(queryOf({ _data: mostly(["root", "routes/cases._index", "routes/nope"]), index: anyString }).map((q) => `/cases${q}`), ["requester"]),
+      page(
+        queryOf({
+          status: mostly(["submitted", "draft"]),
+          type: mostly(["emergency"]),
+          system: mostly(SYSTEMS()),
+          q: anyString,
+          from: dateLike,
+          to: dateLike,
+          sort: mostly(["updated", "window", "number"]),
+          page: idLike(),
+          pageSize: idLike(),
+        }).map((q) => `/cases${q}`),
+        ["requester", "serviceCentre", "owner", "cab"],
+      ),
+      page(
+        queryOf({
+          view: mostly(["week", "month"]),
+          date: dateLike,
+          system: mostly(SYSTEMS()),
+          supplier: idLike([w.supplier.id]),
+          type: mostly(["emergency"]),
+          week: anyString,
+        }).map((q) => `/schedule${q}`),
+        ["requester", "serviceCentre", "consultant", "operations"],
+      ),
+      page(
+        queryOf({ case: caseNumber(), from: dateLike, to: dateLike }).map((q) => `/audit.csv${q}`),
+        ["serviceCentre", "admin"],
+      ),
+      page(
+        queryOf({ type: mostly(["emergency", "change", "standing-access"]), from: caseNumber() }).map((q) => `/cases/new${q}`),
+        ["requester"],
+      ),
+      page(
+        queryOf({ page: idLike() }).map((q) => `/admin/outbox${q}`),
+        ["admin", "serviceCentre"],
+      ),
+      page(
+        fc.tuple(fc.constantFrom("/admin/systems", "/admin/organisations"), queryOf({ inactive: mostly(["1", "0"]) })).map(([p, q]) => p + q),
+        ["admin"],
+      ),
+      page(
+        fc
+          .tuple(
+            fc.constantFrom("/", "/status", "/status.rss", "/settings", "/admin", "/admin/users", "/admin/blackouts", "/service-centre", "/cab"),
+            queryOf({ notice: anyString, case: anyString }),
+          )
+          .map(([p, q]) => p + q),
+        ["requester", "admin", "serviceCentre"],
+      ),
+      page(
+        fc.tuple(fc.constantFrom("/supplier", "/owner", "/operations"), queryOf({ notice: anyString, case: anyString })).map(([p, q]) => p + q),
+        ["consultant", "owner", "operations"],
+      ),
+      page(
+        queryOf({ redirectTo: anyString, notice: anyString }).map((q) => `/login${q}`),
+        ["requester"],
+      ),
+      page(
+        fc
+          .tuple(fc.oneof(fc.constantFrom(feedTokens.schedule, feedTokens.supplier), anyString), fc.constantFrom("schedule", "supplier"))
+          .map(([t, kind]) => `/feeds/${kind}/${seg(t)}.ics`),
+        [],
+      ),
+      page(
+        fc.tuple(caseNumber(), fc.constantFrom("", "/edit")).map(([n, tail]) => `/cases/${seg(n)}${tail}`),
+        ["requester", "serviceCentre", "consultant", "otherConsultant"],
+      ),
+      page(
+        fc.tuple(idLike([agendaMeetingId, ...meetingIds.slice(0, 2)]), fc.constantFrom("", "/minutes")).map(([id, tail]) => `/cab/meetings/${seg(id)}${tail}`),
+        ["cab", "serviceCentre"],
+      ),
+      page(
+        fc.oneof(fc.constantFrom(...inviteTokens), anyString).map((t) => `/invite/${seg(t)}`),
+        [],
+      ),
+      page(
+        fc
+          .tuple(
+            fc.constantFrom("/admin/systems/", "/admin/organisations/", "/admin/users/"),
+            fc.oneof(fc.constantFrom(victims.systems[0]!.code, String(victims.orgs[0]!.id), String(victims.users[0]!.id)), idLike()),
+          )
+          .map(([p, id]) => p + seg(id)),
+        ["admin"],
+      ),
+      page(
+        queryOf({ _data: mostly(["root", "routes/cases._index", "routes/nope"]), index: anyString }).map((q) => `/cases${q}`),
+        ["requester"],
+      ),
     );
 
   fuzz("GET pages with generated query strings", 80, pages, stageCases);
@@ -981,7 +1348,19 @@ describe("loaders reading the query string", () => {
   fuzz("POST to pages without an action, odd methods", 30, () =>
     fc.record({
       method: fc.constantFrom("POST", "PUT", "DELETE", "PATCH"),
-      path: fc.constantFrom("/", "/status", "/status.rss", "/service-centre", "/cases", "/admin", "/admin/outbox", "/healthcheck", "/audit.csv", "/no/such/page", "/cab/meetings/1/minutes"),
+      path: fc.constantFrom(
+        "/",
+        "/status",
+        "/status.rss",
+        "/service-centre",
+        "/cases",
+        "/admin",
+        "/admin/outbox",
+        "/healthcheck",
+        "/audit.csv",
+        "/no/such/page",
+        "/cab/meetings/1/minutes",
+      ),
       body: formBody(formFields({ intent: anyString })),
       as: anyActor,
     }),

@@ -167,7 +167,13 @@ describe("reference data administration", () => {
 describe("edges that used to answer 500", () => {
   it("takes the last date a person may type, 2999-12-31, in every date filter", async () => {
     const cookie = await signIn(db(), admin);
-    for (const path of ["/cases?to=2999-12-31", "/cases?from=2999-12-31&to=2999-12-31", "/schedule?date=2999-12-31", "/schedule?view=month&date=2999-12-31", "/audit.csv?from=2999-12-01&to=2999-12-31"]) {
+    for (const path of [
+      "/cases?to=2999-12-31",
+      "/cases?from=2999-12-31&to=2999-12-31",
+      "/schedule?date=2999-12-31",
+      "/schedule?view=month&date=2999-12-31",
+      "/audit.csv?from=2999-12-01&to=2999-12-31",
+    ]) {
       const response = await call(path, { cookie });
       expect(response.status, path).toBe(200);
     }
@@ -223,7 +229,11 @@ describe("request bodies", () => {
   });
 
   it("stops reading a chunked body as soon as it passes the limit", async () => {
-    for (const [path, limit] of [["/language", BODY_LIMITS.signIn], ["/login", BODY_LIMITS.signIn], ["/cases/new", BODY_LIMITS.caseForm]] as const) {
+    for (const [path, limit] of [
+      ["/language", BODY_LIMITS.signIn],
+      ["/login", BODY_LIMITS.signIn],
+      ["/cases/new", BODY_LIMITS.caseForm],
+    ] as const) {
       const { body, pulled } = streamed(150 * 1024 * 1024, 16 * 1024);
       const cookie = await signIn(db(), requester);
       const request = new Request(`http://localhost:3000${path}`, {

@@ -37,7 +37,10 @@ async function openWindow() {
 
 const expiries = async (number: string) => {
   const [c] = await db().select().from(cases).where(eq(cases.number, number));
-  return db().select().from(auditLog).where(and(eq(auditLog.caseId, c!.id), eq(auditLog.event, "EXPIRE")));
+  return db()
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.caseId, c!.id), eq(auditLog.event, "EXPIRE")));
 };
 
 describe("expiry enforced by the server", () => {
@@ -67,7 +70,14 @@ describe("expiry enforced by the server", () => {
   });
 
   it("also ends a window that was never opened, so the case moves on", async () => {
-    const c = await createCase(db(), w.people.requester, { type: "simple-change", systemCode: w.systems.dbs.code, title: "Aldrig öppnat", window: windowAhead(day++), reason: "x", bookedWithSupplier: true });
+    const c = await createCase(db(), w.people.requester, {
+      type: "simple-change",
+      systemCode: w.systems.dbs.code,
+      title: "Aldrig öppnat",
+      window: windowAhead(day++),
+      reason: "x",
+      bookedWithSupplier: true,
+    });
     await applyEvent(db(), w.people.serviceCentre, c.number, { type: "APPROVE" });
     await expireWindows(db(), new Date(Date.parse(c.window!.end) + 60_000));
     const [row] = await db().select().from(cases).where(eq(cases.number, c.number));
@@ -92,7 +102,13 @@ describe("warnings before the end", () => {
 
 describe("yearly review", () => {
   it("puts standing access up for review when its date has come", async () => {
-    const c = await createCase(db(), w.people.requester, { type: "standing-access", systemCode: w.systems.app.code, title: "Läsbehörighet", justification: "Felsökning", agreementReference: "AVT-7" });
+    const c = await createCase(db(), w.people.requester, {
+      type: "standing-access",
+      systemCode: w.systems.app.code,
+      title: "Läsbehörighet",
+      justification: "Felsökning",
+      agreementReference: "AVT-7",
+    });
     await applyEvent(db(), w.people.owner, c.number, { type: "CONSENT" });
     expect(await markReviewsDue(db(), new Date())).toBe(0);
     expect(await markReviewsDue(db(), new Date(Date.now() + 367 * 24 * 3600_000))).toBeGreaterThanOrEqual(1);
@@ -134,7 +150,19 @@ describe("delivering the outbox over SMTP", () => {
     const toOps = smtp.received.filter((r) => r.to.includes(w.ops.mailbox) && r.raw.includes(`/cases/${number}`));
     expect(toOps.length).toBeGreaterThanOrEqual(1);
     // Whichever one the server refused (eight go at once) took two attempts; every other one, one.
-    const attempts = (await db().select().from(outbox).where(inArray(outbox.id, queued.map((q) => q.id)))).map((m) => m.attempts).sort();
+    const attempts = (
+      await db()
+        .select()
+        .from(outbox)
+        .where(
+          inArray(
+            outbox.id,
+            queued.map((q) => q.id),
+          ),
+        )
+    )
+      .map((m) => m.attempts)
+      .sort();
     expect(attempts).toEqual([...Array(queued.length - 1).fill(1), 2]);
     (transport as unknown as { close(): void }).close();
   });
@@ -144,7 +172,15 @@ describe("the scheduler's loops", () => {
   it("closes a window on time while the mail server sits on every message, and sends several messages at once", async () => {
     const smtp = await startSmtp({ hold: true });
     await db().update(outbox).set({ sentAt: new Date() }).where(isNull(outbox.sentAt));
-    await enqueue(db(), Array.from({ length: 20 }, (_, i) => ({ key: `slow-${i}`, template: "case.submitted", recipient: `slow-${i}@example.se`, payload: { number: "X", title: "Y" } })));
+    await enqueue(
+      db(),
+      Array.from({ length: 20 }, (_, i) => ({
+        key: `slow-${i}`,
+        template: "case.submitted",
+        recipient: `slow-${i}@example.se`,
+        payload: { number: "X", title: "Y" },
+      })),
+    );
     // An open window that ends in a moment (its end moved by hand, as operations.test does).
     const { number } = await openWindow();
     const [c] = await db().select().from(cases).where(eq(cases.number, number));

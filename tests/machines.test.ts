@@ -161,7 +161,9 @@ function windowIn(value: string, context: Partial<WindowContext> = {}): Persiste
 const PENDING = { end: LATER_END, reason: "Omstarten tar längre tid.", requestedBy: 1 };
 const statesOf = (machine: AnyStateMachine) => Object.keys(machine.config.states ?? {});
 const finalStatesOf = (machine: AnyStateMachine) =>
-  Object.entries(machine.config.states ?? {}).filter(([, node]) => node.type === "final").map(([key]) => key);
+  Object.entries(machine.config.states ?? {})
+    .filter(([, node]) => node.type === "final")
+    .map(([key]) => key);
 
 // ─── Graph helpers ───────────────────────────────────────────────────────────────────────────
 
@@ -171,8 +173,7 @@ type Path = { state: { value: unknown; context: unknown }; steps: Array<{ event:
 const statesAlong = (path: Path) => path.steps.filter((s) => s.event.type !== "xstate.init").map((s) => String(s.state.value));
 const eventsAlong = (path: Path) => path.steps.filter((s) => s.event.type !== "xstate.init").map((s) => s.event.type);
 const valuesReached = (paths: Path[]) => new Set(paths.map((p) => String(p.state.value)));
-const shortestTo = (paths: Path[], value: string) =>
-  paths.filter((p) => p.state.value === value).sort((a, b) => a.steps.length - b.steps.length)[0];
+const shortestTo = (paths: Path[], value: string) => paths.filter((p) => p.state.value === value).sort((a, b) => a.steps.length - b.steps.length)[0];
 
 /** One event of every kind, each sent by someone who may send it, at NOW. */
 const CASE_EVENTS: CaseEvent[] = [
@@ -224,8 +225,7 @@ const WINDOW_EVENTS: WindowEvent[] = [
   windowEvent("EXPIRE", ACTORS.system, { now: LATER_END }),
   windowEvent("CASE_CANCELLED", ACTORS.system, { now: NOW }),
 ];
-const walkWindow = () =>
-  getShortestPaths(WINDOW_MACHINE.machine, { events: WINDOW_EVENTS, input: { caseType: "simple-change", ...WINDOW } }) as Path[];
+const walkWindow = () => getShortestPaths(WINDOW_MACHINE.machine, { events: WINDOW_EVENTS, input: { caseType: "simple-change", ...WINDOW } }) as Path[];
 
 // ═════════════════════════════════════════════════════════════════════════════════════════════
 // 1. Graph walks
@@ -308,9 +308,7 @@ describe("graph walks: every state can be reached", () => {
     });
 
     it("keeps the board's conditions on the way to approved", () => {
-      const withConditions = paths.find(
-        (p) => p.state.value === "approved" && (p.state.context as { conditions: string | null }).conditions !== null,
-      );
+      const withConditions = paths.find((p) => p.state.value === "approved" && (p.state.context as { conditions: string | null }).conditions !== null);
       expect(eventsAlong(withConditions!)).toEqual(["SUBMIT", "REFER_TO_CAB", "CAB_APPROVE_WITH_CONDITIONS"]);
       expect((withConditions!.state.context as { conditions: string }).conditions).toBe("Återställningsplan ska finnas.");
     });
@@ -361,9 +359,7 @@ describe("graph walks: every state can be reached", () => {
     });
 
     it("closes by revocation, by the supplier ending it, or by expiry", () => {
-      const closedBy = new Set(
-        paths.filter((p) => p.state.value === "closed").map((p) => (p.state.context as WindowContext).closedBy),
-      );
+      const closedBy = new Set(paths.filter((p) => p.state.value === "closed").map((p) => (p.state.context as WindowContext).closedBy));
       expect([...closedBy].sort()).toEqual(["ended", "expired", "revoked"]);
       const by = (reason: string) =>
         paths.filter((p) => (p.state.context as WindowContext).closedBy === reason).sort((a, b) => a.steps.length - b.steps.length)[0]!;
@@ -374,9 +370,7 @@ describe("graph walks: every state can be reached", () => {
     });
 
     it("stays open with a later end after an approved extension", () => {
-      const extended = paths.find(
-        (p) => p.state.value === "open" && (p.state.context as WindowContext).end === LATER_END,
-      );
+      const extended = paths.find((p) => p.state.value === "open" && (p.state.context as WindowContext).end === LATER_END);
       expect(eventsAlong(extended!)).toEqual(["GRANT", "REQUEST_EXTENSION", "APPROVE_EXTENSION"]);
       expect((extended!.state.context as WindowContext).pendingExtension).toBeNull();
       expect(statesAlong(extended!)).toEqual(["open", "open", "open"]);
@@ -477,28 +471,33 @@ describe("guards: who may do what", () => {
 
     const windowed: CaseType[] = ["emergency", "simple-change", "advanced-change"];
     const beforeTheWindow = ["draft", "submitted", "in-review", "returned", "awaiting-cab", "approved"];
-    it.each(
-      windowed.flatMap((type) => statesOf(CASE_MACHINES[type].machine).map((state) => [type, state, beforeTheWindow.includes(state)] as const)),
-    )("%s · CANCEL by the requester in %s → %s (refused once the window opened)", (type, state, expected) => {
-      expect(checkCase(type, state, "CANCEL", "requester")).toBe(expected);
-    });
+    it.each(windowed.flatMap((type) => statesOf(CASE_MACHINES[type].machine).map((state) => [type, state, beforeTheWindow.includes(state)] as const)))(
+      "%s · CANCEL by the requester in %s → %s (refused once the window opened)",
+      (type, state, expected) => {
+        expect(checkCase(type, state, "CANCEL", "requester")).toBe(expected);
+      },
+    );
   });
 
   describe("the outcome is reported only once the window has closed", () => {
     const windowed: CaseType[] = ["emergency", "simple-change", "advanced-change"];
-    it.each(
-      windowed.flatMap((type) => statesOf(CASE_MACHINES[type].machine).map((state) => [type, state, state === "window-closed"] as const)),
-    )("%s · REPORT_OUTCOME in %s → %s", (type, state, expected) => {
-      expect(checkCase(type, state, "REPORT_OUTCOME", "requester")).toBe(expected);
-    });
+    it.each(windowed.flatMap((type) => statesOf(CASE_MACHINES[type].machine).map((state) => [type, state, state === "window-closed"] as const)))(
+      "%s · REPORT_OUTCOME in %s → %s",
+      (type, state, expected) => {
+        expect(checkCase(type, state, "REPORT_OUTCOME", "requester")).toBe(expected);
+      },
+    );
   });
 
   describe("the board's decisions exist only for advanced changes awaiting the board", () => {
     const CAB_EVENTS: CaseEventType[] = ["CAB_APPROVE", "CAB_APPROVE_WITH_CONDITIONS", "CAB_DEFER", "CAB_REJECT"];
     const cells: Array<[CaseType, string, CaseEventType, boolean]> = CAB_EVENTS.flatMap((event) => [
-      ...statesOf(CASE_MACHINES["advanced-change"].machine).map(
-        (state): [CaseType, string, CaseEventType, boolean] => ["advanced-change", state, event, state === "awaiting-cab"],
-      ),
+      ...statesOf(CASE_MACHINES["advanced-change"].machine).map((state): [CaseType, string, CaseEventType, boolean] => [
+        "advanced-change",
+        state,
+        event,
+        state === "awaiting-cab",
+      ]),
       ...["submitted", "in-review", "approved"].map((state): [CaseType, string, CaseEventType, boolean] => ["simple-change", state, event, false]),
       ...["submitted", "in-review", "approved"].map((state): [CaseType, string, CaseEventType, boolean] => ["emergency", state, event, false]),
     ]);
@@ -544,22 +543,24 @@ describe("guards: who may do what", () => {
   });
 
   describe("standing access: consent only from the owner of the system", () => {
-    it.each(
-      (["CONSENT", "REFUSE_CONSENT"] as const).flatMap((event) => ACTOR_NAMES.map((name) => [event, name, name === "system owner"] as const)),
-    )("awaiting-consent · %s by %s → %s", (event, name, expected) => {
-      expect(checkCase("standing-access", "awaiting-consent", event, name)).toBe(expected);
-    });
+    it.each((["CONSENT", "REFUSE_CONSENT"] as const).flatMap((event) => ACTOR_NAMES.map((name) => [event, name, name === "system owner"] as const)))(
+      "awaiting-consent · %s by %s → %s",
+      (event, name, expected) => {
+        expect(checkCase("standing-access", "awaiting-consent", event, name)).toBe(expected);
+      },
+    );
 
     it.each(ACTOR_NAMES.map((name) => [name, name === "system owner"] as const))("review-due · REVIEW by %s → %s", (name, expected) => {
       expect(checkCase("standing-access", "review-due", "REVIEW", name)).toBe(expected);
     });
 
     const mayRevoke: ActorName[] = ["system owner", "service centre", ...REQUESTER_SIDE];
-    it.each(
-      (["active", "review-due"] as const).flatMap((state) => ACTOR_NAMES.map((name) => [state, name, mayRevoke.includes(name)] as const)),
-    )("%s · REVOKE_ACCESS by %s → %s", (state, name, expected) => {
-      expect(checkCase("standing-access", state, "REVOKE_ACCESS", name)).toBe(expected);
-    });
+    it.each((["active", "review-due"] as const).flatMap((state) => ACTOR_NAMES.map((name) => [state, name, mayRevoke.includes(name)] as const)))(
+      "%s · REVOKE_ACCESS by %s → %s",
+      (state, name, expected) => {
+        expect(checkCase("standing-access", state, "REVOKE_ACCESS", name)).toBe(expected);
+      },
+    );
 
     it.each(ACTOR_NAMES.map((name) => [name, name === "system"] as const))("active · REVIEW_DUE by %s → %s", (name, expected) => {
       expect(checkCase("standing-access", "active", "REVIEW_DUE", name)).toBe(expected);
@@ -567,11 +568,12 @@ describe("guards: who may do what", () => {
   });
 
   describe("the window events on a case come only from the system", () => {
-    it.each(
-      (["WINDOW_OPENED", "WINDOW_CLOSED"] as const).flatMap((event) => ACTOR_NAMES.map((name) => [event, name, name === "system"] as const)),
-    )("simple-change · approved · %s by %s → %s", (event, name, expected) => {
-      expect(checkCase("simple-change", "approved", event, name)).toBe(expected);
-    });
+    it.each((["WINDOW_OPENED", "WINDOW_CLOSED"] as const).flatMap((event) => ACTOR_NAMES.map((name) => [event, name, name === "system"] as const)))(
+      "simple-change · approved · %s by %s → %s",
+      (event, name, expected) => {
+        expect(checkCase("simple-change", "approved", event, name)).toBe(expected);
+      },
+    );
   });
 
   describe("access window", () => {
@@ -742,11 +744,14 @@ describe("business rules", () => {
       expect(submit("emergency", windowOf(NOW, 25), { allowLongWindow: true })).toBe(false);
     });
 
-    it.each(["emergency", "simple-change", "advanced-change"] as const)("a %s cannot be submitted without a window or with one ending before it starts", (type) => {
-      expect(submit(type, null)).toBe(false);
-      expect(submit(type, { start: WINDOW.end, end: WINDOW.start })).toBe(false);
-      expect(submit(type, { start: WINDOW.start, end: WINDOW.start })).toBe(false);
-    });
+    it.each(["emergency", "simple-change", "advanced-change"] as const)(
+      "a %s cannot be submitted without a window or with one ending before it starts",
+      (type) => {
+        expect(submit(type, null)).toBe(false);
+        expect(submit(type, { start: WINDOW.end, end: WINDOW.start })).toBe(false);
+        expect(submit(type, { start: WINDOW.start, end: WINDOW.start })).toBe(false);
+      },
+    );
 
     it("a draft without a window can be submitted once the requester has added one", () => {
       const draft = caseIn("simple-change", "draft", {});
@@ -790,7 +795,11 @@ describe("business rules", () => {
     it("the board's conditions must be written out, and are kept", () => {
       const awaiting = caseIn("advanced-change", "awaiting-cab");
       expect(canCase("advanced-change", awaiting, caseEvent("CAB_APPROVE_WITH_CONDITIONS", ACTORS["service centre"], { conditions: "  " }))).toBe(false);
-      const approved = stepCase("advanced-change", awaiting, caseEvent("CAB_APPROVE_WITH_CONDITIONS", ACTORS["service centre"], { conditions: "Endast nattetid." }));
+      const approved = stepCase(
+        "advanced-change",
+        awaiting,
+        caseEvent("CAB_APPROVE_WITH_CONDITIONS", ACTORS["service centre"], { conditions: "Endast nattetid." }),
+      );
       expect(approved).toMatchObject({ value: "approved", context: { conditions: "Endast nattetid." } });
     });
   });
@@ -810,9 +819,14 @@ describe("business rules", () => {
     ];
     it.each(
       refusals.flatMap(([type, state, event, name]) =>
-        ([[undefined, false], ["", false], ["   ", false], ["Skälet.", true]] as const).map(
-          ([reason, expected]) => [type, state, event, name, reason, expected] as const,
-        ),
+        (
+          [
+            [undefined, false],
+            ["", false],
+            ["   ", false],
+            ["Skälet.", true],
+          ] as const
+        ).map(([reason, expected]) => [type, state, event, name, reason, expected] as const),
       ),
     )("%s · %s · %s by %s with reason %j → %s", (type, state, event, name, reason, expected) => {
       expect(canCase(type, caseIn(type, state), caseEvent(event, ACTORS[name], { reason }))).toBe(expected);

@@ -40,7 +40,11 @@ async function approvedChange(systemCode: string, title: string) {
     supplierPeople: ["Kim Konsult"],
   });
   await applyEvent(db(), w.people.serviceCentre, c.number, { type: "APPROVE" });
-  const [row] = await db().select({ w: accessWindows }).from(accessWindows).innerJoin(cases, eq(cases.id, accessWindows.caseId)).where(eq(cases.number, c.number));
+  const [row] = await db()
+    .select({ w: accessWindows })
+    .from(accessWindows)
+    .innerJoin(cases, eq(cases.id, accessWindows.caseId))
+    .where(eq(cases.number, c.number));
   return { number: c.number, window: row!.w };
 }
 
@@ -115,14 +119,17 @@ describe("a cancelled case", () => {
     const [row] = await db().select().from(accessWindows).where(eq(accessWindows.id, c.id));
     expect(row).toMatchObject({ status: "cancelled", state: { value: "cancelled" } });
     expect((await listWindows(db(), w.people.operations, { state: "scheduled" })).some((x) => x.caseNumber === c.number)).toBe(false);
-    expect((await (await call("/operations", { cookie: await signIn(db(), w.people.operations) })).text())).not.toContain(c.number);
+    expect(await (await call("/operations", { cookie: await signIn(db(), w.people.operations) })).text()).not.toContain(c.number);
 
     for (const [label, send] of [
       ["service", () => applyEvent(db(), w.people.operations, c.number, { type: "GRANT" })],
-      ["API", async () => {
-        const answer = await post(`/api/v1/access-windows/${c.id}/events`, w.tokens.operations, { type: "GRANT" });
-        if (answer.status >= 400) throw Object.assign(new Error(String(answer.body.error)), { status: answer.status });
-      }],
+      [
+        "API",
+        async () => {
+          const answer = await post(`/api/v1/access-windows/${c.id}/events`, w.tokens.operations, { type: "GRANT" });
+          if (answer.status >= 400) throw Object.assign(new Error(String(answer.body.error)), { status: answer.status });
+        },
+      ],
     ] as const) {
       await expect(send(), label).rejects.toMatchObject({ status: 409 });
     }
@@ -195,7 +202,11 @@ describe("the access-window API", () => {
     expect(open.body.items!.map((x) => x.caseNumber)).toContain(a.number);
 
     // An extension: asked for by the supplier, refused by the service centre.
-    const extension = await post(path, w.tokens.consultant, { type: "REQUEST_EXTENSION", end: new Date(a.end.getTime() + 60 * MINUTE).toISOString(), reason: "Mer tid behövs" });
+    const extension = await post(path, w.tokens.consultant, {
+      type: "REQUEST_EXTENSION",
+      end: new Date(a.end.getTime() + 60 * MINUTE).toISOString(),
+      reason: "Mer tid behövs",
+    });
     expect(extension.status).toBe(200);
     expect(extension.body.pendingExtension).toMatchObject({ reason: "Mer tid behövs" });
     expect((await post(path, w.tokens.serviceCentre, { type: "REFUSE_EXTENSION" })).status).toBe(422);

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { makeOrganisation, makeSystem } from "./support/factories";
-import {
-  createOrganisation,
-  listOrganisations,
-  setOrganisationActive,
-  updateOrganisation,
-} from "~/admin/organisations.server";
+import { createOrganisation, listOrganisations, setOrganisationActive, updateOrganisation } from "~/admin/organisations.server";
 import { useTestDatabase } from "./support/database";
 
 const db = useTestDatabase();

@@ -63,7 +63,8 @@ const statusOf = async (number: string) => (await getCaseView(db(), w.people.ser
 describe("the system owner's page", () => {
   it("lists a submitted request under awaiting consent, with what the owner decides on", async () => {
     const number = await request();
-    const draft = (await createCase(db(), w.people.requester, { type: "standing-access", systemCode: w.systems.app.code, title: "Utkast", draft: true })).number;
+    const draft = (await createCase(db(), w.people.requester, { type: "standing-access", systemCode: w.systems.app.code, title: "Utkast", draft: true }))
+      .number;
     const html = await ownerPage();
     const awaiting = section(html, "owner-awaiting");
     expect(awaiting).toContain(`href="/cases/${number}"`);
@@ -139,7 +140,10 @@ describe("the system owner's page", () => {
     const [row] = await db().select().from(cases).where(eq(cases.number, number));
     const due = stepCase("standing-access", row!.state, { type: "REVIEW_DUE", actor: SYSTEM_ACTOR, now: new Date().toISOString() } as CaseEvent);
     expect(due?.value).toBe("review-due");
-    await db().update(cases).set({ state: due!, status: due!.value, version: row!.version + 1 }).where(eq(cases.id, row!.id));
+    await db()
+      .update(cases)
+      .set({ state: due!, status: due!.value, version: row!.version + 1 })
+      .where(eq(cases.id, row!.id));
     expect(section(await ownerPage(), "owner-review-due")).toContain(`href="/cases/${number}"`);
 
     const reviewed = await post({ intent: "review", number });

@@ -4,9 +4,15 @@ import { mustPhone, priorityOf, RESPONSE_TARGETS, type Level } from "../machines
 
 describe("incident priority", () => {
   it.each([
-    [1, 1, 1], [1, 2, 2], [1, 3, 3],
-    [2, 1, 2], [2, 2, 3], [2, 3, 4],
-    [3, 1, 3], [3, 2, 4], [3, 3, 4],
+    [1, 1, 1],
+    [1, 2, 2],
+    [1, 3, 3],
+    [2, 1, 2],
+    [2, 2, 3],
+    [2, 3, 4],
+    [3, 1, 3],
+    [3, 2, 4],
+    [3, 3, 4],
   ] as const)("urgency %i × impact %i → priority %i", (urgency, impact, priority) => {
     expect(priorityOf(urgency as Level, impact as Level)).toBe(priority);
   });

@@ -27,8 +27,19 @@ const change = (day: number, system = w.systems.app.code) => ({
 describe("the service centre's review queue", () => {
   it("puts emergencies on top, then the oldest first, with lead time and conflicts", async () => {
     const first = await createCase(db(), w.people.requester, change(5), new Date(Date.now() - 3 * 3600_000));
-    const second = await createCase(db(), w.people.requester, { ...change(5, w.systems.dbs.code), title: "Krockar med första" }, new Date(Date.now() - 2 * 3600_000));
-    const incident = await createCase(db(), w.people.requester, { type: "emergency", systemCode: w.systems.net.code, title: "Nätet nere", urgency: 1, impact: 1 });
+    const second = await createCase(
+      db(),
+      w.people.requester,
+      { ...change(5, w.systems.dbs.code), title: "Krockar med första" },
+      new Date(Date.now() - 2 * 3600_000),
+    );
+    const incident = await createCase(db(), w.people.requester, {
+      type: "emergency",
+      systemCode: w.systems.net.code,
+      title: "Nätet nere",
+      urgency: 1,
+      impact: 1,
+    });
     const queue = await reviewQueue(db());
     expect(queue.map((q) => q.number)).toEqual([incident.number, first.number, second.number]);
     expect(queue[1]).toMatchObject({ conflicts: 1, reason: "decide" });
@@ -49,7 +60,10 @@ describe("the service centre's review queue", () => {
   it("forwards a case to the operations provider through the outbox and notes it in the trail", async () => {
     const created = await createCase(db(), w.people.requester, change(12));
     const cookie = await signIn(db(), w.people.serviceCentre);
-    const response = await call(`/cases/${created.number}`, { cookie, form: { intent: "notice", target: "operations", note: "Driften behöver förbereda övervakningen" } });
+    const response = await call(`/cases/${created.number}`, {
+      cookie,
+      form: { intent: "notice", target: "operations", note: "Driften behöver förbereda övervakningen" },
+    });
     expect(response.status).toBe(302);
     const messages = await db().select().from(outbox).where(eq(outbox.template, "case.forwarded"));
     expect(messages.some((m) => m.recipient === w.ops.mailbox && (m.payload as { number: string }).number === created.number)).toBe(true);
@@ -57,7 +71,10 @@ describe("the service centre's review queue", () => {
     expect(page).toContain("Skickade vidare till driftleverantören");
     expect(page).toContain("Driften behöver förbereda övervakningen");
     // Only the service centre passes cases on.
-    const refused = await call(`/cases/${created.number}`, { cookie: await signIn(db(), w.people.requester), form: { intent: "notice", target: "operations" } });
+    const refused = await call(`/cases/${created.number}`, {
+      cookie: await signIn(db(), w.people.requester),
+      form: { intent: "notice", target: "operations" },
+    });
     expect(refused.status).toBe(403);
   });
 });

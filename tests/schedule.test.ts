@@ -47,15 +47,31 @@ beforeAll(async () => {
   n.dbs = (await createCase(db(), w.people.requester, change(w.systems.dbs.code, shift(base, 1, 3), "Patcha databasen"))).number;
   // NET (another supplier) later the same day: connected, but it overlaps nothing.
   n.net = (await createCase(db(), w.people.requester, change(w.systems.net.code, shift(base, 6, 8), "Byt brandväggsregler"))).number;
-  n.draft = (await createCase(db(), w.people.requester, { draft: true, type: "simple-change", systemCode: w.systems.app.code, title: "Utkast", window: shift(base, 0, 1) })).number;
+  n.draft = (
+    await createCase(db(), w.people.requester, {
+      draft: true,
+      type: "simple-change",
+      systemCode: w.systems.app.code,
+      title: "Utkast",
+      window: shift(base, 0, 1),
+    })
+  ).number;
   // The same hours in another municipality-world: neither seen by nor in conflict with the first.
   n.otherWorld = (await createCase(db(), other.people.requester, change(other.systems.app.code, base, "Annan värld"))).number;
   await applyEvent(db(), other.people.serviceCentre, n.otherWorld, { type: "APPROVE" });
 
-  await db().insert(blackoutPeriods).values([
-    { systemId: w.systems.dbs.id, startsAt: new Date(new Date(base.start).getTime() + 24 * HOUR), endsAt: new Date(new Date(base.start).getTime() + 30 * HOUR), reason: `Bokslut ${w.tag}`, createdById: w.people.serviceCentre.id },
-    { systemId: other.systems.app.id, startsAt: new Date(base.start), endsAt: new Date(base.end), reason: `Främmande frys ${other.tag}` },
-  ]);
+  await db()
+    .insert(blackoutPeriods)
+    .values([
+      {
+        systemId: w.systems.dbs.id,
+        startsAt: new Date(new Date(base.start).getTime() + 24 * HOUR),
+        endsAt: new Date(new Date(base.start).getTime() + 30 * HOUR),
+        reason: `Bokslut ${w.tag}`,
+        createdById: w.people.serviceCentre.id,
+      },
+      { systemId: other.systems.app.id, startsAt: new Date(base.start), endsAt: new Date(base.end), reason: `Främmande frys ${other.tag}` },
+    ]);
 });
 
 async function page(path: string, cookie: string) {
@@ -138,9 +154,18 @@ describe("the schedule", () => {
     const flags = async (who: string) => {
       const response = await call(`/schedule.data?date=${day}`, { cookie: who });
       expect(response.status).toBe(200);
-      const data = (await decode(response.body!)).value as Record<string, { data?: { rows: { lanes: { conflict?: unknown }[][] }[]; counts: { conflicts: unknown } } }>;
+      const data = (await decode(response.body!)).value as Record<
+        string,
+        { data?: { rows: { lanes: { conflict?: unknown }[][] }[]; counts: { conflicts: unknown } } }
+      >;
       const route = data["routes/schedule"]!.data!;
-      return { windows: route.rows.flatMap((r) => r.lanes.flat()).filter((i) => "conflict" in i).map((i) => i.conflict), count: route.counts.conflicts };
+      return {
+        windows: route.rows
+          .flatMap((r) => r.lanes.flat())
+          .filter((i) => "conflict" in i)
+          .map((i) => i.conflict),
+        count: route.counts.conflicts,
+      };
     };
     const supplier = await flags(cookie);
     expect(supplier.windows.length).toBeGreaterThan(0);
@@ -208,7 +233,6 @@ describe("the schedule", () => {
 });
 
 describe("the calendar feed", () => {
-
   it("is created on the page, read anonymously as iCalendar, replaced, and gone once revoked", async () => {
     const cookie = await signIn(db(), w.people.requester);
     const before = await page("/schedule", cookie);
@@ -270,7 +294,10 @@ describe("blackout periods", () => {
     expect(created.status).toBe(302);
     const list = await page("/admin/blackouts", cookie);
     expect(list).toContain(`Nätfrys ${w.tag}`);
-    const [row] = await db().select().from(blackoutPeriods).where(eq(blackoutPeriods.reason, `Nätfrys ${w.tag}`));
+    const [row] = await db()
+      .select()
+      .from(blackoutPeriods)
+      .where(eq(blackoutPeriods.reason, `Nätfrys ${w.tag}`));
     // Typed as Stockholm wall-clock time.
     expect(stockholmDate(row!.startsAt)).toBe(day);
     expect(row!.startsAt.toISOString()).toBe(new Date(new Date(windowAhead(2).start).getTime() + 9 * HOUR).toISOString());

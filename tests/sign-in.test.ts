@@ -12,8 +12,7 @@ import { useTestDatabase } from "./support/database";
 
 const db = useTestDatabase();
 
-const auditActions = async (userId: number) =>
-  (await db().select().from(auditLog).where(eq(auditLog.subjectUserId, userId))).map((row) => row.action);
+const auditActions = async (userId: number) => (await db().select().from(auditLog).where(eq(auditLog.subjectUserId, userId))).map((row) => row.action);
 
 describe("accepting an invitation", () => {
   it("needs a good password, then an authenticator, and lands on the role's start page signed in", async () => {
@@ -51,7 +50,10 @@ describe("accepting an invitation", () => {
     expect(await used.text()).toContain("Inbjudan är redan använd.");
 
     const late = await invite(db());
-    await db().update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.userId, late.user.id));
+    await db()
+      .update(invitations)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(invitations.userId, late.user.id));
     const expired = await call(`/invite/${late.token}`);
     expect(expired.status).toBe(410);
     expect(await expired.text()).toContain("Inbjudan har gått ut");
@@ -178,11 +180,17 @@ describe("sessions and tokens", () => {
   it("ends a session after 30 idle minutes and 12 hours in all, and at sign-out", async () => {
     const { client, user } = await account(db());
     expect((await client.call("/cases")).status).toBe(200);
-    await db().update(sessions).set({ lastSeenAt: new Date(Date.now() - 31 * 60 * 1000) }).where(eq(sessions.userId, user.id));
+    await db()
+      .update(sessions)
+      .set({ lastSeenAt: new Date(Date.now() - 31 * 60 * 1000) })
+      .where(eq(sessions.userId, user.id));
     expect((await client.call("/cases")).status).toBe(302);
 
     const fresh = await account(db());
-    await db().update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.userId, fresh.user.id));
+    await db()
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.userId, fresh.user.id));
     expect((await fresh.client.call("/cases")).status).toBe(302);
 
     const third = await account(db());
@@ -236,7 +244,12 @@ describe("sessions and tokens", () => {
 describe("settings", () => {
   it("adds a second key, never removes the last one, and renames", async () => {
     const { client, authenticator, user } = await account(db());
-    const onlyOne = (await db().select().from(auditLog).where(and(eq(auditLog.subjectUserId, user.id)))).length;
+    const onlyOne = (
+      await db()
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.subjectUserId, user.id)))
+    ).length;
     expect(onlyOne).toBeGreaterThan(0);
     const [firstId] = authenticator.credentialIds();
     const refused = await client.call("/settings", { form: { intent: "remove-key", id: firstId! } });
@@ -254,7 +267,10 @@ describe("settings", () => {
 
   it("changes the password only after a fresh security-key check", async () => {
     const { client, authenticator, user } = await account(db());
-    await db().update(sessions).set({ reauthenticatedAt: new Date(Date.now() - 10 * 60 * 1000) }).where(eq(sessions.userId, user.id));
+    await db()
+      .update(sessions)
+      .set({ reauthenticatedAt: new Date(Date.now() - 10 * 60 * 1000) })
+      .where(eq(sessions.userId, user.id));
     const newPassword = "ett helt nytt och långt lösenord";
     const stale = await client.call("/settings", { form: { intent: "password", password: newPassword, confirm: newPassword } });
     expect(stale.status).toBe(403);
@@ -271,9 +287,18 @@ describe("settings", () => {
 
 describe("sensitive changes", () => {
   /** Makes the session's last key check older than the five minutes a sensitive change allows. */
-  const goStale = (userId: number) => db().update(sessions).set({ reauthenticatedAt: new Date(Date.now() - 10 * 60 * 1000) }).where(eq(sessions.userId, userId));
+  const goStale = (userId: number) =>
+    db()
+      .update(sessions)
+      .set({ reauthenticatedAt: new Date(Date.now() - 10 * 60 * 1000) })
+      .where(eq(sessions.userId, userId));
   const mailsTo = async (email: string) =>
-    (await db().select().from(outbox).where(and(eq(outbox.recipient, email), eq(outbox.template, "account.securityChanged")))).map((m) => m.payload.change);
+    (
+      await db()
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.recipient, email), eq(outbox.template, "account.securityChanged")))
+    ).map((m) => m.payload.change);
 
   it("need a fresh check with a key the person already had: a stolen session adds no key, token, feed or password", async () => {
     const victim = await account(db());
@@ -303,7 +328,9 @@ describe("sensitive changes", () => {
   it("never count a check with a key added in the same session", async () => {
     const person = await account(db());
     const spare = new SoftwareAuthenticator();
-    const added = await person.client.call("/settings", { form: { intent: "add-key", response: JSON.stringify(spare.register(await options(person.client, { purpose: "register" }), ORIGIN)), name: "Ny" } });
+    const added = await person.client.call("/settings", {
+      form: { intent: "add-key", response: JSON.stringify(spare.register(await options(person.client, { purpose: "register" }), ORIGIN)), name: "Ny" },
+    });
     expect(added.status).toBe(302);
     await goStale(person.user.id);
     // The new key is not even offered for the check …
@@ -316,21 +343,34 @@ describe("sensitive changes", () => {
     expect((await person.client.call("/settings", { form: { intent: "remove-key", id: person.authenticator.credentialIds()[0]! } })).status).toBe(403);
     // The key the person had before signing in does.
     const again = await options(person.client, { purpose: "reauthenticate" });
-    expect((await person.client.call("/settings", { form: { intent: "reauthenticate", response: JSON.stringify(person.authenticator.authenticate(again, ORIGIN)) } })).status).toBe(302);
+    expect(
+      (
+        await person.client.call("/settings", {
+          form: { intent: "reauthenticate", response: JSON.stringify(person.authenticator.authenticate(again, ORIGIN)) },
+        })
+      ).status,
+    ).toBe(302);
     expect((await person.client.call("/settings", { form: { intent: "remove-key", id: person.authenticator.credentialIds()[0]! } })).status).toBe(302);
   });
 
   it("are each mailed to the person, and audited", async () => {
     const person = await account(db());
     const spare = new SoftwareAuthenticator();
-    await person.client.call("/settings", { form: { intent: "add-key", response: JSON.stringify(spare.register(await options(person.client, { purpose: "register" }), ORIGIN)), name: "Ny" } });
+    await person.client.call("/settings", {
+      form: { intent: "add-key", response: JSON.stringify(spare.register(await options(person.client, { purpose: "register" }), ORIGIN)), name: "Ny" },
+    });
     await person.client.call("/settings", { form: { intent: "remove-key", id: spare.credentialIds()[0]! } });
     await person.client.call("/settings", { form: { intent: "create-token", name: "robot" } });
     await person.client.call("/settings", { form: { intent: "password", password: "ett nytt och långt lösenord", confirm: "ett nytt och långt lösenord" } });
     expect((await person.client.call("/schedule", { form: { intent: "create-feed" } })).status).toBe(200);
     expect((await mailsTo(person.email)).sort()).toEqual(["feed-created", "key-added", "key-removed", "password-changed", "token-created"]);
-    expect(await auditActions(person.user.id)).toEqual(expect.arrayContaining(["auth.key-added", "auth.key-removed", "auth.token-created", "auth.password-changed", "auth.feed-created"]));
-    const [mail] = await db().select().from(outbox).where(and(eq(outbox.recipient, person.email), eq(outbox.template, "account.securityChanged")));
+    expect(await auditActions(person.user.id)).toEqual(
+      expect.arrayContaining(["auth.key-added", "auth.key-removed", "auth.token-created", "auth.password-changed", "auth.feed-created"]),
+    );
+    const [mail] = await db()
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.recipient, person.email), eq(outbox.template, "account.securityChanged")));
     const rendered = renderMail(mail!);
     expect(rendered.subject).toMatch(/^Ändring av ditt konto: /);
     expect(rendered.text).toContain("Om det inte var du");

@@ -63,7 +63,11 @@ function card(html: string, number: string): string {
 }
 
 const windowOf = async (number: string) => {
-  const [row] = await db().select({ w: accessWindows }).from(accessWindows).innerJoin(cases, eq(cases.id, accessWindows.caseId)).where(eq(cases.number, number));
+  const [row] = await db()
+    .select({ w: accessWindows })
+    .from(accessWindows)
+    .innerJoin(cases, eq(cases.id, accessWindows.caseId))
+    .where(eq(cases.number, number));
   return row!.w;
 };
 
@@ -123,7 +127,10 @@ describe("the supplier's page", () => {
       bookedWithSupplier: true,
     });
     await applyEvent(db(), w.people.serviceCentre, rejected.number, { type: "REJECT", reason: `AVSLAG-INTERNT-${w.tag}` });
-    const messages = await db().select().from(outbox).where(sql`${outbox.key} like ${`${n.open}:%`} or ${outbox.key} like ${`${rejected.number}:%`}`);
+    const messages = await db()
+      .select()
+      .from(outbox)
+      .where(sql`${outbox.key} like ${`${n.open}:%`} or ${outbox.key} like ${`${rejected.number}:%`}`);
     const toSupplier = messages.filter((m) => m.recipient === w.supplier.mailbox);
     const toRequester = messages.filter((m) => m.recipient === w.people.requester.email);
     expect(toSupplier.map((m) => m.template).sort()).toEqual(["case.approved", "case.rejected", "window.opened"]);
@@ -182,7 +189,10 @@ describe("the supplier's page", () => {
     const cookie = await signIn(db(), w.people.consultant);
     const current = await windowOf(n.open);
     const wanted = new Date(current.endsAt.getTime() + 2 * 3600_000);
-    const response = await call("/supplier", { cookie, form: { intent: "extend", number: n.open, end: isoToStockholmLocal(wanted), reason: "Migreringen tar längre tid" } });
+    const response = await call("/supplier", {
+      cookie,
+      form: { intent: "extend", number: n.open, end: isoToStockholmLocal(wanted), reason: "Migreringen tar längre tid" },
+    });
     expect(response.status).toBe(302);
     expect(response.headers.get("Location")).toContain("notice=extension-requested");
     const pending = (await windowOf(n.open)).state.context.pendingExtension as { end: string; reason: string };

@@ -2,14 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeOrganisation, makeSystem, makeUser } from "./support/factories";
 import type { Organisation } from "../db/schema";
-import {
-  addDependency,
-  createSystem,
-  getSystemByCode,
-  listSystems,
-  removeDependency,
-  updateSystem,
-} from "~/admin/systems.server";
+import { addDependency, createSystem, getSystemByCode, listSystems, removeDependency, updateSystem } from "~/admin/systems.server";
 import { useTestDatabase } from "./support/database";
 
 const db = useTestDatabase();

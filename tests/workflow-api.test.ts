@@ -46,7 +46,14 @@ describe("lead time", () => {
   });
 
   it("refuses anything malformed with 400 and a message", async () => {
-    for (const query of ["", "?type=simple-change", "?type=emergency&submittedDate=2026-12-21", "?type=simple-change&submittedDate=2026-02-30", "?type=simple-change&submittedDate=21/12/2026", "?type=simple-change&submittedDate=2026-12-21&x=1"]) {
+    for (const query of [
+      "",
+      "?type=simple-change",
+      "?type=emergency&submittedDate=2026-12-21",
+      "?type=simple-change&submittedDate=2026-02-30",
+      "?type=simple-change&submittedDate=21/12/2026",
+      "?type=simple-change&submittedDate=2026-12-21&x=1",
+    ]) {
       const response = await call(`/api/v1/lead-time${query}`);
       expect(response.status, query).toBe(400);
       expect(typeof (await response.json()).error, query).toBe("string");
@@ -73,7 +80,11 @@ describe("creating cases through the API", () => {
   it("refuses a window that starts too early and names the earliest allowed date", async () => {
     const today = stockholmDate(new Date());
     const tomorrow = new Date(Date.now() + 24 * 3600_000);
-    const response = await post("/api/v1/cases", w.tokens.requester, change({ window: { start: tomorrow.toISOString(), end: new Date(tomorrow.getTime() + 3600_000).toISOString() } }));
+    const response = await post(
+      "/api/v1/cases",
+      w.tokens.requester,
+      change({ window: { start: tomorrow.toISOString(), end: new Date(tomorrow.getTime() + 3600_000).toISOString() } }),
+    );
     expect(response.status).toBe(422);
     const body = await response.json();
     const earliest = earliestStart("simple-change", today);
@@ -89,12 +100,29 @@ describe("creating cases through the API", () => {
   });
 
   it("computes an incident's priority and numbers a service request BEG", async () => {
-    const incident = await (await post("/api/v1/cases", w.tokens.requester, { type: "emergency", systemCode: w.systems.app.code, title: "Inloggningen fungerar inte", urgency: 1, impact: 2 })).json();
+    const incident = await (
+      await post("/api/v1/cases", w.tokens.requester, {
+        type: "emergency",
+        systemCode: w.systems.app.code,
+        title: "Inloggningen fungerar inte",
+        urgency: 1,
+        impact: 2,
+      })
+    ).json();
     expect(incident.number).toMatch(/^INC-/);
     expect(incident.priority).toBe(2);
     const hours = (Date.parse(incident.window.end) - Date.parse(incident.window.start)) / 3600_000;
     expect(hours).toBe(4);
-    const request = await (await post("/api/v1/cases", w.tokens.requester, { type: "emergency", kind: "service-request", systemCode: w.systems.app.code, title: "Behörighet", urgency: 3, impact: 3 })).json();
+    const request = await (
+      await post("/api/v1/cases", w.tokens.requester, {
+        type: "emergency",
+        kind: "service-request",
+        systemCode: w.systems.app.code,
+        title: "Behörighet",
+        urgency: 3,
+        impact: 3,
+      })
+    ).json();
     expect(request.number).toMatch(/^BEG-/);
     expect(request.priority).toBe(4);
   });
@@ -106,7 +134,12 @@ describe("creating cases through the API", () => {
   });
 
   it("answers malformed JSON, unknown fields, unknown types and huge strings with 4xx, never 5xx", async () => {
-    const raw = await call("/api/v1/cases", { method: "POST", headers: { ...as(w.tokens.requester), "Content-Type": "application/json" }, form: undefined, json: undefined });
+    const raw = await call("/api/v1/cases", {
+      method: "POST",
+      headers: { ...as(w.tokens.requester), "Content-Type": "application/json" },
+      form: undefined,
+      json: undefined,
+    });
     expect(raw.status).toBe(400);
     const broken = await call("/api/v1/cases", { method: "POST", headers: as(w.tokens.requester), json: "{" });
     expect([400, 422]).toContain(broken.status);
@@ -211,7 +244,15 @@ describe("events", () => {
   });
 
   it("sends an advanced change to the CAB and reclassifies a simple one, checking the lead time again", async () => {
-    const advanced = (await (await post("/api/v1/cases", w.tokens.requester, change({ type: "advanced-change", affectedSystems: [w.systems.dbs.code], risk: "Låg", testPlan: "Test i stage", rollbackPlan: "Återställ snapshot" }))).json()).number;
+    const advanced = (
+      await (
+        await post(
+          "/api/v1/cases",
+          w.tokens.requester,
+          change({ type: "advanced-change", affectedSystems: [w.systems.dbs.code], risk: "Låg", testPlan: "Test i stage", rollbackPlan: "Återställ snapshot" }),
+        )
+      ).json()
+    ).number;
     expect((await send(advanced, w.tokens.serviceCentre, { type: "APPROVE" })).status).toBe(422);
     expect((await (await send(advanced, w.tokens.serviceCentre, { type: "REFER_TO_CAB" })).json()).status).toBe("awaiting-cab");
     // The board's members are told there is a new item on their agenda.
@@ -249,12 +290,25 @@ describe("events", () => {
     expect(outcome.status).toBe("outcome-reported");
     const closed = await (await send(number, w.tokens.serviceCentre, { type: "CLOSE" })).json();
     expect(closed.status).toBe("closed");
-    const windowEvents = (await db().select().from(auditLog).where(and(eq(auditLog.event, "WINDOW_OPENED")))).length;
+    const windowEvents = (
+      await db()
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.event, "WINDOW_OPENED")))
+    ).length;
     expect(windowEvents).toBeGreaterThan(0);
   });
 
   it("asks the system owner to consent to standing access", async () => {
-    const created = await (await post("/api/v1/cases", w.tokens.requester, { type: "standing-access", systemCode: w.systems.app.code, title: "Konfiguration av rapporter", justification: "Löpande konfiguration", agreementReference: "AVT-2026-3" })).json();
+    const created = await (
+      await post("/api/v1/cases", w.tokens.requester, {
+        type: "standing-access",
+        systemCode: w.systems.app.code,
+        title: "Konfiguration av rapporter",
+        justification: "Löpande konfiguration",
+        agreementReference: "AVT-2026-3",
+      })
+    ).json();
     expect(created.number).toMatch(/^ACC-/);
     expect(created.status).toBe("awaiting-consent");
     expect((await send(created.number, w.tokens.serviceCentre, { type: "CONSENT" })).status).toBe(403);
@@ -266,7 +320,15 @@ describe("events", () => {
   });
 
   it("creates a planned change from an incident, linked both ways", async () => {
-    const incident = await (await post("/api/v1/cases", w.tokens.requester, { type: "emergency", systemCode: w.systems.app.code, title: "Databasen tappar anslutningar", urgency: 2, impact: 2 })).json();
+    const incident = await (
+      await post("/api/v1/cases", w.tokens.requester, {
+        type: "emergency",
+        systemCode: w.systems.app.code,
+        title: "Databasen tappar anslutningar",
+        urgency: 2,
+        impact: 2,
+      })
+    ).json();
     const fix = await post("/api/v1/cases", w.tokens.requester, change({ title: "Byt anslutningspool", linkedCase: incident.number }));
     expect(fix.status).toBe(201);
     const created = await fix.json();
@@ -279,13 +341,26 @@ describe("events", () => {
   });
 
   it("asks the owner by message when standing access is requested", async () => {
-    const created = await (await post("/api/v1/cases", w.tokens.requester, { type: "standing-access", systemCode: w.systems.app.code, title: "Läsbehörighet loggar", justification: "Felsökning", agreementReference: "AVT-9" })).json();
+    const created = await (
+      await post("/api/v1/cases", w.tokens.requester, {
+        type: "standing-access",
+        systemCode: w.systems.app.code,
+        title: "Läsbehörighet loggar",
+        justification: "Felsökning",
+        agreementReference: "AVT-9",
+      })
+    ).json();
     const messages = await db().select().from(outbox).where(eq(outbox.template, "case.consentRequested"));
     expect(messages.some((m) => m.recipient === w.people.owner.email && (m.payload as { number: string }).number === created.number)).toBe(true);
   });
 
   it("saves an incomplete draft, refuses to submit it until it is whole, then takes it", async () => {
-    const draft = await post("/api/v1/cases", w.tokens.requester, { type: "advanced-change", systemCode: w.systems.app.code, title: "Halvfärdig", draft: true });
+    const draft = await post("/api/v1/cases", w.tokens.requester, {
+      type: "advanced-change",
+      systemCode: w.systems.app.code,
+      title: "Halvfärdig",
+      draft: true,
+    });
     expect(draft.status).toBe(201);
     const { number, status } = await draft.json();
     expect(status).toBe("draft");
@@ -293,7 +368,14 @@ describe("events", () => {
     expect(early.status).toBe(422);
     expect(Object.keys((await early.json()).fieldErrors)).toEqual(expect.arrayContaining(["window", "reason", "bookedWithSupplier"]));
     await editCase(db(), w.people.requester, number, {
-      ...change({ type: "advanced-change", title: "Nu komplett", affectedSystems: [w.systems.dbs.code], risk: "Låg", testPlan: "Stage", rollbackPlan: "Snapshot" }),
+      ...change({
+        type: "advanced-change",
+        title: "Nu komplett",
+        affectedSystems: [w.systems.dbs.code],
+        risk: "Låg",
+        testPlan: "Stage",
+        rollbackPlan: "Snapshot",
+      }),
     });
     const submittedNow = await send(number, w.tokens.requester, { type: "SUBMIT" });
     expect(submittedNow.status).toBe(200);

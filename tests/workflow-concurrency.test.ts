@@ -113,7 +113,10 @@ describe("concurrent creation", () => {
 describe("concurrent sign-in attempts", () => {
   it("verifies no more wrong passwords for one account than the limit, however many arrive at once", async () => {
     const person = await makeUser(db(), { organisationId: w.unit.id, role: "requester", email: `race-${w.tag.toLowerCase()}@kommun.se` });
-    await db().update(users).set({ passwordHash: await hashPassword("rätt-lösenord-för-racet") }).where(eq(users.id, person.id));
+    await db()
+      .update(users)
+      .set({ passwordHash: await hashPassword("rätt-lösenord-för-racet") })
+      .where(eq(users.id, person.id));
     const answers = await Promise.all(
       Array.from({ length: 12 }, (_, i) => passwordStep(db(), { email: person.email, password: `fel-lösenord-${i}`, ip: `198.51.100.${i + 1}` })),
     );

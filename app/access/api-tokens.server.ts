@@ -13,7 +13,10 @@ const TOUCH_INTERVAL_MS = 60 * 1000;
 /** Creates a personal API token; the plain token is returned once and never stored. */
 export async function createApiToken(db: Db, userId: number, name: string): Promise<{ token: string; row: ApiToken }> {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
-  const [row] = await db.insert(apiTokens).values({ userId, name: name.trim().slice(0, 100), tokenHash: hashToken(token) }).returning();
+  const [row] = await db
+    .insert(apiTokens)
+    .values({ userId, name: name.trim().slice(0, 100), tokenHash: hashToken(token) })
+    .returning();
   return { token, row: row! };
 }
 
@@ -35,7 +38,10 @@ export async function revokeApiToken(db: Db, userId: number, tokenId: number): P
 }
 
 export async function revokeAllApiTokens(db: Db, userId: number): Promise<void> {
-  await db.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
+  await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
 }
 
 /** The active user a bearer token belongs to; records when the token was last used. */

@@ -33,7 +33,10 @@ export async function createCalendarFeed(db: Db, userId: number, kind: FeedKind 
       .set({ revokedAt: new Date() })
       .where(and(eq(calendarFeeds.userId, userId), eq(calendarFeeds.kind, kind), isNull(calendarFeeds.revokedAt)))
       .returning({ id: calendarFeeds.id });
-    const [feed] = await tx.insert(calendarFeeds).values({ userId, kind, tokenHash: hashToken(token) }).returning();
+    const [feed] = await tx
+      .insert(calendarFeeds)
+      .values({ userId, kind, tokenHash: hashToken(token) })
+      .returning();
     return { token, feed: feed!, revoked: revoked.length };
   });
 }
@@ -72,5 +75,8 @@ export async function userForFeedToken(db: Db, token: string, kind: FeedKind = "
 
 /** Revokes every feed of the person (deactivation, reset): an address is a credential like a token. */
 export async function revokeAllCalendarFeeds(db: Db, userId: number): Promise<void> {
-  await db.update(calendarFeeds).set({ revokedAt: new Date() }).where(and(eq(calendarFeeds.userId, userId), isNull(calendarFeeds.revokedAt)));
+  await db
+    .update(calendarFeeds)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(calendarFeeds.userId, userId), isNull(calendarFeeds.revokedAt)));
 }

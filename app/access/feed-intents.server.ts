@@ -27,12 +27,7 @@ export async function feedState(db: Db, auth: { user: User; session: Session }, 
   return { createdAt: feed?.createdAt.toISOString() ?? null, verifiedUntil: verifiedUntil(auth.session) };
 }
 
-export async function handleFeedIntent(
-  db: Db,
-  auth: { user: User; session: Session },
-  form: FormData,
-  options: { kind: FeedKind; ip: string; back: string },
-) {
+export async function handleFeedIntent(db: Db, auth: { user: User; session: Session }, form: FormData, options: { kind: FeedKind; ip: string; back: string }) {
   const { user, session } = auth;
   switch (form.get("intent")) {
     case "reauthenticate": {

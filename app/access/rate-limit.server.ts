@@ -49,7 +49,10 @@ function minutesLeft(oldest: string | null | undefined, now: Date): number {
 }
 
 export async function recordAttempt(db: Db, email: string, ip: string, succeeded: boolean, now = new Date()): Promise<number> {
-  const [row] = await db.insert(signInAttempts).values({ email: email.trim().toLowerCase().slice(0, 254), ip, succeeded, at: now }).returning({ id: signInAttempts.id });
+  const [row] = await db
+    .insert(signInAttempts)
+    .values({ email: email.trim().toLowerCase().slice(0, 254), ip, succeeded, at: now })
+    .returning({ id: signInAttempts.id });
   return row!.id;
 }
 
@@ -63,7 +66,12 @@ const ADDRESS_LOCK = 7_240_121;
  * are counted one after another, and no more than the limit are ever verified; the attempt is
  * turned into a success afterwards if the password was right (`attemptSucceeded`).
  */
-export async function takeAttempt(db: Db, email: string, ip: string, now = new Date()): Promise<{ ok: true; attemptId: number } | { ok: false; lock: Extract<LockState, { locked: true }> }> {
+export async function takeAttempt(
+  db: Db,
+  email: string,
+  ip: string,
+  now = new Date(),
+): Promise<{ ok: true; attemptId: number } | { ok: false; lock: Extract<LockState, { locked: true }> }> {
   const normalised = email.trim().toLowerCase();
   return db.transaction(async (tx) => {
     // Always the account first, then the address: two attempts never wait on each other in a circle.

@@ -9,10 +9,7 @@ import { cases, systemAdministrators, systems, type User } from "../../db/schema
  * supplier only what concerns its own organisation. Case and window queries filter by this scope,
  * and a single object outside it answers 404 (its existence is not confirmed).
  */
-export type Scope =
-  | { kind: "all" }
-  | { kind: "systems"; systemIds: number[] }
-  | { kind: "supplier"; organisationId: number };
+export type Scope = { kind: "all" } | { kind: "systems"; systemIds: number[] } | { kind: "supplier"; organisationId: number };
 
 export async function scopeOf(db: Db, user: Pick<User, "id" | "role" | "organisationId">): Promise<Scope> {
   switch (user.role) {

@@ -24,11 +24,7 @@ export type SessionOrigin = { ip?: string | null; userAgent?: string | null };
  * Creates a session and returns its token (for the cookie). `verified: false` parks it between
  * the password and the WebAuthn step: it then opens nothing and dies after five minutes.
  */
-export async function createSession(
-  db: Db,
-  userId: number,
-  options: SessionOrigin & { verified?: boolean; now?: Date } = {},
-): Promise<string> {
+export async function createSession(db: Db, userId: number, options: SessionOrigin & { verified?: boolean; now?: Date } = {}): Promise<string> {
   const now = options.now ?? new Date();
   const verified = options.verified ?? true;
   const token = randomBytes(32).toString("base64url");
@@ -52,11 +48,7 @@ export type ActiveSession = { user: User; session: Session };
  * The user and session of a token, or undefined when the session is unknown, idle, expired,
  * still parked (unless `parked` is asked for), or the user is not active.
  */
-export async function sessionForToken(
-  db: Db,
-  token: string,
-  options: { now?: Date; parked?: boolean } = {},
-): Promise<ActiveSession | undefined> {
+export async function sessionForToken(db: Db, token: string, options: { now?: Date; parked?: boolean } = {}): Promise<ActiveSession | undefined> {
   const now = options.now ?? new Date();
   const id = hashToken(token);
   const [row] = await db
@@ -116,7 +108,5 @@ export async function listSessions(db: Db, userId: number, now = new Date()): Pr
 }
 
 export async function deleteExpiredSessions(db: Db, now = new Date()): Promise<void> {
-  await db
-    .delete(sessions)
-    .where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, new Date(now.getTime() - IDLE_TIMEOUT_MS))));
+  await db.delete(sessions).where(or(lt(sessions.expiresAt, now), lt(sessions.lastSeenAt, new Date(now.getTime() - IDLE_TIMEOUT_MS))));
 }

@@ -37,7 +37,13 @@ export async function reauthenticate(db: Db, auth: { user: User; session: Sessio
   const result = await verifyAssertion(db, user.id, response, "reauthenticate", { sessionId: session.id }, { notAddedInSession: session.id });
   if (!result.ok) {
     if (result.reason === "counter-regression" || result.reason === "too-new") {
-      await audit(db, { action: `auth.${result.reason}`, actorUserId: user.id, subjectUserId: user.id, ip, detail: { credentialId: result.credentialId ?? null } });
+      await audit(db, {
+        action: `auth.${result.reason}`,
+        actorUserId: user.id,
+        subjectUserId: user.id,
+        ip,
+        detail: { credentialId: result.credentialId ?? null },
+      });
     }
     return false;
   }

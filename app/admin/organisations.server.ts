@@ -17,10 +17,7 @@ export type OrganisationInput = z.output<typeof organisationSchema>;
 
 export type OrganisationRow = Organisation & { systemCount: number };
 
-export async function listOrganisations(
-  db: Db,
-  options: { includeInactive?: boolean; kind?: OrganisationKind } = {},
-): Promise<OrganisationRow[]> {
+export async function listOrganisations(db: Db, options: { includeInactive?: boolean; kind?: OrganisationKind } = {}): Promise<OrganisationRow[]> {
   const rows = await db
     .select({
       organisation: organisations,
@@ -30,12 +27,7 @@ export async function listOrganisations(
       )`,
     })
     .from(organisations)
-    .where(
-      and(
-        options.includeInactive ? undefined : eq(organisations.active, true),
-        options.kind ? eq(organisations.kind, options.kind) : undefined,
-      ),
-    )
+    .where(and(options.includeInactive ? undefined : eq(organisations.active, true), options.kind ? eq(organisations.kind, options.kind) : undefined))
     .orderBy(asc(organisations.kind), asc(organisations.name));
   return rows.map((r) => ({ ...r.organisation, systemCount: r.systemCount }));
 }
@@ -82,11 +74,7 @@ export async function updateOrganisation(db: Db, id: number, input: unknown): Pr
  * Deactivates or reactivates an organisation. An organisation that still owns or supplies active
  * systems cannot be deactivated: the systems would point at nobody.
  */
-export async function setOrganisationActive(
-  db: Db,
-  id: number,
-  active: boolean,
-): Promise<FormResult<Organisation>> {
+export async function setOrganisationActive(db: Db, id: number, active: boolean): Promise<FormResult<Organisation>> {
   if (!active) {
     const [inUse] = await db
       .select({ n: count() })
@@ -96,11 +84,7 @@ export async function setOrganisationActive(
       return { ok: false, fieldErrors: { _form: { key: "org.inUse", params: { count: inUse.n } } } };
     }
   }
-  const [row] = await db
-    .update(organisations)
-    .set({ active, updatedAt: new Date() })
-    .where(eq(organisations.id, id))
-    .returning();
+  const [row] = await db.update(organisations).set({ active, updatedAt: new Date() }).where(eq(organisations.id, id)).returning();
   if (!row) throw new Response("Not found", { status: 404 });
   return { ok: true, value: row };
 }

@@ -145,7 +145,13 @@ export async function inviteUser(
         .returning();
       await assignSystems(tx, user!, parsed.value.systemIds);
       const { url, expiresAt } = await issueInvitation(tx, user!, inviter);
-      await audit(tx, { action: "user.invited", actorUserId: inviter?.id, actorLabel: inviter ? null : "cli", subjectUserId: user!.id, detail: { role: user!.role } });
+      await audit(tx, {
+        action: "user.invited",
+        actorUserId: inviter?.id,
+        actorLabel: inviter ? null : "cli",
+        subjectUserId: user!.id,
+        detail: { role: user!.role },
+      });
       return { user: user!, url, expiresAt };
     });
     return { ok: true, value };
@@ -155,9 +161,7 @@ export async function inviteUser(
   }
 }
 
-export type InvitationLookup =
-  | { ok: true; invitation: Invitation; user: User }
-  | { ok: false; reason: "unknown" | "expired" | "used" };
+export type InvitationLookup = { ok: true; invitation: Invitation; user: User } | { ok: false; reason: "unknown" | "expired" | "used" };
 
 export async function findInvitation(db: Db, token: string, now = new Date()): Promise<InvitationLookup> {
   if (!token || token.length > 100) return { ok: false, reason: "unknown" };
@@ -207,7 +211,10 @@ export async function completeInvitation(
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
-  const [row] = await db.select().from(users).where(sql`lower(${users.email}) = lower(${email.trim()})`);
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${email.trim()})`);
   return row;
 }
 
@@ -268,7 +275,10 @@ export async function deactivateUser(db: Db, id: number, actor: Pick<User, "id">
     await deleteUserSessions(tx, id);
     await revokeAllApiTokens(tx, id);
     await revokeAllCalendarFeeds(tx, id);
-    await tx.update(invitations).set({ revokedAt: new Date() }).where(and(eq(invitations.userId, id), isNull(invitations.usedAt), isNull(invitations.revokedAt)));
+    await tx
+      .update(invitations)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(invitations.userId, id), isNull(invitations.usedAt), isNull(invitations.revokedAt)));
     await audit(tx, { action: "user.deactivated", actorUserId: actor?.id, subjectUserId: id });
   });
 }
@@ -291,11 +301,7 @@ export async function reactivateUser(db: Db, id: number, actor: Pick<User, "id">
  */
 export async function resetUser(db: Db, id: number, actor: Pick<User, "id" | "name"> | null): Promise<{ url: string; expiresAt: Date }> {
   return db.transaction(async (tx) => {
-    const [user] = await tx
-      .update(users)
-      .set({ status: "invited", passwordHash: null, updatedAt: new Date() })
-      .where(eq(users.id, id))
-      .returning();
+    const [user] = await tx.update(users).set({ status: "invited", passwordHash: null, updatedAt: new Date() }).where(eq(users.id, id)).returning();
     if (!user) throw new Response("Not found", { status: 404 });
     await tx.delete(webauthnCredentials).where(eq(webauthnCredentials.userId, id));
     await deleteUserSessions(tx, id);

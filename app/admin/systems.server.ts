@@ -3,16 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 
 import type { Db } from "../../db/client";
-import {
-  INFORMATION_CLASSES,
-  organisations,
-  systemAdministrators,
-  systemDependencies,
-  systems,
-  users,
-  type System,
-  type User,
-} from "../../db/schema";
+import { INFORMATION_CLASSES, organisations, systemAdministrators, systemDependencies, systems, users, type System, type User } from "../../db/schema";
 import { isUniqueViolation, pgError } from "../../db/errors";
 import { scopeOf, systemsInScope } from "~/access/scope.server";
 import { MAX_ID } from "~/http/ids";
@@ -22,12 +13,7 @@ export const SYSTEM_CODE = /^[A-Z0-9][A-Z0-9-]{1,19}$/;
 
 export const systemSchema = z
   .object({
-    code: z
-      .string({ error: "validation.required" })
-      .trim()
-      .toUpperCase()
-      .min(1, "validation.required")
-      .regex(SYSTEM_CODE, "validation.systemCode"),
+    code: z.string({ error: "validation.required" }).trim().toUpperCase().min(1, "validation.required").regex(SYSTEM_CODE, "validation.systemCode"),
     name: text(200),
     description: optionalText(4000).transform((v) => v ?? ""),
     ownerUnitId: requiredId,
@@ -208,9 +194,7 @@ async function saveSystem(db: Db, id: number | undefined, input: unknown): Promi
       if (!saved) throw new Response("Not found", { status: 404 });
       await tx.delete(systemAdministrators).where(eq(systemAdministrators.systemId, saved.id));
       if (parsed.value.administratorIds.length) {
-        await tx
-          .insert(systemAdministrators)
-          .values([...new Set(parsed.value.administratorIds)].map((userId) => ({ systemId: saved.id, userId })));
+        await tx.insert(systemAdministrators).values([...new Set(parsed.value.administratorIds)].map((userId) => ({ systemId: saved.id, userId })));
       }
       return saved;
     });
@@ -246,9 +230,7 @@ export async function addDependency(db: Db, systemId: number, dependsOnCode: str
 }
 
 export async function removeDependency(db: Db, systemId: number, dependsOnId: number): Promise<void> {
-  await db
-    .delete(systemDependencies)
-    .where(and(eq(systemDependencies.systemId, systemId), eq(systemDependencies.dependsOnId, dependsOnId)));
+  await db.delete(systemDependencies).where(and(eq(systemDependencies.systemId, systemId), eq(systemDependencies.dependsOnId, dependsOnId)));
 }
 
 /** People an administrator can pick for a system: requesters (administrators) and system owners. */

@@ -17,7 +17,8 @@ export async function verifyAuditChain(db: Db): Promise<{ ok: true; rows: number
   let previous = "";
   for (const row of chain) {
     const id = Number(row.id);
-    if ((row.prev_hash ?? "") !== previous) return { ok: false, rows: chain.length, brokenAt: id, problem: "its prev_hash is not the previous row's hash (a row was removed or reordered)" };
+    if ((row.prev_hash ?? "") !== previous)
+      return { ok: false, rows: chain.length, brokenAt: id, problem: "its prev_hash is not the previous row's hash (a row was removed or reordered)" };
     if (row.hash !== row.expected) return { ok: false, rows: chain.length, brokenAt: id, problem: "its content does not match its hash (the row was changed)" };
     previous = row.hash ?? "";
   }

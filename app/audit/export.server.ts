@@ -13,7 +13,14 @@ import { addDays, isIsoDate, stockholmMidnight } from "../../machines/calendar";
 const actor = alias(users, "actor");
 
 function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? "" : value instanceof Date ? value.toISOString() : typeof value === "object" ? JSON.stringify(value) : String(value);
+  const text =
+    value === null || value === undefined
+      ? ""
+      : value instanceof Date
+        ? value.toISOString()
+        : typeof value === "object"
+          ? JSON.stringify(value)
+          : String(value);
   return /[",\r\n;]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/^([=+\-@])/, "'$1").replace(/"/g, '""')}"` : text;
 }
 
@@ -24,7 +31,12 @@ export async function auditCsv(db: Db, query: { case?: string | null; from?: str
   const { from, to } = query;
   const number = query.case;
   if (number) {
-    const [c] = number.includes("\0") ? [] : await db.select({ id: cases.id }).from(cases).where(eq(cases.number, number.slice(0, 40)));
+    const [c] = number.includes("\0")
+      ? []
+      : await db
+          .select({ id: cases.id })
+          .from(cases)
+          .where(eq(cases.number, number.slice(0, 40)));
     if (!c) return { ok: false, status: 404, message: "No such case" };
     conditions.push(eq(auditLog.caseId, c.id));
   } else if (from && to && isIsoDate(from) && isIsoDate(to) && from <= to) {
@@ -41,7 +53,23 @@ export async function auditCsv(db: Db, query: { case?: string | null; from?: str
     .orderBy(asc(auditLog.id));
   const header = ["id", "at", "actor", "actor_email", "action", "case", "event", "from", "to", "reason", "detail", "prev_hash", "hash"];
   const lines = rows.map(({ a, caseNumber, actorName, actorEmail }) =>
-    [a.id, a.at, actorName ?? a.actorLabel ?? "", actorEmail ?? "", a.action, caseNumber ?? "", a.event, a.fromState, a.toState, a.reason, a.detail, a.prevHash, a.hash].map(csvCell).join(","),
+    [
+      a.id,
+      a.at,
+      actorName ?? a.actorLabel ?? "",
+      actorEmail ?? "",
+      a.action,
+      caseNumber ?? "",
+      a.event,
+      a.fromState,
+      a.toState,
+      a.reason,
+      a.detail,
+      a.prevHash,
+      a.hash,
+    ]
+      .map(csvCell)
+      .join(","),
   );
   return { ok: true, name: number ? `audit-${number}` : `audit-${from}-${to}`, csv: `\uFEFF${[header.join(","), ...lines].join("\r\n")}\r\n` };
 }

@@ -168,7 +168,15 @@ async function pendingItems(db: Db, meeting: CabMeeting): Promise<AgendaItem[]> 
   const votes = await votesAt(db, meeting.id, ids);
   const comments = ids.length
     ? await db
-        .select({ id: cabComments.id, caseId: cabComments.caseId, body: cabComments.body, at: cabComments.at, meetingId: cabComments.meetingId, userId: users.id, name: users.name })
+        .select({
+          id: cabComments.id,
+          caseId: cabComments.caseId,
+          body: cabComments.body,
+          at: cabComments.at,
+          meetingId: cabComments.meetingId,
+          userId: users.id,
+          name: users.name,
+        })
         .from(cabComments)
         .innerJoin(users, eq(users.id, cabComments.userId))
         .where(inArray(cabComments.caseId, ids))
@@ -219,7 +227,10 @@ async function decisionsAt(db: Db, meetingId: number): Promise<Decision[]> {
   const placedAt = sql<number | null>`(
     select (p.detail->>'meetingId')::int from audit_log p
     where p.case_id = ${auditLog.caseId} and p.id < ${auditLog.id}
-      and p.event in (${sql.join(PLACING_EVENTS.map((e) => sql`${e}`), sql`, `)})
+      and p.event in (${sql.join(
+        PLACING_EVENTS.map((e) => sql`${e}`),
+        sql`, `,
+      )})
     order by p.id desc limit 1
   )`;
   const rows = await db
@@ -241,7 +252,10 @@ async function decisionsAt(db: Db, meetingId: number): Promise<Decision[]> {
         inArray(auditLog.event, [...DECISION_EVENTS]),
         eq(auditLog.fromState, "awaiting-cab"),
         // Only cases that were ever placed on this meeting (cheap), then the exact attribution.
-        sql`${auditLog.caseId} in (select q.case_id from audit_log q where q.event in (${sql.join(PLACING_EVENTS.map((e) => sql`${e}`), sql`, `)}) and q.detail->>'meetingId' = ${id})`,
+        sql`${auditLog.caseId} in (select q.case_id from audit_log q where q.event in (${sql.join(
+          PLACING_EVENTS.map((e) => sql`${e}`),
+          sql`, `,
+        )}) and q.detail->>'meetingId' = ${id})`,
         sql`${placedAt} = ${meetingId}`,
       ),
     )
@@ -321,10 +335,14 @@ export async function vote(db: Db, user: User, meetingId: number, number: string
 export async function comment(db: Db, user: User, meetingId: number, number: string, body: unknown, now = new Date()): Promise<number> {
   const text = typeof body === "string" ? body.trim() : "";
   if (!text) throw new WorkflowError(422, "Write a comment.", { body: { key: "validation.required" } });
-  if (text.length > COMMENT_MAX) throw new WorkflowError(422, "The comment is too long.", { body: { key: "validation.tooLong", params: { max: COMMENT_MAX } } });
+  if (text.length > COMMENT_MAX)
+    throw new WorkflowError(422, "The comment is too long.", { body: { key: "validation.tooLong", params: { max: COMMENT_MAX } } });
   const { meeting, c } = await onAgenda(db, meetingId, number);
   await mayTakePart(db, user, c, "comment");
-  const [row] = await db.insert(cabComments).values({ caseId: c.id, meetingId: meeting.id, userId: user.id, body: text, at: now }).returning({ id: cabComments.id });
+  const [row] = await db
+    .insert(cabComments)
+    .values({ caseId: c.id, meetingId: meeting.id, userId: user.id, body: text, at: now })
+    .returning({ id: cabComments.id });
   return row!.id;
 }
 
@@ -394,18 +412,25 @@ export async function unscheduledChanges(db: Db) {
 
 // Scheduling (the service centre) ----------------------------------------------------------------
 
-const time = z.string({ error: "validation.required" }).trim().regex(/^([01]\d|2[0-3]):[0-5]\d$/, k("cab.validation.time"));
+const time = z
+  .string({ error: "validation.required" })
+  .trim()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, k("cab.validation.time"));
 const location = z.preprocess((v) => (typeof v === "string" ? v.trim() : ""), z.string().max(200));
 
 export const meetingInput = z.object({ date: z.string({ error: "validation.required" }).trim().min(1, "validation.required").pipe(isoDate), time, location });
 export const ruleInput = z.object({
-  weekday: z.preprocess((v) => (v === "" || v == null ? undefined : Number(v)), z.number({ error: "validation.choose" }).int("validation.choose").min(1, "validation.choose").max(7, "validation.choose")),
+  weekday: z.preprocess(
+    (v) => (v === "" || v == null ? undefined : Number(v)),
+    z.number({ error: "validation.choose" }).int("validation.choose").min(1, "validation.choose").max(7, "validation.choose"),
+  ),
   time,
   location,
 });
 
 function requireCentre(user: User) {
-  if (user.role !== "service-centre") throw new WorkflowError(403, "Only the service centre schedules the board's meetings.", { _form: { key: k("case.action.forbidden") } });
+  if (user.role !== "service-centre")
+    throw new WorkflowError(403, "Only the service centre schedules the board's meetings.", { _form: { key: k("case.action.forbidden") } });
 }
 
 function parsed<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
@@ -423,7 +448,8 @@ export async function addMeeting(db: Db, user: User, raw: unknown, now = new Dat
   if (!startsAt || Number.isNaN(startsAt.getTime())) throw new WorkflowError(422, "The date is not valid.", { date: { key: "validation.date" } });
   if (startsAt <= now) throw new WorkflowError(422, "The meeting must be in the future.", { date: { key: k("cab.validation.past") } });
   const [existing] = await db.select().from(cabMeetings).where(eq(cabMeetings.startsAt, startsAt));
-  if (existing && existing.status !== "cancelled") throw new WorkflowError(422, "There is a meeting at that time already.", { time: { key: k("cab.validation.taken") } });
+  if (existing && existing.status !== "cancelled")
+    throw new WorkflowError(422, "There is a meeting at that time already.", { time: { key: k("cab.validation.taken") } });
   if (existing) {
     const [revived] = await db.update(cabMeetings).set({ status: "scheduled", location: input.location }).where(eq(cabMeetings.id, existing.id)).returning();
     return revived!;

@@ -41,11 +41,17 @@ const blackoutSchema = z
     message: "case.window.endBeforeStart",
   });
 
-
 export async function listBlackouts(db: Db, now = new Date()) {
   const [periods, systemOptions] = await Promise.all([
     db
-      .select({ id: blackoutPeriods.id, systemCode: systems.code, systemName: systems.name, startsAt: blackoutPeriods.startsAt, endsAt: blackoutPeriods.endsAt, reason: blackoutPeriods.reason })
+      .select({
+        id: blackoutPeriods.id,
+        systemCode: systems.code,
+        systemName: systems.name,
+        startsAt: blackoutPeriods.startsAt,
+        endsAt: blackoutPeriods.endsAt,
+        reason: blackoutPeriods.reason,
+      })
       .from(blackoutPeriods)
       .leftJoin(systems, eq(systems.id, blackoutPeriods.systemId))
       .orderBy(desc(blackoutPeriods.startsAt), desc(blackoutPeriods.id)),
@@ -58,7 +64,12 @@ export async function listBlackouts(db: Db, now = new Date()) {
 }
 
 /** Creates a blackout from a form's values; field errors when they do not make one. */
-export async function createBlackout(db: Db, user: Pick<User, "id">, raw: Record<string, unknown>, ip: string): Promise<{ ok: true; id: number } | { ok: false; fieldErrors: FieldErrors }> {
+export async function createBlackout(
+  db: Db,
+  user: Pick<User, "id">,
+  raw: Record<string, unknown>,
+  ip: string,
+): Promise<{ ok: true; id: number } | { ok: false; fieldErrors: FieldErrors }> {
   const parsed = validate(blackoutSchema, raw);
   if (!parsed.ok) return parsed;
   const { systemId, start, end, reason } = parsed.value;
@@ -67,8 +78,16 @@ export async function createBlackout(db: Db, user: Pick<User, "id">, raw: Record
     if (!system) return { ok: false, fieldErrors: { systemId: { key: "validation.choose" } } };
   }
   const id = await db.transaction(async (tx) => {
-    const [row] = await tx.insert(blackoutPeriods).values({ systemId: systemId ?? null, startsAt: start, endsAt: end, reason, createdById: user.id }).returning({ id: blackoutPeriods.id });
-    await audit(tx, { action: "blackout.created", actorUserId: user.id, ip, detail: { blackoutId: row!.id, systemId: systemId ?? null, start: start.toISOString(), end: end.toISOString(), reason } });
+    const [row] = await tx
+      .insert(blackoutPeriods)
+      .values({ systemId: systemId ?? null, startsAt: start, endsAt: end, reason, createdById: user.id })
+      .returning({ id: blackoutPeriods.id });
+    await audit(tx, {
+      action: "blackout.created",
+      actorUserId: user.id,
+      ip,
+      detail: { blackoutId: row!.id, systemId: systemId ?? null, start: start.toISOString(), end: end.toISOString(), reason },
+    });
     return row!.id;
   });
   return { ok: true, id };

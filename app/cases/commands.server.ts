@@ -53,7 +53,10 @@ export type CaseRef = {
 /** The case as a command leaves it: one indexed read. */
 export async function caseRef(db: Db, number: string): Promise<CaseRef> {
   const [row] = await db
-    .select({ c: { number: cases.number, type: cases.type, status: cases.status, version: cases.version, windowStart: cases.windowStart, windowEnd: cases.windowEnd }, w: { id: accessWindows.id, status: accessWindows.status, startsAt: accessWindows.startsAt, endsAt: accessWindows.endsAt } })
+    .select({
+      c: { number: cases.number, type: cases.type, status: cases.status, version: cases.version, windowStart: cases.windowStart, windowEnd: cases.windowEnd },
+      w: { id: accessWindows.id, status: accessWindows.status, startsAt: accessWindows.startsAt, endsAt: accessWindows.endsAt },
+    })
     .from(cases)
     .leftJoin(accessWindows, eq(accessWindows.caseId, cases.id))
     .where(eq(cases.number, number));
@@ -88,7 +91,10 @@ export async function createCase(db: Db, user: User, raw: unknown, now = new Dat
   const input = parsed.data as CaseInput;
   if (user.role !== "requester") throw new WorkflowError(403, "Only system administrators (requesters) create cases.");
 
-  const [system] = await db.select().from(systems).where(and(eq(systems.code, input.systemCode), eq(systems.active, true)));
+  const [system] = await db
+    .select()
+    .from(systems)
+    .where(and(eq(systems.code, input.systemCode), eq(systems.active, true)));
   if (!system) invalid({ systemCode: { key: "case.system.unknown" } });
   const scope = await scopeOf(db, user);
   if (!inScope(scope, { systemId: system.id, supplierId: system.supplierId })) invalid({ systemCode: { key: "case.system.notYours" } });
@@ -140,9 +146,23 @@ export async function createCase(db: Db, user: User, raw: unknown, now = new Dat
         updatedAt: now,
       })
       .returning();
-    await auditTransition(tx, { user, caseId: created!.id, event: "CREATE", from: null, to: state.value, detail: linkedCase ? { linkedCase: linkedCase.number } : {} });
+    await auditTransition(tx, {
+      user,
+      caseId: created!.id,
+      event: "CREATE",
+      from: null,
+      to: state.value,
+      detail: linkedCase ? { linkedCase: linkedCase.number } : {},
+    });
     if (linkedCase) {
-      await auditTransition(tx, { user, caseId: linkedCase.id, event: "LINKED_CHANGE", from: linkedCase.status, to: linkedCase.status, detail: { change: caseNumber } });
+      await auditTransition(tx, {
+        user,
+        caseId: linkedCase.id,
+        event: "LINKED_CHANGE",
+        from: linkedCase.status,
+        to: linkedCase.status,
+        detail: { change: caseNumber },
+      });
     }
     if (!input.draft) {
       const actor = await actorFor(tx, user, created!);
@@ -223,7 +243,6 @@ function shapeCase(input: CaseInput, now: Date) {
   }
 }
 
-
 /**
  * Applies one event to a case as `user` (null: the portal itself, e.g. the expiry scheduler).
  * Throws WorkflowError 403/404/409/422; returns the case as the caller now sees it.
@@ -250,7 +269,8 @@ export async function applyEvent(db: Db, user: User | null, number: string, raw:
       return;
     }
     const machine = CASE_MACHINES[c.type].machine;
-    if (!(machine.events as string[]).includes(type)) throw new WorkflowError(422, `${input.type} does not apply to this type of case.`, { type: { key: "case.event.notForType" } });
+    if (!(machine.events as string[]).includes(type))
+      throw new WorkflowError(422, `${input.type} does not apply to this type of case.`, { type: { key: "case.event.notForType" } });
     if (!permitted(type, actor)) throw new WorkflowError(403, "You may not do that on this case.");
     if (!stateAccepts(machine, c.state, type)) throw new WorkflowError(409, `The case is ${c.status}: ${input.type} is not possible now.`);
     if (type === "APPROVE" || type === "CAB_APPROVE" || type === "CAB_APPROVE_WITH_CONDITIONS") {
@@ -329,14 +349,22 @@ export async function editCase(db: Db, user: User, number: string, raw: unknown,
   await db.transaction(async (tx) => {
     const [c] = await tx.select().from(cases).where(eq(cases.number, number)).for("update");
     if (!c || !inScope(await scopeOf(tx, user), c)) throw new WorkflowError(404, "No such case.");
-    if (input.type !== c.type && !(c.type === "simple-change" && input.type === "advanced-change" && c.status === "draft") && !(c.type === "advanced-change" && input.type === "simple-change" && c.status === "draft")) {
+    if (
+      input.type !== c.type &&
+      !(c.type === "simple-change" && input.type === "advanced-change" && c.status === "draft") &&
+      !(c.type === "advanced-change" && input.type === "simple-change" && c.status === "draft")
+    ) {
       invalid({ type: { key: "case.type.fixed" } });
     }
     const actor = await actorFor(tx, user, c);
     if (!permitted("EDIT", actor)) throw new WorkflowError(403, "You may not change this case.");
     if (!stateAccepts(CASE_MACHINES[c.type].machine, c.state, "EDIT")) throw new WorkflowError(409, `The case is ${c.status}: it cannot be changed now.`);
-    const [system] = await tx.select().from(systems).where(and(eq(systems.code, input.systemCode), eq(systems.active, true)));
-    if (!system || !inScope(await scopeOf(tx, user), { systemId: system.id, supplierId: system.supplierId })) invalid({ systemCode: { key: "case.system.notYours" } });
+    const [system] = await tx
+      .select()
+      .from(systems)
+      .where(and(eq(systems.code, input.systemCode), eq(systems.active, true)));
+    if (!system || !inScope(await scopeOf(tx, user), { systemId: system.id, supplierId: system.supplierId }))
+      invalid({ systemCode: { key: "case.system.notYours" } });
     // As when the case was created: a supplier given by id must be an active supplier.
     if (input.supplierId) {
       const [supplier] = await tx.select().from(organisations).where(eq(organisations.id, input.supplierId));

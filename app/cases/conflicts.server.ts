@@ -56,7 +56,10 @@ export function relatedSystems(roots: SQL): SQL {
 /** Whether case `c` (an alias) is active with a window overlapping `range` (a tstzrange). */
 export function activeOverlap(c: SQL, range: SQL): SQL {
   return sql`${c}.window_start is not null and ${c}.window_end is not null
-    and ${c}.status in (${sql.join(ACTIVE_STATUSES.map((s) => sql`${s}`), sql`, `)})
+    and ${c}.status in (${sql.join(
+      ACTIVE_STATUSES.map((s) => sql`${s}`),
+      sql`, `,
+    )})
     and tstzrange(${c}.window_start, ${c}.window_end, '[)') && ${range}`;
 }
 
@@ -135,10 +138,24 @@ async function pathsFrom(db: Db, root: number, targets: number[]): Promise<Map<n
     }
     const viaDown = down(target);
     const viaUp = up(target);
-    chosen.set(target, viaDown && (!viaUp || viaDown.length <= viaUp.length) ? { relation: "depends-on", ids: viaDown } : { relation: "dependency-of", ids: viaUp! });
+    chosen.set(
+      target,
+      viaDown && (!viaUp || viaDown.length <= viaUp.length) ? { relation: "depends-on", ids: viaDown } : { relation: "dependency-of", ids: viaUp! },
+    );
   }
   const ids = [...new Set([...chosen.values()].flatMap((c) => c.ids))];
-  const codes = new Map((await rowsOf<{ id: number; code: string }>(db.execute(sql`select id, code from systems where id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`))).map((r) => [Number(r.id), r.code]));
+  const codes = new Map(
+    (
+      await rowsOf<{ id: number; code: string }>(
+        db.execute(
+          sql`select id, code from systems where id in (${sql.join(
+            ids.map((id) => sql`${id}`),
+            sql`, `,
+          )})`,
+        ),
+      )
+    ).map((r) => [Number(r.id), r.code]),
+  );
   return new Map([...chosen].map(([target, c]) => [target, { relation: c.relation, path: c.ids.map((id) => codes.get(id) ?? String(id)) }]));
 }
 
@@ -158,7 +175,12 @@ export async function conflictsOf(db: Db, caseId: number): Promise<Conflict[]> {
  */
 export async function conflictsOfCase(db: Db, user: Pick<User, "id" | "role" | "organisationId">, number: string): Promise<Conflict[] | undefined> {
   // A NUL (from an address) names no case, and PostgreSQL refuses it in a query.
-  const [c] = number.includes("\0") ? [] : await db.select({ id: cases.id, systemId: cases.systemId, supplierId: cases.supplierId, windowStart: cases.windowStart, windowEnd: cases.windowEnd }).from(cases).where(eq(cases.number, number));
+  const [c] = number.includes("\0")
+    ? []
+    : await db
+        .select({ id: cases.id, systemId: cases.systemId, supplierId: cases.supplierId, windowStart: cases.windowStart, windowEnd: cases.windowEnd })
+        .from(cases)
+        .where(eq(cases.number, number));
   if (!c || !inScope(await scopeOf(db, user), c)) return undefined;
   return c.windowStart && c.windowEnd ? conflictsFor(db, c.systemId, { start: c.windowStart, end: c.windowEnd }, c.id) : [];
 }

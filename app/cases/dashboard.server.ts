@@ -14,7 +14,8 @@ const UPCOMING_DAYS = 14;
 const LIST_LIMIT = 20;
 /** The open states in the order a case passes through them, for the counts. */
 const OPEN_ORDER = CASE_STATUSES.filter((status) => !(FINISHED_STATUSES as readonly string[]).includes(status));
-const openRank = (status: string) => ((OPEN_ORDER as readonly string[]).includes(status) ? (OPEN_ORDER as readonly string[]).indexOf(status) : OPEN_ORDER.length);
+const openRank = (status: string) =>
+  (OPEN_ORDER as readonly string[]).includes(status) ? (OPEN_ORDER as readonly string[]).indexOf(status) : OPEN_ORDER.length;
 
 export async function requesterDashboard(db: Db, user: Pick<User, "id" | "role" | "organisationId">, now = new Date()) {
   const scoped = casesInScope(await scopeOf(db, user));
@@ -43,7 +44,14 @@ export async function requesterDashboard(db: Db, user: Pick<User, "id" | "role" 
       .select(row)
       .from(cases)
       .innerJoin(systems, eq(systems.id, cases.systemId))
-      .where(and(scoped, inArray(cases.status, ["approved", "window-open"]), gt(cases.windowEnd, now), lt(cases.windowStart, new Date(now.getTime() + UPCOMING_DAYS * 86_400_000))))
+      .where(
+        and(
+          scoped,
+          inArray(cases.status, ["approved", "window-open"]),
+          gt(cases.windowEnd, now),
+          lt(cases.windowStart, new Date(now.getTime() + UPCOMING_DAYS * 86_400_000)),
+        ),
+      )
       .orderBy(asc(cases.windowStart), asc(cases.id))
       .limit(LIST_LIMIT),
   ]);
@@ -56,7 +64,9 @@ export async function requesterDashboard(db: Db, user: Pick<User, "id" | "role" 
   });
   return {
     attention: attention.map(shape),
-    open: open.map((o) => ({ status: o.status, count: Number(o.n) })).sort((a, b) => openRank(a.status) - openRank(b.status) || a.status.localeCompare(b.status)),
+    open: open
+      .map((o) => ({ status: o.status, count: Number(o.n) }))
+      .sort((a, b) => openRank(a.status) - openRank(b.status) || a.status.localeCompare(b.status)),
     upcoming: upcoming.map(shape),
     upcomingDays: UPCOMING_DAYS,
   };

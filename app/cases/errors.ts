@@ -39,7 +39,10 @@ const FORM_MESSAGES: Record<WorkflowError["status"], MessageKey> = {
  * own (the event's `type` is the form's). A refusal that names no field gets the form's message
  * for its status (`messages` overrides the defaults).
  */
-export function formErrors(error: WorkflowError, options: { fields?: readonly string[]; messages?: Partial<Record<WorkflowError["status"], MessageKey>> } = {}): FieldErrors {
+export function formErrors(
+  error: WorkflowError,
+  options: { fields?: readonly string[]; messages?: Partial<Record<WorkflowError["status"], MessageKey>> } = {},
+): FieldErrors {
   const errors: FieldErrors = error.fieldErrors?._form ? { _form: error.fieldErrors._form } : {};
   for (const [field, msg] of Object.entries(error.fieldErrors ?? {})) {
     if (!msg) continue;

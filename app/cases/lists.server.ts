@@ -44,7 +44,12 @@ export async function listCases(db: Db, user: User, filters: CaseFilters = {}) {
   const where = and(...conditions);
   const pageSize = Math.min(Math.max(filters.pageSize ?? 25, 1), 100);
   const page = Math.max(filters.page ?? 1, 1);
-  const order = filters.sort === "window" ? [asc(cases.windowStart), asc(cases.id)] : filters.sort === "number" ? [desc(cases.id)] : [desc(cases.updatedAt), desc(cases.id)];
+  const order =
+    filters.sort === "window"
+      ? [asc(cases.windowStart), asc(cases.id)]
+      : filters.sort === "number"
+        ? [desc(cases.id)]
+        : [desc(cases.updatedAt), desc(cases.id)];
   const [items, [total]] = await Promise.all([
     db
       .select({
@@ -79,4 +84,3 @@ export async function listCases(db: Db, user: User, filters: CaseFilters = {}) {
     total: total?.n ?? 0,
   };
 }
-

@@ -45,7 +45,10 @@ type Addressee = "service-centre" | "requester" | "supplier" | "operations" | "o
 
 /** The change advisory board's members (people with the role, active). */
 async function cabMembers(db: Db): Promise<Recipient[]> {
-  return db.select({ address: users.email, lang: users.lang }).from(users).where(and(eq(users.role, "cab"), eq(users.status, "active")));
+  return db
+    .select({ address: users.email, lang: users.lang })
+    .from(users)
+    .where(and(eq(users.role, "cab"), eq(users.status, "active")));
 }
 
 const TEMPLATES: Record<string, { template: string; to: Addressee[] }> = {

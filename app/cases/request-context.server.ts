@@ -26,7 +26,11 @@ export async function requestFormContext(db: Db, user: User, now = new Date()) {
       .from(organisations)
       .where(and(eq(organisations.kind, "supplier"), eq(organisations.active, true)))
       .orderBy(asc(organisations.name)),
-    db.select({ phone: organisations.phone }).from(organisations).where(and(eq(organisations.kind, "service-centre"), eq(organisations.active, true))).limit(1),
+    db
+      .select({ phone: organisations.phone })
+      .from(organisations)
+      .where(and(eq(organisations.kind, "service-centre"), eq(organisations.active, true)))
+      .limit(1),
   ]);
   const codeOf = new Map(all.map((s) => [s.id, s.code]));
   // Systems connected to each one in the dependency graph, either direction, any number of steps.
@@ -46,7 +50,10 @@ export async function requestFormContext(db: Db, user: User, now = new Date()) {
       }
     }
     seen.delete(id);
-    return [...seen].map((i) => codeOf.get(i)).filter((c): c is string => Boolean(c)).sort();
+    return [...seen]
+      .map((i) => codeOf.get(i))
+      .filter((c): c is string => Boolean(c))
+      .sort();
   };
   const today = stockholmDate(now);
   const earliest: Earliest = { "simple-change": earliestStart("simple-change", today), "advanced-change": earliestStart("advanced-change", today) };
@@ -68,4 +75,3 @@ export function toFormErrors(errors: FieldErrors | undefined): FieldErrors {
   for (const [field, msg] of Object.entries(errors ?? {})) out[formField(field)] ??= msg;
   return out;
 }
-

@@ -125,7 +125,8 @@ export function requestFormSchema(category: FormCategory, intent: "draft" | "sub
       need("urgency", "validation.choose");
       need("impact", "validation.choose");
       const hours = Number(v.hours);
-      if (!Number.isFinite(hours) || hours <= 0 || hours > 24) ctx.addIssue({ code: "custom", path: ["hours"], message: packMsg("case.window.tooLong", { hours: 24 }) });
+      if (!Number.isFinite(hours) || hours <= 0 || hours > 24)
+        ctx.addIssue({ code: "custom", path: ["hours"], message: packMsg("case.window.tooLong", { hours: 24 }) });
     }
     if (category === "standing-access") {
       need("justification");
@@ -207,7 +208,10 @@ export function valuesFromForm(form: FormData): RequestFormValues {
     ),
     affectsOthers: get("affectsOthers") === "yes" ? "yes" : get("affectsOthers") === "no" ? "no" : undefined,
     kind: get("kind") === "service-request" ? "service-request" : "incident",
-    affectedSystems: form.getAll("affectedSystems").filter((v): v is string => typeof v === "string").slice(0, 50),
+    affectedSystems: form
+      .getAll("affectedSystems")
+      .filter((v): v is string => typeof v === "string")
+      .slice(0, 50),
     bookedWithSupplier: form.get("bookedWithSupplier") === "on" || form.get("bookedWithSupplier") === "true",
     affectsUsers: form.get("affectsUsers") === "on" || form.get("affectsUsers") === "true",
   } as RequestFormValues;
@@ -228,17 +232,20 @@ export function categoryOf(type: CaseType): FormCategory {
 }
 
 /** Form values for editing a stored case (a draft or a returned one). */
-export function valuesFromCase(c: {
-  type: CaseType;
-  title: string;
-  description: string;
-  system: { code: string };
-  supplier: { id: number } | null;
-  window: { start: string; end: string } | null;
-  affectsUsers: boolean;
-  details: Record<string, unknown>;
-  linkedCase: string | null;
-}, toLocal: (iso: string) => string): RequestFormValues {
+export function valuesFromCase(
+  c: {
+    type: CaseType;
+    title: string;
+    description: string;
+    system: { code: string };
+    supplier: { id: number } | null;
+    window: { start: string; end: string } | null;
+    affectsUsers: boolean;
+    details: Record<string, unknown>;
+    linkedCase: string | null;
+  },
+  toLocal: (iso: string) => string,
+): RequestFormValues {
   const d = c.details as Record<string, unknown> & { externalReferences?: { ticket?: string; supplierTicket?: string } };
   const str = (key: string) => (typeof d[key] === "string" ? (d[key] as string) : "");
   const list = (key: string) => (Array.isArray(d[key]) ? (d[key] as string[]) : []);

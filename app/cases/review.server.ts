@@ -106,7 +106,11 @@ export async function sendNotice(db: Db, user: User, number: string, target: Not
       .where(
         target === "operations"
           ? and(eq(organisations.kind, "operations-provider"), eq(organisations.active, true))
-          : and(eq(organisations.kind, "municipal-unit"), eq(organisations.active, true), unitId ? eq(organisations.id, unitId) : sql`lower(${organisations.name}) like 'digitalisering%'`),
+          : and(
+              eq(organisations.kind, "municipal-unit"),
+              eq(organisations.active, true),
+              unitId ? eq(organisations.id, unitId) : sql`lower(${organisations.name}) like 'digitalisering%'`,
+            ),
       );
     if (!recipients.length) throw new WorkflowError(422, "There is no one to send that to.", { unitId: { key: "validation.choose" } });
     const event = target === "operations" ? "FORWARDED_TO_OPERATIONS" : "INFORMED_UNIT";

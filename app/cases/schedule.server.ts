@@ -75,7 +75,12 @@ export type ScheduleFilters = {
 };
 
 const inList = (column: SQL, values: readonly (string | number)[]) =>
-  values.length ? sql`${column} in (${sql.join(values.map((v) => sql`${v}`), sql`, `)})` : sql`false`;
+  values.length
+    ? sql`${column} in (${sql.join(
+        values.map((v) => sql`${v}`),
+        sql`, `,
+      )})`
+    : sql`false`;
 
 /** The scope in the raw queries below: on a case (`c`), and on a system (`s`) — whose rows and blackouts one sees. */
 const caseScope = (scope: Scope) => scopeWhere(scope, { systemId: sql`c.system_id`, supplierId: sql`c.supplier_id` });
@@ -95,7 +100,15 @@ type WindowRow = {
   conflict: boolean;
 };
 
-type BlackoutRow = { id: number; system_id: number | null; system_code: string | null; system_name: string | null; starts_at: string | Date; ends_at: string | Date; reason: string };
+type BlackoutRow = {
+  id: number;
+  system_id: number | null;
+  system_code: string | null;
+  system_name: string | null;
+  starts_at: string | Date;
+  ends_at: string | Date;
+  reason: string;
+};
 
 /** The schedule `user` may see over [from, to). */
 export async function scheduleOf(db: Db, user: Pick<User, "id" | "role" | "organisationId">, filters: ScheduleFilters): Promise<Schedule> {

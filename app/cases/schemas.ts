@@ -32,9 +32,7 @@ const common = {
   supplierId: z.number().int().positive().max(MAX_ID).optional().meta({ description: "Defaults to the system's supplier." }),
   supplierPeople: list(20).default([]).meta({ description: "The supplier's people who will do the work." }),
   accounts: list(20).default([]).meta({ description: "The account(s) to use." }),
-  externalReferences: z
-    .strictObject({ ticket: shortText(100).optional(), supplierTicket: shortText(100).optional() })
-    .default({}),
+  externalReferences: z.strictObject({ ticket: shortText(100).optional(), supplierTicket: shortText(100).optional() }).default({}),
   draft: z.boolean().default(false).meta({ description: "Save without submitting." }),
 };
 
@@ -71,14 +69,12 @@ const standingShape = {
 
 export const emergencyInput = z.strictObject(emergencyShape);
 export const simpleChangeInput = z.strictObject({ type: z.literal("simple-change"), ...changeShape });
-export const advancedChangeInput = z
-  .strictObject({ type: z.literal("advanced-change"), ...changeShape })
-  .superRefine((v, ctx) => {
-    if (!v.affectedSystems.length) ctx.addIssue({ code: "custom", path: ["affectedSystems"], message: "case.affectedRequired" });
-    if (!v.risk) ctx.addIssue({ code: "custom", path: ["risk"], message: "validation.required" });
-    if (!v.testPlan) ctx.addIssue({ code: "custom", path: ["testPlan"], message: "validation.required" });
-    if (!v.rollbackPlan) ctx.addIssue({ code: "custom", path: ["rollbackPlan"], message: "validation.required" });
-  });
+export const advancedChangeInput = z.strictObject({ type: z.literal("advanced-change"), ...changeShape }).superRefine((v, ctx) => {
+  if (!v.affectedSystems.length) ctx.addIssue({ code: "custom", path: ["affectedSystems"], message: "case.affectedRequired" });
+  if (!v.risk) ctx.addIssue({ code: "custom", path: ["risk"], message: "validation.required" });
+  if (!v.testPlan) ctx.addIssue({ code: "custom", path: ["testPlan"], message: "validation.required" });
+  if (!v.rollbackPlan) ctx.addIssue({ code: "custom", path: ["rollbackPlan"], message: "validation.required" });
+});
 export const standingAccessInput = z.strictObject(standingShape);
 
 export const createCaseInput = z.discriminatedUnion("type", [emergencyInput, simpleChangeInput, advancedChangeInput, standingAccessInput], {
@@ -94,10 +90,16 @@ const draftRequired = { systemCode: common.systemCode, title: common.title, draf
 const changeObject = z.strictObject(changeShape).partial();
 
 export const draftInput = z.discriminatedUnion("type", [
-  z.strictObject(emergencyShape).partial().extend({ type: z.literal("emergency"), ...draftRequired }),
+  z
+    .strictObject(emergencyShape)
+    .partial()
+    .extend({ type: z.literal("emergency"), ...draftRequired }),
   changeObject.extend({ type: z.literal("simple-change"), ...draftRequired }),
   changeObject.extend({ type: z.literal("advanced-change"), ...draftRequired }),
-  z.strictObject(standingShape).partial().extend({ type: z.literal("standing-access"), ...draftRequired }),
+  z
+    .strictObject(standingShape)
+    .partial()
+    .extend({ type: z.literal("standing-access"), ...draftRequired }),
 ]);
 export type DraftInput = z.output<typeof draftInput>;
 

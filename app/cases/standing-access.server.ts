@@ -75,4 +75,3 @@ export async function standingAccessOf(db: Db, owner: Pick<User, "id" | "role" |
     endedShown: ENDED_SHOWN,
   };
 }
-

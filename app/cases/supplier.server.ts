@@ -135,7 +135,13 @@ export type ActionOutcome = { ok: true } | { ok: false; status: number; errors: 
 function refusal(error: WorkflowError, fields: string[]): ActionOutcome {
   return { ok: false, status: error.status, errors: formErrors(error, { fields, messages: SUPPLIER_MESSAGES }) };
 }
-const SUPPLIER_MESSAGES = { 403: k("supplier.error.forbidden"), 404: k("supplier.error.notFound"), 409: k("supplier.error.conflict"), 422: k("supplier.error.conflict"), 400: k("supplier.error.conflict") };
+const SUPPLIER_MESSAGES = {
+  403: k("supplier.error.forbidden"),
+  404: k("supplier.error.notFound"),
+  409: k("supplier.error.conflict"),
+  422: k("supplier.error.conflict"),
+  400: k("supplier.error.conflict"),
+};
 
 /** "Work done – end access": the END event, with an optional note. */
 export async function endAccess(db: Db, user: User, number: string, note: string, now = new Date()): Promise<ActionOutcome> {
@@ -168,15 +174,28 @@ export async function askForMoreTime(db: Db, user: User, number: string, input: 
 
   if (end && user.role === "supplier") {
     const [current] = await db
-      .select({ endsAt: accessWindows.endsAt, status: accessWindows.status, pendingEnd: sql<string | null>`${accessWindows.state} -> 'context' -> 'pendingExtension' ->> 'end'` })
+      .select({
+        endsAt: accessWindows.endsAt,
+        status: accessWindows.status,
+        pendingEnd: sql<string | null>`${accessWindows.state} -> 'context' -> 'pendingExtension' ->> 'end'`,
+      })
       .from(accessWindows)
       .innerJoin(cases, eq(cases.id, accessWindows.caseId))
       .where(and(eq(cases.number, number), casesInScope(await scopeOf(db, user))));
     if (!current) return { ok: false, status: 404, errors: { ...errors, _form: { key: k("supplier.error.notFound") } } };
     // The window machine's own rule, asked here first so its answer lands at the field.
-    const problems = extensionProblems({ end: current.endsAt.toISOString(), pendingExtension: current.status === "open" && current.pendingEnd ? { end: current.pendingEnd, reason: "", requestedBy: null } : null }, end);
+    const problems = extensionProblems(
+      {
+        end: current.endsAt.toISOString(),
+        pendingExtension: current.status === "open" && current.pendingEnd ? { end: current.pendingEnd, reason: "", requestedBy: null } : null,
+      },
+      end,
+    );
     for (const [field, p] of Object.entries(problems)) {
-      errors[field] = { key: p.key as MessageKey, params: p.params?.end ? { ...p.params, end: isoToStockholmLocal(current.endsAt).replace("T", " ") } : p.params };
+      errors[field] = {
+        key: p.key as MessageKey,
+        params: p.params?.end ? { ...p.params, end: isoToStockholmLocal(current.endsAt).replace("T", " ") } : p.params,
+      };
     }
   }
   if (Object.keys(errors).length) return { ok: false, status: 422, errors };

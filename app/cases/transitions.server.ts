@@ -149,7 +149,14 @@ export async function commitCase(
       const cancelled = stepWindow(w.state, { type: "CASE_CANCELLED", actor: SYSTEM_ACTOR, now: change.now.toISOString() });
       if (!cancelled) throw new WorkflowError(409, `The case's window is ${w.status}: the case cannot be cancelled now.`);
       await tx.update(accessWindows).set({ state: cancelled, status: cancelled.value, updatedAt: change.now }).where(eq(accessWindows.id, w.id));
-      await auditTransition(tx, { user: null, caseId: c.id, event: "CASE_CANCELLED", from: `window:${w.status}`, to: `window:${cancelled.value}`, detail: { windowId: w.id } });
+      await auditTransition(tx, {
+        user: null,
+        caseId: c.id,
+        event: "CASE_CANCELLED",
+        from: `window:${w.status}`,
+        to: `window:${cancelled.value}`,
+        detail: { windowId: w.id },
+      });
     }
   }
   return updated;
@@ -225,7 +232,10 @@ export async function commitWindow(
   await queueMessages(tx, c, { auditId, event: change.event, reason: change.reason });
 
   if (change.event === "APPROVE_EXTENSION") {
-    await tx.update(cases).set({ windowEnd: new Date(context.end), updatedAt: change.now }).where(eq(cases.id, c.id));
+    await tx
+      .update(cases)
+      .set({ windowEnd: new Date(context.end), updatedAt: change.now })
+      .where(eq(cases.id, c.id));
   }
   const caseEvent = followUpOf(w.status, next);
   if (caseEvent) {

@@ -49,10 +49,14 @@ async function createUser(db: Db, args: Record<string, string | undefined>) {
   if (await findUserByEmail(db, email)) fail(`A user with the e-mail address ${email} already exists.`);
 
   const needsOwnOrg = role === "supplier" || role === "operations";
-  if (needsOwnOrg && !args.org) fail(`--org is required for the role ${role} (the ${role === "supplier" ? "supplier" : "operations provider"} the person works for).`);
+  if (needsOwnOrg && !args.org)
+    fail(`--org is required for the role ${role} (the ${role === "supplier" ? "supplier" : "operations provider"} the person works for).`);
   let organisationId: number | undefined;
   if (args.org) {
-    const [org] = await db.select().from(organisations).where(sql`lower(${organisations.name}) = lower(${args.org})`);
+    const [org] = await db
+      .select()
+      .from(organisations)
+      .where(sql`lower(${organisations.name}) = lower(${args.org})`);
     if (!org) {
       const known = await db.select({ name: organisations.name }).from(organisations).orderBy(asc(organisations.name));
       fail(`Unknown organisation "${args.org}". Known: ${known.map((o) => o.name).join(", ") || "(none)"}`);
@@ -68,7 +72,10 @@ async function createUser(db: Db, args: Record<string, string | undefined>) {
     organisationId = unit?.id;
   }
 
-  const codes = (args.systems ?? "").split(",").map((c) => c.trim().toUpperCase()).filter(Boolean);
+  const codes = (args.systems ?? "")
+    .split(",")
+    .map((c) => c.trim().toUpperCase())
+    .filter(Boolean);
   const found = codes.length ? await db.select({ id: systems.id, code: systems.code }).from(systems).where(inArray(systems.code, codes)) : [];
   const missing = codes.filter((c) => !found.some((s) => s.code === c));
   if (missing.length) fail(`Unknown system${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}`);
@@ -78,9 +85,7 @@ async function createUser(db: Db, args: Record<string, string | undefined>) {
   let refused: FieldErrors | undefined;
   const invited = await db
     .transaction(async (tx) => {
-      const orgId =
-        organisationId ??
-        (await tx.insert(organisations).values({ name: "Kommunen", kind: "municipal-unit", mailbox: email }).returning())[0]!.id;
+      const orgId = organisationId ?? (await tx.insert(organisations).values({ name: "Kommunen", kind: "municipal-unit", mailbox: email }).returning())[0]!.id;
       const outcome = await inviteUser(tx, { email, name, role, organisationId: orgId, systemIds: found.map((s) => s.id) }, null);
       if (!outcome.ok) {
         refused = outcome.fieldErrors;
@@ -94,7 +99,9 @@ async function createUser(db: Db, args: Record<string, string | undefined>) {
     });
   if (!invited) fail(`The user could not be created:\n${explain(refused ?? {})}`);
   const result = { value: invited };
-  console.log(`Invited ${result.value.user.name} <${result.value.user.email}> as ${role}. The invitation is valid until ${result.value.expiresAt.toISOString()}:`);
+  console.log(
+    `Invited ${result.value.user.name} <${result.value.user.email}> as ${role}. The invitation is valid until ${result.value.expiresAt.toISOString()}:`,
+  );
   console.log(result.value.url);
 }
 
@@ -121,7 +128,13 @@ async function listAllUsers(db: Db) {
   if (!rows.length) return console.log("No users.");
   const lines = rows.map((u) => [u.email, u.name, u.role, u.status, u.organisationName, u.lastSignInAt?.toISOString() ?? "-"]);
   const widths = lines[0]!.map((_, i) => Math.max(...lines.map((l) => l[i]!.length)));
-  for (const line of lines) console.log(line.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd());
+  for (const line of lines)
+    console.log(
+      line
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    );
 }
 
 async function main() {

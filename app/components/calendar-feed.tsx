@@ -55,7 +55,12 @@ export function CalendarFeedSection({
         ) : (
           <div>
             <p className="field__hint">{t("feed.verifyFirst")}</p>
-            <WebAuthnButton mode="authenticate" intent="reauthenticate" label={t("settings.verifyWithKey")} fetchOptions={() => fetchWebAuthnOptions("reauthenticate")} />
+            <WebAuthnButton
+              mode="authenticate"
+              intent="reauthenticate"
+              label={t("settings.verifyWithKey")}
+              fetchOptions={() => fetchWebAuthnOptions("reauthenticate")}
+            />
           </div>
         )}
         {hasFeed ? (

@@ -36,10 +36,19 @@ export function EventForm({ event, needs, conflicts, errors }: { event: string; 
           <TextArea label={t("case.action.comment")} name="comment" rows={2} error={errors?.comment} optional />
         </>
       ) : null}
-      {needs.newEnd ? <TextField label={t("case.action.newEnd")} hint={t("request.timeHint")} type="datetime-local" name="end" error={errors?.end} required /> : null}
+      {needs.newEnd ? (
+        <TextField label={t("case.action.newEnd")} hint={t("request.timeHint")} type="datetime-local" name="end" error={errors?.end} required />
+      ) : null}
       {needs.allowLongWindow ? <Checkbox label={t("case.action.allowLongWindow")} name="allowLongWindow" value="true" error={errors?.allowLongWindow} /> : null}
       {needs.reason !== "none" ? (
-        <TextArea label={reasonLabel} name="reason" rows={2} error={errors?.reason} optional={needs.reason === "optional"} required={needs.reason === "required"} />
+        <TextArea
+          label={reasonLabel}
+          name="reason"
+          rows={2}
+          error={errors?.reason}
+          optional={needs.reason === "optional"}
+          required={needs.reason === "required"}
+        />
       ) : null}
       {errors?._form ? (
         <p className="field__error" role="alert">

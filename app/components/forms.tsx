@@ -57,13 +57,7 @@ export const TextField = forwardRef<HTMLInputElement, Common & InputHTMLAttribut
         <LabelText label={label} optional={optional} />
       </label>
       <Describe hint={hint} error={error} hintId={ids.hintId} errorId={ids.errorId} />
-      <input
-        ref={ref}
-        id={ids.id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(hint, error, ids.hintId, ids.errorId)}
-        {...input}
-      />
+      <input ref={ref} id={ids.id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(hint, error, ids.hintId, ids.errorId)} {...input} />
     </div>
   );
 });
@@ -102,13 +96,7 @@ export const SelectField = forwardRef<HTMLSelectElement, Common & SelectHTMLAttr
         <LabelText label={label} optional={optional} />
       </label>
       <Describe hint={hint} error={error} hintId={ids.hintId} errorId={ids.errorId} />
-      <select
-        ref={ref}
-        id={ids.id}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(hint, error, ids.hintId, ids.errorId)}
-        {...select}
-      >
+      <select ref={ref} id={ids.id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(hint, error, ids.hintId, ids.errorId)} {...select}>
         {children}
       </select>
     </div>

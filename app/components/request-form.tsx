@@ -111,7 +111,11 @@ export function RequestForm({
       {Object.entries(hidden ?? {}).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
-      <ErrorSummary errors={clientErrorCount ? Object.fromEntries(Object.keys(formState.errors).map((k) => [k, { key: "validation.invalid" as MessageKey }])) : serverErrors} />
+      <ErrorSummary
+        errors={
+          clientErrorCount ? Object.fromEntries(Object.keys(formState.errors).map((k) => [k, { key: "validation.invalid" as MessageKey }])) : serverErrors
+        }
+      />
       <fieldset>
         <legend>{t("request.what")}</legend>
         <TextField label={t("request.title")} {...register("title")} error={error("title")} required />
@@ -142,7 +146,12 @@ export function RequestForm({
             </label>
           </fieldset>
         ) : null}
-        <TextArea label={category === "standing-access" ? t("request.descriptionStanding") : t("request.description")} {...register("description")} error={error("description")} optional />
+        <TextArea
+          label={category === "standing-access" ? t("request.descriptionStanding") : t("request.description")}
+          {...register("description")}
+          error={error("description")}
+          optional
+        />
       </fieldset>
 
       {category === "emergency" ? (
@@ -174,15 +183,22 @@ export function RequestForm({
                 <p className="priority__value">
                   <strong>{t("request.priorityIs", { priority })}</strong> {t(RESPONSE_TARGETS[priority].key as MessageKey)}
                 </p>
-                {mustPhone(priority) ? (
-                  <p className="priority__phone">{t("request.phoneAlso", { phone: serviceCentrePhone ?? "–" })}</p>
-                ) : null}
+                {mustPhone(priority) ? <p className="priority__phone">{t("request.phoneAlso", { phone: serviceCentrePhone ?? "–" })}</p> : null}
               </>
             ) : (
               <p className="muted">{t("request.priorityPending")}</p>
             )}
           </div>
-          <TextField label={t("request.hours")} hint={t("request.hoursHint")} type="number" min={0.25} max={24} step={0.25} {...register("hours")} error={error("hours")} />
+          <TextField
+            label={t("request.hours")}
+            hint={t("request.hoursHint")}
+            type="number"
+            min={0.25}
+            max={24}
+            step={0.25}
+            {...register("hours")}
+            error={error("hours")}
+          />
         </fieldset>
       ) : null}
 
@@ -190,9 +206,20 @@ export function RequestForm({
         <fieldset>
           <legend>{t("request.window")}</legend>
           <p className="notice notice--info" id="earliest">
-            {lead ? t("request.earliest", { date: formatDate(lead), iso: lead, days: type === "advanced-change" ? 10 : 3 }) : t("request.earliestPending", { simple: formatDate(earliest["simple-change"]), advanced: formatDate(earliest["advanced-change"]) })}
+            {lead
+              ? t("request.earliest", { date: formatDate(lead), iso: lead, days: type === "advanced-change" ? 10 : 3 })
+              : t("request.earliestPending", { simple: formatDate(earliest["simple-change"]), advanced: formatDate(earliest["advanced-change"]) })}
           </p>
-          <TextField label={t("request.start")} hint={t("request.timeHint")} type="datetime-local" min={lead ? `${lead}T00:00` : undefined} {...register("start")} error={error("start")} required aria-describedby="earliest" />
+          <TextField
+            label={t("request.start")}
+            hint={t("request.timeHint")}
+            type="datetime-local"
+            min={lead ? `${lead}T00:00` : undefined}
+            {...register("start")}
+            error={error("start")}
+            required
+            aria-describedby="earliest"
+          />
           <TextField label={t("request.end")} type="datetime-local" {...register("end")} error={error("end")} required />
           <Checkbox label={t("request.booked")} {...register("bookedWithSupplier")} error={error("bookedWithSupplier")} />
         </fieldset>
@@ -208,7 +235,14 @@ export function RequestForm({
             </option>
           ))}
         </SelectField>
-        <TextArea label={t("request.supplierPeople")} hint={t("request.onePerLine")} rows={2} {...register("supplierPeople")} error={error("supplierPeople")} optional />
+        <TextArea
+          label={t("request.supplierPeople")}
+          hint={t("request.onePerLine")}
+          rows={2}
+          {...register("supplierPeople")}
+          error={error("supplierPeople")}
+          optional
+        />
         <TextArea label={t("request.accounts")} hint={t("request.onePerLine")} rows={2} {...register("accounts")} error={error("accounts")} optional />
       </fieldset>
 
@@ -238,7 +272,9 @@ export function RequestForm({
           <TextArea label={t("request.testPlan")} {...register("testPlan")} error={error("testPlan")} optional={type !== "advanced-change"} />
           <TextArea label={t("request.rollbackPlan")} {...register("rollbackPlan")} error={error("rollbackPlan")} optional={type !== "advanced-change"} />
           <Checkbox label={t("request.affectsUsers")} hint={t("request.affectsUsersHint")} {...register("affectsUsers")} />
-          {values.affectsUsers ? <TextArea label={t("request.publicDescription")} rows={2} {...register("publicDescription")} error={error("publicDescription")} optional /> : null}
+          {values.affectsUsers ? (
+            <TextArea label={t("request.publicDescription")} rows={2} {...register("publicDescription")} error={error("publicDescription")} optional />
+          ) : null}
           <input type="hidden" {...register("linkedCase")} />
         </fieldset>
       ) : null}
@@ -247,7 +283,13 @@ export function RequestForm({
         <fieldset>
           <legend>{t("request.standing")}</legend>
           <TextArea label={t("request.justification")} {...register("justification")} error={error("justification")} required />
-          <TextField label={t("request.agreementReference")} hint={t("request.agreementHint")} {...register("agreementReference")} error={error("agreementReference")} required />
+          <TextField
+            label={t("request.agreementReference")}
+            hint={t("request.agreementHint")}
+            {...register("agreementReference")}
+            error={error("agreementReference")}
+            required
+          />
         </fieldset>
       ) : null}
 

@@ -45,12 +45,17 @@ export function WebAuthnButton({
         setProblem("webauthn.failed");
         return;
       }
-      const response =
-        mode === "register" ? await browser.startRegistration({ optionsJSON }) : await browser.startAuthentication({ optionsJSON });
+      const response = mode === "register" ? await browser.startRegistration({ optionsJSON }) : await browser.startAuthentication({ optionsJSON });
       submit({ intent, response: JSON.stringify(response), ...extra }, { method: "post" });
     } catch (error) {
       const name = error instanceof Error ? error.name : "";
-      setProblem(name === "NotAllowedError" || name === "AbortError" ? "webauthn.cancelled" : name === "InvalidStateError" ? "webauthn.alreadyRegistered" : "webauthn.failed");
+      setProblem(
+        name === "NotAllowedError" || name === "AbortError"
+          ? "webauthn.cancelled"
+          : name === "InvalidStateError"
+            ? "webauthn.alreadyRegistered"
+            : "webauthn.failed",
+      );
     } finally {
       setBusy(false);
     }

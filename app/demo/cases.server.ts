@@ -20,49 +20,69 @@ export async function seedDemoCases(db: Db, now = new Date()): Promise<void> {
   const simpleDay = addWorkingDays(earliestStart("simple-change", today), 1);
   const advancedDay = addWorkingDays(earliestStart("advanced-change", today), 3);
 
-  await createCase(db, sara, {
-    type: "simple-change",
-    systemCode: "INTRA",
-    title: "Versionsuppgradering av intranätet",
-    description: "Leverantören uppgraderar publiceringsverktyget till version 9.4.",
-    window: at(simpleDay, "18:00", "21:00"),
-    reason: "Säkerhetsrättningar och nya funktioner",
-    bookedWithSupplier: true,
-    accounts: ["adm-intra-lev"],
-  }, now);
-  const advanced = await createCase(db, sara, {
-    type: "advanced-change",
-    systemCode: "INTEG",
-    title: "Ny version av integrationsplattformen",
-    description: "Plattformen uppgraderas; alla integrationer pausas under arbetet.",
-    window: at(advancedDay, "17:00", "22:00"),
-    reason: "Nuvarande version når end of support",
-    impactDescription: "E-tjänster och ärendehantering tar inte emot ärenden under arbetet.",
-    affectedSystems: ["EPLAT", "CASE", "ARKIV"],
-    risk: "Integrationer kan behöva startas om manuellt.",
-    testPlan: "Regressionstest i testmiljön veckan innan.",
-    rollbackPlan: "Återställ ögonblicksbild av servrarna.",
-    bookedWithSupplier: true,
-    affectsUsers: true,
-    publicDescription: "E-tjänsterna är otillgängliga under kvällen.",
-  }, now);
+  await createCase(
+    db,
+    sara,
+    {
+      type: "simple-change",
+      systemCode: "INTRA",
+      title: "Versionsuppgradering av intranätet",
+      description: "Leverantören uppgraderar publiceringsverktyget till version 9.4.",
+      window: at(simpleDay, "18:00", "21:00"),
+      reason: "Säkerhetsrättningar och nya funktioner",
+      bookedWithSupplier: true,
+      accounts: ["adm-intra-lev"],
+    },
+    now,
+  );
+  const advanced = await createCase(
+    db,
+    sara,
+    {
+      type: "advanced-change",
+      systemCode: "INTEG",
+      title: "Ny version av integrationsplattformen",
+      description: "Plattformen uppgraderas; alla integrationer pausas under arbetet.",
+      window: at(advancedDay, "17:00", "22:00"),
+      reason: "Nuvarande version når end of support",
+      impactDescription: "E-tjänster och ärendehantering tar inte emot ärenden under arbetet.",
+      affectedSystems: ["EPLAT", "CASE", "ARKIV"],
+      risk: "Integrationer kan behöva startas om manuellt.",
+      testPlan: "Regressionstest i testmiljön veckan innan.",
+      rollbackPlan: "Återställ ögonblicksbild av servrarna.",
+      bookedWithSupplier: true,
+      affectsUsers: true,
+      publicDescription: "E-tjänsterna är otillgängliga under kvällen.",
+    },
+    now,
+  );
   await applyEvent(db, centre, advanced.number, { type: "REFER_TO_CAB" }, now);
-  const incident = await createCase(db, sara, {
-    type: "emergency",
-    systemCode: "EPLAT",
-    title: "E-tjänsterna svarar långsamt",
-    description: "Inloggade invånare får tidsgränsfel.",
-    urgency: 2,
-    impact: 2,
-    accounts: ["adm-eplat-lev"],
-  }, now);
+  const incident = await createCase(
+    db,
+    sara,
+    {
+      type: "emergency",
+      systemCode: "EPLAT",
+      title: "E-tjänsterna svarar långsamt",
+      description: "Inloggade invånare får tidsgränsfel.",
+      urgency: 2,
+      impact: 2,
+      accounts: ["adm-eplat-lev"],
+    },
+    now,
+  );
   await applyEvent(db, centre, incident.number, { type: "APPROVE" }, now);
   await applyEvent(db, ops, incident.number, { type: "GRANT" }, now);
-  await createCase(db, sara, {
-    type: "standing-access",
-    systemCode: "CASE",
-    title: "Löpande konfiguration av rapportmallar",
-    justification: "Leverantören underhåller ärendesystemets rapportmallar.",
-    agreementReference: "KS-2026/118",
-  }, now);
+  await createCase(
+    db,
+    sara,
+    {
+      type: "standing-access",
+      systemCode: "CASE",
+      title: "Löpande konfiguration av rapportmallar",
+      justification: "Leverantören underhåller ärendesystemets rapportmallar.",
+      agreementReference: "KS-2026/118",
+    },
+    now,
+  );
 }

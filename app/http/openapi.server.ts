@@ -23,7 +23,28 @@ const caseView = {
   properties: {
     number: { type: "string", examples: ["CHG-2026-00001"] },
     type: { enum: ["emergency", "simple-change", "advanced-change", "standing-access"] },
-    status: { type: "string", examples: ["draft", "submitted", "in-review", "returned", "awaiting-cab", "approved", "window-open", "window-closed", "outcome-reported", "closed", "rejected", "cancelled", "awaiting-consent", "active", "review-due", "revoked", "refused"] },
+    status: {
+      type: "string",
+      examples: [
+        "draft",
+        "submitted",
+        "in-review",
+        "returned",
+        "awaiting-cab",
+        "approved",
+        "window-open",
+        "window-closed",
+        "outcome-reported",
+        "closed",
+        "rejected",
+        "cancelled",
+        "awaiting-consent",
+        "active",
+        "review-due",
+        "revoked",
+        "refused",
+      ],
+    },
     title: { type: "string" },
     description: { type: "string" },
     system: { type: "object", properties: { code: { type: "string" }, name: { type: "string" } } },
@@ -71,7 +92,8 @@ export function openApiDocument(baseUrl: string) {
     info: {
       title: "Supplier-access portal API",
       version: "1",
-      description: "Requests for time-limited supplier access, their decisions and access windows. Authenticate with a personal API token: `Authorization: Bearer sap_…`.",
+      description:
+        "Requests for time-limited supplier access, their decisions and access windows. Authenticate with a personal API token: `Authorization: Bearer sap_…`.",
     },
     servers: [{ url: `${baseUrl}/api/v1` }],
     security: [{ bearer: [] }],
@@ -99,7 +121,12 @@ export function openApiDocument(baseUrl: string) {
               description: "The lead time",
               content: json({
                 type: "object",
-                properties: { type: { type: "string" }, workingDays: { type: "integer" }, submittedDate: { type: "string", format: "date" }, earliestStart: { type: "string", format: "date" } },
+                properties: {
+                  type: { type: "string" },
+                  workingDays: { type: "integer" },
+                  submittedDate: { type: "string", format: "date" },
+                  earliestStart: { type: "string", format: "date" },
+                },
               }),
             },
             ...errors(400),
@@ -115,8 +142,22 @@ export function openApiDocument(baseUrl: string) {
       "/cases": {
         get: {
           summary: "The cases you may see",
-          parameters: ["status", "type", "system", "q", "page", "pageSize", "sort"].map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
-          responses: { "200": { description: "A page of cases", content: json({ type: "object", properties: { items: { type: "array" }, page: { type: "integer" }, pageSize: { type: "integer" }, total: { type: "integer" } } }) }, ...errors(400, 401) },
+          parameters: ["status", "type", "system", "q", "page", "pageSize", "sort"].map((name) => ({
+            name,
+            in: "query",
+            required: false,
+            schema: { type: "string" },
+          })),
+          responses: {
+            "200": {
+              description: "A page of cases",
+              content: json({
+                type: "object",
+                properties: { items: { type: "array" }, page: { type: "integer" }, pageSize: { type: "integer" }, total: { type: "integer" } },
+              }),
+            },
+            ...errors(400, 401),
+          },
         },
         post: {
           summary: "Create a case (submitted unless draft: true)",
@@ -164,7 +205,10 @@ export function openApiDocument(baseUrl: string) {
             { name: "from", in: "query", required: false, schema: { type: "string", format: "date-time" } },
             { name: "to", in: "query", required: false, schema: { type: "string", format: "date-time" } },
           ],
-          responses: { "200": { description: "The windows", content: json({ type: "object", properties: { items: { type: "array" } } }) }, ...errors(400, 401) },
+          responses: {
+            "200": { description: "The windows", content: json({ type: "object", properties: { items: { type: "array" } } }) },
+            ...errors(400, 401),
+          },
         },
       },
       "/access-windows/{id}/events": {
@@ -191,7 +235,10 @@ export function openApiDocument(baseUrl: string) {
           summary: "Send an event to a case",
           parameters: [{ name: "number", in: "path", required: true, schema: { type: "string" } }],
           requestBody: { required: true, content: json({ $ref: "#/components/schemas/Event" }) },
-          responses: { "200": { description: "The case after the event", content: json({ $ref: "#/components/schemas/Case" }) }, ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
+          responses: {
+            "200": { description: "The case after the event", content: json({ $ref: "#/components/schemas/Case" }) },
+            ...errors(400, 401, 403, 404, 409, 413, 415, 422),
+          },
         },
       },
     },

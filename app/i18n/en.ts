@@ -43,8 +43,7 @@ export const en: Messages = {
     "System administrators request time-limited admin access for their system suppliers here. The service centre and the change advisory board approve, the operations provider opens and closes the access, and the supplier sees when the window is.",
   "overview.categories": "Three categories of access",
   "overview.category.emergency": "Emergency troubleshooting (with admin rights)",
-  "overview.category.emergency.text":
-    "When a fault harms the system's function or the services that depend on it. Time-limited access, normally 4 hours.",
+  "overview.category.emergency.text": "When a fault harms the system's function or the services that depend on it. Time-limited access, normally 4 hours.",
   "overview.category.change": "Planned change (with admin rights)",
   "overview.category.change.text":
     "Request a simple change at least 3 working days before it is carried out, an advanced change (affects other systems or client applications) at least 10 working days before; it goes to the change advisory board.",
@@ -224,19 +223,23 @@ export const en: Messages = {
   "webauthn.alreadyRegistered": "This security key is already registered.",
   "webauthn.needsJavaScript": "Security keys need JavaScript to be enabled.",
   "settings.verify": "Confirm it is you",
-  "settings.verifyIntro": "Changes that give access to your account – security keys, password, API tokens and calendar addresses – need a confirmation with a security key you have already registered. The confirmation lasts five minutes.",
+  "settings.verifyIntro":
+    "Changes that give access to your account – security keys, password, API tokens and calendar addresses – need a confirmation with a security key you have already registered. The confirmation lasts five minutes.",
   "settings.verifiedUntil": "Confirmed with a security key. You can make sensitive changes until {time}.",
   "settings.verifyFailed": "The confirmation did not go through. Use a security key that was registered when you signed in.",
   "mail.account.securityChanged.subject": "A change to your account: {changeText}",
-  "mail.account.securityChanged.body": "Hello {name},\n\nThis change was made to your account in the supplier-access portal {atText} from the address {ip}:\n\n{changeText}\n\nIf it was not you, contact the service centre at once so that the account is locked. Your settings: {url}",
+  "mail.account.securityChanged.body":
+    "Hello {name},\n\nThis change was made to your account in the supplier-access portal {atText} from the address {ip}:\n\n{changeText}\n\nIf it was not you, contact the service centre at once so that the account is locked. Your settings: {url}",
   "security.change.key-added": "A security key was added",
   "security.change.key-removed": "A security key was removed",
   "security.change.password-changed": "The password was changed",
   "security.change.token-created": "An API token was created",
   "security.change.feed-created": "A calendar address was created",
   "feed.title": "Subscribe in your calendar",
-  "feed.intro.schedule": "Get the same windows and freezes in Outlook or another calendar through a personal, secret address (iCalendar). Whoever has the address can read the calendar, so do not share it. The feed shows 30 days back and 180 days ahead.",
-  "feed.intro.supplier": "A personal address your calendar can subscribe to. It shows your organisation's access windows, 30 days back and 180 days ahead. The address is secret: whoever has it can read the calendar.",
+  "feed.intro.schedule":
+    "Get the same windows and freezes in Outlook or another calendar through a personal, secret address (iCalendar). Whoever has the address can read the calendar, so do not share it. The feed shows 30 days back and 180 days ahead.",
+  "feed.intro.supplier":
+    "A personal address your calendar can subscribe to. It shows your organisation's access windows, 30 days back and 180 days ahead. The address is secret: whoever has it can read the calendar.",
   "feed.none": "You have no calendar address.",
   "feed.active": "You have an active calendar address, created {date}. The address is shown only when it is created.",
   "feed.create": "Create calendar address",
@@ -400,7 +403,8 @@ export const en: Messages = {
   "request.system": "System",
   "request.systemHint": "Only systems you administer.",
   "request.affectsOthers": "Does the change affect other systems or client applications?",
-  "request.affectsOthersHint": "No: a simple change, requested at least 3 working days ahead. Yes: an advanced change, requested at least 10 working days ahead and decided by the change advisory board.",
+  "request.affectsOthersHint":
+    "No: a simple change, requested at least 3 working days ahead. Yes: an advanced change, requested at least 10 working days ahead and decided by the change advisory board.",
   "request.affectsOthers.no": "No – simple change",
   "request.affectsOthers.yes": "Yes – advanced change",
   "request.description": "Description of the work",
@@ -651,7 +655,8 @@ export const en: Messages = {
   "review.daysLeft": "{days} working days",
   "review.empty": "Nothing is waiting for the service centre right now.",
   "review.passOn": "Pass on",
-  "review.passOnIntro": "Step 3 of the routine: where needed, pass information on to the operations provider or the digitalisation unit. The case's status does not change.",
+  "review.passOnIntro":
+    "Step 3 of the routine: where needed, pass information on to the operations provider or the digitalisation unit. The case's status does not change.",
   "review.forward": "Forward to the operations provider",
   "review.inform": "Inform a unit",
   "review.unit": "Unit",
@@ -666,7 +671,8 @@ export const en: Messages = {
   "message.window.warning30": "Warning: 30 minutes left",
   "message.window.warning10": "Warning: 10 minutes left",
   "mail.invitation.subject": "Invitation to Supplier access",
-  "mail.invitation.body": "Hello {name}!\n\nYou are invited to the municipality's supplier-access portal. Open the link, choose a password and register a security key:\n\n{url}\n\nThe link is valid until {expiresAt} and can be used once.",
+  "mail.invitation.body":
+    "Hello {name}!\n\nYou are invited to the municipality's supplier-access portal. Open the link, choose a password and register a security key:\n\n{url}\n\nThe link is valid until {expiresAt} and can be used once.",
   "mail.case.submitted.subject": "{number} submitted: {title}",
   "mail.case.submitted.body": "A new case awaits review: {number} {title}.",
   "mail.case.returned.subject": "{number} needs more information",
@@ -684,7 +690,8 @@ export const en: Messages = {
   "mail.case.consentRefused.subject": "{number}: consent refused",
   "mail.case.consentRefused.body": "The system owner did not consent to {number} {title}.",
   "mail.case.consentRequested.subject": "Consent requested: {number}",
-  "mail.case.consentRequested.body": "A system administrator requests standing access without admin rights for a supplier: {number} {title}. Consent or refuse in the portal.",
+  "mail.case.consentRequested.body":
+    "A system administrator requests standing access without admin rights for a supplier: {number} {title}. Consent or refuse in the portal.",
   "mail.case.accessRevoked.subject": "{number}: access revoked",
   "mail.case.accessRevoked.body": "The standing access in {number} {title} has been revoked. Operations closes the access.",
   "mail.case.forwarded.subject": "Forwarded: {number}",
@@ -696,7 +703,8 @@ export const en: Messages = {
   "mail.window.closed.subject": "{number}: access is closed",
   "mail.window.closed.body": "The access for {number} {title} is closed. Operations restores monitoring.",
   "mail.window.expired.subject": "{number}: the window has expired",
-  "mail.window.expired.body": "The access window for {number} {title} has expired and was closed by the system. Operations: revoke the access and restore monitoring and alarms if not already done.",
+  "mail.window.expired.body":
+    "The access window for {number} {title} has expired and was closed by the system. Operations: revoke the access and restore monitoring and alarms if not already done.",
   "mail.window.extensionRequested.subject": "{number}: extension requested",
   "mail.window.extensionRequested.body": "An extension of the window is requested for {number} {title}.",
   "mail.window.extended.subject": "{number}: window extended",
@@ -704,7 +712,8 @@ export const en: Messages = {
   "mail.window.extensionRefused.subject": "{number}: extension refused",
   "mail.window.extensionRefused.body": "The extension of {number} {title} has been refused.",
   "mail.window.warning30.subject": "{number}: 30 minutes left",
-  "mail.window.warning30.body": "The access window for {number} {title} closes at {end}, in 30 minutes. Ask for an extension in the portal if the work will not be done in time.",
+  "mail.window.warning30.body":
+    "The access window for {number} {title} closes at {end}, in 30 minutes. Ask for an extension in the portal if the work will not be done in time.",
   "mail.window.warning10.subject": "{number}: 10 minutes left",
   "mail.window.warning10.body": "The access window for {number} {title} closes at {end}, in 10 minutes.",
   "system.loginInstructions": "How the supplier logs in",
@@ -830,7 +839,8 @@ export const en: Messages = {
   "schedule.feed.system": "System",
   "schedule.feed.supplier": "Supplier",
   "admin.blackouts.title": "Blackout periods",
-  "admin.blackouts.intro": "Periods when no access windows may be planned, for one system or for all. Windows that fall into a blackout period show as conflicts at approval.",
+  "admin.blackouts.intro":
+    "Periods when no access windows may be planned, for one system or for all. Windows that fall into a blackout period show as conflicts at approval.",
   "admin.blackouts.list": "All blackout periods",
   "admin.blackouts.none": "There are no blackout periods.",
   "admin.blackouts.new": "New blackout period",
@@ -843,7 +853,8 @@ export const en: Messages = {
   "admin.blackouts.delete": "Delete the blackout period {reason}",
   "admin.blackouts.created": "The blackout period has been created.",
   "admin.blackouts.deleted": "The blackout period has been deleted.",
-  "operations.intro": "Access windows to open and close today and in the next 7 days ({from} – {to}). When a window starts: grant access and suppress monitoring and alarms. When it ends: revoke access and restore monitoring.",
+  "operations.intro":
+    "Access windows to open and close today and in the next 7 days ({from} – {to}). When a window starts: grant access and suppress monitoring and alarms. When it ends: revoke access and restore monitoring.",
   "operations.toOpen": "To open ({count})",
   "operations.toOpen.none": "No windows to open today or in the next 7 days.",
   "operations.toClose": "Open windows to close ({count})",
@@ -913,7 +924,8 @@ export const en: Messages = {
   "supplier.noAccounts": "No accounts given – ask your contact at the municipality.",
   "supplier.people": "People named in the request",
   "supplier.howToLogIn": "How to log in",
-  "supplier.howToLogIn.text": "Connect through the municipality's remote-access gateway with your personal login and two-factor sign-in. The gateway lets you in only while the window is open. Then log in to the system with the account given here.",
+  "supplier.howToLogIn.text":
+    "Connect through the municipality's remote-access gateway with your personal login and two-factor sign-in. The gateway lets you in only while the window is open. Then log in to the system with the account given here.",
   "supplier.contact": "Your contact at the municipality",
   "supplier.extension": "Extension",
   "supplier.pendingExtension": "You have asked for more time, until {end}. The service centre decides.",
@@ -942,6 +954,7 @@ export const en: Messages = {
   "statusPage.phase.ended": "Finished",
   "statusPage.defaultDescription": "Planned maintenance. The service may be unavailable or degraded during this time.",
   "mail.cab.agenda.subject": "CAB: {number} on the agenda",
-  "mail.cab.agenda.body": "{number} {title} is on the agenda of the change advisory board's meeting. Read the change, comment and vote in the portal before the meeting.",
+  "mail.cab.agenda.body":
+    "{number} {title} is on the agenda of the change advisory board's meeting. Read the change, comment and vote in the portal before the meeting.",
   "message.cab.agenda": "CAB agenda",
 };

@@ -28,9 +28,7 @@ export function isLang(value: unknown): value is Lang {
 
 export function interpolate(template: string, params?: Params): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in params ? String(params[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 const localeOf: Record<Lang, string> = { sv: "sv-SE", en: "en-GB" };

@@ -44,8 +44,7 @@ export const sv = {
     "Här begär systemförvaltare tidsbegränsad administratörsåtkomst åt sina systemleverantörer. Servicecenter och ändringsrådet godkänner, driftleverantören öppnar och stänger åtkomsten och leverantören ser när fönstret är.",
   "overview.categories": "Tre kategorier av åtkomst",
   "overview.category.emergency": "Akut felsökning (med admin-behörighet)",
-  "overview.category.emergency.text":
-    "När ett fel påverkar systemets funktion eller verksamheten negativt. Tidsbegränsad åtkomst, normalt 4 timmar.",
+  "overview.category.emergency.text": "När ett fel påverkar systemets funktion eller verksamheten negativt. Tidsbegränsad åtkomst, normalt 4 timmar.",
   "overview.category.change": "Planerad ändring (med admin-behörighet)",
   "overview.category.change.text":
     "Enkel ändring begärs senast 3 arbetsdagar före genomförandet, avancerad ändring (påverkar andra system eller klientapplikationer) senast 10 arbetsdagar före och går till ändringsrådet.",
@@ -170,8 +169,7 @@ export const sv = {
   "system.dependsOn": "Beroende av",
   "system.dependedOnBy": "Används av",
   "system.dependencies": "Beroenden",
-  "system.dependencies.intro":
-    "Ett system som är beroende av ett annat påverkas när det andra ändras. Beroenden följs i flera led vid krockkontroll.",
+  "system.dependencies.intro": "Ett system som är beroende av ett annat påverkas när det andra ändras. Beroenden följs i flera led vid krockkontroll.",
   "system.addDependency": "Lägg till beroende",
   "system.removeDependency": "Ta bort beroendet till {code}",
   "system.dependencyAdded": "{system} är nu beroende av {dependsOn}.",
@@ -225,19 +223,23 @@ export const sv = {
   "webauthn.alreadyRegistered": "Den här säkerhetsnyckeln är redan registrerad.",
   "webauthn.needsJavaScript": "Säkerhetsnycklar kräver att JavaScript är påslaget.",
   "settings.verify": "Bekräfta att det är du",
-  "settings.verifyIntro": "Ändringar som ger åtkomst till ditt konto – säkerhetsnycklar, lösenord, API-nycklar och kalenderadresser – kräver att du bekräftar med en säkerhetsnyckel du redan har registrerat. Bekräftelsen gäller i fem minuter.",
+  "settings.verifyIntro":
+    "Ändringar som ger åtkomst till ditt konto – säkerhetsnycklar, lösenord, API-nycklar och kalenderadresser – kräver att du bekräftar med en säkerhetsnyckel du redan har registrerat. Bekräftelsen gäller i fem minuter.",
   "settings.verifiedUntil": "Bekräftat med säkerhetsnyckel. Du kan göra känsliga ändringar till {time}.",
   "settings.verifyFailed": "Bekräftelsen gick inte igenom. Använd en säkerhetsnyckel som fanns registrerad när du loggade in.",
   "mail.account.securityChanged.subject": "Ändring av ditt konto: {changeText}",
-  "mail.account.securityChanged.body": "Hej {name}!\n\nFöljande ändring gjordes av ditt konto i Leverantörsåtkomst {atText} från adressen {ip}:\n\n{changeText}\n\nOm det inte var du: kontakta servicecenter direkt, så spärras kontot. Dina inställningar: {url}",
+  "mail.account.securityChanged.body":
+    "Hej {name}!\n\nFöljande ändring gjordes av ditt konto i Leverantörsåtkomst {atText} från adressen {ip}:\n\n{changeText}\n\nOm det inte var du: kontakta servicecenter direkt, så spärras kontot. Dina inställningar: {url}",
   "security.change.key-added": "En säkerhetsnyckel har lagts till",
   "security.change.key-removed": "En säkerhetsnyckel har tagits bort",
   "security.change.password-changed": "Lösenordet har bytts",
   "security.change.token-created": "En API-nyckel har skapats",
   "security.change.feed-created": "En kalenderadress har skapats",
   "feed.title": "Prenumerera i din kalender",
-  "feed.intro.schedule": "Få samma fönster och frysperioder i Outlook eller en annan kalender med en personlig, hemlig adress (iCalendar). Den som har adressen kan läsa kalendern, så dela den inte. Flödet visar 30 dagar bakåt och 180 dagar framåt.",
-  "feed.intro.supplier": "En personlig adress som din kalender kan prenumerera på. Den visar din organisations åtkomstfönster, 30 dagar bakåt och 180 dagar framåt. Adressen är hemlig: den som har den kan läsa kalendern.",
+  "feed.intro.schedule":
+    "Få samma fönster och frysperioder i Outlook eller en annan kalender med en personlig, hemlig adress (iCalendar). Den som har adressen kan läsa kalendern, så dela den inte. Flödet visar 30 dagar bakåt och 180 dagar framåt.",
+  "feed.intro.supplier":
+    "En personlig adress som din kalender kan prenumerera på. Den visar din organisations åtkomstfönster, 30 dagar bakåt och 180 dagar framåt. Adressen är hemlig: den som har den kan läsa kalendern.",
   "feed.none": "Du har ingen kalenderadress.",
   "feed.active": "Du har en aktiv kalenderadress, skapad {date}. Adressen visas bara när den skapas.",
   "feed.create": "Skapa kalenderadress",
@@ -302,7 +304,8 @@ export const sv = {
   "user.status.active": "Aktiv",
   "user.status.deactivated": "Inaktiverad",
   "user.access": "Åtkomst",
-  "user.accessIntro": "Inaktivering avslutar alla inloggningar och API-nycklar direkt. Återställning tar bort lösenord och säkerhetsnycklar och skickar en ny inbjudan.",
+  "user.accessIntro":
+    "Inaktivering avslutar alla inloggningar och API-nycklar direkt. Återställning tar bort lösenord och säkerhetsnycklar och skickar en ny inbjudan.",
   "user.reset": "Återställ inloggning",
   "user.resetDone": "Inloggningen för {name} är återställd. Ny inbjudan:",
   "user.notYourself": "Du kan inte ändra din egen roll eller spärra ditt eget konto.",
@@ -401,7 +404,8 @@ export const sv = {
   "request.system": "System",
   "request.systemHint": "Bara system du är systemförvaltare för.",
   "request.affectsOthers": "Påverkar ändringen andra system eller klientapplikationer?",
-  "request.affectsOthersHint": "Nej: enkel ändring, begärs senast 3 arbetsdagar före. Ja: avancerad ändring, begärs senast 10 arbetsdagar före och går till ändringsrådet.",
+  "request.affectsOthersHint":
+    "Nej: enkel ändring, begärs senast 3 arbetsdagar före. Ja: avancerad ändring, begärs senast 10 arbetsdagar före och går till ändringsrådet.",
   "request.affectsOthers.no": "Nej – enkel ändring",
   "request.affectsOthers.yes": "Ja – avancerad ändring",
   "request.description": "Beskrivning av arbetet",
@@ -652,7 +656,8 @@ export const sv = {
   "review.daysLeft": "{days} arbetsdagar",
   "review.empty": "Inget väntar på servicecenter just nu.",
   "review.passOn": "Skicka vidare",
-  "review.passOnIntro": "Steg 3 i rutinen: skicka vid behov information vidare till driftleverantören eller till digitaliseringsenheten. Ärendets status ändras inte.",
+  "review.passOnIntro":
+    "Steg 3 i rutinen: skicka vid behov information vidare till driftleverantören eller till digitaliseringsenheten. Ärendets status ändras inte.",
   "review.forward": "Skicka till driftleverantören",
   "review.inform": "Informera en enhet",
   "review.unit": "Enhet",
@@ -667,7 +672,8 @@ export const sv = {
   "message.window.warning30": "Varning: 30 minuter kvar",
   "message.window.warning10": "Varning: 10 minuter kvar",
   "mail.invitation.subject": "Inbjudan till Leverantörsåtkomst",
-  "mail.invitation.body": "Hej {name}!\n\nDu är inbjuden till kommunens portal för leverantörsåtkomst. Öppna länken, välj ett lösenord och registrera en säkerhetsnyckel:\n\n{url}\n\nLänken gäller till {expiresAt} och kan bara användas en gång.",
+  "mail.invitation.body":
+    "Hej {name}!\n\nDu är inbjuden till kommunens portal för leverantörsåtkomst. Öppna länken, välj ett lösenord och registrera en säkerhetsnyckel:\n\n{url}\n\nLänken gäller till {expiresAt} och kan bara användas en gång.",
   "mail.case.submitted.subject": "{number} inskickat: {title}",
   "mail.case.submitted.body": "Ett nytt ärende väntar på granskning: {number} {title}.",
   "mail.case.returned.subject": "{number} behöver kompletteras",
@@ -685,7 +691,8 @@ export const sv = {
   "mail.case.consentRefused.subject": "{number}: samtycke nekat",
   "mail.case.consentRefused.body": "Systemägaren har inte samtyckt till {number} {title}.",
   "mail.case.consentRequested.subject": "Samtycke begärs: {number}",
-  "mail.case.consentRequested.body": "En systemförvaltare begär ständig åtkomst utan admin-behörighet för en leverantör: {number} {title}. Samtyck eller neka i portalen.",
+  "mail.case.consentRequested.body":
+    "En systemförvaltare begär ständig åtkomst utan admin-behörighet för en leverantör: {number} {title}. Samtyck eller neka i portalen.",
   "mail.case.accessRevoked.subject": "{number}: åtkomsten återkallad",
   "mail.case.accessRevoked.body": "Den ständiga åtkomsten i {number} {title} är återkallad. Driften stänger åtkomsten.",
   "mail.case.forwarded.subject": "Vidarebefordrat: {number}",
@@ -697,7 +704,8 @@ export const sv = {
   "mail.window.closed.subject": "{number}: åtkomsten är stängd",
   "mail.window.closed.body": "Åtkomsten för {number} {title} är stängd. Driften återställer övervakningen.",
   "mail.window.expired.subject": "{number}: fönstret har löpt ut",
-  "mail.window.expired.body": "Åtkomstfönstret för {number} {title} har löpt ut och stängts av systemet. Driften: stäng åtkomsten och återställ övervakning och larm om det inte redan är gjort.",
+  "mail.window.expired.body":
+    "Åtkomstfönstret för {number} {title} har löpt ut och stängts av systemet. Driften: stäng åtkomsten och återställ övervakning och larm om det inte redan är gjort.",
   "mail.window.extensionRequested.subject": "{number}: förlängning begärd",
   "mail.window.extensionRequested.body": "Förlängning av fönstret begärs för {number} {title}.",
   "mail.window.extended.subject": "{number}: fönstret förlängt",
@@ -705,7 +713,8 @@ export const sv = {
   "mail.window.extensionRefused.subject": "{number}: förlängning nekad",
   "mail.window.extensionRefused.body": "Förlängningen av {number} {title} är nekad.",
   "mail.window.warning30.subject": "{number}: 30 minuter kvar",
-  "mail.window.warning30.body": "Åtkomstfönstret för {number} {title} stänger {end}, om 30 minuter. Begär förlängning i portalen om arbetet inte hinner bli klart.",
+  "mail.window.warning30.body":
+    "Åtkomstfönstret för {number} {title} stänger {end}, om 30 minuter. Begär förlängning i portalen om arbetet inte hinner bli klart.",
   "mail.window.warning10.subject": "{number}: 10 minuter kvar",
   "mail.window.warning10.body": "Åtkomstfönstret för {number} {title} stänger {end}, om 10 minuter.",
   "system.loginInstructions": "Så loggar leverantören in",
@@ -831,7 +840,8 @@ export const sv = {
   "schedule.feed.system": "System",
   "schedule.feed.supplier": "Leverantör",
   "admin.blackouts.title": "Frysperioder",
-  "admin.blackouts.intro": "Perioder då inga åtkomstfönster får planeras, för ett system eller för alla. Fönster som hamnar i en frysperiod visas som krockar vid godkännandet.",
+  "admin.blackouts.intro":
+    "Perioder då inga åtkomstfönster får planeras, för ett system eller för alla. Fönster som hamnar i en frysperiod visas som krockar vid godkännandet.",
   "admin.blackouts.list": "Alla frysperioder",
   "admin.blackouts.none": "Det finns inga frysperioder.",
   "admin.blackouts.new": "Ny frysperiod",
@@ -844,7 +854,8 @@ export const sv = {
   "admin.blackouts.delete": "Ta bort frysperioden {reason}",
   "admin.blackouts.created": "Frysperioden är skapad.",
   "admin.blackouts.deleted": "Frysperioden är borttagen.",
-  "operations.intro": "Åtkomstfönster att öppna och stänga i dag och de kommande 7 dagarna ({from} – {to}). När ett fönster börjar: öppna åtkomsten och stäng av övervakning och larm. När det slutar: stäng åtkomsten och återställ övervakningen.",
+  "operations.intro":
+    "Åtkomstfönster att öppna och stänga i dag och de kommande 7 dagarna ({from} – {to}). När ett fönster börjar: öppna åtkomsten och stäng av övervakning och larm. När det slutar: stäng åtkomsten och återställ övervakningen.",
   "operations.toOpen": "Att öppna ({count})",
   "operations.toOpen.none": "Inga fönster att öppna i dag eller de kommande 7 dagarna.",
   "operations.toClose": "Öppna fönster att stänga ({count})",
@@ -914,7 +925,8 @@ export const sv = {
   "supplier.noAccounts": "Inga konton angivna – fråga din kontaktperson i kommunen.",
   "supplier.people": "Personer i beställningen",
   "supplier.howToLogIn": "Så loggar du in",
-  "supplier.howToLogIn.text": "Anslut via kommunens fjärråtkomstportal med din personliga inloggning och tvåfaktorsinloggning. Portalen släpper bara in dig medan fönstret är öppet. Logga sedan in i systemet med kontot som anges här.",
+  "supplier.howToLogIn.text":
+    "Anslut via kommunens fjärråtkomstportal med din personliga inloggning och tvåfaktorsinloggning. Portalen släpper bara in dig medan fönstret är öppet. Logga sedan in i systemet med kontot som anges här.",
   "supplier.contact": "Din kontaktperson i kommunen",
   "supplier.extension": "Förlängning",
   "supplier.pendingExtension": "Du har bett om mer tid, till {end}. Servicecenter beslutar.",

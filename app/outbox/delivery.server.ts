@@ -68,7 +68,12 @@ async function claimOne(db: Db, now: Date): Promise<OutboxMessage | undefined> {
  * crash can make a message go twice is between the server's "250 OK" and that mark, and the
  * retry then carries the same Message-ID (at-least-once delivery, de-duplicable by the receiver).
  */
-export async function deliverDue(db: Db, transport: Transport, now = new Date(), options: { concurrency?: number } = {}): Promise<{ sent: number; failed: number }> {
+export async function deliverDue(
+  db: Db,
+  transport: Transport,
+  now = new Date(),
+  options: { concurrency?: number } = {},
+): Promise<{ sent: number; failed: number }> {
   let sent = 0;
   let failed = 0;
   let taken = 0;
@@ -83,7 +88,10 @@ export async function deliverDue(db: Db, transport: Transport, now = new Date(),
         failed++;
         await db
           .update(outbox)
-          .set({ lastError: error instanceof Error ? error.message.slice(0, 1000) : String(error), nextAttemptAt: new Date(Date.now() + backoffMs(message.attempts)) })
+          .set({
+            lastError: error instanceof Error ? error.message.slice(0, 1000) : String(error),
+            nextAttemptAt: new Date(Date.now() + backoffMs(message.attempts)),
+          })
           .where(eq(outbox.id, message.id));
         continue;
       }

@@ -35,7 +35,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
   switch (form.get("intent")) {
     case "create": {
       const raw = formObject(form);
-      const values: Values = { systemId: String(raw.systemId ?? ""), start: String(raw.start ?? ""), end: String(raw.end ?? ""), reason: String(raw.reason ?? "") };
+      const values: Values = {
+        systemId: String(raw.systemId ?? ""),
+        start: String(raw.start ?? ""),
+        end: String(raw.end ?? ""),
+        reason: String(raw.reason ?? ""),
+      };
       const created = await createBlackout(db(), user, raw, ip);
       if (!created.ok) return data({ values, errors: created.fieldErrors }, { status: 422 });
       return redirect("/admin/blackouts?notice=created");
@@ -132,8 +137,23 @@ export default function Blackouts() {
             error={errors?.start}
             required
           />
-          <TextField label={t("admin.blackouts.end" as MessageKey)} name="end" type="datetime-local" defaultValue={values.end ?? ""} error={errors?.end} required />
-          <TextArea label={t("admin.blackouts.reason" as MessageKey)} name="reason" maxLength={200} rows={2} defaultValue={values.reason ?? ""} error={errors?.reason} required />
+          <TextField
+            label={t("admin.blackouts.end" as MessageKey)}
+            name="end"
+            type="datetime-local"
+            defaultValue={values.end ?? ""}
+            error={errors?.end}
+            required
+          />
+          <TextArea
+            label={t("admin.blackouts.reason" as MessageKey)}
+            name="reason"
+            maxLength={200}
+            rows={2}
+            defaultValue={values.reason ?? ""}
+            error={errors?.reason}
+            required
+          />
           <button type="submit" className="button">
             {t("form.create")}
           </button>

@@ -12,8 +12,7 @@ import { parseId } from "~/http/ids";
 import { title } from "~/ui/meta";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
-export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
-  title(matches, "org.edit", { name: data?.organisation.name ?? "" });
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => title(matches, "org.edit", { name: data?.organisation.name ?? "" });
 
 async function load(params: { id?: string }) {
   const id = parseId(params.id);
@@ -67,9 +66,7 @@ export default function EditOrganisation() {
       <h2>{t("admin.status")}</h2>
       <Form method="post">
         <p>
-          <span className={`badge ${organisation.active ? "badge--ok" : "badge--muted"}`}>
-            {organisation.active ? t("admin.active") : t("admin.inactive")}
-          </span>
+          <span className={`badge ${organisation.active ? "badge--ok" : "badge--muted"}`}>{organisation.active ? t("admin.active") : t("admin.inactive")}</span>
         </p>
         <button
           type="submit"

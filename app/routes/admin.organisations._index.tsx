@@ -54,9 +54,7 @@ export default function Organisations() {
                 <td>{o.mailbox}</td>
                 <td>{o.systemCount}</td>
                 <td>
-                  <span className={`badge ${o.active ? "badge--ok" : "badge--muted"}`}>
-                    {o.active ? t("admin.active") : t("admin.inactive")}
-                  </span>
+                  <span className={`badge ${o.active ? "badge--ok" : "badge--muted"}`}>{o.active ? t("admin.active") : t("admin.inactive")}</span>
                 </td>
               </tr>
             ))}

@@ -97,7 +97,9 @@ export default function Outbox() {
                         <>
                           <span className="badge badge--attention">{t("outbox.status.failed" as MessageKey, { attempts: m.attempts })}</span>
                           {m.lastError ? <div className="field__error">{m.lastError}</div> : null}
-                          {data.smtpConfigured ? <div className="muted">{t("outbox.status.nextAttempt" as MessageKey, { time: formatDateTime(m.nextAttemptAt) })}</div> : null}
+                          {data.smtpConfigured ? (
+                            <div className="muted">{t("outbox.status.nextAttempt" as MessageKey, { time: formatDateTime(m.nextAttemptAt) })}</div>
+                          ) : null}
                         </>
                       ) : (
                         <span className="badge">{t(data.smtpConfigured ? ("outbox.status.queued" as MessageKey) : ("outbox.status.kept" as MessageKey))}</span>

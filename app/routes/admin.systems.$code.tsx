@@ -20,8 +20,7 @@ import type { FieldErrors } from "~/ui/forms";
 import { title } from "~/ui/meta";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
-export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
-  title(matches, "system.edit", { name: data?.system.name ?? "" });
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => title(matches, "system.edit", { name: data?.system.name ?? "" });
 
 async function load(code: string | undefined) {
   const system = code ? await getSystemByCode(db(), code) : undefined;
@@ -86,10 +85,13 @@ export default function EditSystem() {
   const code = searchParams.get("code") ?? "";
   const systemErrors = actionData?.form === "system" ? actionData.errors : undefined;
   const dependencyErrors = actionData?.form === "dependency" ? actionData.errors : undefined;
-  const formValues = actionData?.form === "system" && actionData.values ? actionData.values : {
-    ...system,
-    administratorIds: system.administrators.map((a) => a.id),
-  };
+  const formValues =
+    actionData?.form === "system" && actionData.values
+      ? actionData.values
+      : {
+          ...system,
+          administratorIds: system.administrators.map((a) => a.id),
+        };
   return (
     <>
       <p>
@@ -162,9 +164,7 @@ export default function EditSystem() {
       <h2>{t("admin.status")}</h2>
       <Form method="post">
         <p>
-          <span className={`badge ${system.active ? "badge--ok" : "badge--muted"}`}>
-            {system.active ? t("admin.active") : t("admin.inactive")}
-          </span>
+          <span className={`badge ${system.active ? "badge--ok" : "badge--muted"}`}>{system.active ? t("admin.active") : t("admin.inactive")}</span>
         </p>
         <button
           type="submit"

@@ -56,9 +56,7 @@ export default function Systems() {
                 <td>{s.supplierName ?? "–"}</td>
                 <td>{s.dependsOn.join(", ") || "–"}</td>
                 <td>
-                  <span className={`badge ${s.active ? "badge--ok" : "badge--muted"}`}>
-                    {s.active ? t("admin.active") : t("admin.inactive")}
-                  </span>
+                  <span className={`badge ${s.active ? "badge--ok" : "badge--muted"}`}>{s.active ? t("admin.active") : t("admin.inactive")}</span>
                 </td>
               </tr>
             ))}

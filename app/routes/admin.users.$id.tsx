@@ -5,16 +5,7 @@ import { db } from "../../db/client";
 import { PersonFields } from "~/components/admin/person-fields";
 import { ErrorSummary, Notice } from "~/components/forms";
 import { useT } from "~/i18n";
-import {
-  deactivateUser,
-  getUserById,
-  inviteFormArrays,
-  personChoices,
-  reactivateUser,
-  resetUser,
-  systemIdsOf,
-  updatePerson,
-} from "~/admin/people.server";
+import { deactivateUser, getUserById, inviteFormArrays, personChoices, reactivateUser, resetUser, systemIdsOf, updatePerson } from "~/admin/people.server";
 import { requireRole } from "~/access/guards.server";
 import { formObject, type FieldErrors } from "~/ui/forms";
 import { parseId } from "~/http/ids";
@@ -34,7 +25,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const admin = await requireRole(request, "admin");
   const person = await load(params.id);
   return {
-    person: { id: person.id, name: person.name, email: person.email, role: person.role, organisationId: person.organisationId, status: person.status, lastSignInAt: person.lastSignInAt },
+    person: {
+      id: person.id,
+      name: person.name,
+      email: person.email,
+      role: person.role,
+      organisationId: person.organisationId,
+      status: person.status,
+      lastSignInAt: person.lastSignInAt,
+    },
     systemIds: await systemIdsOf(db(), person),
     choices: await personChoices(db(), admin),
     self: admin.id === person.id,

@@ -50,7 +50,15 @@ export default function InviteUser() {
       ) : null}
       <Form method="post" noValidate key={result?.invited?.url ?? "form"}>
         <ErrorSummary errors={result?.errors} />
-        <TextField label={t("user.email")} name="email" type="email" defaultValue={String(result?.values.email ?? "")} error={result?.errors?.email} required autoComplete="off" />
+        <TextField
+          label={t("user.email")}
+          name="email"
+          type="email"
+          defaultValue={String(result?.values.email ?? "")}
+          error={result?.errors?.email}
+          required
+          autoComplete="off"
+        />
         <PersonFields values={result?.values ?? {}} errors={result?.errors} choices={choices} />
         <div className="button-row">
           <button type="submit" className="button">

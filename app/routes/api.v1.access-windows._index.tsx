@@ -11,8 +11,14 @@ import { listWindows, WINDOW_STATES } from "~/cases/windows.server";
 const instant = z
   .string()
   .max(40)
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, "must be an ISO 8601 instant with an offset, e.g. 2026-12-28T08:00:00+01:00")
-  .refine((s) => !Number.isNaN(Date.parse(s)) && plausibleYear(new Date(s).getUTCFullYear()), `must be a real date and time between ${FIRST_YEAR} and ${LAST_YEAR}`)
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/,
+    "must be an ISO 8601 instant with an offset, e.g. 2026-12-28T08:00:00+01:00",
+  )
+  .refine(
+    (s) => !Number.isNaN(Date.parse(s)) && plausibleYear(new Date(s).getUTCFullYear()),
+    `must be a real date and time between ${FIRST_YEAR} and ${LAST_YEAR}`,
+  )
   .transform((s) => new Date(s));
 
 const listQuery = z

@@ -8,7 +8,8 @@ import { leadTimeQuery } from "~/cases/schemas";
 export async function loader({ request }: LoaderFunctionArgs) {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const parsed = leadTimeQuery.safeParse(params);
-  if (!parsed.success) return apiError(400, parsed.error.issues.map((i) => (i.code === "unrecognized_keys" ? `unknown parameter ${i.keys.join(", ")}` : i.message)).join("; "));
+  if (!parsed.success)
+    return apiError(400, parsed.error.issues.map((i) => (i.code === "unrecognized_keys" ? `unknown parameter ${i.keys.join(", ")}` : i.message)).join("; "));
   const { type, submittedDate } = parsed.data;
   if (!isIsoDate(submittedDate)) return apiError(400, "submittedDate is not a real date");
   const year = Number(submittedDate.slice(0, 4));

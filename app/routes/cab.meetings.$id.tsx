@@ -28,7 +28,6 @@ const place = PLACES.cab;
 /** Keys not yet in the dictionaries are cast until they are merged. */
 const k = (key: string) => key as MessageKey;
 
-
 function meetingIdOf(params: { id?: string }): number {
   const id = String(params.id ?? "");
   if (!/^\d{1,9}$/.test(id)) throw new Response("Not found", { status: 404 });
@@ -42,7 +41,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const later = user.role === "service-centre" ? await laterMeetings(db(), { startsAt: new Date(agenda.meeting.startsAt) }) : [];
   return { ...agenda, later, me: { id: user.id, role: user.role } };
 }
-
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => {
   const when = data?.meeting.startsAt ? stockholmDate(new Date(data.meeting.startsAt)) : "";
@@ -69,7 +67,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const meetingId = meetingIdOf(params);
   const form = await readFormData(request, BODY_LIMITS.form);
   const intent = String(form.get("intent") ?? "");
-  const number = String(form.get("number") ?? "").trim().toUpperCase();
+  const number = String(form.get("number") ?? "")
+    .trim()
+    .toUpperCase();
   if (!isIntent(intent) || !number || number.length > 40) throw new Response("Unknown intent", { status: 400 });
   const text = (name: string) => {
     const value = form.get(name);
@@ -268,7 +268,8 @@ function AgendaCard({ item, me, later, failed }: { item: Item; me: Loaded["me"];
         <ul>
           {item.conflicts.map((c, i) => (
             <li key={c.number ?? `blackout-${i}`}>
-              {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} · {c.system ?? t("conflict.allSystems")} ·{" "}
+              {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} ·{" "}
+              {c.system ?? t("conflict.allSystems")} ·{" "}
               {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}` as MessageKey)} (${c.path.join(" → ")})`} · <WindowText window={c.window} />
             </li>
           ))}
@@ -419,7 +420,15 @@ function DecisionForm({ item, intent, later, errors, values }: { item: Item; int
       <h5 style={{ margin: "0 0 0.5rem", fontSize: "1rem" }}>{t(`case.action.${event}` as MessageKey)}</h5>
       <FormError errors={errors} />
       {intent === "approveWithConditions" ? (
-        <TextArea label={t("case.action.conditions")} name="conditions" rows={2} maxLength={4000} required defaultValue={values?.conditions} error={errors?.conditions} />
+        <TextArea
+          label={t("case.action.conditions")}
+          name="conditions"
+          rows={2}
+          maxLength={4000}
+          required
+          defaultValue={values?.conditions}
+          error={errors?.conditions}
+        />
       ) : null}
       {intent === "defer" ? (
         later.length ? (
@@ -436,7 +445,13 @@ function DecisionForm({ item, intent, later, errors, values }: { item: Item; int
         )
       ) : null}
       {needs.allowLongWindow ? (
-        <Checkbox label={t("case.action.allowLongWindow")} name="allowLongWindow" value="true" defaultChecked={values?.allowLongWindow} error={errors?.allowLongWindow} />
+        <Checkbox
+          label={t("case.action.allowLongWindow")}
+          name="allowLongWindow"
+          value="true"
+          defaultChecked={values?.allowLongWindow}
+          error={errors?.allowLongWindow}
+        />
       ) : null}
       <TextArea
         label={reasonLabel}

@@ -43,7 +43,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { ...agenda, printedAt: new Date().toISOString() };
 }
 
-
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
   title(matches, k("cab.minutes.pageTitle"), { date: data?.meeting.startsAt ? stockholmDate(new Date(data.meeting.startsAt)) : "" });
 

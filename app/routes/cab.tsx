@@ -188,9 +188,31 @@ function Overview() {
             <h2 id="cab-add-meeting-heading">{t(k("cab.addMeeting"))}</h2>
             <Form method="post" noValidate key={failed?.intent === "addMeeting" ? "failed" : "fresh"}>
               <FormError errors={errorsFor("addMeeting")} />
-              <TextField label={t(k("cab.field.date"))} name="date" type="date" required defaultValue={valuesFor("addMeeting").date} error={errorsFor("addMeeting")?.date} />
-              <TextField label={t(k("cab.field.time"))} hint={t(k("cab.field.timeHint"))} name="time" type="time" required defaultValue={valuesFor("addMeeting").time} error={errorsFor("addMeeting")?.time} />
-              <TextField label={t(k("cab.field.location"))} name="location" optional maxLength={200} defaultValue={valuesFor("addMeeting").location} error={errorsFor("addMeeting")?.location} />
+              <TextField
+                label={t(k("cab.field.date"))}
+                name="date"
+                type="date"
+                required
+                defaultValue={valuesFor("addMeeting").date}
+                error={errorsFor("addMeeting")?.date}
+              />
+              <TextField
+                label={t(k("cab.field.time"))}
+                hint={t(k("cab.field.timeHint"))}
+                name="time"
+                type="time"
+                required
+                defaultValue={valuesFor("addMeeting").time}
+                error={errorsFor("addMeeting")?.time}
+              />
+              <TextField
+                label={t(k("cab.field.location"))}
+                name="location"
+                optional
+                maxLength={200}
+                defaultValue={valuesFor("addMeeting").location}
+                error={errorsFor("addMeeting")?.location}
+              />
               <button type="submit" name="intent" value="addMeeting" className="button">
                 {t(k("cab.addMeeting.submit"))}
               </button>
@@ -225,7 +247,13 @@ function Overview() {
             <h3>{t(k("cab.addRule"))}</h3>
             <Form method="post" noValidate key={failed?.intent === "addRule" ? "failed" : "fresh"}>
               <FormError errors={errorsFor("addRule")} />
-              <SelectField label={t(k("cab.field.weekday"))} name="weekday" required defaultValue={valuesFor("addRule").weekday ?? ""} error={errorsFor("addRule")?.weekday}>
+              <SelectField
+                label={t(k("cab.field.weekday"))}
+                name="weekday"
+                required
+                defaultValue={valuesFor("addRule").weekday ?? ""}
+                error={errorsFor("addRule")?.weekday}
+              >
                 <option value="">{t("form.choose")}</option>
                 {[1, 2, 3, 4, 5, 6, 7].map((d) => (
                   <option key={d} value={d}>
@@ -233,8 +261,23 @@ function Overview() {
                   </option>
                 ))}
               </SelectField>
-              <TextField label={t(k("cab.field.time"))} hint={t(k("cab.field.timeHint"))} name="time" type="time" required defaultValue={valuesFor("addRule").time} error={errorsFor("addRule")?.time} />
-              <TextField label={t(k("cab.field.location"))} name="location" optional maxLength={200} defaultValue={valuesFor("addRule").location} error={errorsFor("addRule")?.location} />
+              <TextField
+                label={t(k("cab.field.time"))}
+                hint={t(k("cab.field.timeHint"))}
+                name="time"
+                type="time"
+                required
+                defaultValue={valuesFor("addRule").time}
+                error={errorsFor("addRule")?.time}
+              />
+              <TextField
+                label={t(k("cab.field.location"))}
+                name="location"
+                optional
+                maxLength={200}
+                defaultValue={valuesFor("addRule").location}
+                error={errorsFor("addRule")?.location}
+              />
               <button type="submit" name="intent" value="addRule" className="button">
                 {t(k("cab.addRule.submit"))}
               </button>

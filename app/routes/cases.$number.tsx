@@ -45,7 +45,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     try {
       await sendNotice(db(), user, number, target as NoticeTarget, parseId(form.get("unitId")) ?? null, String(form.get("note") ?? ""));
     } catch (error) {
-      if (error instanceof WorkflowError) return data<Result>({ event, errors: formErrors(error, { messages: { 403: "case.event.refused", 404: "case.event.refused", 409: "case.event.refused" } }) }, { status: error.status });
+      if (error instanceof WorkflowError)
+        return data<Result>(
+          { event, errors: formErrors(error, { messages: { 403: "case.event.refused", 404: "case.event.refused", 409: "case.event.refused" } }) },
+          { status: error.status },
+        );
       throw error;
     }
     return redirect(`/cases/${number}?notice=${target === "operations" ? "FORWARDED_TO_OPERATIONS" : "INFORMED_UNIT"}`);
@@ -167,7 +171,12 @@ export default function CasePage() {
               <input type="hidden" name="intent" value="notice" />
               <input type="hidden" name="target" value="digitalisation" />
               <h3>{t("review.inform")}</h3>
-              <SelectField label={t("review.unit")} name="unitId" defaultValue={String(units.find((u) => u.name.toLowerCase().startsWith("digitalisering"))?.id ?? "")} error={result?.event === "notice" ? result.errors.unitId : undefined}>
+              <SelectField
+                label={t("review.unit")}
+                name="unitId"
+                defaultValue={String(units.find((u) => u.name.toLowerCase().startsWith("digitalisering"))?.id ?? "")}
+                error={result?.event === "notice" ? result.errors.unitId : undefined}
+              >
                 {units.map((u) => (
                   <option key={u.id} value={u.id}>
                     {u.name}
@@ -288,8 +297,10 @@ export default function CasePage() {
             <ul>
               {conflicts.map((c, i) => (
                 <li key={c.number ?? `blackout-${i}`}>
-                  {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} · {c.system ?? t("conflict.allSystems")} ·{" "}
-                  {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}` as MessageKey)} (${c.path.join(" → ")})`} · <WindowText window={c.window} />
+                  {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} ·{" "}
+                  {c.system ?? t("conflict.allSystems")} ·{" "}
+                  {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}` as MessageKey)} (${c.path.join(" → ")})`} ·{" "}
+                  <WindowText window={c.window} />
                 </li>
               ))}
             </ul>

@@ -58,7 +58,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (intent === "submit") await applyEvent(db(), user, view.number, { type: "SUBMIT" });
   } catch (error) {
     if (error instanceof WorkflowError && (error.status === 422 || error.status === 409)) {
-      return data<Result>({ errors: error.fieldErrors ? toFormErrors(error.fieldErrors) : { _form: { key: "case.event.refused" } }, values }, { status: error.status });
+      return data<Result>(
+        { errors: error.fieldErrors ? toFormErrors(error.fieldErrors) : { _form: { key: "case.event.refused" } }, values },
+        { status: error.status },
+      );
     }
     throw error;
   }

@@ -211,9 +211,17 @@ export default function Cases() {
           </div>
           {data.pages > 1 ? (
             <nav className="pagination" aria-label={t("cases.pagination" as MessageKey)}>
-              {data.previous ? <Link to={data.previous} rel="prev">{t("cases.previous" as MessageKey)}</Link> : null}
+              {data.previous ? (
+                <Link to={data.previous} rel="prev">
+                  {t("cases.previous" as MessageKey)}
+                </Link>
+              ) : null}
               <span>{t("cases.pageOf" as MessageKey, { page: data.page, pages: data.pages })}</span>
-              {data.next ? <Link to={data.next} rel="next">{t("cases.next" as MessageKey)}</Link> : null}
+              {data.next ? (
+                <Link to={data.next} rel="next">
+                  {t("cases.next" as MessageKey)}
+                </Link>
+              ) : null}
             </nav>
           ) : null}
         </>

@@ -33,7 +33,10 @@ export async function loader({ params }: LoaderFunctionArgs) {
   if (!user || !roles.includes(user.role)) throw notFound();
 
   const now = new Date();
-  const schedule = await scheduleOf(db(), user, { from: new Date(now.getTime() - FEED_DAYS_BACK * DAY_MS), to: new Date(now.getTime() + FEED_DAYS_AHEAD * DAY_MS) });
+  const schedule = await scheduleOf(db(), user, {
+    from: new Date(now.getTime() - FEED_DAYS_BACK * DAY_MS),
+    to: new Date(now.getTime() + FEED_DAYS_AHEAD * DAY_MS),
+  });
   const lang = isLang(user.lang) ? user.lang : "sv";
   const { t } = translatorFor(lang);
   const appUrl = env().appUrl;

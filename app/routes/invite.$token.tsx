@@ -57,7 +57,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     }
     const credential = response ? await verifyRegistration(db(), response, "register-invitation", { invitationId: invitation.id }) : undefined;
     if (!credential) return data({ intent: "register" as const, errors: { _form: { key: "webauthn.failed" as const } } }, { status: 422 });
-    const name = String(form.get("name") ?? "").trim().slice(0, 100) || "Säkerhetsnyckel";
+    const name =
+      String(form.get("name") ?? "")
+        .trim()
+        .slice(0, 100) || "Säkerhetsnyckel";
     const active = await completeInvitation(db(), invitation, { ...credential, name }, clientIp(context));
     if (!active) return data({ intent: "register" as const, errors: { _form: { key: "invite.invalid" as const } } }, { status: 410 });
     const token = await createSession(db(), active.id, { ip: clientIp(context), userAgent: request.headers.get("User-Agent") });
@@ -95,7 +98,15 @@ export default function AcceptInvitation() {
           <ErrorSummary errors={errors} />
           <input type="hidden" name="intent" value="password" />
           <input type="text" name="username" autoComplete="username" value={loaderData.email} readOnly hidden />
-          <TextField label={t("invite.password")} hint={t("invite.passwordHint")} name="password" type="password" autoComplete="new-password" error={errors?.password} required />
+          <TextField
+            label={t("invite.password")}
+            hint={t("invite.passwordHint")}
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            error={errors?.password}
+            required
+          />
           <TextField label={t("invite.confirm")} name="confirm" type="password" autoComplete="new-password" error={errors?.confirm} required />
           <div className="button-row">
             <button type="submit" className="button">
@@ -107,7 +118,13 @@ export default function AcceptInvitation() {
         <>
           <p>{t("invite.registerIntro")}</p>
           <ErrorSummary errors={errors} />
-          <WebAuthnButton mode="register" intent="register" label={t("invite.register")} fetchOptions={() => fetchWebAuthnOptions("register-invitation", { token: loaderData.token })} extra={{ name: t("webauthn.defaultName") }} />
+          <WebAuthnButton
+            mode="register"
+            intent="register"
+            label={t("invite.register")}
+            fetchOptions={() => fetchWebAuthnOptions("register-invitation", { token: loaderData.token })}
+            extra={{ name: t("webauthn.defaultName") }}
+          />
         </>
       )}
     </div>

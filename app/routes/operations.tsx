@@ -25,7 +25,6 @@ type Step = (typeof STEPS)[number];
 
 export const meta: MetaFunction = ({ matches }) => title(matches, "nav.operations");
 
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...ROLES);
   return { canAct: user.role === "operations", ...(await operationsBoard(db(), user)) };
@@ -33,13 +32,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /** The refusal as the one message the row shows. */
 const errorMessage = (error: WorkflowError): Msg =>
-  formErrors(error, { fields: [], messages: { 404: "operations.error.notFound" as MessageKey, 409: "operations.error.conflict" as MessageKey, 422: "window.event.refused", 400: "window.event.refused" } })._form!;
+  formErrors(error, {
+    fields: [],
+    messages: {
+      404: "operations.error.notFound" as MessageKey,
+      409: "operations.error.conflict" as MessageKey,
+      422: "window.event.refused",
+      400: "window.event.refused",
+    },
+  })._form!;
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ...ROLES);
   const form = await readFormData(request, BODY_LIMITS.form);
   const intent = String(form.get("intent") ?? "");
-  const caseNumber = String(form.get("caseNumber") ?? "").trim().toUpperCase().slice(0, 40);
+  const caseNumber = String(form.get("caseNumber") ?? "")
+    .trim()
+    .toUpperCase()
+    .slice(0, 40);
   if (!(STEPS as readonly string[]).includes(intent) || !caseNumber) throw new Response("Unknown intent", { status: 400 });
   try {
     await applyEvent(db(), user, caseNumber, { type: intent as Step });
@@ -82,7 +92,11 @@ export default function Operations() {
 
       <section aria-labelledby="to-close">
         <h2 id="to-close">{t("operations.toClose" as MessageKey, { count: toClose.length })}</h2>
-        {toClose.length ? <WindowTable rows={toClose} caption="to-close" canAct={canAct} /> : <p className="muted">{t("operations.toClose.none" as MessageKey)}</p>}
+        {toClose.length ? (
+          <WindowTable rows={toClose} caption="to-close" canAct={canAct} />
+        ) : (
+          <p className="muted">{t("operations.toClose.none" as MessageKey)}</p>
+        )}
       </section>
 
       <section aria-labelledby="recently-closed">

@@ -52,13 +52,21 @@ const NOTICES: Record<string, MessageKey> = {
 const isIntent = (value: unknown): value is Intent => typeof value === "string" && Object.hasOwn(INTENTS, value);
 
 /** What the form says when the refusal names no field. */
-const MESSAGES = { 403: k("owner.error.forbidden"), 404: k("owner.error.notFound"), 409: k("owner.error.conflict"), 422: k("owner.error.conflict"), 400: k("owner.error.conflict") };
+const MESSAGES = {
+  403: k("owner.error.forbidden"),
+  404: k("owner.error.notFound"),
+  409: k("owner.error.conflict"),
+  422: k("owner.error.conflict"),
+  400: k("owner.error.conflict"),
+};
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
   const form = await readFormData(request, BODY_LIMITS.form);
   const intent = form.get("intent");
-  const number = String(form.get("number") ?? "").trim().toUpperCase();
+  const number = String(form.get("number") ?? "")
+    .trim()
+    .toUpperCase();
   if (!isIntent(intent) || !number || number.length > 40) throw new Response("Unknown intent", { status: 400 });
   const reason = String(form.get("reason") ?? "").trim();
   const { event, notice, needsReason } = INTENTS[intent];
@@ -180,14 +188,30 @@ function CaseCard({ c, failed }: { c: OwnerCase; failed: ActionData }) {
       {c.status === "awaiting-consent" ? (
         <>
           <ActionForm c={c} intent="consent" label={k("owner.consent")} errors={errorsFor("consent")} />
-          <ActionForm c={c} intent="refuse" label={k("owner.refuse")} reasonLabel={k("owner.refuseReason")} danger errors={errorsFor("refuse")} reason={failed?.reason} />
+          <ActionForm
+            c={c}
+            intent="refuse"
+            label={k("owner.refuse")}
+            reasonLabel={k("owner.refuseReason")}
+            danger
+            errors={errorsFor("refuse")}
+            reason={failed?.reason}
+          />
         </>
       ) : null}
       {c.status === "review-due" ? <ActionForm c={c} intent="review" label={k("owner.review")} errors={errorsFor("review")} /> : null}
       {c.status === "review-due" || c.status === "active" ? (
         <details open={Boolean(errorsFor("revoke"))}>
           <summary>{t(k("owner.revoke"))}</summary>
-          <ActionForm c={c} intent="revoke" label={k("owner.revoke")} reasonLabel={k("owner.revokeReason")} danger errors={errorsFor("revoke")} reason={failed?.reason} />
+          <ActionForm
+            c={c}
+            intent="revoke"
+            label={k("owner.revoke")}
+            reasonLabel={k("owner.revokeReason")}
+            danger
+            errors={errorsFor("revoke")}
+            reason={failed?.reason}
+          />
         </details>
       ) : null}
     </article>
@@ -222,15 +246,7 @@ function ActionForm({
         </p>
       ) : null}
       {reasonLabel ? (
-        <TextArea
-          label={t(reasonLabel)}
-          name="reason"
-          rows={3}
-          maxLength={4000}
-          required
-          defaultValue={errors ? reason : undefined}
-          error={errors?.reason}
-        />
+        <TextArea label={t(reasonLabel)} name="reason" rows={3} maxLength={4000} required defaultValue={errors ? reason : undefined} error={errors?.reason} />
       ) : null}
       <p>
         <button type="submit" name="intent" value={intent} className={danger ? "button button--danger" : "button"}>

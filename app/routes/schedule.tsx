@@ -191,7 +191,10 @@ export default function Schedule() {
   const formats = useMemo(() => {
     const locale = lang === "en" ? "en-GB" : "sv-SE";
     return {
-      head: new Intl.DateTimeFormat(locale, month ? { timeZone: "UTC", weekday: "short", day: "numeric" } : { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" }),
+      head: new Intl.DateTimeFormat(
+        locale,
+        month ? { timeZone: "UTC", weekday: "short", day: "numeric" } : { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" },
+      ),
       month: new Intl.DateTimeFormat(locale, { timeZone: "UTC", month: "long", year: "numeric" }),
       time: new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, hour: "2-digit", minute: "2-digit" }),
     };
@@ -207,7 +210,7 @@ export default function Schedule() {
   /** The cells of one lane: empty days (shaded in a blackout) and the items spanning their days. */
   function cells(lane: Item[], shaded: boolean[]): ReactNode[] {
     const out: ReactNode[] = [];
-    for (let day = 0; day < range.days.length; ) {
+    for (let day = 0; day < range.days.length;) {
       const item = lane.find((i) => i.first === day);
       if (item) {
         out.push(
@@ -258,7 +261,11 @@ export default function Schedule() {
       );
     }
     return (
-      <div className={`sched-bar sched-bar--${item.state}${item.conflict ? " sched-bar--conflict" : ""}`} data-case={item.number} title={`${item.number} ${item.title} (${span})`}>
+      <div
+        className={`sched-bar sched-bar--${item.state}${item.conflict ? " sched-bar--conflict" : ""}`}
+        data-case={item.number}
+        title={`${item.number} ${item.title} (${span})`}
+      >
         {before}
         <Link to={`/cases/${item.number}`}>
           {item.conflict ? (
@@ -381,18 +388,18 @@ export default function Schedule() {
           </li>
         ))}
         {data.counts.conflicts === null ? null : (
-        <li>
-          <span className="sched-swatch sched-swatch--conflict" aria-hidden="true" />
-          <span>
-            <strong>
-              <span className="sched-conflict" aria-hidden="true">
-                ⚠{" "}
-              </span>
-              {t("schedule.conflict" as MessageKey)}
-            </strong>{" "}
-            – {t("schedule.conflict.help" as MessageKey)}
-          </span>
-        </li>
+          <li>
+            <span className="sched-swatch sched-swatch--conflict" aria-hidden="true" />
+            <span>
+              <strong>
+                <span className="sched-conflict" aria-hidden="true">
+                  ⚠{" "}
+                </span>
+                {t("schedule.conflict" as MessageKey)}
+              </strong>{" "}
+              – {t("schedule.conflict.help" as MessageKey)}
+            </span>
+          </li>
         )}
         <li>
           <span className="sched-swatch sched-swatch--blackout" aria-hidden="true" />

@@ -22,15 +22,18 @@ export const meta: MetaFunction = ({ matches }) => title(matches, "settings.titl
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, session } = await requireSession(request);
-  const [credentials, sessions, tokens] = await Promise.all([
-    credentialsOf(db(), user.id),
-    listSessions(db(), user.id),
-    listApiTokens(db(), user.id),
-  ]);
+  const [credentials, sessions, tokens] = await Promise.all([credentialsOf(db(), user.id), listSessions(db(), user.id), listApiTokens(db(), user.id)]);
   return {
     user: { name: user.name, email: user.email, role: user.role },
     credentials: credentials.map((c) => ({ id: c.id, name: c.name, createdAt: c.createdAt, lastUsedAt: c.lastUsedAt })),
-    sessions: sessions.map((s) => ({ id: s.id, current: s.id === session.id, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, ip: s.ip, userAgent: s.userAgent })),
+    sessions: sessions.map((s) => ({
+      id: s.id,
+      current: s.id === session.id,
+      createdAt: s.createdAt,
+      lastSeenAt: s.lastSeenAt,
+      ip: s.ip,
+      userAgent: s.userAgent,
+    })),
     tokens: tokens.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt })),
     verifiedUntil: verifiedUntil(session),
   };
@@ -150,7 +153,12 @@ export default function Settings() {
         ) : (
           <>
             <p>{t("settings.verifyIntro")}</p>
-            <WebAuthnButton mode="authenticate" intent="reauthenticate" label={t("settings.verifyWithKey")} fetchOptions={() => fetchWebAuthnOptions("reauthenticate")} />
+            <WebAuthnButton
+              mode="authenticate"
+              intent="reauthenticate"
+              label={t("settings.verifyWithKey")}
+              fetchOptions={() => fetchWebAuthnOptions("reauthenticate")}
+            />
           </>
         )}
       </section>
@@ -235,7 +243,15 @@ export default function Settings() {
           <Form method="post" noValidate>
             <input type="hidden" name="intent" value="password" />
             <input type="text" name="username" autoComplete="username" value={user.email} readOnly hidden />
-            <TextField label={t("invite.password")} hint={t("invite.passwordHint")} name="password" type="password" autoComplete="new-password" error={errorsFor("password")?.password} required />
+            <TextField
+              label={t("invite.password")}
+              hint={t("invite.passwordHint")}
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              error={errorsFor("password")?.password}
+              required
+            />
             <TextField label={t("invite.confirm")} name="confirm" type="password" autoComplete="new-password" error={errorsFor("password")?.confirm} required />
             <button type="submit" className="button">
               {t("settings.changePassword")}

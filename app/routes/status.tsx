@@ -51,7 +51,9 @@ export default function Status() {
               <article className="card" style={{ marginBottom: "1rem" }} aria-labelledby={`change-${c.key}-heading`}>
                 <h2 id={`change-${c.key}-heading`}>{c.systemName}</h2>
                 <p>
-                  <span className={`badge${c.phase === "ongoing" ? " badge--attention" : c.phase === "ended" ? " badge--muted" : ""}`}>{t(k(`statusPage.phase.${c.phase}`))}</span>
+                  <span className={`badge${c.phase === "ongoing" ? " badge--attention" : c.phase === "ended" ? " badge--muted" : ""}`}>
+                    {t(k(`statusPage.phase.${c.phase}`))}
+                  </span>
                 </p>
                 <dl className="facts">
                   <dt>{t(k("statusPage.start"))}</dt>

@@ -65,7 +65,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const number = text("number").trim().toUpperCase();
   if (!number || number.length > 40) throw new Response("Unknown case", { status: 400 });
   const values: Record<string, string> = intent === "end" ? { reason: text("reason") } : { end: text("end"), reason: text("reason") };
-  const outcome = intent === "end" ? await endAccess(db(), user, number, values.reason ?? "") : await askForMoreTime(db(), user, number, { end: values.end ?? "", reason: values.reason ?? "" });
+  const outcome =
+    intent === "end"
+      ? await endAccess(db(), user, number, values.reason ?? "")
+      : await askForMoreTime(db(), user, number, { end: values.end ?? "", reason: values.reason ?? "" });
   if (!outcome.ok) return data<Failed>({ intent, number, values, errors: outcome.errors }, { status: outcome.status });
   const notice = intent === "end" ? "ended" : "extension-requested";
   return redirect(`${place.path}?${new URLSearchParams({ notice, case: number })}`);
@@ -91,9 +94,14 @@ export default function SupplierPage() {
 
       <Section id="supplier-open" heading={k("supplier.open")} empty={k("supplier.none.open")} count={open.length}>
         {open.map((w) => (
-          <WindowCard key={w.number} w={w} actions={<OpenActions w={w} maxHours={maxExtensionHours} failed={failed?.number === w.number ? failed : undefined} />}>
+          <WindowCard
+            key={w.number}
+            w={w}
+            actions={<OpenActions w={w} maxHours={maxExtensionHours} failed={failed?.number === w.number ? failed : undefined} />}
+          >
             <p className="supplier-left">
-              <strong>{!w.left ? t(k("supplier.overdue")) : w.left.hours ? t(k("supplier.timeLeft"), w.left) : t(k("supplier.minutesLeft"), w.left)}</strong> · {t(k("supplier.endsAt"), { time: formatDateTime(w.end) })}
+              <strong>{!w.left ? t(k("supplier.overdue")) : w.left.hours ? t(k("supplier.timeLeft"), w.left) : t(k("supplier.minutesLeft"), w.left)}</strong> ·{" "}
+              {t(k("supplier.endsAt"), { time: formatDateTime(w.end) })}
             </p>
           </WindowCard>
         ))}
@@ -139,11 +147,7 @@ function Section({
       <h2 id={`${id}-heading`}>
         {t(heading, params)} <span className="muted">({count})</span>
       </h2>
-      {count === 0 ? (
-        <p className="muted">{t(empty, params)}</p>
-      ) : (
-        <ul style={{ listStyle: "none", padding: 0 }}>{children}</ul>
-      )}
+      {count === 0 ? <p className="muted">{t(empty, params)}</p> : <ul style={{ listStyle: "none", padding: 0 }}>{children}</ul>}
     </section>
   );
 }
@@ -209,7 +213,8 @@ function WindowCard({ w, children, actions }: { w: SupplierWindow; children?: Re
 function OpenActions({ w, maxHours, failed }: { w: OpenWindow; maxHours: number; failed?: Failed }) {
   const { t, formatDateTime } = useT();
   const navigation = useNavigation();
-  const busy = (intent: Intent) => navigation.state !== "idle" && navigation.formData?.get("intent") === intent && navigation.formData?.get("number") === w.number;
+  const busy = (intent: Intent) =>
+    navigation.state !== "idle" && navigation.formData?.get("intent") === intent && navigation.formData?.get("number") === w.number;
   const errorsFor = (intent: Intent) => (failed?.intent === intent ? failed.errors : undefined);
   const valueOf = (intent: Intent, name: string) => (failed?.intent === intent ? failed.values[name] : undefined);
   const endErrors = errorsFor("end");
@@ -219,7 +224,15 @@ function OpenActions({ w, maxHours, failed }: { w: OpenWindow; maxHours: number;
       <Form method="post" className="event-form" noValidate>
         <input type="hidden" name="number" value={w.number} />
         <h4>{t(k("supplier.end.title"))}</h4>
-        <TextArea label={t(k("supplier.end.note"))} name="reason" rows={2} maxLength={4000} optional defaultValue={valueOf("end", "reason")} error={endErrors?.reason} />
+        <TextArea
+          label={t(k("supplier.end.note"))}
+          name="reason"
+          rows={2}
+          maxLength={4000}
+          optional
+          defaultValue={valueOf("end", "reason")}
+          error={endErrors?.reason}
+        />
         {endErrors?._form ? (
           <p className="field__error" role="alert">
             {t(endErrors._form)}
@@ -244,7 +257,15 @@ function OpenActions({ w, maxHours, failed }: { w: OpenWindow; maxHours: number;
               defaultValue={valueOf("extend", "end")}
               error={extendErrors?.end}
             />
-            <TextArea label={t(k("supplier.extend.reason"))} name="reason" rows={3} maxLength={4000} required defaultValue={valueOf("extend", "reason")} error={extendErrors?.reason} />
+            <TextArea
+              label={t(k("supplier.extend.reason"))}
+              name="reason"
+              rows={3}
+              maxLength={4000}
+              required
+              defaultValue={valueOf("extend", "reason")}
+              error={extendErrors?.reason}
+            />
             {extendErrors?._form ? (
               <p className="field__error" role="alert">
                 {t(extendErrors._form)}

@@ -37,9 +37,7 @@ export function issueMessage(issue: z.core.$ZodIssue): Msg {
     case "invalid_value":
       return { key: "validation.choose" };
     case "invalid_type":
-      return issue.input === undefined || issue.input === null || issue.input === ""
-        ? { key: "validation.required" }
-        : { key: "validation.invalid" };
+      return issue.input === undefined || issue.input === null || issue.input === "" ? { key: "validation.required" } : { key: "validation.invalid" };
     default:
       return { key: "validation.invalid" };
   }
@@ -80,10 +78,7 @@ export const text = (max: number) => z.string({ error: "validation.required" }).
 
 /** Optional text from a form: blank becomes undefined. */
 export const optionalText = (max: number) =>
-  z.preprocess(
-    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-    z.string().trim().max(max).optional(),
-  );
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().max(max).optional());
 
 /** A checkbox: present ("on"/"true") is true, absent is false. */
 export const checkbox = z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean());

@@ -26,7 +26,5 @@ export const PLACES = {
 export type PlaceName = keyof typeof PLACES;
 
 export function placesFor(role: Role | undefined): Place[] {
-  return Object.values(PLACES).filter((place: Place) =>
-    place.roles === "everyone" ? true : role !== undefined && place.roles.includes(role),
-  );
+  return Object.values(PLACES).filter((place: Place) => (place.roles === "everyone" ? true : role !== undefined && place.roles.includes(role)));
 }

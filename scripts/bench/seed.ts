@@ -104,30 +104,129 @@ const UNITS = [
   "Ekonomiavdelningen",
 ];
 const SUPPLIER_NAMES = [
-  "Nordisk Ärendeteknik", "Skolwebb Sverige", "Lön & Personal Norden", "Geodata Konsult", "Integrationshuset",
-  "Omsorgsdata", "Kommunsystem Syd", "Arkivlösningar", "Fastighetsdata Norr", "Bibliotekssystem",
-  "Vårdsystem Öst", "Ekonomisystem Väst", "Säkra Identiteter", "Kartverket Konsult", "Parkeringsdata",
-  "Miljödata", "Skolskjuts IT", "Bokningssystem Mitt", "Trygghetslarm IT", "Webbyrån Kommun",
-  "Dokumentflöden", "Upphandlingssystem", "Telefonisystem", "Nätdrift Konsult", "Analysverktyg",
+  "Nordisk Ärendeteknik",
+  "Skolwebb Sverige",
+  "Lön & Personal Norden",
+  "Geodata Konsult",
+  "Integrationshuset",
+  "Omsorgsdata",
+  "Kommunsystem Syd",
+  "Arkivlösningar",
+  "Fastighetsdata Norr",
+  "Bibliotekssystem",
+  "Vårdsystem Öst",
+  "Ekonomisystem Väst",
+  "Säkra Identiteter",
+  "Kartverket Konsult",
+  "Parkeringsdata",
+  "Miljödata",
+  "Skolskjuts IT",
+  "Bokningssystem Mitt",
+  "Trygghetslarm IT",
+  "Webbyrån Kommun",
+  "Dokumentflöden",
+  "Upphandlingssystem",
+  "Telefonisystem",
+  "Nätdrift Konsult",
+  "Analysverktyg",
 ];
-const FIRST = ["Anna", "Erik", "Maria", "Lars", "Karin", "Anders", "Eva", "Johan", "Sara", "Per", "Lena", "Mikael", "Emma", "Fredrik", "Ingrid", "Hamid", "Lina", "Oskar", "Fatima", "Jonas", "Elin", "Ali", "Sofia", "Magnus"];
-const LAST = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson", "Pettersson", "Berg", "Lund", "Ek", "Hassan", "Lindqvist", "Holm", "Sandberg"];
+const FIRST = [
+  "Anna",
+  "Erik",
+  "Maria",
+  "Lars",
+  "Karin",
+  "Anders",
+  "Eva",
+  "Johan",
+  "Sara",
+  "Per",
+  "Lena",
+  "Mikael",
+  "Emma",
+  "Fredrik",
+  "Ingrid",
+  "Hamid",
+  "Lina",
+  "Oskar",
+  "Fatima",
+  "Jonas",
+  "Elin",
+  "Ali",
+  "Sofia",
+  "Magnus",
+];
+const LAST = [
+  "Andersson",
+  "Johansson",
+  "Karlsson",
+  "Nilsson",
+  "Eriksson",
+  "Larsson",
+  "Olsson",
+  "Persson",
+  "Svensson",
+  "Gustafsson",
+  "Pettersson",
+  "Berg",
+  "Lund",
+  "Ek",
+  "Hassan",
+  "Lindqvist",
+  "Holm",
+  "Sandberg",
+];
 const SYSTEM_KINDS = [
-  ["ARENDE", "Ärendehantering"], ["DOK", "Dokumenthantering"], ["EKO", "Ekonomi"], ["BOK", "Bokning"], ["KART", "Kartor"],
-  ["SKOL", "Skoladministration"], ["OMS", "Omsorg"], ["BYGG", "Bygglov"], ["TEKN", "Teknisk förvaltning"], ["BIBL", "Bibliotek"],
-  ["MILJ", "Miljötillsyn"], ["FAST", "Fastigheter"], ["PARK", "Parkering"], ["HR", "Personal"], ["WEBB", "Webbplats"],
-  ["TEL", "Telefoni"], ["LARM", "Trygghetslarm"], ["STAT", "Statistik"], ["UPPH", "Upphandling"], ["ARKV", "Arkiv"],
+  ["ARENDE", "Ärendehantering"],
+  ["DOK", "Dokumenthantering"],
+  ["EKO", "Ekonomi"],
+  ["BOK", "Bokning"],
+  ["KART", "Kartor"],
+  ["SKOL", "Skoladministration"],
+  ["OMS", "Omsorg"],
+  ["BYGG", "Bygglov"],
+  ["TEKN", "Teknisk förvaltning"],
+  ["BIBL", "Bibliotek"],
+  ["MILJ", "Miljötillsyn"],
+  ["FAST", "Fastigheter"],
+  ["PARK", "Parkering"],
+  ["HR", "Personal"],
+  ["WEBB", "Webbplats"],
+  ["TEL", "Telefoni"],
+  ["LARM", "Trygghetslarm"],
+  ["STAT", "Statistik"],
+  ["UPPH", "Upphandling"],
+  ["ARKV", "Arkiv"],
 ] as const;
 /** The platforms almost everything leans on: identity, integration, e-services, archive, GIS. */
 const PLATFORMS = [
-  ["IDP", "Identitetsplattform"], ["INTEG", "Integrationsplattform"], ["EPLAT", "E-tjänsteplattform"],
-  ["EARKIV", "E-arkiv"], ["GIS", "Geografiskt informationssystem"], ["DWH", "Datalager"],
+  ["IDP", "Identitetsplattform"],
+  ["INTEG", "Integrationsplattform"],
+  ["EPLAT", "E-tjänsteplattform"],
+  ["EARKIV", "E-arkiv"],
+  ["GIS", "Geografiskt informationssystem"],
+  ["DWH", "Datalager"],
 ] as const;
 const CHANGE_TITLES = [
-  "Versionsuppgradering", "Säkerhetsuppdatering", "Databasmigrering", "Byte av certifikat", "Ny integration",
-  "Konfigurationsändring", "Uppgradering av operativsystem", "Ny modul", "Prestandaoptimering", "Byte av server",
+  "Versionsuppgradering",
+  "Säkerhetsuppdatering",
+  "Databasmigrering",
+  "Byte av certifikat",
+  "Ny integration",
+  "Konfigurationsändring",
+  "Uppgradering av operativsystem",
+  "Ny modul",
+  "Prestandaoptimering",
+  "Byte av server",
 ];
-const INCIDENT_TITLES = ["Tjänsten svarar inte", "Inloggningen fungerar inte", "Långsamma svarstider", "Fel i export", "Jobb har stannat", "Integrationen levererar inte"];
+const INCIDENT_TITLES = [
+  "Tjänsten svarar inte",
+  "Inloggningen fungerar inte",
+  "Långsamma svarstider",
+  "Fel i export",
+  "Jobb har stannat",
+  "Integrationen levererar inte",
+];
 
 type SystemRow = { id: number; code: string; supplierId: number | null; ownerUserId: number | null; admins: number[]; index: number };
 
@@ -189,7 +288,13 @@ export async function seedBench(db: Db, options: SeedOptions): Promise<SeedSumma
     .values([
       ...UNITS.map((name) => ({ name, kind: "municipal-unit" as const, mailbox: `${slug(name)}@bench.sjovik.se` })),
       { name: "Servicecenter", kind: "service-centre" as const, mailbox: "servicecenter@bench.sjovik.se", phone: "08-123 456 00" },
-      { name: "Driftpartner Norden AB", kind: "operations-provider" as const, mailbox: "noc@driftpartner.example", phone: "08-987 654 00", orgNumber: "556700-0001" },
+      {
+        name: "Driftpartner Norden AB",
+        kind: "operations-provider" as const,
+        mailbox: "noc@driftpartner.example",
+        phone: "08-987 654 00",
+        orgNumber: "556700-0001",
+      },
       ...SUPPLIER_NAMES.map((name, i) => ({
         name: `${name} AB`,
         kind: "supplier" as const,
@@ -257,7 +362,10 @@ export async function seedBench(db: Db, options: SeedOptions): Promise<SeedSumma
       loginInstructions: `Logga in via fjärråtkomstportalen https://fjarr.sjovik.se med kontot i ärendet, därefter till ${code.toLowerCase()}-app01.sjovik.local.`,
     };
   });
-  const systemRows = await db.insert(systems).values(systemValues).returning({ id: systems.id, code: systems.code, supplierId: systems.supplierId, ownerUnitId: systems.ownerUnitId, ownerUserId: systems.ownerUserId });
+  const systemRows = await db
+    .insert(systems)
+    .values(systemValues)
+    .returning({ id: systems.id, code: systems.code, supplierId: systems.supplierId, ownerUnitId: systems.ownerUnitId, ownerUserId: systems.ownerUserId });
   const requestersByUnit = new Map<number, number[]>();
   for (const u of byRole("requester")) requestersByUnit.set(u.organisationId, [...(requestersByUnit.get(u.organisationId) ?? []), u.id]);
   const systemList: SystemRow[] = systemRows.map((s, index) => {
@@ -297,7 +405,15 @@ export async function seedBench(db: Db, options: SeedOptions): Promise<SeedSumma
   }
   const meetings = await db
     .insert(cabMeetings)
-    .values(meetingTimes.map((startsAt) => ({ startsAt, durationMinutes: 60, location: "Stadshuset, rum Ängen", ruleId: rule!.id, status: startsAt < now ? ("held" as const) : ("scheduled" as const) })))
+    .values(
+      meetingTimes.map((startsAt) => ({
+        startsAt,
+        durationMinutes: 60,
+        location: "Stadshuset, rum Ängen",
+        ruleId: rule!.id,
+        status: startsAt < now ? ("held" as const) : ("scheduled" as const),
+      })),
+    )
     .returning({ id: cabMeetings.id, startsAt: cabMeetings.startsAt });
   meetings.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
   const meetingAfter = (t: Date) => meetings.find((m) => m.startsAt > t);
@@ -305,15 +421,30 @@ export async function seedBench(db: Db, options: SeedOptions): Promise<SeedSumma
   // Blackouts: the turn of the year for payroll and finance, school start, one for everything --
   const year = Number(stockholmDate(now).slice(0, 4));
   const blackouts = [
-    { systemId: null, startsAt: new Date(stockholmLocalToIso(`${year}-09-13T00:00`)!), endsAt: new Date(stockholmLocalToIso(`${year}-09-14T06:00`)!), reason: "Valdagen: inga ändringar i kommunens system" },
+    {
+      systemId: null,
+      startsAt: new Date(stockholmLocalToIso(`${year}-09-13T00:00`)!),
+      endsAt: new Date(stockholmLocalToIso(`${year}-09-14T06:00`)!),
+      reason: "Valdagen: inga ändringar i kommunens system",
+    },
   ];
   for (const s of systemList.filter((s) => s.code.startsWith("HR-") || s.code.startsWith("EKO-")).slice(0, 8)) {
     for (const y of [year - 1, year]) {
-      blackouts.push({ systemId: s.id as never, startsAt: new Date(stockholmLocalToIso(`${y}-12-18T00:00`)!), endsAt: new Date(stockholmLocalToIso(`${y + 1}-01-09T00:00`)!), reason: "Årsskifte: lönekörning och bokslut" });
+      blackouts.push({
+        systemId: s.id as never,
+        startsAt: new Date(stockholmLocalToIso(`${y}-12-18T00:00`)!),
+        endsAt: new Date(stockholmLocalToIso(`${y + 1}-01-09T00:00`)!),
+        reason: "Årsskifte: lönekörning och bokslut",
+      });
     }
   }
   for (const s of systemList.filter((s) => s.code.startsWith("SKOL-")).slice(0, 4)) {
-    blackouts.push({ systemId: s.id as never, startsAt: new Date(stockholmLocalToIso(`${year}-08-10T00:00`)!), endsAt: new Date(stockholmLocalToIso(`${year}-08-25T00:00`)!), reason: "Skolstart" });
+    blackouts.push({
+      systemId: s.id as never,
+      startsAt: new Date(stockholmLocalToIso(`${year}-08-10T00:00`)!),
+      endsAt: new Date(stockholmLocalToIso(`${year}-08-25T00:00`)!),
+      reason: "Skolstart",
+    });
   }
   await db.insert(blackoutPeriods).values(blackouts.map((b) => ({ ...b, createdById: centrePeople[0]! })));
 
@@ -411,7 +542,13 @@ export async function seedBench(db: Db, options: SeedOptions): Promise<SeedSumma
             caseId: p.id!,
             state: {
               value: w.status,
-              context: { caseType: p.type, start: w.startsAt.toISOString(), end: w.endsAt.toISOString(), pendingExtension: w.pendingExtension, closedBy: w.closedBy },
+              context: {
+                caseType: p.type,
+                start: w.startsAt.toISOString(),
+                end: w.endsAt.toISOString(),
+                pendingExtension: w.pendingExtension,
+                closedBy: w.closedBy,
+              },
             },
             machineVersion: WINDOW_MACHINE.version,
             status: w.status,
@@ -451,18 +588,40 @@ export async function seedBench(db: Db, options: SeedOptions): Promise<SeedSumma
   const votes = onAgenda.flatMap((p) =>
     cabPeople
       .filter(() => random() < 0.6)
-      .map((userId) => ({ caseId: p.id!, meetingId: p.cabMeetingId!, userId, vote: weighted(random, { approve: 8, reject: 1, abstain: 1 }), at: new Date(Math.min(now.getTime(), p.referredAt!.getTime() + int(random, 2, 72) * HOUR)) })),
+      .map((userId) => ({
+        caseId: p.id!,
+        meetingId: p.cabMeetingId!,
+        userId,
+        vote: weighted(random, { approve: 8, reject: 1, abstain: 1 }),
+        at: new Date(Math.min(now.getTime(), p.referredAt!.getTime() + int(random, 2, 72) * HOUR)),
+      })),
   );
   await inBatches(votes, 2000, (batch) => db.insert(cabVotes).values(batch).returning({ caseId: cabVotes.caseId }));
   const comments = onAgenda
     .filter(() => random() < 0.35)
-    .map((p) => ({ caseId: p.id!, meetingId: p.cabMeetingId!, userId: pick(random, cabPeople), body: pick(random, ["Hur lång är återställningstiden om uppgraderingen misslyckas?", "Har berörda verksamheter informerats?", "Inga invändningar från drift.", "Krockar detta med månadsskiftets körningar?"]), at: new Date(Math.min(now.getTime(), p.referredAt!.getTime() + int(random, 1, 48) * HOUR)) }));
+    .map((p) => ({
+      caseId: p.id!,
+      meetingId: p.cabMeetingId!,
+      userId: pick(random, cabPeople),
+      body: pick(random, [
+        "Hur lång är återställningstiden om uppgraderingen misslyckas?",
+        "Har berörda verksamheter informerats?",
+        "Inga invändningar från drift.",
+        "Krockar detta med månadsskiftets körningar?",
+      ]),
+      at: new Date(Math.min(now.getTime(), p.referredAt!.getTime() + int(random, 1, 48) * HOUR)),
+    }));
   await inBatches(comments, 2000, (batch) => db.insert(cabComments).values(batch).returning({ id: cabComments.id }));
 
   await db.execute(sql`analyze`);
   const byStatus: Record<string, number> = {};
   for (const p of plans) byStatus[p.status] = (byStatus[p.status] ?? 0) + 1;
-  const supplierWithMost = [...countBy(plans.filter((p) => p.accessWindow && p.system.supplierId), (p) => p.system.supplierId!)].sort((a, b) => b[1] - a[1])[0]![0];
+  const supplierWithMost = [
+    ...countBy(
+      plans.filter((p) => p.accessWindow && p.system.supplierId),
+      (p) => p.system.supplierId!,
+    ),
+  ].sort((a, b) => b[1] - a[1])[0]![0];
   const requesterWithMost = [...countBy(plans, (p) => p.requesterId)].sort((a, b) => b[1] - a[1])[0]![0];
   return {
     organisations: orgRows.length,
@@ -539,8 +698,17 @@ function emergencyPlan(random: Random, o: Common & { openNow: boolean; opsPeople
   let accessWindow: WindowPlan | null = null;
   let outcome: string | null = null;
   if (status === "in-review") events.push({ at: later(20 * MIN), actor: centre, event: "START_REVIEW", from: "submitted", to: "in-review" });
-  if (status === "rejected") events.push({ at: later(25 * MIN), actor: centre, event: "REJECT", from: "submitted", to: "rejected", reason: "Ska hanteras som planerad ändring." });
-  if (status === "returned") events.push({ at: later(25 * MIN), actor: centre, event: "RETURN", from: "submitted", to: "returned", reason: "Ange vilket konto leverantören ska använda." });
+  if (status === "rejected")
+    events.push({ at: later(25 * MIN), actor: centre, event: "REJECT", from: "submitted", to: "rejected", reason: "Ska hanteras som planerad ändring." });
+  if (status === "returned")
+    events.push({
+      at: later(25 * MIN),
+      actor: centre,
+      event: "RETURN",
+      from: "submitted",
+      to: "returned",
+      reason: "Ange vilket konto leverantören ska använda.",
+    });
   if (status === "cancelled") events.push({ at: later(15 * MIN), actor: o.requesterId, event: "CANCEL", from: "submitted", to: "cancelled" });
   if (["approved", "window-open", "window-closed", "outcome-reported", "closed"].includes(status)) {
     const approvedAt = later(between(random, 5, 30) * MIN);
@@ -551,20 +719,48 @@ function emergencyPlan(random: Random, o: Common & { openNow: boolean; opsPeople
       events.push({ at: grantedAt, actor: ops, event: "GRANT", from: "window:scheduled", to: "window:open", window: true });
       events.push({ at: grantedAt, actor: null, event: "WINDOW_OPENED", from: "approved", to: "window-open" });
       accessWindow = { ...accessWindow, status: "open", grantedAt };
-      if (status === "window-open" && random() < 0.15) accessWindow.pendingExtension = { end: new Date(window.end.getTime() + 2 * HOUR).toISOString(), reason: "Felsökningen tar längre tid än väntat.", requestedBy: null };
+      if (status === "window-open" && random() < 0.15)
+        accessWindow.pendingExtension = {
+          end: new Date(window.end.getTime() + 2 * HOUR).toISOString(),
+          reason: "Felsökningen tar längre tid än väntat.",
+          requestedBy: null,
+        };
     }
     if (["window-closed", "outcome-reported", "closed"].includes(status)) {
       const closedBy = weighted(random, { expired: 6, ended: 3, revoked: 1 });
-      const closedAt = closedBy === "expired" ? window.end : new Date(Math.max(accessWindow.grantedAt!.getTime() + 20 * MIN, window.end.getTime() - between(random, 0.2, 0.8) * (window.end.getTime() - accessWindow.grantedAt!.getTime())));
+      const closedAt =
+        closedBy === "expired"
+          ? window.end
+          : new Date(
+              Math.max(
+                accessWindow.grantedAt!.getTime() + 20 * MIN,
+                window.end.getTime() - between(random, 0.2, 0.8) * (window.end.getTime() - accessWindow.grantedAt!.getTime()),
+              ),
+            );
       const event = closedBy === "expired" ? "EXPIRE" : closedBy === "ended" ? "END" : "REVOKE";
-      events.push({ at: closedAt, actor: closedBy === "expired" ? null : closedBy === "revoked" ? ops : o.requesterId, event, from: "window:open", to: "window:closed", window: true, ...(closedBy === "expired" ? { reason: "Expired by the system at the end of the window" } : {}) });
+      events.push({
+        at: closedAt,
+        actor: closedBy === "expired" ? null : closedBy === "revoked" ? ops : o.requesterId,
+        event,
+        from: "window:open",
+        to: "window:closed",
+        window: true,
+        ...(closedBy === "expired" ? { reason: "Expired by the system at the end of the window" } : {}),
+      });
       events.push({ at: closedAt, actor: null, event: "WINDOW_CLOSED", from: "window-open", to: "window-closed" });
       accessWindow = { ...accessWindow, status: "closed", closedAt, closedBy };
       if (status !== "window-closed") {
         outcome = weighted(random, { resolved: 8, "needs-change": 1, "not-resolved": 1 });
         const reportedAt = new Date(Math.min(now - MIN, closedAt.getTime() + between(random, 0.5, 30) * HOUR));
         events.push({ at: reportedAt, actor: o.requesterId, event: "REPORT_OUTCOME", from: "window-closed", to: "outcome-reported", detail: { outcome } });
-        if (status === "closed") events.push({ at: new Date(Math.min(now - MIN, reportedAt.getTime() + between(random, 1, 72) * HOUR)), actor: centre, event: "CLOSE", from: "outcome-reported", to: "closed" });
+        if (status === "closed")
+          events.push({
+            at: new Date(Math.min(now - MIN, reportedAt.getTime() + between(random, 1, 72) * HOUR)),
+            actor: centre,
+            event: "CLOSE",
+            from: "outcome-reported",
+            to: "closed",
+          });
       }
     }
   }
@@ -621,7 +817,8 @@ function changePlan(
   let status: string;
   if (past) status = weighted(random, { closed: 72, "outcome-reported": 4, "window-closed": 6, rejected: 6, cancelled: 10, draft: 2 });
   else if (running) status = o.openNow || random() < 0.85 ? "window-open" : "approved";
-  else if (advanced) status = weighted(random, { draft: 5, submitted: 15, "in-review": 15, returned: 5, "awaiting-cab": 30, approved: 25, rejected: 2, cancelled: 3 });
+  else if (advanced)
+    status = weighted(random, { draft: 5, submitted: 15, "in-review": 15, returned: 5, "awaiting-cab": 30, approved: 25, rejected: 2, cancelled: 3 });
   else status = weighted(random, { draft: 5, submitted: 25, "in-review": 15, returned: 5, approved: 45, rejected: 2, cancelled: 3 });
 
   const events: AuditPlan[] = [{ at: new Date(created), actor: o.requesterId, event: "CREATE", from: null, to: "draft" }];
@@ -643,9 +840,19 @@ function changePlan(
     if (status !== "submitted") events.push({ at: reviewed, actor: centre, event: "START_REVIEW", from: "submitted", to: "in-review" });
     const approvedPath = ["approved", "window-open", "window-closed", "outcome-reported", "closed"].includes(status);
     const cancelledAfterApproval = status === "cancelled" && random() < 0.5;
-    if (status === "returned") events.push({ at: decided, actor: centre, event: "RETURN", from: "in-review", to: "returned", reason: "Komplettera med återställningsplan." });
-    if (status === "rejected") events.push({ at: decided, actor: centre, event: "REJECT", from: "in-review", to: "rejected", reason: "Krockar med planerat arbete på beroende system." });
-    if (status === "cancelled" && !cancelledAfterApproval) events.push({ at: decided, actor: o.requesterId, event: "CANCEL", from: "in-review", to: "cancelled" });
+    if (status === "returned")
+      events.push({ at: decided, actor: centre, event: "RETURN", from: "in-review", to: "returned", reason: "Komplettera med återställningsplan." });
+    if (status === "rejected")
+      events.push({
+        at: decided,
+        actor: centre,
+        event: "REJECT",
+        from: "in-review",
+        to: "rejected",
+        reason: "Krockar med planerat arbete på beroende system.",
+      });
+    if (status === "cancelled" && !cancelledAfterApproval)
+      events.push({ at: decided, actor: o.requesterId, event: "CANCEL", from: "in-review", to: "cancelled" });
     if (approvedPath || cancelledAfterApproval || status === "awaiting-cab") {
       let approvedAt = decided;
       if (advanced) {
@@ -653,7 +860,14 @@ function changePlan(
         const meeting = o.meetingAfter(new Date(decided.getTime() + HOUR));
         const decidedAtMeeting = meeting && meeting.startsAt.getTime() < Math.min(now, start.getTime());
         cabMeetingId = meeting?.id ?? null;
-        events.push({ at: decided, actor: centre, event: "REFER_TO_CAB", from: "in-review", to: "awaiting-cab", detail: meeting ? { meetingId: meeting.id } : {} });
+        events.push({
+          at: decided,
+          actor: centre,
+          event: "REFER_TO_CAB",
+          from: "in-review",
+          to: "awaiting-cab",
+          detail: meeting ? { meetingId: meeting.id } : {},
+        });
         if (status === "awaiting-cab" || !decidedAtMeeting) {
           // Still with the board: the meeting is ahead of us.
           status = "awaiting-cab";
@@ -661,7 +875,14 @@ function changePlan(
           approvedAt = new Date(meeting.startsAt.getTime() + int(random, 10, 55) * MIN);
           const withConditions = random() < 0.2;
           if (withConditions) conditions = "Verksamheten informeras senast dagen före.";
-          events.push({ at: approvedAt, actor: centre, event: withConditions ? "CAB_APPROVE_WITH_CONDITIONS" : "CAB_APPROVE", from: "awaiting-cab", to: "approved", detail: { conflicts: 0, meetingId: meeting.id, ...(withConditions ? { conditions } : {}) } });
+          events.push({
+            at: approvedAt,
+            actor: centre,
+            event: withConditions ? "CAB_APPROVE_WITH_CONDITIONS" : "CAB_APPROVE",
+            from: "awaiting-cab",
+            to: "approved",
+            detail: { conflicts: 0, meetingId: meeting.id, ...(withConditions ? { conditions } : {}) },
+          });
         }
       } else {
         events.push({ at: approvedAt, actor: centre, event: "APPROVE", from: "in-review", to: "approved", detail: { conflicts: 0 } });
@@ -684,14 +905,29 @@ function changePlan(
         const closedBy = weighted(random, { expired: 6, ended: 3, revoked: 1 });
         const closedAt = closedBy === "expired" ? end : new Date(end.getTime() - between(random, 10, 60) * MIN);
         const event = closedBy === "expired" ? "EXPIRE" : closedBy === "ended" ? "END" : "REVOKE";
-        events.push({ at: closedAt, actor: closedBy === "expired" ? null : closedBy === "revoked" ? ops : o.requesterId, event, from: "window:open", to: "window:closed", window: true, ...(closedBy === "expired" ? { reason: "Expired by the system at the end of the window" } : {}) });
+        events.push({
+          at: closedAt,
+          actor: closedBy === "expired" ? null : closedBy === "revoked" ? ops : o.requesterId,
+          event,
+          from: "window:open",
+          to: "window:closed",
+          window: true,
+          ...(closedBy === "expired" ? { reason: "Expired by the system at the end of the window" } : {}),
+        });
         events.push({ at: closedAt, actor: null, event: "WINDOW_CLOSED", from: "window-open", to: "window-closed" });
         accessWindow = { ...accessWindow, status: "closed", closedAt, closedBy };
         if (status !== "window-closed") {
           outcome = weighted(random, { successful: 17, failed: 1, "rolled-back": 2 });
           const reportedAt = new Date(Math.min(now - MIN, closedAt.getTime() + between(random, 1, 48) * HOUR));
           events.push({ at: reportedAt, actor: o.requesterId, event: "REPORT_OUTCOME", from: "window-closed", to: "outcome-reported", detail: { outcome } });
-          if (status === "closed") events.push({ at: new Date(Math.min(now - MIN, reportedAt.getTime() + between(random, 1, 96) * HOUR)), actor: centre, event: "CLOSE", from: "outcome-reported", to: "closed" });
+          if (status === "closed")
+            events.push({
+              at: new Date(Math.min(now - MIN, reportedAt.getTime() + between(random, 1, 96) * HOUR)),
+              actor: centre,
+              event: "CLOSE",
+              from: "outcome-reported",
+              to: "closed",
+            });
         }
       }
     }
@@ -747,7 +983,15 @@ function standingPlan(random: Random, o: Common): CasePlan {
     events.push({ at: submittedAt, actor: o.requesterId, event: "SUBMIT", from: "draft", to: "awaiting-consent" });
     const decidedAt = Math.min(now - MIN, created + between(random, 1, 10) * DAY);
     if (status === "cancelled") events.push({ at: new Date(decidedAt), actor: o.requesterId, event: "CANCEL", from: "awaiting-consent", to: "cancelled" });
-    if (status === "refused") events.push({ at: new Date(decidedAt), actor: owner, event: "REFUSE_CONSENT", from: "awaiting-consent", to: "refused", reason: "Avtalet täcker inte åtkomsten." });
+    if (status === "refused")
+      events.push({
+        at: new Date(decidedAt),
+        actor: owner,
+        event: "REFUSE_CONSENT",
+        from: "awaiting-consent",
+        to: "refused",
+        reason: "Avtalet täcker inte åtkomsten.",
+      });
     if (["active", "review-due", "revoked"].includes(status)) {
       if (decidedAt >= now - MIN) status = "awaiting-consent";
       else {
@@ -772,7 +1016,14 @@ function standingPlan(random: Random, o: Common): CasePlan {
         }
         if (status === "revoked") {
           const last = events[events.length - 1]!;
-          events.push({ at: new Date(Math.min(now - MIN, last.at.getTime() + between(random, 10, 200) * DAY)), actor: owner, event: "REVOKE_ACCESS", from: last.to, to: "revoked", reason: "Avtalet har upphört." });
+          events.push({
+            at: new Date(Math.min(now - MIN, last.at.getTime() + between(random, 10, 200) * DAY)),
+            actor: owner,
+            event: "REVOKE_ACCESS",
+            from: last.to,
+            to: "revoked",
+            reason: "Avtalet har upphört.",
+          });
         }
       }
     }

@@ -71,7 +71,11 @@ export async function run(command: string, args: string[], options: { cwd?: stri
 }
 
 /** Polls `url` until it answers 200; returns the milliseconds since `since`. */
-export async function untilOk(url: string, p: Spawned, options: { since: number; timeoutMs: number; intervalMs?: number; headers?: Record<string, string> }): Promise<number> {
+export async function untilOk(
+  url: string,
+  p: Spawned,
+  options: { since: number; timeoutMs: number; intervalMs?: number; headers?: Record<string, string> },
+): Promise<number> {
   const deadline = options.since + options.timeoutMs;
   for (;;) {
     if (p.child.exitCode !== null) throw new Error(`The process exited before ${url} answered:\n${p.output()}`);
@@ -93,7 +97,11 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[index]!;
 }
 
-export const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
+export const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 
 export type LoadResult = {
   /** Every measured response's latency (ms), sorted. */
@@ -113,7 +121,10 @@ export type LoadResult = {
  * warm-up of `warmupSeconds` whose figures are dropped). Latencies are every response's own time,
  * so p50/p95 are exact, not read off a histogram.
  */
-export async function load(url: string, options: { headers?: Record<string, string>; connections: number; seconds: number; warmupSeconds: number }): Promise<LoadResult> {
+export async function load(
+  url: string,
+  options: { headers?: Record<string, string>; connections: number; seconds: number; warmupSeconds: number },
+): Promise<LoadResult> {
   const once = (seconds: number) =>
     new Promise<{ latencies: number[]; result: autocannon.Result }>((resolve, reject) => {
       const latencies: number[] = [];
@@ -171,8 +182,13 @@ export async function buildBareRemixApp(): Promise<string> {
   const dir = mkdtempSync(path.join(tmpdir(), "portal-bench-bare-"));
   mkdirSync(path.join(dir, "app", "routes"), { recursive: true });
   const portal = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> };
-  const deps = Object.fromEntries(["@remix-run/node", "@remix-run/react", "@remix-run/serve", "isbot", "react", "react-dom"].map((name) => [name, portal.dependencies[name]]));
-  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bare-remix", private: true, type: "module", sideEffects: false, dependencies: deps }, null, 2));
+  const deps = Object.fromEntries(
+    ["@remix-run/node", "@remix-run/react", "@remix-run/serve", "isbot", "react", "react-dom"].map((name) => [name, portal.dependencies[name]]),
+  );
+  writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: "bare-remix", private: true, type: "module", sideEffects: false, dependencies: deps }, null, 2),
+  );
   writeFileSync(
     path.join(dir, "remix.config.js"),
     `export default {

@@ -75,11 +75,19 @@ beforeAll(async () => {
         if (seen.has(person.role) || person.email === pending) continue;
         seen.add(person.role);
         const [user] = await db.select().from(users).where(eq(users.email, person.email));
-        visitors.push({ name: person.role, cookies: [await cookie(user!)], start: person.role === "requester" ? [...MENU, `/cases/${draft.number}/edit`] : MENU });
+        visitors.push({
+          name: person.role,
+          cookies: [await cookie(user!)],
+          start: person.role === "requester" ? [...MENU, `/cases/${draft.number}/edit`] : MENU,
+        });
       }
       // Signed out, with a password step done (the key step's page needs the parked session).
       const parked = (await parkedCookie().serialize(await createSession(db, sara!.id, { verified: false }))).split(";")[0]!.split("=").slice(1).join("=");
-      visitors.unshift({ name: "signed out", cookies: [{ name: "__signin", value: parked }], start: ["/login/verify", "/", "/login", "/status", invitation, "/finns-inte"] });
+      visitors.unshift({
+        name: "signed out",
+        cookies: [{ name: "__signin", value: parked }],
+        start: ["/login/verify", "/", "/login", "/status", invitation, "/finns-inte"],
+      });
     },
   });
   browser = await launchBrowser();

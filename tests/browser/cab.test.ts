@@ -27,7 +27,6 @@ let firstMeeting = 0;
 let secondMeeting = 0;
 const today = stockholmDate(new Date());
 
-
 beforeAll(async () => {
   portal = await startPortal({
     prepare: async (db) => {
@@ -68,7 +67,6 @@ afterAll(async () => {
   await browser?.close();
   await portal?.stop();
 });
-
 
 const item = (page: Page) => page.locator(`#item-${number}`);
 

@@ -27,7 +27,14 @@ beforeAll(async () => {
       const ops = await activate("drift@driftpartner.example");
       token = (await createApiToken(db, centre.id, "test")).token;
       const day = addWorkingDays(earliestStart("simple-change", stockholmDate(new Date())), 1);
-      const created = await createCase(db, sara, { type: "simple-change", systemCode: "INTRA", title: "Kvällsarbete", reason: "x", bookedWithSupplier: true, window: { start: `${day}T17:00:00+01:00`, end: `${day}T19:00:00+01:00` } });
+      const created = await createCase(db, sara, {
+        type: "simple-change",
+        systemCode: "INTRA",
+        title: "Kvällsarbete",
+        reason: "x",
+        bookedWithSupplier: true,
+        window: { start: `${day}T17:00:00+01:00`, end: `${day}T19:00:00+01:00` },
+      });
       number = created.number;
       await applyEvent(db, centre, number, { type: "APPROVE" });
       await applyEvent(db, ops, number, { type: "GRANT" }, new Date(`${day}T17:05:00+01:00`));

@@ -52,9 +52,7 @@ export async function waitUntilHealthy(url: string, child: ChildProcess, output:
   }
 }
 
-export async function startPortal(
-  options: { prepare?: (db: Db, url: string) => Promise<void>; env?: Record<string, string> } = {},
-): Promise<Portal> {
+export async function startPortal(options: { prepare?: (db: Db, url: string) => Promise<void>; env?: Record<string, string> } = {}): Promise<Portal> {
   const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "portal-browser-")), "pglite");
   const port = await freePort();
   const url = `http://localhost:${port}`;

@@ -21,7 +21,6 @@ let returnedNumber = "";
 let closedNumber = "";
 const today = stockholmDate(new Date());
 
-
 const dayAt = (date: string, time: string) => `${date}T${time}`;
 
 beforeAll(async () => {
@@ -41,7 +40,12 @@ beforeAll(async () => {
       returnedNumber = returned.number;
       // A change whose window has been and gone: its outcome is due.
       const later = addWorkingDays(day, 1);
-      const done = await createCase(db, sara, { ...base, systemCode: "ARKIV", title: "Byt certifikat i e-arkivet", window: { start: `${later}T09:00:00+01:00`, end: `${later}T12:00:00+01:00` } });
+      const done = await createCase(db, sara, {
+        ...base,
+        systemCode: "ARKIV",
+        title: "Byt certifikat i e-arkivet",
+        window: { start: `${later}T09:00:00+01:00`, end: `${later}T12:00:00+01:00` },
+      });
       await applyEvent(db, centre, done.number, { type: "APPROVE" });
       const during = new Date(`${later}T10:00:00+01:00`);
       const ops = (await db.select().from(users).where(eq(users.email, "drift@driftpartner.example")))[0]!;
@@ -57,7 +61,6 @@ afterAll(async () => {
   await browser?.close();
   await portal?.stop();
 });
-
 
 describe("requesting access", () => {
   it("shows the live priority of an emergency, with the phone number at priority 1, and files it", async () => {
@@ -161,7 +164,10 @@ describe("following up", () => {
   it("reports the outcome once the window has closed", async () => {
     const page = await pageAs(browser, portal.url, saraCookie);
     await page.goto("/");
-    await page.getByRole("link", { name: new RegExp(closedNumber) }).first().click();
+    await page
+      .getByRole("link", { name: new RegExp(closedNumber) })
+      .first()
+      .click();
     await page.getByText("Åtkomsten är stängd. Rapportera hur det gick.").waitFor();
     const form = page.locator("form", { has: page.getByRole("button", { name: "Rapportera utfall" }) });
     await form.getByLabel("Utfall").selectOption("successful");

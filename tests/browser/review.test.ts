@@ -27,8 +27,22 @@ beforeAll(async () => {
       const day = addWorkingDays(earliestStart("simple-change", stockholmDate(new Date())), 4);
       const base = { type: "simple-change", reason: "Uppgradering", bookedWithSupplier: true };
       // EPLAT depends on INTEG: two overlapping evenings conflict.
-      other = (await createCase(db, sara, { ...base, systemCode: "INTEG", title: "Uppgradera integrationsplattformen", window: { start: `${day}T17:00:00+01:00`, end: `${day}T21:00:00+01:00` } })).number;
-      conflicting = (await createCase(db, sara, { ...base, systemCode: "EPLAT", title: "Ny version av e-tjänsteplattformen", window: { start: `${day}T18:00:00+01:00`, end: `${day}T20:00:00+01:00` } })).number;
+      other = (
+        await createCase(db, sara, {
+          ...base,
+          systemCode: "INTEG",
+          title: "Uppgradera integrationsplattformen",
+          window: { start: `${day}T17:00:00+01:00`, end: `${day}T21:00:00+01:00` },
+        })
+      ).number;
+      conflicting = (
+        await createCase(db, sara, {
+          ...base,
+          systemCode: "EPLAT",
+          title: "Ny version av e-tjänsteplattformen",
+          window: { start: `${day}T18:00:00+01:00`, end: `${day}T20:00:00+01:00` },
+        })
+      ).number;
     },
   });
   browser = await launchBrowser();

@@ -30,7 +30,6 @@ function dayWithNextInSameWeek(): string {
 const day = dayWithNextInSameWeek();
 const HOUR = 3600_000;
 
-
 const at = (date: string, hours: number) => new Date(stockholmMidnight(date).getTime() + hours * HOUR).toISOString();
 
 beforeAll(async () => {
@@ -43,12 +42,20 @@ beforeAll(async () => {
       centreCookie = await sessionCookieFor(db, centre);
       const base = { type: "simple-change", reason: "Uppgradering", bookedWithSupplier: true, accounts: ["adm-lev"] };
       // EPLAT depends on CASE: the two overlapping windows conflict.
-      numbers.eplat = (await createCase(db, sara, { ...base, systemCode: "EPLAT", title: "Ny version av e-tjänsterna", window: { start: at(day, 9), end: at(day, 12) } })).number;
-      numbers.case = (await createCase(db, sara, { ...base, systemCode: "CASE", title: "Patcha ärendesystemet", window: { start: at(day, 10), end: at(day, 11) } })).number;
+      numbers.eplat = (
+        await createCase(db, sara, { ...base, systemCode: "EPLAT", title: "Ny version av e-tjänsterna", window: { start: at(day, 9), end: at(day, 12) } })
+      ).number;
+      numbers.case = (
+        await createCase(db, sara, { ...base, systemCode: "CASE", title: "Patcha ärendesystemet", window: { start: at(day, 10), end: at(day, 11) } })
+      ).number;
       const next = addWorkingDays(day, 1);
-      numbers.intra = (await createCase(db, sara, { ...base, systemCode: "INTRA", title: "Nytt tema för intranätet", window: { start: at(next, 9), end: at(next, 12) } })).number;
+      numbers.intra = (
+        await createCase(db, sara, { ...base, systemCode: "INTRA", title: "Nytt tema för intranätet", window: { start: at(next, 9), end: at(next, 12) } })
+      ).number;
       await applyEvent(db, centre, numbers.intra, { type: "APPROVE" });
-      await db.insert(blackoutPeriods).values({ systemId: null, startsAt: new Date(at(next, 18)), endsAt: new Date(at(next, 30)), reason: "Bokslutsfrys", createdById: centre.id });
+      await db
+        .insert(blackoutPeriods)
+        .values({ systemId: null, startsAt: new Date(at(next, 18)), endsAt: new Date(at(next, 30)), reason: "Bokslutsfrys", createdById: centre.id });
     },
   });
   browser = await launchBrowser();
@@ -58,7 +65,6 @@ afterAll(async () => {
   await browser?.close();
   await portal?.stop();
 });
-
 
 const barOf = (page: Page, number: string) => page.locator(`[data-case="${number}"]`);
 

@@ -19,7 +19,6 @@ const cookies: Record<string, string> = {};
 let number = "";
 let endsAt = 0;
 
-
 beforeAll(async () => {
   portal = await startPortal({
     env: { JOBS_INTERVAL_MS: "500" },
@@ -55,7 +54,10 @@ beforeAll(async () => {
           state: sql`jsonb_set(jsonb_set(${accessWindows.state}, '{context,start}', to_jsonb(${start}::text)), '{context,end}', to_jsonb(${end.toISOString()}::text))`,
         })
         .where(eq(accessWindows.caseId, c!.id));
-      await db.update(cases).set({ windowStart: new Date(start), windowEnd: end }).where(eq(cases.id, c!.id));
+      await db
+        .update(cases)
+        .set({ windowStart: new Date(start), windowEnd: end })
+        .where(eq(cases.id, c!.id));
     },
   });
   browser = await launchBrowser();

@@ -150,7 +150,11 @@ describe("kill -9 under load", () => {
     expect(ok.length, answers.join(", ")).toBeGreaterThan(TOTAL * 0.9);
     // The whole database once: every case, every case's trail, every window.
     const all = await db.select().from(cases);
-    const trail = await db.select().from(auditLog).where(sql`${auditLog.caseId} is not null`).orderBy(asc(auditLog.id));
+    const trail = await db
+      .select()
+      .from(auditLog)
+      .where(sql`${auditLog.caseId} is not null`)
+      .orderBy(asc(auditLog.id));
     const windows = await db.select({ caseId: accessWindows.caseId }).from(accessWindows);
     const byNumber = new Map(all.map((c) => [c.number, c]));
     const missing: string[] = [];
@@ -167,7 +171,9 @@ describe("kill -9 under load", () => {
       const event = entry.event === "CREATE" ? "SUBMIT" : entry.event;
       const row = transitions.get(c.id)?.[entry.body!.version - 1];
       if (!row || row.event !== event || row.toState !== entry.body!.status) {
-        missing.push(`${entry.event} ${c.number} v${entry.body!.version}: the trail's transition ${entry.body!.version} is ${row ? `${row.event} → ${row.toState}` : "missing"}`);
+        missing.push(
+          `${entry.event} ${c.number} v${entry.body!.version}: the trail's transition ${entry.body!.version} is ${row ? `${row.event} → ${row.toState}` : "missing"}`,
+        );
       } else if (claimed.has(row.id)) {
         missing.push(`${entry.event} ${c.number}: two answers for one audit row`);
       } else {
@@ -194,7 +200,10 @@ describe("kill -9 under load", () => {
     // once its lease ends, within a minute).
     const deadline = Date.now() + 100_000;
     for (;;) {
-      const [{ pending }] = (await db.select({ pending: sql<number>`count(*)::int` }).from(outbox).where(isNull(outbox.sentAt))) as [{ pending: number }];
+      const [{ pending }] = (await db
+        .select({ pending: sql<number>`count(*)::int` })
+        .from(outbox)
+        .where(isNull(outbox.sentAt))) as [{ pending: number }];
       if (pending === 0) break;
       if (Date.now() > deadline) throw new Error(`${pending} outbox messages still unsent:\n${portal.output()}`);
       await new Promise((r) => setTimeout(r, 500));

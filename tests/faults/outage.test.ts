@@ -41,7 +41,14 @@ const fetchStatus = async (url: string, init?: RequestInit): Promise<Answer> => 
 
 /** An open window whose end falls `endsInMs` from now, and a submitted change to try to decide. */
 async function arrange(endsInMs: number) {
-  const c = await createCase(database.db, w.people.requester, { type: "simple-change", systemCode: w.systems.app.code, title: "Nattarbete", window: windowAhead(2), reason: "x", bookedWithSupplier: true });
+  const c = await createCase(database.db, w.people.requester, {
+    type: "simple-change",
+    systemCode: w.systems.app.code,
+    title: "Nattarbete",
+    window: windowAhead(2),
+    reason: "x",
+    bookedWithSupplier: true,
+  });
   await applyEvent(database.db, w.people.serviceCentre, c.number, { type: "APPROVE" });
   await applyEvent(database.db, w.people.operations, c.number, { type: "GRANT" }, new Date(new Date(c.window!.start).getTime() + 60_000));
   const endsAt = new Date(Date.now() + endsInMs).toISOString();
@@ -50,7 +57,14 @@ async function arrange(endsInMs: number) {
     .update(accessWindows)
     .set({ endsAt: new Date(endsAt), state: sql`jsonb_set(${accessWindows.state}, '{context,end}', to_jsonb(${endsAt}::text))` })
     .where(eq(accessWindows.caseId, row!.id));
-  const pending = await createCase(database.db, w.people.requester, { type: "simple-change", systemCode: w.systems.dbs.code, title: "Väntar på beslut", window: windowAhead(3), reason: "x", bookedWithSupplier: true });
+  const pending = await createCase(database.db, w.people.requester, {
+    type: "simple-change",
+    systemCode: w.systems.dbs.code,
+    title: "Väntar på beslut",
+    window: windowAhead(3),
+    reason: "x",
+    bookedWithSupplier: true,
+  });
   return { caseId: row!.id, endsAt: new Date(endsAt), pending: pending.number };
 }
 
@@ -72,7 +86,10 @@ describe.each(["reset", "partition"] as const)("the database away for 10 s (%s)"
     const { caseId, endsAt, pending } = await arrange(3_000);
     const page = (path: string) => fetchStatus(`${url}${path}`, { headers: { Cookie: cookie, "Accept-Language": "sv" } });
     const api = (path: string, init: RequestInit = {}) =>
-      fetchStatus(`${url}${path}`, { ...init, headers: { Authorization: `Bearer ${w.tokens.serviceCentre}`, "Content-Type": "application/json", ...init.headers } });
+      fetchStatus(`${url}${path}`, {
+        ...init,
+        headers: { Authorization: `Bearer ${w.tokens.serviceCentre}`, "Content-Type": "application/json", ...init.headers },
+      });
     expect((await page("/cases")).status).toBe(200);
     // The window is open when the database goes away, and ends while it is away.
     const [open] = await database.db.select().from(accessWindows).where(eq(accessWindows.caseId, caseId));
@@ -84,7 +101,9 @@ describe.each(["reset", "partition"] as const)("the database away for 10 s (%s)"
     const cutAt = Date.now();
     const during: Record<"pages" | "api" | "health" | "write", Answer[]> = { pages: [], api: [], health: [], write: [] };
     // A decision sent while the database is away: answered 503, so it must not happen later either.
-    const write = api(`/api/v1/cases/${pending}/events`, { method: "POST", body: JSON.stringify({ type: "RETURN", reason: "Komplettera" }) }).then((answer) => during.write.push(answer));
+    const write = api(`/api/v1/cases/${pending}/events`, { method: "POST", body: JSON.stringify({ type: "RETURN", reason: "Komplettera" }) }).then((answer) =>
+      during.write.push(answer),
+    );
     while (Date.now() - cutAt < OUTAGE_MS) {
       const [p, a, h] = await Promise.all([page("/cases"), api("/api/v1/me"), fetchStatus(`${url}/healthcheck`)]);
       during.pages.push(p);
@@ -119,7 +138,10 @@ describe.each(["reset", "partition"] as const)("the database away for 10 s (%s)"
     let expired: (typeof auditLog.$inferSelect)[] = [];
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline && !expired.length) {
-      expired = await database.db.select().from(auditLog).where(and(eq(auditLog.caseId, caseId), eq(auditLog.event, "EXPIRE")));
+      expired = await database.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.caseId, caseId), eq(auditLog.event, "EXPIRE")));
       if (!expired.length) await new Promise((r) => setTimeout(r, 250));
     }
     expect(expired).toHaveLength(1);
@@ -129,7 +151,11 @@ describe.each(["reset", "partition"] as const)("the database away for 10 s (%s)"
     // The decision answered 503 never happened.
     const [undecided] = await database.db.select().from(cases).where(eq(cases.number, pending));
     expect(undecided!.status).toBe("submitted");
-    const slowest = Math.max(...Object.values(during).flat().map((x) => x.ms));
+    const slowest = Math.max(
+      ...Object.values(during)
+        .flat()
+        .map((x) => x.ms),
+    );
     console.log(
       `database away ${OUTAGE_MS / 1000} s (${failure}): ${during.pages.length} page, ${during.api.length} API, ${during.health.length} health and 1 write requests all 503 ` +
         `(slowest ${slowest} ms, bound ${BOUND_MS} ms); answering again ${recovered} ms after it came back; the overdue window closed by the scheduler; the refused write never landed`,

@@ -17,7 +17,7 @@ export const SESSION_SECRET = "fault-test-secret-fault-test-secret-0123";
 
 export function serverUrl(): string {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("The fault tests need a PostgreSQL server: set DATABASE_URL (see README, \"Fault tests\").");
+  if (!url) throw new Error('The fault tests need a PostgreSQL server: set DATABASE_URL (see README, "Fault tests").');
   return url;
 }
 

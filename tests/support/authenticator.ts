@@ -6,13 +6,7 @@
  * shapes that @simplewebauthn/browser would hand to the server. Keys are
  * ES256 (ECDSA P-256 / SHA-256); attestation is always "none".
  */
-import {
-  createHash,
-  generateKeyPairSync,
-  randomBytes,
-  sign,
-  type KeyObject,
-} from "node:crypto";
+import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 
 import type {
   AuthenticationResponseJSON,
@@ -20,11 +14,7 @@ import type {
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from "@simplewebauthn/server";
-import {
-  isoBase64URL,
-  isoCBOR,
-  isoUint8Array,
-} from "@simplewebauthn/server/helpers";
+import { isoBase64URL, isoCBOR, isoUint8Array } from "@simplewebauthn/server/helpers";
 
 type Bytes = ReturnType<Uint8Array["slice"]>;
 type CBORValue = Parameters<typeof isoCBOR.encode>[0];
@@ -52,8 +42,7 @@ interface StoredCredential {
   counter: number;
 }
 
-const sha256 = (data: Uint8Array): Bytes =>
-  new Uint8Array(createHash("sha256").update(data).digest());
+const sha256 = (data: Uint8Array): Bytes => new Uint8Array(createHash("sha256").update(data).digest());
 
 /** Unsigned 32-bit big-endian integer. */
 function uint32BE(value: number): Bytes {
@@ -69,14 +58,8 @@ function uint16BE(value: number): Bytes {
   return out;
 }
 
-function clientDataJSON(
-  type: "webauthn.create" | "webauthn.get",
-  challenge: string,
-  origin: string,
-): Bytes {
-  return isoUint8Array.fromUTF8String(
-    JSON.stringify({ type, challenge, origin, crossOrigin: false }),
-  );
+function clientDataJSON(type: "webauthn.create" | "webauthn.get", challenge: string, origin: string): Bytes {
+  return isoUint8Array.fromUTF8String(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
 }
 
 /** The credential public key as a COSE_Key (CBOR map with integer labels). */
@@ -106,10 +89,7 @@ export class SoftwareAuthenticator {
   }
 
   /** navigator.credentials.create(): make a new ES256 credential. */
-  register(
-    options: PublicKeyCredentialCreationOptionsJSON,
-    origin: string,
-  ): RegistrationResponseJSON {
+  register(options: PublicKeyCredentialCreationOptionsJSON, origin: string): RegistrationResponseJSON {
     const rpId = options.rp.id ?? new URL(origin).hostname;
     const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
     const credId = new Uint8Array(randomBytes(32));
@@ -150,9 +130,7 @@ export class SoftwareAuthenticator {
       rawId: id,
       type: "public-key",
       response: {
-        clientDataJSON: isoBase64URL.fromBuffer(
-          clientDataJSON("webauthn.create", options.challenge, origin),
-        ),
+        clientDataJSON: isoBase64URL.fromBuffer(clientDataJSON("webauthn.create", options.challenge, origin)),
         attestationObject: isoBase64URL.fromBuffer(attestationObject),
         transports: ["internal"],
       },
@@ -186,11 +164,7 @@ export class SoftwareAuthenticator {
 
     // ES256 signature over authenticatorData || sha256(clientDataJSON).
     // Node emits DER-encoded ECDSA signatures by default, as WebAuthn expects.
-    const signature = sign(
-      "sha256",
-      isoUint8Array.concat([authData, sha256(clientData)]),
-      credential.privateKey,
-    );
+    const signature = sign("sha256", isoUint8Array.concat([authData, sha256(clientData)]), credential.privateKey);
 
     return {
       id: credential.id,
@@ -227,23 +201,16 @@ export class SoftwareAuthenticator {
   }
 
   /** Given id, else first stored credential allowed by the options, else first stored. */
-  private pick(
-    options: PublicKeyCredentialRequestOptionsJSON,
-    credentialId?: string,
-  ): StoredCredential {
+  private pick(options: PublicKeyCredentialRequestOptionsJSON, credentialId?: string): StoredCredential {
     if (credentialId !== undefined) return this.get(credentialId);
     const allowed = new Set((options.allowCredentials ?? []).map((c) => c.id));
-    const credential =
-      this.credentials.find((c) => allowed.has(c.id)) ?? this.credentials[0];
+    const credential = this.credentials.find((c) => allowed.has(c.id)) ?? this.credentials[0];
     if (!credential) throw new Error("Authenticator holds no credentials");
     return credential;
   }
 
   /** Copy one credential (same key, same counter) into a new authenticator. */
-  static cloneCredential(
-    from: SoftwareAuthenticator,
-    id: string,
-  ): SoftwareAuthenticator {
+  static cloneCredential(from: SoftwareAuthenticator, id: string): SoftwareAuthenticator {
     const clone = new SoftwareAuthenticator({ aaguid: from.aaguid });
     clone.adopt(from.get(id));
     return clone;
@@ -255,9 +222,6 @@ export class SoftwareAuthenticator {
  * credential `id` (same private key, same counter) from `from`. The two then
  * count independently, which is what counter-regression checks must catch.
  */
-export function cloneCredential(
-  from: SoftwareAuthenticator,
-  id: string,
-): SoftwareAuthenticator {
+export function cloneCredential(from: SoftwareAuthenticator, id: string): SoftwareAuthenticator {
   return SoftwareAuthenticator.cloneCredential(from, id);
 }

@@ -294,11 +294,21 @@ export const dateLike: fc.Arbitrary<string> = fc.oneof(
   fc.date({ min: new Date("1900-01-01T00:00:00Z"), max: new Date("2200-01-01T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString()),
   fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
   fc
-    .tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.constantFrom("Z", "+01:00", "-14:00", "+99:99", ""))
-    .map(([y, mo, d, h, mi, z]) => `${String(y).padStart(4, "0")}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}T${String(h).padStart(2, "0")}:${String(mi).padStart(2, "0")}${z}`),
-  fc.tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 })).map(
-    ([y, mo, d]) => `${String(y).padStart(4, "0")}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`,
-  ),
+    .tuple(
+      fc.integer({ min: 0, max: 10_000 }),
+      fc.integer({ min: 0, max: 13 }),
+      fc.integer({ min: 0, max: 32 }),
+      fc.integer({ min: 0, max: 25 }),
+      fc.integer({ min: 0, max: 61 }),
+      fc.constantFrom("Z", "+01:00", "-14:00", "+99:99", ""),
+    )
+    .map(
+      ([y, mo, d, h, mi, z]) =>
+        `${String(y).padStart(4, "0")}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}T${String(h).padStart(2, "0")}:${String(mi).padStart(2, "0")}${z}`,
+    ),
+  fc
+    .tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
+    .map(([y, mo, d]) => `${String(y).padStart(4, "0")}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`),
   anyString,
 );
 
@@ -326,7 +336,16 @@ export function formFields(fields: Record<string, fc.Arbitrary<string>>): fc.Arb
     fc.oneof(
       { weight: 6, arbitrary: arb.map((v) => [[name, v]] as [string, string][]) },
       { weight: 1, arbitrary: fc.constant([] as [string, string][]) },
-      { weight: 1, arbitrary: fc.tuple(arb, arb).map(([a, b]) => [[name, a], [name, b]] as [string, string][]) },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(arb, arb).map(
+          ([a, b]) =>
+            [
+              [name, a],
+              [name, b],
+            ] as [string, string][],
+        ),
+      },
     ),
   );
   return fc
@@ -334,7 +353,13 @@ export function formFields(fields: Record<string, fc.Arbitrary<string>>): fc.Arb
       fc.tuple(...entries),
       fc.oneof(
         { weight: 3, arbitrary: fc.constant([] as [string, string][]) },
-        { weight: 1, arbitrary: fc.array(fc.tuple(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom("_data", "__proto__", "constructor", "intent")), anyString), { minLength: 1, maxLength: 2 }) },
+        {
+          weight: 1,
+          arbitrary: fc.array(fc.tuple(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom("_data", "__proto__", "constructor", "intent")), anyString), {
+            minLength: 1,
+            maxLength: 2,
+          }),
+        },
       ),
     )
     .map(([known, extra]) => [...known.flat(), ...extra]);
@@ -369,7 +394,10 @@ export function wrongly(valid: Record<string, unknown>, nested: Record<string, f
     { weight: 3, arbitrary: fc.dictionary(key, anyValue, { maxKeys: 4 }).map((d) => ({ ...valid, ...d })) },
     { weight: 2, arbitrary: key.map((k) => Object.fromEntries(Object.entries(valid).filter(([name]) => name !== k))) },
     { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 12 }), anyValue).map(([k, v]) => ({ ...valid, [k]: v })) },
-    { weight: 1, arbitrary: fc.constantFrom("__proto__", "constructor", "prototype").map((k) => ({ ...valid, ...JSON.parse(`{"${k}": {"polluted": true}}`) })) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom("__proto__", "constructor", "prototype").map((k) => ({ ...valid, ...JSON.parse(`{"${k}": {"polluted": true}}`) })),
+    },
     { weight: 1, arbitrary: fc.constant([valid]) },
     { weight: 1, arbitrary: anyValue },
     ...Object.entries(nested).map(([k, arb]) => ({ weight: 3, arbitrary: arb.map((v) => ({ ...valid, [k]: v })) })),
@@ -380,7 +408,27 @@ export function wrongly(valid: Record<string, unknown>, nested: Record<string, f
 export function jsonBody(value: fc.Arbitrary<unknown>): fc.Arbitrary<Body> {
   return fc.oneof(
     { weight: 8, arbitrary: value.map((v) => ({ kind: "json", value: v }) as Body) },
-    { weight: 1, arbitrary: fc.constantFrom("{", '{"type":', "[1,2", "nul", '{"a":1}}', "\u0000", "", '"\\ud800"', '{"title":"\\u0000"}', '{"title":"\\ud800\\ud800"}', "{\"type\":\"SUBMIT\"\u0000}", "1".repeat(70_000), `${"[".repeat(30_000)}${"]".repeat(30_000)}`, `${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}`).map((text) => ({ kind: "raw", text, type: "application/json" }) as Body) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom(
+          "{",
+          '{"type":',
+          "[1,2",
+          "nul",
+          '{"a":1}}',
+          "\u0000",
+          "",
+          '"\\ud800"',
+          '{"title":"\\u0000"}',
+          '{"title":"\\ud800\\ud800"}',
+          '{"type":"SUBMIT"\u0000}',
+          "1".repeat(70_000),
+          `${"[".repeat(30_000)}${"]".repeat(30_000)}`,
+          `${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}`,
+        )
+        .map((text) => ({ kind: "raw", text, type: "application/json" }) as Body),
+    },
     { weight: 1, arbitrary: fc.tuple(value, contentType).map(([v, type]) => ({ kind: "raw", text: JSON.stringify(v) ?? "", type }) as Body) },
     { weight: 1, arbitrary: fc.constant({ kind: "none" } as Body) },
   );

@@ -56,8 +56,7 @@ export type Outcome = 200 | 201 | 302 | 400 | 401 | 403 | 404 | 405 | 409 | 410 
 /** One outcome for every scope, or one per scope: [own, other-system, other-org]. */
 export type Expect = Outcome | readonly [own: Outcome, otherSystem: Outcome, otherOrg: Outcome];
 
-export const expectedFor = (expect: Expect, scope: ScopeName): Outcome =>
-  typeof expect === "object" ? expect[SCOPES.indexOf(scope)]! : expect;
+export const expectedFor = (expect: Expect, scope: ScopeName): Outcome => (typeof expect === "object" ? expect[SCOPES.indexOf(scope)]! : expect);
 
 /** A success: the route did what was asked (2xx, a redirect other than to /login, or a list answer). */
 export const isSuccess = (outcome: Outcome | number | string): boolean =>
@@ -119,7 +118,12 @@ export async function makeMatrixWorld(db: Db) {
   };
   const systems: Record<ScopeName, System> = {
     own: await makeSystem(db, { code: `MXA${tag}`, ownerUnitId: orgs.unitA.id, supplierId: orgs.supplier1.id, ownerUserId: owners.own.id }),
-    "other-system": await makeSystem(db, { code: `MXS${tag}`, ownerUnitId: orgs.unitA.id, supplierId: orgs.supplier1.id, ownerUserId: owners["other-system"].id }),
+    "other-system": await makeSystem(db, {
+      code: `MXS${tag}`,
+      ownerUnitId: orgs.unitA.id,
+      supplierId: orgs.supplier1.id,
+      ownerUserId: owners["other-system"].id,
+    }),
     "other-org": await makeSystem(db, { code: `MXO${tag}`, ownerUnitId: orgs.unitB.id, supplierId: orgs.supplier2.id, ownerUserId: owners["other-org"].id }),
   };
   await db.insert(systemAdministrators).values(SCOPES.map((scope) => ({ systemId: systems[scope].id, userId: requesters[scope].id })));
@@ -258,7 +262,11 @@ export async function makeCase(db: Db, w: MatrixWorld, scope: ScopeName, state: 
 }
 
 async function windowEndOf(db: Db, number: string): Promise<Date> {
-  const [row] = await db.select({ end: accessWindows.endsAt }).from(accessWindows).innerJoin(cases, eq(cases.id, accessWindows.caseId)).where(eq(cases.number, number));
+  const [row] = await db
+    .select({ end: accessWindows.endsAt })
+    .from(accessWindows)
+    .innerJoin(cases, eq(cases.id, accessWindows.caseId))
+    .where(eq(cases.number, number));
   return row!.end;
 }
 
@@ -366,7 +374,8 @@ export function routeModules(dir = path.resolve("app/routes")): { file: string; 
     .sort()
     .map((file) => {
       const source = readFileSync(path.join(dir, file), "utf8");
-      const exported = (name: string) => new RegExp(`export\\s+(async\\s+)?function\\s+${name}\\b|export\\s+(const|let)\\s+${name}\\b|export\\s*\\{[^}]*\\b${name}\\b[^}]*\\}`).test(source);
+      const exported = (name: string) =>
+        new RegExp(`export\\s+(async\\s+)?function\\s+${name}\\b|export\\s+(const|let)\\s+${name}\\b|export\\s*\\{[^}]*\\b${name}\\b[^}]*\\}`).test(source);
       return { file, template: routeTemplate(file), loader: exported("loader"), action: exported("action") };
     });
 }

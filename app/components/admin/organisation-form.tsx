@@ -8,15 +8,7 @@ import type { FieldErrors } from "~/ui/forms";
 
 type Values = Partial<Record<keyof Organisation, unknown>>;
 
-export function OrganisationForm({
-  values,
-  errors,
-  submitLabel,
-}: {
-  values: Values;
-  errors?: FieldErrors;
-  submitLabel: string;
-}) {
+export function OrganisationForm({ values, errors, submitLabel }: { values: Values; errors?: FieldErrors; submitLabel: string }) {
   const { t } = useT();
   const v = (name: keyof Organisation) => (values[name] == null ? "" : String(values[name]));
   return (

@@ -24,7 +24,14 @@ export function PersonFields({ values, errors, choices }: { values: Record<strin
           </option>
         ))}
       </SelectField>
-      <SelectField label={t("user.organisation")} hint={t("user.organisationHint")} name="organisationId" defaultValue={v("organisationId")} error={errors?.organisationId} required>
+      <SelectField
+        label={t("user.organisation")}
+        hint={t("user.organisationHint")}
+        name="organisationId"
+        defaultValue={v("organisationId")}
+        error={errors?.organisationId}
+        required
+      >
         <option value="">{t("form.choose")}</option>
         {choices.organisations.map((o) => (
           <option key={o.id} value={o.id}>

@@ -32,7 +32,15 @@ export function SystemForm({
     <Form method="post" noValidate>
       <input type="hidden" name="intent" value="save" />
       <ErrorSummary errors={errors} />
-      <TextField label={t("system.code")} hint={t("system.code.hint")} name="code" defaultValue={v("code")} error={errors?.code} required autoCapitalize="characters" />
+      <TextField
+        label={t("system.code")}
+        hint={t("system.code.hint")}
+        name="code"
+        defaultValue={v("code")}
+        error={errors?.code}
+        required
+        autoCapitalize="characters"
+      />
       <TextField label={t("system.name")} name="name" defaultValue={v("name")} error={errors?.name} required />
       <TextArea label={t("system.description")} name="description" defaultValue={v("description")} error={errors?.description} optional />
       <SelectField label={t("system.ownerUnit")} name="ownerUnitId" defaultValue={v("ownerUnitId")} error={errors?.ownerUnitId} required>
@@ -74,9 +82,27 @@ export function SystemForm({
           </option>
         ))}
       </SelectField>
-      <Checkbox label={t("system.operatedByProvider")} name="operatedByProvider" defaultChecked={checked("operatedByProvider")} error={errors?.operatedByProvider} />
-      <TextArea label={t("system.loginInstructions")} hint={t("system.loginInstructions.hint")} name="loginInstructions" defaultValue={v("loginInstructions")} error={errors?.loginInstructions} optional />
-      <SelectField label={t("system.informationClass")} name="informationClass" defaultValue={v("informationClass") || "internal"} error={errors?.informationClass} required>
+      <Checkbox
+        label={t("system.operatedByProvider")}
+        name="operatedByProvider"
+        defaultChecked={checked("operatedByProvider")}
+        error={errors?.operatedByProvider}
+      />
+      <TextArea
+        label={t("system.loginInstructions")}
+        hint={t("system.loginInstructions.hint")}
+        name="loginInstructions"
+        defaultValue={v("loginInstructions")}
+        error={errors?.loginInstructions}
+        optional
+      />
+      <SelectField
+        label={t("system.informationClass")}
+        name="informationClass"
+        defaultValue={v("informationClass") || "internal"}
+        error={errors?.informationClass}
+        required
+      >
         {INFORMATION_CLASSES.map((c) => (
           <option key={c} value={c}>
             {t(`system.infoClass.${c}`)}
@@ -85,7 +111,12 @@ export function SystemForm({
       </SelectField>
       <fieldset>
         <legend>{t("system.holdsPersonalData")}</legend>
-        <Checkbox label={t("system.holdsPersonalData")} name="holdsPersonalData" defaultChecked={checked("holdsPersonalData")} error={errors?.holdsPersonalData} />
+        <Checkbox
+          label={t("system.holdsPersonalData")}
+          name="holdsPersonalData"
+          defaultChecked={checked("holdsPersonalData")}
+          error={errors?.holdsPersonalData}
+        />
         <TextField label={t("system.dpaReference")} name="dpaReference" defaultValue={v("dpaReference")} error={errors?.dpaReference} optional />
         <TextField label={t("system.dpaExpiresOn")} name="dpaExpiresOn" type="date" defaultValue={v("dpaExpiresOn")} error={errors?.dpaExpiresOn} optional />
       </fieldset>
