@@ -569,18 +569,16 @@ describe("the JSON API", () => {
       { weight: 2, arbitrary: fc.constantFrom(...validCases()) },
       {
         weight: 6,
-        arbitrary: fc
-          .constantFrom(...validCases())
-          .chain((valid) =>
-            wrongly(valid, {
-              window: windowish,
-              type: mostly(["emergency", "simple-change", "advanced-change", "standing-access", "EMERGENCY"]),
-              supplierId: fc.oneof(anyNumber, fc.constant(w.otherSupplier.id), fc.constant(w.unit.id)),
-              affectedSystems: fc.array(mostly(SYSTEMS()), { maxLength: 4 }),
-              systemCode: mostly(SYSTEMS()),
-              linkedCase: caseNumber(),
-            }),
-          ),
+        arbitrary: fc.constantFrom(...validCases()).chain((valid) =>
+          wrongly(valid, {
+            window: windowish,
+            type: mostly(["emergency", "simple-change", "advanced-change", "standing-access", "EMERGENCY"]),
+            supplierId: fc.oneof(anyNumber, fc.constant(w.otherSupplier.id), fc.constant(w.unit.id)),
+            affectedSystems: fc.array(mostly(SYSTEMS()), { maxLength: 4 }),
+            systemCode: mostly(SYSTEMS()),
+            linkedCase: caseNumber(),
+          }),
+        ),
       },
       { weight: 1, arbitrary: anyJson },
     );
