@@ -64,7 +64,6 @@ export default tseslint.config(
       "@typescript-eslint/no-restricted-imports": [
         "error",
         {
-          paths: [{ name: "drizzle-orm", message: "Routes build no SQL: ask a service (app/<domain>/*.server.ts)." }],
           patterns: [
             { group: SQL, message: "Routes build no SQL: ask a service (app/<domain>/*.server.ts)." },
             { group: ["**/db/schema"], allowTypeImports: true, message: "Routes read no tables: ask a service; the words are in machines/vocabulary.ts." },
