@@ -27,6 +27,7 @@ import { getMeeting, isLate, materialiseMeetings, upcomingMeetings } from "./mee
 import { WorkflowError } from "../cases/errors";
 import { boardProblems, needsOf, type EventNeeds } from "../../machines/rules";
 import { actorFor } from "../cases/transitions.server";
+import { casesWithParties } from "../cases/case-rows.server";
 import { conflictsOf, type Conflict } from "../cases/conflicts.server";
 
 /**
@@ -53,8 +54,6 @@ export const DECISION_EVENTS = ["CAB_APPROVE", "CAB_APPROVE_WITH_CONDITIONS", "C
 const PLACING_EVENTS = ["REFER_TO_CAB", "CAB_DEFER"] as const;
 
 export const COMMENT_MAX = 4000;
-
-const supplierOrg = alias(organisations, "supplier_org");
 
 export type VoteSummary = {
   counts: Record<CabVote, number>;
@@ -150,18 +149,7 @@ async function votesAt(db: Db, meetingId: number, caseIds: number[]): Promise<Ma
 
 /** The advanced changes waiting for `meetingId` (status awaiting-cab, on its agenda), in window order. */
 async function pendingItems(db: Db, meeting: CabMeeting): Promise<AgendaItem[]> {
-  const rows = await db
-    .select({
-      c: cases,
-      systemCode: systems.code,
-      systemName: systems.name,
-      supplierName: supplierOrg.name,
-      requesterName: users.name,
-    })
-    .from(cases)
-    .innerJoin(systems, eq(systems.id, cases.systemId))
-    .innerJoin(users, eq(users.id, cases.requesterId))
-    .leftJoin(supplierOrg, eq(supplierOrg.id, cases.supplierId))
+  const rows = await casesWithParties(db)
     .where(and(eq(cases.type, "advanced-change"), eq(cases.status, "awaiting-cab"), eq(cases.cabMeetingId, meeting.id)))
     .orderBy(asc(cases.windowStart), asc(cases.id));
   const ids = rows.map((r) => r.c.id);

@@ -341,6 +341,21 @@ export async function inputFromCase(db: Db, c: Case): Promise<Record<string, unk
  * Saves changes to a draft or a returned case (the requester's EDIT event): the same checks as
  * any event, then the columns, the details and the machine's window, with an audit row.
  */
+/** Refuses an edit of `c` by `user` that the rules do not allow: 403 (who), 409 (not in this state). */
+async function assertEditable(db: Db, user: User, c: Case): Promise<void> {
+  const actor = await actorFor(db, user, c);
+  if (!permitted("EDIT", actor)) throw new WorkflowError(403, "You may not change this case.");
+  if (!stateAccepts(CASE_MACHINES[c.type].machine, c.state, "EDIT")) throw new WorkflowError(409, `The case is ${c.status}: it cannot be changed now.`);
+}
+
+/** The case `user` is about to edit (its number and type), or a WorkflowError: 404 outside the scope, 403, 409. */
+export async function caseToEdit(db: Db, user: User, number: string): Promise<{ number: string; type: CaseType }> {
+  const [c] = number.includes("\0") ? [] : await db.select().from(cases).where(eq(cases.number, number));
+  if (!c || !inScope(await scopeOf(db, user), c)) throw new WorkflowError(404, "No such case.");
+  await assertEditable(db, user, c);
+  return { number: c.number, type: c.type };
+}
+
 export async function editCase(db: Db, user: User, number: string, raw: unknown, now = new Date()): Promise<CaseRef> {
   const parsed = draftInput.safeParse({ ...(raw as object), draft: true });
   if (!parsed.success) invalid(fieldErrorsOf(parsed.error) as never);
@@ -356,9 +371,8 @@ export async function editCase(db: Db, user: User, number: string, raw: unknown,
     ) {
       invalid({ type: { key: "case.type.fixed" } });
     }
+    await assertEditable(tx, user, c);
     const actor = await actorFor(tx, user, c);
-    if (!permitted("EDIT", actor)) throw new WorkflowError(403, "You may not change this case.");
-    if (!stateAccepts(CASE_MACHINES[c.type].machine, c.state, "EDIT")) throw new WorkflowError(409, `The case is ${c.status}: it cannot be changed now.`);
     const [system] = await tx
       .select()
       .from(systems)

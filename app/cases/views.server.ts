@@ -9,6 +9,7 @@ import { inScope, scopeOf } from "~/access/scope.server";
 import { audienceOf, detailsFor, reasonFor, seesConflicts, seesMessageLog } from "~/access/redaction";
 import { conflictsOf } from "./conflicts.server";
 import { mayPassOn, municipalUnits } from "./review.server";
+import { casesWithParties } from "./case-rows.server";
 import { WorkflowError } from "./errors";
 import { WINDOW_EVENTS, type EventInput } from "./schemas";
 import { actorFor, caseFollows, machineEventType } from "./transitions.server";
@@ -49,28 +50,13 @@ export type CaseView = {
   audit: AuditView[];
 };
 
-const supplierOrg = alias(organisations, "supplier_org");
 const actorUser = alias(users, "actor_user");
 const linked = alias(cases, "linked_case");
 
 async function loadView(db: Db, number: string) {
   // From an address: a NUL names no case (and PostgreSQL refuses it in a query).
   if (number.includes("\0")) return undefined;
-  const [row] = await db
-    .select({
-      c: cases,
-      systemCode: systems.code,
-      systemName: systems.name,
-      supplierName: supplierOrg.name,
-      requesterName: users.name,
-      linkedNumber: linked.number,
-    })
-    .from(cases)
-    .innerJoin(systems, eq(systems.id, cases.systemId))
-    .innerJoin(users, eq(users.id, cases.requesterId))
-    .leftJoin(supplierOrg, eq(supplierOrg.id, cases.supplierId))
-    .leftJoin(linked, eq(linked.id, cases.linkedCaseId))
-    .where(eq(cases.number, number));
+  const [row] = await casesWithParties(db, { linkedNumber: linked.number }).leftJoin(linked, eq(linked.id, cases.linkedCaseId)).where(eq(cases.number, number));
   return row;
 }
 

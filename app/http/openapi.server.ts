@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { CASE_STATUSES, CASE_TYPES } from "../../machines/vocabulary";
 import { createCaseInput, eventInput, leadTimeQuery } from "../cases/schemas";
 
 /**
@@ -22,28 +23,10 @@ const caseView = {
   required: ["number", "type", "status", "title", "system", "allowedEvents", "audit"],
   properties: {
     number: { type: "string", examples: ["CHG-2026-00001"] },
-    type: { enum: ["emergency", "simple-change", "advanced-change", "standing-access"] },
+    type: { enum: [...CASE_TYPES] },
     status: {
       type: "string",
-      examples: [
-        "draft",
-        "submitted",
-        "in-review",
-        "returned",
-        "awaiting-cab",
-        "approved",
-        "window-open",
-        "window-closed",
-        "outcome-reported",
-        "closed",
-        "rejected",
-        "cancelled",
-        "awaiting-consent",
-        "active",
-        "review-due",
-        "revoked",
-        "refused",
-      ],
+      enum: [...CASE_STATUSES],
     },
     title: { type: "string" },
     description: { type: "string" },

@@ -8,7 +8,7 @@ import { requireRole } from "~/access/guards.server";
 import { fieldErrorsOf, type FieldErrors } from "~/ui/forms";
 import { title } from "~/ui/meta";
 import { isoToStockholmLocal } from "../../machines/time";
-import { applyEvent, editCase } from "~/cases/commands.server";
+import { applyEvent, caseToEdit, editCase } from "~/cases/commands.server";
 import { getCaseView } from "~/cases/views.server";
 import { WorkflowError } from "~/cases/errors";
 import { requestFormContext, toFormErrors } from "~/cases/request-context.server";
@@ -17,13 +17,17 @@ import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => title(matches, "request.editTitle", { number: data?.number ?? "" });
 
+/** A refusal before the form is read: 404 outside the scope, else its own status. */
+const asResponse = (error: unknown): never => {
+  if (error instanceof WorkflowError)
+    throw new Response(error.status === 404 ? "Not found" : error.error, { status: error.status === 404 ? 404 : error.status === 403 ? 403 : 409 });
+  throw error;
+};
+
 /** Editing a draft or a returned case, then (optionally) submitting it. */
 async function load(request: Request, number: string) {
   const user = await requireRole(request, "requester");
-  const view = await getCaseView(db(), user, number.slice(0, 40)).catch((error: unknown) => {
-    if (error instanceof WorkflowError) throw new Response("Not found", { status: 404 });
-    throw error;
-  });
+  const view = await getCaseView(db(), user, number.slice(0, 40)).catch(asResponse);
   if (!view.allowedEvents.includes("EDIT")) throw new Response("The case cannot be changed now", { status: 409 });
   return { user, view };
 }
@@ -43,7 +47,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 type Result = { errors: FieldErrors; values: RequestFormValues };
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, view } = await load(request, String(params.number));
+  const user = await requireRole(request, "requester");
+  // Only what the action uses: the case's number and type (not its whole view).
+  const view = await caseToEdit(db(), user, String(params.number).slice(0, 40)).catch(asResponse);
   const form = await readFormData(request, BODY_LIMITS.caseForm);
   const intent = form.get("intent") === "draft" ? "draft" : "submit";
   const category = categoryOf(view.type);
