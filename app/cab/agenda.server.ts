@@ -10,7 +10,6 @@ import {
   cabMeetings,
   cabVotes,
   cases,
-  organisations,
   systems,
   users,
   CAB_VOTES,

@@ -2,7 +2,7 @@ import { asc, desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 
 import type { Db } from "../../db/client";
-import { accessWindows, auditLog, cases, organisations, outbox, systems, users, type AccessWindow, type Case, type User } from "../../db/schema";
+import { accessWindows, auditLog, cases, outbox, users, type AccessWindow, type Case, type User } from "../../db/schema";
 import { canCase, needsOf, stepWindow, type CaseType } from "../../machines";
 import { RESPONSE_TARGETS, type Priority } from "../../machines/priority";
 import { inScope, scopeOf } from "~/access/scope.server";
