@@ -367,7 +367,12 @@ function VoteForm({ item, mine, errors }: { item: Item; mine?: string; errors?: 
     <Form method="post" className="event-form" noValidate key={`${item.number}-${mine ?? "none"}`}>
       <input type="hidden" name="number" value={item.number} />
       <FormError errors={errors} />
-      <fieldset className={`radio-group${errors?.vote ? " field--invalid" : ""}`} aria-describedby={errors?.vote ? errorId : undefined}>
+      <fieldset
+        className={`radio-group${errors?.vote ? " field--invalid" : ""}`}
+        role="radiogroup"
+        aria-invalid={errors?.vote ? true : undefined}
+        aria-describedby={errors?.vote ? errorId : undefined}
+      >
         <legend>
           {t(k("cab.vote.legend"))}
           <span className="visually-hidden"> {item.number}</span>
