@@ -6,12 +6,14 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 
+import { I18nContext } from "~/i18n";
+import { getLang, pageTranslatorFor } from "~/i18n/i18n.server";
 import { NonceContext } from "~/ui/nonce";
 import { RETRY_AFTER_SECONDS } from "~/http/unavailable.server";
 
 export const streamTimeout = 5_000;
 
-export default function handleRequest(
+export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
@@ -21,12 +23,16 @@ export default function handleRequest(
   const nonce = loadContext?.cspNonce ?? "";
   // The database is away (see http/unavailable.server.ts): tell clients when to try again.
   if (responseStatusCode === 503) responseHeaders.set("Retry-After", String(RETRY_AFTER_SECONDS));
+  // The page is drawn in the request's language; the browser loads the same dictionary by URL.
+  const translator = pageTranslatorFor(await getLang(request));
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
-  return new Promise((resolve, reject) => {
+  return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
       <NonceContext.Provider value={nonce}>
-        <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
+        <I18nContext.Provider value={translator}>
+          <RemixServer context={remixContext} url={request.url} abortDelay={streamTimeout} nonce={nonce} />
+        </I18nContext.Provider>
       </NonceContext.Provider>,
       {
         nonce,

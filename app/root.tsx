@@ -1,26 +1,25 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import {
   Links,
-  Meta,
   Outlet,
   Scripts,
   ScrollRestoration,
   isRouteErrorResponse,
   useLocation,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
   type ShouldRevalidateFunction,
 } from "@remix-run/react";
-import { useMemo, type ReactNode } from "react";
+import type { ReactNode } from "react";
 
-import { ErrorPage } from "~/components/error-page";
+import { ErrorPage, errorCodeOf } from "~/components/error-page";
 import { Shell } from "~/components/shell";
-import { I18nContext, makeTranslator, DEFAULT_LANG } from "~/i18n";
-import { fallbackMessages } from "~/i18n/fallback";
-import { getLang, messagesFor } from "~/i18n/i18n.server";
+import { useT } from "~/i18n";
+import { getLang } from "~/i18n/i18n.server";
 import { getUser } from "~/access/guards.server";
+import { documentTitle, pageHeadOf } from "~/ui/meta";
 import { useNonce } from "~/ui/nonce";
-import { placesFor } from "~/ui/places";
 import styles from "~/styles/app.css";
 
 export const links: LinksFunction = () => [
@@ -28,48 +27,57 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
-  const viewport = { name: "viewport", content: "width=device-width, initial-scale=1" };
-  if (!error) return [viewport];
-  // An error page still needs a title; the routes that would have given one did not render.
-  const status = isRouteErrorResponse(error) && [401, 403, 404, 409, 503].includes(error.status) ? error.status : 500;
-  const messages = data?.messages as Record<string, string> | undefined;
-  const page = messages?.[`error.${status}.title`] ?? "Error";
-  return [viewport, { title: messages ? `${page} – ${messages["app.name"]}` : page }];
-};
-
+/**
+ * What every page shares: the language and who is signed in — a few dozen bytes. The texts come
+ * from the dictionary script the document loads (app/i18n/i18n.server.ts), the navigation from
+ * the role (app/ui/places.ts), both in the browser.
+ */
 export async function loader({ request }: LoaderFunctionArgs) {
   const lang = await getLang(request);
   // The shell must render even when the database is down, so a failed lookup means "anonymous".
   const user = await getUser(request).catch(() => undefined);
-  return {
-    lang,
-    messages: messagesFor(lang),
-    user: user ? { name: user.name, email: user.email, role: user.role } : null,
-    places: placesFor(user?.role).map((p) => ({ path: p.path, label: p.label })),
-  };
+  return { lang, user: user ? { name: user.name, role: user.role } : null };
 }
 
 export type RootData = Awaited<ReturnType<typeof loader>>;
 
-// The dictionary and the user only change through a form (language switch, sign-in, sign-out).
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, defaultShouldRevalidate }) =>
-  formMethod !== undefined && formMethod.toUpperCase() !== "GET" ? defaultShouldRevalidate : false;
+/** The actions that can change who is signed in (the language switch reloads the document). */
+const SESSION_ACTIONS = [/^\/login(\/|$)/, /^\/logout$/, /^\/invite\//, /^\/settings$/, /^\/admin\/users\//];
+
+/** The root's data changes only with the session: revalidate after those actions, and on the way to the sign-in page. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formMethod, formAction, nextUrl }) => {
+  if (nextUrl.pathname === "/login") return true;
+  if (!formMethod || formMethod.toUpperCase() === "GET" || !formAction) return false;
+  const path = new URL(formAction, nextUrl).pathname;
+  return SESSION_ACTIONS.some((pattern) => pattern.test(path));
+};
 
 export function Layout({ children }: { children: ReactNode }) {
-  const data = useRouteLoaderData<typeof loader>("root");
+  const translator = useT();
   const nonce = useNonce();
-  const lang = data?.lang ?? DEFAULT_LANG;
-  const translator = useMemo(() => makeTranslator(lang, data?.messages ?? fallbackMessages(lang)), [lang, data?.messages]);
+  const matches = useMatches();
+  const error = useRouteError();
+  const head = pageHeadOf(matches);
+  const title = error
+    ? `${translator.t(`error.${errorCodeOf(isRouteErrorResponse(error) ? error.status : 500)}.title`)} – ${translator.t("app.name")}`
+    : documentTitle(translator, head);
   return (
-    <html lang={lang}>
+    <html lang={translator.lang}>
       <head>
         <meta charSet="utf-8" />
-        <Meta />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
+        {error
+          ? null
+          : head?.head.alternates?.map((alternate) => (
+              <link key={alternate.href} rel="alternate" type={alternate.type} href={alternate.href} title={translator.t(alternate.title)} />
+            ))}
         <Links />
+        {/* The dictionary, cached for good (its URL names its content); it runs before the page hydrates. */}
+        {translator.dictionaryHref ? <script src={translator.dictionaryHref} defer nonce={nonce} /> : null}
       </head>
       <body>
-        <I18nContext.Provider value={translator}>{children}</I18nContext.Provider>
+        {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

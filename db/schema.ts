@@ -17,7 +17,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 
-import { CAB_VOTES, CASE_TYPES, INFORMATION_CLASSES, ORGANISATION_KINDS, ROLES, USER_STATUSES } from "../machines/vocabulary";
+import { CAB_VOTES, CASE_STATUSES, CASE_TYPES, INFORMATION_CLASSES, ORGANISATION_KINDS, ROLES, USER_STATUSES, WINDOW_STATES } from "../machines/vocabulary";
 
 /**
  * The portal's tables. One file, so the whole data model reads in one sitting; inferred types
@@ -350,7 +350,8 @@ export const cases = pgTable(
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
     number: text("number").notNull(),
     type: caseType("type").notNull(),
-    status: text("status").notNull(),
+    // The machine's state name (machines/vocabulary.ts); typed here, checked by the machine.
+    status: text("status", { enum: CASE_STATUSES }).notNull(),
     state: jsonb("state").$type<{ value: string; context: Record<string, unknown> }>().notNull(),
     machineVersion: integer("machine_version").notNull(),
     version: integer("version").notNull().default(1),
@@ -406,7 +407,7 @@ export const accessWindows = pgTable(
       .references(() => cases.id),
     state: jsonb("state").$type<{ value: string; context: Record<string, unknown> }>().notNull(),
     machineVersion: integer("machine_version").notNull(),
-    status: text("status").notNull(),
+    status: text("status", { enum: WINDOW_STATES }).notNull(),
     startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
     endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
     grantedAt: timestamp("granted_at", { withTimezone: true }),

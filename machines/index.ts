@@ -9,6 +9,8 @@ import { standingAccessMachine, STANDING_ACCESS_MACHINE_VERSION } from "./standi
 
 export * from "./events";
 export * from "./rules";
+export { caseStatusOf, isCaseStatus, windowStateOf } from "./vocabulary";
+export type { CaseStatus, WindowState } from "./vocabulary";
 export { accessWindowMachine, advancedChangeMachine, emergencyMachine, simpleChangeMachine, standingAccessMachine };
 export { extensionProblems, GRANT_EARLY_MS, grantOpensAt, MAX_EXTENSION_HOURS, MAX_EXTENSION_MS } from "./access-window";
 export type { WindowContext };

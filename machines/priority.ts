@@ -16,7 +16,10 @@ export function priorityOf(urgency: Level, impact: Level): Priority {
 }
 
 /** Response targets (after E-hälsomyndigheten's service levels, seed 003). */
-export const RESPONSE_TARGETS: Record<Priority, { key: string; hours: number | null; workingDays: number | null; aroundTheClock: boolean }> = {
+export const RESPONSE_TARGETS: Record<
+  Priority,
+  { key: `priority.target.${Priority}`; hours: number | null; workingDays: number | null; aroundTheClock: boolean }
+> = {
   1: { key: "priority.target.1", hours: 0.25, workingDays: null, aroundTheClock: true },
   2: { key: "priority.target.2", hours: 1, workingDays: null, aroundTheClock: true },
   3: { key: "priority.target.3", hours: null, workingDays: 3, aroundTheClock: false },

@@ -35,8 +35,30 @@ export const SYSTEM_ACTOR: Actor = {
 
 export type Window = { start: string; end: string };
 
+/**
+ * The texts the rules can name: translation keys (app/i18n/index.ts refuses to compile when one
+ * of them is missing from the dictionary).
+ */
+export type ProblemKey =
+  | "cab.error.ownChange"
+  | "case.action.forbidden"
+  | "case.conflictReasonRequired"
+  | "case.reasonRequired"
+  | "case.window.endBeforeStart"
+  | "case.window.inPast"
+  | "case.window.needsAllowance"
+  | "case.window.required"
+  | "case.window.tooEarly"
+  | "case.window.tooLong"
+  | "case.window.tooShort"
+  | "request.hoursInvalid"
+  | "supplier.extend.notLater"
+  | "supplier.extend.pending"
+  | "supplier.extend.tooLong"
+  | "validation.invalid";
+
 /** A problem with an event's content, keyed by field, as a translation key and parameters. */
-export type Problem = { key: string; params?: Record<string, string | number> };
+export type Problem = { key: ProblemKey; params?: Record<string, string | number> };
 export type Problems = Record<string, Problem>;
 
 const HOUR = 60 * 60 * 1000;
@@ -47,6 +69,16 @@ export const MAX_WINDOW_HOURS: Record<CaseType, number> = {
   "standing-access": 0,
 };
 export const DEFAULT_EMERGENCY_HOURS = 4;
+/** An emergency window shorter than this is a typing mistake, not a plan. */
+export const MIN_EMERGENCY_MINUTES = 15;
+
+/** What is wrong with an emergency's "how many hours" (a number of hours, fractions allowed), if anything. */
+export function emergencyHoursProblem(hours: number): Problem | undefined {
+  if (!Number.isFinite(hours)) return { key: "request.hoursInvalid" };
+  if (hours * 60 < MIN_EMERGENCY_MINUTES) return { key: "case.window.tooShort", params: { minutes: MIN_EMERGENCY_MINUTES } };
+  if (hours > MAX_WINDOW_HOURS.emergency) return { key: "case.window.tooLong", params: { hours: MAX_WINDOW_HOURS.emergency } };
+  return undefined;
+}
 
 const requesterSide = (a: Actor) => a.role === "requester" && (a.isRequester || a.administersSystem);
 const serviceCentre = (a: Actor) => a.role === "service-centre" && !a.isRequester;
@@ -107,6 +139,8 @@ export function windowProblems(type: CaseType, window: Window | null | undefined
     return { "window.end": { key: "case.window.tooLong", params: { hours: max } } };
   }
   if (type === "emergency") {
+    const short = emergencyHoursProblem(hours);
+    if (short) return { "window.end": short };
     if (end <= now) return { "window.end": { key: "case.window.inPast" } };
     return {};
   }

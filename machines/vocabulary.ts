@@ -60,6 +60,16 @@ export const STANDING_OPEN_STATUSES = ["awaiting-consent", "review-due", "active
 /** Standing access that ended (refused, revoked, or cancelled). */
 export const STANDING_ENDED_STATUSES = ["refused", "revoked", "cancelled"] as const satisfies readonly CaseStatus[];
 
+export function isCaseStatus(value: unknown): value is CaseStatus {
+  return CASE_STATUSES.some((status) => status === value);
+}
+
+/** A machine's state name as a case status; a state the vocabulary does not know is a programming error. */
+export function caseStatusOf(value: string): CaseStatus {
+  if (!isCaseStatus(value)) throw new Error(`"${value}" is not a case status (machines/vocabulary.ts).`);
+  return value;
+}
+
 /** How the schedule groups a case's status (its legend and colours). */
 export const SCHEDULE_STATES = ["pending", "approved", "open", "done"] as const;
 export type ScheduleState = (typeof SCHEDULE_STATES)[number];
@@ -81,6 +91,13 @@ export function scheduleStateOf(status: string): ScheduleState {
 /** The states of an access window (its machine's). */
 export const WINDOW_STATES = ["scheduled", "open", "closed", "cancelled"] as const;
 export type WindowState = (typeof WINDOW_STATES)[number];
+
+/** The window machine's state name as a window status. */
+export function windowStateOf(value: string): WindowState {
+  const state = WINDOW_STATES.find((known) => known === value);
+  if (!state) throw new Error(`"${value}" is not an access window state (machines/vocabulary.ts).`);
+  return state;
+}
 
 /** Outcomes a requester reports: of a planned change, and of an incident. */
 export const CHANGE_OUTCOMES = ["successful", "failed", "rolled-back"] as const;

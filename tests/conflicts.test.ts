@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../db/client";
 import { makeDependency, makeOrganisation, makeSystem, makeUser } from "./support/factories";
 import { blackoutPeriods, cases, type Organisation, type User } from "../db/schema";
-import { initialCase } from "../machines";
+import { initialCase, type CaseStatus } from "../machines";
 import { conflictsFor, conflictsOf } from "~/cases/conflicts.server";
 import { call } from "./support/app";
 import { useTestDatabase } from "./support/database";
@@ -28,7 +28,7 @@ beforeAll(async () => {
 
 const at = (hour: number) => new Date(Date.UTC(2027, 2, 1, hour));
 
-async function windowOn(d: Db, systemId: number, from: number, to: number, status = "submitted") {
+async function windowOn(d: Db, systemId: number, from: number, to: number, status: CaseStatus = "submitted") {
   const number = `CHG-2027-${String(++counter).padStart(5, "0")}`;
   const [row] = await d
     .insert(cases)

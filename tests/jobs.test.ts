@@ -6,6 +6,7 @@ import type { Database } from "../db/client";
 import { deliverDue, DELIVERY_CONCURRENCY, smtpTransport } from "~/outbox/delivery.server";
 import { expireWindows, markReviewsDue, runJobs, startJobs, warnEndingWindows } from "~/jobs/scheduler.server";
 import { enqueue } from "~/outbox/enqueue.server";
+import { renderMail } from "~/outbox/templates.server";
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { useTestDatabase } from "./support/database";
 import { startSmtp } from "./support/smtp";
@@ -56,9 +57,14 @@ describe("expiry enforced by the server", () => {
     expect(win?.status).toBe("closed");
     const rows = await expiries(number);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ actorUserId: null, actorLabel: "system", reason: "Expired by the system at the end of the window" });
+    // The event names itself in each reader's language (the timeline, the mail); no stored English sentence.
+    expect(rows[0]).toMatchObject({ actorUserId: null, actorLabel: "system", reason: null });
     const messages = await db().select().from(outbox).where(eq(outbox.template, "window.expired"));
-    expect(messages.some((m) => m.recipient === w.ops.mailbox && (m.payload as { number: string }).number === number)).toBe(true);
+    const toOperations = messages.find((m) => m.recipient === w.ops.mailbox && (m.payload as { number: string }).number === number);
+    expect(toOperations).toBeDefined();
+    const mail = renderMail({ ...toOperations!, lang: "sv" });
+    expect(mail.text).toContain("har löpt ut och stängts av systemet");
+    expect(mail.text).not.toMatch(/expired|window/i);
   });
 
   it("catches up after downtime: every overdue window closes in one run, each exactly once even when two instances run at once", async () => {
@@ -97,6 +103,19 @@ describe("warnings before the end", () => {
     const ten = await of("window.warning10");
     expect(thirty.map((m) => m.recipient).sort()).toEqual([w.people.requester.email, w.supplier.mailbox].sort());
     expect(ten).toHaveLength(2);
+    expect(renderMail({ ...ten[0]!, lang: "sv" }).subject).toBe(`${number}: 8 min kvar`);
+    expect(renderMail({ ...thirty[0]!, lang: "sv" }).subject).toBe(`${number}: 25 min kvar`);
+  });
+
+  it("warns a window opened with 8 minutes left once, with the 10-minute warning and the minutes really left", async () => {
+    const { number, end } = await openWindow();
+    await warnEndingWindows(db(), new Date(end.getTime() - 8 * 60_000));
+    await warnEndingWindows(db(), new Date(end.getTime() - 7 * 60_000));
+    const mine = (await db().select().from(outbox)).filter(
+      (m) => (m.payload as { number: string }).number === number && m.template.startsWith("window.warning"),
+    );
+    expect(mine.map((m) => m.template)).toEqual(["window.warning10", "window.warning10"]);
+    expect(renderMail({ ...mine[0]!, lang: "en" }).text).toContain("in 8 min.");
   });
 });
 

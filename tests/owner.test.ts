@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeUser } from "./support/factories";
 import { cases } from "../db/schema";
-import { stepCase, SYSTEM_ACTOR, type CaseEvent } from "../machines";
+import { caseStatusOf, stepCase, SYSTEM_ACTOR, type CaseEvent } from "../machines";
 import { createCase } from "~/cases/commands.server";
 import { getCaseView } from "~/cases/views.server";
 import { call, signIn } from "./support/app";
@@ -142,7 +142,7 @@ describe("the system owner's page", () => {
     expect(due?.value).toBe("review-due");
     await db()
       .update(cases)
-      .set({ state: due!, status: due!.value, version: row!.version + 1 })
+      .set({ state: due!, status: caseStatusOf(due!.value), version: row!.version + 1 })
       .where(eq(cases.id, row!.id));
     expect(section(await ownerPage(), "owner-review-due")).toContain(`href="/cases/${number}"`);
 

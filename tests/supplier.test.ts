@@ -85,6 +85,25 @@ describe("the supplier's page", () => {
     expect((await call("/supplier", { cookie: await signIn(db(), w.people.requester) })).status).toBe(403);
   });
 
+  it("lists an approved emergency whose start has passed but which operations has not opened as waiting, not upcoming", async () => {
+    const incident = await createCase(db(), w.people.requester, {
+      type: "emergency",
+      systemCode: w.systems.app.code,
+      title: "Nattligt avbrott",
+      urgency: 1,
+      impact: 1,
+    });
+    await applyEvent(db(), w.people.serviceCentre, incident.number, { type: "APPROVE", reason: "Akut" });
+    const html = await page(await signIn(db(), w.people.consultant));
+    const waiting = /<section id="supplier-waiting"[\s\S]*?<\/section>/.exec(html)?.[0];
+    expect(waiting, "no waiting section").toBeDefined();
+    expect(waiting).toContain(incident.number);
+    expect(waiting).toContain("driften har ännu inte öppnat");
+    const upcoming = /<section id="supplier-upcoming"[\s\S]*?<\/section>/.exec(html)![0];
+    expect(upcoming).not.toContain(incident.number);
+    expect(upcoming).toContain(n.upcoming);
+  });
+
   it("shows the consultant their organisation's open and upcoming windows with accounts, system and contact", async () => {
     const html = await page(await signIn(db(), w.people.consultant));
     const open = card(html, n.open);

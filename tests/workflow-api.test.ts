@@ -5,6 +5,7 @@ import { auditLog, cases, outbox } from "../db/schema";
 import { earliestStart, stockholmDate } from "../machines/calendar";
 import { applyEvent, editCase } from "~/cases/commands.server";
 import { WorkflowError } from "~/cases/errors";
+import { translatorFor } from "~/i18n/i18n.server";
 import { call } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
@@ -89,7 +90,9 @@ describe("creating cases through the API", () => {
     const body = await response.json();
     const earliest = earliestStart("simple-change", today);
     expect(body.error).toContain(earliest);
-    expect(body.fieldErrors["window.start"]).toContain(earliest);
+    // The field's message reads the date as the pages do ("Mon, 7 Dec 2026"), not as an ISO string.
+    expect(body.fieldErrors["window.start"]).toContain(translatorFor("en").formatDate(earliest));
+    expect(body.fieldErrors["window.start"]).not.toContain(earliest);
   });
 
   it("requires the advanced change's affected systems, risk, test and rollback plans", async () => {

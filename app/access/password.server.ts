@@ -1,6 +1,8 @@
 import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
 
+import { msg } from "~/ui/forms";
+
 import { COMMON_PASSWORDS } from "./common-passwords";
 
 /** argon2id with the library's defaults (19 MiB, 2 passes: OWASP's recommended minimum). */
@@ -25,11 +27,11 @@ export const MIN_PASSWORD_LENGTH = 12;
 export const newPasswordSchema = z
   .object({
     password: z
-      .string({ error: "validation.required" })
-      .min(MIN_PASSWORD_LENGTH, "password.tooShort")
-      .max(256, "password.tooLong")
-      .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), "password.common")
-      .refine((p) => new Set(p).size >= 4, "password.common"),
-    confirm: z.string({ error: "validation.required" }),
+      .string({ error: msg("validation.required") })
+      .min(MIN_PASSWORD_LENGTH, msg("password.tooShort"))
+      .max(256, msg("password.tooLong"))
+      .refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()), msg("password.common"))
+      .refine((p) => new Set(p).size >= 4, msg("password.common")),
+    confirm: z.string({ error: msg("validation.required") }),
   })
-  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "password.mismatch" });
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: msg("password.mismatch") });

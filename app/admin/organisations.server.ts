@@ -4,14 +4,19 @@ import { z } from "zod";
 import type { Db } from "../../db/client";
 import { ORGANISATION_KINDS, organisations, systems, type Organisation, type OrganisationKind } from "../../db/schema";
 import { isUniqueViolation } from "../../db/errors";
-import { optionalText, text, validate, type FormResult } from "~/ui/forms";
+import { optionalText, text, validate, type FormResult, msg } from "~/ui/forms";
 
 export const organisationSchema = z.object({
   name: text(200),
-  kind: z.enum(ORGANISATION_KINDS, { error: "validation.choose" }),
-  mailbox: z.string({ error: "validation.required" }).trim().min(1, "validation.required").max(254).pipe(z.email("validation.email")),
-  phone: optionalText(40).refine((v) => v === undefined || /^\+?[0-9][0-9 -]{4,}$/.test(v), "validation.phone"),
-  orgNumber: optionalText(11).refine((v) => v === undefined || /^\d{6}-\d{4}$/.test(v), "validation.orgNumber"),
+  kind: z.enum(ORGANISATION_KINDS, { error: msg("validation.choose") }),
+  mailbox: z
+    .string({ error: msg("validation.required") })
+    .trim()
+    .min(1, msg("validation.required"))
+    .max(254)
+    .pipe(z.email("validation.email")),
+  phone: optionalText(40).refine((v) => v === undefined || /^\+?[0-9][0-9 -]{4,}$/.test(v), msg("validation.phone")),
+  orgNumber: optionalText(11).refine((v) => v === undefined || /^\d{6}-\d{4}$/.test(v), msg("validation.orgNumber")),
 });
 export type OrganisationInput = z.output<typeof organisationSchema>;
 

@@ -25,7 +25,7 @@ import { deleteUserSessions, hashToken } from "../access/sessions.server";
 import { env } from "~/env.server";
 import { isUniqueViolation } from "../../db/errors";
 import { MAX_ID } from "~/http/ids";
-import { text, validate, type FormResult } from "~/ui/forms";
+import { text, validate, type FormResult, msg } from "~/ui/forms";
 
 export const INVITATION_TTL_MS = 72 * 60 * 60 * 1000;
 
@@ -53,13 +53,23 @@ export function invitableRoles(inviter: Pick<User, "role">): Role[] {
 
 const personSchema = z.object({
   name: text(200),
-  role: z.enum(ROLES, { error: "validation.choose" }),
-  organisationId: z.coerce.number({ error: "validation.choose" }).int().positive("validation.choose").max(MAX_ID, "validation.choose"),
+  role: z.enum(ROLES, { error: msg("validation.choose") }),
+  organisationId: z.coerce
+    .number({ error: msg("validation.choose") })
+    .int()
+    .positive("validation.choose")
+    .max(MAX_ID, msg("validation.choose")),
   systemIds: z.array(z.coerce.number().int().positive().max(MAX_ID)).default([]),
 });
 
 export const inviteSchema = personSchema.extend({
-  email: z.string({ error: "validation.required" }).trim().toLowerCase().min(1, "validation.required").max(254).pipe(z.email("validation.email")),
+  email: z
+    .string({ error: msg("validation.required") })
+    .trim()
+    .toLowerCase()
+    .min(1, msg("validation.required"))
+    .max(254)
+    .pipe(z.email("validation.email")),
 });
 
 export const inviteFormArrays = ["systemIds"] as const;

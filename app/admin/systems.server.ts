@@ -7,20 +7,25 @@ import { INFORMATION_CLASSES, organisations, systemAdministrators, systemDepende
 import { isUniqueViolation, pgError } from "../../db/errors";
 import { scopeOf, systemsInScope } from "~/access/scope.server";
 import { MAX_ID } from "~/http/ids";
-import { checkbox, formObject, isoDate, optionalId, optionalText, requiredId, text, validate, type FieldErrors, type FormResult } from "~/ui/forms";
+import { checkbox, formObject, isoDate, optionalId, optionalText, requiredId, text, validate, type FieldErrors, type FormResult, msg } from "~/ui/forms";
 
 export const SYSTEM_CODE = /^[A-Z0-9][A-Z0-9-]{1,19}$/;
 
 export const systemSchema = z
   .object({
-    code: z.string({ error: "validation.required" }).trim().toUpperCase().min(1, "validation.required").regex(SYSTEM_CODE, "validation.systemCode"),
+    code: z
+      .string({ error: msg("validation.required") })
+      .trim()
+      .toUpperCase()
+      .min(1, msg("validation.required"))
+      .regex(SYSTEM_CODE, msg("validation.systemCode")),
     name: text(200),
     description: optionalText(4000).transform((v) => v ?? ""),
     ownerUnitId: requiredId,
     ownerUserId: optionalId,
     supplierId: optionalId,
     operatedByProvider: checkbox,
-    informationClass: z.enum(INFORMATION_CLASSES, { error: "validation.choose" }),
+    informationClass: z.enum(INFORMATION_CLASSES, { error: msg("validation.choose") }),
     holdsPersonalData: checkbox,
     dpaReference: optionalText(200),
     dpaExpiresOn: z.preprocess((v) => (v === "" ? undefined : v), isoDate.optional()),
@@ -30,8 +35,8 @@ export const systemSchema = z
   .superRefine((s, ctx) => {
     // The GDPR rule of the seeds: a supplier that processes personal data needs a PUB-avtal.
     if (s.holdsPersonalData && s.supplierId !== undefined) {
-      if (!s.dpaReference) ctx.addIssue({ code: "custom", path: ["dpaReference"], message: "validation.dpaRequired" });
-      if (!s.dpaExpiresOn) ctx.addIssue({ code: "custom", path: ["dpaExpiresOn"], message: "validation.dpaRequired" });
+      if (!s.dpaReference) ctx.addIssue({ code: "custom", path: ["dpaReference"], message: msg("validation.dpaRequired") });
+      if (!s.dpaExpiresOn) ctx.addIssue({ code: "custom", path: ["dpaExpiresOn"], message: msg("validation.dpaRequired") });
     }
   });
 export type SystemInput = z.output<typeof systemSchema>;

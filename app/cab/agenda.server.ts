@@ -19,8 +19,8 @@ import {
   type Case,
   type User,
 } from "../../db/schema";
-import type { MessageKey } from "~/i18n";
-import { fieldErrorsOf, isoDate, type FieldErrors } from "~/ui/forms";
+import { fieldErrorsOf, isoDate, type FieldErrors, msg } from "~/ui/forms";
+import type { CaseStatus } from "../../machines/vocabulary";
 import { stockholmLocalToIso } from "../../machines/time";
 import { getMeeting, isLate, materialiseMeetings, upcomingMeetings } from "./meetings.server";
 import { WorkflowError } from "../cases/errors";
@@ -45,7 +45,6 @@ import { conflictsOf, type Conflict } from "../cases/conflicts.server";
  */
 
 /** Keys not yet in the dictionaries are cast until they are merged. */
-const k = (key: string) => key as MessageKey;
 
 /** Decisions that take a change off a meeting's agenda (recorded in its minutes). */
 export const DECISION_EVENTS = ["CAB_APPROVE", "CAB_APPROVE_WITH_CONDITIONS", "CAB_DEFER", "CAB_REJECT", "RETURN", "CANCEL"] as const;
@@ -64,7 +63,7 @@ export type AgendaItem = {
   number: string;
   title: string;
   description: string;
-  status: string;
+  status: CaseStatus;
   system: { code: string; name: string };
   supplier: { id: number; name: string } | null;
   requester: { id: number; name: string };
@@ -289,7 +288,7 @@ export async function onAgenda(db: Db, meetingId: number, number: string) {
   const [c] = await db.select().from(cases).where(eq(cases.number, number));
   if (!c) throw new WorkflowError(404, "No such case.");
   if (c.type !== "advanced-change" || c.status !== "awaiting-cab" || c.cabMeetingId !== meeting.id) {
-    throw new WorkflowError(409, "The change is not on this meeting's agenda.", { _form: { key: k("cab.error.notOnAgenda") } });
+    throw new WorkflowError(409, "The change is not on this meeting's agenda.", { _form: { key: "cab.error.notOnAgenda" } });
   }
   return { meeting, c };
 }
@@ -297,7 +296,7 @@ export async function onAgenda(db: Db, meetingId: number, number: string) {
 /** Refuses `user`'s part in the board's work on `c` when the rules do not allow it (machines/rules.ts `boardProblems`). */
 async function mayTakePart(db: Db, user: User, c: Case, act: "vote" | "comment"): Promise<void> {
   const problem = boardProblems(await actorFor(db, user, c), act);
-  if (problem) throw new WorkflowError(403, `You may not ${act} on this change.`, { _form: { key: problem.key as MessageKey } });
+  if (problem) throw new WorkflowError(403, `You may not ${act} on this change.`, { _form: { key: problem.key } });
 }
 
 /**
@@ -400,16 +399,28 @@ export async function unscheduledChanges(db: Db) {
 // Scheduling (the service centre) ----------------------------------------------------------------
 
 const time = z
-  .string({ error: "validation.required" })
+  .string({ error: msg("validation.required") })
   .trim()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, k("cab.validation.time"));
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, msg("cab.validation.time"));
 const location = z.preprocess((v) => (typeof v === "string" ? v.trim() : ""), z.string().max(200));
 
-export const meetingInput = z.object({ date: z.string({ error: "validation.required" }).trim().min(1, "validation.required").pipe(isoDate), time, location });
+export const meetingInput = z.object({
+  date: z
+    .string({ error: msg("validation.required") })
+    .trim()
+    .min(1, msg("validation.required"))
+    .pipe(isoDate),
+  time,
+  location,
+});
 export const ruleInput = z.object({
   weekday: z.preprocess(
     (v) => (v === "" || v == null ? undefined : Number(v)),
-    z.number({ error: "validation.choose" }).int("validation.choose").min(1, "validation.choose").max(7, "validation.choose"),
+    z
+      .number({ error: msg("validation.choose") })
+      .int("validation.choose")
+      .min(1, msg("validation.choose"))
+      .max(7, msg("validation.choose")),
   ),
   time,
   location,
@@ -417,7 +428,7 @@ export const ruleInput = z.object({
 
 function requireCentre(user: User) {
   if (user.role !== "service-centre")
-    throw new WorkflowError(403, "Only the service centre schedules the board's meetings.", { _form: { key: k("case.action.forbidden") } });
+    throw new WorkflowError(403, "Only the service centre schedules the board's meetings.", { _form: { key: "case.action.forbidden" } });
 }
 
 function parsed<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
@@ -433,10 +444,10 @@ export async function addMeeting(db: Db, user: User, raw: unknown, now = new Dat
   const at = stockholmLocalToIso(`${input.date}T${input.time}`);
   const startsAt = at ? new Date(at) : undefined;
   if (!startsAt || Number.isNaN(startsAt.getTime())) throw new WorkflowError(422, "The date is not valid.", { date: { key: "validation.date" } });
-  if (startsAt <= now) throw new WorkflowError(422, "The meeting must be in the future.", { date: { key: k("cab.validation.past") } });
+  if (startsAt <= now) throw new WorkflowError(422, "The meeting must be in the future.", { date: { key: "cab.validation.past" } });
   const [existing] = await db.select().from(cabMeetings).where(eq(cabMeetings.startsAt, startsAt));
   if (existing && existing.status !== "cancelled")
-    throw new WorkflowError(422, "There is a meeting at that time already.", { time: { key: k("cab.validation.taken") } });
+    throw new WorkflowError(422, "There is a meeting at that time already.", { time: { key: "cab.validation.taken" } });
   if (existing) {
     const [revived] = await db.update(cabMeetings).set({ status: "scheduled", location: input.location }).where(eq(cabMeetings.id, existing.id)).returning();
     return revived!;
@@ -453,7 +464,7 @@ export async function addRule(db: Db, user: User, raw: unknown, now = new Date()
     .select()
     .from(cabMeetingRules)
     .where(and(eq(cabMeetingRules.active, true), eq(cabMeetingRules.weekday, input.weekday), eq(cabMeetingRules.time, input.time)));
-  if (same) throw new WorkflowError(422, "There is such a recurring meeting already.", { time: { key: k("cab.validation.ruleExists") } });
+  if (same) throw new WorkflowError(422, "There is such a recurring meeting already.", { time: { key: "cab.validation.ruleExists" } });
   const [rule] = await db.insert(cabMeetingRules).values({ weekday: input.weekday, time: input.time, location: input.location }).returning();
   await materialiseMeetings(db, now);
   return rule!;
@@ -466,7 +477,7 @@ export async function addRule(db: Db, user: User, raw: unknown, now = new Date()
 export async function deactivateRule(db: Db, user: User, ruleId: number, now = new Date()): Promise<void> {
   requireCentre(user);
   const [rule] = await db.update(cabMeetingRules).set({ active: false }).where(eq(cabMeetingRules.id, ruleId)).returning();
-  if (!rule) throw new WorkflowError(404, "No such recurring meeting.", { _form: { key: k("cab.error.noRule") } });
+  if (!rule) throw new WorkflowError(404, "No such recurring meeting.", { _form: { key: "cab.error.noRule" } });
   await db
     .update(cabMeetings)
     .set({ status: "cancelled" })

@@ -5,7 +5,7 @@ import type { Db } from "../../db/client";
 import { blackoutPeriods, systems, type User } from "../../db/schema";
 import { stockholmLocalToIso } from "../../machines/time";
 import { audit } from "~/audit/audit.server";
-import { optionalId, text, validate, type FieldErrors } from "~/ui/forms";
+import { optionalId, text, validate, type FieldErrors, msg } from "~/ui/forms";
 
 /**
  * Blackout periods ("frysperioder"): times when no window may be planned, for one system or for
@@ -15,14 +15,14 @@ import { optionalId, text, validate, type FieldErrors } from "~/ui/forms";
  */
 /** A datetime-local value ("2026-12-24T08:00", seconds tolerated) in Stockholm, as an instant. */
 const stockholmLocal = z
-  .string({ error: "validation.required" })
+  .string({ error: msg("validation.required") })
   .trim()
-  .min(1, "validation.required")
+  .min(1, msg("validation.required"))
   .transform((value, ctx) => {
     const local = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? value.slice(0, 16) : value;
     const iso = stockholmLocalToIso(local);
     if (!iso) {
-      ctx.addIssue({ code: "custom", message: "validation.invalid" });
+      ctx.addIssue({ code: "custom", message: msg("validation.invalid") });
       return z.NEVER;
     }
     return new Date(iso);
@@ -38,7 +38,7 @@ const blackoutSchema = z
   // zod runs an object's refinement even when a field failed: compare only two good instants.
   .refine((v) => !(v.start instanceof Date && v.end instanceof Date) || v.end.getTime() > v.start.getTime(), {
     path: ["end"],
-    message: "case.window.endBeforeStart",
+    message: msg("case.window.endBeforeStart"),
   });
 
 export async function listBlackouts(db: Db, now = new Date()) {

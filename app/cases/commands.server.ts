@@ -21,6 +21,7 @@ import {
   type Problems,
   type Window,
   type WindowEvent,
+  caseStatusOf,
 } from "../../machines";
 import { inScope, scopeOf } from "~/access/scope.server";
 import { stockholmDate } from "../../machines/calendar";
@@ -128,7 +129,7 @@ export async function createCase(db: Db, user: User, raw: unknown, now = new Dat
       .values({
         number: caseNumber,
         type: input.type,
-        status: state.value,
+        status: caseStatusOf(state.value),
         state,
         machineVersion: CASE_MACHINES[input.type].version,
         title: input.title,
@@ -174,7 +175,7 @@ export async function createCase(db: Db, user: User, raw: unknown, now = new Dat
       state = next;
       const [submitted] = await tx
         .update(cases)
-        .set({ state, status: state.value, version: 2, submittedAt: now, updatedAt: now })
+        .set({ state, status: caseStatusOf(state.value), version: 2, submittedAt: now, updatedAt: now })
         .where(eq(cases.id, created!.id))
         .returning();
       const auditId = await auditTransition(tx, { user, caseId: created!.id, event: "SUBMIT", from: "draft", to: state.value });
@@ -395,7 +396,7 @@ export async function editCase(db: Db, user: User, number: string, raw: unknown,
       .set({
         type,
         state,
-        status: state.value,
+        status: caseStatusOf(state.value),
         machineVersion: CASE_MACHINES[type].version,
         version: c.version + 1,
         title: input.title,
@@ -433,7 +434,7 @@ export async function applySystemEvent(db: Db, caseId: number, type: "EXPIRE" | 
       if (!w) return false;
       const next = stepWindow(w.state, event as WindowEvent);
       if (!next) return false;
-      await commitWindow(tx, null, c, w, next, { event: "EXPIRE", reason: "Expired by the system at the end of the window", now });
+      await commitWindow(tx, null, c, w, next, { event: "EXPIRE", reason: null, now });
       return true;
     }
     const next = stepCase(c.type, c.state, event as CaseEvent);

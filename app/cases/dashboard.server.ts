@@ -2,7 +2,10 @@ import { and, asc, count, eq, gt, inArray, lt, notInArray } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { cases, systems, type User } from "../../db/schema";
-import { ATTENTION_STATUSES, CASE_STATUSES, FINISHED_STATUSES } from "../../machines/vocabulary";
+import { ATTENTION_STATUSES, CASE_STATUSES, FINISHED_STATUSES, type CaseStatus } from "../../machines/vocabulary";
+
+type AttentionStatus = (typeof ATTENTION_STATUSES)[number];
+const isAttentionStatus = (s: CaseStatus): s is AttentionStatus => (ATTENTION_STATUSES as readonly CaseStatus[]).includes(s);
 import { casesInScope, scopeOf } from "~/access/scope.server";
 
 /**
@@ -63,7 +66,8 @@ export async function requesterDashboard(db: Db, user: Pick<User, "id" | "role" 
     window: r.windowStart && r.windowEnd ? { start: r.windowStart.toISOString(), end: r.windowEnd.toISOString() } : null,
   });
   return {
-    attention: attention.map(shape),
+    // The query asked for these statuses only; the guard tells the type system so.
+    attention: attention.flatMap((r) => (isAttentionStatus(r.status) ? [{ ...shape(r), status: r.status }] : [])),
     open: open
       .map((o) => ({ status: o.status, count: Number(o.n) }))
       .sort((a, b) => openRank(a.status) - openRank(b.status) || a.status.localeCompare(b.status)),

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, gt, ilike, lt, or, sql, type SQL } from "dri
 
 import type { Db } from "../../db/client";
 import { cases, systems, type User } from "../../db/schema";
-import type { CaseType } from "../../machines";
+import { isCaseStatus, type CaseType } from "../../machines";
 import { addDays, isIsoDate, stockholmMidnight } from "../../machines/calendar";
 import { casesInScope, scopeOf, type Scope } from "~/access/scope.server";
 
@@ -35,7 +35,8 @@ export async function listCases(db: Db, user: User, filters: CaseFilters = {}) {
   const conditions: (SQL | undefined)[] = [
     impossible ? sql`false` : undefined,
     casesInScope(scope),
-    filters.status && !impossible ? eq(cases.status, filters.status) : undefined,
+    // A status that is not one of ours matches nothing.
+    filters.status && !impossible ? (isCaseStatus(filters.status) ? eq(cases.status, filters.status) : sql`false`) : undefined,
     filters.type && !impossible ? eq(cases.type, filters.type as CaseType) : undefined,
     filters.system && !impossible ? eq(systems.code, filters.system.toUpperCase()) : undefined,
     filters.q && !impossible ? or(ilike(cases.number, `%${filters.q}%`), ilike(cases.title, `%${filters.q}%`)) : undefined,

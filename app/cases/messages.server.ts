@@ -4,6 +4,7 @@ import type { Db } from "../../db/client";
 import { organisations, systems, users, type Case } from "../../db/schema";
 import { env } from "~/env.server";
 import { reasonFor, type Audience } from "~/access/redaction";
+import type { MailTemplate } from "~/i18n/mail.sv";
 import { enqueue, type OutgoingMessage } from "~/outbox/enqueue.server";
 
 /**
@@ -51,7 +52,7 @@ async function cabMembers(db: Db): Promise<Recipient[]> {
     .where(and(eq(users.role, "cab"), eq(users.status, "active")));
 }
 
-const TEMPLATES: Record<string, { template: string; to: Addressee[] }> = {
+const TEMPLATES: Record<string, { template: MailTemplate; to: Addressee[] }> = {
   SUBMIT: { template: "case.submitted", to: ["service-centre"] },
   // A change on a CAB agenda: the members are told so they can read and vote before the meeting.
   REFER_TO_CAB: { template: "cab.agenda", to: ["cab"] },
@@ -83,10 +84,8 @@ export async function queueMessages(
   transition: { auditId?: number; key?: string; event: string; reason?: string | null; payload?: Record<string, unknown> },
 ): Promise<void> {
   // Standing access goes to the system owner for consent, not to the service centre's review.
-  const spec =
-    transition.event === "SUBMIT" && c.type === "standing-access"
-      ? { template: "case.consentRequested", to: ["owner"] as Addressee[] }
-      : TEMPLATES[transition.event];
+  const spec: { template: MailTemplate; to: Addressee[] } | undefined =
+    transition.event === "SUBMIT" && c.type === "standing-access" ? { template: "case.consentRequested", to: ["owner"] } : TEMPLATES[transition.event];
   if (!spec) return;
   const recipients: Recipient[] = [];
   for (const who of spec.to) {

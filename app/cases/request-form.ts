@@ -1,7 +1,8 @@
 import { z } from "zod";
 
-import type { CaseType } from "../../machines/rules";
-import { packMsg } from "~/ui/msg";
+import { msg } from "~/ui/forms";
+
+import { DEFAULT_EMERGENCY_HOURS, emergencyHoursProblem, type CaseType } from "../../machines/rules";
 import { stockholmLocalToIso } from "../../machines/time";
 
 /**
@@ -11,11 +12,12 @@ import { stockholmLocalToIso } from "../../machines/time";
  */
 export type Earliest = { "simple-change": string; "advanced-change": string };
 
-const text = (max: number) => z.string().trim().max(max, packMsg("validation.tooLong", { max }));
-const required = (max: number) => text(max).min(1, "validation.required");
+const text = (max: number) => z.string().trim().max(max);
+const required = (max: number) => text(max).min(1, msg("validation.required"));
+/** One entry per line, as the form's hint says ("Per Persson, Integrationshuset" is one person). */
 const lines = (value: string) =>
   value
-    .split(/\r?\n|,/)
+    .split(/\r?\n/)
     .map((line) => line.trim())
     .filter(Boolean)
     .slice(0, 20);
@@ -23,7 +25,7 @@ const lines = (value: string) =>
 const base = {
   title: required(200),
   description: text(10_000),
-  systemCode: z.string().min(1, "validation.choose"),
+  systemCode: z.string().min(1, msg("validation.choose")),
   supplierId: z.string(),
   supplierPeople: text(4000),
   accounts: text(4000),
@@ -33,7 +35,8 @@ const base = {
 
 export const requestFormShape = z.object({
   ...base,
-  affectsOthers: z.enum(["yes", "no"]).optional(),
+  // A radio group nobody has answered posts nothing (or ""): not answered, not an invalid answer.
+  affectsOthers: z.preprocess((v) => (v === "" || v === null ? undefined : v), z.enum(["yes", "no"]).optional()),
   start: z.string(),
   end: z.string(),
   reason: text(4000),
@@ -99,34 +102,36 @@ export function typeOf(category: FormCategory, values: Pick<RequestFormValues, "
  */
 export function requestFormSchema(category: FormCategory, intent: "draft" | "submit", earliest?: Earliest) {
   return requestFormShape.superRefine((v, ctx) => {
+    // The hours are checked in drafts too: a draft keeps what was typed, and a wrong number is wrong now.
+    if (category === "emergency") {
+      const problem = emergencyHoursProblem(hoursOf(v.hours));
+      if (problem) ctx.addIssue({ code: "custom", path: ["hours"], message: problem.key, params: problem.params });
+    }
     if (intent === "draft") return;
-    const need = (field: keyof RequestFormValues, message = "validation.required") => {
+    const need = (field: keyof RequestFormValues, message = msg("validation.required")) => {
       const value = v[field];
       if (value === "" || value === false || (Array.isArray(value) && value.length === 0)) ctx.addIssue({ code: "custom", path: [field], message });
     };
     if (category === "change") {
-      if (!v.affectsOthers) ctx.addIssue({ code: "custom", path: ["affectsOthers"], message: "validation.choose" });
+      if (!v.affectsOthers) ctx.addIssue({ code: "custom", path: ["affectsOthers"], message: msg("validation.choose") });
       need("reason");
-      need("bookedWithSupplier", "case.bookedRequired");
+      need("bookedWithSupplier", msg("case.bookedRequired"));
       windowChecks(v, ctx);
       const type = typeOf(category, v);
       const start = stockholmLocalToIso(v.start);
       if (earliest && start && type !== "emergency" && type !== "standing-access" && v.start.slice(0, 10) < earliest[type]) {
-        ctx.addIssue({ code: "custom", path: ["start"], message: packMsg("case.window.tooEarly", { date: earliest[type] }) });
+        ctx.addIssue({ code: "custom", path: ["start"], message: msg("case.window.tooEarly"), params: { date: earliest[type] } });
       }
       if (type === "advanced-change") {
-        need("affectedSystems", "case.affectedRequired");
+        need("affectedSystems", msg("case.affectedRequired"));
         need("risk");
         need("testPlan");
         need("rollbackPlan");
       }
     }
     if (category === "emergency") {
-      need("urgency", "validation.choose");
-      need("impact", "validation.choose");
-      const hours = Number(v.hours);
-      if (!Number.isFinite(hours) || hours <= 0 || hours > 24)
-        ctx.addIssue({ code: "custom", path: ["hours"], message: packMsg("case.window.tooLong", { hours: 24 }) });
+      need("urgency", msg("validation.choose"));
+      need("impact", msg("validation.choose"));
     }
     if (category === "standing-access") {
       need("justification");
@@ -135,12 +140,19 @@ export function requestFormSchema(category: FormCategory, intent: "draft" | "sub
   });
 }
 
+/** The hours as typed: "4", "1,5" (Swedish) or "1.5"; blank is the default. */
+export function hoursOf(value: string): number {
+  const typed = value.trim();
+  if (!typed) return DEFAULT_EMERGENCY_HOURS;
+  return /^\d+([.,]\d+)?$/.test(typed) ? Number(typed.replace(",", ".")) : Number.NaN;
+}
+
 function windowChecks(v: RequestFormValues, ctx: z.RefinementCtx) {
   const start = stockholmLocalToIso(v.start);
   const end = stockholmLocalToIso(v.end);
-  if (!start) ctx.addIssue({ code: "custom", path: ["start"], message: v.start ? "case.window.iso" : "validation.required" });
-  if (!end) ctx.addIssue({ code: "custom", path: ["end"], message: v.end ? "case.window.iso" : "validation.required" });
-  if (start && end && Date.parse(end) <= Date.parse(start)) ctx.addIssue({ code: "custom", path: ["end"], message: "case.window.endBeforeStart" });
+  if (!start) ctx.addIssue({ code: "custom", path: ["start"], message: msg(v.start ? "case.window.iso" : "validation.required") });
+  if (!end) ctx.addIssue({ code: "custom", path: ["end"], message: msg(v.end ? "case.window.iso" : "validation.required") });
+  if (start && end && Date.parse(end) <= Date.parse(start)) ctx.addIssue({ code: "custom", path: ["end"], message: msg("case.window.endBeforeStart") });
 }
 
 /** The API's case input for validated form values. */
@@ -176,7 +188,9 @@ export function toCaseInput(category: FormCategory, v: RequestFormValues, intent
     if (intent === "draft" && !v.reason) delete input.reason;
   }
   if (type === "emergency") {
-    const hours = Math.min(Math.max(Number(v.hours) || 4, 0.25), 24);
+    // Validated above (never clamped: 0.1 hours is a mistake to show, not 15 minutes to grant).
+    const typed = hoursOf(v.hours);
+    const hours = Number.isFinite(typed) ? typed : DEFAULT_EMERGENCY_HOURS;
     Object.assign(input, {
       kind: v.kind,
       ...(v.urgency ? { urgency: Number(v.urgency) } : {}),

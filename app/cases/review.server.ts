@@ -6,6 +6,7 @@ import { accessWindows, auditLog, cases, organisations, systems, users, type Use
 import { enqueue } from "~/outbox/enqueue.server";
 import { env } from "~/env.server";
 import { inScope, scopeOf } from "~/access/scope.server";
+import type { CaseStatus, CaseType } from "../../machines/vocabulary";
 import { stockholmDate, workingDaysBetween } from "../../machines/calendar";
 import { conflictsOf } from "./conflicts.server";
 import { WorkflowError } from "./errors";
@@ -19,8 +20,8 @@ const supplierOrg = alias(organisations, "supplier_org");
 export type QueueItem = {
   number: string;
   title: string;
-  type: string;
-  status: string;
+  type: CaseType;
+  status: CaseStatus;
   priority: number | null;
   systemCode: string;
   requester: string;

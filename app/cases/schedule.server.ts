@@ -6,7 +6,7 @@ import { scopeOf, scopeWhere, type Scope } from "~/access/scope.server";
 import { visibleSystems } from "~/admin/systems.server";
 import { audienceOf, conflictsFor } from "~/access/redaction";
 import { addDays, isIsoDate, stockholmDate, stockholmMidnight } from "../../machines/calendar";
-import { SCHEDULE_STATES, SCHEDULE_STATUSES, scheduleStateOf, type ScheduleState } from "../../machines/vocabulary";
+import { caseStatusOf, SCHEDULE_STATES, SCHEDULE_STATUSES, scheduleStateOf, type CaseStatus, type ScheduleState } from "../../machines/vocabulary";
 import { activeOverlap, relatedSystems } from "./conflicts.server";
 
 /**
@@ -28,7 +28,7 @@ export type ScheduleWindow = {
   number: string;
   title: string;
   type: CaseTypeName;
-  status: string;
+  status: CaseStatus;
   state: ScheduleState;
   start: Date;
   end: Date;
@@ -185,7 +185,7 @@ export async function scheduleOf(db: Db, user: Pick<User, "id" | "role" | "organ
       number: w.number,
       title: w.title,
       type: w.type,
-      status: w.status,
+      status: caseStatusOf(w.status),
       state: scheduleStateOf(w.status),
       start: new Date(w.window_start),
       end: new Date(w.window_end),

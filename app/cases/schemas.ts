@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { msg } from "~/ui/forms";
+
 import { OUTCOMES } from "../../machines/vocabulary";
 import { MAX_ID } from "~/http/ids";
 import { plausibleYear } from "../../machines/time";
@@ -10,23 +12,33 @@ import { plausibleYear } from "../../machines/time";
  * translation keys (see app/ui/forms.ts).
  */
 const isoInstant = z
-  .string({ error: "validation.required" })
+  .string({ error: msg("validation.required") })
   .max(40)
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, "case.window.iso")
-  .refine((s) => !Number.isNaN(Date.parse(s)) && plausibleYear(new Date(s).getUTCFullYear()), "case.window.iso")
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, msg("case.window.iso"))
+  .refine((s) => !Number.isNaN(Date.parse(s)) && plausibleYear(new Date(s).getUTCFullYear()), msg("case.window.iso"))
   .meta({ description: "ISO 8601 with an offset, e.g. 2026-12-28T08:00:00+01:00", example: "2026-12-28T08:00:00+01:00" });
 
 export const windowSchema = z
   .strictObject({ start: isoInstant, end: isoInstant })
   // Drafts too: a window stored backwards breaks the database's range index (and every overlap check).
-  .refine((w) => !(Date.parse(w.end) <= Date.parse(w.start)), { path: ["end"], message: "case.window.endBeforeStart" });
+  .refine((w) => !(Date.parse(w.end) <= Date.parse(w.start)), { path: ["end"], message: msg("case.window.endBeforeStart") });
 
 const shortText = (max: number) => z.string().trim().max(max);
-const requiredText = (max: number) => z.string({ error: "validation.required" }).trim().min(1, "validation.required").max(max);
+const requiredText = (max: number) =>
+  z
+    .string({ error: msg("validation.required") })
+    .trim()
+    .min(1, msg("validation.required"))
+    .max(max);
 const list = (max: number, item = 200) => z.array(z.string().trim().min(1).max(item)).max(max);
 
 const common = {
-  systemCode: z.string({ error: "validation.required" }).trim().toUpperCase().min(1, "validation.required").max(20),
+  systemCode: z
+    .string({ error: msg("validation.required") })
+    .trim()
+    .toUpperCase()
+    .min(1, msg("validation.required"))
+    .max(20),
   title: requiredText(200),
   description: shortText(10_000).default(""),
   supplierId: z.number().int().positive().max(MAX_ID).optional().meta({ description: "Defaults to the system's supplier." }),
@@ -40,8 +52,8 @@ const emergencyShape = {
   type: z.literal("emergency"),
   ...common,
   kind: z.enum(["incident", "service-request"]).default("incident").meta({ description: "incident (INC) or a service request without an outage (BEG)" }),
-  urgency: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: "validation.choose" }),
-  impact: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: "validation.choose" }),
+  urgency: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: msg("validation.choose") }),
+  impact: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: msg("validation.choose") }),
   window: windowSchema.optional().meta({ description: "Defaults to now + 4 hours." }),
 };
 
@@ -54,7 +66,7 @@ const changeShape = {
   testPlan: shortText(4000).default(""),
   rollbackPlan: shortText(4000).default(""),
   affectedSystems: z.array(z.string().trim().toUpperCase().min(1).max(20)).max(50).default([]),
-  bookedWithSupplier: z.literal(true, { error: "case.bookedRequired" }),
+  bookedWithSupplier: z.literal(true, { error: msg("case.bookedRequired") }),
   affectsUsers: z.boolean().default(false),
   publicDescription: shortText(1000).default(""),
   linkedCase: z.string().trim().max(40).optional().meta({ description: "The incident (INC/BEG number) this planned change fixes." }),
@@ -70,15 +82,15 @@ const standingShape = {
 export const emergencyInput = z.strictObject(emergencyShape);
 export const simpleChangeInput = z.strictObject({ type: z.literal("simple-change"), ...changeShape });
 export const advancedChangeInput = z.strictObject({ type: z.literal("advanced-change"), ...changeShape }).superRefine((v, ctx) => {
-  if (!v.affectedSystems.length) ctx.addIssue({ code: "custom", path: ["affectedSystems"], message: "case.affectedRequired" });
-  if (!v.risk) ctx.addIssue({ code: "custom", path: ["risk"], message: "validation.required" });
-  if (!v.testPlan) ctx.addIssue({ code: "custom", path: ["testPlan"], message: "validation.required" });
-  if (!v.rollbackPlan) ctx.addIssue({ code: "custom", path: ["rollbackPlan"], message: "validation.required" });
+  if (!v.affectedSystems.length) ctx.addIssue({ code: "custom", path: ["affectedSystems"], message: msg("case.affectedRequired") });
+  if (!v.risk) ctx.addIssue({ code: "custom", path: ["risk"], message: msg("validation.required") });
+  if (!v.testPlan) ctx.addIssue({ code: "custom", path: ["testPlan"], message: msg("validation.required") });
+  if (!v.rollbackPlan) ctx.addIssue({ code: "custom", path: ["rollbackPlan"], message: msg("validation.required") });
 });
 export const standingAccessInput = z.strictObject(standingShape);
 
 export const createCaseInput = z.discriminatedUnion("type", [emergencyInput, simpleChangeInput, advancedChangeInput, standingAccessInput], {
-  error: "case.type.unknown",
+  error: msg("case.type.unknown"),
 });
 export type CreateCaseInput = z.output<typeof createCaseInput>;
 
@@ -124,7 +136,7 @@ export const eventInput = z.discriminatedUnion(
     z.strictObject({ type: z.literal("CAB_REJECT"), reason: requiredText(4000) }),
     z.strictObject({
       type: z.literal("REPORT_OUTCOME"),
-      outcome: z.enum(OUTCOMES, { error: "validation.choose" }),
+      outcome: z.enum(OUTCOMES, { error: msg("validation.choose") }),
       comment: shortText(4000).optional(),
     }),
     z.strictObject({ type: z.literal("CLOSE"), reason }),
@@ -138,7 +150,7 @@ export const eventInput = z.discriminatedUnion(
     z.strictObject({ type: z.literal("APPROVE_EXTENSION"), reason }),
     z.strictObject({ type: z.literal("REFUSE_EXTENSION"), reason: requiredText(4000) }),
   ],
-  { error: "case.event.unknown" },
+  { error: msg("case.event.unknown") },
 );
 export type EventInput = z.output<typeof eventInput>;
 

@@ -3,9 +3,8 @@ import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from "drizzle-orm"
 import type { Db } from "../../db/client";
 import { accessWindows, cases, systems, users, type User } from "../../db/schema";
 import { extensionProblems, MAX_EXTENSION_HOURS } from "../../machines";
-import type { MessageKey } from "~/i18n";
 import type { FieldErrors } from "~/ui/forms";
-import { isoToStockholmLocal, stockholmLocalToIso } from "../../machines/time";
+import { stockholmLocalToIso } from "../../machines/time";
 import { casesInScope, scopeOf, type Scope } from "~/access/scope.server";
 import { applyEvent } from "./commands.server";
 import { formErrors, WorkflowError } from "./errors";
@@ -24,8 +23,6 @@ export const PAST_DAYS = 30;
 export const FEED_DAYS_BACK = 30;
 export const FEED_DAYS_AHEAD = 180;
 export { MAX_EXTENSION_HOURS };
-
-const k = (key: string) => key as MessageKey;
 
 export type SupplierWindow = {
   number: string;
@@ -90,12 +87,15 @@ async function windowsOf(db: Db, scope: Scope, where: SQL | undefined, order: SQ
   }));
 }
 
-/** Open now, upcoming (scheduled) and past (closed in the last 30 days) windows of the user's organisation. */
+/**
+ * The user's organisation's windows: open now; waiting (their start has come, operations has not
+ * opened them yet — an emergency approved at night); upcoming; past (closed in the last 30 days).
+ */
 export async function supplierOverview(db: Db, user: Pick<User, "id" | "role" | "organisationId">, now = new Date()) {
-  if (user.role !== "supplier") return { open: [], upcoming: [], past: [] };
+  if (user.role !== "supplier") return { open: [], waiting: [], upcoming: [], past: [] };
   const org = await scopeOf(db, user);
   const since = new Date(now.getTime() - PAST_DAYS * DAY_MS);
-  const [open, upcoming, past] = await Promise.all([
+  const [open, scheduled, past] = await Promise.all([
     windowsOf(db, org, eq(accessWindows.status, "open"), [asc(accessWindows.endsAt)]),
     windowsOf(db, org, eq(accessWindows.status, "scheduled"), [asc(accessWindows.startsAt)]),
     windowsOf(
@@ -105,7 +105,8 @@ export async function supplierOverview(db: Db, user: Pick<User, "id" | "role" | 
       [desc(sql`coalesce(${accessWindows.closedAt}, ${accessWindows.endsAt})`)],
     ),
   ]);
-  return { open, upcoming, past };
+  const started = (w: SupplierWindow) => Date.parse(w.start) <= now.getTime();
+  return { open, waiting: scheduled.filter(started), upcoming: scheduled.filter((w) => !started(w)), past };
 }
 
 /** The organisation's scheduled, open and closed windows from 30 days back to 180 days ahead (the iCalendar feed). */
@@ -136,12 +137,12 @@ function refusal(error: WorkflowError, fields: string[]): ActionOutcome {
   return { ok: false, status: error.status, errors: formErrors(error, { fields, messages: SUPPLIER_MESSAGES }) };
 }
 const SUPPLIER_MESSAGES = {
-  403: k("supplier.error.forbidden"),
-  404: k("supplier.error.notFound"),
-  409: k("supplier.error.conflict"),
-  422: k("supplier.error.conflict"),
-  400: k("supplier.error.conflict"),
-};
+  403: "supplier.error.forbidden",
+  404: "supplier.error.notFound",
+  409: "supplier.error.conflict",
+  422: "supplier.error.conflict",
+  400: "supplier.error.conflict",
+} as const;
 
 /** "Work done – end access": the END event, with an optional note. */
 export async function endAccess(db: Db, user: User, number: string, note: string, now = new Date()): Promise<ActionOutcome> {
@@ -182,7 +183,7 @@ export async function askForMoreTime(db: Db, user: User, number: string, input: 
       .from(accessWindows)
       .innerJoin(cases, eq(cases.id, accessWindows.caseId))
       .where(and(eq(cases.number, number), casesInScope(await scopeOf(db, user))));
-    if (!current) return { ok: false, status: 404, errors: { ...errors, _form: { key: k("supplier.error.notFound") } } };
+    if (!current) return { ok: false, status: 404, errors: { ...errors, _form: { key: "supplier.error.notFound" } } };
     // The window machine's own rule, asked here first so its answer lands at the field.
     const problems = extensionProblems(
       {
@@ -193,8 +194,8 @@ export async function askForMoreTime(db: Db, user: User, number: string, input: 
     );
     for (const [field, p] of Object.entries(problems)) {
       errors[field] = {
-        key: p.key as MessageKey,
-        params: p.params?.end ? { ...p.params, end: isoToStockholmLocal(current.endsAt).replace("T", " ") } : p.params,
+        key: p.key,
+        params: p.params,
       };
     }
   }

@@ -20,6 +20,8 @@ import {
   type CaseType,
   type Persisted,
   type WindowEvent,
+  caseStatusOf,
+  windowStateOf,
 } from "../../machines";
 import { conflictsFor } from "./conflicts.server";
 import { invalid, WorkflowError } from "./errors";
@@ -113,7 +115,7 @@ export async function commitCase(
     .set({
       type,
       state,
-      status: state.value,
+      status: caseStatusOf(state.value),
       machineVersion: CASE_MACHINES[type].version,
       version: c.version + 1,
       updatedAt: change.now,
@@ -137,7 +139,7 @@ export async function commitCase(
       caseId: c.id,
       state: windowState,
       machineVersion: WINDOW_MACHINE.version,
-      status: windowState.value,
+      status: windowStateOf(windowState.value),
       startsAt: start,
       endsAt: updated.windowEnd,
     });
@@ -148,7 +150,10 @@ export async function commitCase(
     if (w && w.status !== "cancelled") {
       const cancelled = stepWindow(w.state, { type: "CASE_CANCELLED", actor: SYSTEM_ACTOR, now: change.now.toISOString() });
       if (!cancelled) throw new WorkflowError(409, `The case's window is ${w.status}: the case cannot be cancelled now.`);
-      await tx.update(accessWindows).set({ state: cancelled, status: cancelled.value, updatedAt: change.now }).where(eq(accessWindows.id, w.id));
+      await tx
+        .update(accessWindows)
+        .set({ state: cancelled, status: windowStateOf(cancelled.value), updatedAt: change.now })
+        .where(eq(accessWindows.id, w.id));
       await auditTransition(tx, {
         user: null,
         caseId: c.id,
@@ -213,7 +218,7 @@ export async function commitWindow(
     .update(accessWindows)
     .set({
       state: next,
-      status: next.value,
+      status: windowStateOf(next.value),
       endsAt: new Date(context.end),
       grantedAt: next.value === "open" && w.status !== "open" ? change.now : w.grantedAt,
       closedAt: next.value === "closed" && w.status !== "closed" ? change.now : w.closedAt,

@@ -3,7 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 
 import type { Db } from "../../db/client";
 import { accessWindows, auditLog, cases, outbox, users, type AccessWindow, type Case, type User } from "../../db/schema";
-import { canCase, needsOf, stepWindow, type CaseType } from "../../machines";
+import { canCase, needsOf, stepWindow, type CaseStatus, type CaseType, type WindowState } from "../../machines";
 import { RESPONSE_TARGETS, type Priority } from "../../machines/priority";
 import { inScope, scopeOf } from "~/access/scope.server";
 import { audienceOf, detailsFor, reasonFor, seesConflicts, seesMessageLog } from "~/access/redaction";
@@ -26,7 +26,7 @@ export type AuditView = { at: string; actor: string; event: string; from: string
 export type CaseView = {
   number: string;
   type: CaseType;
-  status: string;
+  status: CaseStatus;
   title: string;
   description: string;
   system: { code: string; name: string };
@@ -36,7 +36,7 @@ export type CaseView = {
   /** What the priority promises (incidents). */
   responseTarget: (typeof RESPONSE_TARGETS)[Priority] | null;
   window: { start: string; end: string } | null;
-  accessWindow: { id: number; status: string; start: string; end: string; pendingExtension: unknown } | null;
+  accessWindow: { id: number; status: WindowState; start: string; end: string; pendingExtension: unknown } | null;
   affectsUsers: boolean;
   details: Record<string, unknown>;
   linkedCase: string | null;
@@ -46,7 +46,7 @@ export type CaseView = {
   createdAt: string;
   updatedAt: string;
   submittedAt: string | null;
-  allowedEvents: string[];
+  allowedEvents: EventInput["type"][];
   audit: AuditView[];
 };
 
@@ -165,7 +165,7 @@ function probe(type: string, c: Case, w: AccessWindow | undefined): Record<strin
   };
 }
 
-const API_EVENTS: Record<CaseType, string[]> = {
+const API_EVENTS: Record<CaseType, readonly EventInput["type"][]> = {
   emergency: ["EDIT", "SUBMIT", "CANCEL", "START_REVIEW", "RETURN", "APPROVE", "REJECT", "REPORT_OUTCOME", "CLOSE", ...WINDOW_EVENTS],
   "simple-change": ["EDIT", "SUBMIT", "CANCEL", "START_REVIEW", "RETURN", "APPROVE", "REJECT", "RECLASSIFY", "REPORT_OUTCOME", "CLOSE", ...WINDOW_EVENTS],
   "advanced-change": [
@@ -188,12 +188,12 @@ const API_EVENTS: Record<CaseType, string[]> = {
 };
 
 /** The events the user may send now, from the machines' `can()` with the user's facts. */
-export async function allowedEvents(db: Db, user: User, c: Case, w?: AccessWindow): Promise<string[]> {
+export async function allowedEvents(db: Db, user: User, c: Case, w?: AccessWindow): Promise<EventInput["type"][]> {
   const actor = await actorFor(db, user, c);
   const now = new Date().toISOString();
-  const allowed: string[] = [];
+  const allowed: EventInput["type"][] = [];
   for (const apiType of API_EVENTS[c.type]) {
-    const { target, type } = machineEventType(c.type, apiType as EventInput["type"]);
+    const { target, type } = machineEventType(c.type, apiType);
     const event = { ...probe(type, c, w), type, actor, now };
     if (target === "window") {
       const next = w ? stepWindow(w.state, event as never) : undefined;

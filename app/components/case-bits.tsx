@@ -1,7 +1,8 @@
-import { useT, type MessageKey } from "~/i18n";
+import { useT } from "~/i18n";
+import type { CaseStatus } from "../../machines";
 
 /** A case's status in plain words, as a badge. */
-export function StatusBadge({ status }: { status: string }) {
+export function StatusBadge({ status }: { status: CaseStatus }) {
   const { t } = useT();
   const tone =
     status === "approved" || status === "window-open" || status === "active" || status === "closed"
@@ -11,7 +12,7 @@ export function StatusBadge({ status }: { status: string }) {
         : status === "rejected" || status === "cancelled" || status === "revoked" || status === "refused"
           ? "badge--muted"
           : "";
-  return <span className={`badge ${tone}`}>{t(`status.${status}` as MessageKey)}</span>;
+  return <span className={`badge ${tone}`}>{t(`status.${status}`)}</span>;
 }
 
 /** A window's start and end in Stockholm time. */

@@ -2,8 +2,9 @@ import { Form, useNavigation } from "@remix-run/react";
 
 import type { EventNeeds } from "../../machines/rules";
 import { Checkbox, SelectField, TextArea, TextField } from "~/components/forms";
-import { useT, type MessageKey } from "~/i18n";
+import { useT } from "~/i18n";
 import type { FieldErrors } from "~/ui/forms";
+import type { EventInput } from "~/cases/schemas";
 
 /** Events whose button is drawn as a warning (a presentation choice, not a rule). */
 const DANGER = new Set(["REJECT", "CAB_REJECT", "CANCEL", "REFUSE_CONSENT", "REVOKE", "REFUSE_EXTENSION"]);
@@ -13,7 +14,7 @@ const DANGER = new Set(["REJECT", "CAB_REJECT", "CANCEL", "REFUSE_CONSENT", "REV
  * exactly what the rules say the event needs (`needs`, from machines/rules.ts `needsOf`). The
  * server decides again on submit; refusals come back as errors at the form's fields.
  */
-export function EventForm({ event, needs, conflicts, errors }: { event: string; needs: EventNeeds; conflicts: number; errors?: FieldErrors }) {
+export function EventForm({ event, needs, conflicts, errors }: { event: EventInput["type"]; needs: EventNeeds; conflicts: number; errors?: FieldErrors }) {
   const { t } = useT();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formData?.get("intent") === event;
@@ -21,7 +22,7 @@ export function EventForm({ event, needs, conflicts, errors }: { event: string; 
   return (
     <Form method="post" className="event-form" noValidate>
       <input type="hidden" name="intent" value={event} />
-      <h3>{t(`case.action.${event}` as MessageKey)}</h3>
+      <h3>{t(`case.action.${event}`)}</h3>
       {needs.conditions ? <TextArea label={t("case.action.conditions")} name="conditions" rows={2} error={errors?.conditions} required /> : null}
       {needs.outcomes ? (
         <>
@@ -29,7 +30,7 @@ export function EventForm({ event, needs, conflicts, errors }: { event: string; 
             <option value="">{t("form.choose")}</option>
             {needs.outcomes.map((o) => (
               <option key={o} value={o}>
-                {t(`outcome.${o}` as MessageKey)}
+                {t(`outcome.${o}`)}
               </option>
             ))}
           </SelectField>
@@ -56,7 +57,7 @@ export function EventForm({ event, needs, conflicts, errors }: { event: string; 
         </p>
       ) : null}
       <button type="submit" className={`button ${DANGER.has(event) ? "button--danger" : ""}`} disabled={busy}>
-        {t(`case.action.${event}` as MessageKey)}
+        {t(`case.action.${event}`)}
       </button>
     </Form>
   );

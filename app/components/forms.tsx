@@ -32,8 +32,9 @@ function Describe({ hint, error, hintId, errorId }: { hint?: string; error?: Msg
   );
 }
 
-function describedBy(hint: unknown, error: unknown, hintId: string, errorId: string) {
-  return [hint ? hintId : "", error ? errorId : ""].filter(Boolean).join(" ") || undefined;
+/** The control's description: its hint, its error and whatever else the page points it at (never instead of the error). */
+function describedBy(hint: unknown, error: unknown, hintId: string, errorId: string, extra?: string) {
+  return [hint ? hintId : "", error ? errorId : "", extra ?? ""].filter(Boolean).join(" ") || undefined;
 }
 
 function LabelText({ label, optional }: { label: string; optional?: boolean }) {
@@ -47,7 +48,7 @@ function LabelText({ label, optional }: { label: string; optional?: boolean }) {
 }
 
 export const TextField = forwardRef<HTMLInputElement, Common & InputHTMLAttributes<HTMLInputElement>>(function TextField(
-  { label, hint, error, optional, ...input },
+  { label, hint, error, optional, "aria-describedby": extra, ...input },
   ref,
 ) {
   const ids = useFieldIds(input.name);
@@ -57,13 +58,19 @@ export const TextField = forwardRef<HTMLInputElement, Common & InputHTMLAttribut
         <LabelText label={label} optional={optional} />
       </label>
       <Describe hint={hint} error={error} hintId={ids.hintId} errorId={ids.errorId} />
-      <input ref={ref} id={ids.id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(hint, error, ids.hintId, ids.errorId)} {...input} />
+      <input
+        ref={ref}
+        id={ids.id}
+        {...input}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(hint, error, ids.hintId, ids.errorId, extra)}
+      />
     </div>
   );
 });
 
 export const TextArea = forwardRef<HTMLTextAreaElement, Common & TextareaHTMLAttributes<HTMLTextAreaElement>>(function TextArea(
-  { label, hint, error, optional, ...input },
+  { label, hint, error, optional, "aria-describedby": extra, ...input },
   ref,
 ) {
   const ids = useFieldIds(input.name);
@@ -78,7 +85,7 @@ export const TextArea = forwardRef<HTMLTextAreaElement, Common & TextareaHTMLAtt
         id={ids.id}
         rows={4}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(hint, error, ids.hintId, ids.errorId)}
+        aria-describedby={describedBy(hint, error, ids.hintId, ids.errorId, extra)}
         {...input}
       />
     </div>
@@ -86,7 +93,7 @@ export const TextArea = forwardRef<HTMLTextAreaElement, Common & TextareaHTMLAtt
 });
 
 export const SelectField = forwardRef<HTMLSelectElement, Common & SelectHTMLAttributes<HTMLSelectElement> & { children: ReactNode }>(function SelectField(
-  { label, hint, error, optional, children, ...select },
+  { label, hint, error, optional, children, "aria-describedby": extra, ...select },
   ref,
 ) {
   const ids = useFieldIds(select.name);
@@ -96,14 +103,23 @@ export const SelectField = forwardRef<HTMLSelectElement, Common & SelectHTMLAttr
         <LabelText label={label} optional={optional} />
       </label>
       <Describe hint={hint} error={error} hintId={ids.hintId} errorId={ids.errorId} />
-      <select ref={ref} id={ids.id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(hint, error, ids.hintId, ids.errorId)} {...select}>
+      <select
+        ref={ref}
+        id={ids.id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(hint, error, ids.hintId, ids.errorId, extra)}
+        {...select}
+      >
         {children}
       </select>
     </div>
   );
 });
 
-export const Checkbox = forwardRef<HTMLInputElement, Common & InputHTMLAttributes<HTMLInputElement>>(function Checkbox({ label, hint, error, ...input }, ref) {
+export const Checkbox = forwardRef<HTMLInputElement, Common & InputHTMLAttributes<HTMLInputElement>>(function Checkbox(
+  { label, hint, error, "aria-describedby": extra, ...input },
+  ref,
+) {
   const ids = useFieldIds(input.name);
   return (
     <div className={`field field--checkbox${error ? " field--invalid" : ""}`}>
@@ -112,7 +128,7 @@ export const Checkbox = forwardRef<HTMLInputElement, Common & InputHTMLAttribute
         type="checkbox"
         id={ids.id}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(hint, error, ids.hintId, ids.errorId)}
+        aria-describedby={describedBy(hint, error, ids.hintId, ids.errorId, extra)}
         {...input}
       />
       <label htmlFor={ids.id}>{label}</label>

@@ -1,12 +1,10 @@
-import { zodResolver } from "@hookform/resolvers/zod";
 import { Form, useBlocker, useNavigation, useSubmit } from "@remix-run/react";
 import { useEffect, useRef, type FormEvent } from "react";
 import { useForm, type FieldErrors as RhfErrors, type Resolver } from "react-hook-form";
 
 import { Checkbox, ErrorSummary, SelectField, TextArea, TextField } from "~/components/forms";
-import { useT, type MessageKey, type Msg } from "~/i18n";
-import type { FieldErrors } from "~/ui/forms";
-import { unpackMsg } from "~/ui/msg";
+import { useT, type Msg } from "~/i18n";
+import { validate, type FieldErrors } from "~/ui/forms";
 import { mustPhone, priorityOf, RESPONSE_TARGETS, type Level } from "../../machines/priority";
 import { requestFormSchema, typeOf, type Earliest, type FormCategory, type RequestFormValues } from "~/cases/request-form";
 
@@ -47,8 +45,18 @@ export function RequestForm({
   const submit = useSubmit();
   const navigation = useNavigation();
   const intent = useRef<"draft" | "submit">("submit");
-  const resolver: Resolver<RequestFormValues> = (values, context, options) =>
-    zodResolver(requestFormSchema(category, intent.current, earliest) as never)(values as never, context, options as never) as never;
+  // The same validation the action runs; each field's message (a key and its parameters) is kept
+  // here, react-hook-form only learns that the field has one.
+  const clientErrors = useRef<FieldErrors>({});
+  const resolver: Resolver<RequestFormValues> = (values) => {
+    const result = validate(requestFormSchema(category, intent.current, earliest), values);
+    clientErrors.current = result.ok ? {} : result.fieldErrors;
+    if (result.ok) return { values: result.value, errors: {} };
+    const errors: RhfErrors<RequestFormValues> = Object.fromEntries(
+      Object.entries(result.fieldErrors).map(([field, m]) => [field, { type: "validate", message: m?.key }]),
+    );
+    return { values: {}, errors };
+  };
   const form = useForm<RequestFormValues>({ resolver, defaultValues, mode: "onTouched" });
   const { register, watch, setValue, formState, handleSubmit, getFieldState } = form;
   const submitting = useRef(false);
@@ -85,8 +93,8 @@ export function RequestForm({
   }, [type, system, setValue, getFieldState]);
 
   const error = (name: keyof RequestFormValues): Msg | undefined => {
-    const client = (formState.errors as RhfErrors<RequestFormValues>)[name]?.message;
-    return unpackMsg(typeof client === "string" ? client : undefined) ?? serverErrors?.[name];
+    if (formState.errors[name]) return clientErrors.current[name] ?? { key: "validation.invalid" };
+    return serverErrors?.[name];
   };
   // Values come back from the server as typed: only 1–3 make a priority.
   const level = (value: string) => (["1", "2", "3"].includes(value) ? (Number(value) as Level) : undefined);
@@ -113,7 +121,9 @@ export function RequestForm({
       ))}
       <ErrorSummary
         errors={
-          clientErrorCount ? Object.fromEntries(Object.keys(formState.errors).map((k) => [k, { key: "validation.invalid" as MessageKey }])) : serverErrors
+          clientErrorCount
+            ? Object.fromEntries(Object.keys(formState.errors).map((k) => [k, clientErrors.current[k] ?? { key: "validation.invalid" }]))
+            : serverErrors
         }
       />
       <fieldset>
@@ -128,7 +138,7 @@ export function RequestForm({
           ))}
         </SelectField>
         {category === "change" ? (
-          <fieldset className="radio-group" aria-describedby={error("affectsOthers") ? "affects-error" : "affects-hint"}>
+          <fieldset className="radio-group" aria-describedby={error("affectsOthers") ? "affects-hint affects-error" : "affects-hint"}>
             <legend>{t("request.affectsOthers")}</legend>
             <p id="affects-hint" className="field__hint">
               {t("request.affectsOthersHint")}
@@ -163,17 +173,17 @@ export function RequestForm({
           </SelectField>
           <SelectField label={t("request.urgency")} hint={t("request.urgencyHint")} {...register("urgency")} error={error("urgency")} required>
             <option value="">{t("form.choose")}</option>
-            {[1, 2, 3].map((n) => (
+            {([1, 2, 3] as const).map((n) => (
               <option key={n} value={n}>
-                {t(`request.level.${n}` as MessageKey)}
+                {t(`request.level.${n}`)}
               </option>
             ))}
           </SelectField>
           <SelectField label={t("request.impact")} hint={t("request.impactHint")} {...register("impact")} error={error("impact")} required>
             <option value="">{t("form.choose")}</option>
-            {[1, 2, 3].map((n) => (
+            {([1, 2, 3] as const).map((n) => (
               <option key={n} value={n}>
-                {t(`request.impactLevel.${n}` as MessageKey)}
+                {t(`request.impactLevel.${n}`)}
               </option>
             ))}
           </SelectField>
@@ -181,7 +191,7 @@ export function RequestForm({
             {priority ? (
               <>
                 <p className="priority__value">
-                  <strong>{t("request.priorityIs", { priority })}</strong> {t(RESPONSE_TARGETS[priority].key as MessageKey)}
+                  <strong>{t("request.priorityIs", { priority })}</strong> {t(RESPONSE_TARGETS[priority].key)}
                 </p>
                 {mustPhone(priority) ? <p className="priority__phone">{t("request.phoneAlso", { phone: serviceCentrePhone ?? "–" })}</p> : null}
               </>
@@ -189,16 +199,7 @@ export function RequestForm({
               <p className="muted">{t("request.priorityPending")}</p>
             )}
           </div>
-          <TextField
-            label={t("request.hours")}
-            hint={t("request.hoursHint")}
-            type="number"
-            min={0.25}
-            max={24}
-            step={0.25}
-            {...register("hours")}
-            error={error("hours")}
-          />
+          <TextField label={t("request.hours")} hint={t("request.hoursHint")} inputMode="decimal" {...register("hours")} error={error("hours")} />
         </fieldset>
       ) : null}
 

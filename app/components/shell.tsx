@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 
 import { useT } from "~/i18n";
 import type { RootData } from "~/root";
+import { placesFor } from "~/ui/places";
 
 /** The page frame: skip link, header with the role's places, language switch, main, footer. */
 export function Shell({ children }: { children: ReactNode }) {
@@ -11,6 +12,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const location = useLocation();
   const here = location.pathname + location.search;
   const otherLang = lang === "sv" ? "en" : "sv";
+  const places = data?.user ? placesFor(data.user.role) : placesFor(undefined);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -37,7 +39,8 @@ export function Shell({ children }: { children: ReactNode }) {
             ) : (
               <Link to="/login">{t("nav.login")}</Link>
             )}
-            <Form method="post" action="/language" className="language-switch">
+            {/* A new language is a new dictionary: the switch reloads the document. */}
+            <Form method="post" action="/language" className="language-switch" reloadDocument>
               <input type="hidden" name="redirectTo" value={here} />
               <input type="hidden" name="lang" value={otherLang} />
               <button type="submit" className="link-button" lang={otherLang}>
@@ -53,7 +56,7 @@ export function Shell({ children }: { children: ReactNode }) {
                 {t("nav.overview")}
               </NavLink>
             </li>
-            {data?.places.map((place) => (
+            {places.map((place) => (
               <li key={place.path}>
                 <NavLink to={place.path} end={place.path === "/cases"}>
                   {t(place.label)}

@@ -1,10 +1,15 @@
+import { createHash } from "node:crypto";
+
 import { createCookie } from "@remix-run/node";
 
 import { en } from "./en";
-import { DEFAULT_LANG, isLang, makeTranslator, type Lang } from "./index";
-import { sv, type Messages } from "./sv";
+import { DEFAULT_LANG, isLang, makeTranslator, type Lang, type Messages, type Translator } from "./index";
+import { mailEn } from "./mail.en";
+import { mailSv, type MailTexts } from "./mail.sv";
+import { sv } from "./sv";
 
 const dictionaries: Record<Lang, Messages> = { sv, en };
+const mailTexts: Record<Lang, MailTexts> = { sv: mailSv, en: mailEn };
 
 export const langCookie = createCookie("lang", {
   path: "/",
@@ -37,16 +42,53 @@ export function fromAcceptLanguage(header: string | null): Lang {
   return DEFAULT_LANG;
 }
 
-export function messagesFor(lang: Lang): Messages {
-  return dictionaries[lang];
+// The browser's dictionary -------------------------------------------------------------------------
+
+/**
+ * A language's dictionary as the browser gets it: a classic script that sets `window.__i18n`,
+ * served at a URL that names its content (`/i18n/sv.<hash>.js`), so it is cached for good and a
+ * new build's texts get a new URL. Built once per process.
+ */
+export type DictionaryAsset = { lang: Lang; href: string; file: string; body: string };
+
+const assets = new Map<Lang, DictionaryAsset>();
+
+export function dictionaryAsset(lang: Lang): DictionaryAsset {
+  let asset = assets.get(lang);
+  if (!asset) {
+    const json = JSON.stringify(dictionaries[lang]);
+    const hash = createHash("sha256").update(json).digest("base64url").slice(0, 12);
+    const file = `${lang}.${hash}.js`;
+    const href = `/i18n/${file}`;
+    // JSON is valid JavaScript; "</script" cannot close anything in an external file.
+    const body = `window.__i18n=${JSON.stringify({ lang, href })};window.__i18n.messages=${json};\n`;
+    asset = { lang, href, file, body };
+    assets.set(lang, asset);
+  }
+  return asset;
 }
 
-/** A translator for server-side text (page titles, e-mails, CLI output). */
-export async function serverTranslator(request: Request) {
-  const lang = await getLang(request);
+/** The asset a request for `/i18n/<file>` names, if it is a current one. */
+export function dictionaryByFile(file: string): DictionaryAsset | undefined {
+  const lang = file.split(".")[0];
+  if (!isLang(lang)) return undefined;
+  const asset = dictionaryAsset(lang);
+  return asset.file === file ? asset : undefined;
+}
+
+// Server-side translators ---------------------------------------------------------------------------
+
+/** The page translator for a language, with the URL of its browser dictionary. */
+export function pageTranslatorFor(lang: Lang): Translator {
+  return makeTranslator(lang, dictionaries[lang], dictionaryAsset(lang).href);
+}
+
+/** A translator for server-side text outside pages (API errors, feeds, CLI output). */
+export function translatorFor(lang: Lang): Translator {
   return makeTranslator(lang, dictionaries[lang]);
 }
 
-export function translatorFor(lang: Lang) {
-  return makeTranslator(lang, dictionaries[lang]);
+/** The e-mails' texts of a language (server only; app/outbox/templates.server.ts renders them). */
+export function mailTextsFor(lang: Lang): MailTexts {
+  return mailTexts[lang];
 }

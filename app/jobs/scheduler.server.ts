@@ -35,23 +35,33 @@ export async function expireWindows(db: Db, now = new Date()): Promise<number> {
   return closed;
 }
 
-/** Warnings to the supplier and the requester before an open window ends (once per window end). */
+/** The warnings before an open window ends, latest first: a window seen with 8 minutes left gets the 10-minute one only. */
+const WARNINGS = [
+  { minutes: 10, event: "WARN10" },
+  { minutes: 30, event: "WARN30" },
+] as const;
+
+/**
+ * Warnings to the supplier and the requester before an open window ends: at most one per stage
+ * and window end, only the stage that applies now, telling the minutes that are really left.
+ */
 export async function warnEndingWindows(db: Db, now = new Date()): Promise<number> {
+  const widest = Math.max(...WARNINGS.map((w) => w.minutes));
+  const ending = await db
+    .select({ c: cases, endsAt: accessWindows.endsAt, windowId: accessWindows.id })
+    .from(accessWindows)
+    .innerJoin(cases, eq(cases.id, accessWindows.caseId))
+    .where(and(eq(accessWindows.status, "open"), gt(accessWindows.endsAt, now), lte(accessWindows.endsAt, new Date(now.getTime() + widest * 60_000))));
   let queued = 0;
-  for (const minutes of [30, 10] as const) {
-    const ending = await db
-      .select({ c: cases, endsAt: accessWindows.endsAt, windowId: accessWindows.id })
-      .from(accessWindows)
-      .innerJoin(cases, eq(cases.id, accessWindows.caseId))
-      .where(and(eq(accessWindows.status, "open"), gt(accessWindows.endsAt, now), lte(accessWindows.endsAt, new Date(now.getTime() + minutes * 60_000))));
-    for (const { c, endsAt, windowId } of ending) {
-      await queueMessages(db, c, {
-        key: `warn${minutes}:${windowId}:${endsAt.toISOString()}`,
-        event: minutes === 30 ? "WARN30" : "WARN10",
-        payload: { end: endsAt.toISOString() },
-      });
-      queued++;
-    }
+  for (const { c, endsAt, windowId } of ending) {
+    const left = Math.ceil((endsAt.getTime() - now.getTime()) / 60_000);
+    const stage = WARNINGS.find((w) => left <= w.minutes)!;
+    await queueMessages(db, c, {
+      key: `warn${stage.minutes}:${windowId}:${endsAt.toISOString()}`,
+      event: stage.event,
+      payload: { end: endsAt.toISOString(), minutes: left },
+    });
+    queued++;
   }
   return queued;
 }

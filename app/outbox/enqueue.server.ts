@@ -1,10 +1,11 @@
 import type { Db } from "../../db/client";
 import { outbox } from "../../db/schema";
+import type { MailTemplate } from "~/i18n/mail.sv";
 
 export type OutgoingMessage = {
   /** Unique per message: a retried cause with the same key queues nothing new. */
   key: string;
-  template: string;
+  template: MailTemplate;
   recipient: string;
   lang?: string;
   payload?: Record<string, unknown>;

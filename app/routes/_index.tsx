@@ -1,15 +1,15 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
 import { requesterDashboard } from "~/cases/dashboard.server";
 import { StatusBadge, WindowText } from "~/components/case-bits";
-import { useT, type MessageKey } from "~/i18n";
+import { useT } from "~/i18n";
 import { getUser } from "~/access/guards.server";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 import { placesFor } from "~/ui/places";
 
-export const meta: MetaFunction = ({ matches }) => title(matches, "overview.title");
+export const handle = titled("overview.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request).catch(() => undefined);
@@ -27,7 +27,7 @@ function RequesterDashboard({ dashboard }: { dashboard: Dashboard }) {
   return (
     <>
       <section aria-labelledby="attention-heading">
-        <h2 id="attention-heading">{t("dashboard.attention" as MessageKey)}</h2>
+        <h2 id="attention-heading">{t("dashboard.attention")}</h2>
         {dashboard.attention.length ? (
           <ul className="cards">
             {dashboard.attention.map((c) => (
@@ -38,46 +38,46 @@ function RequesterDashboard({ dashboard }: { dashboard: Dashboard }) {
                 <p>
                   <StatusBadge status={c.status} /> <span className="muted">{c.systemCode}</span>
                 </p>
-                <p>{t(`dashboard.todo.${c.status}` as MessageKey)}</p>
+                <p>{t(`dashboard.todo.${c.status}`)}</p>
               </li>
             ))}
           </ul>
         ) : (
-          <p className="muted">{t("dashboard.attention.none" as MessageKey)}</p>
+          <p className="muted">{t("dashboard.attention.none")}</p>
         )}
       </section>
       <section aria-labelledby="open-heading">
-        <h2 id="open-heading">{t("dashboard.open" as MessageKey)}</h2>
+        <h2 id="open-heading">{t("dashboard.open")}</h2>
         {dashboard.open.length ? (
           <ul>
             {dashboard.open.map((o) => (
               <li key={o.status}>
                 <Link to={`/cases?${new URLSearchParams({ status: o.status })}`}>
-                  {t("dashboard.open.item" as MessageKey, { status: t(`status.${o.status}` as MessageKey), count: o.count })}
+                  {t("dashboard.open.item", { status: t(`status.${o.status}`), count: o.count })}
                 </Link>
               </li>
             ))}
           </ul>
         ) : (
-          <p className="muted">{t("dashboard.open.none" as MessageKey)}</p>
+          <p className="muted">{t("dashboard.open.none")}</p>
         )}
         <p>
-          <Link to="/cases">{t("dashboard.allCases" as MessageKey)}</Link>
+          <Link to="/cases">{t("dashboard.allCases")}</Link>
         </p>
       </section>
       <section aria-labelledby="upcoming-heading">
-        <h2 id="upcoming-heading">{t("dashboard.upcoming" as MessageKey)}</h2>
+        <h2 id="upcoming-heading">{t("dashboard.upcoming")}</h2>
         {dashboard.upcoming.length ? (
           <div className="table-wrap">
             <table>
-              <caption className="visually-hidden">{t("dashboard.upcoming.caption" as MessageKey, { days: dashboard.upcomingDays })}</caption>
+              <caption className="visually-hidden">{t("dashboard.upcoming.caption", { days: dashboard.upcomingDays })}</caption>
               <thead>
                 <tr>
-                  <th scope="col">{t("cases.col.number" as MessageKey)}</th>
-                  <th scope="col">{t("cases.col.title" as MessageKey)}</th>
-                  <th scope="col">{t("cases.col.system" as MessageKey)}</th>
-                  <th scope="col">{t("cases.col.window" as MessageKey)}</th>
-                  <th scope="col">{t("cases.col.status" as MessageKey)}</th>
+                  <th scope="col">{t("cases.col.number")}</th>
+                  <th scope="col">{t("cases.col.title")}</th>
+                  <th scope="col">{t("cases.col.system")}</th>
+                  <th scope="col">{t("cases.col.window")}</th>
+                  <th scope="col">{t("cases.col.status")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -100,7 +100,7 @@ function RequesterDashboard({ dashboard }: { dashboard: Dashboard }) {
             </table>
           </div>
         ) : (
-          <p className="muted">{t("dashboard.upcoming.none" as MessageKey, { days: dashboard.upcomingDays })}</p>
+          <p className="muted">{t("dashboard.upcoming.none", { days: dashboard.upcomingDays })}</p>
         )}
       </section>
     </>

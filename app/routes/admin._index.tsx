@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -6,9 +6,9 @@ import { useT } from "~/i18n";
 import { listOrganisations } from "~/admin/organisations.server";
 import { listSystems } from "~/admin/systems.server";
 import { requireRole } from "~/access/guards.server";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 
-export const meta: MetaFunction = ({ matches }) => title(matches, "admin.title");
+export const handle = titled("admin.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");

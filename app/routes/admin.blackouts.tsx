@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -9,7 +9,7 @@ import { useT, type MessageKey } from "~/i18n";
 import { clientIp, requireRole } from "~/access/guards.server";
 import { formObject } from "~/ui/forms";
 import { parseId } from "~/http/ids";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /**
@@ -19,7 +19,7 @@ import { BODY_LIMITS, readFormData } from "~/http/body.server";
  */
 const ROLES: Role[] = ["admin", "service-centre"];
 
-export const meta: MetaFunction = ({ matches }) => title(matches, "admin.blackouts.title" as MessageKey);
+export const handle = titled("admin.blackouts.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ...ROLES);
@@ -55,7 +55,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   }
 }
 
-const NOTICES: Record<string, string> = { created: "admin.blackouts.created", deleted: "admin.blackouts.deleted" };
+const NOTICES: Record<string, MessageKey> = { created: "admin.blackouts.created", deleted: "admin.blackouts.deleted" };
 
 export default function Blackouts() {
   const { t, formatDateTime } = useT();
@@ -67,23 +67,23 @@ export default function Blackouts() {
   const errors = result?.errors;
   return (
     <>
-      <h1>{t("admin.blackouts.title" as MessageKey)}</h1>
-      <p className="lead">{t("admin.blackouts.intro" as MessageKey)}</p>
-      {notice ? <Notice>{t(notice as MessageKey)}</Notice> : null}
+      <h1>{t("admin.blackouts.title")}</h1>
+      <p className="lead">{t("admin.blackouts.intro")}</p>
+      {notice ? <Notice>{t(notice)}</Notice> : null}
 
       <section aria-labelledby="blackouts-list">
-        <h2 id="blackouts-list">{t("admin.blackouts.list" as MessageKey)}</h2>
+        <h2 id="blackouts-list">{t("admin.blackouts.list")}</h2>
         {periods.length === 0 ? (
-          <p className="muted">{t("admin.blackouts.none" as MessageKey)}</p>
+          <p className="muted">{t("admin.blackouts.none")}</p>
         ) : (
           <div className="table-wrap">
             <table>
               <thead>
                 <tr>
-                  <th scope="col">{t("admin.blackouts.system" as MessageKey)}</th>
-                  <th scope="col">{t("admin.blackouts.start" as MessageKey)}</th>
-                  <th scope="col">{t("admin.blackouts.end" as MessageKey)}</th>
-                  <th scope="col">{t("admin.blackouts.reason" as MessageKey)}</th>
+                  <th scope="col">{t("admin.blackouts.system")}</th>
+                  <th scope="col">{t("admin.blackouts.start")}</th>
+                  <th scope="col">{t("admin.blackouts.end")}</th>
+                  <th scope="col">{t("admin.blackouts.reason")}</th>
                   <th scope="col">
                     <span className="visually-hidden">{t("settings.actions")}</span>
                   </th>
@@ -96,14 +96,14 @@ export default function Blackouts() {
                     <td>{formatDateTime(p.startsAt)}</td>
                     <td>
                       {formatDateTime(p.endsAt)}
-                      {p.past ? <span className="visually-hidden"> ({t("admin.blackouts.past" as MessageKey)})</span> : null}
+                      {p.past ? <span className="visually-hidden"> ({t("admin.blackouts.past")})</span> : null}
                     </td>
                     <td>{p.reason}</td>
                     <td>
                       <Form method="post">
                         <input type="hidden" name="id" value={p.id} />
                         <button type="submit" name="intent" value="delete" className="link-button">
-                          {t("admin.blackouts.delete" as MessageKey, { reason: p.reason })}
+                          {t("admin.blackouts.delete", { reason: p.reason })}
                         </button>
                       </Form>
                     </td>
@@ -116,11 +116,11 @@ export default function Blackouts() {
       </section>
 
       <section aria-labelledby="blackouts-new">
-        <h2 id="blackouts-new">{t("admin.blackouts.new" as MessageKey)}</h2>
+        <h2 id="blackouts-new">{t("admin.blackouts.new")}</h2>
         <ErrorSummary errors={errors} />
         <Form method="post" noValidate>
           <input type="hidden" name="intent" value="create" />
-          <SelectField label={t("admin.blackouts.system" as MessageKey)} name="systemId" defaultValue={values.systemId ?? ""} error={errors?.systemId}>
+          <SelectField label={t("admin.blackouts.system")} name="systemId" defaultValue={values.systemId ?? ""} error={errors?.systemId}>
             <option value="">{t("conflict.allSystems")}</option>
             {systemOptions.map((s) => (
               <option key={s.id} value={String(s.id)}>
@@ -129,24 +129,17 @@ export default function Blackouts() {
             ))}
           </SelectField>
           <TextField
-            label={t("admin.blackouts.start" as MessageKey)}
-            hint={t("admin.blackouts.timeHint" as MessageKey)}
+            label={t("admin.blackouts.start")}
+            hint={t("admin.blackouts.timeHint")}
             name="start"
             type="datetime-local"
             defaultValue={values.start ?? ""}
             error={errors?.start}
             required
           />
-          <TextField
-            label={t("admin.blackouts.end" as MessageKey)}
-            name="end"
-            type="datetime-local"
-            defaultValue={values.end ?? ""}
-            error={errors?.end}
-            required
-          />
+          <TextField label={t("admin.blackouts.end")} name="end" type="datetime-local" defaultValue={values.end ?? ""} error={errors?.end} required />
           <TextArea
-            label={t("admin.blackouts.reason" as MessageKey)}
+            label={t("admin.blackouts.reason")}
             name="reason"
             maxLength={200}
             rows={2}

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -9,10 +9,10 @@ import { getOrganisation, setOrganisationActive, updateOrganisation } from "~/ad
 import { requireRole } from "~/access/guards.server";
 import { formObject } from "~/ui/forms";
 import { parseId } from "~/http/ids";
-import { title } from "~/ui/meta";
+import type { PageHandle, RouteData } from "~/ui/meta";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
-export const meta: MetaFunction<typeof loader> = ({ matches, data }) => title(matches, "org.edit", { name: data?.organisation.name ?? "" });
+export const handle: PageHandle<RouteData<typeof loader>> = { head: { title: (data, { t }) => t("org.edit", { name: data?.organisation.name ?? "" }) } };
 
 async function load(params: { id?: string }) {
   const id = parseId(params.id);

@@ -1,13 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
 import { useT } from "~/i18n";
 import { listOrganisations } from "~/admin/organisations.server";
 import { requireRole } from "~/access/guards.server";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 
-export const meta: MetaFunction = ({ matches }) => title(matches, "admin.organisations");
+export const handle = titled("admin.organisations");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -7,10 +7,10 @@ import { useT } from "~/i18n";
 import { createOrganisation } from "~/admin/organisations.server";
 import { requireRole } from "~/access/guards.server";
 import { formObject } from "~/ui/forms";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
-export const meta: MetaFunction = ({ matches }) => title(matches, "org.new");
+export const handle = titled("org.new");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");

@@ -1,13 +1,13 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
 import type { Role } from "../../db/schema";
 import { outboxPage } from "~/outbox/list.server";
 import { env } from "~/env.server";
-import { useT, type MessageKey } from "~/i18n";
+import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 
 /**
  * The outbox: every message the portal has queued, newest first, with its delivery status and
@@ -18,7 +18,7 @@ import { title } from "~/ui/meta";
  */
 const ROLES: Role[] = ["admin", "service-centre"];
 
-export const meta: MetaFunction = ({ matches }) => title(matches, "outbox.title" as MessageKey);
+export const handle = titled("outbox.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...ROLES);
@@ -37,36 +37,34 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Outbox() {
-  const { t, formatDateTime } = useT();
+  const { t, textOr, formatDateTime } = useT();
   const data = useLoaderData<typeof loader>();
   const templateName = (template: string) => {
-    const key = `message.${template}` as MessageKey;
-    const name = t(key);
-    return name === key ? template : name;
+    return textOr(`message.${template}`, template);
   };
   return (
     <>
-      <h1>{t("outbox.title" as MessageKey)}</h1>
-      <p className="lead">{t("outbox.intro" as MessageKey)}</p>
+      <h1>{t("outbox.title")}</h1>
+      <p className="lead">{t("outbox.intro")}</p>
       {data.smtpConfigured ? null : (
         <p className="notice notice--warn" data-smtp="off">
-          {t("outbox.smtpMissing" as MessageKey)}
+          {t("outbox.smtpMissing")}
         </p>
       )}
-      <h2 id="outbox-heading">{t("outbox.count" as MessageKey, { count: data.total })}</h2>
+      <h2 id="outbox-heading">{t("outbox.count", { count: data.total })}</h2>
       {data.messages.length === 0 ? (
-        <p className="muted">{t("outbox.empty" as MessageKey)}</p>
+        <p className="muted">{t("outbox.empty")}</p>
       ) : (
         <>
           <div className="table-wrap">
             <table aria-labelledby="outbox-heading">
               <thead>
                 <tr>
-                  <th scope="col">{t("outbox.col.created" as MessageKey)}</th>
-                  <th scope="col">{t("outbox.col.template" as MessageKey)}</th>
-                  <th scope="col">{t("outbox.col.recipient" as MessageKey)}</th>
+                  <th scope="col">{t("outbox.col.created")}</th>
+                  <th scope="col">{t("outbox.col.template")}</th>
+                  <th scope="col">{t("outbox.col.recipient")}</th>
                   <th scope="col">{t("language.label")}</th>
-                  <th scope="col">{t("outbox.col.status" as MessageKey)}</th>
+                  <th scope="col">{t("outbox.col.status")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -76,14 +74,14 @@ export default function Outbox() {
                     <th scope="row">
                       <div>{templateName(m.template)}</div>
                       <details>
-                        <summary>{t("outbox.show" as MessageKey, { subject: m.subject })}</summary>
+                        <summary>{t("outbox.show", { subject: m.subject })}</summary>
                         <dl>
-                          <dt>{t("outbox.subject" as MessageKey)}</dt>
+                          <dt>{t("outbox.subject")}</dt>
                           <dd data-subject>{m.subject}</dd>
-                          <dt>{t("outbox.text" as MessageKey)}</dt>
+                          <dt>{t("outbox.text")}</dt>
                           <dd>
                             <pre style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere", margin: 0 }}>{m.text}</pre>
-                            {m.linkHidden ? <p className="muted">{t("outbox.linkHidden" as MessageKey)}</p> : null}
+                            {m.linkHidden ? <p className="muted">{t("outbox.linkHidden")}</p> : null}
                           </dd>
                         </dl>
                       </details>
@@ -92,17 +90,17 @@ export default function Outbox() {
                     <td>{m.lang === "sv" || m.lang === "en" ? t(`language.${m.lang}`) : m.lang}</td>
                     <td>
                       {m.sentAt ? (
-                        <span className="badge badge--ok">{t("outbox.status.sent" as MessageKey, { time: formatDateTime(m.sentAt) })}</span>
+                        <span className="badge badge--ok">{t("outbox.status.sent", { time: formatDateTime(m.sentAt) })}</span>
                       ) : m.attempts > 0 ? (
                         <>
-                          <span className="badge badge--attention">{t("outbox.status.failed" as MessageKey, { attempts: m.attempts })}</span>
+                          <span className="badge badge--attention">{t("outbox.status.failed", { attempts: m.attempts })}</span>
                           {m.lastError ? <div className="field__error">{m.lastError}</div> : null}
                           {data.smtpConfigured ? (
-                            <div className="muted">{t("outbox.status.nextAttempt" as MessageKey, { time: formatDateTime(m.nextAttemptAt) })}</div>
+                            <div className="muted">{t("outbox.status.nextAttempt", { time: formatDateTime(m.nextAttemptAt) })}</div>
                           ) : null}
                         </>
                       ) : (
-                        <span className="badge">{t(data.smtpConfigured ? ("outbox.status.queued" as MessageKey) : ("outbox.status.kept" as MessageKey))}</span>
+                        <span className="badge">{t(data.smtpConfigured ? "outbox.status.queued" : "outbox.status.kept")}</span>
                       )}
                     </td>
                   </tr>

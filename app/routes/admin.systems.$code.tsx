@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -17,10 +17,10 @@ import {
 } from "~/admin/systems.server";
 import { requireRole } from "~/access/guards.server";
 import type { FieldErrors } from "~/ui/forms";
-import { title } from "~/ui/meta";
+import type { PageHandle, RouteData } from "~/ui/meta";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
-export const meta: MetaFunction<typeof loader> = ({ matches, data }) => title(matches, "system.edit", { name: data?.system.name ?? "" });
+export const handle: PageHandle<RouteData<typeof loader>> = { head: { title: (data, { t }) => t("system.edit", { name: data?.system.name ?? "" }) } };
 
 async function load(code: string | undefined) {
   const system = code ? await getSystemByCode(db(), code) : undefined;

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -6,10 +6,10 @@ import { SystemForm } from "~/components/admin/system-form";
 import { useT } from "~/i18n";
 import { createSystem, systemFormChoices, systemFromForm } from "~/admin/systems.server";
 import { requireRole } from "~/access/guards.server";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
-export const meta: MetaFunction = ({ matches }) => title(matches, "system.new");
+export const handle = titled("system.new");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");

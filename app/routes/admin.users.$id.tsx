@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -9,10 +9,10 @@ import { deactivateUser, getUserById, inviteFormArrays, personChoices, reactivat
 import { requireRole } from "~/access/guards.server";
 import { formObject, type FieldErrors } from "~/ui/forms";
 import { parseId } from "~/http/ids";
-import { title } from "~/ui/meta";
+import type { PageHandle, RouteData } from "~/ui/meta";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
-export const meta: MetaFunction<typeof loader> = ({ matches, data }) => title(matches, "user.edit", { name: data?.person.name ?? "" });
+export const handle: PageHandle<RouteData<typeof loader>> = { head: { title: (data, { t }) => t("user.edit", { name: data?.person.name ?? "" }) } };
 
 async function load(id: string | undefined) {
   const personId = parseId(id);

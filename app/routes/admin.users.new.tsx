@@ -1,4 +1,4 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -8,10 +8,10 @@ import { useT } from "~/i18n";
 import { inviteFormArrays, inviteUser, personChoices } from "~/admin/people.server";
 import { requireRole } from "~/access/guards.server";
 import { formObject, type FieldErrors } from "~/ui/forms";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
-export const meta: MetaFunction = ({ matches }) => title(matches, "user.invite");
+export const handle = titled("user.invite");
 
 /** Invite a person. Administrators invite anyone; the service centre invites supplier people. */
 export async function loader({ request }: LoaderFunctionArgs) {

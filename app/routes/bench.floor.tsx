@@ -1,4 +1,3 @@
-import type { MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 
 import { env } from "~/env.server";
@@ -13,8 +12,6 @@ export function loader() {
   if (!env().benchFloor) throw new Response("Not found", { status: 404 });
   return { floor: "floor" };
 }
-
-export const meta: MetaFunction = () => [{ title: "floor" }];
 
 export default function BenchFloor() {
   const { floor } = useLoaderData<typeof loader>();

@@ -1,7 +1,6 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 
-import { stockholmDate } from "../../machines/time";
 import { CAB_VOTES } from "../../machines/vocabulary";
 import { db } from "../../db/client";
 import { StatusBadge, WindowText } from "~/components/case-bits";
@@ -9,7 +8,7 @@ import { Checkbox, ErrorSummary, Notice, SelectField, TextArea } from "~/compone
 import { useT, type MessageKey } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import type { FieldErrors } from "~/ui/forms";
-import { title } from "~/ui/meta";
+import type { PageHandle, RouteData } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { agendaOf, comment, laterMeetings, onAgenda, vote, type AgendaItem, type MeetingView } from "~/cab/agenda.server";
 import { applyEvent } from "~/cases/commands.server";
@@ -26,7 +25,6 @@ import { BODY_LIMITS, readFormData } from "~/http/body.server";
 const place = PLACES.cab;
 
 /** Keys not yet in the dictionaries are cast until they are merged. */
-const k = (key: string) => key as MessageKey;
 
 function meetingIdOf(params: { id?: string }): number {
   const id = String(params.id ?? "");
@@ -42,9 +40,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { ...agenda, later, me: { id: user.id, role: user.role } };
 }
 
-export const meta: MetaFunction<typeof loader> = ({ matches, data }) => {
-  const when = data?.meeting.startsAt ? stockholmDate(new Date(data.meeting.startsAt)) : "";
-  return title(matches, k("cab.meeting.pageTitle"), { date: when });
+export const handle: PageHandle<RouteData<typeof loader>> = {
+  head: { title: (data, { t, formatDate }) => t("cab.meeting.pageTitle", { date: data ? formatDate(data.meeting.startsAt) : "" }) },
 };
 
 /** Each form's intent and, for the chair's decisions, the workflow event it sends. */
@@ -103,18 +100,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   } catch (error) {
     if (!(error instanceof WorkflowError)) throw error;
-    return data<ActionData>({ number, intent, values, errors: formErrors(error, { messages: { 404: k("cab.error.notOnAgenda") } }) }, { status: error.status });
+    return data<ActionData>({ number, intent, values, errors: formErrors(error, { messages: { 404: "cab.error.notOnAgenda" } }) }, { status: error.status });
   }
   return redirect(`/cab/meetings/${meetingId}?${new URLSearchParams({ notice: intent, case: number })}`);
 }
 
 const NOTICES: Record<string, MessageKey> = {
-  vote: k("cab.notice.voted"),
-  comment: k("cab.notice.commented"),
-  approve: k("cab.notice.decided"),
-  approveWithConditions: k("cab.notice.decided"),
-  defer: k("cab.notice.deferred"),
-  reject: k("cab.notice.decided"),
+  vote: "cab.notice.voted",
+  comment: "cab.notice.commented",
+  approve: "cab.notice.decided",
+  approveWithConditions: "cab.notice.decided",
+  defer: "cab.notice.deferred",
+  reject: "cab.notice.decided",
 };
 
 type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -133,17 +130,17 @@ export default function MeetingPage() {
       <p>
         <Link to={place.path}>{t(place.label)}</Link>
       </p>
-      <h1>{t(k("cab.meeting.title"), { when: formatDateTime(meeting.startsAt) })}</h1>
+      <h1>{t("cab.meeting.title", { when: formatDateTime(meeting.startsAt) })}</h1>
       <MeetingFacts meeting={meeting} />
       <p>
-        <Link to={`/cab/meetings/${meeting.id}/minutes`}>{t(k("cab.minutes.link"))}</Link>
+        <Link to={`/cab/meetings/${meeting.id}/minutes`}>{t("cab.minutes.link")}</Link>
       </p>
       {noticeKey && !failed ? <Notice>{t(noticeKey, { number: noticeCase })}</Notice> : null}
       <ErrorSummary errors={failed?.errors} />
 
       <section id="cab-agenda" aria-labelledby="cab-agenda-heading">
         <h2 id="cab-agenda-heading">
-          {t(k("cab.agenda"))} <span className="muted">({items.length})</span>
+          {t("cab.agenda")} <span className="muted">({items.length})</span>
         </h2>
         {items.length ? (
           <ol className="cab-agenda" style={{ listStyle: "none", padding: 0 }}>
@@ -154,17 +151,17 @@ export default function MeetingPage() {
             ))}
           </ol>
         ) : (
-          <p className="muted">{t(k("cab.agenda.none"))}</p>
+          <p className="muted">{t("cab.agenda.none")}</p>
         )}
       </section>
 
       {decided.length ? (
         <section id="cab-decided" aria-labelledby="cab-decided-heading">
-          <h2 id="cab-decided-heading">{t(k("cab.decided"))}</h2>
+          <h2 id="cab-decided-heading">{t("cab.decided")}</h2>
           <ul>
             {decided.map((d) => (
               <li key={d.auditId}>
-                <Link to={`/cases/${d.number}`}>{d.number}</Link> {d.title} · {t(`event.${d.event}` as MessageKey)}
+                <Link to={`/cases/${d.number}`}>{d.number}</Link> {d.title} · {t(`event.${d.event}`)}
               </li>
             ))}
           </ul>
@@ -179,14 +176,14 @@ function MeetingFacts({ meeting }: { meeting: MeetingView }) {
   const end = new Date(Date.parse(meeting.startsAt) + meeting.durationMinutes * 60_000).toISOString();
   return (
     <dl className="facts">
-      <dt>{t(k("cab.meeting.when"))}</dt>
+      <dt>{t("cab.meeting.when")}</dt>
       <dd>
         {formatDateTime(meeting.startsAt)} – {formatDateTime(end)}
       </dd>
-      <dt>{t(k("cab.meeting.location"))}</dt>
+      <dt>{t("cab.meeting.location")}</dt>
       <dd>{meeting.location || "–"}</dd>
-      <dt>{t(k("cab.meeting.status"))}</dt>
-      <dd>{t(k(`cab.meetingStatus.${meeting.status}`))}</dd>
+      <dt>{t("cab.meeting.status")}</dt>
+      <dd>{t(`cab.meetingStatus.${meeting.status}`)}</dd>
     </dl>
   );
 }
@@ -215,11 +212,11 @@ function AgendaCard({ item, me, later, failed }: { item: Item; me: Loaded["me"];
         {item.late ? (
           <>
             {" "}
-            <span className="badge badge--attention">{t(k("cab.late"))}</span>
+            <span className="badge badge--attention">{t("cab.late")}</span>
           </>
         ) : null}
       </p>
-      {item.late ? <p className="muted">{t(k("cab.late.explain"))}</p> : null}
+      {item.late ? <p className="muted">{t("cab.late.explain")}</p> : null}
       <dl className="facts">
         <dt>{t("request.system")}</dt>
         <dd>
@@ -235,7 +232,7 @@ function AgendaCard({ item, me, later, failed }: { item: Item; me: Loaded["me"];
         </dd>
         {item.referredAt ? (
           <>
-            <dt>{t(k("cab.referredAt"))}</dt>
+            <dt>{t("cab.referredAt")}</dt>
             <dd>{formatDateTime(item.referredAt)}</dd>
           </>
         ) : null}
@@ -269,8 +266,8 @@ function AgendaCard({ item, me, later, failed }: { item: Item; me: Loaded["me"];
           {item.conflicts.map((c, i) => (
             <li key={c.number ?? `blackout-${i}`}>
               {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} ·{" "}
-              {c.system ?? t("conflict.allSystems")} ·{" "}
-              {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}` as MessageKey)} (${c.path.join(" → ")})`} · <WindowText window={c.window} />
+              {c.system ?? t("conflict.allSystems")} · {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}`)} (${c.path.join(" → ")})`} ·{" "}
+              <WindowText window={c.window} />
             </li>
           ))}
         </ul>
@@ -278,19 +275,19 @@ function AgendaCard({ item, me, later, failed }: { item: Item; me: Loaded["me"];
         <p className="muted">{t("case.noConflicts")}</p>
       )}
 
-      <h4>{t(k("cab.votes"))}</h4>
+      <h4>{t("cab.votes")}</h4>
       <VoteCounts votes={item.votes} />
       {item.votes.members.length ? (
         <ul>
           {item.votes.members.map((m) => (
             <li key={m.userId}>
-              {m.name}: {t(k(`cab.vote.${m.vote}`))}
+              {m.name}: {t(`cab.vote.${m.vote}`)}
             </li>
           ))}
         </ul>
       ) : null}
 
-      <h4>{t(k("cab.comments"))}</h4>
+      <h4>{t("cab.comments")}</h4>
       {item.comments.length ? (
         <ul className="timeline">
           {item.comments.map((c) => (
@@ -301,17 +298,17 @@ function AgendaCard({ item, me, later, failed }: { item: Item; me: Loaded["me"];
           ))}
         </ul>
       ) : (
-        <p className="muted">{t(k("cab.comments.none"))}</p>
+        <p className="muted">{t("cab.comments.none")}</p>
       )}
 
-      {own && (me.role === "cab" || me.role === "service-centre") ? <p className="muted">{t(k("cab.ownChange"))}</p> : null}
+      {own && (me.role === "cab" || me.role === "service-centre") ? <p className="muted">{t("cab.ownChange")}</p> : null}
       <div className="event-forms">
         {me.role === "cab" && !own ? <VoteForm item={item} mine={mine} errors={errorsFor("vote")} /> : null}
         {!own ? <CommentForm item={item} errors={errorsFor("comment")} values={failed?.intent === "comment" ? failed.values : undefined} /> : null}
       </div>
       {me.role === "service-centre" && !own ? (
         <>
-          <h4>{t(k("cab.decide"))}</h4>
+          <h4>{t("cab.decide")}</h4>
           <div className="event-forms">
             {(["approve", "approveWithConditions", "defer", "reject"] as const).map((intent) => (
               <DecisionForm
@@ -337,7 +334,7 @@ function VoteCounts({ votes }: { votes: AgendaItem["votes"] }) {
       {CAB_VOTES.map((v, i) => (
         <span key={v}>
           {i ? " · " : ""}
-          {t(k(`cab.vote.${v}`))}: {votes.counts[v]}
+          {t(`cab.vote.${v}`)}: {votes.counts[v]}
         </span>
       ))}
     </p>
@@ -374,7 +371,7 @@ function VoteForm({ item, mine, errors }: { item: Item; mine?: string; errors?: 
         aria-describedby={errors?.vote ? errorId : undefined}
       >
         <legend>
-          {t(k("cab.vote.legend"))}
+          {t("cab.vote.legend")}
           <span className="visually-hidden"> {item.number}</span>
         </legend>
         {errors?.vote ? (
@@ -384,12 +381,12 @@ function VoteForm({ item, mine, errors }: { item: Item; mine?: string; errors?: 
         ) : null}
         {CAB_VOTES.map((v) => (
           <label key={v}>
-            <input type="radio" name="vote" value={v} defaultChecked={mine === v} /> {t(k(`cab.vote.${v}`))}
+            <input type="radio" name="vote" value={v} defaultChecked={mine === v} /> {t(`cab.vote.${v}`)}
           </label>
         ))}
       </fieldset>
       <button type="submit" name="intent" value="vote" className="button" disabled={busy}>
-        {t(k("cab.vote.submit"))}
+        {t("cab.vote.submit")}
         <span className="visually-hidden"> {item.number}</span>
       </button>
     </Form>
@@ -403,9 +400,9 @@ function CommentForm({ item, errors, values }: { item: Item; errors?: FieldError
     <Form method="post" className="event-form" noValidate key={errors ? "failed" : `fresh-${item.comments.length}`}>
       <input type="hidden" name="number" value={item.number} />
       <FormError errors={errors} />
-      <TextArea label={t(k("cab.comment.label"))} name="body" rows={3} maxLength={4000} required defaultValue={values?.body} error={errors?.body} />
+      <TextArea label={t("cab.comment.label")} name="body" rows={3} maxLength={4000} required defaultValue={values?.body} error={errors?.body} />
       <button type="submit" name="intent" value="comment" className="button button--secondary" disabled={busy}>
-        {t(k("cab.comment.submit"))}
+        {t("cab.comment.submit")}
         <span className="visually-hidden"> {item.number}</span>
       </button>
     </Form>
@@ -422,7 +419,7 @@ function DecisionForm({ item, intent, later, errors, values }: { item: Item; int
   return (
     <Form method="post" className="event-form" noValidate>
       <input type="hidden" name="number" value={item.number} />
-      <h5 style={{ margin: "0 0 0.5rem", fontSize: "1rem" }}>{t(`case.action.${event}` as MessageKey)}</h5>
+      <h5 style={{ margin: "0 0 0.5rem", fontSize: "1rem" }}>{t(`case.action.${event}`)}</h5>
       <FormError errors={errors} />
       {intent === "approveWithConditions" ? (
         <TextArea
@@ -437,7 +434,7 @@ function DecisionForm({ item, intent, later, errors, values }: { item: Item; int
       ) : null}
       {intent === "defer" ? (
         later.length ? (
-          <SelectField label={t(k("cab.deferTo"))} name="meetingId" required defaultValue={values?.meetingId || String(later[0]!.id)} error={errors?.meetingId}>
+          <SelectField label={t("cab.deferTo")} name="meetingId" required defaultValue={values?.meetingId || String(later[0]!.id)} error={errors?.meetingId}>
             {later.map((m) => (
               <option key={m.id} value={m.id}>
                 {formatDateTime(m.startsAt)}
@@ -446,7 +443,7 @@ function DecisionForm({ item, intent, later, errors, values }: { item: Item; int
             ))}
           </SelectField>
         ) : (
-          <p className="muted">{t(k("cab.noLaterMeeting"))}</p>
+          <p className="muted">{t("cab.noLaterMeeting")}</p>
         )
       ) : null}
       {needs.allowLongWindow ? (
@@ -475,7 +472,7 @@ function DecisionForm({ item, intent, later, errors, values }: { item: Item; int
         className={`button${intent === "reject" ? " button--danger" : ""}`}
         disabled={busy || (intent === "defer" && !later.length)}
       >
-        {t(`case.action.${event}` as MessageKey)}
+        {t(`case.action.${event}`)}
         <span className="visually-hidden"> {item.number}</span>
       </button>
     </Form>

@@ -1,12 +1,11 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
-import { stockholmDate } from "../../machines/time";
 import { db } from "../../db/client";
 import { WindowText } from "~/components/case-bits";
-import { useT, type MessageKey } from "~/i18n";
+import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
-import { title } from "~/ui/meta";
+import type { PageHandle, RouteData } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { agendaOf, type VoteSummary } from "~/cab/agenda.server";
 
@@ -21,7 +20,6 @@ import { agendaOf, type VoteSummary } from "~/cab/agenda.server";
 const place = PLACES.cab;
 
 /** Keys not yet in the dictionaries are cast until they are merged. */
-const k = (key: string) => key as MessageKey;
 
 const VOTES = ["approve", "reject", "abstain"] as const;
 
@@ -43,8 +41,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return { ...agenda, printedAt: new Date().toISOString() };
 }
 
-export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
-  title(matches, k("cab.minutes.pageTitle"), { date: data?.meeting.startsAt ? stockholmDate(new Date(data.meeting.startsAt)) : "" });
+export const handle: PageHandle<RouteData<typeof loader>> = {
+  head: { title: (data, { t, formatDate }) => t("cab.minutes.pageTitle", { date: data ? formatDate(data.meeting.startsAt) : "" }) },
+};
 
 export default function MinutesPage() {
   const { t, formatDateTime } = useT();
@@ -54,19 +53,19 @@ export default function MinutesPage() {
     <article className="minutes" aria-labelledby="minutes-heading">
       <style>{PRINT_CSS}</style>
       <p className="minutes-noprint">
-        <Link to={`/cab/meetings/${meeting.id}`}>{t(k("cab.minutes.back"))}</Link>
+        <Link to={`/cab/meetings/${meeting.id}`}>{t("cab.minutes.back")}</Link>
       </p>
-      <h1 id="minutes-heading">{t(k("cab.minutes.title"), { when: formatDateTime(meeting.startsAt) })}</h1>
+      <h1 id="minutes-heading">{t("cab.minutes.title", { when: formatDateTime(meeting.startsAt) })}</h1>
       <dl className="facts">
-        <dt>{t(k("cab.meeting.when"))}</dt>
+        <dt>{t("cab.meeting.when")}</dt>
         <dd>
           {formatDateTime(meeting.startsAt)} – {formatDateTime(end)}
         </dd>
-        <dt>{t(k("cab.meeting.location"))}</dt>
+        <dt>{t("cab.meeting.location")}</dt>
         <dd>{meeting.location || "–"}</dd>
-        <dt>{t(k("cab.meeting.status"))}</dt>
-        <dd>{t(k(`cab.meetingStatus.${meeting.status}`))}</dd>
-        <dt>{t(k("cab.minutes.printedAt"))}</dt>
+        <dt>{t("cab.meeting.status")}</dt>
+        <dd>{t(`cab.meetingStatus.${meeting.status}`)}</dd>
+        <dt>{t("cab.minutes.printedAt")}</dt>
         <dd>{formatDateTime(printedAt)}</dd>
       </dl>
       <div className="button-row minutes-noprint">
@@ -75,7 +74,7 @@ export default function MinutesPage() {
 
       <section id="minutes-decided" aria-labelledby="minutes-decided-heading">
         <h2 id="minutes-decided-heading">
-          {t(k("cab.minutes.decided"))} <span className="muted">({decided.length})</span>
+          {t("cab.minutes.decided")} <span className="muted">({decided.length})</span>
         </h2>
         {decided.length ? (
           <ol style={{ listStyle: "none", padding: 0 }}>
@@ -89,9 +88,9 @@ export default function MinutesPage() {
                   <dd>
                     {d.system.code} – {d.system.name}
                   </dd>
-                  <dt>{t(k("cab.minutes.decision"))}</dt>
+                  <dt>{t("cab.minutes.decision")}</dt>
                   <dd>
-                    <strong>{t(`event.${d.event}` as MessageKey)}</strong>
+                    <strong>{t(`event.${d.event}`)}</strong>
                   </dd>
                   {d.conditions ? (
                     <>
@@ -101,7 +100,7 @@ export default function MinutesPage() {
                   ) : null}
                   {d.deferredTo ? (
                     <>
-                      <dt>{t(k("cab.minutes.deferredTo"))}</dt>
+                      <dt>{t("cab.minutes.deferredTo")}</dt>
                       <dd>
                         <Link to={`/cab/meetings/${d.deferredTo.id}`}>{formatDateTime(d.deferredTo.startsAt)}</Link>
                         {d.deferredTo.location ? ` · ${d.deferredTo.location}` : ""}
@@ -114,11 +113,11 @@ export default function MinutesPage() {
                       <dd className="prose">{d.reason}</dd>
                     </>
                   ) : null}
-                  <dt>{t(k("cab.minutes.recordedBy"))}</dt>
+                  <dt>{t("cab.minutes.recordedBy")}</dt>
                   <dd>
                     {d.actor ?? "–"} · <time dateTime={d.at}>{formatDateTime(d.at)}</time>
                   </dd>
-                  <dt>{t(k("cab.votes"))}</dt>
+                  <dt>{t("cab.votes")}</dt>
                   <dd>
                     <Votes votes={d.votes} />
                   </dd>
@@ -127,13 +126,13 @@ export default function MinutesPage() {
             ))}
           </ol>
         ) : (
-          <p className="muted">{t(k("cab.minutes.noDecisions"))}</p>
+          <p className="muted">{t("cab.minutes.noDecisions")}</p>
         )}
       </section>
 
       <section id="minutes-pending" aria-labelledby="minutes-pending-heading">
         <h2 id="minutes-pending-heading">
-          {t(k("cab.minutes.pending"))} <span className="muted">({items.length})</span>
+          {t("cab.minutes.pending")} <span className="muted">({items.length})</span>
         </h2>
         {items.length ? (
           <ol style={{ listStyle: "none", padding: 0 }}>
@@ -155,11 +154,11 @@ export default function MinutesPage() {
                   <dd>{item.conflicts.length}</dd>
                   {item.late ? (
                     <>
-                      <dt>{t(k("cab.late"))}</dt>
+                      <dt>{t("cab.late")}</dt>
                       <dd>{t("form.yes")}</dd>
                     </>
                   ) : null}
-                  <dt>{t(k("cab.votes"))}</dt>
+                  <dt>{t("cab.votes")}</dt>
                   <dd>
                     <Votes votes={item.votes} />
                   </dd>
@@ -168,7 +167,7 @@ export default function MinutesPage() {
             ))}
           </ol>
         ) : (
-          <p className="muted">{t(k("cab.minutes.noPending"))}</p>
+          <p className="muted">{t("cab.minutes.noPending")}</p>
         )}
       </section>
     </article>
@@ -183,13 +182,13 @@ function Votes({ votes }: { votes: VoteSummary }) {
       {VOTES.map((v, i) => (
         <span key={v}>
           {i ? " · " : ""}
-          {t(k(`cab.vote.${v}`))}: {votes.counts[v]}
+          {t(`cab.vote.${v}`)}: {votes.counts[v]}
         </span>
       ))}
       {votes.members.length ? (
         <>
           <br />
-          {votes.members.map((m) => `${m.name} (${t(k(`cab.vote.${m.vote}`))})`).join(", ")}
+          {votes.members.map((m) => `${m.name} (${t(`cab.vote.${m.vote}`)})`).join(", ")}
         </>
       ) : null}
     </>
@@ -200,7 +199,7 @@ function PrintButton() {
   const { t } = useT();
   return (
     <button type="button" className="button button--secondary" onClick={() => window.print()}>
-      {t(k("cab.minutes.print"))}
+      {t("cab.minutes.print")}
     </button>
   );
 }

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useOutlet, useSearchParams } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -8,7 +8,7 @@ import { useT, type Lang, type MessageKey } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import type { FieldErrors } from "~/ui/forms";
 import { parseId } from "~/http/ids";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { activeRules, addMeeting, addRule, deactivateRule, recentMeetings, unscheduledChanges, upcomingWithCounts } from "~/cab/agenda.server";
 import { WorkflowError } from "~/cases/errors";
@@ -26,7 +26,6 @@ import { BODY_LIMITS, readFormData } from "~/http/body.server";
 const place = PLACES.cab;
 
 /** Keys not yet in the dictionaries are cast until they are merged. */
-const k = (key: string) => key as MessageKey;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
@@ -49,14 +48,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-export const meta: MetaFunction = ({ matches }) => title(matches, place.label);
+export const handle = titled(place.label);
 
 const INTENTS = ["addMeeting", "addRule", "deactivateRule"] as const;
 type Intent = (typeof INTENTS)[number];
 const NOTICES: Record<string, MessageKey> = {
-  addMeeting: k("cab.notice.meetingAdded"),
-  addRule: k("cab.notice.ruleAdded"),
-  deactivateRule: k("cab.notice.ruleDeactivated"),
+  addMeeting: "cab.notice.meetingAdded",
+  addRule: "cab.notice.ruleAdded",
+  deactivateRule: "cab.notice.ruleDeactivated",
 };
 
 type Values = Record<string, string>;
@@ -119,16 +118,16 @@ function Overview() {
       <ErrorSummary errors={failed?.errors} />
 
       <section id="cab-upcoming" aria-labelledby="cab-upcoming-heading">
-        <h2 id="cab-upcoming-heading">{t(k("cab.upcoming"))}</h2>
+        <h2 id="cab-upcoming-heading">{t("cab.upcoming")}</h2>
         {upcoming.length ? (
           <div className="table-wrap">
             <table>
               <thead>
                 <tr>
-                  <th scope="col">{t(k("cab.meeting.when"))}</th>
-                  <th scope="col">{t(k("cab.meeting.location"))}</th>
-                  <th scope="col">{t(k("cab.meeting.items"))}</th>
-                  <th scope="col">{t(k("cab.meeting.lateItems"))}</th>
+                  <th scope="col">{t("cab.meeting.when")}</th>
+                  <th scope="col">{t("cab.meeting.location")}</th>
+                  <th scope="col">{t("cab.meeting.items")}</th>
+                  <th scope="col">{t("cab.meeting.lateItems")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -146,13 +145,13 @@ function Overview() {
             </table>
           </div>
         ) : (
-          <p className="muted">{t(k("cab.upcoming.none"))}</p>
+          <p className="muted">{t("cab.upcoming.none")}</p>
         )}
       </section>
 
       <section id="cab-unscheduled" aria-labelledby="cab-unscheduled-heading">
         <h2 id="cab-unscheduled-heading">
-          {t(k("cab.unscheduled"))} <span className="muted">({unscheduled.length})</span>
+          {t("cab.unscheduled")} <span className="muted">({unscheduled.length})</span>
         </h2>
         {unscheduled.length ? (
           <ul>
@@ -163,19 +162,19 @@ function Overview() {
             ))}
           </ul>
         ) : (
-          <p className="muted">{t(k("cab.unscheduled.none"))}</p>
+          <p className="muted">{t("cab.unscheduled.none")}</p>
         )}
       </section>
 
       {recent.length ? (
         <section id="cab-recent" aria-labelledby="cab-recent-heading">
-          <h2 id="cab-recent-heading">{t(k("cab.recent"))}</h2>
+          <h2 id="cab-recent-heading">{t("cab.recent")}</h2>
           <ul>
             {recent.map((m) => (
               <li key={m.id}>
                 <Link to={`/cab/meetings/${m.id}`}>{formatDateTime(m.startsAt)}</Link>
-                {m.location ? ` · ${m.location}` : ""} · {t(k("cab.meeting.pendingCount"), { count: m.items })} ·{" "}
-                <Link to={`/cab/meetings/${m.id}/minutes`}>{t(k("cab.minutes"))}</Link>
+                {m.location ? ` · ${m.location}` : ""} · {t("cab.meeting.pendingCount", { count: m.items })} ·{" "}
+                <Link to={`/cab/meetings/${m.id}/minutes`}>{t("cab.minutes")}</Link>
               </li>
             ))}
           </ul>
@@ -185,11 +184,11 @@ function Overview() {
       {chair ? (
         <>
           <section id="cab-add-meeting" aria-labelledby="cab-add-meeting-heading">
-            <h2 id="cab-add-meeting-heading">{t(k("cab.addMeeting"))}</h2>
+            <h2 id="cab-add-meeting-heading">{t("cab.addMeeting")}</h2>
             <Form method="post" noValidate key={failed?.intent === "addMeeting" ? "failed" : "fresh"}>
               <FormError errors={errorsFor("addMeeting")} />
               <TextField
-                label={t(k("cab.field.date"))}
+                label={t("cab.field.date")}
                 name="date"
                 type="date"
                 required
@@ -197,8 +196,8 @@ function Overview() {
                 error={errorsFor("addMeeting")?.date}
               />
               <TextField
-                label={t(k("cab.field.time"))}
-                hint={t(k("cab.field.timeHint"))}
+                label={t("cab.field.time")}
+                hint={t("cab.field.timeHint")}
                 name="time"
                 type="time"
                 required
@@ -206,7 +205,7 @@ function Overview() {
                 error={errorsFor("addMeeting")?.time}
               />
               <TextField
-                label={t(k("cab.field.location"))}
+                label={t("cab.field.location")}
                 name="location"
                 optional
                 maxLength={200}
@@ -214,13 +213,13 @@ function Overview() {
                 error={errorsFor("addMeeting")?.location}
               />
               <button type="submit" name="intent" value="addMeeting" className="button">
-                {t(k("cab.addMeeting.submit"))}
+                {t("cab.addMeeting.submit")}
               </button>
             </Form>
           </section>
 
           <section id="cab-rules" aria-labelledby="cab-rules-heading">
-            <h2 id="cab-rules-heading">{t(k("cab.rules"))}</h2>
+            <h2 id="cab-rules-heading">{t("cab.rules")}</h2>
             <FormError errors={errorsFor("deactivateRule")} />
             {rules.length ? (
               <ul>
@@ -228,12 +227,12 @@ function Overview() {
                   const label = `${weekdayName(lang, r.weekday)} ${r.time}${r.location ? ` · ${r.location}` : ""}`;
                   return (
                     <li key={r.id}>
-                      {t(k("cab.rule.every"), { weekday: weekdayName(lang, r.weekday), time: r.time })}
+                      {t("cab.rule.every", { weekday: weekdayName(lang, r.weekday), time: r.time })}
                       {r.location ? ` · ${r.location}` : ""}{" "}
                       <Form method="post" className="inline-form">
                         <input type="hidden" name="rule" value={r.id} />
                         <button type="submit" name="intent" value="deactivateRule" className="link-button">
-                          {t(k("cab.rule.deactivate"))}
+                          {t("cab.rule.deactivate")}
                           <span className="visually-hidden"> {label}</span>
                         </button>
                       </Form>
@@ -242,13 +241,13 @@ function Overview() {
                 })}
               </ul>
             ) : (
-              <p className="muted">{t(k("cab.rules.none"))}</p>
+              <p className="muted">{t("cab.rules.none")}</p>
             )}
-            <h3>{t(k("cab.addRule"))}</h3>
+            <h3>{t("cab.addRule")}</h3>
             <Form method="post" noValidate key={failed?.intent === "addRule" ? "failed" : "fresh"}>
               <FormError errors={errorsFor("addRule")} />
               <SelectField
-                label={t(k("cab.field.weekday"))}
+                label={t("cab.field.weekday")}
                 name="weekday"
                 required
                 defaultValue={valuesFor("addRule").weekday ?? ""}
@@ -262,8 +261,8 @@ function Overview() {
                 ))}
               </SelectField>
               <TextField
-                label={t(k("cab.field.time"))}
-                hint={t(k("cab.field.timeHint"))}
+                label={t("cab.field.time")}
+                hint={t("cab.field.timeHint")}
                 name="time"
                 type="time"
                 required
@@ -271,7 +270,7 @@ function Overview() {
                 error={errorsFor("addRule")?.time}
               />
               <TextField
-                label={t(k("cab.field.location"))}
+                label={t("cab.field.location")}
                 name="location"
                 optional
                 maxLength={200}
@@ -279,7 +278,7 @@ function Overview() {
                 error={errorsFor("addRule")?.location}
               />
               <button type="submit" name="intent" value="addRule" className="button">
-                {t(k("cab.addRule.submit"))}
+                {t("cab.addRule.submit")}
               </button>
             </Form>
           </section>

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -9,7 +9,8 @@ import { useT, type MessageKey } from "~/i18n";
 import { requireUser } from "~/access/guards.server";
 import type { FieldErrors } from "~/ui/forms";
 import { parseId } from "~/http/ids";
-import { title } from "~/ui/meta";
+import type { PageHandle, RouteData } from "~/ui/meta";
+import { isCaseStatus } from "../../machines/vocabulary";
 import { stockholmLocalToIso } from "../../machines/time";
 import { applyEvent } from "~/cases/commands.server";
 import { casePage } from "~/cases/views.server";
@@ -17,8 +18,9 @@ import { formErrors, WorkflowError } from "~/cases/errors";
 import { NOTICE_TARGETS, sendNotice, type NoticeTarget } from "~/cases/review.server";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
-export const meta: MetaFunction<typeof loader> = ({ matches, data }) =>
-  title(matches, "case.pageTitle", { number: data?.view.number ?? "", title: data?.view.title ?? "" });
+export const handle: PageHandle<RouteData<typeof loader>> = {
+  head: { title: (data, { t }) => t("case.pageTitle", { number: data?.view.number ?? "", title: data?.view.title ?? "" }) },
+};
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -89,7 +91,7 @@ const DETAIL_LABELS: [string, MessageKey][] = [
 ];
 
 export default function CasePage() {
-  const { t, formatDateTime } = useT();
+  const { t, textOr, formatDateTime } = useT();
   const { view, conflicts, messages, isRequester, role, units, needs, passOn } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
@@ -110,7 +112,7 @@ export default function CasePage() {
       {notice === "draft-saved" ? <Notice>{t("case.notice.draftSaved")}</Notice> : null}
       {notice === "saved" ? <Notice>{t("form.saved")}</Notice> : null}
       {notice && notice !== "submitted" && notice !== "draft-saved" && notice !== "saved" ? (
-        <Notice>{t("case.notice.done", { what: t(`event.${notice}` as MessageKey) })}</Notice>
+        <Notice>{t("case.notice.done", { what: textOr(`event.${notice}`, notice) })}</Notice>
       ) : null}
 
       <section aria-labelledby="status-heading" className="case-status">
@@ -118,10 +120,10 @@ export default function CasePage() {
           {t("case.status")}
         </h2>
         <p>
-          <StatusBadge status={view.status} /> · {t(`type.${view.type}` as MessageKey)}
+          <StatusBadge status={view.status} /> · {t(`type.${view.type}`)}
           {view.priority ? ` · ${t("request.priorityIs", { priority: view.priority })}` : null}
         </p>
-        <p className="lead">{t(`case.explain.${view.status}` as MessageKey)}</p>
+        <p className="lead">{t(`case.explain.${view.status}`)}</p>
       </section>
 
       {canEdit || (actions.length && role !== "admin") || (view.type === "emergency" && isRequester && view.status !== "draft") ? (
@@ -215,14 +217,14 @@ export default function CasePage() {
             <>
               <dt>{t("case.accessWindow")}</dt>
               <dd>
-                {t(`window.status.${view.accessWindow.status}` as MessageKey)} · <WindowText window={view.accessWindow} />
+                {t(`window.status.${view.accessWindow.status}`)} · <WindowText window={view.accessWindow} />
               </dd>
             </>
           ) : null}
           {view.responseTarget ? (
             <>
               <dt>{t("case.responseTarget")}</dt>
-              <dd>{t(view.responseTarget.key as MessageKey)}</dd>
+              <dd>{t(view.responseTarget.key)}</dd>
             </>
           ) : null}
           {list("supplierPeople").length ? (
@@ -298,8 +300,7 @@ export default function CasePage() {
               {conflicts.map((c, i) => (
                 <li key={c.number ?? `blackout-${i}`}>
                   {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} ·{" "}
-                  {c.system ?? t("conflict.allSystems")} ·{" "}
-                  {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}` as MessageKey)} (${c.path.join(" → ")})`} ·{" "}
+                  {c.system ?? t("conflict.allSystems")} · {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}`)} (${c.path.join(" → ")})`} ·{" "}
                   <WindowText window={c.window} />
                 </li>
               ))}
@@ -316,8 +317,8 @@ export default function CasePage() {
           {view.audit.map((a, i) => (
             <li key={i}>
               <time dateTime={a.at}>{formatDateTime(a.at)}</time> · <strong>{a.actor === "system" ? t("case.theSystem") : a.actor}</strong> ·{" "}
-              {t(`event.${a.event}` as MessageKey)}
-              {a.to && a.from !== a.to && !a.to.startsWith("window:") ? <> → {t(`status.${a.to}` as MessageKey)}</> : null}
+              {textOr(`event.${a.event}`, a.event)}
+              {a.to && a.from !== a.to && isCaseStatus(a.to) ? <> → {t(`status.${a.to}`)}</> : null}
               {a.reason ? <p className="timeline__reason">{a.reason}</p> : null}
             </li>
           ))}
@@ -340,7 +341,7 @@ export default function CasePage() {
               <tbody>
                 {messages.map((m, i) => (
                   <tr key={i}>
-                    <td>{t(`message.${m.template}` as MessageKey)}</td>
+                    <td>{textOr(`message.${m.template}`, m.template)}</td>
                     <td>{m.recipient}</td>
                     <td>{formatDateTime(m.createdAt)}</td>
                     <td>{m.sentAt ? formatDateTime(m.sentAt) : t("case.messageQueued")}</td>

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -6,7 +6,7 @@ import { RequestForm } from "~/components/request-form";
 import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import { fieldErrorsOf, type FieldErrors } from "~/ui/forms";
-import { title } from "~/ui/meta";
+import type { PageHandle, RouteData } from "~/ui/meta";
 import { isoToStockholmLocal } from "../../machines/time";
 import { applyEvent, caseToEdit, editCase } from "~/cases/commands.server";
 import { getCaseView } from "~/cases/views.server";
@@ -15,7 +15,7 @@ import { requestFormContext, toFormErrors } from "~/cases/request-context.server
 import { categoryOf, requestFormSchema, toCaseInput, valuesFromCase, valuesFromForm, type RequestFormValues } from "~/cases/request-form";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
-export const meta: MetaFunction<typeof loader> = ({ matches, data }) => title(matches, "request.editTitle", { number: data?.number ?? "" });
+export const handle: PageHandle<RouteData<typeof loader>> = { head: { title: (data, { t }) => t("request.editTitle", { number: data?.number ?? "" }) } };
 
 /** A refusal before the form is read: 404 outside the scope, else its own status. */
 const asResponse = (error: unknown): never => {

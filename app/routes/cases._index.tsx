@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -6,10 +6,10 @@ import { CASE_STATUSES, CASE_TYPES } from "../../machines/vocabulary";
 import { visibleSystems } from "~/admin/systems.server";
 import { StatusBadge, WindowText } from "~/components/case-bits";
 import { SelectField, TextField } from "~/components/forms";
-import { useT, type MessageKey } from "~/i18n";
+import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import { isIsoDate } from "../../machines/calendar";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { listCases } from "~/cases/lists.server";
 
@@ -110,7 +110,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-export const meta: MetaFunction = ({ matches }) => title(matches, place.label);
+export const handle = titled(place.label);
 
 export default function Cases() {
   const { t } = useT();
@@ -130,38 +130,38 @@ export default function Cases() {
       </div>
 
       {/* Keyed by the address so the fields follow links (pagination, "clear") as well as submissions. */}
-      <Form method="get" action="/cases" role="search" aria-label={t("cases.filters" as MessageKey)} className="filters" key={location.search}>
-        <SelectField label={t("cases.filter.status" as MessageKey)} name="status" defaultValue={query.status}>
-          <option value="">{t("cases.filter.all" as MessageKey)}</option>
+      <Form method="get" action="/cases" role="search" aria-label={t("cases.filters")} className="filters" key={location.search}>
+        <SelectField label={t("cases.filter.status")} name="status" defaultValue={query.status}>
+          <option value="">{t("cases.filter.all")}</option>
           {CASE_STATUSES.map((s) => (
             <option key={s} value={s}>
               {t(`status.${s}`)}
             </option>
           ))}
         </SelectField>
-        <SelectField label={t("cases.filter.type" as MessageKey)} name="type" defaultValue={query.type}>
-          <option value="">{t("cases.filter.all" as MessageKey)}</option>
+        <SelectField label={t("cases.filter.type")} name="type" defaultValue={query.type}>
+          <option value="">{t("cases.filter.all")}</option>
           {CASE_TYPES.map((type) => (
             <option key={type} value={type}>
               {t(`type.${type}`)}
             </option>
           ))}
         </SelectField>
-        <SelectField label={t("cases.filter.system" as MessageKey)} name="system" defaultValue={query.system}>
-          <option value="">{t("cases.filter.all" as MessageKey)}</option>
+        <SelectField label={t("cases.filter.system")} name="system" defaultValue={query.system}>
+          <option value="">{t("cases.filter.all")}</option>
           {data.systems.map((s) => (
             <option key={s.code} value={s.code}>
               {`${s.code} – ${s.name}`}
             </option>
           ))}
         </SelectField>
-        <TextField label={t("cases.filter.from" as MessageKey)} name="from" type="date" defaultValue={query.from} />
-        <TextField label={t("cases.filter.to" as MessageKey)} name="to" type="date" defaultValue={query.to} />
-        <TextField label={t("cases.filter.q" as MessageKey)} name="q" type="search" maxLength={100} defaultValue={query.q} />
-        <SelectField label={t("cases.filter.sort" as MessageKey)} name="sort" defaultValue={query.sort}>
+        <TextField label={t("cases.filter.from")} name="from" type="date" defaultValue={query.from} />
+        <TextField label={t("cases.filter.to")} name="to" type="date" defaultValue={query.to} />
+        <TextField label={t("cases.filter.q")} name="q" type="search" maxLength={100} defaultValue={query.q} />
+        <SelectField label={t("cases.filter.sort")} name="sort" defaultValue={query.sort}>
           {SORTS.map((s) => (
             <option key={s} value={s}>
-              {t(`cases.sort.${s}` as MessageKey)}
+              {t(`cases.sort.${s}`)}
             </option>
           ))}
         </SelectField>
@@ -169,24 +169,24 @@ export default function Cases() {
         <button type="submit" className="button button--secondary">
           {t("admin.filter")}
         </button>
-        {data.filtered ? <Link to="/cases">{t("cases.filter.clear" as MessageKey)}</Link> : null}
+        {data.filtered ? <Link to="/cases">{t("cases.filter.clear")}</Link> : null}
       </Form>
 
       {data.items.length === 0 ? (
-        <p className="muted">{t((data.filtered ? "cases.empty.filtered" : "cases.empty") as MessageKey)}</p>
+        <p className="muted">{t(data.filtered ? "cases.empty.filtered" : "cases.empty")}</p>
       ) : (
         <>
           <div className="table-wrap">
             <table>
-              <caption>{t("cases.count" as MessageKey, { count: data.total })}</caption>
+              <caption>{t("cases.count", { count: data.total })}</caption>
               <thead>
                 <tr>
-                  <th scope="col">{t("cases.col.number" as MessageKey)}</th>
-                  <th scope="col">{t("cases.col.title" as MessageKey)}</th>
-                  <th scope="col">{t("cases.col.system" as MessageKey)}</th>
-                  <th scope="col">{t("cases.col.window" as MessageKey)}</th>
-                  <th scope="col">{t("cases.col.status" as MessageKey)}</th>
-                  <th scope="col">{t("cases.col.type" as MessageKey)}</th>
+                  <th scope="col">{t("cases.col.number")}</th>
+                  <th scope="col">{t("cases.col.title")}</th>
+                  <th scope="col">{t("cases.col.system")}</th>
+                  <th scope="col">{t("cases.col.window")}</th>
+                  <th scope="col">{t("cases.col.status")}</th>
+                  <th scope="col">{t("cases.col.type")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -210,16 +210,16 @@ export default function Cases() {
             </table>
           </div>
           {data.pages > 1 ? (
-            <nav className="pagination" aria-label={t("cases.pagination" as MessageKey)}>
+            <nav className="pagination" aria-label={t("cases.pagination")}>
               {data.previous ? (
                 <Link to={data.previous} rel="prev">
-                  {t("cases.previous" as MessageKey)}
+                  {t("cases.previous")}
                 </Link>
               ) : null}
-              <span>{t("cases.pageOf" as MessageKey, { page: data.page, pages: data.pages })}</span>
+              <span>{t("cases.pageOf", { page: data.page, pages: data.pages })}</span>
               {data.next ? (
                 <Link to={data.next} rel="next">
-                  {t("cases.next" as MessageKey)}
+                  {t("cases.next")}
                 </Link>
               ) : null}
             </nav>

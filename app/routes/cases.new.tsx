@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -6,7 +6,7 @@ import { RequestForm } from "~/components/request-form";
 import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import { fieldErrorsOf, type FieldErrors } from "~/ui/forms";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { createCase } from "~/cases/commands.server";
 import { getCaseView } from "~/cases/views.server";
@@ -15,7 +15,7 @@ import { requestFormContext, toFormErrors } from "~/cases/request-context.server
 import { emptyRequest, requestFormSchema, toCaseInput, valuesFromForm, type FormCategory, type RequestFormValues } from "~/cases/request-form";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
-export const meta: MetaFunction = ({ matches }) => title(matches, "request.newTitle");
+export const handle = titled("request.newTitle");
 
 const CATEGORIES: FormCategory[] = ["emergency", "change", "standing-access"];
 const isCategory = (value: unknown): value is FormCategory => CATEGORIES.includes(value as FormCategory);

@@ -3,7 +3,7 @@ import ical, { ICalCalendarMethod, ICalEventBusyStatus, ICalEventStatus, ICalEve
 
 import { db } from "../../db/client";
 import { env } from "~/env.server";
-import { isLang, type MessageKey } from "~/i18n";
+import { isLang } from "~/i18n";
 import { translatorFor } from "~/i18n/i18n.server";
 import { userForFeedToken } from "~/access/calendar-feeds.server";
 import { PLACES } from "~/ui/places";
@@ -58,11 +58,11 @@ export async function loader({ params }: LoaderFunctionArgs) {
         end: w.end,
         summary: `${w.number} ${w.title} (${w.systemCode})`,
         description: [
-          `${t("schedule.feed.status" as MessageKey)}: ${t(`status.${w.status}` as MessageKey)}`,
-          `${t("schedule.feed.type" as MessageKey)}: ${t(`type.${w.type}`)}`,
-          `${t("schedule.feed.system" as MessageKey)}: ${w.systemCode} – ${w.systemName}`,
-          w.supplierName ? `${t("schedule.feed.supplier" as MessageKey)}: ${w.supplierName}` : null,
-          w.conflict ? `⚠ ${t("schedule.conflict" as MessageKey)}` : null,
+          `${t("schedule.feed.status")}: ${t(`status.${w.status}`)}`,
+          `${t("schedule.feed.type")}: ${t(`type.${w.type}`)}`,
+          `${t("schedule.feed.system")}: ${w.systemCode} – ${w.systemName}`,
+          w.supplierName ? `${t("schedule.feed.supplier")}: ${w.supplierName}` : null,
+          w.conflict ? `⚠ ${t("schedule.conflict")}` : null,
           url,
         ]
           .filter(Boolean)
@@ -81,8 +81,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
       stamp: now,
       start: b.start,
       end: b.end,
-      summary: `${t("schedule.blackout" as MessageKey)}: ${b.reason} (${b.systemCode ?? t("conflict.allSystems")})`,
-      description: `${t("schedule.blackout" as MessageKey)}: ${b.reason}`,
+      summary: `${t("schedule.blackout")}: ${b.reason} (${b.systemCode ?? t("conflict.allSystems")})`,
+      description: `${t("schedule.blackout")}: ${b.reason}`,
       status: ICalEventStatus.CONFIRMED,
       busystatus: ICalEventBusyStatus.FREE,
       transparency: ICalEventTransparency.TRANSPARENT,

@@ -3,7 +3,7 @@ import ical, { ICalCalendarMethod, ICalEventBusyStatus, ICalEventStatus, ICalEve
 
 import { db } from "../../db/client";
 import { env } from "~/env.server";
-import { isLang, type MessageKey } from "~/i18n";
+import { isLang } from "~/i18n";
 import { translatorFor } from "~/i18n/i18n.server";
 import { userForFeedToken } from "~/access/calendar-feeds.server";
 import { supplierFeedWindows } from "~/cases/supplier.server";
@@ -42,12 +42,12 @@ export async function loader({ params }: LoaderFunctionArgs) {
       end: new Date(w.end),
       summary: `${w.system.name}: ${w.number} ${w.title}`,
       description: [
-        `${t("supplier.window.status" as MessageKey)}: ${t(`window.status.${w.status}` as MessageKey)}`,
-        `${t("supplier.system" as MessageKey)}: ${w.system.name} (${w.system.code})`,
-        `${t("supplier.accounts" as MessageKey)}: ${w.accounts.length ? w.accounts.join(", ") : t("supplier.noAccounts" as MessageKey)}`,
-        `${t("supplier.howToLogIn" as MessageKey)}: ${t("supplier.howToLogIn.text" as MessageKey)}`,
-        `${t("supplier.contact" as MessageKey)}: ${w.contact.name} <${w.contact.email}>`,
-        w.pendingExtension ? t("supplier.pendingExtension" as MessageKey, { end: formatDateTime(w.pendingExtension.end) }) : null,
+        `${t("supplier.window.status")}: ${t(`window.status.${w.status}`)}`,
+        `${t("supplier.system")}: ${w.system.name} (${w.system.code})`,
+        `${t("supplier.accounts")}: ${w.accounts.length ? w.accounts.join(", ") : t("supplier.noAccounts")}`,
+        `${t("supplier.howToLogIn")}: ${t("supplier.howToLogIn.text")}`,
+        `${t("supplier.contact")}: ${w.contact.name} <${w.contact.email}>`,
+        w.pendingExtension ? t("supplier.pendingExtension", { end: formatDateTime(w.pendingExtension.end) }) : null,
         `${appUrl}/supplier`,
       ]
         .filter(Boolean)

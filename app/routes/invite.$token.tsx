@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -11,10 +11,10 @@ import { createSession } from "~/access/sessions.server";
 import { completeInvitation, findInvitation, setPendingPassword } from "~/admin/people.server";
 import { clientIp, sessionCookie, startPageFor } from "~/access/guards.server";
 import { validate } from "~/ui/forms";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
-export const meta: MetaFunction = ({ matches }) => title(matches, "invite.title");
+export const handle = titled("invite.title");
 
 /**
  * Accepting an invitation: choose a password, then register an authenticator. The account

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -6,11 +6,11 @@ import { passwordStep } from "~/access/sign-in.server";
 import { ErrorSummary, TextField } from "~/components/forms";
 import { useT } from "~/i18n";
 import { clientIp, getUser, parkedCookie, startPageFor } from "~/access/guards.server";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 import { safeRedirect } from "~/http/safe-redirect";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
-export const meta: MetaFunction = ({ matches }) => title(matches, "login.title");
+export const handle = titled("login.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -8,11 +8,11 @@ import { fetchWebAuthnOptions, WebAuthnButton } from "~/components/webauthn";
 import { useT } from "~/i18n";
 import { clientIp, parkedCookie, parkedToken, sessionCookie, startPageFor } from "~/access/guards.server";
 import { sessionForToken } from "~/access/sessions.server";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 import { safeRedirect } from "~/http/safe-redirect";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
-export const meta: MetaFunction = ({ matches }) => title(matches, "login.verifyTitle");
+export const handle = titled("login.verifyTitle");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const token = await parkedToken(request);

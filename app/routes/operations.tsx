@@ -1,12 +1,12 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 
 import { db } from "../../db/client";
 import type { Role } from "../../db/schema";
 import { Notice } from "~/components/forms";
-import { useT, type MessageKey, type Msg } from "~/i18n";
+import { useT, type Msg } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 import { applyEvent } from "~/cases/commands.server";
 import { formErrors, WorkflowError } from "~/cases/errors";
 import { operationsBoard, type BoardRow as Row, type WindowItem } from "~/cases/windows.server";
@@ -23,7 +23,7 @@ const ROLES: Role[] = ["operations", "service-centre"];
 const STEPS = ["GRANT", "REVOKE"] as const;
 type Step = (typeof STEPS)[number];
 
-export const meta: MetaFunction = ({ matches }) => title(matches, "nav.operations");
+export const handle = titled("nav.operations");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...ROLES);
@@ -35,8 +35,8 @@ const errorMessage = (error: WorkflowError): Msg =>
   formErrors(error, {
     fields: [],
     messages: {
-      404: "operations.error.notFound" as MessageKey,
-      409: "operations.error.conflict" as MessageKey,
+      404: "operations.error.notFound",
+      409: "operations.error.conflict",
       422: "window.event.refused",
       400: "window.event.refused",
     },
@@ -73,9 +73,9 @@ export default function Operations() {
   return (
     <>
       <h1>{t("nav.operations")}</h1>
-      <p className="lead">{t("operations.intro" as MessageKey, { from: formatDate(range.from), to: formatDate(range.to) })}</p>
-      {notice === "granted" ? <Notice>{t("operations.granted" as MessageKey, { number: noticeCase })}</Notice> : null}
-      {notice === "revoked" ? <Notice>{t("operations.revoked" as MessageKey, { number: noticeCase })}</Notice> : null}
+      <p className="lead">{t("operations.intro", { from: formatDate(range.from), to: formatDate(range.to) })}</p>
+      {notice === "granted" ? <Notice>{t("operations.granted", { number: noticeCase })}</Notice> : null}
+      {notice === "revoked" ? <Notice>{t("operations.revoked", { number: noticeCase })}</Notice> : null}
       {orphanError ? (
         <div className="error-summary" role="alert">
           <p>
@@ -83,25 +83,21 @@ export default function Operations() {
           </p>
         </div>
       ) : null}
-      {canAct ? null : <p className="notice notice--info">{t("operations.viewOnly" as MessageKey)}</p>}
+      {canAct ? null : <p className="notice notice--info">{t("operations.viewOnly")}</p>}
 
       <section aria-labelledby="to-open">
-        <h2 id="to-open">{t("operations.toOpen" as MessageKey, { count: toOpen.length })}</h2>
-        {toOpen.length ? <WindowTable rows={toOpen} caption="to-open" canAct={canAct} /> : <p className="muted">{t("operations.toOpen.none" as MessageKey)}</p>}
+        <h2 id="to-open">{t("operations.toOpen", { count: toOpen.length })}</h2>
+        {toOpen.length ? <WindowTable rows={toOpen} caption="to-open" canAct={canAct} /> : <p className="muted">{t("operations.toOpen.none")}</p>}
       </section>
 
       <section aria-labelledby="to-close">
-        <h2 id="to-close">{t("operations.toClose" as MessageKey, { count: toClose.length })}</h2>
-        {toClose.length ? (
-          <WindowTable rows={toClose} caption="to-close" canAct={canAct} />
-        ) : (
-          <p className="muted">{t("operations.toClose.none" as MessageKey)}</p>
-        )}
+        <h2 id="to-close">{t("operations.toClose", { count: toClose.length })}</h2>
+        {toClose.length ? <WindowTable rows={toClose} caption="to-close" canAct={canAct} /> : <p className="muted">{t("operations.toClose.none")}</p>}
       </section>
 
       <section aria-labelledby="recently-closed">
-        <h2 id="recently-closed">{t("operations.recentlyClosed" as MessageKey, { count: closed.length })}</h2>
-        {closed.length ? <ClosedTable rows={closed} /> : <p className="muted">{t("operations.recentlyClosed.none" as MessageKey)}</p>}
+        <h2 id="recently-closed">{t("operations.recentlyClosed", { count: closed.length })}</h2>
+        {closed.length ? <ClosedTable rows={closed} /> : <p className="muted">{t("operations.recentlyClosed.none")}</p>}
       </section>
     </>
   );
@@ -115,7 +111,7 @@ function SystemsCell({ w }: { w: WindowItem }) {
         <strong>{w.system.code}</strong> {w.system.name}
       </div>
       {w.affectedSystems.length ? <div className="muted">+ {w.affectedSystems.join(", ")}</div> : null}
-      {w.operatedByProvider ? <div className="muted">{t("operations.operatedByProvider" as MessageKey)}</div> : null}
+      {w.operatedByProvider ? <div className="muted">{t("operations.operatedByProvider")}</div> : null}
     </td>
   );
 }
@@ -142,13 +138,13 @@ function WindowTable({ rows, caption, canAct }: { rows: Row[]; caption: string; 
       <table aria-labelledby={caption}>
         <thead>
           <tr>
-            <th scope="col">{t("operations.col.case" as MessageKey)}</th>
-            <th scope="col">{t("operations.col.systems" as MessageKey)}</th>
+            <th scope="col">{t("operations.col.case")}</th>
+            <th scope="col">{t("operations.col.systems")}</th>
             <th scope="col">{t("review.window")}</th>
             <th scope="col">{t("request.accounts")}</th>
             <th scope="col">{t("request.supplierPeople")}</th>
-            <th scope="col">{t("operations.col.monitoring" as MessageKey)}</th>
-            <th scope="col">{t("operations.col.step" as MessageKey)}</th>
+            <th scope="col">{t("operations.col.monitoring")}</th>
+            <th scope="col">{t("operations.col.step")}</th>
           </tr>
         </thead>
         <tbody>
@@ -162,15 +158,13 @@ function WindowTable({ rows, caption, canAct }: { rows: Row[]; caption: string; 
               <SystemsCell w={w} />
               <td>
                 {formatDateTime(w.start)} – {formatDateTime(w.end)}
-                {w.pendingExtension ? (
-                  <div className="muted">{t("operations.pendingExtension" as MessageKey, { end: formatDateTime(w.pendingExtension.end) })}</div>
-                ) : null}
+                {w.pendingExtension ? <div className="muted">{t("operations.pendingExtension", { end: formatDateTime(w.pendingExtension.end) })}</div> : null}
                 {w.overdue ? (
                   <div>
                     <strong className="field__error">
                       {w.status === "scheduled"
-                        ? t("operations.overdue.open" as MessageKey, { time: formatDateTime(w.start) })
-                        : t("operations.overdue.close" as MessageKey, { time: formatDateTime(w.end) })}
+                        ? t("operations.overdue.open", { time: formatDateTime(w.start) })
+                        : t("operations.overdue.close", { time: formatDateTime(w.end) })}
                     </strong>
                   </div>
                 ) : null}
@@ -179,8 +173,8 @@ function WindowTable({ rows, caption, canAct }: { rows: Row[]; caption: string; 
               <ListCell items={w.supplierPeople} />
               <td>
                 {w.monitoringSuppressed && w.grantedAt
-                  ? t("operations.monitoring.suppressed" as MessageKey, { systems: systemsText(w), time: formatDateTime(w.grantedAt) })
-                  : t("operations.monitoring.suppress" as MessageKey, { systems: systemsText(w) })}
+                  ? t("operations.monitoring.suppressed", { systems: systemsText(w), time: formatDateTime(w.grantedAt) })
+                  : t("operations.monitoring.suppress", { systems: systemsText(w) })}
               </td>
               <td>
                 <StepCell w={w} canAct={canAct} />
@@ -196,9 +190,9 @@ function WindowTable({ rows, caption, canAct }: { rows: Row[]; caption: string; 
 function StepCell({ w, canAct }: { w: Row; canAct: boolean }) {
   const { t, formatDateTime } = useT();
   const step: Step | null = w.status === "open" ? "REVOKE" : w.grantable ? "GRANT" : null;
-  if (!step && w.ended) return <span className="muted">{t("operations.endedUnopened" as MessageKey)}</span>;
-  if (!step) return <span className="muted">{t("operations.grantFrom" as MessageKey, { time: formatDateTime(w.grantFrom) })}</span>;
-  if (!canAct) return <span className="muted">{t(step === "GRANT" ? ("operations.grant" as MessageKey) : ("operations.revoke" as MessageKey))}</span>;
+  if (!step && w.ended) return <span className="muted">{t("operations.endedUnopened")}</span>;
+  if (!step) return <span className="muted">{t("operations.grantFrom", { time: formatDateTime(w.grantFrom) })}</span>;
+  if (!canAct) return <span className="muted">{t(step === "GRANT" ? "operations.grant" : "operations.revoke")}</span>;
   return <StepForm caseNumber={w.caseNumber} step={step} />;
 }
 
@@ -210,7 +204,7 @@ function StepForm({ caseNumber, step }: { caseNumber: string; step: Step }) {
   // A stale click (the window moved on meanwhile) shows its error at the step the row offers now.
   const error = result && result.caseNumber === caseNumber ? result.error : undefined;
   const errorId = `step-error-${caseNumber}`;
-  const label = t(step === "GRANT" ? ("operations.grant" as MessageKey) : ("operations.revoke" as MessageKey));
+  const label = t(step === "GRANT" ? "operations.grant" : "operations.revoke");
   return (
     <Form method="post" className="step-form">
       <input type="hidden" name="caseNumber" value={caseNumber} />
@@ -241,12 +235,12 @@ function ClosedTable({ rows }: { rows: WindowItem[] }) {
       <table aria-labelledby="recently-closed">
         <thead>
           <tr>
-            <th scope="col">{t("operations.col.case" as MessageKey)}</th>
-            <th scope="col">{t("operations.col.systems" as MessageKey)}</th>
+            <th scope="col">{t("operations.col.case")}</th>
+            <th scope="col">{t("operations.col.systems")}</th>
             <th scope="col">{t("review.window")}</th>
-            <th scope="col">{t("operations.col.closed" as MessageKey)}</th>
+            <th scope="col">{t("operations.col.closed")}</th>
             <th scope="col">{t("request.accounts")}</th>
-            <th scope="col">{t("operations.col.monitoring" as MessageKey)}</th>
+            <th scope="col">{t("operations.col.monitoring")}</th>
           </tr>
         </thead>
         <tbody>
@@ -262,11 +256,11 @@ function ClosedTable({ rows }: { rows: WindowItem[] }) {
               </td>
               <td>
                 {w.closedAt ? formatDateTime(w.closedAt) : "–"}
-                {w.closedBy ? <div className="muted">{t(`operations.closedBy.${w.closedBy}` as MessageKey)}</div> : null}
+                {w.closedBy ? <div className="muted">{t(`operations.closedBy.${w.closedBy}`)}</div> : null}
               </td>
               <ListCell items={w.accounts} />
               <td>
-                <strong>{t("operations.monitoring.restore" as MessageKey, { systems: systemsText(w) })}</strong>
+                <strong>{t("operations.monitoring.restore", { systems: systemsText(w) })}</strong>
               </td>
             </tr>
           ))}

@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -8,7 +8,7 @@ import { ErrorSummary, Notice, TextArea } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import type { FieldErrors } from "~/ui/forms";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { applyEvent } from "~/cases/commands.server";
 import { formErrors, WorkflowError } from "~/cases/errors";
@@ -22,7 +22,6 @@ import { BODY_LIMITS, readFormData } from "~/http/body.server";
 const place = PLACES.owner;
 
 /** Keys not yet in the dictionaries are cast until they are merged. */
-const k = (key: string) => key as MessageKey;
 
 type OwnerCase = Awaited<ReturnType<typeof standingAccessOf>>["awaiting"][number];
 
@@ -31,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return standingAccessOf(db(), user);
 }
 
-export const meta: MetaFunction = ({ matches }) => title(matches, place.label);
+export const handle = titled(place.label);
 
 /** Each form's intent, the workflow event it sends, and the notice shown after it. */
 const INTENTS = {
@@ -43,22 +42,22 @@ const INTENTS = {
 type Intent = keyof typeof INTENTS;
 
 const NOTICES: Record<string, MessageKey> = {
-  consented: k("owner.notice.consented"),
-  refused: k("owner.notice.refused"),
-  reviewed: k("owner.notice.reviewed"),
-  revoked: k("owner.notice.revoked"),
+  consented: "owner.notice.consented",
+  refused: "owner.notice.refused",
+  reviewed: "owner.notice.reviewed",
+  revoked: "owner.notice.revoked",
 };
 
 const isIntent = (value: unknown): value is Intent => typeof value === "string" && Object.hasOwn(INTENTS, value);
 
 /** What the form says when the refusal names no field. */
 const MESSAGES = {
-  403: k("owner.error.forbidden"),
-  404: k("owner.error.notFound"),
-  409: k("owner.error.conflict"),
-  422: k("owner.error.conflict"),
-  400: k("owner.error.conflict"),
-};
+  403: "owner.error.forbidden",
+  404: "owner.error.notFound",
+  409: "owner.error.conflict",
+  422: "owner.error.conflict",
+  400: "owner.error.conflict",
+} as const;
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
@@ -102,10 +101,10 @@ export default function OwnerPage() {
       {noticeKey && !failed ? <Notice>{t(noticeKey, { number: noticeCase })}</Notice> : null}
       <ErrorSummary errors={failed?.errors} />
 
-      <Section id="owner-awaiting" heading={k("owner.awaiting")} cases={awaiting} failed={failed} />
-      <Section id="owner-review-due" heading={k("owner.reviewDue")} cases={reviewDue} failed={failed} />
-      <Section id="owner-active" heading={k("owner.active")} cases={active} failed={failed} />
-      <Section id="owner-ended" heading={k("owner.ended")} hint={t(k("owner.endedHint"), { count: endedShown })} cases={ended} failed={failed} />
+      <Section id="owner-awaiting" heading={"owner.awaiting"} cases={awaiting} failed={failed} />
+      <Section id="owner-review-due" heading={"owner.reviewDue"} cases={reviewDue} failed={failed} />
+      <Section id="owner-active" heading={"owner.active"} cases={active} failed={failed} />
+      <Section id="owner-ended" heading={"owner.ended"} hint={t("owner.endedHint", { count: endedShown })} cases={ended} failed={failed} />
     </>
   );
 }
@@ -119,7 +118,7 @@ function Section({ id, heading, hint, cases: list, failed }: { id: string; headi
       </h2>
       {hint ? <p className="muted">{hint}</p> : null}
       {list.length === 0 ? (
-        <p className="muted">{t(k("owner.none"))}</p>
+        <p className="muted">{t("owner.none")}</p>
       ) : (
         <ul className="owner-cases" style={{ listStyle: "none", padding: 0 }}>
           {list.map((c) => (
@@ -145,41 +144,41 @@ function CaseCard({ c, failed }: { c: OwnerCase; failed: ActionData }) {
         <StatusBadge status={c.status} />
       </p>
       <dl className="facts">
-        <dt>{t(k("owner.system"))}</dt>
+        <dt>{t("owner.system")}</dt>
         <dd>
           {c.system.name} ({c.system.code})
         </dd>
-        <dt>{t(k("owner.supplier"))}</dt>
+        <dt>{t("owner.supplier")}</dt>
         <dd>{c.supplier ?? "–"}</dd>
-        <dt>{t(k("owner.requester"))}</dt>
+        <dt>{t("owner.requester")}</dt>
         <dd>{c.requester}</dd>
-        <dt>{t(k("owner.agreement"))}</dt>
+        <dt>{t("owner.agreement")}</dt>
         <dd>{c.agreementReference || "–"}</dd>
-        <dt>{t(k("owner.justification"))}</dt>
+        <dt>{t("owner.justification")}</dt>
         <dd style={{ whiteSpace: "pre-line" }}>{c.justification || "–"}</dd>
-        <dt>{t(k("owner.accounts"))}</dt>
+        <dt>{t("owner.accounts")}</dt>
         <dd>{c.accounts.length ? c.accounts.join(", ") : "–"}</dd>
         {c.submittedAt ? (
           <>
-            <dt>{t(k("owner.submitted"))}</dt>
+            <dt>{t("owner.submitted")}</dt>
             <dd>{formatDateTime(c.submittedAt)}</dd>
           </>
         ) : null}
         {c.status === "active" && c.reviewDueOn ? (
           <>
-            <dt>{t(k("owner.nextReview"))}</dt>
+            <dt>{t("owner.nextReview")}</dt>
             <dd>{formatDate(c.reviewDueOn)}</dd>
           </>
         ) : null}
         {c.status === "review-due" && c.reviewDueOn ? (
           <>
-            <dt>{t(k("owner.reviewWasDue"))}</dt>
+            <dt>{t("owner.reviewWasDue")}</dt>
             <dd>{formatDate(c.reviewDueOn)}</dd>
           </>
         ) : null}
         {c.status === "refused" || c.status === "revoked" || c.status === "cancelled" ? (
           <>
-            <dt>{t(k("owner.endedAt"))}</dt>
+            <dt>{t("owner.endedAt")}</dt>
             <dd>{formatDateTime(c.updatedAt)}</dd>
           </>
         ) : null}
@@ -187,27 +186,27 @@ function CaseCard({ c, failed }: { c: OwnerCase; failed: ActionData }) {
 
       {c.status === "awaiting-consent" ? (
         <>
-          <ActionForm c={c} intent="consent" label={k("owner.consent")} errors={errorsFor("consent")} />
+          <ActionForm c={c} intent="consent" label={"owner.consent"} errors={errorsFor("consent")} />
           <ActionForm
             c={c}
             intent="refuse"
-            label={k("owner.refuse")}
-            reasonLabel={k("owner.refuseReason")}
+            label={"owner.refuse"}
+            reasonLabel={"owner.refuseReason"}
             danger
             errors={errorsFor("refuse")}
             reason={failed?.reason}
           />
         </>
       ) : null}
-      {c.status === "review-due" ? <ActionForm c={c} intent="review" label={k("owner.review")} errors={errorsFor("review")} /> : null}
+      {c.status === "review-due" ? <ActionForm c={c} intent="review" label={"owner.review"} errors={errorsFor("review")} /> : null}
       {c.status === "review-due" || c.status === "active" ? (
         <details open={Boolean(errorsFor("revoke"))}>
-          <summary>{t(k("owner.revoke"))}</summary>
+          <summary>{t("owner.revoke")}</summary>
           <ActionForm
             c={c}
             intent="revoke"
-            label={k("owner.revoke")}
-            reasonLabel={k("owner.revokeReason")}
+            label={"owner.revoke"}
+            reasonLabel={"owner.revokeReason"}
             danger
             errors={errorsFor("revoke")}
             reason={failed?.reason}

@@ -1,17 +1,17 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { useMemo, type ReactNode } from "react";
 
 import { db } from "../../db/client";
 import { CASE_TYPES, SCHEDULE_STATES, TIME_ZONE } from "../../machines/vocabulary";
 import { SelectField } from "~/components/forms";
-import { useT, type MessageKey } from "~/i18n";
+import { useT } from "~/i18n";
 import { audienceOf, conflictsFor } from "~/access/redaction";
 import { feedState, handleFeedIntent, isFeedIntent } from "~/access/feed-intents.server";
 import { CalendarFeedSection } from "~/components/calendar-feed";
 import { clientIp, requireSessionRole } from "~/access/guards.server";
 import { isIsoDate, stockholmDate } from "../../machines/calendar";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { blackoutDays, isoWeek, lanesOf, scheduleChoices, scheduleOf, scheduleRange, type GridLane, type ScheduleRange } from "~/cases/schedule.server";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
@@ -141,7 +141,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return handleFeedIntent(db(), auth, form, { kind: "schedule", ip: clientIp(context), back: `${url.pathname}${url.search}` });
 }
 
-export const meta: MetaFunction = ({ matches }) => title(matches, place.label);
+export const handle = titled(place.label);
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 type Item = Data["rows"][number]["lanes"][number][number];
@@ -204,8 +204,8 @@ export default function Schedule() {
   const first = range.days[0]!;
   const last = range.days[range.days.length - 1]!;
   const caption = month
-    ? t("schedule.caption.month" as MessageKey, { month: formats.month.format(noon(first)) })
-    : t("schedule.caption.week" as MessageKey, { week: range.week, from: formatDate(first), to: formatDate(last) });
+    ? t("schedule.caption.month", { month: formats.month.format(noon(first)) })
+    : t("schedule.caption.week", { week: range.week, from: formatDate(first), to: formatDate(last) });
 
   /** The cells of one lane: empty days (shaded in a blackout) and the items spanning their days. */
   function cells(lane: Item[], shaded: boolean[]): ReactNode[] {
@@ -223,7 +223,7 @@ export default function Schedule() {
         out.push(
           shaded[day] ? (
             <td key={day} className="sched-cell--blackout">
-              <span className="visually-hidden">{t("schedule.blackout" as MessageKey)}</span>
+              <span className="visually-hidden">{t("schedule.blackout")}</span>
             </td>
           ) : (
             <td key={day} />
@@ -240,13 +240,13 @@ export default function Schedule() {
     const before = item.startsBefore ? (
       <>
         <span aria-hidden="true">← </span>
-        <span className="visually-hidden">{t("schedule.continuesBefore" as MessageKey)} </span>
+        <span className="visually-hidden">{t("schedule.continuesBefore")} </span>
       </>
     ) : null;
     const after = item.endsAfter ? (
       <>
         <span aria-hidden="true"> →</span>
-        <span className="visually-hidden"> {t("schedule.continuesAfter" as MessageKey)}</span>
+        <span className="visually-hidden"> {t("schedule.continuesAfter")}</span>
       </>
     ) : null;
     if (item.kind === "blackout") {
@@ -254,7 +254,7 @@ export default function Schedule() {
         <div className="sched-bar sched-bar--blackout" title={`${item.reason} (${span})`}>
           {before}
           <span aria-hidden="true">❄ </span>
-          {t("schedule.blackout" as MessageKey)}: {item.reason}
+          {t("schedule.blackout")}: {item.reason}
           <span className="visually-hidden">, {span}</span>
           {after}
         </div>
@@ -273,13 +273,13 @@ export default function Schedule() {
               <span className="sched-conflict" aria-hidden="true">
                 ⚠{" "}
               </span>
-              <span className="visually-hidden">{`${t("schedule.conflict" as MessageKey)}: `}</span>
+              <span className="visually-hidden">{`${t("schedule.conflict")}: `}</span>
             </>
           ) : null}
           {item.number}
         </Link>
         {after}
-        <span className="sched-bar__state">{t(`schedule.state.${item.state}` as MessageKey)}</span>
+        <span className="sched-bar__state">{t(`schedule.state.${item.state}`)}</span>
         {month ? null : (
           <>
             <span className="sched-bar__title">{item.title}</span>
@@ -289,7 +289,7 @@ export default function Schedule() {
           </>
         )}
         <span className="visually-hidden">
-          {month ? `, ${item.title}` : ""}, {t(`status.${item.status}` as MessageKey)}, {t(`type.${item.type}` as MessageKey)}, {span}
+          {month ? `, ${item.title}` : ""}, {t(`status.${item.status}`)}, {t(`type.${item.type}`)}, {span}
           {item.supplierName ? `, ${item.supplierName}` : ""}
         </span>
       </div>
@@ -305,19 +305,19 @@ export default function Schedule() {
       <h1>{t(place.label)}</h1>
       <div className="toolbar">
         <p className="lead">{t(place.blurb)}</p>
-        {data.canManageBlackouts ? <Link to="/admin/blackouts">{t("schedule.manageBlackouts" as MessageKey)}</Link> : null}
+        {data.canManageBlackouts ? <Link to="/admin/blackouts">{t("schedule.manageBlackouts")}</Link> : null}
       </div>
 
-      <nav className="sched-nav" aria-label={t("schedule.navigation" as MessageKey)}>
+      <nav className="sched-nav" aria-label={t("schedule.navigation")}>
         <ul>
           <li>
             <Link to={data.links.week} aria-current={month ? undefined : "page"}>
-              {t("schedule.view.week" as MessageKey)}
+              {t("schedule.view.week")}
             </Link>
           </li>
           <li>
             <Link to={data.links.month} aria-current={month ? "page" : undefined}>
-              {t("schedule.view.month" as MessageKey)}
+              {t("schedule.view.month")}
             </Link>
           </li>
         </ul>
@@ -325,26 +325,26 @@ export default function Schedule() {
           <li>
             <Link to={data.links.previous} rel="prev">
               <span aria-hidden="true">← </span>
-              {t((month ? "schedule.previousMonth" : "schedule.previousWeek") as MessageKey)}
+              {t(month ? "schedule.previousMonth" : "schedule.previousWeek")}
             </Link>
           </li>
           <li>
-            <Link to={data.links.current}>{t((month ? "schedule.thisMonth" : "schedule.thisWeek") as MessageKey)}</Link>
+            <Link to={data.links.current}>{t(month ? "schedule.thisMonth" : "schedule.thisWeek")}</Link>
           </li>
           <li>
             <Link to={data.links.next} rel="next">
-              {t((month ? "schedule.nextMonth" : "schedule.nextWeek") as MessageKey)}
+              {t(month ? "schedule.nextMonth" : "schedule.nextWeek")}
               <span aria-hidden="true"> →</span>
             </Link>
           </li>
         </ul>
       </nav>
 
-      <Form method="get" action="/schedule" role="search" aria-label={t("schedule.filters" as MessageKey)} className="filters" key={location.search}>
+      <Form method="get" action="/schedule" role="search" aria-label={t("schedule.filters")} className="filters" key={location.search}>
         {query.view !== "week" ? <input type="hidden" name="view" value={query.view} /> : null}
         {query.date ? <input type="hidden" name="date" value={query.date} /> : null}
-        <SelectField label={t("schedule.filter.system" as MessageKey)} name="system" defaultValue={query.system}>
-          <option value="">{t("schedule.filter.all" as MessageKey)}</option>
+        <SelectField label={t("schedule.filter.system")} name="system" defaultValue={query.system}>
+          <option value="">{t("schedule.filter.all")}</option>
           {data.systems.map((s) => (
             <option key={s.code} value={s.code}>
               {`${s.code} – ${s.name}`}
@@ -352,8 +352,8 @@ export default function Schedule() {
           ))}
         </SelectField>
         {data.suppliers.length ? (
-          <SelectField label={t("schedule.filter.supplier" as MessageKey)} name="supplier" defaultValue={query.supplier}>
-            <option value="">{t("schedule.filter.all" as MessageKey)}</option>
+          <SelectField label={t("schedule.filter.supplier")} name="supplier" defaultValue={query.supplier}>
+            <option value="">{t("schedule.filter.all")}</option>
             {data.suppliers.map((s) => (
               <option key={s.id} value={String(s.id)}>
                 {s.name}
@@ -361,8 +361,8 @@ export default function Schedule() {
             ))}
           </SelectField>
         ) : null}
-        <SelectField label={t("schedule.filter.type" as MessageKey)} name="type" defaultValue={query.type}>
-          <option value="">{t("schedule.filter.all" as MessageKey)}</option>
+        <SelectField label={t("schedule.filter.type")} name="type" defaultValue={query.type}>
+          <option value="">{t("schedule.filter.all")}</option>
           {CASE_TYPES.filter((type) => type !== "standing-access").map((type) => (
             <option key={type} value={type}>
               {t(`type.${type}`)}
@@ -372,18 +372,18 @@ export default function Schedule() {
         <button type="submit" className="button button--secondary">
           {t("admin.filter")}
         </button>
-        {data.filtered ? <Link to={hrefFor(query, { system: "", supplier: "", type: "" })}>{t("schedule.filter.clear" as MessageKey)}</Link> : null}
+        {data.filtered ? <Link to={hrefFor(query, { system: "", supplier: "", type: "" })}>{t("schedule.filter.clear")}</Link> : null}
       </Form>
 
       <h2 id="legend-heading" className="visually-hidden">
-        {t("schedule.legend" as MessageKey)}
+        {t("schedule.legend")}
       </h2>
       <ul className="sched-legend" aria-labelledby="legend-heading">
         {SCHEDULE_STATES.map((state) => (
           <li key={state}>
             <span className={`sched-swatch sched-swatch--${state}`} aria-hidden="true" />
             <span>
-              <strong>{t(`schedule.state.${state}` as MessageKey)}</strong> – {t(`schedule.state.${state}.help` as MessageKey)}
+              <strong>{t(`schedule.state.${state}`)}</strong> – {t(`schedule.state.${state}.help`)}
             </span>
           </li>
         ))}
@@ -395,9 +395,9 @@ export default function Schedule() {
                 <span className="sched-conflict" aria-hidden="true">
                   ⚠{" "}
                 </span>
-                {t("schedule.conflict" as MessageKey)}
+                {t("schedule.conflict")}
               </strong>{" "}
-              – {t("schedule.conflict.help" as MessageKey)}
+              – {t("schedule.conflict.help")}
             </span>
           </li>
         )}
@@ -406,9 +406,9 @@ export default function Schedule() {
           <span>
             <strong>
               <span aria-hidden="true">❄ </span>
-              {t("schedule.blackout" as MessageKey)}
+              {t("schedule.blackout")}
             </strong>{" "}
-            – {t("schedule.blackout.help" as MessageKey)}
+            – {t("schedule.blackout.help")}
           </span>
         </li>
       </ul>
@@ -416,7 +416,7 @@ export default function Schedule() {
       {empty ? (
         <>
           <h2>{caption}</h2>
-          <p className="muted">{t((data.filtered ? "schedule.empty.filtered" : "schedule.empty") as MessageKey)}</p>
+          <p className="muted">{t(data.filtered ? "schedule.empty.filtered" : "schedule.empty")}</p>
         </>
       ) : (
         <div className="table-wrap sched-wrap" role="region" aria-labelledby="schedule-caption" tabIndex={0}>
@@ -426,17 +426,17 @@ export default function Schedule() {
               {" · "}
               {data.counts.conflicts === null
                 ? t("schedule.countWindows", { count: data.counts.windows })
-                : t("schedule.count" as MessageKey, { count: data.counts.windows, conflicts: data.counts.conflicts })}
+                : t("schedule.count", { count: data.counts.windows, conflicts: data.counts.conflicts })}
             </caption>
             <thead>
               <tr>
                 <th scope="col" className="sched-system">
-                  {t("schedule.col.system" as MessageKey)}
+                  {t("schedule.col.system")}
                 </th>
                 {range.days.map((day) => (
                   <th key={day} scope="col" className={day === data.today ? "sched-today" : undefined} aria-current={day === data.today ? "date" : undefined}>
                     <time dateTime={day}>{formats.head.format(noon(day))}</time>
-                    {day === data.today ? <span className="visually-hidden"> ({t("schedule.today" as MessageKey)})</span> : null}
+                    {day === data.today ? <span className="visually-hidden"> ({t("schedule.today")})</span> : null}
                   </th>
                 ))}
               </tr>

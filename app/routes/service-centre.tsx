@@ -1,15 +1,15 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
 import { StatusBadge, WindowText } from "~/components/case-bits";
-import { useT, type MessageKey } from "~/i18n";
+import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { reviewQueue } from "~/cases/review.server";
 
-export const meta: MetaFunction = ({ matches }) => title(matches, "nav.serviceCentre");
+export const handle = titled("nav.serviceCentre");
 
 /** The service centre's review queue: emergencies on top, then oldest first. */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -54,17 +54,17 @@ export default function ServiceCentre() {
                   <th scope="row">
                     <Link to={`/cases/${item.number}`}>{item.number}</Link>
                     <div>{item.title}</div>
-                    <div className="muted">{t(`type.${item.type}` as MessageKey)}</div>
+                    <div className="muted">{t(`type.${item.type}`)}</div>
                   </th>
                   <td>
-                    {t(`review.reason.${item.reason}` as MessageKey)} <StatusBadge status={item.status} />
+                    {t(`review.reason.${item.reason}`)} <StatusBadge status={item.status} />
                   </td>
                   <td>{item.priority ? t("request.priorityIs", { priority: item.priority }) : "–"}</td>
                   <td>{item.systemCode}</td>
                   <td>
                     <WindowText window={item.window} />
                   </td>
-                  <td>{item.workingDaysLeft === null ? "–" : t("review.daysLeft", { days: item.workingDaysLeft })}</td>
+                  <td>{item.workingDaysLeft === null ? "–" : t("review.daysLeft", { count: item.workingDaysLeft })}</td>
                   <td>{item.conflicts ? <strong className="conflict-count">⚠ {item.conflicts}</strong> : 0}</td>
                   <td>{item.requester}</td>
                   <td>{item.supplier ?? "–"}</td>

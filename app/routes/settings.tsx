@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { db } from "../../db/client";
@@ -15,10 +15,10 @@ import { setPassword } from "~/admin/people.server";
 import { clientIp, requireSession } from "~/access/guards.server";
 import { validate, type FieldErrors } from "~/ui/forms";
 import { parseId } from "~/http/ids";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
-export const meta: MetaFunction = ({ matches }) => title(matches, "settings.title");
+export const handle = titled("settings.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, session } = await requireSession(request);

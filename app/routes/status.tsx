@@ -1,16 +1,15 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
-import { useT, type MessageKey } from "~/i18n";
-import { title } from "~/ui/meta";
+import { useT } from "~/i18n";
+import type { PageHandle } from "~/ui/meta";
 import { publicChanges } from "~/cases/status.server";
 
 /**
  * "Driftinformation": public, no sign-in. Approved changes that affect users — the system, the
  * planned start and end, and the public description; nothing internal. Also as RSS (/status.rss).
  */
-const k = (key: string) => key as MessageKey;
 const RSS_PATH = "/status.rss";
 
 export async function loader(_: LoaderFunctionArgs) {
@@ -24,10 +23,8 @@ export async function loader(_: LoaderFunctionArgs) {
   };
 }
 
-export const meta: MetaFunction = ({ matches }) => {
-  const root = matches.find((m) => m.id === "root")?.data as { messages?: Record<string, string> } | undefined;
-  const rssTitle = root?.messages?.["statusPage.rssTitle"] ?? "RSS";
-  return [...title(matches, "status.title"), { tagName: "link", rel: "alternate", type: "application/rss+xml", href: RSS_PATH, title: rssTitle }];
+export const handle: PageHandle = {
+  head: { title: "status.title", alternates: [{ type: "application/rss+xml", href: RSS_PATH, title: "statusPage.rssTitle" }] },
 };
 
 export default function Status() {
@@ -39,7 +36,7 @@ export default function Status() {
       <p className="lead">{t("status.intro")}</p>
       <p>
         <a href={RSS_PATH} type="application/rss+xml">
-          {t(k("statusPage.rss"))}
+          {t("statusPage.rss")}
         </a>
       </p>
       {changes.length === 0 ? (
@@ -52,20 +49,20 @@ export default function Status() {
                 <h2 id={`change-${c.key}-heading`}>{c.systemName}</h2>
                 <p>
                   <span className={`badge${c.phase === "ongoing" ? " badge--attention" : c.phase === "ended" ? " badge--muted" : ""}`}>
-                    {t(k(`statusPage.phase.${c.phase}`))}
+                    {t(`statusPage.phase.${c.phase}`)}
                   </span>
                 </p>
                 <dl className="facts">
-                  <dt>{t(k("statusPage.start"))}</dt>
+                  <dt>{t("statusPage.start")}</dt>
                   <dd>
                     <time dateTime={c.start}>{formatDateTime(c.start)}</time>
                   </dd>
-                  <dt>{t(k("statusPage.end"))}</dt>
+                  <dt>{t("statusPage.end")}</dt>
                   <dd>
                     <time dateTime={c.end}>{formatDateTime(c.end)}</time>
                   </dd>
                 </dl>
-                <p style={{ whiteSpace: "pre-line" }}>{c.description ?? t(k("statusPage.defaultDescription"))}</p>
+                <p style={{ whiteSpace: "pre-line" }}>{c.description ?? t("statusPage.defaultDescription")}</p>
               </article>
             </li>
           ))}

@@ -3,7 +3,6 @@ import { Feed } from "feed";
 
 import { db } from "../../db/client";
 import { env } from "~/env.server";
-import type { MessageKey } from "~/i18n";
 import { getLang, translatorFor } from "~/i18n/i18n.server";
 import { formatSpan, publicChanges } from "~/cases/status.server";
 
@@ -44,7 +43,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       id: `status-${c.key}@${host}`,
       guid: `status-${c.key}@${host}`,
       link: `${appUrl}/status#change-${c.key}`,
-      description: asText(c.description ?? t("statusPage.defaultDescription" as MessageKey)),
+      description: asText(c.description ?? t("statusPage.defaultDescription")),
       date: new Date(c.publishedAt),
     });
   }

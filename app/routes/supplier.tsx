@@ -1,4 +1,4 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 
@@ -9,7 +9,7 @@ import { feedState, handleFeedIntent, isFeedIntent, type FeedResult } from "~/ac
 import { CalendarFeedSection } from "~/components/calendar-feed";
 import { clientIp, requireSessionRole } from "~/access/guards.server";
 import type { FieldErrors } from "~/ui/forms";
-import { title } from "~/ui/meta";
+import { titled } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { askForMoreTime, endAccess, MAX_EXTENSION_HOURS, PAST_DAYS, supplierOverview, timeLeft, type SupplierWindow } from "~/cases/supplier.server";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
@@ -22,7 +22,6 @@ import { BODY_LIMITS, readFormData } from "~/http/body.server";
 const place = PLACES.supplier;
 
 /** Keys not yet in the dictionaries are cast until they are merged. */
-const k = (key: string) => key as MessageKey;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const auth = await requireSessionRole(request, ...place.roles);
@@ -31,6 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [overview, feed] = await Promise.all([supplierOverview(db(), user, now), feedState(db(), auth, "supplier")]);
   return {
     open: overview.open.map((w) => ({ ...w, left: timeLeft(w.end, now) })),
+    waiting: overview.waiting,
     upcoming: overview.upcoming,
     past: overview.past,
     feed,
@@ -39,14 +39,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-export const meta: MetaFunction = ({ matches }) => title(matches, place.label);
+export const handle = titled(place.label);
 
 type Intent = "end" | "extend";
 type Failed = { intent: Intent; number: string; values: Record<string, string>; errors: FieldErrors };
 
 const NOTICES: Record<string, MessageKey> = {
-  ended: k("supplier.notice.ended"),
-  "extension-requested": k("supplier.notice.extensionRequested"),
+  ended: "supplier.notice.ended",
+  "extension-requested": "supplier.notice.extensionRequested",
 };
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -79,7 +79,7 @@ type OpenWindow = LoaderData["open"][number];
 
 export default function SupplierPage() {
   const { t, formatDateTime } = useT();
-  const { open, upcoming, past, feed, pastDays, maxExtensionHours } = useLoaderData<typeof loader>();
+  const { open, waiting, upcoming, past, feed, pastDays, maxExtensionHours } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Failed | FeedResult | undefined;
   const failed = result && "errors" in result ? result : undefined;
   const created = result && "feed" in result ? result : undefined;
@@ -92,7 +92,7 @@ export default function SupplierPage() {
       {noticeKey && !failed ? <Notice>{t(noticeKey, { number: searchParams.get("case") ?? "" })}</Notice> : null}
       <ErrorSummary errors={failed?.errors} />
 
-      <Section id="supplier-open" heading={k("supplier.open")} empty={k("supplier.none.open")} count={open.length}>
+      <Section id="supplier-open" heading={"supplier.open"} empty={"supplier.none.open"} count={open.length}>
         {open.map((w) => (
           <WindowCard
             key={w.number}
@@ -100,23 +100,31 @@ export default function SupplierPage() {
             actions={<OpenActions w={w} maxHours={maxExtensionHours} failed={failed?.number === w.number ? failed : undefined} />}
           >
             <p className="supplier-left">
-              <strong>{!w.left ? t(k("supplier.overdue")) : w.left.hours ? t(k("supplier.timeLeft"), w.left) : t(k("supplier.minutesLeft"), w.left)}</strong> ·{" "}
-              {t(k("supplier.endsAt"), { time: formatDateTime(w.end) })}
+              <strong>{!w.left ? t("supplier.overdue") : w.left.hours ? t("supplier.timeLeft", w.left) : t("supplier.minutesLeft", w.left)}</strong> ·{" "}
+              {t("supplier.endsAt", { time: formatDateTime(w.end) })}
             </p>
           </WindowCard>
         ))}
       </Section>
 
-      <Section id="supplier-upcoming" heading={k("supplier.upcoming")} empty={k("supplier.none.upcoming")} count={upcoming.length}>
+      {waiting.length ? (
+        <Section id="supplier-waiting" heading={"supplier.waiting"} hint={"supplier.waitingHint"} empty={"supplier.none.upcoming"} count={waiting.length}>
+          {waiting.map((w) => (
+            <WindowCard key={w.number} w={w} />
+          ))}
+        </Section>
+      ) : null}
+
+      <Section id="supplier-upcoming" heading={"supplier.upcoming"} empty={"supplier.none.upcoming"} count={upcoming.length}>
         {upcoming.map((w) => (
           <WindowCard key={w.number} w={w} />
         ))}
       </Section>
 
-      <Section id="supplier-past" heading={k("supplier.past")} params={{ days: pastDays }} empty={k("supplier.none.past")} count={past.length}>
+      <Section id="supplier-past" heading={"supplier.past"} params={{ days: pastDays }} empty={"supplier.none.past"} count={past.length}>
         {past.map((w) => (
           <WindowCard key={w.number} w={w}>
-            {w.closedAt ? <p className="muted">{t(k("supplier.closedAt"), { time: formatDateTime(w.closedAt) })}</p> : null}
+            {w.closedAt ? <p className="muted">{t("supplier.closedAt", { time: formatDateTime(w.closedAt) })}</p> : null}
           </WindowCard>
         ))}
       </Section>
@@ -130,12 +138,14 @@ function Section({
   id,
   heading,
   params,
+  hint,
   empty,
   count,
   children,
 }: {
   id: string;
   heading: MessageKey;
+  hint?: MessageKey;
   params?: Record<string, number>;
   empty: MessageKey;
   count: number;
@@ -147,6 +157,7 @@ function Section({
       <h2 id={`${id}-heading`}>
         {t(heading, params)} <span className="muted">({count})</span>
       </h2>
+      {hint ? <p>{t(hint)}</p> : null}
       {count === 0 ? <p className="muted">{t(empty, params)}</p> : <ul style={{ listStyle: "none", padding: 0 }}>{children}</ul>}
     </section>
   );
@@ -163,15 +174,15 @@ function WindowCard({ w, children, actions }: { w: SupplierWindow; children?: Re
         </h3>
         {children}
         <dl className="facts">
-          <dt>{t(k("supplier.system"))}</dt>
+          <dt>{t("supplier.system")}</dt>
           <dd>
             {w.system.name} ({w.system.code})
           </dd>
-          <dt>{t(k("supplier.window"))}</dt>
+          <dt>{t("supplier.window")}</dt>
           <dd>
             {formatDateTime(w.start)} – {formatDateTime(w.end)}
           </dd>
-          <dt>{t(k("supplier.accounts"))}</dt>
+          <dt>{t("supplier.accounts")}</dt>
           <dd>
             {w.accounts.length ? (
               <ul className="supplier-accounts">
@@ -182,25 +193,25 @@ function WindowCard({ w, children, actions }: { w: SupplierWindow; children?: Re
                 ))}
               </ul>
             ) : (
-              t(k("supplier.noAccounts"))
+              t("supplier.noAccounts")
             )}
           </dd>
           {w.people.length ? (
             <>
-              <dt>{t(k("supplier.people"))}</dt>
+              <dt>{t("supplier.people")}</dt>
               <dd>{w.people.join(", ")}</dd>
             </>
           ) : null}
-          <dt>{t(k("supplier.howToLogIn"))}</dt>
-          <dd className="prose">{w.loginInstructions || t(k("supplier.howToLogIn.text"))}</dd>
-          <dt>{t(k("supplier.contact"))}</dt>
+          <dt>{t("supplier.howToLogIn")}</dt>
+          <dd className="prose">{w.loginInstructions || t("supplier.howToLogIn.text")}</dd>
+          <dt>{t("supplier.contact")}</dt>
           <dd>
             {w.contact.name}, <a href={`mailto:${w.contact.email}`}>{w.contact.email}</a>
           </dd>
           {w.pendingExtension ? (
             <>
-              <dt>{t(k("supplier.extension"))}</dt>
-              <dd>{t(k("supplier.pendingExtension"), { end: formatDateTime(w.pendingExtension.end) })}</dd>
+              <dt>{t("supplier.extension")}</dt>
+              <dd>{t("supplier.pendingExtension", { end: formatDateTime(w.pendingExtension.end) })}</dd>
             </>
           ) : null}
         </dl>
@@ -223,9 +234,9 @@ function OpenActions({ w, maxHours, failed }: { w: OpenWindow; maxHours: number;
     <div className="event-forms">
       <Form method="post" className="event-form" noValidate>
         <input type="hidden" name="number" value={w.number} />
-        <h4>{t(k("supplier.end.title"))}</h4>
+        <h4>{t("supplier.end.title")}</h4>
         <TextArea
-          label={t(k("supplier.end.note"))}
+          label={t("supplier.end.note")}
           name="reason"
           rows={2}
           maxLength={4000}
@@ -239,18 +250,18 @@ function OpenActions({ w, maxHours, failed }: { w: OpenWindow; maxHours: number;
           </p>
         ) : null}
         <button type="submit" name="intent" value="end" className="button" disabled={busy("end")}>
-          {t(k("supplier.end.submit"))}
+          {t("supplier.end.submit")}
           <span className="visually-hidden"> {w.number}</span>
         </button>
       </Form>
       {w.pendingExtension ? null : (
         <details open={Boolean(extendErrors)}>
-          <summary>{t(k("supplier.extend.title"))}</summary>
+          <summary>{t("supplier.extend.title")}</summary>
           <Form method="post" className="event-form" noValidate>
             <input type="hidden" name="number" value={w.number} />
             <TextField
-              label={t(k("supplier.extend.end"))}
-              hint={t(k("supplier.extend.endHint"), { end: formatDateTime(w.end), hours: maxHours })}
+              label={t("supplier.extend.end")}
+              hint={t("supplier.extend.endHint", { end: formatDateTime(w.end), hours: maxHours })}
               type="datetime-local"
               name="end"
               required
@@ -258,7 +269,7 @@ function OpenActions({ w, maxHours, failed }: { w: OpenWindow; maxHours: number;
               error={extendErrors?.end}
             />
             <TextArea
-              label={t(k("supplier.extend.reason"))}
+              label={t("supplier.extend.reason")}
               name="reason"
               rows={3}
               maxLength={4000}
@@ -272,7 +283,7 @@ function OpenActions({ w, maxHours, failed }: { w: OpenWindow; maxHours: number;
               </p>
             ) : null}
             <button type="submit" name="intent" value="extend" className="button button--secondary" disabled={busy("extend")}>
-              {t(k("supplier.extend.submit"))}
+              {t("supplier.extend.submit")}
               <span className="visually-hidden"> {w.number}</span>
             </button>
           </Form>

@@ -1,11 +1,7 @@
 import { z } from "zod";
 
 import type { MessageKey, Msg } from "~/i18n";
-import { sv } from "~/i18n/sv";
 import { MAX_ID } from "../http/ids";
-import { unpackMsg } from "./msg";
-
-export { packMsg, unpackMsg } from "./msg";
 
 /**
  * Form validation shared by the browser and the server: zod schemas whose messages are
@@ -15,16 +11,22 @@ export type FieldErrors = Partial<Record<string, Msg>>;
 
 export type FormResult<T> = { ok: true; value: T } | { ok: false; fieldErrors: FieldErrors };
 
-function isKey(message: string): message is MessageKey {
-  return Object.prototype.hasOwnProperty.call(sv, message);
+/**
+ * Whether a zod issue's message is one of ours. Our schemas give translation keys (written as
+ * `MessageKey`s, so the compiler checks them: see `msg` below); zod's own messages are English
+ * sentences, never shaped like a key, and are replaced by a key for the issue's code.
+ */
+function isOurKey(message: string): message is MessageKey {
+  return /^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9-]+)+$/.test(message);
 }
+
+/** A schema message: a translation key the compiler checks. */
+export const msg = (key: MessageKey): string => key;
 
 /** The message for one zod issue: the schema's own key if it gave one, else one by issue code. */
 export function issueMessage(issue: z.core.$ZodIssue): Msg {
   const params = (issue as { params?: Record<string, string | number> }).params;
-  if (isKey(issue.message)) return { key: issue.message, params };
-  if (issue.message.includes("?") && isKey(issue.message.split("?")[0]!)) return unpackMsg(issue.message)!;
-  // (packed keys come from request-form.ts refinements)
+  if (isOurKey(issue.message)) return { key: issue.message, params };
   switch (issue.code) {
     case "too_small":
       return issue.origin === "string" && Number(issue.minimum) <= 1
@@ -74,7 +76,12 @@ export function formObject(formData: FormData, arrays: readonly string[] = []): 
 // Reusable field schemas -------------------------------------------------------------------------
 
 /** Text from a form: trimmed; required unless made optional. */
-export const text = (max: number) => z.string({ error: "validation.required" }).trim().min(1, "validation.required").max(max);
+export const text = (max: number) =>
+  z
+    .string({ error: msg("validation.required") })
+    .trim()
+    .min(1, msg("validation.required"))
+    .max(max);
 
 /** Optional text from a form: blank becomes undefined. */
 export const optionalText = (max: number) =>
@@ -86,14 +93,23 @@ export const checkbox = z.preprocess((v) => v === true || v === "on" || v === "t
 /** An id chosen in a <select>: a positive integer, blank means none. */
 export const optionalId = z.preprocess(
   (v) => (v === "" || v === undefined || v === null ? undefined : Number(v)),
-  z.number({ error: "validation.choose" }).int().positive().max(MAX_ID, "validation.choose").optional(),
+  z
+    .number({ error: msg("validation.choose") })
+    .int()
+    .positive()
+    .max(MAX_ID, msg("validation.choose"))
+    .optional(),
 );
 export const requiredId = z.preprocess(
   (v) => (v === "" || v === undefined || v === null ? undefined : Number(v)),
-  z.number({ error: "validation.choose" }).int("validation.choose").positive("validation.choose").max(MAX_ID, "validation.choose"),
+  z
+    .number({ error: msg("validation.choose") })
+    .int("validation.choose")
+    .positive("validation.choose")
+    .max(MAX_ID, msg("validation.choose")),
 );
 
 export const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "validation.date")
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "validation.date");
+  .regex(/^\d{4}-\d{2}-\d{2}$/, msg("validation.date"))
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), msg("validation.date"));

@@ -20,7 +20,7 @@ import {
   type InformationClass,
   type Role,
 } from "../../db/schema";
-import { CASE_MACHINES, WINDOW_MACHINE } from "../../machines";
+import { CASE_MACHINES, WINDOW_MACHINE, type CaseStatus } from "../../machines";
 import { stockholmDate } from "../../machines/calendar";
 import { stockholmLocalToIso } from "../../machines/time";
 import { priorityOf, type Level } from "../../machines/priority";
@@ -257,7 +257,7 @@ type CasePlan = {
   prefix: "INC" | "BEG" | "CHG" | "ACC";
   system: SystemRow;
   requesterId: number;
-  status: string;
+  status: CaseStatus;
   title: string;
   description: string;
   window: { start: Date; end: Date } | null;
@@ -686,7 +686,7 @@ function emergencyPlan(random: Random, o: Common & { openNow: boolean; opsPeople
   const centre = pick(random, o.centrePeople);
   const ops = pick(random, o.opsPeople);
   const age = now - created;
-  let status: string;
+  let status: CaseStatus;
   if (window.end.getTime() > now) status = age < 10 * MIN ? "submitted" : o.openNow || random() < 0.8 ? "window-open" : "approved";
   else status = weighted(random, { closed: 74, "outcome-reported": 4, "window-closed": 8, rejected: 5, cancelled: 6, returned: 1, "in-review": 2 });
   if (status === "in-review" && age > 30 * DAY) status = "closed";
@@ -814,7 +814,7 @@ function changePlan(
   const ops = pick(random, o.opsPeople);
   const past = end.getTime() <= now;
   const running = start.getTime() <= now && !past;
-  let status: string;
+  let status: CaseStatus;
   if (past) status = weighted(random, { closed: 72, "outcome-reported": 4, "window-closed": 6, rejected: 6, cancelled: 10, draft: 2 });
   else if (running) status = o.openNow || random() < 0.85 ? "window-open" : "approved";
   else if (advanced)
