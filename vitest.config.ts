@@ -9,6 +9,9 @@ export default defineConfig({
     exclude: ["tests/browser/**", "tests/faults/**", "node_modules/**"],
     globalSetup: ["tests/support/global-setup.ts"],
     pool: "forks",
+    // Two forks measured fastest here (4m04 against 5m16 with one per core): each file opens its own
+    // database, and more forks only contend for the same disk and CPU.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: {

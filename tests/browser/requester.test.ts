@@ -6,6 +6,7 @@ import { users } from "../../db/schema";
 import { seedDemo } from "../../db/seed";
 import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
 import { applyEvent, createCase } from "~/cases/commands.server";
+import { translatorFor } from "~/i18n/i18n.server";
 import { seriousViolations } from "./axe";
 import { launchBrowser, pageAs, sessionCookieFor, startPortal, type Portal } from "./harness";
 
@@ -97,7 +98,7 @@ describe("requesting access", () => {
     await page.getByLabel("Varför görs ändringen?").fill("Säkerhetsuppdatering");
     await page.getByLabel("Jag har bokat tiden med leverantören").check();
     await page.getByRole("button", { name: "Skicka in" }).click();
-    const error = page.getByText(`För tidigt: tidigaste tillåtna start är ${earliest}.`);
+    const error = page.getByText(`För tidigt: tidigaste tillåtna start är ${translatorFor("sv").formatDate(earliest)}.`);
     await error.waitFor();
     expect(await page.getByLabel("Start").getAttribute("aria-invalid")).toBe("true");
     expect(page.url()).toContain("/cases/new");
