@@ -131,7 +131,7 @@ describe("the agenda", () => {
     const overview = await page("/cab", cabCookie);
     expect(overview).toContain(`href="/cab/meetings/${first.id}"`);
     const rowHtml = overview.slice(overview.indexOf(`id="meeting-${first.id}"`), overview.indexOf("</tr>", overview.indexOf(`id="meeting-${first.id}"`)));
-    expect(rowHtml).toContain(`<td>${agenda!.items.length}</td>`);
+    expect(rowHtml).toMatch(new RegExp(`<td[^>]*>${agenda!.items.length}</td>`));
   });
 
   it("flags a late item: referred less than two days before the meeting, or its window starts before it", async () => {

@@ -69,7 +69,7 @@ function RequesterDashboard({ dashboard }: { dashboard: Dashboard }) {
         <h2 id="upcoming-heading">{t("dashboard.upcoming")}</h2>
         {dashboard.upcoming.length ? (
           <div className="table-wrap">
-            <table>
+            <table className="stack">
               <caption className="visually-hidden">{t("dashboard.upcoming.caption", { days: dashboard.upcomingDays })}</caption>
               <thead>
                 <tr>
@@ -83,15 +83,15 @@ function RequesterDashboard({ dashboard }: { dashboard: Dashboard }) {
               <tbody>
                 {dashboard.upcoming.map((c) => (
                   <tr key={c.number}>
-                    <td>
+                    <td data-label={t("cases.col.number")}>
                       <Link to={`/cases/${c.number}`}>{c.number}</Link>
                     </td>
-                    <td>{c.title}</td>
-                    <td>{c.systemCode}</td>
-                    <td>
+                    <td data-label={t("cases.col.title")}>{c.title}</td>
+                    <td data-label={t("cases.col.system")}>{c.systemCode}</td>
+                    <td data-label={t("cases.col.window")}>
                       <WindowText window={c.window} />
                     </td>
-                    <td>
+                    <td data-label={t("cases.col.status")}>
                       <StatusBadge status={c.status} />
                     </td>
                   </tr>

@@ -146,7 +146,13 @@ export default function MeetingPage() {
           <ol className="cab-agenda" style={{ listStyle: "none", padding: 0 }}>
             {items.map((item) => (
               <li key={item.number}>
-                <AgendaCard item={item} me={me} later={later} failed={failed?.number === item.number ? failed : undefined} />
+                <AgendaCard
+                  item={item}
+                  me={me}
+                  later={later}
+                  failed={failed?.number === item.number ? failed : undefined}
+                  open={items.length === 1 || failed?.number === item.number || noticeCase === item.number}
+                />
               </li>
             ))}
           </ol>
@@ -188,7 +194,12 @@ function MeetingFacts({ meeting }: { meeting: MeetingView }) {
   );
 }
 
-function AgendaCard({ item, me, later, failed }: { item: Item; me: Loaded["me"]; later: Later; failed?: ActionData }) {
+/**
+ * One item of the agenda, folded to a summary line (system, window, conflicts, votes) so a meeting
+ * reads as a list; it opens to the whole case and the forms. Open from the start when it is the only
+ * item, or the one just acted on.
+ */
+function AgendaCard({ item, me, later, failed, open }: { item: Item; me: Loaded["me"]; later: Later; failed?: ActionData; open: boolean }) {
   const { t, formatDateTime } = useT();
   const own = item.requester.id === me.id;
   const errorsFor = (intent: Intent) => (failed?.intent === intent ? failed.errors : undefined);
@@ -203,126 +214,140 @@ function AgendaCard({ item, me, later, failed }: { item: Item; me: Loaded["me"];
   ];
   const mine = item.votes.members.find((m) => m.userId === me.id)?.vote;
   return (
-    <article className="card" id={`item-${item.number}`} style={{ marginBottom: "1rem" }} aria-labelledby={`case-${item.number}`}>
-      <h3 id={`case-${item.number}`}>
-        <Link to={`/cases/${item.number}`}>{item.number}</Link> {item.title}
-      </h3>
-      <p>
-        <StatusBadge status={item.status} />
-        {item.late ? (
-          <>
-            {" "}
-            <span className="badge badge--attention">{t("cab.late")}</span>
-          </>
-        ) : null}
-      </p>
-      {item.late ? <p className="muted">{t("cab.late.explain")}</p> : null}
-      <dl className="facts">
-        <dt>{t("request.system")}</dt>
-        <dd>
-          {item.system.code} – {item.system.name}
-        </dd>
-        <dt>{t("request.supplier")}</dt>
-        <dd>{item.supplier?.name ?? "–"}</dd>
-        <dt>{t("case.requester")}</dt>
-        <dd>{item.requester.name}</dd>
-        <dt>{t("case.window")}</dt>
-        <dd>
-          <WindowText window={item.window} />
-        </dd>
-        {item.referredAt ? (
-          <>
-            <dt>{t("cab.referredAt")}</dt>
-            <dd>{formatDateTime(item.referredAt)}</dd>
-          </>
-        ) : null}
-        <dt>{t("request.affectedSystems")}</dt>
-        <dd>{d.affectedSystems.length ? d.affectedSystems.join(", ") : "–"}</dd>
-        {d.accounts.length ? (
-          <>
-            <dt>{t("request.accounts")}</dt>
-            <dd>{d.accounts.join(", ")}</dd>
-          </>
-        ) : null}
-        {d.supplierPeople.length ? (
-          <>
-            <dt>{t("request.supplierPeople")}</dt>
-            <dd>{d.supplierPeople.join(", ")}</dd>
-          </>
-        ) : null}
-      </dl>
-      {texts
-        .filter(([text]) => text)
-        .map(([text, label]) => (
-          <div key={label}>
-            <h4>{t(label)}</h4>
-            <p className="prose">{text}</p>
-          </div>
-        ))}
-
-      <h4>{t("case.conflicts")}</h4>
-      {item.conflicts.length ? (
-        <ul>
-          {item.conflicts.map((c, i) => (
-            <li key={c.number ?? `blackout-${i}`}>
-              {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} ·{" "}
-              {c.system ?? t("conflict.allSystems")} · {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}`)} (${c.path.join(" → ")})`} ·{" "}
-              <WindowText window={c.window} />
-            </li>
+    <article className="card cab-item" id={`item-${item.number}`} aria-labelledby={`case-${item.number}`}>
+      <details open={open}>
+        <summary>
+          <h3 id={`case-${item.number}`}>
+            {item.number} {item.title}
+          </h3>
+          <span className="cab-item__line">
+            <StatusBadge status={item.status} />
+            {item.late ? (
+              <>
+                {" "}
+                <span className="badge badge--attention">{t("cab.late")}</span>
+              </>
+            ) : null}{" "}
+            {item.system.code} · <WindowText window={item.window} /> ·{" "}
+            {item.conflicts.length ? (
+              <strong className="conflict-count">⚠ {t("cab.item.conflicts", { count: item.conflicts.length })}</strong>
+            ) : (
+              t("cab.item.noConflicts")
+            )}{" "}
+            · {t("cab.item.votes", item.votes.counts)}
+          </span>
+        </summary>
+        <p>
+          <Link to={`/cases/${item.number}`}>{t("cab.item.openCase", { number: item.number })}</Link>
+        </p>
+        {item.late ? <p className="muted">{t("cab.late.explain")}</p> : null}
+        <dl className="facts">
+          <dt>{t("request.system")}</dt>
+          <dd>
+            {item.system.code} – {item.system.name}
+          </dd>
+          <dt>{t("request.supplier")}</dt>
+          <dd>{item.supplier?.name ?? "–"}</dd>
+          <dt>{t("case.requester")}</dt>
+          <dd>{item.requester.name}</dd>
+          <dt>{t("case.window")}</dt>
+          <dd>
+            <WindowText window={item.window} />
+          </dd>
+          {item.referredAt ? (
+            <>
+              <dt>{t("cab.referredAt")}</dt>
+              <dd>{formatDateTime(item.referredAt)}</dd>
+            </>
+          ) : null}
+          <dt>{t("request.affectedSystems")}</dt>
+          <dd>{d.affectedSystems.length ? d.affectedSystems.join(", ") : "–"}</dd>
+          {d.accounts.length ? (
+            <>
+              <dt>{t("request.accounts")}</dt>
+              <dd>{d.accounts.join(", ")}</dd>
+            </>
+          ) : null}
+          {d.supplierPeople.length ? (
+            <>
+              <dt>{t("request.supplierPeople")}</dt>
+              <dd>{d.supplierPeople.join(", ")}</dd>
+            </>
+          ) : null}
+        </dl>
+        {texts
+          .filter(([text]) => text)
+          .map(([text, label]) => (
+            <div key={label}>
+              <h4>{t(label)}</h4>
+              <p className="prose">{text}</p>
+            </div>
           ))}
-        </ul>
-      ) : (
-        <p className="muted">{t("case.noConflicts")}</p>
-      )}
 
-      <h4>{t("cab.votes")}</h4>
-      <VoteCounts votes={item.votes} />
-      {item.votes.members.length ? (
-        <ul>
-          {item.votes.members.map((m) => (
-            <li key={m.userId}>
-              {m.name}: {t(`cab.vote.${m.vote}`)}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-
-      <h4>{t("cab.comments")}</h4>
-      {item.comments.length ? (
-        <ul className="timeline">
-          {item.comments.map((c) => (
-            <li key={c.id}>
-              <strong>{c.author.name}</strong> · <time dateTime={c.at}>{formatDateTime(c.at)}</time>
-              <p className="timeline__reason prose">{c.body}</p>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="muted">{t("cab.comments.none")}</p>
-      )}
-
-      {own && (me.role === "cab" || me.role === "service-centre") ? <p className="muted">{t("cab.ownChange")}</p> : null}
-      <div className="event-forms">
-        {me.role === "cab" && !own ? <VoteForm item={item} mine={mine} errors={errorsFor("vote")} /> : null}
-        {!own ? <CommentForm item={item} errors={errorsFor("comment")} values={failed?.intent === "comment" ? failed.values : undefined} /> : null}
-      </div>
-      {me.role === "service-centre" && !own ? (
-        <>
-          <h4>{t("cab.decide")}</h4>
-          <div className="event-forms">
-            {(["approve", "approveWithConditions", "defer", "reject"] as const).map((intent) => (
-              <DecisionForm
-                key={intent}
-                item={item}
-                intent={intent}
-                later={later}
-                errors={errorsFor(intent)}
-                values={failed?.intent === intent ? failed.values : undefined}
-              />
+        <h4>{t("case.conflicts")}</h4>
+        {item.conflicts.length ? (
+          <ul>
+            {item.conflicts.map((c, i) => (
+              <li key={c.number ?? `blackout-${i}`}>
+                {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} ·{" "}
+                {c.system ?? t("conflict.allSystems")} · {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}`)} (${c.path.join(" → ")})`} ·{" "}
+                <WindowText window={c.window} />
+              </li>
             ))}
-          </div>
-        </>
-      ) : null}
+          </ul>
+        ) : (
+          <p className="muted">{t("case.noConflicts")}</p>
+        )}
+
+        <h4>{t("cab.votes")}</h4>
+        <VoteCounts votes={item.votes} />
+        {item.votes.members.length ? (
+          <ul>
+            {item.votes.members.map((m) => (
+              <li key={m.userId}>
+                {m.name}: {t(`cab.vote.${m.vote}`)}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+
+        <h4>{t("cab.comments")}</h4>
+        {item.comments.length ? (
+          <ul className="timeline">
+            {item.comments.map((c) => (
+              <li key={c.id}>
+                <strong>{c.author.name}</strong> · <time dateTime={c.at}>{formatDateTime(c.at)}</time>
+                <p className="timeline__reason prose">{c.body}</p>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">{t("cab.comments.none")}</p>
+        )}
+
+        {own && (me.role === "cab" || me.role === "service-centre") ? <p className="muted">{t("cab.ownChange")}</p> : null}
+        <div className="event-forms">
+          {me.role === "cab" && !own ? <VoteForm item={item} mine={mine} errors={errorsFor("vote")} /> : null}
+          {!own ? <CommentForm item={item} errors={errorsFor("comment")} values={failed?.intent === "comment" ? failed.values : undefined} /> : null}
+        </div>
+        {me.role === "service-centre" && !own ? (
+          <>
+            <h4>{t("cab.decide")}</h4>
+            <div className="event-forms">
+              {(["approve", "approveWithConditions", "defer", "reject"] as const).map((intent) => (
+                <DecisionForm
+                  key={intent}
+                  item={item}
+                  intent={intent}
+                  later={later}
+                  errors={errorsFor(intent)}
+                  values={failed?.intent === intent ? failed.values : undefined}
+                />
+              ))}
+            </div>
+          </>
+        ) : null}
+      </details>
     </article>
   );
 }

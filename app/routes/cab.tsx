@@ -121,7 +121,7 @@ function Overview() {
         <h2 id="cab-upcoming-heading">{t("cab.upcoming")}</h2>
         {upcoming.length ? (
           <div className="table-wrap">
-            <table>
+            <table className="stack">
               <thead>
                 <tr>
                   <th scope="col">{t("cab.meeting.when")}</th>
@@ -133,12 +133,12 @@ function Overview() {
               <tbody>
                 {upcoming.map((m) => (
                   <tr key={m.id} id={`meeting-${m.id}`}>
-                    <td>
+                    <td data-label={t("cab.meeting.when")}>
                       <Link to={`/cab/meetings/${m.id}`}>{formatDateTime(m.startsAt)}</Link>
                     </td>
-                    <td>{m.location || "–"}</td>
-                    <td>{m.items}</td>
-                    <td>{m.late ? <span className="badge badge--attention">{m.late}</span> : 0}</td>
+                    <td data-label={t("cab.meeting.location")}>{m.location || "–"}</td>
+                    <td data-label={t("cab.meeting.items")}>{m.items}</td>
+                    <td data-label={t("cab.meeting.lateItems")}>{m.late ? <span className="badge badge--attention">{m.late}</span> : 0}</td>
                   </tr>
                 ))}
               </tbody>

@@ -329,7 +329,7 @@ export default function CasePage() {
         <section aria-labelledby="messages-heading">
           <h2 id="messages-heading">{t("case.messages")}</h2>
           <div className="table-wrap">
-            <table>
+            <table className="stack">
               <thead>
                 <tr>
                   <th scope="col">{t("case.messageWhat")}</th>
@@ -341,10 +341,10 @@ export default function CasePage() {
               <tbody>
                 {messages.map((m, i) => (
                   <tr key={i}>
-                    <td>{textOr(`message.${m.template}`, m.template)}</td>
-                    <td>{m.recipient}</td>
-                    <td>{formatDateTime(m.createdAt)}</td>
-                    <td>{m.sentAt ? formatDateTime(m.sentAt) : t("case.messageQueued")}</td>
+                    <td data-label={t("case.messageWhat")}>{textOr(`message.${m.template}`, m.template)}</td>
+                    <td data-label={t("case.messageTo")}>{m.recipient}</td>
+                    <td data-label={t("case.messageWhen")}>{formatDateTime(m.createdAt)}</td>
+                    <td data-label={t("case.messageSent")}>{m.sentAt ? formatDateTime(m.sentAt) : t("case.messageQueued")}</td>
                   </tr>
                 ))}
               </tbody>

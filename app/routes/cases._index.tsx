@@ -177,7 +177,7 @@ export default function Cases() {
       ) : (
         <>
           <div className="table-wrap">
-            <table>
+            <table className="stack">
               <caption>{t("cases.count", { count: data.total })}</caption>
               <thead>
                 <tr>
@@ -192,18 +192,18 @@ export default function Cases() {
               <tbody>
                 {data.items.map((c) => (
                   <tr key={c.number}>
-                    <td>
+                    <td data-label={t("cases.col.number")}>
                       <Link to={`/cases/${c.number}`}>{c.number}</Link>
                     </td>
-                    <td>{c.title}</td>
-                    <td>{c.systemCode}</td>
-                    <td>
+                    <td data-label={t("cases.col.title")}>{c.title}</td>
+                    <td data-label={t("cases.col.system")}>{c.systemCode}</td>
+                    <td data-label={t("cases.col.window")}>
                       <WindowText window={c.window} />
                     </td>
-                    <td>
+                    <td data-label={t("cases.col.status")}>
                       <StatusBadge status={c.status} />
                     </td>
-                    <td>{t(`type.${c.type}`)}</td>
+                    <td data-label={t("cases.col.type")}>{t(`type.${c.type}`)}</td>
                   </tr>
                 ))}
               </tbody>

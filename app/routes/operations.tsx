@@ -106,7 +106,7 @@ export default function Operations() {
 function SystemsCell({ w }: { w: WindowItem }) {
   const { t } = useT();
   return (
-    <td>
+    <td data-label={t("operations.col.systems")}>
       <div>
         <strong>{w.system.code}</strong> {w.system.name}
       </div>
@@ -116,10 +116,10 @@ function SystemsCell({ w }: { w: WindowItem }) {
   );
 }
 
-function ListCell({ items }: { items: string[] }) {
-  if (!items.length) return <td>–</td>;
+function ListCell({ items, label }: { items: string[]; label: string }) {
+  if (!items.length) return <td data-label={label}>–</td>;
   return (
-    <td>
+    <td data-label={label}>
       <ul>
         {items.map((item) => (
           <li key={item}>{item}</li>
@@ -135,7 +135,7 @@ function WindowTable({ rows, caption, canAct }: { rows: Row[]; caption: string; 
   const { t, formatDateTime } = useT();
   return (
     <div className="table-wrap">
-      <table aria-labelledby={caption}>
+      <table className="stack" aria-labelledby={caption}>
         <thead>
           <tr>
             <th scope="col">{t("operations.col.case")}</th>
@@ -156,7 +156,7 @@ function WindowTable({ rows, caption, canAct }: { rows: Row[]; caption: string; 
                 {w.supplier ? <div className="muted">{w.supplier.name}</div> : null}
               </th>
               <SystemsCell w={w} />
-              <td>
+              <td data-label={t("review.window")}>
                 {formatDateTime(w.start)} – {formatDateTime(w.end)}
                 {w.pendingExtension ? <div className="muted">{t("operations.pendingExtension", { end: formatDateTime(w.pendingExtension.end) })}</div> : null}
                 {w.overdue ? (
@@ -169,14 +169,14 @@ function WindowTable({ rows, caption, canAct }: { rows: Row[]; caption: string; 
                   </div>
                 ) : null}
               </td>
-              <ListCell items={w.accounts} />
-              <ListCell items={w.supplierPeople} />
-              <td>
+              <ListCell items={w.accounts} label={t("request.accounts")} />
+              <ListCell items={w.supplierPeople} label={t("request.supplierPeople")} />
+              <td data-label={t("operations.col.monitoring")}>
                 {w.monitoringSuppressed && w.grantedAt
                   ? t("operations.monitoring.suppressed", { systems: systemsText(w), time: formatDateTime(w.grantedAt) })
                   : t("operations.monitoring.suppress", { systems: systemsText(w) })}
               </td>
-              <td>
+              <td data-label={t("operations.col.step")}>
                 <StepCell w={w} canAct={canAct} />
               </td>
             </tr>
@@ -232,7 +232,7 @@ function ClosedTable({ rows }: { rows: WindowItem[] }) {
   const { t, formatDateTime } = useT();
   return (
     <div className="table-wrap">
-      <table aria-labelledby="recently-closed">
+      <table className="stack" aria-labelledby="recently-closed">
         <thead>
           <tr>
             <th scope="col">{t("operations.col.case")}</th>
@@ -251,15 +251,15 @@ function ClosedTable({ rows }: { rows: WindowItem[] }) {
                 <div>{w.title}</div>
               </th>
               <SystemsCell w={w} />
-              <td>
+              <td data-label={t("review.window")}>
                 {formatDateTime(w.start)} – {formatDateTime(w.end)}
               </td>
-              <td>
+              <td data-label={t("operations.col.closed")}>
                 {w.closedAt ? formatDateTime(w.closedAt) : "–"}
                 {w.closedBy ? <div className="muted">{t(`operations.closedBy.${w.closedBy}`)}</div> : null}
               </td>
-              <ListCell items={w.accounts} />
-              <td>
+              <ListCell items={w.accounts} label={t("request.accounts")} />
+              <td data-label={t("operations.col.monitoring")}>
                 <strong>{t("operations.monitoring.restore", { systems: systemsText(w) })}</strong>
               </td>
             </tr>

@@ -155,13 +155,24 @@ const STYLES = `
 .sched-swatch { display: inline-block; width: 2rem; height: 1.1rem; border-radius: 4px; flex: none; }
 .sched-wrap { position: relative; }
 .sched-grid { table-layout: fixed; min-width: 52rem; }
-.sched-grid--month { min-width: 132rem; }
+.sched-grid--month { min-width: 0; }
+.sched-grid--month thead th { font-size: 0.7rem; padding: 0.1rem; overflow-wrap: anywhere; }
+.sched-grid--month .sched-bar a { word-break: break-all; }
+.sched-agenda { display: none; }
+.sched-agenda ol, .sched-agenda ul { list-style: none; margin: 0; padding: 0; }
+.sched-agenda h3 { font-size: 1rem; margin: 1rem 0 0.4rem; }
+.sched-agenda ul li { display: grid; grid-template-columns: 4.5rem 1fr; gap: 0.5rem; align-items: start; margin-bottom: 0.4rem; }
+.sched-agenda__system { font-weight: 600; font-size: 0.9rem; overflow-wrap: anywhere; }
+@media (max-width: 47.99rem) {
+  .sched-agenda { display: block; }
+  .sched-wrap { display: none; }
+}
 .sched-grid th, .sched-grid td { border: 1px solid var(--line); padding: 0.2rem; }
 .sched-grid thead th { font-size: 0.85rem; text-align: center; }
 .sched-grid .sched-system { width: 11rem; font-size: 0.9rem; }
 .sched-grid .sched-system small { display: block; font-weight: 400; color: var(--ink-muted); }
 .sched-grid--month td { font-size: 0.78rem; }
-.sched-grid--month .sched-system { width: 8rem; }
+.sched-grid--month .sched-system { width: 6rem; }
 .sched-today { box-shadow: inset 0 -4px 0 var(--brand); }
 .sched-cell--blackout, .sched-bar--blackout, .sched-swatch--blackout { background: repeating-linear-gradient(135deg, #f4f6f8 0 6px, #d5dbe2 6px 9px); }
 .sched-bar { border-radius: 4px; padding: 0.2rem 0.35rem; overflow-wrap: break-word; line-height: 1.3; font-size: 0.85rem; }
@@ -235,7 +246,8 @@ export default function Schedule() {
     return out;
   }
 
-  function bar(item: Item): ReactNode {
+  function bar(item: Item, where: "grid" | "agenda" = "grid"): ReactNode {
+    const compact = month && where === "grid";
     const span = `${formatDateTime(item.start)} – ${formatDateTime(item.end)}`;
     const before = item.startsBefore ? (
       <>
@@ -263,7 +275,7 @@ export default function Schedule() {
     return (
       <div
         className={`sched-bar sched-bar--${item.state}${item.conflict ? " sched-bar--conflict" : ""}`}
-        data-case={item.number}
+        {...(where === "grid" ? { "data-case": item.number } : { "data-agenda-case": item.number })}
         title={`${item.number} ${item.title} (${span})`}
       >
         {before}
@@ -280,7 +292,7 @@ export default function Schedule() {
         </Link>
         {after}
         <span className="sched-bar__state">{t(`schedule.state.${item.state}`)}</span>
-        {month ? null : (
+        {compact ? null : (
           <>
             <span className="sched-bar__title">{item.title}</span>
             <span className="sched-bar__time" aria-hidden="true">
@@ -289,10 +301,50 @@ export default function Schedule() {
           </>
         )}
         <span className="visually-hidden">
-          {month ? `, ${item.title}` : ""}, {t(`status.${item.status}`)}, {t(`type.${item.type}`)}, {span}
+          {compact ? `, ${item.title}` : ""}, {t(`status.${item.status}`)}, {t(`type.${item.type}`)}, {span}
           {item.supplierName ? `, ${item.supplierName}` : ""}
         </span>
       </div>
+    );
+  }
+
+  /**
+   * The same period as a list of days for a narrow screen (the grid needs a wide one): each window
+   * and blackout once, under the first day of it in the period, with its system.
+   */
+  function agenda(): ReactNode {
+    const entries = [
+      ...data.globalLanes.flat().map((item) => ({ item, system: t("conflict.allSystems") })),
+      ...data.rows.flatMap((row) => row.lanes.flat().map((item) => ({ item, system: row.system.code }))),
+    ].sort((a, b) => a.item.first - b.item.first || a.item.start.localeCompare(b.item.start));
+    const days = [...new Set(entries.map((e) => e.item.first))];
+    return (
+      <section className="sched-agenda" aria-labelledby="agenda-caption">
+        <h2 id="agenda-caption">{caption}</h2>
+        <ol>
+          {days.map((first) => {
+            const day = range.days[first]!;
+            return (
+              <li key={day} data-day={day}>
+                <h3>
+                  <time dateTime={day}>{formatDate(day)}</time>
+                  {day === data.today ? ` (${t("schedule.today")})` : null}
+                </h3>
+                <ul>
+                  {entries
+                    .filter((e) => e.item.first === first)
+                    .map(({ item, system }) => (
+                      <li key={item.key}>
+                        <span className="sched-agenda__system">{system}</span>
+                        {bar(item, "agenda")}
+                      </li>
+                    ))}
+                </ul>
+              </li>
+            );
+          })}
+        </ol>
+      </section>
     );
   }
 
@@ -419,62 +471,71 @@ export default function Schedule() {
           <p className="muted">{t(data.filtered ? "schedule.empty.filtered" : "schedule.empty")}</p>
         </>
       ) : (
-        <div className="table-wrap sched-wrap" role="region" aria-labelledby="schedule-caption" tabIndex={0}>
-          <table className={`sched-grid${month ? " sched-grid--month" : ""}`}>
-            <caption id="schedule-caption">
-              {caption}
-              {" · "}
-              {data.counts.conflicts === null
-                ? t("schedule.countWindows", { count: data.counts.windows })
-                : t("schedule.count", { count: data.counts.windows, conflicts: data.counts.conflicts })}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col" className="sched-system">
-                  {t("schedule.col.system")}
-                </th>
-                {range.days.map((day) => (
-                  <th key={day} scope="col" className={day === data.today ? "sched-today" : undefined} aria-current={day === data.today ? "date" : undefined}>
-                    <time dateTime={day}>{formats.head.format(noon(day))}</time>
-                    {day === data.today ? <span className="visually-hidden"> ({t("schedule.today")})</span> : null}
+        <>
+          {agenda()}
+          <div className="table-wrap sched-wrap" role="region" aria-labelledby="schedule-caption" tabIndex={0}>
+            <table className={`sched-grid${month ? " sched-grid--month" : ""}`}>
+              <caption id="schedule-caption">
+                {caption}
+                {" · "}
+                {data.counts.conflicts === null
+                  ? t("schedule.countWindows", { count: data.counts.windows })
+                  : t("schedule.count", { count: data.counts.windows, conflicts: data.counts.conflicts })}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col" className="sched-system">
+                    {t("schedule.col.system")}
                   </th>
-                ))}
-              </tr>
-            </thead>
-            {data.globalLanes.length ? (
-              <tbody>
-                {data.globalLanes.map((lane, i) => (
-                  <tr key={i}>
-                    {i === 0 ? (
-                      <th scope="rowgroup" rowSpan={data.globalLanes.length} className="sched-system">
-                        {t("conflict.allSystems")}
-                      </th>
-                    ) : null}
-                    {cells(lane, data.globalShaded)}
-                  </tr>
-                ))}
-              </tbody>
-            ) : null}
-            {data.rows.map((row) => {
-              const lanes = row.lanes.length ? row.lanes : [[]];
-              return (
-                <tbody key={row.system.id} data-system={row.system.code}>
-                  {lanes.map((lane, i) => (
+                  {range.days.map((day) => (
+                    <th
+                      key={day}
+                      scope="col"
+                      data-day={day}
+                      className={day === data.today ? "sched-today" : undefined}
+                      aria-current={day === data.today ? "date" : undefined}
+                    >
+                      <time dateTime={day}>{formats.head.format(noon(day))}</time>
+                      {day === data.today ? <span className="visually-hidden"> ({t("schedule.today")})</span> : null}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              {data.globalLanes.length ? (
+                <tbody>
+                  {data.globalLanes.map((lane, i) => (
                     <tr key={i}>
                       {i === 0 ? (
-                        <th scope="rowgroup" rowSpan={lanes.length} className="sched-system">
-                          {row.system.code}
-                          <small>{row.system.name}</small>
+                        <th scope="rowgroup" rowSpan={data.globalLanes.length} className="sched-system">
+                          {t("conflict.allSystems")}
                         </th>
                       ) : null}
-                      {cells(lane, row.shaded)}
+                      {cells(lane, data.globalShaded)}
                     </tr>
                   ))}
                 </tbody>
-              );
-            })}
-          </table>
-        </div>
+              ) : null}
+              {data.rows.map((row) => {
+                const lanes = row.lanes.length ? row.lanes : [[]];
+                return (
+                  <tbody key={row.system.id} data-system={row.system.code}>
+                    {lanes.map((lane, i) => (
+                      <tr key={i}>
+                        {i === 0 ? (
+                          <th scope="rowgroup" rowSpan={lanes.length} className="sched-system">
+                            {row.system.code}
+                            <small>{row.system.name}</small>
+                          </th>
+                        ) : null}
+                        {cells(lane, row.shaded)}
+                      </tr>
+                    ))}
+                  </tbody>
+                );
+              })}
+            </table>
+          </div>
+        </>
       )}
 
       <CalendarFeedSection kind="schedule" state={data.feed} result={created?.feed} revoked={notice} action={hrefFor(query)} />

@@ -33,18 +33,16 @@ export default function ServiceCentre() {
       <h2 id="queue-heading">{t("review.queue", { count: queue.length })}</h2>
       {queue.length ? (
         <div className="table-wrap">
-          <table aria-labelledby="queue-heading">
+          <table className="stack" aria-labelledby="queue-heading">
             <thead>
               <tr>
                 <th scope="col">{t("review.case")}</th>
                 <th scope="col">{t("review.waitingFor")}</th>
-                <th scope="col">{t("review.priority")}</th>
                 <th scope="col">{t("request.system")}</th>
                 <th scope="col">{t("review.window")}</th>
                 <th scope="col">{t("review.leadTime")}</th>
                 <th scope="col">{t("case.conflicts")}</th>
-                <th scope="col">{t("case.requester")}</th>
-                <th scope="col">{t("request.supplier")}</th>
+                <th scope="col">{`${t("case.requester")} / ${t("request.supplier")}`}</th>
                 <th scope="col">{t("review.submitted")}</th>
               </tr>
             </thead>
@@ -54,21 +52,25 @@ export default function ServiceCentre() {
                   <th scope="row">
                     <Link to={`/cases/${item.number}`}>{item.number}</Link>
                     <div>{item.title}</div>
-                    <div className="muted">{t(`type.${item.type}`)}</div>
+                    <div className="muted">
+                      {t(`type.${item.type}`)}
+                      {item.priority ? `, ${t("request.priorityIs", { priority: item.priority })}` : null}
+                    </div>
                   </th>
-                  <td>
+                  <td data-label={t("review.waitingFor")}>
                     {t(`review.reason.${item.reason}`)} <StatusBadge status={item.status} />
                   </td>
-                  <td>{item.priority ? t("request.priorityIs", { priority: item.priority }) : "–"}</td>
-                  <td>{item.systemCode}</td>
-                  <td>
+                  <td data-label={t("request.system")}>{item.systemCode}</td>
+                  <td data-label={t("review.window")}>
                     <WindowText window={item.window} />
                   </td>
-                  <td>{item.workingDaysLeft === null ? "–" : t("review.daysLeft", { count: item.workingDaysLeft })}</td>
-                  <td>{item.conflicts ? <strong className="conflict-count">⚠ {item.conflicts}</strong> : 0}</td>
-                  <td>{item.requester}</td>
-                  <td>{item.supplier ?? "–"}</td>
-                  <td>{item.submittedAt ? formatDateTime(item.submittedAt) : "–"}</td>
+                  <td data-label={t("review.leadTime")}>{item.workingDaysLeft === null ? "–" : t("review.daysLeft", { count: item.workingDaysLeft })}</td>
+                  <td data-label={t("case.conflicts")}>{item.conflicts ? <strong className="conflict-count">⚠ {item.conflicts}</strong> : 0}</td>
+                  <td data-label={`${t("case.requester")} / ${t("request.supplier")}`}>
+                    {item.requester}
+                    <div className="muted">{item.supplier ?? "–"}</div>
+                  </td>
+                  <td data-label={t("review.submitted")}>{item.submittedAt ? formatDateTime(item.submittedAt) : "–"}</td>
                 </tr>
               ))}
             </tbody>

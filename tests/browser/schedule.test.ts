@@ -79,7 +79,7 @@ describe("the change schedule", () => {
     // The mark is in words too, for screen readers: in the link's name.
     const name = await page.getByRole("link", { name: numbers.eplat }).evaluate((a) => a.textContent ?? "");
     expect(name.replace("⚠", "").replace(numbers.eplat, "").trim().length).toBeGreaterThan(1);
-    await page.getByText("Bokslutsfrys").first().waitFor();
+    await page.locator(".sched-wrap").getByText("Bokslutsfrys").first().waitFor();
     expect(await page.locator('thead th[scope="col"]').count()).toBe(8);
     expect(await seriousViolations(page)).toEqual([]);
 
