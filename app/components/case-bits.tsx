@@ -25,3 +25,28 @@ export function WindowText({ window }: { window: { start: string; end: string } 
     </>
   );
 }
+
+/** The first facts of a case in a `<dl className="facts">`: its system, supplier and requester. */
+export function PartyFacts({
+  system,
+  supplier,
+  requester,
+}: {
+  system: { code: string; name: string };
+  supplier: { name: string } | null;
+  requester: { name: string };
+}) {
+  const { t } = useT();
+  return (
+    <>
+      <dt>{t("request.system")}</dt>
+      <dd>
+        {system.code} – {system.name}
+      </dd>
+      <dt>{t("request.supplier")}</dt>
+      <dd>{supplier?.name ?? "–"}</dd>
+      <dt>{t("case.requester")}</dt>
+      <dd>{requester.name}</dd>
+    </>
+  );
+}

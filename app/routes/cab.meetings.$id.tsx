@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 
 import { CAB_VOTES } from "../../machines/vocabulary";
 import { db } from "../../db/client";
-import { StatusBadge, WindowText } from "~/components/case-bits";
+import { PartyFacts, StatusBadge, WindowText } from "~/components/case-bits";
 import { Checkbox, ErrorSummary, Notice, SelectField, TextArea } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
@@ -242,14 +242,7 @@ function AgendaCard({ item, me, later, failed, open }: { item: Item; me: Loaded[
         </p>
         {item.late ? <p className="muted">{t("cab.late.explain")}</p> : null}
         <dl className="facts">
-          <dt>{t("request.system")}</dt>
-          <dd>
-            {item.system.code} – {item.system.name}
-          </dd>
-          <dt>{t("request.supplier")}</dt>
-          <dd>{item.supplier?.name ?? "–"}</dd>
-          <dt>{t("case.requester")}</dt>
-          <dd>{item.requester.name}</dd>
+          <PartyFacts system={item.system} supplier={item.supplier} requester={item.requester} />
           <dt>{t("case.window")}</dt>
           <dd>
             <WindowText window={item.window} />

@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { db } from "../../db/client";
-import { StatusBadge, WindowText } from "~/components/case-bits";
+import { PartyFacts, StatusBadge, WindowText } from "~/components/case-bits";
 import { EventForm } from "~/components/event-forms";
 import { Notice, SelectField, TextArea } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
@@ -197,14 +197,7 @@ export default function CasePage() {
       <section aria-labelledby="facts-heading">
         <h2 id="facts-heading">{t("case.facts")}</h2>
         <dl className="facts">
-          <dt>{t("request.system")}</dt>
-          <dd>
-            {view.system.code} – {view.system.name}
-          </dd>
-          <dt>{t("request.supplier")}</dt>
-          <dd>{view.supplier?.name ?? "–"}</dd>
-          <dt>{t("case.requester")}</dt>
-          <dd>{view.requester.name}</dd>
+          <PartyFacts system={view.system} supplier={view.supplier} requester={view.requester} />
           {view.type !== "standing-access" ? (
             <>
               <dt>{t("case.window")}</dt>

@@ -317,12 +317,17 @@ export default function Schedule() {
       ...data.globalLanes.flat().map((item) => ({ item, system: t("conflict.allSystems") })),
       ...data.rows.flatMap((row) => row.lanes.flat().map((item) => ({ item, system: row.system.code }))),
     ].sort((a, b) => a.item.first - b.item.first || a.item.start.localeCompare(b.item.start));
-    const days = [...new Set(entries.map((e) => e.item.first))];
+    const byDay = new Map<number, typeof entries>();
+    for (const entry of entries) {
+      const onDay = byDay.get(entry.item.first);
+      if (onDay) onDay.push(entry);
+      else byDay.set(entry.item.first, [entry]);
+    }
     return (
       <section className="sched-agenda" aria-labelledby="agenda-caption">
         <h2 id="agenda-caption">{caption}</h2>
         <ol>
-          {days.map((first) => {
+          {[...byDay].map(([first, onDay]) => {
             const day = range.days[first]!;
             return (
               <li key={day} data-day={day}>
@@ -331,14 +336,12 @@ export default function Schedule() {
                   {day === data.today ? ` (${t("schedule.today")})` : null}
                 </h3>
                 <ul>
-                  {entries
-                    .filter((e) => e.item.first === first)
-                    .map(({ item, system }) => (
-                      <li key={item.key}>
-                        <span className="sched-agenda__system">{system}</span>
-                        {bar(item, "agenda")}
-                      </li>
-                    ))}
+                  {onDay.map(({ item, system }) => (
+                    <li key={item.key}>
+                      <span className="sched-agenda__system">{system}</span>
+                      {bar(item, "agenda")}
+                    </li>
+                  ))}
                 </ul>
               </li>
             );

@@ -19,6 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function ServiceCentre() {
   const { t, formatDateTime } = useT();
+  const parties = `${t("case.requester")} / ${t("request.supplier")}`;
   const { queue } = useLoaderData<typeof loader>();
   return (
     <>
@@ -42,7 +43,7 @@ export default function ServiceCentre() {
                 <th scope="col">{t("review.window")}</th>
                 <th scope="col">{t("review.leadTime")}</th>
                 <th scope="col">{t("case.conflicts")}</th>
-                <th scope="col">{`${t("case.requester")} / ${t("request.supplier")}`}</th>
+                <th scope="col">{parties}</th>
                 <th scope="col">{t("review.submitted")}</th>
               </tr>
             </thead>
@@ -66,7 +67,7 @@ export default function ServiceCentre() {
                   </td>
                   <td data-label={t("review.leadTime")}>{item.workingDaysLeft === null ? "–" : t("review.daysLeft", { count: item.workingDaysLeft })}</td>
                   <td data-label={t("case.conflicts")}>{item.conflicts ? <strong className="conflict-count">⚠ {item.conflicts}</strong> : 0}</td>
-                  <td data-label={`${t("case.requester")} / ${t("request.supplier")}`}>
+                  <td data-label={parties}>
                     {item.requester}
                     <div className="muted">{item.supplier ?? "–"}</div>
                   </td>
