@@ -12,6 +12,7 @@ import { boot, redactUrl } from "./boot.server";
 import { startJobs } from "./jobs/scheduler.server";
 import { sameOriginOnly, securityHeaders } from "./http/security.server";
 import { withDatabaseUnavailable } from "./http/unavailable.server";
+import { inReadScope } from "./http/request-scope.server";
 import { seedDemoCases } from "./demo/cases.server";
 import { inviteDemoPeople } from "./demo/people.server";
 
@@ -59,6 +60,8 @@ app.use(sameOriginOnly({ appUrl: env.appUrl }));
 app.use(compression());
 app.use("/build", express.static(path.join(root, "public", "build"), { immutable: true, maxAge: "1y" }));
 app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
+// A read's loaders share one scope (its caller is looked up once): app/http/request-scope.server.ts.
+app.use((req, _res, next) => inReadScope(req.method, next));
 app.all(
   "*",
   development

@@ -92,6 +92,38 @@ function plainTcpTarget(url: string): { host: string; port: number } | undefined
   return { host: decodeURIComponent(parsed.hostname).replace(/^\[|\]$/g, ""), port: Number(parsed.port || 5432) };
 }
 
+type Sql = postgres.Sql;
+
+/**
+ * The client drizzle gets, with every statement prepared: drizzle sends unnamed statements unless a
+ * query is built with `.prepare(name)`, and for an unnamed statement with parameters postgres.js
+ * first asks the server to describe it — two round trips and a parse and plan each time. Prepared,
+ * a statement is parsed once per connection and runs in one round trip (postgres.js keeps them per
+ * connection, keyed by text and parameter types). Transactions and savepoints hand drizzle a
+ * client of their own; those are wrapped the same way. See docs/decisions/013-prepared-statements.md.
+ */
+function preparedByDefault(client: Sql): Sql {
+  type Work = (sql: Sql) => unknown;
+  const wrap = (work: Work) => (inner: Sql) => work(preparedByDefault(inner));
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === "unsafe") {
+        return (query: string, parameters?: unknown[], options?: Record<string, unknown>) =>
+          target.unsafe(query, parameters as never, { ...options, prepare: true });
+      }
+      if (property === "begin" || property === "savepoint") {
+        const method = Reflect.get(target, property, receiver) as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) =>
+          method.apply(
+            target,
+            args.map((arg) => (typeof arg === "function" ? wrap(arg as Work) : arg)),
+          );
+      }
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
+}
+
 /** Every transaction of a request that has already been answered 503 is rolled back at its end. */
 function rollBackAbandoned(db: Db): Db {
   const transaction = db.transaction.bind(db);
@@ -118,7 +150,7 @@ async function openPostgres(options: { url: string; max?: number; migrate?: bool
     ...(target ? { socket: () => watchedSocket(target.host, target.port, Math.max(SILENCE_LIMIT_MS, statementTimeout + 2_000)) } : {}),
     connection: { application_name: "supplier-access-portal", TimeZone: "UTC", statement_timeout: statementTimeout },
   });
-  const db = rollBackAbandoned(drizzlePostgres(client, { schema }) as unknown as Db);
+  const db = rollBackAbandoned(drizzlePostgres(preparedByDefault(client), { schema }) as unknown as Db);
   try {
     if (options.migrate !== false) await migratePostgresOnce(options.url);
   } catch (error) {

@@ -5,6 +5,7 @@ import type { Role, Session, User } from "../../db/schema";
 import { env } from "~/env.server";
 import { userForApiToken } from "~/access/api-tokens.server";
 import { sessionForToken } from "~/access/sessions.server";
+import { oncePerRequest } from "~/http/request-scope.server";
 import { safeRedirect } from "~/http/safe-redirect";
 
 let cookies: { session: ReturnType<typeof createCookie>; parked: ReturnType<typeof createCookie> } | undefined;
@@ -59,14 +60,19 @@ async function resolveAuth(request: Request): Promise<Auth | undefined> {
   return active ? { user: active.user, session: active.session } : undefined;
 }
 
-/** Who is calling: a signed-in session, or (on /api/) a bearer token. Looked up once per request. */
+/**
+ * Who is calling: a signed-in session, or (on /api/) a bearer token. Looked up once per request:
+ * per HTTP request for reads (all of a page's loaders), per request object otherwise.
+ */
 export function getAuth(request: Request): Promise<Auth | undefined> {
-  let pending = authCache.get(request);
-  if (!pending) {
-    pending = resolveAuth(request);
-    authCache.set(request, pending);
-  }
-  return pending;
+  return oncePerRequest("auth", () => {
+    let pending = authCache.get(request);
+    if (!pending) {
+      pending = resolveAuth(request);
+      authCache.set(request, pending);
+    }
+    return pending;
+  });
 }
 
 export async function getUser(request: Request): Promise<User | undefined> {

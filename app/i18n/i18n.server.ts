@@ -78,14 +78,22 @@ export function dictionaryByFile(file: string): DictionaryAsset | undefined {
 
 // Server-side translators ---------------------------------------------------------------------------
 
+// A translator holds no state but its Intl formatters, which are slow to make: one per language.
+const pageTranslators = new Map<Lang, Translator>();
+const plainTranslators = new Map<Lang, Translator>();
+
 /** The page translator for a language, with the URL of its browser dictionary. */
 export function pageTranslatorFor(lang: Lang): Translator {
-  return makeTranslator(lang, dictionaries[lang], dictionaryAsset(lang).href);
+  let translator = pageTranslators.get(lang);
+  if (!translator) pageTranslators.set(lang, (translator = makeTranslator(lang, dictionaries[lang], dictionaryAsset(lang).href)));
+  return translator;
 }
 
 /** A translator for server-side text outside pages (API errors, feeds, CLI output). */
 export function translatorFor(lang: Lang): Translator {
-  return makeTranslator(lang, dictionaries[lang]);
+  let translator = plainTranslators.get(lang);
+  if (!translator) plainTranslators.set(lang, (translator = makeTranslator(lang, dictionaries[lang])));
+  return translator;
 }
 
 /** The e-mails' texts of a language (server only; app/outbox/templates.server.ts renders them). */

@@ -1,0 +1,14 @@
+import postgres from "postgres";
+import { openDatabase } from "../db/open";
+import { createSession } from "~/access/sessions.server";
+import { sessionCookie } from "~/access/guards.server";
+import { seedBench } from "./bench/seed";
+const admin = postgres("postgres://postgres@127.0.0.1:5432/postgres", { max: 1, onnotice: () => {} });
+await admin.unsafe(`drop database if exists portal_prof with (force)`);
+await admin.unsafe(`create database portal_prof`);
+await admin.end();
+const database = await openDatabase({ backend: "postgres", url: "postgres://postgres@127.0.0.1:5432/portal_prof", max: 4 });
+const seeded = await seedBench(database.db, { now: new Date() });
+const c = async (id: number) => (await sessionCookie().serialize(await createSession(database.db, id))).split(";")[0]!;
+console.log(JSON.stringify({ centre: await c(seeded.people.serviceCentre), cab: await c(seeded.people.cab), supplier: await c(seeded.people.supplier) }));
+await database.close();
