@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 
 import { PGlite } from "@electric-sql/pglite";
 import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
-import { sql } from "drizzle-orm";
+import { sql, type Logger } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
@@ -31,6 +31,8 @@ export type OpenOptions =
       /** A dump of a data directory to start from (tests start from a migrated template). */
       loadDataDir?: Blob;
       migrate?: boolean;
+      /** Sees every statement (tests count what a page asks). */
+      logger?: Logger;
     };
 
 /**
@@ -183,7 +185,7 @@ async function migratePostgresOnce(url: string): Promise<void> {
   }
 }
 
-async function openPglite(options: { dataDir?: string; loadDataDir?: Blob; migrate?: boolean }): Promise<Database> {
+async function openPglite(options: { dataDir?: string; loadDataDir?: Blob; migrate?: boolean; logger?: Logger }): Promise<Database> {
   let release: (() => void) | undefined;
   let client: PGlite | undefined;
   try {
@@ -196,7 +198,7 @@ async function openPglite(options: { dataDir?: string; loadDataDir?: Blob; migra
       client = await PGlite.create({ extensions: { btree_gist }, loadDataDir: options.loadDataDir });
     }
     const pg = client;
-    const db = rollBackAbandoned(drizzlePglite(pg, { schema }) as unknown as Db);
+    const db = rollBackAbandoned(drizzlePglite(pg, { schema, ...(options.logger ? { logger: options.logger } : {}) }) as unknown as Db);
     if (options.migrate !== false) await migratePglite(drizzlePglite(pg, { schema }), { migrationsFolder });
     return {
       db,

@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+
+import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
+
+import { setDatabase, type Database } from "../db/client";
+import { openDatabase } from "../db/open";
+import { inReadScope, oncePerRequest } from "~/http/request-scope.server";
+import { makeOrganisation, makeUser } from "./support/factories";
+import { call, signIn } from "./support/app";
+
+// A database of this file's own, whose every statement is seen: what a page asks of it.
+const statements: string[] = [];
+let database: Database;
+let cookie: string;
+
+beforeAll(async () => {
+  database = await openDatabase({
+    backend: "pglite",
+    loadDataDir: new Blob([readFileSync(inject("pgliteTemplate"))]),
+    migrate: false,
+    logger: { logQuery: (query) => void statements.push(query) },
+  });
+  setDatabase(database);
+  const unit = await makeOrganisation(database.db, { kind: "municipal-unit" });
+  const centre = await makeUser(database.db, { organisationId: unit.id, role: "service-centre" });
+  cookie = await signIn(database.db, centre);
+});
+
+afterAll(async () => {
+  setDatabase(undefined);
+  await database.close();
+});
+
+const sessionLookups = () => statements.filter((s) => /from "users" inner join "sessions"|from "sessions"/.test(s) && s.startsWith("select")).length;
+
+describe("one request, one look-up of its caller", () => {
+  it("looks the session up once for all of a page's loaders (root and route)", async () => {
+    statements.length = 0;
+    const response = await inReadScope("GET", () => call("/cases", { cookie }));
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain("<h1");
+    expect(sessionLookups()).toBe(1);
+  });
+
+  it("gives each read its own scope: a later request looks the session up again", async () => {
+    statements.length = 0;
+    await inReadScope("GET", () => call("/cases", { cookie }));
+    await inReadScope("GET", () => call("/cases", { cookie }));
+    expect(sessionLookups()).toBe(2);
+  });
+
+  it("never shares within a POST, whose action may change who the caller is", () => {
+    let made = 0;
+    inReadScope("POST", () => {
+      oncePerRequest("x", () => ++made);
+      oncePerRequest("x", () => ++made);
+    });
+    expect(made).toBe(2);
+    inReadScope("GET", () => {
+      oncePerRequest("x", () => ++made);
+      oncePerRequest("x", () => ++made);
+    });
+    expect(made).toBe(3);
+  });
+});
