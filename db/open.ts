@@ -150,7 +150,9 @@ async function openPostgres(options: { url: string; max?: number; migrate?: bool
     // request during an outage gets its 503 at once, and the first after it gets through.
     backoff: (retries: number) => Math.min(0.1 * retries, 1),
     ...(target ? { socket: () => watchedSocket(target.host, target.port, Math.max(SILENCE_LIMIT_MS, statementTimeout + 2_000)) } : {}),
-    connection: { application_name: "supplier-access-portal", TimeZone: "UTC", statement_timeout: statementTimeout },
+    // Prepared statements (preparedByDefault) are still planned for their parameters each time: a
+    // generic plan cannot fold the `($1 is null or …)` filters of the schedule and lists.
+    connection: { application_name: "supplier-access-portal", TimeZone: "UTC", statement_timeout: statementTimeout, plan_cache_mode: "force_custom_plan" },
   });
   const db = rollBackAbandoned(drizzlePostgres(preparedByDefault(client), { schema }) as unknown as Db);
   try {
