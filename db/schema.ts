@@ -17,7 +17,17 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 
-import { CAB_VOTES, CASE_STATUSES, CASE_TYPES, INFORMATION_CLASSES, ORGANISATION_KINDS, ROLES, USER_STATUSES, WINDOW_STATES } from "../machines/vocabulary";
+import {
+  CAB_MEETING_STATUSES,
+  CAB_VOTES,
+  CASE_STATUSES,
+  CASE_TYPES,
+  INFORMATION_CLASSES,
+  ORGANISATION_KINDS,
+  ROLES,
+  USER_STATUSES,
+  WINDOW_STATES,
+} from "../machines/vocabulary";
 
 /**
  * The portal's tables. One file, so the whole data model reads in one sitting; inferred types
@@ -462,13 +472,36 @@ export const cabMeetings = pgTable(
     durationMinutes: integer("duration_minutes").notNull().default(60),
     location: text("location").notNull().default(""),
     ruleId: integer("rule_id").references(() => cabMeetingRules.id),
-    status: text("status", { enum: ["scheduled", "held", "cancelled"] })
-      .notNull()
-      .default("scheduled"),
+    status: text("status", { enum: CAB_MEETING_STATUSES }).notNull().default("scheduled"),
     notes: text("notes").notNull().default(""),
+    /** Who opened the meeting: its chair, the only one who records its decisions. */
+    chairId: integer("chair_id").references(() => users.id),
+    openedAt: timestamp("opened_at", { withTimezone: true }),
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+    /** The minutes adjusted ("justerade") by a member present other than the chair: then locked. */
+    adjustedAt: timestamp("adjusted_at", { withTimezone: true }),
+    adjustedById: integer("adjusted_by_id").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("cab_meetings_starts_key").on(t.startsAt)],
+);
+
+/** Who was present at a meeting, recorded by the chair when opening it: members and named substitutes. */
+export const cabAttendance = pgTable(
+  "cab_attendance",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    meetingId: integer("meeting_id")
+      .notNull()
+      .references(() => cabMeetings.id),
+    /** A member (role cab) present; null for a substitute who has no account. */
+    userId: integer("user_id").references(() => users.id),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: ["member", "substitute"] }).notNull(),
+    /** The member a substitute stands in for. */
+    substituteForId: integer("substitute_for_id").references(() => users.id),
+  },
+  (t) => [index("cab_attendance_meeting_idx").on(t.meetingId), uniqueIndex("cab_attendance_member_key").on(t.meetingId, t.userId)],
 );
 
 /** A CAB member's vote on a change before (or at) a meeting; one per member, case and meeting. */
@@ -538,4 +571,5 @@ export type Case = typeof cases.$inferSelect;
 export type AccessWindow = typeof accessWindows.$inferSelect;
 export type BlackoutPeriod = typeof blackoutPeriods.$inferSelect;
 export type CabMeeting = typeof cabMeetings.$inferSelect;
+export type CabAttendance = typeof cabAttendance.$inferSelect;
 export type CabMeetingRule = typeof cabMeetingRules.$inferSelect;

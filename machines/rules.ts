@@ -4,7 +4,7 @@
  * transition service uses the same functions to tell a refused permission (403) from a refused
  * content (422) and from a state that does not allow the event at all (409).
  */
-import { CASE_TYPES, outcomesFor, type CaseType, type Outcome, type Role } from "./vocabulary";
+import { CASE_TYPES, outcomesFor, type CabMeetingStatus, type CaseType, type Outcome, type Role } from "./vocabulary";
 import { earliestStart, stockholmDate, stockholmMidnight } from "./calendar";
 
 export { CASE_TYPES };
@@ -41,6 +41,18 @@ export type Window = { start: string; end: string };
  */
 export type ProblemKey =
   | "cab.error.ownChange"
+  | "cab.session.notInSession"
+  | "cab.session.notChair"
+  | "cab.session.noQuorum"
+  | "cab.session.notScheduled"
+  | "cab.session.tooEarly"
+  | "cab.session.notOpen"
+  | "cab.session.notClosed"
+  | "cab.session.locked"
+  | "cab.session.chairAdjusts"
+  | "cab.session.notPresent"
+  | "cab.session.votingClosed"
+  | "cab.session.voteNotPresent"
   | "case.action.forbidden"
   | "case.conflictReasonRequired"
   | "case.reasonRequired"
@@ -243,6 +255,69 @@ export function boardProblems(actor: Actor, act: "vote" | "comment"): Problem | 
   if (!role) return { key: "case.action.forbidden" };
   if (actor.isRequester) return { key: "cab.error.ownChange" };
   return null;
+}
+
+// The CAB meeting ------------------------------------------------------------------------------
+
+/** The board's quorum: its chair and at least this many members present (a named substitute counts for the member). */
+export const CAB_QUORUM_MEMBERS = 2;
+/** A meeting may be opened from this long before its planned start (never days ahead). */
+export const MEETING_OPENS_MINUTES_BEFORE = 60;
+
+/** The board's decisions: only the chair records them, in a meeting in session with a quorum. */
+export const CAB_DECISIONS = ["CAB_APPROVE", "CAB_APPROVE_WITH_CONDITIONS", "CAB_DEFER", "CAB_REJECT"] as const;
+export const isCabDecision = (event: string): boolean => (CAB_DECISIONS as readonly string[]).includes(event);
+
+export type MeetingFacts = {
+  status: CabMeetingStatus;
+  startsAt: Date;
+  chairId: number | null;
+  adjustedAt: Date | null;
+  /** Members and substitutes recorded present. */
+  present: number;
+  /** The accounts recorded present (members; substitutes without an account are not in it). */
+  presentUserIds: readonly number[];
+};
+
+/** Whether `present` members (besides the chair) make a quorum. */
+export function quorumProblem(present: number): Problem | null {
+  return present >= CAB_QUORUM_MEMBERS ? null : { key: "cab.session.noQuorum", params: { count: CAB_QUORUM_MEMBERS, present } };
+}
+
+/** What stands in the way of opening the meeting at `now` with `present` members. */
+export function openingProblem(meeting: Pick<MeetingFacts, "status" | "startsAt">, present: number, now: Date): Problem | null {
+  if (meeting.status !== "scheduled") return { key: "cab.session.notScheduled" };
+  const opens = new Date(meeting.startsAt.getTime() - MEETING_OPENS_MINUTES_BEFORE * 60_000);
+  if (now < opens) return { key: "cab.session.tooEarly", params: { at: opens.toISOString() } };
+  return quorumProblem(present);
+}
+
+/** What stands in the way of `userId` recording a board decision in the meeting. */
+export function decisionProblem(meeting: MeetingFacts | undefined, userId: number | null): Problem | null {
+  if (!meeting || meeting.status !== "in-session") return { key: "cab.session.notInSession" };
+  if (userId === null || meeting.chairId !== userId) return { key: "cab.session.notChair" };
+  return quorumProblem(meeting.present);
+}
+
+/** What stands in the way of member `userId` voting: before the meeting anyone may (an advance vote), in session only those present, after it nobody. */
+export function votingProblem(meeting: MeetingFacts, userId: number): Problem | null {
+  if (meeting.status === "closed" || meeting.status === "cancelled") return { key: "cab.session.votingClosed" };
+  if (meeting.status === "in-session" && !meeting.presentUserIds.includes(userId)) return { key: "cab.session.voteNotPresent" };
+  return null;
+}
+
+/** What stands in the way of `userId` closing the meeting: only its chair closes it, while it is in session. */
+export function closingProblem(meeting: MeetingFacts, userId: number): Problem | null {
+  if (meeting.status !== "in-session") return { key: "cab.session.notOpen" };
+  return meeting.chairId === userId ? null : { key: "cab.session.notChair" };
+}
+
+/** What stands in the way of `userId` adjusting the minutes: a member present, not the chair, once the meeting is closed. */
+export function adjustingProblem(meeting: MeetingFacts, userId: number): Problem | null {
+  if (meeting.adjustedAt) return { key: "cab.session.locked" };
+  if (meeting.status !== "closed") return { key: "cab.session.notClosed" };
+  if (meeting.chairId === userId) return { key: "cab.session.chairAdjusts" };
+  return meeting.presentUserIds.includes(userId) ? null : { key: "cab.session.notPresent" };
 }
 
 export const isEmpty = (problems: Problems) => Object.keys(problems).length === 0;

@@ -108,4 +108,10 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const outcomesFor = (type: CaseType): readonly Outcome[] => (type === "emergency" ? INCIDENT_OUTCOMES : CHANGE_OUTCOMES);
 
 export const CAB_VOTES = ["approve", "reject", "abstain"] as const;
+/**
+ * A CAB meeting's life: planned → in session (the chair opened it with who is present) → closed →
+ * its minutes adjusted ("justerat") and locked; or cancelled before it is held.
+ */
+export const CAB_MEETING_STATUSES = ["scheduled", "in-session", "closed", "cancelled"] as const;
+export type CabMeetingStatus = (typeof CAB_MEETING_STATUSES)[number];
 export type CabVote = (typeof CAB_VOTES)[number];

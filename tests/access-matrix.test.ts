@@ -6,7 +6,7 @@ import { and, eq, gt, max } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeOrganisation, makeSystem, makeUser } from "./support/factories";
-import { auditLog, blackoutPeriods, cabMeetingRules, cases, sessions, type User } from "../db/schema";
+import { auditLog, blackoutPeriods, cabMeetingRules, cabMeetings, cases, sessions, type User } from "../db/schema";
 import { createApiToken } from "~/access/api-tokens.server";
 import { createCalendarFeed, type FeedKind } from "~/access/calendar-feeds.server";
 import { createSession, hashToken } from "~/access/sessions.server";
@@ -15,6 +15,7 @@ import { sessionCookie } from "~/access/guards.server";
 import { dictionaryAsset } from "~/i18n/i18n.server";
 import { isoToStockholmLocal } from "../machines/time";
 import { upcomingMeetings } from "~/cab/meetings.server";
+import { closeMeeting, openMeeting } from "~/cab/session.server";
 import { eventInput, WINDOW_EVENTS } from "~/cases/schemas";
 import { PASSWORD, tokenOf } from "./support/accounts";
 import { changedTables, fingerprint, halfWrites } from "./support/fuzz";
@@ -249,6 +250,22 @@ const agendaForm = (form: Record<string, string> | ((k: MadeCase) => Promise<Rec
     path: `/cab/meetings/${k.meetingId}`,
     form: { number: k.number, ...(typeof form === "function" ? await form(k) : form) },
   }));
+/** A one-off meeting starting within the hour (one per fixture), brought to `state` by the matrix's service centre and member. */
+const meetingForm =
+  (state: "scheduled" | "in-session" | "closed", form: () => Record<string, string>) =>
+  async (cell: Cell): Promise<CellRequest> => {
+    const id = await cell.shared(`meeting-${state}`, async () => {
+      const [meeting] = await db()
+        .insert(cabMeetings)
+        .values({ startsAt: new Date(Date.now() + 20 * 60_000 + next() * 1000), location: `Matris ${unique()}` })
+        .returning();
+      const centre = w.callers["service-centre"];
+      if (state !== "scheduled") await openMeeting(db(), centre, meeting!.id, { members: [w.callers.cab.id], substitutes: [{ name: "Ersättare Eva Ek" }] });
+      if (state === "closed") await closeMeeting(db(), centre, meeting!.id);
+      return meeting!.id;
+    });
+    return { path: `/cab/meetings/${id}`, form: form() };
+  };
 const ownerForm = (state: CaseState, intent: string) =>
   onCase(state, (k) => ({ path: "/owner", form: { intent, number: k.number, reason: "Avtalet har upphört" } }));
 const operationsForm = (state: CaseState, intent: string) => onCase(state, (k) => ({ path: "/operations", form: { intent, caseNumber: k.number } }));
@@ -652,6 +669,31 @@ const TABLE: Row[] = [
   row("POST", "/cab/meetings/:id", "reject", PER_PLACE, agendaForm({ intent: "reject", ...REASON }), e(L, 403, 302, 403, 403, 403, 403, 403), {
     event: "CAB_REJECT",
   }),
+  // The meeting held: the service centre opens (with a quorum) and closes it; a member present adjusts the minutes.
+  row(
+    "POST",
+    "/cab/meetings/:id",
+    "open",
+    ONCE,
+    meetingForm("scheduled", () => ({ intent: "open", member: String(w.callers.cab.id), "substitute-0": "Ersättare Erik Ek" })),
+    e(L, 403, 302, 403, 403, 403, 403, 403),
+  ),
+  row(
+    "POST",
+    "/cab/meetings/:id",
+    "close",
+    ONCE,
+    meetingForm("in-session", () => ({ intent: "close" })),
+    e(L, 403, 302, 403, 403, 403, 403, 403),
+  ),
+  row(
+    "POST",
+    "/cab/meetings/:id",
+    "adjust",
+    ONCE,
+    meetingForm("closed", () => ({ intent: "adjust" })),
+    e(L, 403, 403, 302, 403, 403, 403, 403),
+  ),
 
   // — Settings: the caller's own things only (another person's answer 404) ——————————————————————————————
   row("GET", "/settings", "", ONCE, at("/settings"), signedIn(L, 200)),

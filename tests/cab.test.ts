@@ -4,11 +4,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { makeUser } from "./support/factories";
 import { cabComments, cabMeetingRules, cabMeetings, cabVotes, cases, type CabMeeting, type User } from "../db/schema";
 import { upcomingMeetings } from "~/cab/meetings.server";
+import { adjustMinutes, attendanceOf, closeMeeting, openMeeting } from "~/cab/session.server";
 import { addMeeting, addRule, agendaOf, comment, deactivateRule, vote } from "~/cab/agenda.server";
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { getCaseView } from "~/cases/views.server";
 import { WorkflowError } from "~/cases/errors";
 import { call, signIn } from "./support/app";
+import { holdMeeting, putOnAgenda } from "./support/cab";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
 
@@ -54,6 +56,9 @@ async function referred(overrides: Record<string, unknown> = {}): Promise<string
   await applyEvent(db(), w.people.serviceCentre, created.number, { type: "REFER_TO_CAB" });
   return created.number;
 }
+
+/** The first meeting in session: its chair (the service centre) opened it with a member and a substitute present. */
+const holdFirst = () => holdMeeting(db(), first.id, w.people.serviceCentre, [w.people.cab]);
 
 const page = async (path: string, cookie: string) => {
   const response = await call(path, { cookie });
@@ -123,9 +128,11 @@ describe("the agenda", () => {
     expect(mine).toContain('name="intent" value="comment"');
     expect(mine).not.toContain('name="intent" value="approve"');
 
+    // The chair comments; the decisions wait for the meeting to be in session.
     const chair = card(await page(meetingPath(first), chairCookie), number);
-    for (const intent of ["approve", "approveWithConditions", "defer", "reject", "comment"]) expect(chair).toContain(`name="intent" value="${intent}"`);
-    expect(chair).not.toContain('name="intent" value="vote"');
+    expect(chair).toContain('name="intent" value="comment"');
+    for (const intent of ["approve", "approveWithConditions", "defer", "reject", "vote"]) expect(chair).not.toContain(`name="intent" value="${intent}"`);
+    expect(chair).toContain("Rådets beslut registreras av ordföranden när mötet pågår.");
 
     // /cab lists the meeting with its agenda size.
     const overview = await page("/cab", cabCookie);
@@ -234,8 +241,19 @@ describe("votes and comments", () => {
 });
 
 describe("the chair's decisions and the minutes", () => {
+  // Referred while the first meeting is still planned (a referral goes to a planned meeting).
+  const toDecide: string[] = [];
+  beforeAll(async () => {
+    for (let i = 0; i < 3; i++) toDecide.push(await referred());
+  });
+
   it("defers a change to the next meeting: it leaves this agenda, joins that one and is in this meeting's minutes", async () => {
-    const number = await referred();
+    const number = toDecide[0]!;
+    // The meeting is planned, not held: the chair's decision is refused, with the reason at the item.
+    const early = await post(meetingPath(first), { intent: "defer", number, meetingId: String(second.id) }, chairCookie);
+    expect(early.status).toBe(409);
+    expect(card(await early.text(), number)).toContain("Rådets beslut fattas bara på ett möte som pågår");
+    await holdFirst();
     const response = await post(
       meetingPath(first),
       { intent: "defer", number, meetingId: String(second.id), reason: "Vi behöver leverantörens testrapport." },
@@ -262,8 +280,10 @@ describe("the chair's decisions and the minutes", () => {
   });
 
   it("approves with conditions: the change is approved and the minutes carry the conditions and the votes", async () => {
-    const number = await referred();
+    const number = toDecide[1]!;
     expect((await post(meetingPath(first), { intent: "vote", number, vote: "approve" }, cabCookie)).status).toBe(302);
+    await holdFirst();
+    await holdFirst();
 
     // Conditions are required: 422 at that item's conditions field, nothing changes.
     const bare = await post(meetingPath(first), { intent: "approveWithConditions", number, conditions: "" }, chairCookie);
@@ -286,12 +306,14 @@ describe("the chair's decisions and the minutes", () => {
     });
     const minutes = await page(`/cab/meetings/${first.id}/minutes`, chairCookie);
     expect(minutes).toContain("Driften ska vara i beredskap.");
-    expect(minutes).toContain(w.people.cab.name);
+    // Voted while the meeting was in session: not an advance vote.
+    expect(minutes).toContain(`${w.people.cab.name} (Godkänn)`);
     expect(minutes).toContain("@media print");
   });
 
   it("rejects only with a reason, and refuses decisions from members", async () => {
-    const number = await referred();
+    const number = toDecide[2]!;
+    await holdFirst();
     const bare = await post(meetingPath(first), { intent: "reject", number }, chairCookie);
     expect(bare.status).toBe(422);
     expect(card(await bare.text(), number)).toContain('aria-invalid="true"');
@@ -300,6 +322,122 @@ describe("the chair's decisions and the minutes", () => {
     expect((await post(meetingPath(second), { intent: "approve", number }, chairCookie)).status).toBe(409);
     expect((await post(meetingPath(first), { intent: "reject", number, reason: "Risken är för stor." }, chairCookie)).status).toBe(302);
     expect((await getCaseView(db(), w.people.serviceCentre, number)).status).toBe("rejected");
+  });
+});
+
+describe("the meeting held: opened with a quorum, closed, minutes adjusted", () => {
+  it("refuses to open without a quorum or days ahead, lets only its chair decide and close, then a member present adjusts", async () => {
+    const member2 = await makeUser(db(), { organisationId: w.unit.id, role: "cab", name: "Maja Ledamot" });
+    const otherCentre = await makeUser(db(), { organisationId: w.centre.id, role: "service-centre", name: "Sara Handläggare" });
+    const chair = w.people.serviceCentre;
+    const [meeting] = await db()
+      .insert(cabMeetings)
+      .values({ startsAt: new Date(Date.now() + 3 * 24 * 3600_000), location: "Rum Extra" })
+      .returning();
+    const id = meeting!.id;
+    const refusal = async (work: Promise<unknown>) => {
+      const error = await work.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(WorkflowError);
+      const { status, fieldErrors } = error as WorkflowError;
+      return { status, key: Object.values(fieldErrors ?? {})[0]?.key };
+    };
+    const present = { members: [w.people.cab.id, member2.id] };
+
+    // Three days ahead: not yet.
+    expect(await refusal(openMeeting(db(), chair, id, present))).toEqual({ status: 409, key: "cab.session.tooEarly" });
+    await db()
+      .update(cabMeetings)
+      .set({ startsAt: new Date(Date.now() + 15 * 60_000) })
+      .where(eq(cabMeetings.id, id));
+    // The chair and one member: no quorum (the chair and two are needed).
+    expect(await refusal(openMeeting(db(), chair, id, { members: [w.people.cab.id] }))).toEqual({ status: 422, key: "cab.session.noQuorum" });
+    // Only the board's members can be marked present; only the service centre chairs.
+    expect((await refusal(openMeeting(db(), chair, id, { members: [w.people.requester.id, w.people.cab.id] }))).status).toBe(422);
+    expect((await refusal(openMeeting(db(), w.people.cab, id, present))).status).toBe(403);
+    await openMeeting(db(), chair, id, { members: [w.people.cab.id], substitutes: [{ name: "Ersättare Nils Berg", forId: member2.id }] });
+    expect((await refusal(openMeeting(db(), chair, id, present))).key).toBe("cab.session.notScheduled");
+
+    const number = await referred();
+    await putOnAgenda(db(), number, id);
+    // Another handläggare is not this meeting's chair.
+    expect(await refusal(applyEvent(db(), otherCentre, number, { type: "CAB_REJECT", reason: "Nej" }))).toEqual({ status: 403, key: "cab.session.notChair" });
+    expect(await refusal(closeMeeting(db(), otherCentre, id))).toEqual({ status: 403, key: "cab.session.notChair" });
+    // Minutes are adjusted only after the meeting.
+    expect(await refusal(adjustMinutes(db(), w.people.cab, id))).toEqual({ status: 409, key: "cab.session.notClosed" });
+
+    // In session only members present vote (the absent member's substitute is there, not the member).
+    expect(await refusal(vote(db(), member2, id, number, "approve"))).toEqual({ status: 403, key: "cab.session.voteNotPresent" });
+    await vote(db(), w.people.cab, id, number, "approve");
+
+    await closeMeeting(db(), chair, id);
+    expect(await refusal(applyEvent(db(), chair, number, { type: "CAB_REJECT", reason: "Nej" }))).toEqual({ status: 409, key: "cab.session.notInSession" });
+    expect(await refusal(vote(db(), w.people.cab, id, number, "reject"))).toEqual({ status: 409, key: "cab.session.votingClosed" });
+    expect((await getCaseView(db(), chair, number)).status).toBe("awaiting-cab");
+
+    // Not the chair, and not someone who was absent; a member present adjusts, and then it is locked.
+    expect(await refusal(adjustMinutes(db(), member2, id))).toEqual({ status: 403, key: "cab.session.notPresent" });
+    await adjustMinutes(db(), w.people.cab, id);
+    expect(await refusal(adjustMinutes(db(), w.people.cab, id))).toEqual({ status: 409, key: "cab.session.locked" });
+
+    const attendance = await attendanceOf(db(), id);
+    expect(attendance).toEqual([
+      { name: w.people.cab.name, kind: "member", userId: w.people.cab.id, substituteFor: null },
+      { name: "Ersättare Nils Berg", kind: "substitute", userId: null, substituteFor: "Maja Ledamot" },
+    ]);
+  });
+});
+
+describe("the meeting held, on its page", () => {
+  it("the chair opens it with who is present, decides, closes it; a member present adjusts the minutes", async () => {
+    const [meeting] = await db()
+      .insert(cabMeetings)
+      .values({ startsAt: new Date(Date.now() + 10 * 60_000), location: "Rum Sidan" })
+      .returning();
+    const path = meetingPath(meeting!);
+    const number = await referred();
+    await putOnAgenda(db(), number, meeting!.id);
+
+    // Before the meeting a member may vote: an advance vote.
+    expect((await post(path, { intent: "vote", number, vote: "reject" }, cabCookie)).status).toBe(302);
+    // Planned: the chair is offered the opening, nobody the decisions.
+    const planned = await page(path, chairCookie);
+    expect(planned).toContain("Öppna mötet");
+    expect(planned).not.toContain('name="intent" value="approve"');
+    expect(card(planned, number)).toContain("Rådets beslut registreras av ordföranden när mötet pågår.");
+    expect(await page(path, cabCookie)).not.toContain("Öppna mötet");
+
+    // One member and no substitute: no quorum, said at the attendance, nothing opened.
+    const few = await post(path, { intent: "open", member: String(w.people.cab.id) }, chairCookie);
+    expect(few.status).toBe(422);
+    expect(await few.text()).toContain("Rådet är inte beslutsfört");
+    const opened = await call(path, {
+      cookie: chairCookie,
+      form: { intent: "open", member: String(w.people.cab.id), "substitute-0": "Nils Berg", "substituteFor-0": "" },
+    });
+    expect(opened.status).toBe(302);
+    const inSession = await page(path, chairCookie);
+    expect(inSession).toContain("Pågår");
+    expect(inSession).toContain("Nils Berg (ersättare)");
+    expect(inSession).toContain('name="intent" value="approve"');
+    expect(await page(path, cabCookie)).not.toContain('name="intent" value="approve"');
+
+    expect((await post(path, { intent: "approve", number }, chairCookie)).status).toBe(302);
+    expect((await getCaseView(db(), w.people.serviceCentre, number)).status).toBe("approved");
+    expect((await post(path, { intent: "close" }, chairCookie)).status).toBe(302);
+    expect(await page(path, chairCookie)).not.toContain("Justera protokollet");
+    expect(await page(path, cabCookie)).toContain("Justera protokollet");
+    expect((await post(path, { intent: "adjust" }, chairCookie)).status).toBe(403);
+    expect((await post(path, { intent: "adjust" }, cabCookie)).status).toBe(302);
+
+    const minutes = await page(`${path}/minutes`, cabCookie);
+    expect(minutes).toContain(`Ordförande</dt><dd>${w.people.serviceCentre.name}`);
+    expect(minutes.slice(minutes.indexOf('id="minutes-attendance"'))).toContain(`${w.people.cab.name}, Nils Berg (ersättare)`);
+    expect(minutes).toContain(`Protokollet är justerat av ${w.people.cab.name}`);
+    expect(minutes.slice(minutes.indexOf('id="minutes-decided"'))).toContain(number);
+    expect(minutes).toContain(`${w.people.cab.name} (Avslå, förhandsröst)`);
   });
 });
 

@@ -1,12 +1,13 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { auditLog, cases, outbox } from "../db/schema";
+import { auditLog, cabMeetings, cases, outbox } from "../db/schema";
 import { earliestStart, stockholmDate } from "../machines/calendar";
 import { applyEvent, editCase } from "~/cases/commands.server";
 import { WorkflowError } from "~/cases/errors";
 import { translatorFor } from "~/i18n/i18n.server";
 import { call } from "./support/app";
+import { holdMeeting, putOnAgenda } from "./support/cab";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
 
@@ -261,6 +262,16 @@ describe("events", () => {
     // The board's members are told there is a new item on their agenda.
     const agenda = await db().select().from(outbox).where(eq(outbox.template, "cab.agenda"));
     expect(agenda.some((m) => m.recipient === w.people.cab.email && (m.payload as { number: string }).number === advanced)).toBe(true);
+    // No decision outside a held meeting, through the API either.
+    const blind = await send(advanced, w.tokens.serviceCentre, { type: "CAB_APPROVE_WITH_CONDITIONS", conditions: "Driften ska vara med" });
+    expect(blind.status).toBe(409);
+    expect(JSON.stringify(await blind.json())).toContain("cab.session.notInSession");
+    const [meeting] = await db()
+      .insert(cabMeetings)
+      .values({ startsAt: new Date(Date.now() + 20 * 60_000), location: "Rum API" })
+      .returning();
+    await putOnAgenda(db(), advanced, meeting!.id);
+    await holdMeeting(db(), meeting!.id, w.people.serviceCentre, [w.people.cab]);
     const decided = await (await send(advanced, w.tokens.serviceCentre, { type: "CAB_APPROVE_WITH_CONDITIONS", conditions: "Driften ska vara med" })).json();
     expect(decided.status).toBe("approved");
 

@@ -23,8 +23,9 @@ import { fieldErrorsOf, isoDate, type FieldErrors, msg } from "~/ui/forms";
 import type { CaseStatus } from "../../machines/vocabulary";
 import { stockholmLocalToIso } from "../../machines/time";
 import { getMeeting, isLate, materialiseMeetings, upcomingMeetings } from "./meetings.server";
+import { meetingFacts, refuseMeeting } from "./session.server";
 import { WorkflowError } from "../cases/errors";
-import { boardProblems, needsOf, type EventNeeds } from "../../machines/rules";
+import { boardProblems, needsOf, votingProblem, type EventNeeds } from "../../machines/rules";
 import { actorFor } from "../cases/transitions.server";
 import { casesWithParties } from "../cases/case-rows.server";
 import { conflictsOf, type Conflict } from "../cases/conflicts.server";
@@ -55,7 +56,8 @@ export const COMMENT_MAX = 4000;
 
 export type VoteSummary = {
   counts: Record<CabVote, number>;
-  members: { userId: number; name: string; vote: CabVote; at: string }[];
+  /** `advance`: cast before the meeting was opened (an advance vote, marked so in the agenda and minutes). */
+  members: { userId: number; name: string; vote: CabVote; at: string; advance: boolean }[];
 };
 
 export type AgendaItem = {
@@ -127,7 +129,8 @@ const iso = (value: Date | string) => new Date(value).toISOString();
 const emptyVotes = (): VoteSummary => ({ counts: { approve: 0, reject: 0, abstain: 0 }, members: [] });
 
 /** Votes given at `meetingId`, by case id. */
-async function votesAt(db: Db, meetingId: number, caseIds: number[]): Promise<Map<number, VoteSummary>> {
+async function votesAt(db: Db, meeting: Pick<CabMeeting, "id" | "openedAt">, caseIds: number[]): Promise<Map<number, VoteSummary>> {
+  const meetingId = meeting.id;
   const found = new Map<number, VoteSummary>();
   if (!caseIds.length) return found;
   const rows = await db
@@ -139,7 +142,8 @@ async function votesAt(db: Db, meetingId: number, caseIds: number[]): Promise<Ma
   for (const row of rows) {
     const summary = found.get(row.caseId) ?? emptyVotes();
     summary.counts[row.vote] += 1;
-    summary.members.push({ userId: row.userId, name: row.name, vote: row.vote, at: row.at.toISOString() });
+    const advance = !meeting.openedAt || row.at < meeting.openedAt;
+    summary.members.push({ userId: row.userId, name: row.name, vote: row.vote, at: row.at.toISOString(), advance });
     found.set(row.caseId, summary);
   }
   return found;
@@ -151,7 +155,7 @@ async function pendingItems(db: Db, meeting: CabMeeting): Promise<AgendaItem[]> 
     .where(and(eq(cases.type, "advanced-change"), eq(cases.status, "awaiting-cab"), eq(cases.cabMeetingId, meeting.id)))
     .orderBy(asc(cases.windowStart), asc(cases.id));
   const ids = rows.map((r) => r.c.id);
-  const votes = await votesAt(db, meeting.id, ids);
+  const votes = await votesAt(db, meeting, ids);
   const comments = ids.length
     ? await db
         .select({
@@ -207,7 +211,8 @@ async function pendingItems(db: Db, meeting: CabMeeting): Promise<AgendaItem[]> 
 }
 
 /** The decisions taken at `meetingId` (see the module comment for how they are attributed). */
-async function decisionsAt(db: Db, meetingId: number): Promise<Decision[]> {
+async function decisionsAt(db: Db, meeting: CabMeeting): Promise<Decision[]> {
+  const meetingId = meeting.id;
   const id = String(meetingId);
   const actor = alias(users, "actor_user");
   const placedAt = sql<number | null>`(
@@ -246,7 +251,7 @@ async function decisionsAt(db: Db, meetingId: number): Promise<Decision[]> {
       ),
     )
     .orderBy(asc(auditLog.id));
-  const votes = await votesAt(db, meetingId, [...new Set(rows.map((r) => r.caseId))]);
+  const votes = await votesAt(db, meeting, [...new Set(rows.map((r) => r.caseId))]);
   const targetIds = rows
     .filter((r) => r.a.event === "CAB_DEFER")
     .map((r) => Number(r.a.detail.meetingId))
@@ -277,7 +282,7 @@ async function decisionsAt(db: Db, meetingId: number): Promise<Decision[]> {
 export async function agendaOf(db: Db, meetingId: number): Promise<{ meeting: MeetingView; items: AgendaItem[]; decided: Decision[] } | undefined> {
   const meeting = await getMeeting(db, meetingId);
   if (!meeting) return undefined;
-  const [items, decided] = await Promise.all([pendingItems(db, meeting), decisionsAt(db, meeting.id)]);
+  const [items, decided] = await Promise.all([pendingItems(db, meeting), decisionsAt(db, meeting)]);
   return { meeting: meetingView(meeting), items, decided };
 }
 
@@ -309,6 +314,10 @@ export async function vote(db: Db, user: User, meetingId: number, number: string
   }
   const { meeting, c } = await onAgenda(db, meetingId, number);
   await mayTakePart(db, user, c, "vote");
+  // Before the meeting (an advance vote) or, while it is in session, as a member present; never after it.
+  const facts = await meetingFacts(db, meeting.id);
+  const problem = facts ? votingProblem(facts, user.id) : null;
+  if (problem) refuseMeeting(problem);
   const chosen = value as CabVote;
   await db
     .insert(cabVotes)

@@ -4,6 +4,8 @@ import type { Db } from "../../db/client";
 import { accessWindows, caseCounters, cases, organisations, systems, type Case, type User } from "../../db/schema";
 import {
   approvalProblems,
+  decisionProblem,
+  isCabDecision,
   CASE_MACHINES,
   DEFAULT_EMERGENCY_HOURS,
   initialCase,
@@ -27,6 +29,7 @@ import { inScope, scopeOf } from "~/access/scope.server";
 import { stockholmDate } from "../../machines/calendar";
 import { fieldErrorsOf } from "~/ui/forms";
 import { getMeeting, meetingForReferral, upcomingMeetings } from "../cab/meetings.server";
+import { meetingFacts, refuseMeeting } from "../cab/session.server";
 import { conflictsOf } from "./conflicts.server";
 import { invalid, WorkflowError } from "./errors";
 import { queueMessages } from "./messages.server";
@@ -274,6 +277,12 @@ export async function applyEvent(db: Db, user: User | null, number: string, raw:
       throw new WorkflowError(422, `${input.type} does not apply to this type of case.`, { type: { key: "case.event.notForType" } });
     if (!permitted(type, actor)) throw new WorkflowError(403, "You may not do that on this case.");
     if (!stateAccepts(machine, c.state, type)) throw new WorkflowError(409, `The case is ${c.status}: ${input.type} is not possible now.`);
+    // A board decision is a decision of a held meeting: its chair, in session, with a quorum.
+    if (isCabDecision(type)) {
+      const meeting = c.cabMeetingId ? await meetingFacts(tx, c.cabMeetingId, { lock: true }) : undefined;
+      const problem = decisionProblem(meeting, user?.id ?? null);
+      if (problem) refuseMeeting(problem);
+    }
     if (type === "APPROVE" || type === "CAB_APPROVE" || type === "CAB_APPROVE_WITH_CONDITIONS") {
       const long = longWindowProblems(c.type, (c.state.context as { window?: Window }).window, event as { allowLongWindow?: boolean });
       if (!isEmpty(long)) invalid(long, "The window is longer than 72 hours: approving it needs allowLongWindow.");

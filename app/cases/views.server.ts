@@ -3,10 +3,11 @@ import { alias } from "drizzle-orm/pg-core";
 
 import type { Db } from "../../db/client";
 import { accessWindows, auditLog, cases, outbox, users, type AccessWindow, type Case, type User } from "../../db/schema";
-import { canCase, needsOf, stepWindow, type CaseStatus, type CaseType, type WindowState } from "../../machines";
+import { canCase, decisionProblem, isCabDecision, needsOf, stepWindow, type CaseStatus, type CaseType, type WindowState } from "../../machines";
 import { RESPONSE_TARGETS, type Priority } from "../../machines/priority";
 import { inScope, scopeOf } from "~/access/scope.server";
 import { audienceOf, detailsFor, reasonFor, seesConflicts, seesMessageLog } from "~/access/redaction";
+import { meetingFacts } from "../cab/session.server";
 import { conflictsOf } from "./conflicts.server";
 import { mayPassOn, municipalUnits } from "./review.server";
 import { casesWithParties } from "./case-rows.server";
@@ -192,7 +193,11 @@ export async function allowedEvents(db: Db, user: User, c: Case, w?: AccessWindo
   const actor = await actorFor(db, user, c);
   const now = new Date().toISOString();
   const allowed: EventInput["type"][] = [];
+  // The board's decisions: only for the chair of the case's meeting while it is in session with a quorum.
+  const meeting = c.cabMeetingId && c.status === "awaiting-cab" ? await meetingFacts(db, c.cabMeetingId) : undefined;
+  const mayDecide = decisionProblem(meeting, user.id) === null;
   for (const apiType of API_EVENTS[c.type]) {
+    if (isCabDecision(apiType) && !mayDecide) continue;
     const { target, type } = machineEventType(c.type, apiType);
     const event = { ...probe(type, c, w), type, actor, now };
     if (target === "window") {

@@ -4,13 +4,15 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { CAB_VOTES } from "../../machines/vocabulary";
 import { db } from "../../db/client";
 import { PartyFacts, StatusBadge, WindowText } from "~/components/case-bits";
-import { Checkbox, ErrorSummary, Notice, SelectField, TextArea } from "~/components/forms";
+import { Checkbox, ErrorSummary, Notice, SelectField, TextArea, TextField } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
+import type { User } from "../../db/schema";
 import type { FieldErrors } from "~/ui/forms";
 import type { PageHandle, RouteData } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { agendaOf, comment, laterMeetings, onAgenda, vote, type AgendaItem, type MeetingView } from "~/cab/agenda.server";
+import { adjustMinutes, closeMeeting, openMeeting, sessionOf } from "~/cab/session.server";
 import { applyEvent } from "~/cases/commands.server";
 import { formErrors, WorkflowError } from "~/cases/errors";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
@@ -36,8 +38,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
   const agenda = await agendaOf(db(), meetingIdOf(params));
   if (!agenda) throw new Response("Not found", { status: 404 });
-  const later = user.role === "service-centre" ? await laterMeetings(db(), { startsAt: new Date(agenda.meeting.startsAt) }) : [];
-  return { ...agenda, later, me: { id: user.id, role: user.role } };
+  const meetingId = agenda.meeting.id;
+  const [later, session] = await Promise.all([
+    user.role === "service-centre" ? laterMeetings(db(), { startsAt: new Date(agenda.meeting.startsAt) }) : [],
+    sessionOf(db(), meetingId, user),
+  ]);
+  return { ...agenda, later, session, me: { id: user.id, role: user.role } };
 }
 
 export const handle: PageHandle<RouteData<typeof loader>> = {
@@ -53,7 +59,8 @@ const DECISIONS = {
 } as const;
 type Decision = keyof typeof DECISIONS;
 type Intent = Decision | "vote" | "comment";
-const isIntent = (value: string): value is Intent => value === "vote" || value === "comment" || Object.hasOwn(DECISIONS, value);
+const isDecision = (value: string): value is Decision => Object.hasOwn(DECISIONS, value);
+const isIntent = (value: string): value is Intent => value === "vote" || value === "comment" || isDecision(value);
 
 type Values = { reason: string; conditions: string; body: string; meetingId: string; vote: string; allowLongWindow: boolean };
 type ActionData = { number: string; intent: Intent; values: Values; errors: FieldErrors };
@@ -64,6 +71,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const meetingId = meetingIdOf(params);
   const form = await readFormData(request, BODY_LIMITS.form);
   const intent = String(form.get("intent") ?? "");
+  if (isSessionIntent(intent)) return sessionAction(user, meetingId, intent, form);
   const number = String(form.get("number") ?? "")
     .trim()
     .toUpperCase();
@@ -105,7 +113,41 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/cab/meetings/${meetingId}?${new URLSearchParams({ notice: intent, case: number })}`);
 }
 
+/** The meeting's own steps: the chair opens and closes it, a member present adjusts the minutes. */
+const SESSION_INTENTS = ["open", "close", "adjust"] as const;
+type SessionIntent = (typeof SESSION_INTENTS)[number];
+const isSessionIntent = (value: string): value is SessionIntent => (SESSION_INTENTS as readonly string[]).includes(value);
+type SessionFailed = { session: SessionIntent; errors: FieldErrors; members: string[]; substitutes: { name: string; forId: string }[] };
+const SUBSTITUTE_FIELDS = 3;
+
+async function sessionAction(user: User, meetingId: number, intent: SessionIntent, form: FormData) {
+  const members = form.getAll("member").map(String);
+  const substitutes = Array.from({ length: SUBSTITUTE_FIELDS }, (_, i) => ({
+    name: String(form.get(`substitute-${i}`) ?? "").trim(),
+    forId: String(form.get(`substituteFor-${i}`) ?? ""),
+  }));
+  try {
+    if (intent === "open") {
+      await openMeeting(db(), user, meetingId, {
+        members: members.map(Number),
+        substitutes: substitutes.filter((s) => s.name).map((s) => ({ name: s.name, ...(s.forId ? { forId: Number(s.forId) } : {}) })),
+      });
+    } else if (intent === "close") await closeMeeting(db(), user, meetingId);
+    else await adjustMinutes(db(), user, meetingId);
+  } catch (error) {
+    if (!(error instanceof WorkflowError)) throw error;
+    return data<SessionFailed>(
+      { session: intent, errors: formErrors(error, { fields: ["members", "substitutes"] }), members, substitutes },
+      { status: error.status },
+    );
+  }
+  return redirect(`/cab/meetings/${meetingId}?${new URLSearchParams({ notice: intent })}`);
+}
+
 const NOTICES: Record<string, MessageKey> = {
+  open: "cab.session.notice.open",
+  close: "cab.session.notice.close",
+  adjust: "cab.session.notice.adjust",
   vote: "cab.notice.voted",
   comment: "cab.notice.commented",
   approve: "cab.notice.decided",
@@ -120,8 +162,10 @@ type Later = Loaded["later"];
 
 export default function MeetingPage() {
   const { t, formatDateTime } = useT();
-  const { meeting, items, decided, later, me } = useLoaderData<typeof loader>();
-  const failed = useActionData<typeof action>() as ActionData | undefined;
+  const { meeting, items, decided, later, me, session } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>() as ActionData | SessionFailed | undefined;
+  const failed = result && "number" in result ? result : undefined;
+  const sessionFailed = result && "session" in result ? result : undefined;
   const [searchParams] = useSearchParams();
   const noticeKey = NOTICES[searchParams.get("notice") ?? ""];
   const noticeCase = searchParams.get("case") ?? "";
@@ -135,8 +179,9 @@ export default function MeetingPage() {
       <p>
         <Link to={`/cab/meetings/${meeting.id}/minutes`}>{t("cab.minutes.link")}</Link>
       </p>
-      {noticeKey && !failed ? <Notice>{t(noticeKey, { number: noticeCase })}</Notice> : null}
-      <ErrorSummary errors={failed?.errors} />
+      {noticeKey && !result ? <Notice>{t(noticeKey, { number: noticeCase })}</Notice> : null}
+      <ErrorSummary errors={failed?.errors ?? sessionFailed?.errors} />
+      <SessionPanel session={session} failed={sessionFailed} />
 
       <section id="cab-agenda" aria-labelledby="cab-agenda-heading">
         <h2 id="cab-agenda-heading">
@@ -149,6 +194,7 @@ export default function MeetingPage() {
                 <AgendaCard
                   item={item}
                   me={me}
+                  mayDecide={session.mayDecide}
                   later={later}
                   failed={failed?.number === item.number ? failed : undefined}
                   open={items.length === 1 || failed?.number === item.number || noticeCase === item.number}
@@ -199,7 +245,21 @@ function MeetingFacts({ meeting }: { meeting: MeetingView }) {
  * reads as a list; it opens to the whole case and the forms. Open from the start when it is the only
  * item, or the one just acted on.
  */
-function AgendaCard({ item, me, later, failed, open }: { item: Item; me: Loaded["me"]; later: Later; failed?: ActionData; open: boolean }) {
+function AgendaCard({
+  item,
+  me,
+  mayDecide,
+  later,
+  failed,
+  open,
+}: {
+  item: Item;
+  me: Loaded["me"];
+  mayDecide: boolean;
+  later: Later;
+  failed?: ActionData;
+  open: boolean;
+}) {
   const { t, formatDateTime } = useT();
   const own = item.requester.id === me.id;
   const errorsFor = (intent: Intent) => (failed?.intent === intent ? failed.errors : undefined);
@@ -297,9 +357,7 @@ function AgendaCard({ item, me, later, failed, open }: { item: Item; me: Loaded[
         {item.votes.members.length ? (
           <ul>
             {item.votes.members.map((m) => (
-              <li key={m.userId}>
-                {m.name}: {t(`cab.vote.${m.vote}`)}
-              </li>
+              <li key={m.userId}>{`${m.name}: ${t(`cab.vote.${m.vote}`)}${m.advance ? ` (${t("cab.vote.advance")})` : ""}`}</li>
             ))}
           </ul>
         ) : null}
@@ -323,7 +381,14 @@ function AgendaCard({ item, me, later, failed, open }: { item: Item; me: Loaded[
           {me.role === "cab" && !own ? <VoteForm item={item} mine={mine} errors={errorsFor("vote")} /> : null}
           {!own ? <CommentForm item={item} errors={errorsFor("comment")} values={failed?.intent === "comment" ? failed.values : undefined} /> : null}
         </div>
-        {me.role === "service-centre" && !own ? (
+        {me.role === "service-centre" && !own && !mayDecide ? (
+          <>
+            <h4>{t("cab.decide")}</h4>
+            <FormError errors={failed && isDecision(failed.intent) ? failed.errors : undefined} />
+            <p className="muted">{t("cab.session.decideInSession")}</p>
+          </>
+        ) : null}
+        {me.role === "service-centre" && !own && mayDecide ? (
           <>
             <h4>{t("cab.decide")}</h4>
             <div className="event-forms">
@@ -494,5 +559,118 @@ function DecisionForm({ item, intent, later, errors, values }: { item: Item; int
         <span className="visually-hidden"> {item.number}</span>
       </button>
     </Form>
+  );
+}
+
+type Session = Loaded["session"];
+
+/**
+ * The meeting held: who chairs it and who is present, and the step that comes next — the chair
+ * opens it (marking who is present; the quorum is checked) and closes it; then a member who was
+ * present, not the chair, adjusts the minutes, which locks them.
+ */
+function SessionPanel({ session, failed }: { session: Session; failed?: SessionFailed }) {
+  const { t, formatDateTime } = useT();
+  const navigation = useNavigation();
+  const busy = navigation.state !== "idle" && isSessionIntent(String(navigation.formData?.get("intent") ?? ""));
+  const errors = failed?.errors;
+  return (
+    <section id="cab-session" aria-labelledby="cab-session-heading" className="card">
+      <h2 id="cab-session-heading">{t("cab.session.heading")}</h2>
+      {session.chair ? (
+        <p>
+          {t("cab.session.chair", { name: session.chair })}
+          {session.openedAt ? ` · ${t("cab.session.openedAt", { at: formatDateTime(session.openedAt) })}` : ""}
+          {session.closedAt ? ` · ${t("cab.session.closedAt", { at: formatDateTime(session.closedAt) })}` : ""}
+        </p>
+      ) : (
+        <p className="muted">{t("cab.session.notOpened", { count: session.quorum })}</p>
+      )}
+      {session.attendance.length ? (
+        <>
+          <h3>{t("cab.session.present")}</h3>
+          <ul>
+            {session.attendance.map((a, i) => (
+              <li key={`${a.name}-${i}`}>
+                {a.kind === "substitute"
+                  ? `${a.name} (${a.substituteFor ? t("cab.session.substituteFor", { name: a.substituteFor }) : t("cab.session.substitute")})`
+                  : a.name}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {session.adjustedAt ? <p>{t("cab.session.adjusted", { name: session.adjustedBy ?? "", at: formatDateTime(session.adjustedAt) })}</p> : null}
+
+      {session.mayOpen ? (
+        <Form method="post" className="event-form" noValidate>
+          <FormError errors={errors?._form ? errors : undefined} />
+          <fieldset
+            className={`checkbox-group${errors?.members ? " field--invalid" : ""}`}
+            aria-invalid={errors?.members ? true : undefined}
+            aria-describedby={errors?.members ? "members-error" : undefined}
+          >
+            <legend>{t("cab.session.membersPresent")}</legend>
+            {errors?.members ? (
+              <p id="members-error" className="field__error">
+                {t(errors.members)}
+              </p>
+            ) : null}
+            {session.members.map((m) => (
+              <label key={m.id}>
+                <input type="checkbox" name="member" value={m.id} defaultChecked={failed?.members.includes(String(m.id))} /> {m.name}
+              </label>
+            ))}
+          </fieldset>
+          <fieldset>
+            <legend>{t("cab.session.substitutes")}</legend>
+            {Array.from({ length: SUBSTITUTE_FIELDS }, (_, i) => (
+              <div key={i} className="field-row">
+                <TextField
+                  label={t("cab.session.substituteName", { n: i + 1 })}
+                  name={`substitute-${i}`}
+                  optional
+                  maxLength={200}
+                  defaultValue={failed?.substitutes[i]?.name}
+                />
+                <SelectField
+                  label={t("cab.session.substituteForLabel", { n: i + 1 })}
+                  name={`substituteFor-${i}`}
+                  optional
+                  defaultValue={failed?.substitutes[i]?.forId ?? ""}
+                >
+                  <option value="">–</option>
+                  {session.members.map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.name}
+                    </option>
+                  ))}
+                </SelectField>
+              </div>
+            ))}
+          </fieldset>
+          <button type="submit" name="intent" value="open" className="button" disabled={busy}>
+            {t("cab.session.open")}
+          </button>
+        </Form>
+      ) : null}
+      {session.mayClose ? (
+        <Form method="post" className="event-form">
+          <FormError errors={failed?.session === "close" ? errors : undefined} />
+          <button type="submit" name="intent" value="close" className="button button--secondary" disabled={busy}>
+            {t("cab.session.close")}
+          </button>
+        </Form>
+      ) : null}
+      {session.mayAdjust ? (
+        <Form method="post" className="event-form">
+          <FormError errors={failed?.session === "adjust" ? errors : undefined} />
+          <p>{t("cab.session.adjustExplain")}</p>
+          <button type="submit" name="intent" value="adjust" className="button" disabled={busy}>
+            {t("cab.session.adjust")}
+          </button>
+        </Form>
+      ) : null}
+    </section>
   );
 }

@@ -8,6 +8,7 @@ import { requireRole } from "~/access/guards.server";
 import type { PageHandle, RouteData } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { agendaOf, type VoteSummary } from "~/cab/agenda.server";
+import { sessionOf } from "~/cab/session.server";
 
 /**
  * A CAB meeting's minutes (/cab/meetings/:id/minutes), made to be printed: the meeting, each
@@ -33,12 +34,13 @@ const PRINT_CSS = `
 `;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, ...place.roles);
+  const user = await requireRole(request, ...place.roles);
   const id = String(params.id ?? "");
   if (!/^\d{1,9}$/.test(id)) throw new Response("Not found", { status: 404 });
   const agenda = await agendaOf(db(), Number(id));
   if (!agenda) throw new Response("Not found", { status: 404 });
-  return { ...agenda, printedAt: new Date().toISOString() };
+  const session = await sessionOf(db(), agenda.meeting.id, user);
+  return { ...agenda, session, printedAt: new Date().toISOString() };
 }
 
 export const handle: PageHandle<RouteData<typeof loader>> = {
@@ -47,7 +49,7 @@ export const handle: PageHandle<RouteData<typeof loader>> = {
 
 export default function MinutesPage() {
   const { t, formatDateTime } = useT();
-  const { meeting, items, decided, printedAt } = useLoaderData<typeof loader>();
+  const { meeting, items, decided, session, printedAt } = useLoaderData<typeof loader>();
   const end = new Date(Date.parse(meeting.startsAt) + meeting.durationMinutes * 60_000).toISOString();
   return (
     <article className="minutes" aria-labelledby="minutes-heading">
@@ -65,6 +67,30 @@ export default function MinutesPage() {
         <dd>{meeting.location || "–"}</dd>
         <dt>{t("cab.meeting.status")}</dt>
         <dd>{t(`cab.meetingStatus.${meeting.status}`)}</dd>
+        {session.chair ? (
+          <>
+            <dt>{t("cab.minutes.chair")}</dt>
+            <dd>{session.chair}</dd>
+          </>
+        ) : null}
+        <dt>{t("cab.session.present")}</dt>
+        <dd id="minutes-attendance">
+          {session.attendance.length
+            ? session.attendance
+                .map((a) =>
+                  a.kind === "substitute"
+                    ? `${a.name} (${a.substituteFor ? t("cab.session.substituteFor", { name: a.substituteFor }) : t("cab.session.substitute")})`
+                    : a.name,
+                )
+                .join(", ")
+            : "–"}
+        </dd>
+        <dt>{t("cab.minutes.adjustment")}</dt>
+        <dd>
+          {session.adjustedAt
+            ? t("cab.session.adjusted", { name: session.adjustedBy ?? "", at: formatDateTime(session.adjustedAt) })
+            : t("cab.minutes.notAdjusted")}
+        </dd>
         <dt>{t("cab.minutes.printedAt")}</dt>
         <dd>{formatDateTime(printedAt)}</dd>
       </dl>
@@ -188,7 +214,7 @@ function Votes({ votes }: { votes: VoteSummary }) {
       {votes.members.length ? (
         <>
           <br />
-          {votes.members.map((m) => `${m.name} (${t(`cab.vote.${m.vote}`)})`).join(", ")}
+          {votes.members.map((m) => `${m.name} (${t(`cab.vote.${m.vote}`)}${m.advance ? `, ${t("cab.vote.advance")}` : ""})`).join(", ")}
         </>
       ) : null}
     </>

@@ -11,6 +11,7 @@ import type { FieldErrors } from "~/ui/forms";
 import { parseId } from "~/http/ids";
 import type { PageHandle, RouteData } from "~/ui/meta";
 import { isCaseStatus } from "../../machines/vocabulary";
+import { isCabDecision } from "../../machines/rules";
 import { stockholmLocalToIso } from "../../machines/time";
 import { applyEvent } from "~/cases/commands.server";
 import { casePage } from "~/cases/views.server";
@@ -98,7 +99,8 @@ export default function CasePage() {
   const notice = searchParams.get("notice");
   const d = view.details as Record<string, unknown> & { externalReferences?: { ticket?: string; supplierTicket?: string } };
   const list = (key: string) => (Array.isArray(d[key]) ? (d[key] as string[]) : []);
-  const actions = view.allowedEvents.filter((e) => e !== "EDIT" && e !== "CAB_DEFER");
+  // The board's decisions are recorded on its meeting's page, in session: never here.
+  const actions = view.allowedEvents.filter((e) => e !== "EDIT" && !isCabDecision(e));
   const canEdit = view.allowedEvents.includes("EDIT");
   return (
     <>

@@ -411,7 +411,7 @@ export async function seedBench(db: Db, options: SeedOptions): Promise<SeedSumma
         durationMinutes: 60,
         location: "Stadshuset, rum Ängen",
         ruleId: rule!.id,
-        status: startsAt < now ? ("held" as const) : ("scheduled" as const),
+        status: startsAt < now ? ("closed" as const) : ("scheduled" as const),
       })),
     )
     .returning({ id: cabMeetings.id, startsAt: cabMeetings.startsAt });

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { cabMeetingRules, users } from "../../db/schema";
+import { cabMeetingRules, cabMeetings, users } from "../../db/schema";
 import { seedDemo } from "../../db/seed";
 import { upcomingMeetings } from "~/cab/meetings.server";
 import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
@@ -58,6 +58,11 @@ beforeAll(async () => {
       const [first, second] = await upcomingMeetings(db);
       firstMeeting = first!.id;
       secondMeeting = second!.id;
+      // The first meeting starts within the hour, so its chair may open it today.
+      await db
+        .update(cabMeetings)
+        .set({ startsAt: new Date(Date.now() + 30 * 60_000) })
+        .where(eq(cabMeetings.id, firstMeeting));
     },
   });
   browser = await launchBrowser();
@@ -116,9 +121,21 @@ describe("the change advisory board", () => {
     }
   });
 
-  it("lets the chair defer the change to the next meeting, where it then is on the agenda", async () => {
+  it("lets the chair open the meeting with who is present and defer the change to the next meeting; a member present adjusts the minutes", async () => {
     const page = await pageAs(browser, portal.url, chairCookie);
     await page.goto(`/cab/meetings/${firstMeeting}`);
+    // Planned: no decision can be taken yet. The chair marks who is present and opens the meeting.
+    expect(await item(page).locator('button[name="intent"][value="defer"]').count()).toBe(0);
+    const opening = page.locator("form", { has: page.locator('button[name="intent"][value="open"]') });
+    await opening.locator('input[name="member"]').first().check();
+    await opening.locator('button[name="intent"][value="open"]').click();
+    // One member is not a quorum: said at the attendance.
+    await expect.poll(async () => opening.locator("fieldset").first().getAttribute("aria-invalid")).toBe("true");
+    await opening.locator('input[name="substitute-0"]').fill("Nils Berg");
+    await opening.locator('button[name="intent"][value="open"]').click();
+    await page.waitForURL(/notice=open/);
+    await page.locator("#cab-session").getByText("Nils Berg (ersättare)").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
     // A refusal stays at the item's field: rejecting needs a reason.
     const reject = item(page).locator("form", { has: page.locator('button[name="intent"][value="reject"]') });
     await reject.locator('button[name="intent"][value="reject"]').click();
@@ -139,5 +156,17 @@ describe("the change advisory board", () => {
     // The first meeting's minutes record the deferral.
     await page.goto(`/cab/meetings/${firstMeeting}/minutes`);
     await page.locator("#minutes-decided").getByText("Vi väntar på leverantörens testrapport.").waitFor();
+
+    // The chair closes the meeting; the member who was present adjusts the minutes, which locks them.
+    await page.goto(`/cab/meetings/${firstMeeting}`);
+    await page.locator('button[name="intent"][value="close"]').click();
+    await page.waitForURL(/notice=close/);
+    expect(await page.locator('button[name="intent"][value="adjust"]').count()).toBe(0);
+    const member = await pageAs(browser, portal.url, memberCookie);
+    await member.goto(`/cab/meetings/${firstMeeting}`);
+    await member.locator('button[name="intent"][value="adjust"]').click();
+    await member.waitForURL(/notice=adjust/);
+    await member.goto(`/cab/meetings/${firstMeeting}/minutes`);
+    await member.getByText("Protokollet är justerat av").waitFor();
   });
 });

@@ -23,6 +23,7 @@ import { createApiToken } from "~/access/api-tokens.server";
 import { upcomingMeetings } from "~/cab/meetings.server";
 import { applyEvent, applySystemEvent, createCase } from "~/cases/commands.server";
 import { call, ORIGIN, signIn } from "./app";
+import { holdMeeting, putOnAgenda } from "./cab";
 import { windowAhead } from "./world";
 
 /**
@@ -137,6 +138,8 @@ export async function makeMatrixWorld(db: Db) {
   // The board meets every Tuesday at 13:00: referred changes go on a meeting, deferrals to a later one.
   await db.insert(cabMeetingRules).values({ weekday: 2, time: "13:00", location: `Rum ${tag}` });
   const meetings = await upcomingMeetings(db);
+  // The first one is in session, chaired by the service centre with a quorum: the board's decisions are taken there.
+  await holdMeeting(db, meetings[0]!.id, callers["service-centre"], [callers.cab]);
   return { tag, orgs, callers, requesters, owners, systems, cookies, tokens, firstMeeting: meetings[0]! };
 }
 export type MatrixWorld = Awaited<ReturnType<typeof makeMatrixWorld>>;
@@ -221,7 +224,10 @@ export async function makeCase(db: Db, w: MatrixWorld, scope: ScopeName, state: 
     case "submitted-advanced":
     case "awaiting-cab":
       number = (await createCase(db, requester, change("advanced-change"))).number;
-      if (state === "awaiting-cab") await event(centre, number, { type: "REFER_TO_CAB" });
+      if (state === "awaiting-cab") {
+        await event(centre, number, { type: "REFER_TO_CAB" });
+        await putOnAgenda(db, number, w.firstMeeting.id);
+      }
       break;
     case "access-draft":
       number = (await createCase(db, requester, access(true))).number;

@@ -1,0 +1,179 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
+
+import type { Db } from "../../db/client";
+import { cabAttendance, cabMeetings, users, type CabMeeting, type User } from "../../db/schema";
+import { adjustingProblem, CAB_QUORUM_MEMBERS, closingProblem, decisionProblem, openingProblem, type MeetingFacts, type Problem } from "../../machines/rules";
+import { audit } from "~/audit/audit.server";
+import { WorkflowError } from "~/cases/errors";
+
+/**
+ * A CAB meeting held: the chair (the service centre) opens it with who is present, records the
+ * board's decisions while it is in session, and closes it; then a member who was present, not the
+ * chair, adjusts the minutes, which locks them. The rules are machines/rules.ts's; this module
+ * reads the facts they need and writes each step with its audit row in one transaction.
+ */
+
+export type Attendee = { name: string; kind: "member" | "substitute"; userId: number | null; substituteFor: string | null };
+
+/** The meeting as the rules see it (for update: a step and its check see the same row). */
+export async function meetingFacts(db: Db, meetingId: number, options: { lock?: boolean } = {}): Promise<(MeetingFacts & { meeting: CabMeeting }) | undefined> {
+  const query = db.select().from(cabMeetings).where(eq(cabMeetings.id, meetingId));
+  const [meeting] = options.lock ? await query.for("update") : await query;
+  if (!meeting) return undefined;
+  const present = await db.select({ userId: cabAttendance.userId }).from(cabAttendance).where(eq(cabAttendance.meetingId, meetingId));
+  return {
+    meeting,
+    status: meeting.status,
+    startsAt: meeting.startsAt,
+    chairId: meeting.chairId,
+    adjustedAt: meeting.adjustedAt,
+    present: present.length,
+    presentUserIds: present.flatMap((p) => (p.userId === null ? [] : [p.userId])),
+  };
+}
+
+/** Who was present, members first, then substitutes, each by name. */
+export async function attendanceOf(db: Db, meetingId: number): Promise<Attendee[]> {
+  const rows = await db
+    .select({ name: cabAttendance.name, kind: cabAttendance.kind, userId: cabAttendance.userId, substituteForId: cabAttendance.substituteForId })
+    .from(cabAttendance)
+    .where(eq(cabAttendance.meetingId, meetingId))
+    .orderBy(asc(cabAttendance.kind), asc(cabAttendance.name));
+  const forIds = rows.flatMap((r) => (r.substituteForId ? [r.substituteForId] : []));
+  const named = forIds.length ? await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, forIds)) : [];
+  return rows.map((r) => ({
+    name: r.name,
+    kind: r.kind,
+    userId: r.userId,
+    substituteFor: named.find((n) => n.id === r.substituteForId)?.name ?? null,
+  }));
+}
+
+/** The board's members (role cab, active): whom the chair can mark present. */
+export async function boardMembers(db: Db): Promise<{ id: number; name: string }[]> {
+  return db
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.role, "cab"), eq(users.status, "active")))
+    .orderBy(asc(users.name));
+}
+
+/** Who may do it (the chair, a member present): 403; the meeting's state: 409; the attendance: 422. */
+const statusOf = (problem: Problem): 403 | 409 | 422 =>
+  problem.key === "cab.session.noQuorum"
+    ? 422
+    : problem.key === "cab.session.notChair" ||
+        problem.key === "cab.session.notPresent" ||
+        problem.key === "cab.session.chairAdjusts" ||
+        problem.key === "cab.session.voteNotPresent"
+      ? 403
+      : 409;
+
+export const refuseMeeting = (problem: Problem, field = "_form"): never => {
+  const status = statusOf(problem);
+  throw new WorkflowError(status, problem.key, { [field]: { key: problem.key as never, params: problem.params } });
+};
+
+function requireChairRole(user: User) {
+  if (user.role !== "service-centre") throw new WorkflowError(403, "Only the service centre chairs the board.", { _form: { key: "case.action.forbidden" } });
+}
+
+const SUBSTITUTE_NAME_MAX = 200;
+export const openingInput = z.object({
+  members: z.array(z.coerce.number().int().positive()).max(200).default([]),
+  substitutes: z
+    .array(z.object({ name: z.string().trim().max(SUBSTITUTE_NAME_MAX), forId: z.coerce.number().int().positive().optional() }))
+    .max(20)
+    .default([]),
+});
+export type OpeningInput = z.input<typeof openingInput>;
+
+/** The chair opens the meeting: who is present is recorded, the quorum checked, and the meeting is in session. */
+export async function openMeeting(db: Db, user: User, meetingId: number, raw: OpeningInput, now = new Date()): Promise<void> {
+  requireChairRole(user);
+  const parsed = openingInput.safeParse(raw);
+  if (!parsed.success) throw new WorkflowError(422, "The attendance is not valid.", { members: { key: "validation.invalid" } });
+  const substitutes = parsed.data.substitutes.filter((s) => s.name.length > 0);
+  const memberIds = [...new Set(parsed.data.members)];
+  await db.transaction(async (tx) => {
+    const facts = await meetingFacts(tx, meetingId, { lock: true });
+    if (!facts) throw new WorkflowError(404, "No such meeting.");
+    const members = await boardMembers(tx);
+    const present = members.filter((m) => memberIds.includes(m.id));
+    if (present.length !== memberIds.length)
+      throw new WorkflowError(422, "Only the board's members can be marked present.", { members: { key: "validation.invalid" } });
+    if (substitutes.some((s) => s.forId !== undefined && !members.some((m) => m.id === s.forId)))
+      throw new WorkflowError(422, "A substitute stands in for a member of the board.", { substitutes: { key: "validation.invalid" } });
+    const problem = openingProblem(facts, present.length + substitutes.length, now);
+    if (problem) refuseMeeting(problem, problem.key === "cab.session.noQuorum" ? "members" : "_form");
+    const rows = [
+      ...present.map((m) => ({ meetingId, userId: m.id, name: m.name, kind: "member" as const, substituteForId: null })),
+      ...substitutes.map((s) => ({ meetingId, userId: null, name: s.name, kind: "substitute" as const, substituteForId: s.forId ?? null })),
+    ];
+    await tx.insert(cabAttendance).values(rows);
+    await tx.update(cabMeetings).set({ status: "in-session", chairId: user.id, openedAt: now }).where(eq(cabMeetings.id, meetingId));
+    await audit(tx, {
+      action: "cab.meeting.opened",
+      actorUserId: user.id,
+      detail: { meetingId, present: rows.map((r) => ({ name: r.name, kind: r.kind })) },
+    });
+  });
+}
+
+/** The chair closes the meeting: no decision can be recorded in it after this. */
+export async function closeMeeting(db: Db, user: User, meetingId: number, now = new Date()): Promise<void> {
+  requireChairRole(user);
+  await db.transaction(async (tx) => {
+    const facts = await meetingFacts(tx, meetingId, { lock: true });
+    if (!facts) throw new WorkflowError(404, "No such meeting.");
+    const problem = closingProblem(facts, user.id);
+    if (problem) refuseMeeting(problem);
+    await tx.update(cabMeetings).set({ status: "closed", closedAt: now }).where(eq(cabMeetings.id, meetingId));
+    await audit(tx, { action: "cab.meeting.closed", actorUserId: user.id, detail: { meetingId } });
+  });
+}
+
+/** A member who was present, not the chair, adjusts ("justerar") the minutes of a closed meeting: they are locked. */
+export async function adjustMinutes(db: Db, user: User, meetingId: number, now = new Date()): Promise<void> {
+  if (user.role !== "cab") throw new WorkflowError(403, "A member of the board adjusts the minutes.", { _form: { key: "case.action.forbidden" } });
+  await db.transaction(async (tx) => {
+    const facts = await meetingFacts(tx, meetingId, { lock: true });
+    if (!facts) throw new WorkflowError(404, "No such meeting.");
+    const problem = adjustingProblem(facts, user.id);
+    if (problem) refuseMeeting(problem);
+    await tx.update(cabMeetings).set({ adjustedAt: now, adjustedById: user.id }).where(eq(cabMeetings.id, meetingId));
+    await audit(tx, { action: "cab.meeting.adjusted", actorUserId: user.id, detail: { meetingId } });
+  });
+}
+
+/** What the meeting page shows of the meeting held, and which of its steps `user` may take now. */
+export async function sessionOf(db: Db, meetingId: number, user: Pick<User, "id" | "role">, now = new Date()) {
+  const facts = await meetingFacts(db, meetingId);
+  if (!facts) throw new WorkflowError(404, "No such meeting.");
+  const { meeting } = facts;
+  const namesOf = [meeting.chairId, meeting.adjustedById].filter((id): id is number => id !== null);
+  const [attendance, named, members] = await Promise.all([
+    attendanceOf(db, meetingId),
+    namesOf.length ? db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, namesOf)) : [],
+    user.role === "service-centre" && meeting.status === "scheduled" ? boardMembers(db) : [],
+  ]);
+  const nameOf = (id: number | null) => named.find((n) => n.id === id)?.name ?? null;
+  const chairRole = user.role === "service-centre";
+  return {
+    status: meeting.status,
+    chair: nameOf(meeting.chairId),
+    openedAt: meeting.openedAt?.toISOString() ?? null,
+    closedAt: meeting.closedAt?.toISOString() ?? null,
+    adjustedAt: meeting.adjustedAt?.toISOString() ?? null,
+    adjustedBy: nameOf(meeting.adjustedById),
+    attendance,
+    quorum: CAB_QUORUM_MEMBERS,
+    members,
+    // The forms are offered when the step is possible for this person; the server checks again.
+    mayOpen: chairRole && meeting.status === "scheduled" && !openingProblem(facts, CAB_QUORUM_MEMBERS, now),
+    mayClose: chairRole && !closingProblem(facts, user.id),
+    mayAdjust: user.role === "cab" && !adjustingProblem(facts, user.id),
+    mayDecide: chairRole && !decisionProblem(facts, user.id),
+  };
+}
