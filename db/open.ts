@@ -23,7 +23,7 @@ export const migrationsFolder = fileURLToPath(new URL("./migrations", import.met
 const MIGRATION_LOCK_KEY = 7_240_113;
 
 export type OpenOptions =
-  | { backend: "postgres"; url: string; max?: number; migrate?: boolean; statementTimeoutMs?: number }
+  | { backend: "postgres"; url: string; max?: number; migrate?: boolean; statementTimeoutMs?: number; logger?: Logger }
   | {
       backend: "pglite";
       /** A directory; omitted means in memory. */
@@ -138,7 +138,7 @@ function rollBackAbandoned(db: Db): Db {
   return db;
 }
 
-async function openPostgres(options: { url: string; max?: number; migrate?: boolean; statementTimeoutMs?: number }): Promise<Database> {
+async function openPostgres(options: { url: string; max?: number; migrate?: boolean; statementTimeoutMs?: number; logger?: Logger }): Promise<Database> {
   const target = plainTcpTarget(options.url);
   const statementTimeout = options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
   const client = postgres(options.url, {
@@ -154,7 +154,7 @@ async function openPostgres(options: { url: string; max?: number; migrate?: bool
     // generic plan cannot fold the `($1 is null or …)` filters of the schedule and lists.
     connection: { application_name: "supplier-access-portal", TimeZone: "UTC", statement_timeout: statementTimeout, plan_cache_mode: "force_custom_plan" },
   });
-  const db = rollBackAbandoned(drizzlePostgres(preparedByDefault(client), { schema }) as unknown as Db);
+  const db = rollBackAbandoned(drizzlePostgres(preparedByDefault(client), { schema, ...(options.logger ? { logger: options.logger } : {}) }) as unknown as Db);
   try {
     if (options.migrate !== false) await migratePostgresOnce(options.url);
   } catch (error) {

@@ -1,9 +1,7 @@
-import { readFileSync } from "node:fs";
-
-import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { setDatabase, type Database } from "../db/client";
-import { openDatabase } from "../db/open";
+import { createTestDatabase } from "./support/database";
 import { inReadScope, oncePerRequest } from "~/http/request-scope.server";
 import { makeOrganisation, makeUser } from "./support/factories";
 import { call, signIn } from "./support/app";
@@ -14,12 +12,8 @@ let database: Database;
 let cookie: string;
 
 beforeAll(async () => {
-  database = await openDatabase({
-    backend: "pglite",
-    loadDataDir: new Blob([readFileSync(inject("pgliteTemplate"))]),
-    migrate: false,
-    logger: { logQuery: (query) => void statements.push(query) },
-  });
+  // PGlite, or a database of its own on the PostgreSQL server when DATABASE_URL is set.
+  database = await createTestDatabase({ logger: { logQuery: (query) => void statements.push(query) } });
   setDatabase(database);
   const unit = await makeOrganisation(database.db, { kind: "municipal-unit" });
   const centre = await makeUser(database.db, { organisationId: unit.id, role: "service-centre" });
@@ -28,7 +22,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   setDatabase(undefined);
-  await database.close();
+  await database?.close();
 });
 
 const sessionLookups = () => statements.filter((s) => /from "users" inner join "sessions"|from "sessions"/.test(s) && s.startsWith("select")).length;

@@ -606,7 +606,7 @@ function SessionPanel({ session, failed }: { session: Session; failed?: SessionF
         <Form method="post" className="event-form" noValidate>
           <FormError errors={errors?._form ? errors : undefined} />
           <fieldset
-            className={`checkbox-group${errors?.members ? " field--invalid" : ""}`}
+            className={`checkbox-grid${errors?.members ? " field--invalid" : ""}`}
             aria-invalid={errors?.members ? true : undefined}
             aria-describedby={errors?.members ? "members-error" : undefined}
           >
@@ -625,7 +625,7 @@ function SessionPanel({ session, failed }: { session: Session; failed?: SessionF
           <fieldset>
             <legend>{t("cab.session.substitutes")}</legend>
             {Array.from({ length: SUBSTITUTE_FIELDS }, (_, i) => (
-              <div key={i} className="field-row">
+              <div key={i} className="substitute-row">
                 <TextField
                   label={t("cab.session.substituteName", { n: i + 1 })}
                   name={`substitute-${i}`}

@@ -27,6 +27,12 @@ beforeAll(async () => {
       await seedDemoCases(db);
       const [someCase] = await db.select({ number: cases.number }).from(cases).limit(1);
       const [meeting] = await db.select({ id: cabMeetings.id }).from(cabMeetings).limit(1);
+      // Within the hour before its start, so the service centre's page carries the opening form (attendance, substitutes).
+      if (meeting)
+        await db
+          .update(cabMeetings)
+          .set({ startsAt: new Date(Date.now() + 30 * 60_000) })
+          .where(eq(cabMeetings.id, meeting.id));
       const cookieOf = async (email: string) => {
         const [user] = await db.select().from(users).where(eq(users.email, email));
         return sessionCookieFor(db, user as User);
@@ -44,7 +50,7 @@ beforeAll(async () => {
           "/schedule",
           "/schedule?view=month",
         ],
-        "service-centre": ["/service-centre", `/cases/${someCase!.number}`],
+        "service-centre": ["/service-centre", `/cases/${someCase!.number}`, ...(meeting ? [`/cab/meetings/${meeting.id}`] : [])],
         cab: ["/cab", ...(meeting ? [`/cab/meetings/${meeting.id}`] : [])],
         operations: ["/operations"],
         supplier: ["/supplier"],

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 
+import type { Logger } from "drizzle-orm";
 import { afterAll, beforeAll, inject } from "vitest";
 
 import { setDatabase, type Database, type Db } from "../../db/client";
@@ -11,7 +12,7 @@ import { withDatabase } from "./server-databases";
  * A fresh, migrated database of its own for one test file: PGlite by default, a new database on
  * the PostgreSQL server when DATABASE_URL is set. It is dropped when the file's tests end.
  */
-export async function createTestDatabase(): Promise<Database & { name: string }> {
+export async function createTestDatabase(options: { logger?: Logger } = {}): Promise<Database & { name: string }> {
   const url = process.env.DATABASE_URL;
   if (url) {
     const name = `portal_test_${randomBytes(6).toString("hex")}`;
@@ -19,7 +20,7 @@ export async function createTestDatabase(): Promise<Database & { name: string }>
     const admin = postgres(url, { max: 1, onnotice: () => {} });
     await admin.unsafe(`create database ${name} template ${inject("serverTemplate")}`);
     await admin.end();
-    const database = await openDatabase({ backend: "postgres", url: withDatabase(url, name), max: 20, migrate: false });
+    const database = await openDatabase({ backend: "postgres", url: withDatabase(url, name), max: 20, migrate: false, ...options });
     return {
       ...database,
       name,
@@ -32,7 +33,7 @@ export async function createTestDatabase(): Promise<Database & { name: string }>
     };
   }
   const template = new Blob([readFileSync(inject("pgliteTemplate"))]);
-  const database = await openDatabase({ backend: "pglite", loadDataDir: template, migrate: false });
+  const database = await openDatabase({ backend: "pglite", loadDataDir: template, migrate: false, ...options });
   return { ...database, name: "pglite" };
 }
 
