@@ -2,7 +2,17 @@ import { and, assign, setup } from "xstate";
 
 import type { CaseEvent } from "./events";
 import { CHANGE_OUTCOMES } from "./vocabulary";
-import { approvalProblems, isEmpty, longWindowProblems, permitted, reasonProblems, submissionProblems, type CaseType, type Window } from "./rules";
+import {
+  approvalProblems,
+  freezeProblems,
+  isEmpty,
+  longWindowProblems,
+  permitted,
+  reasonProblems,
+  submissionProblems,
+  type CaseType,
+  type Window,
+} from "./rules";
 
 /**
  * Planned changes with admin rights (CHG). Simple: the service centre approves. Advanced: the
@@ -55,6 +65,7 @@ function createChangeMachine(kind: "simple-change" | "advanced-change") {
       approvable: ({ context, event }) =>
         "conflicts" in event &&
         isEmpty(approvalProblems(event)) &&
+        isEmpty(freezeProblems(event as { freezes?: number; overrideFreeze?: boolean })) &&
         isEmpty(longWindowProblems(context.caseType, context.window, event as { allowLongWindow?: boolean })),
       changeOutcome: ({ event }) => event.type === "REPORT_OUTCOME" && (CHANGE_OUTCOMES as readonly string[]).includes(event.outcome),
       hasReason: ({ event }) => isEmpty(reasonProblems(event as { reason?: string })),

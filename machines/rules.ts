@@ -55,6 +55,7 @@ export type ProblemKey =
   | "cab.session.voteNotPresent"
   | "case.action.forbidden"
   | "case.conflictReasonRequired"
+  | "case.freeze.overrideRequired"
   | "case.reasonRequired"
   | "case.window.endBeforeStart"
   | "case.window.inPast"
@@ -189,6 +190,17 @@ export function approvalProblems(event: { conflicts?: number; reason?: string })
 }
 
 /**
+ * A window that touches a freeze ("frysperiod") is approved only with an explicit override, which
+ * like every approval despite a conflict needs a reason (the freeze counts among the conflicts).
+ * The approvals are the service centre's (`PERMISSIONS`): nobody else can pass a freeze.
+ */
+export function freezeProblems(event: { freezes?: number; overrideFreeze?: boolean }): Problems {
+  return (event.freezes ?? 0) > 0 && event.overrideFreeze !== true
+    ? { overrideFreeze: { key: "case.freeze.overrideRequired", params: { count: event.freezes ?? 0 } } }
+    : {};
+}
+
+/**
  * Which events take a reason ("motivering"), and which cannot go without one. The machines guard
  * the required ones (`hasReason`, checked against this table by tests/machines.test.ts); the forms
  * ask for what this says (`needsOf`).
@@ -233,10 +245,12 @@ export type EventNeeds = {
   outcomes: readonly Outcome[] | null;
   newEnd: boolean;
   allowLongWindow: boolean;
+  /** The window touches a freeze: approving it needs the override (and a reason). */
+  freezeOverride: boolean;
 };
 
 /** The needs of `event` (a machine event type) on a case of `type` with `window` and `conflicts` known conflicts. */
-export function needsOf(type: CaseType, event: string, facts: { conflicts: number; window: Window | null }): EventNeeds {
+export function needsOf(type: CaseType, event: string, facts: { conflicts: number; freezes?: number; window: Window | null }): EventNeeds {
   const approval = (APPROVALS as readonly string[]).includes(event) || event === "APPROVE_EXTENSION";
   const conflicted = approval && !isEmpty(approvalProblems({ conflicts: facts.conflicts }));
   return {
@@ -246,6 +260,7 @@ export function needsOf(type: CaseType, event: string, facts: { conflicts: numbe
     outcomes: event === "REPORT_OUTCOME" ? outcomesFor(type) : null,
     newEnd: event === "REQUEST_EXTENSION",
     allowLongWindow: (APPROVALS as readonly string[]).includes(event) && !isEmpty(longWindowProblems(type, facts.window, {})),
+    freezeOverride: (APPROVALS as readonly string[]).includes(event) && !isEmpty(freezeProblems({ freezes: facts.freezes })),
   };
 }
 

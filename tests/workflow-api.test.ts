@@ -1,12 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { auditLog, cabMeetings, cases, outbox } from "../db/schema";
+import { auditLog, blackoutPeriods, cabMeetings, cases, outbox } from "../db/schema";
 import { earliestStart, stockholmDate } from "../machines/calendar";
 import { applyEvent, editCase } from "~/cases/commands.server";
 import { WorkflowError } from "~/cases/errors";
 import { translatorFor } from "~/i18n/i18n.server";
-import { call } from "./support/app";
+import { call, signIn } from "./support/app";
 import { holdMeeting, putOnAgenda } from "./support/cab";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
@@ -163,6 +163,31 @@ describe("events", () => {
     return (await response.json()).number as string;
   }
   const send = (number: string, token: string, event: Record<string, unknown>) => post(`/api/v1/cases/${number}/events`, token, event);
+
+  it("holds a freeze: a reason alone does not approve a window in one, only the service centre's explicit override does, and it is audited", async () => {
+    const window = windowAhead(day++);
+    const number = await submitted({ window });
+    await db()
+      .insert(blackoutPeriods)
+      .values({ systemId: null, startsAt: new Date(window.start), endsAt: new Date(window.end), reason: "Årsskiftet" });
+    const blind = await send(number, w.tokens.serviceCentre, { type: "APPROVE", reason: "Brådskande" });
+    expect(blind.status).toBe(422);
+    expect((await blind.json()).fieldErrors.overrideFreeze).toContain("Only the service centre can approve it");
+    // The override needs its reason too.
+    expect((await send(number, w.tokens.serviceCentre, { type: "APPROVE", overrideFreeze: true })).status).toBe(422);
+    // The case page offers the override with the approval.
+    const cookie = await signIn(db(), w.people.serviceCentre);
+    const html = await (await call(`/cases/${number}`, { cookie })).text();
+    expect(html).toContain('name="overrideFreeze"');
+    expect(html).toContain("Häv frysperioden för det här fönstret");
+    const passed = await send(number, w.tokens.serviceCentre, { type: "APPROVE", overrideFreeze: true, reason: "Säkerhetsrättning som inte kan vänta" });
+    expect(passed.status).toBe(200);
+    const [trail] = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.event, "APPROVE"), eq(auditLog.reason, "Säkerhetsrättning som inte kan vänta")));
+    expect(trail!.detail).toMatchObject({ overrideFreeze: true });
+  });
 
   it("lets only the service centre decide, and answers 403, 409 and 422 for the rest", async () => {
     const number = await submitted();

@@ -199,7 +199,12 @@ async function pendingItems(db: Db, meeting: CabMeeting): Promise<AgendaItem[]> 
         supplierPeople: strings(d.supplierPeople),
       },
       conflicts: found,
-      needs: Object.fromEntries(DECISION_EVENTS.map((e) => [e, needsOf("advanced-change", e, { conflicts: found.length, window })])) as AgendaItem["needs"],
+      needs: Object.fromEntries(
+        DECISION_EVENTS.map((e) => [
+          e,
+          needsOf("advanced-change", e, { conflicts: found.length, freezes: found.filter((f) => f.relation === "blackout").length, window }),
+        ]),
+      ) as AgendaItem["needs"],
       late: isLate(meeting, { referredAt: c.referredAt, windowStart: c.windowStart }),
       votes: votes.get(c.id) ?? emptyVotes(),
       comments: comments

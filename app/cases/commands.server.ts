@@ -5,6 +5,7 @@ import { accessWindows, caseCounters, cases, organisations, systems, type Case, 
 import {
   approvalProblems,
   decisionProblem,
+  freezeProblems,
   isCabDecision,
   CASE_MACHINES,
   DEFAULT_EMERGENCY_HOURS,
@@ -286,7 +287,11 @@ export async function applyEvent(db: Db, user: User | null, number: string, raw:
     if (type === "APPROVE" || type === "CAB_APPROVE" || type === "CAB_APPROVE_WITH_CONDITIONS") {
       const long = longWindowProblems(c.type, (c.state.context as { window?: Window }).window, event as { allowLongWindow?: boolean });
       if (!isEmpty(long)) invalid(long, "The window is longer than 72 hours: approving it needs allowLongWindow.");
-      event.conflicts = (await conflictsOf(tx, c.id)).length;
+      const found = await conflictsOf(tx, c.id);
+      event.conflicts = found.length;
+      event.freezes = found.filter((f) => f.relation === "blackout").length;
+      const frozen = freezeProblems(event as unknown as { freezes: number; overrideFreeze?: boolean });
+      if (!isEmpty(frozen)) invalid(frozen, "The window touches a freeze: approving it needs overrideFreeze and a reason.");
       const problems = approvalProblems(event as unknown as { conflicts: number; reason?: string });
       if (!isEmpty(problems)) invalid(problems, "The case has conflicts: approving it needs a reason.");
     }

@@ -149,7 +149,7 @@ export async function casePage(db: Db, user: User, number: string) {
     user.role === "service-centre" ? municipalUnits(db) : [],
   ]);
   // What each form the person may send asks for: the rules' answer, never the page's.
-  const facts = { conflicts: conflicts.length, window: seen.window };
+  const facts = { conflicts: conflicts.length, freezes: conflicts.filter((c) => c.relation === "blackout").length, window: seen.window };
   const needs = Object.fromEntries(seen.allowedEvents.map((e) => [e, needsOf(seen.type, machineEventType(seen.type, e as EventInput["type"]).type, facts)]));
   return { view: seen, conflicts, messages, units, needs, passOn: mayPassOn(user, seen) };
 }

@@ -41,6 +41,7 @@ export function EventForm({ event, needs, conflicts, errors }: { event: EventInp
         <TextField label={t("case.action.newEnd")} hint={t("request.timeHint")} type="datetime-local" name="end" error={errors?.end} required />
       ) : null}
       {needs.allowLongWindow ? <Checkbox label={t("case.action.allowLongWindow")} name="allowLongWindow" value="true" error={errors?.allowLongWindow} /> : null}
+      {needs.freezeOverride ? <Checkbox label={t("case.action.overrideFreeze")} name="overrideFreeze" value="true" error={errors?.overrideFreeze} /> : null}
       {needs.reason !== "none" ? (
         <TextArea
           label={reasonLabel}

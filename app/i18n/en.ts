@@ -519,6 +519,11 @@ export const en: Messages = {
   "case.action.comment": "Comment",
   "case.action.newEnd": "New end",
   "case.action.allowLongWindow": "Allow a window longer than 72 hours",
+  "case.freeze.overrideRequired_one":
+    "The window falls in a freeze. Only the service centre can approve it, by explicitly overriding the freeze and giving a reason.",
+  "case.freeze.overrideRequired_other":
+    "The window falls in {count} freezes. Only the service centre can approve it, by explicitly overriding the freeze and giving a reason.",
+  "case.action.overrideFreeze": "Override the freeze for this window (the reason is kept in the trail)",
   "case.action.linkedChange": "Create a planned change from the case",
   "case.action.forbidden": "You may not do this on the case.",
   "case.facts": "Details",

@@ -520,6 +520,11 @@ export const sv = {
   "case.action.comment": "Kommentar",
   "case.action.newEnd": "Nytt slut",
   "case.action.allowLongWindow": "Tillåt ett fönster längre än 72 timmar",
+  "case.freeze.overrideRequired_one":
+    "Fönstret ligger i en frysperiod. Bara servicecenter kan godkänna det, genom att uttryckligen häva frysningen och motivera varför.",
+  "case.freeze.overrideRequired_other":
+    "Fönstret ligger i {count} frysperioder. Bara servicecenter kan godkänna det, genom att uttryckligen häva frysningen och motivera varför.",
+  "case.action.overrideFreeze": "Häv frysperioden för det här fönstret (motiveringen sparas i spårbarheten)",
   "case.action.linkedChange": "Skapa planerad ändring från ärendet",
   "case.action.forbidden": "Du får inte göra det här i ärendet.",
   "case.facts": "Uppgifter",

@@ -62,7 +62,7 @@ type Intent = Decision | "vote" | "comment";
 const isDecision = (value: string): value is Decision => Object.hasOwn(DECISIONS, value);
 const isIntent = (value: string): value is Intent => value === "vote" || value === "comment" || isDecision(value);
 
-type Values = { reason: string; conditions: string; body: string; meetingId: string; vote: string; allowLongWindow: boolean };
+type Values = { reason: string; conditions: string; body: string; meetingId: string; vote: string; allowLongWindow: boolean; overrideFreeze: boolean };
 type ActionData = { number: string; intent: Intent; values: Values; errors: FieldErrors };
 
 /** A refusal without field errors, as one message for the form. */
@@ -87,6 +87,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     meetingId: text("meetingId"),
     vote: text("vote"),
     allowLongWindow: form.get("allowLongWindow") === "true",
+    overrideFreeze: form.get("overrideFreeze") === "true",
   };
   try {
     if (intent === "vote") await vote(db(), user, meetingId, number, values.vote || undefined);
@@ -104,6 +105,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         ...(intent === "approveWithConditions" ? { conditions: values.conditions } : {}),
         ...(intent === "defer" ? { meetingId: target } : {}),
         ...((intent === "approve" || intent === "approveWithConditions") && values.allowLongWindow ? { allowLongWindow: true } : {}),
+        ...((intent === "approve" || intent === "approveWithConditions") && values.overrideFreeze ? { overrideFreeze: true } : {}),
       });
     }
   } catch (error) {
@@ -528,6 +530,15 @@ function DecisionForm({ item, intent, later, errors, values }: { item: Item; int
         ) : (
           <p className="muted">{t("cab.noLaterMeeting")}</p>
         )
+      ) : null}
+      {needs.freezeOverride ? (
+        <Checkbox
+          label={t("case.action.overrideFreeze")}
+          name="overrideFreeze"
+          value="true"
+          defaultChecked={values?.overrideFreeze}
+          error={errors?.overrideFreeze}
+        />
       ) : null}
       {needs.allowLongWindow ? (
         <Checkbox

@@ -70,6 +70,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     ...(text("comment") ? { comment: text("comment") } : {}),
     ...(end ? { end: stockholmLocalToIso(end) ?? end } : {}),
     ...(form.get("allowLongWindow") === "true" ? { allowLongWindow: true } : {}),
+    ...(form.get("overrideFreeze") === "true" ? { overrideFreeze: true } : {}),
   };
   try {
     await applyEvent(db(), user, number, body);

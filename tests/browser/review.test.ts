@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { users } from "../../db/schema";
+import { blackoutPeriods, systems, users } from "../../db/schema";
 import { seedDemo } from "../../db/seed";
 import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
 import { createCase } from "~/cases/commands.server";
@@ -15,6 +15,7 @@ let browser: Browser;
 let cookie = "";
 let conflicting = "";
 let other = "";
+let frozen = "";
 
 beforeAll(async () => {
   portal = await startPortal({
@@ -43,6 +44,23 @@ beforeAll(async () => {
           window: { start: `${day}T18:00:00+01:00`, end: `${day}T20:00:00+01:00` },
         })
       ).number;
+      // A freeze over a third evening, on the e-services platform.
+      const frozenDay = addWorkingDays(day, 2);
+      frozen = (
+        await createCase(db, sara, {
+          ...base,
+          systemCode: "EPLAT",
+          title: "Byt certifikat på e-tjänsteplattformen",
+          window: { start: `${frozenDay}T18:00:00+01:00`, end: `${frozenDay}T19:00:00+01:00` },
+        })
+      ).number;
+      const [eplat] = await db.select({ id: systems.id }).from(systems).where(eq(systems.code, "EPLAT"));
+      await db.insert(blackoutPeriods).values({
+        systemId: eplat!.id,
+        startsAt: new Date(`${frozenDay}T00:00:00+01:00`),
+        endsAt: new Date(`${frozenDay}T23:59:00+01:00`),
+        reason: "Valnatt",
+      });
     },
   });
   browser = await launchBrowser();
@@ -72,6 +90,24 @@ describe("the service centre's review", () => {
     await approve.getByRole("button", { name: "Godkänn", exact: true }).click();
     await page.getByText("Godkänt. Åtkomstfönstret är planerat").waitFor();
     await page.getByText("Samordnat med integrationsarbetet samma kväll").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it("holds a freeze: the approval is refused until the service centre overrides it with a reason", async () => {
+    const { page, context } = await newPage(browser, { baseURL: portal.url, cookies: [{ name: "__session", value: cookie }] });
+    await page.goto(`/cases/${frozen}`);
+    const approve = page.locator("form", { has: page.getByRole("button", { name: "Godkänn", exact: true }) });
+    await approve.getByLabel(/Motivering/).fill("Certifikatet går ut i morgon");
+    await approve.getByRole("button", { name: "Godkänn", exact: true }).click();
+    await approve.getByText("Fönstret ligger i en frysperiod.").waitFor();
+    expect(await approve.getByLabel(/Häv frysperioden/).getAttribute("aria-invalid")).toBe("true");
+    // What was typed is kept; the override is ticked and the approval goes through.
+    expect(await approve.getByLabel(/Motivering/).inputValue()).toBe("Certifikatet går ut i morgon");
+    await approve.getByLabel(/Häv frysperioden/).check();
+    await approve.getByRole("button", { name: "Godkänn", exact: true }).click();
+    await page.getByText("Godkänt. Åtkomstfönstret är planerat").waitFor();
+    await page.getByText("Certifikatet går ut i morgon").waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });
