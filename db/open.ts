@@ -102,7 +102,7 @@ type Sql = postgres.Sql;
  * first asks the server to describe it — two round trips and a parse and plan each time. Prepared,
  * a statement is parsed once per connection and runs in one round trip (postgres.js keeps them per
  * connection, keyed by text and parameter types). Transactions and savepoints hand drizzle a
- * client of their own; those are wrapped the same way. See docs/decisions/013-prepared-statements.md.
+ * client of their own; those are wrapped the same way. See docs/decisions/013-request-cost.md.
  */
 function preparedByDefault(client: Sql): Sql {
   type Work = (sql: Sql) => unknown;

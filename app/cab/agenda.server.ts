@@ -23,12 +23,12 @@ import { fieldErrorsOf, isoDate, type FieldErrors, msg } from "~/ui/forms";
 import type { CaseStatus } from "../../machines/vocabulary";
 import { stockholmLocalToIso } from "../../machines/time";
 import { getMeeting, isLate, materialiseMeetings, upcomingMeetings } from "./meetings.server";
-import { meetingFacts, refuseMeeting } from "./session.server";
+import { factsOf, refuseMeeting } from "./session.server";
 import { WorkflowError } from "../cases/errors";
 import { boardProblems, needsOf, votingProblem, type EventNeeds } from "../../machines/rules";
 import { actorFor } from "../cases/transitions.server";
 import { casesWithParties } from "../cases/case-rows.server";
-import { conflictsOf, type Conflict } from "../cases/conflicts.server";
+import { conflictsOf, freezeCount, type Conflict } from "../cases/conflicts.server";
 
 /**
  * The board's working material: a meeting's agenda (the advanced changes waiting for it, with
@@ -200,10 +200,7 @@ async function pendingItems(db: Db, meeting: CabMeeting): Promise<AgendaItem[]> 
       },
       conflicts: found,
       needs: Object.fromEntries(
-        DECISION_EVENTS.map((e) => [
-          e,
-          needsOf("advanced-change", e, { conflicts: found.length, freezes: found.filter((f) => f.relation === "blackout").length, window }),
-        ]),
+        DECISION_EVENTS.map((e) => [e, needsOf("advanced-change", e, { conflicts: found.length, freezes: freezeCount(found), window })]),
       ) as AgendaItem["needs"],
       late: isLate(meeting, { referredAt: c.referredAt, windowStart: c.windowStart }),
       votes: votes.get(c.id) ?? emptyVotes(),
@@ -320,8 +317,7 @@ export async function vote(db: Db, user: User, meetingId: number, number: string
   const { meeting, c } = await onAgenda(db, meetingId, number);
   await mayTakePart(db, user, c, "vote");
   // Before the meeting (an advance vote) or, while it is in session, as a member present; never after it.
-  const facts = await meetingFacts(db, meeting.id);
-  const problem = facts ? votingProblem(facts, user.id) : null;
+  const problem = votingProblem(await factsOf(db, meeting), user.id);
   if (problem) refuseMeeting(problem);
   const chosen = value as CabVote;
   await db

@@ -6,6 +6,7 @@ import { cabAttendance, cabMeetings, users, type CabMeeting, type User } from ".
 import { adjustingProblem, CAB_QUORUM_MEMBERS, closingProblem, decisionProblem, openingProblem, type MeetingFacts, type Problem } from "../../machines/rules";
 import { audit } from "~/audit/audit.server";
 import { WorkflowError } from "~/cases/errors";
+import { getMeeting } from "./meetings.server";
 
 /**
  * A CAB meeting held: the chair (the service centre) opens it with who is present, records the
@@ -16,12 +17,8 @@ import { WorkflowError } from "~/cases/errors";
 
 export type Attendee = { name: string; kind: "member" | "substitute"; userId: number | null; substituteFor: string | null };
 
-/** The meeting as the rules see it (for update: a step and its check see the same row). */
-export async function meetingFacts(db: Db, meetingId: number, options: { lock?: boolean } = {}): Promise<(MeetingFacts & { meeting: CabMeeting }) | undefined> {
-  const query = db.select().from(cabMeetings).where(eq(cabMeetings.id, meetingId));
-  const [meeting] = options.lock ? await query.for("update") : await query;
-  if (!meeting) return undefined;
-  const present = await db.select({ userId: cabAttendance.userId }).from(cabAttendance).where(eq(cabAttendance.meetingId, meetingId));
+/** The meeting as the rules see it, from its row and who is recorded present. */
+function factsFrom(meeting: CabMeeting, present: readonly { userId: number | null }[]): MeetingFacts & { meeting: CabMeeting } {
   return {
     meeting,
     status: meeting.status,
@@ -31,6 +28,18 @@ export async function meetingFacts(db: Db, meetingId: number, options: { lock?: 
     present: present.length,
     presentUserIds: present.flatMap((p) => (p.userId === null ? [] : [p.userId])),
   };
+}
+
+/** The facts of a meeting already read (its attendance is read here). */
+export async function factsOf(db: Db, meeting: CabMeeting): Promise<MeetingFacts & { meeting: CabMeeting }> {
+  return factsFrom(meeting, await db.select({ userId: cabAttendance.userId }).from(cabAttendance).where(eq(cabAttendance.meetingId, meeting.id)));
+}
+
+/** The meeting as the rules see it (for update: a step and its check see the same row). */
+export async function meetingFacts(db: Db, meetingId: number, options: { lock?: boolean } = {}): Promise<(MeetingFacts & { meeting: CabMeeting }) | undefined> {
+  const query = db.select().from(cabMeetings).where(eq(cabMeetings.id, meetingId));
+  const [meeting] = options.lock ? await query.for("update") : await query;
+  return meeting ? factsOf(db, meeting) : undefined;
 }
 
 /** Who was present, members first, then substitutes, each by name. */
@@ -149,15 +158,15 @@ export async function adjustMinutes(db: Db, user: User, meetingId: number, now =
 
 /** What the meeting page shows of the meeting held, and which of its steps `user` may take now. */
 export async function sessionOf(db: Db, meetingId: number, user: Pick<User, "id" | "role">, now = new Date()) {
-  const facts = await meetingFacts(db, meetingId);
-  if (!facts) throw new WorkflowError(404, "No such meeting.");
-  const { meeting } = facts;
+  const meeting = await getMeeting(db, meetingId);
+  if (!meeting) throw new WorkflowError(404, "No such meeting.");
   const namesOf = [meeting.chairId, meeting.adjustedById].filter((id): id is number => id !== null);
   const [attendance, named, members] = await Promise.all([
-    attendanceOf(db, meetingId),
+    attendanceOf(db, meeting.id),
     namesOf.length ? db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, namesOf)) : [],
     user.role === "service-centre" && meeting.status === "scheduled" ? boardMembers(db) : [],
   ]);
+  const facts = factsFrom(meeting, attendance);
   const nameOf = (id: number | null) => named.find((n) => n.id === id)?.name ?? null;
   const chairRole = user.role === "service-centre";
   return {
@@ -171,7 +180,7 @@ export async function sessionOf(db: Db, meetingId: number, user: Pick<User, "id"
     quorum: CAB_QUORUM_MEMBERS,
     members,
     // The forms are offered when the step is possible for this person; the server checks again.
-    mayOpen: chairRole && meeting.status === "scheduled" && !openingProblem(facts, CAB_QUORUM_MEMBERS, now),
+    mayOpen: chairRole && !openingProblem(facts, CAB_QUORUM_MEMBERS, now),
     mayClose: chairRole && !closingProblem(facts, user.id),
     mayAdjust: user.role === "cab" && !adjustingProblem(facts, user.id),
     mayDecide: chairRole && !decisionProblem(facts, user.id),

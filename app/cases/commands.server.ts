@@ -31,7 +31,7 @@ import { stockholmDate } from "../../machines/calendar";
 import { fieldErrorsOf } from "~/ui/forms";
 import { getMeeting, meetingForReferral, upcomingMeetings } from "../cab/meetings.server";
 import { meetingFacts, refuseMeeting } from "../cab/session.server";
-import { conflictsOf } from "./conflicts.server";
+import { conflictsOf, freezeCount } from "./conflicts.server";
 import { invalid, WorkflowError } from "./errors";
 import { queueMessages } from "./messages.server";
 import { priorityOf } from "../../machines/priority";
@@ -289,7 +289,7 @@ export async function applyEvent(db: Db, user: User | null, number: string, raw:
       if (!isEmpty(long)) invalid(long, "The window is longer than 72 hours: approving it needs allowLongWindow.");
       const found = await conflictsOf(tx, c.id);
       event.conflicts = found.length;
-      event.freezes = found.filter((f) => f.relation === "blackout").length;
+      event.freezes = freezeCount(found);
       const frozen = freezeProblems(event as unknown as { freezes: number; overrideFreeze?: boolean });
       if (!isEmpty(frozen)) invalid(frozen, "The window touches a freeze: approving it needs overrideFreeze and a reason.");
       const problems = approvalProblems(event as unknown as { conflicts: number; reason?: string });

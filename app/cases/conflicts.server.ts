@@ -159,6 +159,9 @@ async function pathsFrom(db: Db, root: number, targets: number[]): Promise<Map<n
   return new Map([...chosen].map(([target, c]) => [target, { relation: c.relation, path: c.ids.map((id) => codes.get(id) ?? String(id)) }]));
 }
 
+/** How many of the conflicts are freezes ("frysperioder"): passing those needs the override (machines/rules.ts `freezeProblems`). */
+export const freezeCount = (conflicts: readonly Pick<Conflict, "relation">[]): number => conflicts.filter((c) => c.relation === "blackout").length;
+
 /** Conflicts of a stored case's window (none when it has no window). */
 export async function conflictsOf(db: Db, caseId: number): Promise<Conflict[]> {
   const [c] = await rowsOf<{ system_id: number; window_start: string | Date | null; window_end: string | Date | null }>(

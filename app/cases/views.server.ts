@@ -8,7 +8,7 @@ import { RESPONSE_TARGETS, type Priority } from "../../machines/priority";
 import { inScope, scopeOf } from "~/access/scope.server";
 import { audienceOf, detailsFor, reasonFor, seesConflicts, seesMessageLog } from "~/access/redaction";
 import { meetingFacts } from "../cab/session.server";
-import { conflictsOf } from "./conflicts.server";
+import { conflictsOf, freezeCount } from "./conflicts.server";
 import { mayPassOn, municipalUnits } from "./review.server";
 import { casesWithParties } from "./case-rows.server";
 import { WorkflowError } from "./errors";
@@ -149,7 +149,7 @@ export async function casePage(db: Db, user: User, number: string) {
     user.role === "service-centre" ? municipalUnits(db) : [],
   ]);
   // What each form the person may send asks for: the rules' answer, never the page's.
-  const facts = { conflicts: conflicts.length, freezes: conflicts.filter((c) => c.relation === "blackout").length, window: seen.window };
+  const facts = { conflicts: conflicts.length, freezes: freezeCount(conflicts), window: seen.window };
   const needs = Object.fromEntries(seen.allowedEvents.map((e) => [e, needsOf(seen.type, machineEventType(seen.type, e as EventInput["type"]).type, facts)]));
   return { view: seen, conflicts, messages, units, needs, passOn: mayPassOn(user, seen) };
 }

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 
 import { CAB_VOTES } from "../../machines/vocabulary";
 import { db } from "../../db/client";
+import { attendeeText } from "~/components/cab-bits";
 import { PartyFacts, StatusBadge, WindowText } from "~/components/case-bits";
 import { Checkbox, ErrorSummary, Notice, SelectField, TextArea, TextField } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
@@ -602,11 +603,7 @@ function SessionPanel({ session, failed }: { session: Session; failed?: SessionF
           <h3>{t("cab.session.present")}</h3>
           <ul>
             {session.attendance.map((a, i) => (
-              <li key={`${a.name}-${i}`}>
-                {a.kind === "substitute"
-                  ? `${a.name} (${a.substituteFor ? t("cab.session.substituteFor", { name: a.substituteFor }) : t("cab.session.substitute")})`
-                  : a.name}
-              </li>
+              <li key={`${a.name}-${i}`}>{attendeeText(t, a)}</li>
             ))}
           </ul>
         </>

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
+import { attendeeText } from "~/components/cab-bits";
 import { WindowText } from "~/components/case-bits";
 import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
@@ -74,17 +75,7 @@ export default function MinutesPage() {
           </>
         ) : null}
         <dt>{t("cab.session.present")}</dt>
-        <dd id="minutes-attendance">
-          {session.attendance.length
-            ? session.attendance
-                .map((a) =>
-                  a.kind === "substitute"
-                    ? `${a.name} (${a.substituteFor ? t("cab.session.substituteFor", { name: a.substituteFor }) : t("cab.session.substitute")})`
-                    : a.name,
-                )
-                .join(", ")
-            : "–"}
-        </dd>
+        <dd id="minutes-attendance">{session.attendance.length ? session.attendance.map((a) => attendeeText(t, a)).join(", ") : "–"}</dd>
         <dt>{t("cab.minutes.adjustment")}</dt>
         <dd>
           {session.adjustedAt
