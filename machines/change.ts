@@ -65,7 +65,7 @@ function createChangeMachine(kind: "simple-change" | "advanced-change") {
       approvable: ({ context, event }) =>
         "conflicts" in event &&
         isEmpty(approvalProblems(event)) &&
-        isEmpty(freezeProblems(event as { freezes?: number; overrideFreeze?: boolean })) &&
+        isEmpty(freezeProblems(context.caseType, event as { freezes?: number; overrideFreeze?: boolean })) &&
         isEmpty(longWindowProblems(context.caseType, context.window, event as { allowLongWindow?: boolean })),
       changeOutcome: ({ event }) => event.type === "REPORT_OUTCOME" && (CHANGE_OUTCOMES as readonly string[]).includes(event.outcome),
       hasReason: ({ event }) => isEmpty(reasonProblems(event as { reason?: string })),

@@ -190,11 +190,13 @@ export function approvalProblems(event: { conflicts?: number; reason?: string })
 }
 
 /**
- * A window that touches a freeze ("frysperiod") is approved only with an explicit override, which
+ * A change whose window touches a freeze ("frysperiod") is approved only with an explicit override, which
  * like every approval despite a conflict needs a reason (the freeze counts among the conflicts).
  * The approvals are the service centre's (`PERMISSIONS`): nobody else can pass a freeze.
  */
-export function freezeProblems(event: { freezes?: number; overrideFreeze?: boolean }): Problems {
+export function freezeProblems(type: CaseType, event: { freezes?: number; overrideFreeze?: boolean }): Problems {
+  // A freeze holds planned changes; an emergency (an incident being fixed) is not held by it.
+  if (type !== "simple-change" && type !== "advanced-change") return {};
   return (event.freezes ?? 0) > 0 && event.overrideFreeze !== true
     ? { overrideFreeze: { key: "case.freeze.overrideRequired", params: { count: event.freezes ?? 0 } } }
     : {};
@@ -260,7 +262,7 @@ export function needsOf(type: CaseType, event: string, facts: { conflicts: numbe
     outcomes: event === "REPORT_OUTCOME" ? outcomesFor(type) : null,
     newEnd: event === "REQUEST_EXTENSION",
     allowLongWindow: (APPROVALS as readonly string[]).includes(event) && !isEmpty(longWindowProblems(type, facts.window, {})),
-    freezeOverride: (APPROVALS as readonly string[]).includes(event) && !isEmpty(freezeProblems({ freezes: facts.freezes })),
+    freezeOverride: (APPROVALS as readonly string[]).includes(event) && !isEmpty(freezeProblems(type, { freezes: facts.freezes })),
   };
 }
 

@@ -127,7 +127,8 @@ async function stage(): Promise<Record<string, string>> {
   const returned = await change();
   await applyEvent(db(), SC, returned.number, { type: "RETURN", reason: "Mer information behövs." });
   const approved = await change();
-  await applyEvent(db(), SC, approved.number, { type: "APPROVE", reason: "Godkänt trots konflikter." });
+  // (a freeze the admin's fuzzing made may cover the window: the service centre overrides it)
+  await applyEvent(db(), SC, approved.number, { type: "APPROVE", reason: "Godkänt trots konflikter.", overrideFreeze: true });
   const incident = await createCase(db(), R, { type: "emergency", systemCode: w.systems.app.code, title: "Inloggningen fungerar inte", urgency: 2, impact: 2 });
   await applyEvent(db(), SC, incident.number, { type: "APPROVE", reason: "Godkänt trots konflikter." });
   await applyEvent(db(), w.people.operations, incident.number, { type: "GRANT" });

@@ -290,7 +290,7 @@ export async function applyEvent(db: Db, user: User | null, number: string, raw:
       const found = await conflictsOf(tx, c.id);
       event.conflicts = found.length;
       event.freezes = freezeCount(found);
-      const frozen = freezeProblems(event as unknown as { freezes: number; overrideFreeze?: boolean });
+      const frozen = freezeProblems(c.type, event as unknown as { freezes: number; overrideFreeze?: boolean });
       if (!isEmpty(frozen)) invalid(frozen, "The window touches a freeze: approving it needs overrideFreeze and a reason.");
       const problems = approvalProblems(event as unknown as { conflicts: number; reason?: string });
       if (!isEmpty(problems)) invalid(problems, "The case has conflicts: approving it needs a reason.");
