@@ -1032,6 +1032,17 @@ const TABLE: Row[] = [
     onCase("open", (k) => ({ path: `/api/v1/cases/${k.number}/conflicts` })),
     e(401, [200, 404, 404], 200, 200, 200, 403, [200, 404, 404], 200),
   ),
+  // What a window would meet, before a case exists: those who may ask for the system; never suppliers.
+  row(
+    "GET",
+    "/api/v1/conflicts",
+    "",
+    PER_PLACE,
+    async (cell) => ({
+      path: `/api/v1/conflicts?${new URLSearchParams({ system: w.systems[cell.scope].code, start: "2027-03-01T08:00:00+01:00", end: "2027-03-01T12:00:00+01:00" })}`,
+    }),
+    e(401, [200, 404, 404], 200, 200, 200, 403, [200, 404, 404], 200),
+  ),
   row(
     "GET",
     "/api/v1/cases/:number/events",

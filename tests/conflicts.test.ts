@@ -115,6 +115,46 @@ describe("conflicts", () => {
     expect((await call(`/api/v1/cases/${first.number}/conflicts`, { headers: { Authorization: `Bearer ${w.tokens.otherConsultant}` } })).status).toBe(403);
     expect((await call(`/api/v1/cases/${first.number}/conflicts`, { headers: { Authorization: `Bearer ${w.tokens.stranger}` } })).status).toBe(404);
   });
+
+  it("answers, before anything is submitted, what a window would meet: the same conflicts and freezes, for those who may ask for the system", async () => {
+    const w = await makeWorld(db());
+    const mine = await windowOn(db(), w.systems.app.id, 80, 84);
+    await db().update(cases).set({ requesterId: w.people.requester.id }).where(eqId(mine.id));
+    const other = await windowOn(db(), w.systems.dbs.id, 82, 86);
+    await db()
+      .insert(blackoutPeriods)
+      .values({ systemId: w.systems.app.id, startsAt: at(83), endsAt: at(90), reason: "Bokslut" });
+    const ask = (token: string, query: Record<string, string>, lang = "en") =>
+      call(`/api/v1/conflicts?${new URLSearchParams(query)}`, { headers: { Authorization: `Bearer ${token}`, "Accept-Language": lang } });
+    const window = { system: w.systems.app.code.toLowerCase(), start: at(81).toISOString(), end: at(85).toISOString() };
+
+    const asked = await ask(w.tokens.requester, window);
+    expect(asked.status).toBe(200);
+    const answer = await asked.json();
+    // The window on the requester's own system meets their stored case, the other system's window and the freeze.
+    expect(answer.conflicts.map((c: { number: string | null; relation: string }) => [c.number, c.relation])).toEqual([
+      [mine.number, "same"],
+      [other.number, "depends-on"],
+      [null, "blackout"],
+    ]);
+    expect(answer.freezes).toBe(1);
+    // The same answer the case page gets, once the case exists: conflictsFor is the one query.
+    expect(answer.conflicts).toEqual(JSON.parse(JSON.stringify(await conflictsFor(db(), w.systems.app.id, { start: at(81), end: at(85) }))));
+
+    // Editing a case: its own window is no conflict.
+    const editing = await (await ask(w.tokens.requester, { ...window, exclude: mine.number })).json();
+    expect(editing.conflicts.map((c: { number: string | null }) => c.number)).toEqual([other.number, null]);
+
+    // Outside one's systems the system is not there; suppliers never see conflicts; bad windows are named at the field.
+    expect((await ask(w.tokens.stranger, window)).status).toBe(404);
+    expect((await ask(w.tokens.consultant, window)).status).toBe(403);
+    expect((await ask(w.tokens.serviceCentre, { ...window, system: "NO-SUCH" })).status).toBe(404);
+    const backwards = await ask(w.tokens.requester, { ...window, end: at(80).toISOString() }, "sv");
+    expect(backwards.status).toBe(400);
+    expect((await backwards.json()).fieldErrors).toEqual({ end: "Slutet måste ligga efter starten." });
+    const unknown = await ask(w.tokens.requester, { ...window, colour: "red" });
+    expect(unknown.status).toBe(400);
+  });
 });
 
 const eqId = (id: number) => eq(cases.id, id);

@@ -432,7 +432,9 @@ describe("OpenAPI", () => {
   it("describes the API from the same schemas", async () => {
     const doc = await (await call("/api/v1/openapi.json")).json();
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/cases", "/cases/{number}", "/cases/{number}/events", "/lead-time", "/systems"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/cases", "/cases/{number}", "/cases/{number}/events", "/lead-time", "/systems", "/conflicts"]),
+    );
     const create = doc.components.schemas.CreateCase;
     expect(JSON.stringify(create)).toContain("bookedWithSupplier");
     expect(JSON.stringify(doc.components.schemas.Event)).toContain("CAB_APPROVE_WITH_CONDITIONS");

@@ -1,7 +1,7 @@
 import { eq, sql, type SQL } from "drizzle-orm";
 
 import { rows as rowsOf, type Db } from "../../db/client";
-import { cases, type User } from "../../db/schema";
+import { cases, systems, type User } from "../../db/schema";
 import { inScope, scopeOf } from "~/access/scope.server";
 import { ACTIVE_STATUSES } from "../../machines/vocabulary";
 
@@ -186,4 +186,25 @@ export async function conflictsOfCase(db: Db, user: Pick<User, "id" | "role" | "
         .where(eq(cases.number, number));
   if (!c || !inScope(await scopeOf(db, user), c)) return undefined;
   return c.windowStart && c.windowEnd ? conflictsFor(db, c.systemId, { start: c.windowStart, end: c.windowEnd }, c.id) : [];
+}
+
+/**
+ * The conflicts a window on system `systemCode` would meet, before it is stored: the request form
+ * asks while the requester types (`GET /api/v1/conflicts`), and the edit form names its own case
+ * (`exclude`) so the case does not conflict with itself. The same `conflictsFor` the service
+ * centre and the CAB see. Undefined for a system outside the person's scope (as for a case).
+ */
+export async function conflictsOfWindow(
+  db: Db,
+  user: Pick<User, "id" | "role" | "organisationId">,
+  ask: { systemCode: string; window: { start: Date; end: Date }; exclude?: string },
+): Promise<Conflict[] | undefined> {
+  const scope = await scopeOf(db, user);
+  const [system] = await db.select({ id: systems.id, supplierId: systems.supplierId }).from(systems).where(eq(systems.code, ask.systemCode));
+  if (!system || !inScope(scope, { systemId: system.id, supplierId: system.supplierId })) return undefined;
+  const [own] =
+    ask.exclude && !ask.exclude.includes("\0")
+      ? await db.select({ id: cases.id, systemId: cases.systemId, supplierId: cases.supplierId }).from(cases).where(eq(cases.number, ask.exclude))
+      : [];
+  return conflictsFor(db, system.id, ask.window, own && inScope(scope, own) ? own.id : null);
 }

@@ -33,17 +33,14 @@ export async function requestFormContext(db: Db, user: User, now = new Date()) {
       .limit(1),
   ]);
   const codeOf = new Map(all.map((s) => [s.id, s.code]));
-  // Systems connected to each one in the dependency graph, either direction, any number of steps.
-  const neighbours = new Map<number, number[]>();
-  for (const e of edges) {
-    neighbours.set(e.systemId, [...(neighbours.get(e.systemId) ?? []), e.dependsOnId]);
-    neighbours.set(e.dependsOnId, [...(neighbours.get(e.dependsOnId) ?? []), e.systemId]);
-  }
-  const related = (id: number) => {
+  // The systems that depend on each one, through any number of steps: a change to it may affect them.
+  const dependantsOf = new Map<number, number[]>();
+  for (const e of edges) dependantsOf.set(e.dependsOnId, [...(dependantsOf.get(e.dependsOnId) ?? []), e.systemId]);
+  const dependants = (id: number) => {
     const seen = new Set([id]);
     const queue = [id];
     while (queue.length) {
-      for (const next of neighbours.get(queue.shift()!) ?? []) {
+      for (const next of dependantsOf.get(queue.shift()!) ?? []) {
         if (seen.has(next)) continue;
         seen.add(next);
         queue.push(next);
@@ -59,7 +56,7 @@ export async function requestFormContext(db: Db, user: User, now = new Date()) {
   const earliest: Earliest = { "simple-change": earliestStart("simple-change", today), "advanced-change": earliestStart("advanced-change", today) };
   const systemsOfUser: SystemChoice[] = all
     .filter((s) => mineIds.includes(s.id))
-    .map((s) => ({ code: s.code, name: s.name, supplierName: s.supplierName, related: related(s.id) }));
+    .map((s) => ({ code: s.code, name: s.name, supplierName: s.supplierName, dependants: dependants(s.id) }));
   return {
     earliest,
     systems: systemsOfUser,

@@ -163,6 +163,21 @@ export type EventInput = z.output<typeof eventInput>;
 /** Events that act on the access window rather than on the case itself (cases 1–3). */
 export const WINDOW_EVENTS = ["GRANT", "REVOKE", "END", "REQUEST_EXTENSION", "APPROVE_EXTENSION", "REFUSE_EXTENSION"] as const;
 
+/** `GET /api/v1/conflicts`: the window a request would ask for, on a system, before it is stored. */
+export const conflictsQuery = z
+  .strictObject({
+    system: z
+      .string({ error: msg("validation.required") })
+      .trim()
+      .toUpperCase()
+      .min(1, msg("validation.required"))
+      .max(20),
+    start: isoInstant,
+    end: isoInstant,
+    exclude: z.string().max(40).optional(),
+  })
+  .refine((w) => !(Date.parse(w.end) <= Date.parse(w.start)), { path: ["end"], message: msg("case.window.endBeforeStart") });
+
 export const leadTimeQuery = z.strictObject({
   type: z.enum(["simple-change", "advanced-change"], { error: "type must be simple-change or advanced-change" }),
   submittedDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "submittedDate must be YYYY-MM-DD"),

@@ -1,5 +1,8 @@
+import { Link } from "@remix-run/react";
+
 import { useT } from "~/i18n";
 import type { CaseStatus } from "../../machines";
+import type { Conflict } from "~/cases/conflicts.server";
 
 /** A case's status in plain words, as a badge. */
 export function StatusBadge({ status }: { status: CaseStatus }) {
@@ -23,6 +26,26 @@ export function WindowText({ window }: { window: { start: string; end: string } 
     <>
       {formatDateTime(window.start)} – {formatDateTime(window.end)}
     </>
+  );
+}
+
+/**
+ * A window's conflicts, one line each: the other case (or the freeze), its system, how it is
+ * related (with the dependency chain) or the freeze's reason, and its window. The case page, the
+ * CAB's agenda and the request form (before anything is submitted) show the same list.
+ */
+export function ConflictList({ conflicts, empty }: { conflicts: readonly Conflict[]; empty?: string }) {
+  const { t } = useT();
+  if (!conflicts.length) return <p className="muted">{empty ?? t("case.noConflicts")}</p>;
+  return (
+    <ul className="conflicts">
+      {conflicts.map((c, i) => (
+        <li key={c.number ?? `blackout-${i}`} className={c.relation === "blackout" ? "conflicts__freeze" : undefined}>
+          {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} · {c.system ?? t("conflict.allSystems")} ·{" "}
+          {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}`)} (${c.path.join(" → ")})`} · <WindowText window={c.window} />
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -1,14 +1,18 @@
 import { Form, useBlocker, useNavigation, useSubmit } from "@remix-run/react";
-import { useEffect, useRef, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useForm, type FieldErrors as RhfErrors, type Resolver } from "react-hook-form";
 
+import { ConflictList } from "~/components/case-bits";
 import { Checkbox, ErrorSummary, SelectField, TextArea, TextField } from "~/components/forms";
 import { useT, type Msg } from "~/i18n";
 import { validate, type FieldErrors } from "~/ui/forms";
 import { mustPhone, priorityOf, RESPONSE_TARGETS, type Level } from "../../machines/priority";
+import { stockholmLocalToIso } from "../../machines/time";
 import { requestFormSchema, typeOf, type Earliest, type FormCategory, type RequestFormValues } from "~/cases/request-form";
+import type { Conflict } from "~/cases/conflicts.server";
 
-export type SystemChoice = { code: string; name: string; supplierName: string | null; related: string[] };
+/** A system the requester may ask for, with the systems that depend on it (any number of steps): the form proposes them as affected. */
+export type SystemChoice = { code: string; name: string; supplierName: string | null; dependants: string[] };
 
 /**
  * One form per request category, validated in the browser by react-hook-form with the same zod
@@ -27,6 +31,7 @@ export function RequestForm({
   allowDraft,
   submitLabel,
   hidden,
+  caseNumber,
 }: {
   category: FormCategory;
   earliest: Earliest;
@@ -40,6 +45,8 @@ export function RequestForm({
   submitLabel: string;
   /** Extra fields posted with the form (the category, the case's version). */
   hidden?: Record<string, string>;
+  /** The case being edited: its own window is no conflict. */
+  caseNumber?: string;
 }) {
   const { t, formatDate } = useT();
   const submit = useSubmit();
@@ -58,7 +65,7 @@ export function RequestForm({
     return { values: {}, errors };
   };
   const form = useForm<RequestFormValues>({ resolver, defaultValues, mode: "onTouched" });
-  const { register, watch, setValue, formState, handleSubmit, getFieldState } = form;
+  const { register, watch, formState, handleSubmit } = form;
   const submitting = useRef(false);
 
   // Leaving with unsaved changes asks first (in-app navigation and closing the tab alike).
@@ -86,11 +93,8 @@ export function RequestForm({
   const type = typeOf(category, values);
   const system = systems.find((s) => s.code === values.systemCode);
 
-  // An advanced change's affected systems start from the dependency graph of the chosen system.
-  useEffect(() => {
-    if (type !== "advanced-change" || !system || getFieldState("affectedSystems").isDirty) return;
-    setValue("affectedSystems", system.related);
-  }, [type, system, setValue, getFieldState]);
+  const proposed = new Set(system?.dependants ?? []);
+  const live = useWindowConflicts(category === "change" ? values.systemCode : "", values.start, values.end, caseNumber);
 
   const error = (name: keyof RequestFormValues): Msg | undefined => {
     if (formState.errors[name]) return clientErrors.current[name] ?? { key: "validation.invalid" };
@@ -223,6 +227,24 @@ export function RequestForm({
           />
           <TextField label={t("request.end")} type="datetime-local" {...register("end")} error={error("end")} required />
           <Checkbox label={t("request.booked")} {...register("bookedWithSupplier")} error={error("bookedWithSupplier")} />
+          <section className="live-conflicts" aria-labelledby="live-conflicts-heading" aria-live="polite">
+            <h3 id="live-conflicts-heading">{t("request.conflicts")}</h3>
+            {live.state === "idle" ? (
+              <p className="muted">{t("request.conflicts.pending")}</p>
+            ) : live.state === "loading" ? (
+              <p className="muted">{t("request.conflicts.loading")}</p>
+            ) : live.state === "failed" ? (
+              <p className="notice notice--warn">{t("request.conflicts.failed")}</p>
+            ) : (
+              <>
+                {live.freezes ? <p className="notice notice--warn">{t("request.conflicts.freeze", { count: live.freezes })}</p> : null}
+                {live.conflicts.length > live.freezes ? (
+                  <p className="notice notice--info">{t("request.conflicts.others", { count: live.conflicts.length - live.freezes })}</p>
+                ) : null}
+                <ConflictList conflicts={live.conflicts} empty={t("request.conflicts.none")} />
+              </>
+            )}
+          </section>
         </fieldset>
       ) : null}
 
@@ -261,13 +283,20 @@ export function RequestForm({
                 {t(error("affectedSystems")!)}
               </p>
             ) : null}
-            {allSystems
-              .filter((s) => s.code !== values.systemCode)
-              .map((s) => (
-                <label key={s.code}>
+            {system && proposed.size ? (
+              <p className="field__hint" id="affected-proposed">
+                {t("request.affectedProposed", { system: system.code, count: proposed.size })}
+              </p>
+            ) : null}
+            {/* The dependants of the chosen system first, marked; none ticked until the requester says so. */}
+            {[...allSystems.filter((s) => proposed.has(s.code)), ...allSystems.filter((s) => !proposed.has(s.code) && s.code !== values.systemCode)].map(
+              (s) => (
+                <label key={s.code} className={proposed.has(s.code) ? "checkbox-grid__proposed" : undefined}>
                   <input type="checkbox" value={s.code} {...register("affectedSystems")} /> {s.code}
+                  {proposed.has(s.code) ? <span className="field__optional"> {t("request.affectedProposedMark")}</span> : null}
                 </label>
-              ))}
+              ),
+            )}
           </fieldset>
           <TextArea label={t("request.risk")} {...register("risk")} error={error("risk")} optional={type !== "advanced-change"} />
           <TextArea label={t("request.testPlan")} {...register("testPlan")} error={error("testPlan")} optional={type !== "advanced-change"} />
@@ -312,4 +341,45 @@ export function RequestForm({
       </div>
     </Form>
   );
+}
+
+type LiveConflicts = { state: "idle" } | { state: "loading" } | { state: "failed" } | { state: "done"; conflicts: Conflict[]; freezes: number };
+
+/**
+ * The conflicts and freezes the window being typed would meet, asked of `GET /api/v1/conflicts`
+ * (the query the service centre and the CAB see) a moment after the system, start or end last
+ * changed; an answer to an earlier question is dropped.
+ */
+function useWindowConflicts(systemCode: string, start: string, end: string, caseNumber: string | undefined): LiveConflicts {
+  const [live, setLive] = useState<LiveConflicts>({ state: "idle" });
+  const from = stockholmLocalToIso(start);
+  const to = stockholmLocalToIso(end);
+  const query =
+    systemCode && from && to && Date.parse(to) > Date.parse(from)
+      ? new URLSearchParams({ system: systemCode, start: from, end: to, ...(caseNumber ? { exclude: caseNumber } : {}) }).toString()
+      : "";
+  useEffect(() => {
+    if (!query) {
+      setLive({ state: "idle" });
+      return;
+    }
+    const abort = new AbortController();
+    const timer = setTimeout(() => {
+      setLive({ state: "loading" });
+      fetch(`/api/v1/conflicts?${query}`, { signal: abort.signal, headers: { Accept: "application/json" } })
+        .then(async (response) => {
+          if (!response.ok) throw new Error(String(response.status));
+          const found = (await response.json()) as { conflicts: Conflict[]; freezes: number };
+          setLive({ state: "done", conflicts: found.conflicts, freezes: found.freezes });
+        })
+        .catch(() => {
+          if (!abort.signal.aborted) setLive({ state: "failed" });
+        });
+    }, 300);
+    return () => {
+      clearTimeout(timer);
+      abort.abort();
+    };
+  }, [query]);
+  return live;
 }

@@ -180,6 +180,30 @@ export function openApiDocument(baseUrl: string) {
           },
         },
       },
+      "/conflicts": {
+        get: {
+          summary: "The conflicts and freezes a window on a system would meet, before a case exists (the request form asks as the requester types)",
+          parameters: [
+            { name: "system", in: "query", required: true, schema: { type: "string" } },
+            { name: "start", in: "query", required: true, schema: { type: "string", format: "date-time" } },
+            { name: "end", in: "query", required: true, schema: { type: "string", format: "date-time" } },
+            {
+              name: "exclude",
+              in: "query",
+              required: false,
+              description: "A case whose own window is no conflict (the one being edited)",
+              schema: { type: "string" },
+            },
+          ],
+          responses: {
+            "200": {
+              description: "The conflicts, as for a case, and how many of them are freezes",
+              content: json({ type: "object", properties: { conflicts: { type: "array", items: { type: "object" } }, freezes: { type: "integer" } } }),
+            },
+            ...errors(400, 401, 403, 404),
+          },
+        },
+      },
       "/access-windows": {
         get: {
           summary: "Access windows you may see",

@@ -443,6 +443,21 @@ export const en: Messages = {
   "request.change": "The change",
   "request.reason": "Why is the change made?",
   "request.impactDescription": "Impact during the work",
+  "request.conflicts": "Conflicts and freezes",
+  "request.conflicts.pending": "Choose the system, start and end to see the conflicts and freezes the window would meet.",
+  "request.conflicts.loading": "Looking for conflicts …",
+  "request.conflicts.failed": "The conflicts could not be fetched just now. The service centre sees them once the case is submitted.",
+  "request.conflicts.none": "No conflicts or freezes during the window.",
+  "request.conflicts.freeze_one":
+    "The window touches a freeze. Only the service centre can approve it, with an explicit override and a reason – a different time is better.",
+  "request.conflicts.freeze_other":
+    "The window touches {count} freezes. Only the service centre can approve it, with an explicit override and a reason – a different time is better.",
+  "request.conflicts.others_one": "The window overlaps another change on the same or a dependent system.",
+  "request.conflicts.others_other": "The window overlaps {count} other changes on the same or dependent systems.",
+  "request.affectedProposed_one": "One system depends on {system} and may be affected. It is listed first and marked – tick it if it is affected.",
+  "request.affectedProposed_other":
+    "{count} systems depend on {system} and may be affected. They are listed first and marked – tick each one that is affected.",
+  "request.affectedProposedMark": "(depends on the system)",
   "request.affectedSystems": "Other systems affected",
   "request.risk": "Risks",
   "request.testPlan": "Test plan",

@@ -444,6 +444,21 @@ export const sv = {
   "request.change": "Ändringen",
   "request.reason": "Varför görs ändringen?",
   "request.impactDescription": "Påverkan under arbetet",
+  "request.conflicts": "Krockar och frysperioder",
+  "request.conflicts.pending": "Välj system, start och slut så visas de krockar och frysperioder fönstret skulle möta.",
+  "request.conflicts.loading": "Söker krockar …",
+  "request.conflicts.failed": "Krockarna kunde inte hämtas just nu. Servicecenter ser dem när ärendet skickats in.",
+  "request.conflicts.none": "Inga krockar eller frysperioder under fönstret.",
+  "request.conflicts.freeze_one":
+    "Fönstret rör en frysperiod. Det kan bara godkännas av servicecenter med ett uttryckligt undantag och en motivering – välj helst en annan tid.",
+  "request.conflicts.freeze_other":
+    "Fönstret rör {count} frysperioder. Det kan bara godkännas av servicecenter med ett uttryckligt undantag och en motivering – välj helst en annan tid.",
+  "request.conflicts.others_one": "Fönstret överlappar en annan ändring på samma eller ett beroende system.",
+  "request.conflicts.others_other": "Fönstret överlappar {count} andra ändringar på samma eller beroende system.",
+  "request.affectedProposed_one": "Ett system är beroende av {system} och kan påverkas. Det står först och är markerat – kryssa i det om det påverkas.",
+  "request.affectedProposed_other":
+    "{count} system är beroende av {system} och kan påverkas. De står först och är markerade – kryssa i vart och ett som påverkas.",
+  "request.affectedProposedMark": "(beror på systemet)",
   "request.affectedSystems": "Andra system som påverkas",
   "request.risk": "Risker",
   "request.testPlan": "Testplan",

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { CAB_VOTES } from "../../machines/vocabulary";
 import { db } from "../../db/client";
 import { attendeeText } from "~/components/cab-bits";
-import { PartyFacts, StatusBadge, WindowText } from "~/components/case-bits";
+import { ConflictList, PartyFacts, StatusBadge, WindowText } from "~/components/case-bits";
 import { Checkbox, ErrorSummary, Notice, SelectField, TextArea, TextField } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
@@ -341,19 +341,7 @@ function AgendaCard({
           ))}
 
         <h4>{t("case.conflicts")}</h4>
-        {item.conflicts.length ? (
-          <ul>
-            {item.conflicts.map((c, i) => (
-              <li key={c.number ?? `blackout-${i}`}>
-                {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} ·{" "}
-                {c.system ?? t("conflict.allSystems")} · {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}`)} (${c.path.join(" → ")})`} ·{" "}
-                <WindowText window={c.window} />
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="muted">{t("case.noConflicts")}</p>
-        )}
+        <ConflictList conflicts={item.conflicts} />
 
         <h4>{t("cab.votes")}</h4>
         <VoteCounts votes={item.votes} />

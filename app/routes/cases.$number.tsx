@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { db } from "../../db/client";
-import { PartyFacts, StatusBadge, WindowText } from "~/components/case-bits";
+import { ConflictList, PartyFacts, StatusBadge, WindowText } from "~/components/case-bits";
 import { EventForm } from "~/components/event-forms";
 import { Notice, SelectField, TextArea } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
@@ -291,19 +291,7 @@ export default function CasePage() {
       {view.type !== "standing-access" && role !== "supplier" ? (
         <section aria-labelledby="conflicts-heading">
           <h2 id="conflicts-heading">{t("case.conflicts")}</h2>
-          {conflicts.length ? (
-            <ul>
-              {conflicts.map((c, i) => (
-                <li key={c.number ?? `blackout-${i}`}>
-                  {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} ·{" "}
-                  {c.system ?? t("conflict.allSystems")} · {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}`)} (${c.path.join(" → ")})`} ·{" "}
-                  <WindowText window={c.window} />
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p className="muted">{t("case.noConflicts")}</p>
-          )}
+          <ConflictList conflicts={conflicts} />
         </section>
       ) : null}
 

@@ -95,6 +95,7 @@ export default function EditRequest() {
         serverErrors={result?.errors}
         allowDraft
         submitLabel={loaderData.status === "returned" ? t("request.resubmit") : t("request.submit")}
+        caseNumber={loaderData.number}
       />
     </>
   );

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { users } from "../../db/schema";
+import { blackoutPeriods, systems, users } from "../../db/schema";
 import { seedDemo } from "../../db/seed";
 import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
 import { applyEvent, createCase } from "~/cases/commands.server";
@@ -20,6 +20,7 @@ let browser: Browser;
 let saraCookie = "";
 let returnedNumber = "";
 let closedNumber = "";
+let neighbourNumber = "";
 const today = stockholmDate(new Date());
 
 const dayAt = (date: string, time: string) => `${date}T${time}`;
@@ -53,6 +54,23 @@ beforeAll(async () => {
       await applyEvent(db, ops, done.number, { type: "GRANT" }, during);
       await applyEvent(db, ops, done.number, { type: "REVOKE" }, new Date(during.getTime() + 3600_000));
       closedNumber = done.number;
+      // The advanced change below is asked for on INTEG at 18–22 on this day: CASE (which depends on
+      // INTEG) has a change that evening, and INTEG is frozen.
+      const evening = addWorkingDays(earliestStart("advanced-change", today), 3);
+      const neighbour = await createCase(db, sara, {
+        ...base,
+        systemCode: "CASE",
+        title: "Nytt ärendeflöde",
+        window: { start: `${evening}T19:00:00+01:00`, end: `${evening}T21:00:00+01:00` },
+      });
+      neighbourNumber = neighbour.number;
+      const [integ] = await db.select().from(systems).where(eq(systems.code, "INTEG"));
+      await db.insert(blackoutPeriods).values({
+        systemId: integ!.id,
+        startsAt: new Date(`${evening}T17:00:00+01:00`),
+        endsAt: new Date(`${evening}T23:00:00+01:00`),
+        reason: "Driftsättning av e-tjänster",
+      });
     },
   });
   browser = await launchBrowser();
@@ -110,22 +128,41 @@ describe("requesting access", () => {
     await page.getByText("Enkel ändring").first().waitFor();
   });
 
-  it("asks for affected systems, risk and plans for an advanced change and pre-fills the dependencies", async () => {
+  it("asks for affected systems, risk and plans for an advanced change, proposing the dependants unticked and showing conflicts and freezes before it is submitted", async () => {
     const page = await pageAs(browser, portal.url, saraCookie, "en-GB");
     await page.goto("/cases/new?type=change");
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel("Title").fill("Upgrade the integration platform");
     await page.getByLabel("System", { exact: true }).selectOption("INTEG");
     await page.getByLabel("Yes – advanced change").check();
-    // Systems connected to INTEG in the dependency graph are ticked already.
-    await expect.poll(async () => page.getByRole("checkbox", { name: "EPLAT" }).isChecked()).toBe(true);
+    // The systems that depend on INTEG are proposed (first, marked) but not ticked; IDP, which INTEG depends on, is not proposed.
+    await page.getByText(/systems depend on INTEG and may be affected/).waitFor();
+    const proposed = page.locator(".checkbox-grid__proposed");
+    expect(await proposed.allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining("EPLAT"), expect.stringContaining("CASE")]));
+    expect(await proposed.filter({ hasText: "IDP" }).count()).toBe(0);
+    expect(await page.getByRole("checkbox", { checked: true }).count()).toBe(0);
+
+    const live = page.locator(".live-conflicts");
+    await live.getByText("Choose the system, start and end").waitFor();
     const day = addWorkingDays(earliestStart("advanced-change", today), 3);
     await page.getByLabel("Start").fill(dayAt(day, "18:00"));
     await page.getByLabel("End", { exact: true }).fill(dayAt(day, "22:00"));
+    // Before anything is submitted: the freeze on INTEG and CASE's change that evening.
+    await live.getByText("The window touches a freeze.").waitFor();
+    await live.getByText("Driftsättning av e-tjänster").waitFor();
+    await live.getByRole("link", { name: neighbourNumber }).waitFor();
+    // A window the next morning meets neither.
+    await page.getByLabel("Start").fill(dayAt(addWorkingDays(day, 1), "08:00"));
+    await page.getByLabel("End", { exact: true }).fill(dayAt(addWorkingDays(day, 1), "10:00"));
+    await live.getByText("No conflicts or freezes during the window.").waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+
     await page.getByLabel("Why is the change made?").fill("End of support for the current version");
     await page.getByLabel("I have booked the time with the supplier").check();
     await page.getByRole("button", { name: "Submit" }).click();
     await page.getByText("Please fill in this field.").first().waitFor();
+    await page.getByText("Say which other systems are affected.").first().waitFor();
+    await page.getByRole("checkbox", { name: "EPLAT" }).check();
     await page.getByLabel("Risks").fill("Integrations pause for up to 30 minutes");
     await page.getByLabel("Test plan").fill("Run the integration tests in stage first");
     await page.getByLabel("Rollback plan").fill("Restore the VM snapshot");
