@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -22,6 +23,7 @@ import {
   CAB_VOTES,
   CASE_STATUSES,
   CASE_TYPES,
+  FREEZE_REPEATS,
   INFORMATION_CLASSES,
   ORGANISATION_KINDS,
   ROLES,
@@ -435,20 +437,39 @@ export const accessWindows = pgTable(
   ],
 );
 
-/** Blackout periods ("frysperioder"): no window may fall inside one, for a system or for all. */
+/**
+ * Blackout periods ("frysperioder"): no planned change may be approved into one without the
+ * service centre's override — for a system, for a system and every system connected to it in the
+ * dependency graph (`closure`), or for all systems (no system). A recurring freeze is its first
+ * occurrence with `repeats` (and perhaps `repeatUntil`); its later occurrences are rows of their
+ * own that name it as `parentId` (app/cases/blackouts.server.ts keeps them ahead of time), so
+ * every conflict query reads one table.
+ */
 export const blackoutPeriods = pgTable(
   "blackout_periods",
   {
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
     /** Null: every system. */
     systemId: integer("system_id").references(() => systems.id),
+    /** The system and every system connected to it, either way, any number of steps (as for conflicts). */
+    closure: boolean("closure").notNull().default(false),
     startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
     endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
     reason: text("reason").notNull(),
+    repeats: text("repeats", { enum: FREEZE_REPEATS }),
+    /** The last day an occurrence may start (a recurring freeze with none goes on). */
+    repeatUntil: timestamp("repeat_until", { withTimezone: true }),
+    /** The recurring freeze this is a later occurrence of. */
+    parentId: integer("parent_id").references((): AnyPgColumn => blackoutPeriods.id, { onDelete: "cascade" }),
     createdById: integer("created_by_id").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [check("blackout_periods_order", sql`${t.endsAt} > ${t.startsAt}`)],
+  (t) => [
+    check("blackout_periods_order", sql`${t.endsAt} > ${t.startsAt}`),
+    check("blackout_periods_repeats", sql`${t.repeats} is null or ${t.repeats} in ('weekly', 'yearly')`),
+    check("blackout_periods_closure_of_a_system", sql`not ${t.closure} or ${t.systemId} is not null`),
+    uniqueIndex("blackout_periods_occurrence_key").on(t.parentId, t.startsAt),
+  ],
 );
 
 /** A recurring CAB meeting, e.g. every Tuesday at 13:00 (Stockholm). */

@@ -1,6 +1,7 @@
 import { count } from "drizzle-orm";
 
 import type { Db } from "./client";
+import { FREEZE_HORIZON_DAYS, laterOccurrences } from "../machines/time";
 import {
   blackoutPeriods,
   cabMeetingRules,
@@ -314,12 +315,15 @@ export async function seedDemo(db: Db): Promise<{ organisations: number; systems
     // The change advisory board meets every Tuesday at 13:00; payroll is frozen around the turn of the year.
     await tx.insert(cabMeetingRules).values({ weekday: 2, time: "13:00", durationMinutes: 60, location: "Stadshuset, rum Ängen" });
     const year = new Date().getUTCFullYear();
-    await tx.insert(blackoutPeriods).values({
-      systemId: ids.get("HRLON")!,
-      startsAt: new Date(`${year}-12-18T00:00:00+01:00`),
-      endsAt: new Date(`${year + 1}-01-09T00:00:00+01:00`),
-      reason: "Årsskifte: lönekörning och bokslut",
-    });
+    const yearEnd = { start: new Date(`${year}-12-18T00:00:00+01:00`), end: new Date(`${year + 1}-01-09T00:00:00+01:00`) };
+    const reason = "Årsskifte: lönekörning och bokslut";
+    const [freeze] = await tx
+      .insert(blackoutPeriods)
+      .values({ systemId: ids.get("HRLON")!, startsAt: yearEnd.start, endsAt: yearEnd.end, reason, repeats: "yearly" })
+      .returning({ id: blackoutPeriods.id });
+    const horizon = new Date(Date.now() + FREEZE_HORIZON_DAYS * 86_400_000);
+    for (const later of laterOccurrences(yearEnd, "yearly", null, horizon))
+      await tx.insert(blackoutPeriods).values({ systemId: ids.get("HRLON")!, startsAt: later.start, endsAt: later.end, reason, parentId: freeze!.id });
     return { organisations: orgs.size, systems: ids.size, users: people };
   });
 }

@@ -24,6 +24,8 @@ export type ChangeContext = {
   caseType: Extract<CaseType, "simple-change" | "advanced-change">;
   window: Window | null;
   allowLongWindow: boolean;
+  /** Approved into a freeze on the service centre's explicit override (shown on the case, in the minutes, on the schedule). */
+  freezeOverridden?: boolean;
   conditions: string | null;
   outcome: string | null;
 };
@@ -32,7 +34,7 @@ export const CHANGE_MACHINE_VERSION = 1;
 
 /** The service centre's own decisions: it approves a simple change or hands it to the advanced process. */
 const SIMPLE_DECISIONS = {
-  APPROVE: { guard: and(["allowed", "approvable"]), target: "approved", actions: "allowLong" },
+  APPROVE: { guard: and(["allowed", "approvable"]), target: "approved", actions: ["allowLong", "freezeOverride"] },
   RECLASSIFY: { guard: "allowed", target: "reclassified" },
 } as const;
 
@@ -42,11 +44,11 @@ const ADVANCED_DECISIONS = { REFER_TO_CAB: { guard: "allowed", target: "awaiting
 /** The change advisory board's decisions on an advanced change. */
 const AWAITING_CAB = {
   on: {
-    CAB_APPROVE: { guard: and(["allowed", "approvable"]), target: "approved", actions: "allowLong" },
+    CAB_APPROVE: { guard: and(["allowed", "approvable"]), target: "approved", actions: ["allowLong", "freezeOverride"] },
     CAB_APPROVE_WITH_CONDITIONS: {
       guard: and(["allowed", "approvable", "hasConditions"]),
       target: "approved",
-      actions: ["conditions", "allowLong"],
+      actions: ["conditions", "allowLong", "freezeOverride"],
     },
     // Deferred to a later meeting: the case stays with the board.
     CAB_DEFER: { guard: "allowed", target: "awaiting-cab", reenter: true },
@@ -76,6 +78,10 @@ function createChangeMachine(kind: "simple-change" | "advanced-change") {
       allowLong: assign({
         allowLongWindow: ({ context, event }) =>
           "allowLongWindow" in event ? Boolean(event.allowLongWindow) || context.allowLongWindow : context.allowLongWindow,
+      }),
+      freezeOverride: assign({
+        freezeOverridden: ({ event }) =>
+          Number((event as { freezes?: number }).freezes ?? 0) > 0 && (event as { overrideFreeze?: boolean }).overrideFreeze === true,
       }),
       conditions: assign({ conditions: ({ event }) => (event.type === "CAB_APPROVE_WITH_CONDITIONS" ? event.conditions : null) }),
       outcome: assign({ outcome: ({ event }) => (event.type === "REPORT_OUTCOME" ? event.outcome : null) }),

@@ -119,3 +119,42 @@ export function isoToStockholmLocal(iso: string | Date): string {
   const two = (n: number) => String(n).padStart(2, "0");
   return `${String(w.year).padStart(4, "0")}-${two(w.month)}-${two(w.day)}T${two(w.hour)}:${two(w.minute)}`;
 }
+
+/** How far ahead a recurring freeze's occurrences exist (the scheduler's duties keep it so). */
+export const FREEZE_HORIZON_DAYS = 730;
+
+/** The nth occurrence (0: the first) of a recurring freeze, at the same Stockholm wall-clock times; undefined for a day that year lacks (29 Feb). */
+function nth(first: { start: Date; end: Date }, repeats: "weekly" | "yearly", n: number): { start: Date; end: Date } | undefined {
+  const shift = (instant: Date) => {
+    const local = isoToStockholmLocal(instant);
+    const [date, time] = [local.slice(0, 10), local.slice(11)];
+    if (repeats === "weekly") return stockholmLocalToIso(`${addDays(date, 7 * n)}T${time}`);
+    const moved = `${String(Number(date.slice(0, 4)) + n).padStart(4, "0")}${date.slice(4)}`;
+    return isIsoDate(moved) ? stockholmLocalToIso(`${moved}T${time}`) : undefined;
+  };
+  const start = shift(first.start);
+  const end = shift(first.end);
+  return start && end ? { start: new Date(start), end: new Date(end) } : undefined;
+}
+
+/**
+ * The occurrences of a recurring freeze after its first, starting no later than `until` (a date,
+ * inclusive) and before `horizon`.
+ */
+export function laterOccurrences(
+  first: { start: Date; end: Date },
+  repeats: "weekly" | "yearly",
+  until: Date | null,
+  horizon: Date,
+): { start: Date; end: Date }[] {
+  const out: { start: Date; end: Date }[] = [];
+  const last = Math.min(horizon.getTime(), until?.getTime() ?? Infinity);
+  // A weekly step or a yearly one is never shorter than six days: the loop ends by the horizon.
+  for (let n = 1; first.start.getTime() + n * 6 * 86_400_000 < last; n++) {
+    const next = nth(first, repeats, n);
+    if (!next) continue; // 29 February, in a year without one
+    if (next.start.getTime() >= last) break;
+    out.push(next);
+  }
+  return out;
+}

@@ -115,3 +115,7 @@ export const CAB_VOTES = ["approve", "reject", "abstain"] as const;
 export const CAB_MEETING_STATUSES = ["scheduled", "in-session", "closed", "cancelled"] as const;
 export type CabMeetingStatus = (typeof CAB_MEETING_STATUSES)[number];
 export type CabVote = (typeof CAB_VOTES)[number];
+
+/** How often a freeze comes back: every week (e.g. Fridays after 15:00) or every year (e.g. 20 Dec – 6 Jan). */
+export const FREEZE_REPEATS = ["weekly", "yearly"] as const;
+export type FreezeRepeats = (typeof FREEZE_REPEATS)[number];

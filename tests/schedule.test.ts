@@ -4,10 +4,13 @@ import { decode } from "turbo-stream";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeDependency } from "./support/factories";
-import { blackoutPeriods, users } from "../db/schema";
-import { stockholmDate } from "../machines/calendar";
+import { blackoutPeriods, systems, users } from "../db/schema";
+import { addDays, stockholmDate } from "../machines/calendar";
+import { isoToStockholmLocal, stockholmLocalToIso } from "../machines/time";
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { lanesOf, scheduleOf, scheduleRange } from "~/cases/schedule.server";
+import { conflictsFor } from "~/cases/conflicts.server";
+import { extendFreezes } from "~/cases/blackouts.server";
 import { call, ORIGIN, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
@@ -136,7 +139,8 @@ describe("the schedule", () => {
       expect(bar(html, number)).toMatch(/class="visually-hidden">[^<]+: <\/span>/);
     }
     expect(bar(html, n.net)).not.toContain("⚠");
-    expect(bar(html, n.otherWorld)).not.toContain("⚠");
+    // No other window near it, but its own world's freeze covers it: marked as well.
+    expect(bar(html, n.otherWorld)).toContain("⚠");
     expect(bar(html, n.app)).toContain("sched-bar--pending");
     expect(bar(html, n.otherWorld)).toContain("sched-bar--approved");
   });
@@ -228,7 +232,8 @@ describe("the schedule", () => {
     await makeDependency(db(), w.systems.net.id, w.systems.app.id);
     const cyclic = await scheduleOf(db(), w.people.serviceCentre, { from: range.from, to: range.to });
     const flags = Object.fromEntries(cyclic.rows.flatMap((r) => r.windows).map((x) => [x.number, x.conflict]));
-    expect(flags).toEqual({ [n.app]: true, [n.dbs]: true, [n.net]: false, [n.otherWorld]: false });
+    // The other world's window lies in that world's own freeze: a freeze is a conflict too.
+    expect(flags).toEqual({ [n.app]: true, [n.dbs]: true, [n.net]: false, [n.otherWorld]: true });
   });
 });
 
@@ -307,6 +312,124 @@ describe("blackout periods", () => {
     const deleted = await call("/admin/blackouts", { cookie, form: { intent: "delete", id: String(row!.id) } });
     expect(deleted.status).toBe(302);
     expect(await page("/admin/blackouts", cookie)).not.toContain(`Nätfrys ${w.tag}`);
+  });
+
+  it("come back every week at the same Stockholm time, across the change to summer time, until their last day; one row in the list, deleted whole", async () => {
+    const cookie = await signIn(db(), w.people.serviceCentre);
+    const [probe] = await db()
+      .insert(systems)
+      .values({ code: `FRW${w.tag}`.slice(0, 20), name: "Veckofrys", ownerUnitId: w.unit.id })
+      .returning();
+    // Friday 12 March 2027 15:00 → 23:00, every week until 2 April: 12, 19, 26 March, and (summer time from the 28th) 2 April.
+    const created = await call("/admin/blackouts", {
+      cookie,
+      form: {
+        intent: "create",
+        scope: "system",
+        systemId: String(probe!.id),
+        start: "2027-03-12T15:00",
+        end: "2027-03-12T23:00",
+        repeats: "weekly",
+        until: "2027-04-02",
+        reason: `Fredagsfrys ${w.tag}`,
+      },
+    });
+    expect(created.status).toBe(302);
+    const rows = await db().select().from(blackoutPeriods).where(eq(blackoutPeriods.systemId, probe!.id)).orderBy(blackoutPeriods.startsAt);
+    expect(rows.map((r) => isoToStockholmLocal(r.startsAt))).toEqual(["2027-03-12T15:00", "2027-03-19T15:00", "2027-03-26T15:00", "2027-04-02T15:00"]);
+    expect(rows.map((r) => isoToStockholmLocal(r.endsAt))).toEqual(["2027-03-12T23:00", "2027-03-19T23:00", "2027-03-26T23:00", "2027-04-02T23:00"]);
+    // A window in a later week's freeze meets it; one the Thursday before does not.
+    const friday = { start: new Date(stockholmLocalToIso("2027-04-02T16:00")!), end: new Date(stockholmLocalToIso("2027-04-02T18:00")!) };
+    expect((await conflictsFor(db(), probe!.id, friday)).map((c) => c.reason)).toEqual([`Fredagsfrys ${w.tag}`]);
+    const thursday = { start: new Date(stockholmLocalToIso("2027-04-01T16:00")!), end: new Date(stockholmLocalToIso("2027-04-01T18:00")!) };
+    expect(await conflictsFor(db(), probe!.id, thursday)).toEqual([]);
+    // The scheduler's duty adds nothing twice.
+    expect(await extendFreezes(db())).toBe(0);
+    // The list shows the freeze once, saying how often and when next.
+    const list = await page("/admin/blackouts", cookie);
+    expect(list.match(new RegExp(`<tr(?:(?!</tr>).)*Fredagsfrys ${w.tag}`, "gs"))?.length).toBe(1);
+    expect(list).toContain("Varje vecka till och med");
+    expect(list).toContain("Nästa gång:");
+    const deleted = await call("/admin/blackouts", { cookie, form: { intent: "delete", id: String(rows[0]!.id) } });
+    expect(deleted.status).toBe(302);
+    expect(await db().select().from(blackoutPeriods).where(eq(blackoutPeriods.systemId, probe!.id))).toEqual([]);
+  });
+
+  it("come back every year and are kept two years ahead by the scheduler", async () => {
+    const [probe] = await db()
+      .insert(systems)
+      .values({ code: `FRY${w.tag}`.slice(0, 20), name: "Årsfrys", ownerUnitId: w.unit.id })
+      .returning();
+    const cookie = await signIn(db(), w.people.serviceCentre);
+    const year = new Date().getUTCFullYear();
+    const created = await call("/admin/blackouts", {
+      cookie,
+      form: { intent: "create", systemId: String(probe!.id), start: `${year}-12-20T00:00`, end: `${year + 1}-01-07T00:00`, repeats: "yearly", reason: "Jul" },
+    });
+    expect(created.status).toBe(302);
+    const starts = async () =>
+      (await db().select().from(blackoutPeriods).where(eq(blackoutPeriods.systemId, probe!.id)).orderBy(blackoutPeriods.startsAt)).map((r) =>
+        isoToStockholmLocal(r.startsAt),
+      );
+    expect(await starts()).toEqual([`${year}-12-20T00:00`, `${year + 1}-12-20T00:00`]);
+    // A year on, the scheduler lays out the ones now within two years.
+    expect(await extendFreezes(db(), new Date(`${year + 1}-12-21T12:00:00Z`))).toBeGreaterThanOrEqual(2);
+    expect(await starts()).toEqual([1, 0, 2, 3].sort().map((n) => `${year + n}-12-20T00:00`));
+  });
+
+  it("cover a system and everything connected to it, and flag the windows they cover on the schedule", async () => {
+    const cookie = await signIn(db(), w.people.serviceCentre);
+    // A closure freeze on NET: DB depends on NET and APP on DB, so all three are covered.
+    const freezeDay = addDays(day, 21);
+    const created = await call("/admin/blackouts", {
+      cookie,
+      form: {
+        intent: "create",
+        scope: "closure",
+        systemId: String(w.systems.net.id),
+        start: `${freezeDay}T00:00`,
+        end: `${freezeDay}T23:59`,
+        reason: `Nätbyte ${w.tag}`,
+      },
+    });
+    expect(created.status).toBe(302);
+    const window = { start: new Date(stockholmLocalToIso(`${freezeDay}T09:00`)!), end: new Date(stockholmLocalToIso(`${freezeDay}T10:00`)!) };
+    const found = await conflictsFor(db(), w.systems.app.id, window);
+    expect(found).toEqual([expect.objectContaining({ relation: "blackout", system: w.systems.net.code, closure: true, reason: `Nätbyte ${w.tag}` })]);
+    const unrelated = await makeWorld(db());
+    expect(await conflictsFor(db(), unrelated.systems.app.id, window)).toEqual([]);
+    // A freeze needs its system unless it covers all systems.
+    const missing = await call("/admin/blackouts", {
+      cookie,
+      form: { intent: "create", scope: "closure", systemId: "", start: `${freezeDay}T00:00`, end: `${freezeDay}T01:00`, reason: "x" },
+    });
+    expect(missing.status).toBe(422);
+    expect(await missing.text()).toContain("Välj systemet frysperioden gäller.");
+
+    // On the schedule, a window a freeze covers counts as one with a conflict, and each covered system's row is shaded.
+    const inside = (
+      await createCase(db(), w.people.requester, change(w.systems.app.code, { start: window.start.toISOString(), end: window.end.toISOString() }, "I frysen"))
+    ).number;
+    const range = scheduleRange("week", freezeDay);
+    const schedule = await scheduleOf(db(), w.people.serviceCentre, { from: range.from, to: range.to });
+    const appRow = schedule.rows.find((r) => r.system.code === w.systems.app.code)!;
+    expect(appRow.windows.find((x) => x.number === inside)!.conflict).toBe(true);
+    expect(appRow.blackouts.map((b) => b.reason)).toContain(`Nätbyte ${w.tag}`);
+    expect(schedule.rows.find((r) => r.system.code === w.systems.dbs.code)?.blackouts.map((b) => b.reason) ?? []).toContain(`Nätbyte ${w.tag}`);
+  });
+
+  it("list current and coming freezes first, in the order they start, and fold the past ones away", async () => {
+    const cookie = await signIn(db(), w.people.serviceCentre);
+    const post = (start: string, end: string, reason: string) =>
+      call("/admin/blackouts", { cookie, form: { intent: "create", systemId: String(w.systems.net.id), start, end, reason } });
+    await post("2036-05-02T08:00", "2036-05-02T10:00", `Senare ${w.tag}`);
+    await post("2036-04-02T08:00", "2036-04-02T10:00", `Tidigare ${w.tag}`);
+    await post("2020-04-02T08:00", "2020-04-02T10:00", `Förr ${w.tag}`);
+    const list = await page("/admin/blackouts", cookie);
+    expect(list.indexOf(`Tidigare ${w.tag}`)).toBeLessThan(list.indexOf(`Senare ${w.tag}`));
+    const folded = list.indexOf("<details");
+    expect(folded).toBeGreaterThan(list.indexOf(`Senare ${w.tag}`));
+    expect(list.indexOf(`Förr ${w.tag}`)).toBeGreaterThan(folded);
   });
 
   it("refuses an end before the start, with the error at the end field", async () => {

@@ -187,6 +187,20 @@ describe("events", () => {
       .from(auditLog)
       .where(and(eq(auditLog.event, "APPROVE"), eq(auditLog.reason, "Säkerhetsrättning som inte kan vänta")));
     expect(trail!.detail).toMatchObject({ overrideFreeze: true });
+    // The override is shown on the case (page and API), on the schedule — not to the supplier.
+    expect((await passed.json()).freezeOverride).toEqual({
+      by: w.people.serviceCentre.name,
+      at: trail!.at.toISOString(),
+      reason: "Säkerhetsrättning som inte kan vänta",
+    });
+    const page = await (await call(`/cases/${number}`, { cookie })).text();
+    expect(page).toContain("Undantag från frysperiod");
+    expect(page).toContain(`Godkänt trots frysperiod av ${w.people.serviceCentre.name}`);
+    const date = stockholmDate(new Date(window.start));
+    const schedule = await (await call(`/schedule?date=${date}`, { cookie })).text();
+    expect(schedule).toMatch(new RegExp(`data-case="${number}"(?:(?!</div>).)*undantag från frysperiod`, "s"));
+    const supplierView = await (await call(`/api/v1/cases/${number}`, { headers: { Authorization: `Bearer ${w.tokens.consultant}` } })).json();
+    expect(supplierView.freezeOverride).toBeNull();
   });
 
   it("lets only the service centre decide, and answers 403, 409 and 422 for the rest", async () => {

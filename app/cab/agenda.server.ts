@@ -97,6 +97,8 @@ export type Decision = {
   event: (typeof DECISION_EVENTS)[number];
   reason: string | null;
   conditions: string | null;
+  /** An approval into a freeze, on the explicit override. */
+  overrideFreeze: boolean;
   /** A deferral: the meeting the change went to. */
   deferredTo: { id: number; startsAt: string; location: string } | null;
   at: string;
@@ -269,6 +271,7 @@ async function decisionsAt(db: Db, meeting: CabMeeting): Promise<Decision[]> {
       event: r.a.event as Decision["event"],
       reason: r.a.reason,
       conditions: typeof r.a.detail.conditions === "string" ? r.a.detail.conditions : null,
+      overrideFreeze: r.a.detail.overrideFreeze === true,
       deferredTo: target ? { id: target.id, startsAt: target.startsAt.toISOString(), location: target.location } : null,
       at: r.a.at.toISOString(),
       actor: r.actorName ?? r.a.actorLabel,

@@ -30,6 +30,8 @@ export type Conflict = {
   path: string[];
   /** A blackout's reason. */
   reason?: string;
+  /** A blackout on `system` and every system connected to it. */
+  closure?: true;
 };
 
 /**
@@ -53,6 +55,20 @@ export function relatedSystems(roots: SQL): SQL {
     related(root, system_id) as (select root, system_id from down union select root, system_id from up)`;
 }
 
+/**
+ * Whether freeze `b` (an alias of blackout_periods) covers system `system`: a freeze for all
+ * systems, for that system, or for a system connected to it in the dependency graph when the
+ * freeze covers its closure (the same closure as for conflicts, either way, any number of steps).
+ */
+export function freezeCovers(b: SQL, system: SQL): SQL {
+  return sql`(${b}.system_id is null or ${b}.system_id = ${system} or (${b}.closure and ${system} in (
+    with recursive
+    down(id) as (select ${b}.system_id union select sd.depends_on_id from down join system_dependencies sd on sd.system_id = down.id),
+    up(id) as (select ${b}.system_id union select sd.system_id from up join system_dependencies sd on sd.depends_on_id = up.id)
+    select id from down union select id from up
+  )))`;
+}
+
 /** Whether case `c` (an alias) is active with a window overlapping `range` (a tstzrange). */
 export function activeOverlap(c: SQL, range: SQL): SQL {
   return sql`${c}.window_start is not null and ${c}.window_end is not null
@@ -63,7 +79,15 @@ export function activeOverlap(c: SQL, range: SQL): SQL {
     and tstzrange(${c}.window_start, ${c}.window_end, '[)') && ${range}`;
 }
 
-type Row = { number: string | null; system_id: number | null; system_code: string | null; start: string | Date; end: string | Date; reason: string | null };
+type Row = {
+  number: string | null;
+  system_id: number | null;
+  system_code: string | null;
+  start: string | Date;
+  end: string | Date;
+  reason: string | null;
+  closure: boolean | null;
+};
 
 /** Conflicts of the window `range` on system `systemId`, leaving out case `excludeCaseId`. */
 export async function conflictsFor(db: Db, systemId: number, range: { start: Date; end: Date }, excludeCaseId: number | null = null): Promise<Conflict[]> {
@@ -71,16 +95,16 @@ export async function conflictsFor(db: Db, systemId: number, range: { start: Dat
   const found = await rowsOf<Row>(
     db.execute(sql`
       with recursive ${relatedSystems(sql`select ${systemId}::int`)}
-      select c.number, c.system_id, s.code as system_code, c.window_start as start, c.window_end as "end", null::text as reason
+      select c.number, c.system_id, s.code as system_code, c.window_start as start, c.window_end as "end", null::text as reason, null::boolean as closure
       from (select distinct system_id from related) r
       join cases c on c.system_id = r.system_id and ${activeOverlap(sql`c`, window)}
         and (${excludeCaseId}::int is null or c.id <> ${excludeCaseId}::int)
       join systems s on s.id = c.system_id
       union all
-      select null, b.system_id, s.code, b.starts_at, b.ends_at, b.reason
+      select null, b.system_id, s.code, b.starts_at, b.ends_at, b.reason, b.closure
       from blackout_periods b
       left join systems s on s.id = b.system_id
-      where (b.system_id is null or b.system_id = ${systemId}) and tstzrange(b.starts_at, b.ends_at, '[)') && ${window}
+      where tstzrange(b.starts_at, b.ends_at, '[)') && ${window} and ${freezeCovers(sql`b`, sql`${systemId}::int`)}
       order by 4, 1 nulls first
     `),
   );
@@ -90,7 +114,16 @@ export async function conflictsFor(db: Db, systemId: number, range: { start: Dat
   const own = paths.get(systemId)?.path[0] ?? (await rowsOf<{ code: string }>(db.execute(sql`select code from systems where id = ${systemId}`)))[0]?.code ?? "";
   return found.map((r) => {
     const window = { start: new Date(r.start).toISOString(), end: new Date(r.end).toISOString() };
-    if (!r.number) return { number: null, system: r.system_code, window, relation: "blackout" as const, path: [own], reason: r.reason ?? "" };
+    if (!r.number)
+      return {
+        number: null,
+        system: r.system_code,
+        window,
+        relation: "blackout" as const,
+        path: [own],
+        reason: r.reason ?? "",
+        ...(r.closure ? { closure: true as const } : {}),
+      };
     const { relation, path } = paths.get(r.system_id!)!;
     return { number: r.number, system: r.system_code, window, relation, path };
   });

@@ -7,7 +7,7 @@ import { visibleSystems } from "~/admin/systems.server";
 import { audienceOf, conflictsFor } from "~/access/redaction";
 import { addDays, isIsoDate, stockholmDate, stockholmMidnight } from "../../machines/calendar";
 import { caseStatusOf, SCHEDULE_STATES, SCHEDULE_STATUSES, scheduleStateOf, type CaseStatus, type ScheduleState } from "../../machines/vocabulary";
-import { activeOverlap, relatedSystems } from "./conflicts.server";
+import { activeOverlap, freezeCovers, relatedSystems } from "./conflicts.server";
 
 /**
  * The forward schedule of changes ("ändringskalender"): every window that is planned, running or
@@ -38,6 +38,8 @@ export type ScheduleWindow = {
   supplierName: string | null;
   /** Null for an audience that does not see conflicts (app/access/redaction.ts). */
   conflict: boolean | null;
+  /** Approved into a freeze on the service centre's override (null as for conflicts). */
+  freezeOverride: boolean | null;
 };
 
 export type ScheduleBlackout = {
@@ -98,6 +100,7 @@ type WindowRow = {
   system_name: string;
   supplier_name: string | null;
   conflict: boolean;
+  freeze_override: boolean | null;
 };
 
 type BlackoutRow = {
@@ -123,6 +126,7 @@ export async function scheduleOf(db: Db, user: Pick<User, "id" | "role" | "organ
       with recursive
       shown as (
         select c.id, c.number, c.title, c.type, c.status, c.window_start, c.window_end, c.system_id,
+               (c.state->'context'->>'freezeOverridden')::boolean as freeze_override,
                s.code as system_code, s.name as system_name, o.name as supplier_name
         from cases c
         join systems s on s.id = c.system_id
@@ -143,10 +147,16 @@ export async function scheduleOf(db: Db, user: Pick<User, "id" | "role" | "organ
         join related r on r.root = shown.system_id
         join cases o on o.system_id = r.system_id and o.id <> shown.id
           and ${activeOverlap(sql`o`, sql`tstzrange(shown.window_start, shown.window_end, '[)')`)}
+        union
+        -- and those a freeze covers: a freeze is a conflict too (conflictsFor names it)
+        select shown.id
+        from shown
+        join blackout_periods b on tstzrange(b.starts_at, b.ends_at, '[)') && tstzrange(shown.window_start, shown.window_end, '[)')
+          and ${freezeCovers(sql`b`, sql`shown.system_id`)}
       )
       select shown.number, shown.title, shown.type, shown.status, shown.window_start, shown.window_end,
              shown.system_id, shown.system_code, shown.system_name, shown.supplier_name,
-             shown.id in (select id from flagged) as conflict
+             shown.id in (select id from flagged) as conflict, shown.freeze_override
       from shown
       order by shown.system_code, shown.window_start, shown.number
     `),
@@ -154,9 +164,10 @@ export async function scheduleOf(db: Db, user: Pick<User, "id" | "role" | "organ
 
   const blackoutRows = await rowsOf<BlackoutRow>(
     db.execute(sql`
-      select b.id, b.system_id, s.code as system_code, s.name as system_name, b.starts_at, b.ends_at, b.reason
+      -- one row per freeze and system it covers (a closure freeze shades each of its systems); a freeze for all systems once, without one
+      select b.id, s.id as system_id, s.code as system_code, s.name as system_name, b.starts_at, b.ends_at, b.reason
       from blackout_periods b
-      left join systems s on s.id = b.system_id
+      left join systems s on b.system_id is not null and ${freezeCovers(sql`b`, sql`s.id`)}
       where tstzrange(b.starts_at, b.ends_at, '[)') && ${range}
         and (b.system_id is null or (
           ${systemScope(scope)}
@@ -194,6 +205,7 @@ export async function scheduleOf(db: Db, user: Pick<User, "id" | "role" | "organ
       systemName: w.system_name,
       supplierName: w.supplier_name,
       conflict: conflictsFor(audienceOf(user), Boolean(w.conflict)),
+      freezeOverride: conflictsFor(audienceOf(user), w.freeze_override === true),
     });
   }
   const globalBlackouts: ScheduleBlackout[] = [];

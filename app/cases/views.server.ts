@@ -6,7 +6,7 @@ import { accessWindows, auditLog, cases, outbox, users, type AccessWindow, type 
 import { canCase, decisionProblem, isCabDecision, needsOf, stepWindow, type CaseStatus, type CaseType, type WindowState } from "../../machines";
 import { RESPONSE_TARGETS, type Priority } from "../../machines/priority";
 import { inScope, scopeOf } from "~/access/scope.server";
-import { audienceOf, detailsFor, reasonFor, seesConflicts, seesMessageLog } from "~/access/redaction";
+import { audienceOf, conflictsFor, detailsFor, reasonFor, seesConflicts, seesMessageLog } from "~/access/redaction";
 import { meetingFacts } from "../cab/session.server";
 import { conflictsOf, freezeCount } from "./conflicts.server";
 import { mayPassOn, municipalUnits } from "./review.server";
@@ -49,6 +49,8 @@ export type CaseView = {
   submittedAt: string | null;
   allowedEvents: EventInput["type"][];
   audit: AuditView[];
+  /** Approved into a freeze on the service centre's override: who, when and why (the approval's trail entry). */
+  freezeOverride: { by: string; at: string; reason: string | null } | null;
 };
 
 const actorUser = alias(users, "actor_user");
@@ -65,7 +67,13 @@ async function loadView(db: Db, number: string) {
 async function view(db: Db, user: User | null, row: NonNullable<Awaited<ReturnType<typeof loadView>>>): Promise<CaseView> {
   const full = await fullView(db, user, row);
   const audience = audienceOf(user);
-  return { ...full, details: detailsFor(audience, full.details), audit: full.audit.map((a) => ({ ...a, reason: reasonFor(audience, a.reason) })) };
+  return {
+    ...full,
+    details: detailsFor(audience, full.details),
+    audit: full.audit.map((a) => ({ ...a, reason: reasonFor(audience, a.reason) })),
+    // A freeze is a conflict: who passed one, and why, is the municipality's.
+    freezeOverride: conflictsFor(audience, full.freezeOverride),
+  };
 }
 
 async function fullView(db: Db, user: User | null, row: NonNullable<Awaited<ReturnType<typeof loadView>>>): Promise<CaseView> {
@@ -77,6 +85,14 @@ async function fullView(db: Db, user: User | null, row: NonNullable<Awaited<Retu
     .leftJoin(actorUser, eq(actorUser.id, auditLog.actorUserId))
     .where(eq(auditLog.caseId, c.id))
     .orderBy(asc(auditLog.id));
+  const audit: AuditView[] = trail.map(({ a, actorName }) => ({
+    at: a.at.toISOString(),
+    actor: actorName ?? a.actorLabel ?? "system",
+    event: a.event ?? a.action,
+    from: a.fromState,
+    to: a.toState,
+    reason: a.reason,
+  }));
   return {
     number: c.number,
     type: c.type,
@@ -107,15 +123,16 @@ async function fullView(db: Db, user: User | null, row: NonNullable<Awaited<Retu
     updatedAt: c.updatedAt.toISOString(),
     submittedAt: c.submittedAt?.toISOString() ?? null,
     allowedEvents: user ? await allowedEvents(db, user, c, w) : [],
-    audit: trail.map(({ a, actorName }) => ({
-      at: a.at.toISOString(),
-      actor: actorName ?? a.actorLabel ?? "system",
-      event: a.event ?? a.action,
-      from: a.fromState,
-      to: a.toState,
-      reason: a.reason,
-    })),
+    audit,
+    freezeOverride: freezeOverrideOf(c.state.context as { freezeOverridden?: boolean }, audit),
   };
+}
+
+/** The approval that passed a freeze on the override, if the case's last approval did. */
+function freezeOverrideOf(context: { freezeOverridden?: boolean }, audit: AuditView[]): CaseView["freezeOverride"] {
+  if (context.freezeOverridden !== true) return null;
+  const approval = audit.findLast((a) => a.event === "APPROVE" || a.event === "CAB_APPROVE" || a.event === "CAB_APPROVE_WITH_CONDITIONS");
+  return approval ? { by: approval.actor, at: approval.at, reason: approval.reason } : null;
 }
 
 export async function getCaseView(db: Db, user: User, number: string): Promise<CaseView> {

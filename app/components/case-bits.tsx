@@ -41,8 +41,9 @@ export function ConflictList({ conflicts, empty }: { conflicts: readonly Conflic
     <ul className="conflicts">
       {conflicts.map((c, i) => (
         <li key={c.number ?? `blackout-${i}`} className={c.relation === "blackout" ? "conflicts__freeze" : undefined}>
-          {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} · {c.system ?? t("conflict.allSystems")} ·{" "}
-          {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}`)} (${c.path.join(" → ")})`} · <WindowText window={c.window} />
+          {c.number ? <Link to={`/cases/${c.number}`}>{c.number}</Link> : <strong>{t("conflict.blackout")}</strong>} · {c.system ?? t("conflict.allSystems")}
+          {c.closure ? ` ${t("conflict.closure")}` : ""} · {c.relation === "blackout" ? c.reason : `${t(`conflict.${c.relation}`)} (${c.path.join(" → ")})`} ·{" "}
+          <WindowText window={c.window} />
         </li>
       ))}
     </ul>

@@ -4,6 +4,7 @@ import type { Database, Db } from "../../db/client";
 import { accessWindows, cases } from "../../db/schema";
 import { deleteExpiredSessions } from "~/access/sessions.server";
 import { stockholmDate } from "../../machines/calendar";
+import { extendFreezes } from "~/cases/blackouts.server";
 import { applySystemEvent } from "~/cases/commands.server";
 import { queueMessages } from "~/cases/messages.server";
 import { deliverDue, smtpTransport, type Transport } from "../outbox/delivery.server";
@@ -83,6 +84,8 @@ export async function runDuties(db: Db, now = new Date()) {
   const expired = await expireWindows(db, now);
   const warned = await warnEndingWindows(db, now);
   const reviews = await markReviewsDue(db, now);
+  // Recurring freezes stay laid out FREEZE_HORIZON_DAYS ahead.
+  await extendFreezes(db, now);
   // Sessions past their idle or absolute limit open nothing; clear them away.
   await deleteExpiredSessions(db, now);
   return { expired, warned, reviews };

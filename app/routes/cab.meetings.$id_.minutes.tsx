@@ -109,6 +109,12 @@ export default function MinutesPage() {
                   <dd>
                     <strong>{t(`event.${d.event}`)}</strong>
                   </dd>
+                  {d.overrideFreeze ? (
+                    <>
+                      <dt>{t("case.freezeOverride")}</dt>
+                      <dd>{t("cab.minutes.freezeOverride")}</dd>
+                    </>
+                  ) : null}
                   {d.conditions ? (
                     <>
                       <dt>{t("case.action.conditions")}</dt>

@@ -209,6 +209,15 @@ export default function CasePage() {
               </dd>
             </>
           ) : null}
+          {view.freezeOverride ? (
+            <>
+              <dt>{t("case.freezeOverride")}</dt>
+              <dd className="freeze-override">
+                {t("case.freezeOverride.text", { by: view.freezeOverride.by, at: formatDateTime(view.freezeOverride.at) })}
+                {view.freezeOverride.reason ? <span className="prose"> {view.freezeOverride.reason}</span> : null}
+              </dd>
+            </>
+          ) : null}
           {view.accessWindow ? (
             <>
               <dt>{t("case.accessWindow")}</dt>

@@ -68,6 +68,7 @@ function serialise(lanes: GridLane[]) {
             end: item.window.end.toISOString(),
             supplierName: item.window.supplierName,
             conflict: item.window.conflict,
+            freezeOverride: item.window.freezeOverride,
           }
         : {
             kind: "blackout" as const,
@@ -188,6 +189,7 @@ const STYLES = `
 .sched-bar--conflict, .sched-swatch--conflict { box-shadow: inset 5px 0 0 var(--danger); }
 .sched-swatch--conflict { border: 1px solid var(--line); }
 .sched-conflict { color: var(--danger); font-weight: 700; }
+.sched-bar__override { display: block; font-size: 0.8em; font-weight: 700; }
 `;
 
 export default function Schedule() {
@@ -290,6 +292,7 @@ export default function Schedule() {
           ) : null}
           {item.number}
         </Link>
+        {item.freezeOverride ? <span className="sched-bar__override">{t("schedule.freezeOverride")}</span> : null}
         {after}
         <span className="sched-bar__state">{t(`schedule.state.${item.state}`)}</span>
         {compact ? null : (
