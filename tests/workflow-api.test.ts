@@ -326,6 +326,51 @@ describe("events", () => {
     expect(back.audit.at(-1).reason).toContain(earliestStart("advanced-change", stockholmDate(new Date())));
   });
 
+  it("lets a returned change switch type in the edit form, with the other type's rules at the fields, and nothing else switch", async () => {
+    // Submitted as simple for three working days ahead; the service centre sends it back: it affects other systems.
+    const soon = earliestStart("simple-change", stockholmDate(new Date()));
+    const number = await submitted({ window: { start: `${soon}T10:00:00+01:00`, end: `${soon}T12:00:00+01:00` } });
+    await send(number, w.tokens.serviceCentre, { type: "RETURN", reason: "Påverkar integrationerna: gör det till en avancerad ändring." });
+    const cookie = await signIn(db(), w.people.requester);
+    const form = (start: string, end: string, extra: Record<string, string> = {}) => ({
+      intent: "submit",
+      title: "Versionsuppgradering 4.2",
+      systemCode: w.systems.app.code,
+      affectsOthers: "yes",
+      reason: "Säkerhetsrättningar",
+      bookedWithSupplier: "on",
+      start,
+      end,
+      risk: "Integrationerna står still en stund",
+      testPlan: "Provas i test först",
+      rollbackPlan: "Ögonblicksbild",
+      ...extra,
+    });
+    // As an advanced change the window is now too early, and it must name the affected systems: said at the fields.
+    const early = await call(`/cases/${number}/edit`, { cookie, form: form(`${soon}T10:00`, `${soon}T12:00`) });
+    expect(early.status).toBe(422);
+    const html = await early.text();
+    expect(html).toMatch(/<input(?=[^>]*aria-invalid="true")[^>]*name="start"/);
+    expect(html).toContain(translatorFor("sv").formatDate(earliestStart("advanced-change", stockholmDate(new Date()))));
+    expect(html).toContain("Ange vilka andra system som påverkas.");
+    const later = stockholmDate(new Date(windowAhead(3).start));
+    const fixed = await call(`/cases/${number}/edit`, { cookie, form: form(`${later}T10:00`, `${later}T12:00`, { affectedSystems: w.systems.dbs.code }) });
+    expect(fixed.status).toBe(302);
+    const view = await (await get(`/api/v1/cases/${number}`, w.tokens.serviceCentre)).json();
+    expect(view).toMatchObject({ type: "advanced-change", status: "submitted" });
+    // The switch is in the trail; and a submitted case keeps its type.
+    const [stored] = await db().select({ id: cases.id }).from(cases).where(eq(cases.number, number));
+    const edits = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.event, "EDIT"), eq(auditLog.caseId, stored!.id)));
+    expect(edits.map((e) => e.detail)).toEqual([expect.objectContaining({ type: { from: "simple-change", to: "advanced-change" } })]);
+    await expect(editCase(db(), w.people.requester, number, { ...change(), type: "simple-change" })).rejects.toMatchObject({
+      status: 422,
+      fieldErrors: { type: { key: "case.type.fixed" } },
+    });
+  });
+
   it("runs a window from scheduled to open to closed and the case on to its outcome", async () => {
     const number = await submitted();
     await send(number, w.tokens.serviceCentre, { type: "APPROVE" });

@@ -379,11 +379,10 @@ export async function editCase(db: Db, user: User, number: string, raw: unknown,
   await db.transaction(async (tx) => {
     const [c] = await tx.select().from(cases).where(eq(cases.number, number)).for("update");
     if (!c || !inScope(await scopeOf(tx, user), c)) throw new WorkflowError(404, "No such case.");
-    if (
-      input.type !== c.type &&
-      !(c.type === "simple-change" && input.type === "advanced-change" && c.status === "draft") &&
-      !(c.type === "advanced-change" && input.type === "simple-change" && c.status === "draft")
-    ) {
+    // A draft, or a case the service centre returned (perhaps asking for the other type), may switch
+    // between simple and advanced ("does it affect other systems?"); nothing else changes type.
+    const planned = (t: string) => t === "simple-change" || t === "advanced-change";
+    if (input.type !== c.type && !(planned(c.type) && planned(input.type) && (c.status === "draft" || c.status === "returned"))) {
       invalid({ type: { key: "case.type.fixed" } });
     }
     await assertEditable(tx, user, c);
@@ -403,7 +402,7 @@ export async function editCase(db: Db, user: User, number: string, raw: unknown,
     const type = input.type;
     const edited = stepCase(c.type, c.state, { type: "EDIT", actor, now: now.toISOString(), window: shaped.window ?? undefined } as CaseEvent);
     if (!edited) throw new WorkflowError(409, "The case cannot be changed now.");
-    // A draft may still switch between simple and advanced ("does it affect other systems?").
+    // The other type's machine has the same states: the case stays where it is, with that type's context.
     const state = type === c.type ? edited : { value: edited.value, context: { ...initialCase(type, { window: shaped.window }).context } };
     const [updated] = await tx
       .update(cases)
@@ -422,12 +421,21 @@ export async function editCase(db: Db, user: User, number: string, raw: unknown,
         windowEnd: shaped.window ? new Date(shaped.window.end) : null,
         affectsUsers: shaped.affectsUsers,
         details: shaped.details,
+        // A simple change is the service centre's alone: it leaves any board meeting's agenda.
+        ...(type === "simple-change" ? { cabMeetingId: null } : {}),
         updatedAt: now,
       })
       .where(and(eq(cases.id, c.id), eq(cases.version, c.version)))
       .returning();
     if (!updated) throw new WorkflowError(409, "The case was changed by someone else; reload and try again.");
-    await auditTransition(tx, { user, caseId: c.id, event: "EDIT", from: c.status, to: state.value });
+    await auditTransition(tx, {
+      user,
+      caseId: c.id,
+      event: "EDIT",
+      from: c.status,
+      to: state.value,
+      ...(type !== c.type ? { detail: { type: { from: c.type, to: type } } } : {}),
+    });
   });
   return caseRef(db, number);
 }

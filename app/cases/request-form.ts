@@ -237,6 +237,8 @@ export function formField(apiField: string): string {
   if (apiField.startsWith("window.end")) return "end";
   if (apiField.startsWith("externalReferences.")) return apiField.split(".")[1] ?? apiField;
   if (apiField.startsWith("affectedSystems")) return "affectedSystems";
+  // The type of a planned change is the answer to "does it affect other systems?".
+  if (apiField === "type") return "affectsOthers";
   return apiField.split(".")[0] ?? apiField;
 }
 
