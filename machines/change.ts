@@ -5,6 +5,7 @@ import { CHANGE_OUTCOMES } from "./vocabulary";
 import {
   approvalProblems,
   freezeProblems,
+  reproposalProblems,
   isEmpty,
   longWindowProblems,
   permitted,
@@ -26,6 +27,8 @@ export type ChangeContext = {
   allowLongWindow: boolean;
   /** Approved into a freeze on the service centre's explicit override (shown on the case, in the minutes, on the schedule). */
   freezeOverridden?: boolean;
+  /** Deferred by the board, and no new window proposed since (the requester may propose one). */
+  deferred?: boolean;
   conditions: string | null;
   outcome: string | null;
 };
@@ -51,7 +54,9 @@ const AWAITING_CAB = {
       actions: ["conditions", "allowLong", "freezeOverride"],
     },
     // Deferred to a later meeting: the case stays with the board.
-    CAB_DEFER: { guard: "allowed", target: "awaiting-cab", reenter: true },
+    CAB_DEFER: { guard: "allowed", target: "awaiting-cab", reenter: true, actions: "deferred" },
+    // After a deferral the requester may propose a new window for the next meeting (once per deferral).
+    PROPOSE_WINDOW: { guard: and(["allowed", "wasDeferred", "proposable"]), actions: "propose" },
     CAB_REJECT: { guard: and(["allowed", "hasReason"]), target: "rejected" },
     RETURN: { guard: and(["allowed", "hasReason"]), target: "returned" },
     CANCEL: { guard: "allowed", target: "cancelled" },
@@ -70,6 +75,10 @@ function createChangeMachine(kind: "simple-change" | "advanced-change") {
         isEmpty(freezeProblems(context.caseType, event as { freezes?: number; overrideFreeze?: boolean })) &&
         isEmpty(longWindowProblems(context.caseType, context.window, event as { allowLongWindow?: boolean })),
       changeOutcome: ({ event }) => event.type === "REPORT_OUTCOME" && (CHANGE_OUTCOMES as readonly string[]).includes(event.outcome),
+      wasDeferred: ({ context }) => context.deferred === true,
+      proposable: ({ context, event }) =>
+        event.type === "PROPOSE_WINDOW" &&
+        isEmpty(reproposalProblems(context.caseType, event.window, { submittedAt: event.submittedAt, meetingStartsAt: event.meetingStartsAt, now: event.now })),
       hasReason: ({ event }) => isEmpty(reasonProblems(event as { reason?: string })),
       hasConditions: ({ event }) => event.type === "CAB_APPROVE_WITH_CONDITIONS" && event.conditions.trim().length > 0,
     },
@@ -78,6 +87,11 @@ function createChangeMachine(kind: "simple-change" | "advanced-change") {
       allowLong: assign({
         allowLongWindow: ({ context, event }) =>
           "allowLongWindow" in event ? Boolean(event.allowLongWindow) || context.allowLongWindow : context.allowLongWindow,
+      }),
+      deferred: assign({ deferred: true }),
+      propose: assign({
+        window: ({ context, event }) => (event.type === "PROPOSE_WINDOW" ? event.window : context.window),
+        deferred: false,
       }),
       freezeOverride: assign({
         freezeOverridden: ({ event }) =>

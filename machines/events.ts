@@ -22,6 +22,8 @@ export type CaseEvent =
   | (Base<"CAB_APPROVE"> & { conflicts: number; reason?: string; allowLongWindow?: boolean })
   | (Base<"CAB_APPROVE_WITH_CONDITIONS"> & { conflicts: number; conditions: string; reason?: string; allowLongWindow?: boolean })
   | (Base<"CAB_DEFER"> & { reason?: string; meetingId?: number })
+  /** After a deferral, the requester's new window; the server adds the lead time's and the meeting's facts. */
+  | (Base<"PROPOSE_WINDOW"> & { window: Window; reason?: string; submittedAt: string | null; meetingStartsAt: string | null })
   | (Base<"CAB_REJECT"> & { reason: string })
   | Base<"WINDOW_OPENED">
   | Base<"WINDOW_CLOSED">

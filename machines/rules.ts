@@ -59,6 +59,7 @@ export type ProblemKey =
   | "case.reasonRequired"
   | "case.window.endBeforeStart"
   | "case.window.inPast"
+  | "case.repropose.beforeMeeting"
   | "case.window.needsAllowance"
   | "case.window.required"
   | "case.window.tooEarly"
@@ -115,6 +116,7 @@ export const PERMISSIONS: Record<string, (actor: Actor) => boolean> = {
   CAB_APPROVE_WITH_CONDITIONS: serviceCentre,
   CAB_DEFER: serviceCentre,
   CAB_REJECT: serviceCentre,
+  PROPOSE_WINDOW: requesterSide,
   REPORT_OUTCOME: requesterSide,
   CLOSE: serviceCentre,
   CONSENT: systemOwner,
@@ -184,6 +186,26 @@ export function submissionProblems(type: CaseType, window: Window | null | undef
   return windowProblems(type, window, now, { allowLongWindow: type !== "emergency" });
 }
 
+/**
+ * A new window proposed after the board deferred a change (decision 017): the lead time counts
+ * from the case's first submission — the requester was in time, the board asked for more — and
+ * the window starts after the meeting the case now waits for, which must decide it first. The
+ * length is the service centre's call, as at submission.
+ */
+export function reproposalProblems(
+  type: CaseType,
+  window: Window | null | undefined,
+  facts: { submittedAt: string | null; meetingStartsAt: string | null; now: string },
+): Problems {
+  const submitted = new Date(facts.submittedAt ?? facts.now);
+  const problems = windowProblems(type, window, submitted, { allowLongWindow: true });
+  if (!isEmpty(problems) || !window) return problems;
+  if (facts.meetingStartsAt && new Date(window.start) <= new Date(facts.meetingStartsAt))
+    return { "window.start": { key: "case.repropose.beforeMeeting", params: { date: facts.meetingStartsAt } } };
+  if (new Date(window.start) <= new Date(facts.now)) return { "window.start": { key: "case.window.inPast" } };
+  return {};
+}
+
 /** An approval despite known conflicts needs a reason. */
 export function approvalProblems(event: { conflicts?: number; reason?: string }): Problems {
   return (event.conflicts ?? 0) > 0 && !event.reason?.trim() ? { reason: { key: "case.conflictReasonRequired" } } : {};
@@ -220,6 +242,7 @@ export const REASONS: Partial<Record<string, "required" | "optional">> = {
   CAB_APPROVE: "optional",
   CAB_APPROVE_WITH_CONDITIONS: "optional",
   CAB_DEFER: "optional",
+  PROPOSE_WINDOW: "optional",
   RECLASSIFY: "optional",
   END: "optional",
   REVOKE: "optional",
@@ -246,6 +269,8 @@ export type EventNeeds = {
   conditions: boolean;
   outcomes: readonly Outcome[] | null;
   newEnd: boolean;
+  /** A new start and end (a window proposed after a deferral). */
+  newWindow: boolean;
   allowLongWindow: boolean;
   /** The window touches a freeze: approving it needs the override (and a reason). */
   freezeOverride: boolean;
@@ -261,6 +286,7 @@ export function needsOf(type: CaseType, event: string, facts: { conflicts: numbe
     conditions: event === "CAB_APPROVE_WITH_CONDITIONS",
     outcomes: event === "REPORT_OUTCOME" ? outcomesFor(type) : null,
     newEnd: event === "REQUEST_EXTENSION",
+    newWindow: event === "PROPOSE_WINDOW",
     allowLongWindow: (APPROVALS as readonly string[]).includes(event) && !isEmpty(longWindowProblems(type, facts.window, {})),
     freezeOverride: (APPROVALS as readonly string[]).includes(event) && !isEmpty(freezeProblems(type, { freezes: facts.freezes })),
   };

@@ -20,6 +20,7 @@ import { eventInput, WINDOW_EVENTS } from "~/cases/schemas";
 import { PASSWORD, tokenOf } from "./support/accounts";
 import { changedTables, fingerprint, halfWrites } from "./support/fuzz";
 import { useTestDatabase } from "./support/database";
+import { windowAhead } from "./support/world";
 import {
   addKeys,
   CALLERS,
@@ -456,6 +457,17 @@ const TABLE: Row[] = [
     PER_PLACE,
     caseForm("open", { intent: "END" }),
     e(L, [302, 404, 404], 403, 403, 403, [302, 302, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/cases/:number",
+    "PROPOSE_WINDOW",
+    PER_PLACE,
+    onCase("deferred", (k) => {
+      const later = windowAhead(41);
+      return { path: `/cases/${k.number}`, form: { intent: "PROPOSE_WINDOW", start: isoToStockholmLocal(later.start), end: isoToStockholmLocal(later.end) } };
+    }),
+    e(L, [302, 404, 404], 403, 403, 403, [403, 403, 404], [403, 404, 404], 403),
   ),
   row(
     "POST",
@@ -1156,6 +1168,15 @@ const TABLE: Row[] = [
     PER_PLACE,
     json("awaiting-cab", () => ({ type: "CAB_REJECT", ...REASON })),
     e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  // After a deferral, the requester's side proposes a new window for the next meeting.
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "PROPOSE_WINDOW",
+    PER_PLACE,
+    json("deferred", () => ({ type: "PROPOSE_WINDOW", window: windowAhead(40) })),
+    e(401, [200, 404, 404], 403, 403, 403, [403, 403, 404], [403, 404, 404], 403),
   ),
   row(
     "POST",

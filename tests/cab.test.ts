@@ -2,6 +2,8 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeUser } from "./support/factories";
+import { reproposalProblems } from "../machines/rules";
+import { isoToStockholmLocal } from "../machines/time";
 import { cabComments, cabMeetingRules, cabMeetings, cabVotes, cases, type CabMeeting, type User } from "../db/schema";
 import { upcomingMeetings } from "~/cab/meetings.server";
 import { adjustMinutes, attendanceOf, closeMeeting, openMeeting } from "~/cab/session.server";
@@ -277,6 +279,56 @@ describe("the chair's decisions and the minutes", () => {
     expect(decidedSection).toContain(`href="/cab/meetings/${second.id}"`);
     const later = await page(`/cab/meetings/${second.id}/minutes`, cabCookie);
     expect(later.slice(later.indexOf('id="minutes-pending"'))).toContain(number);
+  });
+
+  it("lets the requester propose a new window after the deferral: lead time from the first submission, after the next meeting, once", async () => {
+    const number = toDecide[0]!; // deferred to the second meeting above
+    const requesterCookie = await signIn(db(), w.people.requester);
+    const casePage = await page(`/cases/${number}`, requesterCookie);
+    expect(casePage).toContain("Föreslå ett nytt fönster");
+    expect(casePage).toContain("ledtiden räknas från när ärendet först skickades in");
+    // Not the service centre's to propose; a window tomorrow is too early (the lead time counts from the submission).
+    await expect(applyEvent(db(), w.people.serviceCentre, number, { type: "PROPOSE_WINDOW", window: windowAhead(30) })).rejects.toMatchObject({ status: 403 });
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const early = await post(
+      `/cases/${number}`,
+      { intent: "PROPOSE_WINDOW", start: isoToStockholmLocal(tomorrow), end: isoToStockholmLocal(new Date(tomorrow.getTime() + 3600_000)) },
+      requesterCookie,
+    );
+    expect(early.status).toBe(422);
+    expect(await early.text()).toMatch(/<input(?=[^>]*aria-invalid="true")[^>]*name="start"/);
+    // A window after the next meeting and the lead time: the case keeps waiting for that meeting, with the new window.
+    const later = windowAhead(30);
+    const proposed = await post(
+      `/cases/${number}`,
+      { intent: "PROPOSE_WINDOW", start: isoToStockholmLocal(later.start), end: isoToStockholmLocal(later.end), reason: "Efter testrapporten" },
+      requesterCookie,
+    );
+    expect(proposed.status).toBe(302);
+    const view = await getCaseView(db(), w.people.requester, number);
+    expect(view).toMatchObject({ status: "awaiting-cab", window: later });
+    expect(view.allowedEvents).not.toContain("PROPOSE_WINDOW");
+    expect((await agendaOf(db(), second.id))!.items.find((i) => i.number === number)?.window).toEqual(later);
+    // Once per deferral.
+    await expect(applyEvent(db(), w.people.requester, number, { type: "PROPOSE_WINDOW", window: windowAhead(31) })).rejects.toMatchObject({ status: 409 });
+    // A change never deferred has nothing to re-propose.
+    await expect(applyEvent(db(), w.people.requester, toDecide[2]!, { type: "PROPOSE_WINDOW", window: windowAhead(31) })).rejects.toMatchObject({
+      status: 409,
+    });
+  });
+
+  it("refuses a proposed window that starts before the meeting that is to decide it", () => {
+    const facts = { submittedAt: "2027-01-04T09:00:00Z", meetingStartsAt: "2027-02-02T12:00:00Z", now: "2027-01-20T09:00:00Z" };
+    expect(reproposalProblems("advanced-change", { start: "2027-02-02T08:00:00Z", end: "2027-02-02T10:00:00Z" }, facts)).toEqual({
+      "window.start": { key: "case.repropose.beforeMeeting", params: { date: facts.meetingStartsAt } },
+    });
+    expect(reproposalProblems("advanced-change", { start: "2027-02-03T08:00:00Z", end: "2027-02-03T10:00:00Z" }, facts)).toEqual({});
+    // Ten working days from 4 January 2027 (6 January is a holiday): not before 19 January.
+    expect(
+      reproposalProblems("advanced-change", { start: "2027-01-15T08:00:00Z", end: "2027-01-15T10:00:00Z" }, { ...facts, meetingStartsAt: null }),
+    ).toMatchObject({
+      "window.start": { key: "case.window.tooEarly" },
+    });
   });
 
   it("approves with conditions: the change is approved and the minutes carry the conditions and the votes", async () => {

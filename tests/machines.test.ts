@@ -108,6 +108,7 @@ const CASE_PAYLOAD: CasePayloads = {
   CAB_APPROVE_WITH_CONDITIONS: { conflicts: 0, conditions: "Återställningsplan ska finnas." },
   CAB_DEFER: {},
   CAB_REJECT: { reason: "För stor risk under bokslut." },
+  PROPOSE_WINDOW: { window: { start: "2031-03-04T08:00:00Z", end: "2031-03-04T10:00:00Z" }, submittedAt: null, meetingStartsAt: null },
   WINDOW_OPENED: {},
   WINDOW_CLOSED: {},
   REPORT_OUTCOME: { outcome: "successful" },
@@ -190,6 +191,7 @@ const CASE_EVENTS: CaseEvent[] = [
   caseEvent("CAB_APPROVE_WITH_CONDITIONS", ACTORS["service centre"]),
   caseEvent("CAB_DEFER", ACTORS["service centre"]),
   caseEvent("CAB_REJECT", ACTORS["service centre"]),
+  caseEvent("PROPOSE_WINDOW", ACTORS.requester),
   caseEvent("WINDOW_OPENED", ACTORS.system),
   caseEvent("WINDOW_CLOSED", ACTORS.system),
   caseEvent("REPORT_OUTCOME", ACTORS.requester, { outcome: "successful" }),
@@ -539,6 +541,23 @@ describe("guards: who may do what", () => {
     it("a deferred advanced change stays with the board", () => {
       const next = stepCase("advanced-change", caseIn("advanced-change", "awaiting-cab"), caseEvent("CAB_DEFER", ACTORS["service centre"]));
       expect(next?.value).toBe("awaiting-cab");
+    });
+
+    it("after a deferral the requester's side may propose a new window, once; before one, nobody", () => {
+      const waiting = caseIn("advanced-change", "awaiting-cab");
+      const propose = (state: Persisted, name: ActorName, window = { start: "2031-03-04T08:00:00Z", end: "2031-03-04T10:00:00Z" }) =>
+        stepCase("advanced-change", state, caseEvent("PROPOSE_WINDOW", ACTORS[name], { window }));
+      expect(propose(waiting, "requester")).toBeUndefined();
+      const deferred = stepCase("advanced-change", waiting, caseEvent("CAB_DEFER", ACTORS["service centre"]))!;
+      for (const name of ACTOR_NAMES) expect(Boolean(propose(deferred, name)), name).toBe(REQUESTER_SIDE.includes(name));
+      const proposed = propose(deferred, "requester")!;
+      expect(proposed.value).toBe("awaiting-cab");
+      expect((proposed.context as { window: unknown }).window).toEqual({ start: "2031-03-04T08:00:00Z", end: "2031-03-04T10:00:00Z" });
+      expect(propose(proposed, "requester")).toBeUndefined();
+      // A window too early for the lead time from the submission is refused by the guard itself.
+      expect(propose(deferred, "requester", { start: NOW, end: new Date(Date.parse(NOW) + 3600_000).toISOString() })).toBeUndefined();
+      // The board deferring again opens the door again.
+      expect(propose(stepCase("advanced-change", proposed, caseEvent("CAB_DEFER", ACTORS["service centre"]))!, "requester")).toBeDefined();
     });
   });
 

@@ -13,6 +13,7 @@ import {
   isEmpty,
   longWindowProblems,
   permitted,
+  reproposalProblems,
   stateAccepts,
   stepCase,
   stepWindow,
@@ -294,6 +295,20 @@ export async function applyEvent(db: Db, user: User | null, number: string, raw:
       if (!isEmpty(frozen)) invalid(frozen, "The window touches a freeze: approving it needs overrideFreeze and a reason.");
       const problems = approvalProblems(event as unknown as { conflicts: number; reason?: string });
       if (!isEmpty(problems)) invalid(problems, "The case has conflicts: approving it needs a reason.");
+    }
+    if (type === "PROPOSE_WINDOW") {
+      if ((c.state.context as { deferred?: boolean }).deferred !== true)
+        throw new WorkflowError(409, "A new window is proposed only after the board deferred the case, once per deferral.");
+      // The lead time from the first submission, and after the meeting the case now waits for (decision 017).
+      const meeting = c.cabMeetingId ? await getMeeting(tx, c.cabMeetingId) : undefined;
+      event.submittedAt = c.submittedAt?.toISOString() ?? null;
+      event.meetingStartsAt = meeting?.startsAt.toISOString() ?? null;
+      const problems = reproposalProblems(c.type, (input as { window: Window }).window, {
+        submittedAt: event.submittedAt as string | null,
+        meetingStartsAt: event.meetingStartsAt as string | null,
+        now: event.now,
+      });
+      if (!isEmpty(problems)) invalid(problems, problemSummary(problems));
     }
     if (type === "SUBMIT") {
       // A draft may be incomplete; what is submitted must be whole.

@@ -140,6 +140,8 @@ export const eventInput = z.discriminatedUnion(
     }),
     z.strictObject({ type: z.literal("CAB_DEFER"), reason, meetingId: z.number().int().positive().optional() }),
     z.strictObject({ type: z.literal("CAB_REJECT"), reason: requiredText(4000) }),
+    // After a deferral: the requester's new window for the next meeting.
+    z.strictObject({ type: z.literal("PROPOSE_WINDOW"), window: windowSchema, reason }),
     z.strictObject({
       type: z.literal("REPORT_OUTCOME"),
       outcome: z.enum(OUTCOMES, { error: msg("validation.choose") }),

@@ -180,6 +180,10 @@ function probe(type: string, c: Case, w: AccessWindow | undefined): Record<strin
     conflicts: 0,
     outcome: c.type === "emergency" ? "resolved" : "successful",
     end: later,
+    // A window far ahead meets every lead time: `allowedEvents` asks only whether one may be proposed now.
+    window: { start: new Date(Date.now() + 400 * 86_400_000).toISOString(), end: new Date(Date.now() + 400 * 86_400_000 + 3600_000).toISOString() },
+    submittedAt: null,
+    meetingStartsAt: null,
   };
 }
 
@@ -198,6 +202,7 @@ const API_EVENTS: Record<CaseType, readonly EventInput["type"][]> = {
     "CAB_APPROVE_WITH_CONDITIONS",
     "CAB_DEFER",
     "CAB_REJECT",
+    "PROPOSE_WINDOW",
     "REPORT_OUTCOME",
     "CLOSE",
     ...WINDOW_EVENTS,

@@ -40,6 +40,20 @@ export function EventForm({ event, needs, conflicts, errors }: { event: EventInp
       {needs.newEnd ? (
         <TextField label={t("case.action.newEnd")} hint={t("request.timeHint")} type="datetime-local" name="end" error={errors?.end} required />
       ) : null}
+      {needs.newWindow ? (
+        <>
+          <p className="field__hint">{t("case.action.proposeHint")}</p>
+          <TextField
+            label={t("case.action.newStart")}
+            hint={t("request.timeHint")}
+            type="datetime-local"
+            name="start"
+            error={errors?.["window.start"] ?? errors?.start}
+            required
+          />
+          <TextField label={t("case.action.newWindowEnd")} type="datetime-local" name="end" error={errors?.["window.end"] ?? errors?.end} required />
+        </>
+      ) : null}
       {needs.allowLongWindow ? <Checkbox label={t("case.action.allowLongWindow")} name="allowLongWindow" value="true" error={errors?.allowLongWindow} /> : null}
       {needs.freezeOverride ? <Checkbox label={t("case.action.overrideFreeze")} name="overrideFreeze" value="true" error={errors?.overrideFreeze} /> : null}
       {needs.reason !== "none" ? (

@@ -62,13 +62,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return typeof value === "string" && value.trim() ? value.trim() : undefined;
   };
   const end = text("end");
+  const start = text("start");
+  // A proposed window is a start and an end; any other event's end is an extension's.
+  const times =
+    event === "PROPOSE_WINDOW"
+      ? { window: { start: start ? (stockholmLocalToIso(start) ?? start) : "", end: end ? (stockholmLocalToIso(end) ?? end) : "" } }
+      : end
+        ? { end: stockholmLocalToIso(end) ?? end }
+        : {};
   const body: Record<string, unknown> = {
     type: event,
     ...(text("reason") ? { reason: text("reason") } : {}),
     ...(text("conditions") ? { conditions: text("conditions") } : {}),
     ...(text("outcome") ? { outcome: text("outcome") } : {}),
     ...(text("comment") ? { comment: text("comment") } : {}),
-    ...(end ? { end: stockholmLocalToIso(end) ?? end } : {}),
+    ...times,
     ...(form.get("allowLongWindow") === "true" ? { allowLongWindow: true } : {}),
     ...(form.get("overrideFreeze") === "true" ? { overrideFreeze: true } : {}),
   };

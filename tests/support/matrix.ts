@@ -149,7 +149,7 @@ export type MatrixWorld = Awaited<ReturnType<typeof makeMatrixWorld>>;
 /**
  * The states a case fixture is made in, each through the workflow service as the real actors:
  * draft / submitted / in-review: a simple change; submitted-advanced / awaiting-cab: an advanced
- * change (awaiting-cab is on a meeting's agenda); approved … outcome-reported: an emergency, whose
+ * change (awaiting-cab is on a meeting's agenda, deferred was deferred from it to the next); approved … outcome-reported: an emergency, whose
  * window starts at once (so operations may open it now), cancelled-approved one cancelled after its
  * approval (its window went with it); access-draft … review-due: standing access.
  */
@@ -159,6 +159,7 @@ export type CaseState =
   | "in-review"
   | "submitted-advanced"
   | "awaiting-cab"
+  | "deferred"
   | "approved"
   | "cancelled-approved"
   | "open"
@@ -223,11 +224,14 @@ export async function makeCase(db: Db, w: MatrixWorld, scope: ScopeName, state: 
       break;
     case "submitted-advanced":
     case "awaiting-cab":
+    case "deferred":
       number = (await createCase(db, requester, change("advanced-change"))).number;
-      if (state === "awaiting-cab") {
+      if (state !== "submitted-advanced") {
         await event(centre, number, { type: "REFER_TO_CAB" });
         await putOnAgenda(db, number, w.firstMeeting.id);
       }
+      // Deferred by the board (its first meeting is in session) to the next meeting.
+      if (state === "deferred") await event(centre, number, { type: "CAB_DEFER", meetingId: await laterMeetingThan(db, w.firstMeeting.id) });
       break;
     case "access-draft":
       number = (await createCase(db, requester, access(true))).number;
