@@ -502,9 +502,27 @@ export const cabMeetings = pgTable(
     /** The minutes adjusted ("justerade") by a member present other than the chair: then locked. */
     adjustedAt: timestamp("adjusted_at", { withTimezone: true }),
     adjustedById: integer("adjusted_by_id").references(() => users.id),
+    /** The quorum the meeting was opened under (members besides the chair); null until it opens. */
+    quorumMembers: integer("quorum_members"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("cab_meetings_starts_key").on(t.startsAt)],
+);
+
+/**
+ * The board's standing rules, one row (id 1): its quorum, members present besides the chair (a
+ * named substitute counts for the member). Kept by the administrator; a meeting records the quorum
+ * it opened under, so a later change does not rewrite a held meeting.
+ */
+export const cabSettings = pgTable(
+  "cab_settings",
+  {
+    id: integer("id").primaryKey().default(1),
+    quorumMembers: integer("quorum_members").notNull(),
+    updatedById: integer("updated_by_id").references(() => users.id),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("cab_settings_one_row", sql`${t.id} = 1`), check("cab_settings_quorum", sql`${t.quorumMembers} between 1 and 20`)],
 );
 
 /** Who was present at a meeting, recorded by the chair when opening it: members and named substitutes. */

@@ -302,8 +302,10 @@ export function boardProblems(actor: Actor, act: "vote" | "comment"): Problem | 
 
 // The CAB meeting ------------------------------------------------------------------------------
 
-/** The board's quorum: its chair and at least this many members present (a named substitute counts for the member). */
+/** The board's quorum unless the administrator sets another: its chair and at least this many members present (a named substitute counts for the member). */
 export const CAB_QUORUM_MEMBERS = 2;
+/** The quorums the administrator may set. */
+export const CAB_QUORUM_RANGE = { min: 1, max: 20 } as const;
 /** A meeting may be opened from this long before its planned start (never days ahead). */
 export const MEETING_OPENS_MINUTES_BEFORE = 60;
 
@@ -320,26 +322,28 @@ export type MeetingFacts = {
   present: number;
   /** The accounts recorded present (members; substitutes without an account are not in it). */
   presentUserIds: readonly number[];
+  /** Members besides the chair the meeting needs: the quorum it opened under, or the board's now. */
+  quorum: number;
 };
 
-/** Whether `present` members (besides the chair) make a quorum. */
-export function quorumProblem(present: number): Problem | null {
-  return present >= CAB_QUORUM_MEMBERS ? null : { key: "cab.session.noQuorum", params: { count: CAB_QUORUM_MEMBERS, present } };
+/** Whether `present` members (besides the chair) make the quorum of `quorum`. */
+export function quorumProblem(present: number, quorum: number): Problem | null {
+  return present >= quorum ? null : { key: "cab.session.noQuorum", params: { count: quorum, present } };
 }
 
 /** What stands in the way of opening the meeting at `now` with `present` members. */
-export function openingProblem(meeting: Pick<MeetingFacts, "status" | "startsAt">, present: number, now: Date): Problem | null {
+export function openingProblem(meeting: Pick<MeetingFacts, "status" | "startsAt" | "quorum">, present: number, now: Date): Problem | null {
   if (meeting.status !== "scheduled") return { key: "cab.session.notScheduled" };
   const opens = new Date(meeting.startsAt.getTime() - MEETING_OPENS_MINUTES_BEFORE * 60_000);
   if (now < opens) return { key: "cab.session.tooEarly", params: { at: opens.toISOString() } };
-  return quorumProblem(present);
+  return quorumProblem(present, meeting.quorum);
 }
 
 /** What stands in the way of `userId` recording a board decision in the meeting. */
 export function decisionProblem(meeting: MeetingFacts | undefined, userId: number | null): Problem | null {
   if (!meeting || meeting.status !== "in-session") return { key: "cab.session.notInSession" };
   if (userId === null || meeting.chairId !== userId) return { key: "cab.session.notChair" };
-  return quorumProblem(meeting.present);
+  return quorumProblem(meeting.present, meeting.quorum);
 }
 
 /** What stands in the way of member `userId` voting: before the meeting anyone may (an advance vote), in session only those present, after it nobody. */

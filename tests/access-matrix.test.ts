@@ -650,6 +650,14 @@ const TABLE: Row[] = [
     async () => ({ path: `/cab/meetings/${w.firstMeeting.id}/minutes` }),
     e(L, 403, 200, 200, 403, 403, 403, 403),
   ),
+  row(
+    "GET",
+    "/cab/meetings/:id/minutes.csv",
+    "",
+    ONCE,
+    async () => ({ path: `/cab/meetings/${w.firstMeeting.id}/minutes.csv` }),
+    e(L, 403, 200, 200, 403, 403, 403, 403),
+  ),
   // Members vote and comment; the chair (the service centre) comments and records the decision.
   row("POST", "/cab/meetings/:id", "vote", PER_PLACE, agendaForm({ intent: "vote", vote: "approve" }), e(L, 403, 403, 302, 403, 403, 403, 403), {
     mutates: false,
@@ -966,6 +974,9 @@ const TABLE: Row[] = [
     async (c) => ({ path: `/admin/users/${(await c.shared("person", () => freshPerson())).id}`, form: { intent: "reset" } }),
     e(L, 403, 403, 403, 403, 403, 403, 200),
   ),
+  // The board's quorum: the administrator's.
+  row("GET", "/admin/cab", "", ONCE, at("/admin/cab"), e(L, 403, 403, 403, 403, 403, 403, 200)),
+  row("POST", "/admin/cab", "", ONCE, at("/admin/cab", { form: { quorum: "2" } }), e(L, 403, 403, 403, 403, 403, 403, 302)),
   // Blackouts, the outbox and the audit export: administrators and the service centre.
   row("GET", "/admin/blackouts", "", ONCE, at("/admin/blackouts"), e(L, 403, 200, 403, 403, 403, 403, 200)),
   row(

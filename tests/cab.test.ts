@@ -442,6 +442,48 @@ describe("the meeting held: opened with a quorum, closed, minutes adjusted", () 
   });
 });
 
+describe("the board's quorum, set by the administrator", () => {
+  it("is checked when a meeting opens, kept by a meeting once opened, in its minutes and their CSV", async () => {
+    const admin = await makeUser(db(), { organisationId: w.unit.id, role: "admin", name: "Anna Admin" });
+    const adminCookie = await signIn(db(), admin);
+    // Out of range, or not a number: said at the field.
+    const wrong = await post("/admin/cab", { quorum: "0" }, adminCookie);
+    expect(wrong.status).toBe(422);
+    expect(await wrong.text()).toContain("Ange ett heltal från 1 till 20.");
+    expect((await post("/admin/cab", { quorum: "3" }, adminCookie)).status).toBe(302);
+    expect(await page("/admin/cab", adminCookie)).toMatch(/name="quorum"[^>]*value="3"|value="3"[^>]*name="quorum"/);
+    const member2 = await makeUser(db(), { organisationId: w.unit.id, role: "cab", name: "Kim Ledamot" });
+    const [meeting] = await db()
+      .insert(cabMeetings)
+      .values({ startsAt: new Date(Date.now() + 20 * 60_000), location: "Rum Kvorum" })
+      .returning();
+    // Two present (a member and a substitute) no longer make the quorum.
+    await expect(
+      openMeeting(db(), w.people.serviceCentre, meeting!.id, { members: [w.people.cab.id], substitutes: [{ name: "Ersättare Eva Ek" }] }),
+    ).rejects.toMatchObject({ status: 422, fieldErrors: { members: { key: "cab.session.noQuorum", params: { count: 3, present: 2 } } } });
+    await openMeeting(db(), w.people.serviceCentre, meeting!.id, { members: [w.people.cab.id, member2.id], substitutes: [{ name: "Ersättare Eva Ek" }] });
+    // A later change does not rewrite the meeting held.
+    expect((await post("/admin/cab", { quorum: "2" }, adminCookie)).status).toBe(302);
+    const minutes = await page(`/cab/meetings/${meeting!.id}/minutes`, cabCookie);
+    expect(minutes).toContain("ordföranden och 3 ledamöter");
+    expect(minutes).toContain(`href="/cab/meetings/${meeting!.id}/minutes.csv"`);
+    const csv = await call(`/cab/meetings/${meeting!.id}/minutes.csv`, { cookie: cabCookie });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    expect(csv.headers.get("content-disposition")).toMatch(/^attachment; filename="protokoll-cab-\d{4}-\d{2}-\d{2}\.csv"$/);
+    const text = await csv.text();
+    expect(text).toContain("Beslutförhet,ordföranden och 3 ledamöter");
+    expect(text).toContain("Kim Ledamot");
+    expect(text).toContain("Ärende,Rubrik,System,Beslut");
+    // The first meeting's decisions, one row each, as the page lists them.
+    const decided = (await agendaOf(db(), first.id))!.decided;
+    expect(decided.length).toBeGreaterThan(0);
+    const firstCsv = await (await call(`/cab/meetings/${first.id}/minutes.csv`, { cookie: cabCookie })).text();
+    for (const d of decided) expect(firstCsv).toMatch(new RegExp(`^${d.number},[^\r\n]*${d.system.code}`, "m"));
+    expect(firstCsv).toContain("Vi behöver leverantörens testrapport.");
+  });
+});
+
 describe("the meeting held, on its page", () => {
   it("the chair opens it with who is present, decides, closes it; a member present adjusts the minutes", async () => {
     const [meeting] = await db()

@@ -4,6 +4,7 @@ import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/client";
 import { auditLog, cases, users } from "../../db/schema";
 import { addDays, isIsoDate, stockholmMidnight } from "../../machines/calendar";
+import { csvCell } from "~/http/csv.server";
 
 /**
  * The audit trail as CSV for archiving: one case (`case`) or a period (`from`–`to`, Stockholm
@@ -11,18 +12,6 @@ import { addDays, isIsoDate, stockholmMidnight } from "../../machines/calendar";
  * formula are defused.
  */
 const actor = alias(users, "actor");
-
-function csvCell(value: unknown): string {
-  const text =
-    value === null || value === undefined
-      ? ""
-      : value instanceof Date
-        ? value.toISOString()
-        : typeof value === "object"
-          ? JSON.stringify(value)
-          : String(value);
-  return /[",\r\n;]/.test(text) || /^[=+\-@]/.test(text) ? `"${text.replace(/^([=+\-@])/, "'$1").replace(/"/g, '""')}"` : text;
-}
 
 export type AuditExport = { ok: true; name: string; csv: string } | { ok: false; status: 400 | 404; message: string };
 

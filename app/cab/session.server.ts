@@ -2,8 +2,17 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 
 import type { Db } from "../../db/client";
-import { cabAttendance, cabMeetings, users, type CabMeeting, type User } from "../../db/schema";
-import { adjustingProblem, CAB_QUORUM_MEMBERS, closingProblem, decisionProblem, openingProblem, type MeetingFacts, type Problem } from "../../machines/rules";
+import { cabAttendance, cabMeetings, cabSettings, users, type CabMeeting, type User } from "../../db/schema";
+import {
+  adjustingProblem,
+  CAB_QUORUM_MEMBERS,
+  CAB_QUORUM_RANGE,
+  closingProblem,
+  decisionProblem,
+  openingProblem,
+  type MeetingFacts,
+  type Problem,
+} from "../../machines/rules";
 import { audit } from "~/audit/audit.server";
 import { WorkflowError } from "~/cases/errors";
 import { getMeeting } from "./meetings.server";
@@ -17,10 +26,35 @@ import { getMeeting } from "./meetings.server";
 
 export type Attendee = { name: string; kind: "member" | "substitute"; userId: number | null; substituteFor: string | null };
 
-/** The meeting as the rules see it, from its row and who is recorded present. */
-function factsFrom(meeting: CabMeeting, present: readonly { userId: number | null }[]): MeetingFacts & { meeting: CabMeeting } {
+/** The board's quorum now (members besides the chair), as the administrator set it. */
+export async function boardQuorum(db: Db): Promise<number> {
+  const [row] = await db.select({ quorum: cabSettings.quorumMembers }).from(cabSettings).where(eq(cabSettings.id, 1));
+  return row?.quorum ?? CAB_QUORUM_MEMBERS;
+}
+
+/** The administrator sets the board's quorum; meetings opened from now on need it. Audited. */
+export async function setBoardQuorum(db: Db, user: Pick<User, "id" | "role">, raw: unknown, ip: string | null = null): Promise<number> {
+  if (user.role !== "admin") throw new WorkflowError(403, "Only an administrator sets the board's quorum.");
+  const parsed = z.coerce.number().int().min(CAB_QUORUM_RANGE.min).max(CAB_QUORUM_RANGE.max).safeParse(raw);
+  if (!parsed.success)
+    throw new WorkflowError(422, "The quorum is a whole number of members.", { quorum: { key: "admin.cab.quorumRange", params: { ...CAB_QUORUM_RANGE } } });
+  const quorum = parsed.data;
+  await db.transaction(async (tx) => {
+    const before = await boardQuorum(tx);
+    await tx
+      .insert(cabSettings)
+      .values({ id: 1, quorumMembers: quorum, updatedById: user.id })
+      .onConflictDoUpdate({ target: cabSettings.id, set: { quorumMembers: quorum, updatedById: user.id, updatedAt: new Date() } });
+    await audit(tx, { action: "cab.quorum.set", actorUserId: user.id, ip, detail: { from: before, to: quorum } });
+  });
+  return quorum;
+}
+
+/** The meeting as the rules see it, from its row, who is recorded present and the board's quorum now (for a meeting not yet opened). */
+function factsFrom(meeting: CabMeeting, present: readonly { userId: number | null }[], quorumNow: number): MeetingFacts & { meeting: CabMeeting } {
   return {
     meeting,
+    quorum: meeting.quorumMembers ?? quorumNow,
     status: meeting.status,
     startsAt: meeting.startsAt,
     chairId: meeting.chairId,
@@ -32,7 +66,11 @@ function factsFrom(meeting: CabMeeting, present: readonly { userId: number | nul
 
 /** The facts of a meeting already read (its attendance is read here). */
 export async function factsOf(db: Db, meeting: CabMeeting): Promise<MeetingFacts & { meeting: CabMeeting }> {
-  return factsFrom(meeting, await db.select({ userId: cabAttendance.userId }).from(cabAttendance).where(eq(cabAttendance.meetingId, meeting.id)));
+  const [present, quorum] = await Promise.all([
+    db.select({ userId: cabAttendance.userId }).from(cabAttendance).where(eq(cabAttendance.meetingId, meeting.id)),
+    meeting.quorumMembers ?? boardQuorum(db),
+  ]);
+  return factsFrom(meeting, present, quorum);
 }
 
 /** The meeting as the rules see it (for update: a step and its check see the same row). */
@@ -121,11 +159,14 @@ export async function openMeeting(db: Db, user: User, meetingId: number, raw: Op
       ...substitutes.map((s) => ({ meetingId, userId: null, name: s.name, kind: "substitute" as const, substituteForId: s.forId ?? null })),
     ];
     await tx.insert(cabAttendance).values(rows);
-    await tx.update(cabMeetings).set({ status: "in-session", chairId: user.id, openedAt: now }).where(eq(cabMeetings.id, meetingId));
+    await tx
+      .update(cabMeetings)
+      .set({ status: "in-session", chairId: user.id, openedAt: now, quorumMembers: facts.quorum })
+      .where(eq(cabMeetings.id, meetingId));
     await audit(tx, {
       action: "cab.meeting.opened",
       actorUserId: user.id,
-      detail: { meetingId, present: rows.map((r) => ({ name: r.name, kind: r.kind })) },
+      detail: { meetingId, quorum: facts.quorum, present: rows.map((r) => ({ name: r.name, kind: r.kind })) },
     });
   });
 }
@@ -161,12 +202,13 @@ export async function sessionOf(db: Db, meetingId: number, user: Pick<User, "id"
   const meeting = await getMeeting(db, meetingId);
   if (!meeting) throw new WorkflowError(404, "No such meeting.");
   const namesOf = [meeting.chairId, meeting.adjustedById].filter((id): id is number => id !== null);
-  const [attendance, named, members] = await Promise.all([
+  const [attendance, named, members, quorumNow] = await Promise.all([
     attendanceOf(db, meeting.id),
     namesOf.length ? db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, namesOf)) : [],
     user.role === "service-centre" && meeting.status === "scheduled" ? boardMembers(db) : [],
+    meeting.quorumMembers ?? boardQuorum(db),
   ]);
-  const facts = factsFrom(meeting, attendance);
+  const facts = factsFrom(meeting, attendance, quorumNow);
   const nameOf = (id: number | null) => named.find((n) => n.id === id)?.name ?? null;
   const chairRole = user.role === "service-centre";
   return {
@@ -177,10 +219,10 @@ export async function sessionOf(db: Db, meetingId: number, user: Pick<User, "id"
     adjustedAt: meeting.adjustedAt?.toISOString() ?? null,
     adjustedBy: nameOf(meeting.adjustedById),
     attendance,
-    quorum: CAB_QUORUM_MEMBERS,
+    quorum: facts.quorum,
     members,
-    // The forms are offered when the step is possible for this person; the server checks again.
-    mayOpen: chairRole && !openingProblem(facts, CAB_QUORUM_MEMBERS, now),
+    // The forms are offered when the step is possible for this person (as if the quorum came); the server checks again.
+    mayOpen: chairRole && !openingProblem(facts, facts.quorum, now),
     mayClose: chairRole && !closingProblem(facts, user.id),
     mayAdjust: user.role === "cab" && !adjustingProblem(facts, user.id),
     mayDecide: chairRole && !decisionProblem(facts, user.id),

@@ -56,6 +56,12 @@ export default function AdminIndex() {
         </li>
         <li className="card">
           <h2>
+            <Link to="/admin/cab">{t("admin.cab.title")}</Link>
+          </h2>
+          <p>{t("admin.cabIntro")}</p>
+        </li>
+        <li className="card">
+          <h2>
             <Link to="/admin/systems">{t("admin.systems")}</Link>
           </h2>
           <p>{t("overview.figures.systems", { count: data.systems })}</p>

@@ -3,6 +3,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "../../db/client";
 import { requireRole } from "~/access/guards.server";
 import { auditCsv } from "~/audit/export.server";
+import { csvResponse } from "~/http/csv.server";
 
 /**
  * The audit trail as CSV for archiving: one case (`?case=CHG-2026-00001`) or a period
@@ -13,7 +14,5 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const result = await auditCsv(db(), { case: url.searchParams.get("case"), from: url.searchParams.get("from"), to: url.searchParams.get("to") });
   if (!result.ok) return new Response(result.message, { status: result.status });
-  return new Response(result.csv, {
-    headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${result.name}.csv"`, "Cache-Control": "no-store" },
-  });
+  return csvResponse(result.csv, result.name);
 }

@@ -76,6 +76,8 @@ export default function MinutesPage() {
         ) : null}
         <dt>{t("cab.session.present")}</dt>
         <dd id="minutes-attendance">{session.attendance.length ? session.attendance.map((a) => attendeeText(t, a)).join(", ") : "–"}</dd>
+        <dt>{t("cab.minutes.quorumLabel")}</dt>
+        <dd>{t("cab.minutes.quorum", { count: session.quorum })}</dd>
         <dt>{t("cab.minutes.adjustment")}</dt>
         <dd>
           {session.adjustedAt
@@ -87,6 +89,9 @@ export default function MinutesPage() {
       </dl>
       <div className="button-row minutes-noprint">
         <PrintButton />
+        <a className="button button--secondary" href={`/cab/meetings/${meeting.id}/minutes.csv`} download>
+          {t("cab.minutes.csvLink")}
+        </a>
       </div>
 
       <section id="minutes-decided" aria-labelledby="minutes-decided-heading">
