@@ -504,6 +504,9 @@ export const cabMeetings = pgTable(
     adjustedById: integer("adjusted_by_id").references(() => users.id),
     /** The quorum the meeting was opened under (members besides the chair); null until it opens. */
     quorumMembers: integer("quorum_members"),
+    /** An extra meeting the chair called, at shorter notice, for an advanced change (why, in `extraReason`). */
+    extra: boolean("extra").notNull().default(false),
+    extraReason: text("extra_reason"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("cab_meetings_starts_key").on(t.startsAt)],
@@ -523,6 +526,28 @@ export const cabSettings = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [check("cab_settings_one_row", sql`${t.id} = 1`), check("cab_settings_quorum", sql`${t.quorumMembers} between 1 and 20`)],
+);
+
+/**
+ * The board's follow-up of an implemented change (post-implementation review): a change whose
+ * outcome was reported since the previous meeting comes back on the next one, and the board's
+ * note on it is kept here, one per meeting and change.
+ */
+export const cabReviews = pgTable(
+  "cab_reviews",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    meetingId: integer("meeting_id")
+      .notNull()
+      .references(() => cabMeetings.id),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id),
+    note: text("note").notNull(),
+    recordedById: integer("recorded_by_id").references(() => users.id),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("cab_reviews_meeting_case_key").on(t.meetingId, t.caseId)],
 );
 
 /** Who was present at a meeting, recorded by the chair when opening it: members and named substitutes. */

@@ -60,6 +60,9 @@ export type ProblemKey =
   | "case.window.endBeforeStart"
   | "case.window.inPast"
   | "case.repropose.beforeMeeting"
+  | "cab.extra.notAwaiting"
+  | "cab.extra.tooSoon"
+  | "cab.extra.afterWindow"
   | "case.window.needsAllowance"
   | "case.window.required"
   | "case.window.tooEarly"
@@ -308,6 +311,23 @@ export const CAB_QUORUM_MEMBERS = 2;
 export const CAB_QUORUM_RANGE = { min: 1, max: 20 } as const;
 /** A meeting may be opened from this long before its planned start (never days ahead). */
 export const MEETING_OPENS_MINUTES_BEFORE = 60;
+
+/** An extra meeting is called at least this long before it starts: shorter notice than a regular meeting's agenda (LATE_REFERRAL_DAYS), never none. */
+export const EXTRA_MEETING_NOTICE_HOURS = 4;
+
+/**
+ * What stands in the way of calling an extra meeting at `startsAt` for a change: it must be an
+ * advanced change waiting for the board, the members get EXTRA_MEETING_NOTICE_HOURS' notice, and
+ * the meeting is before the change's window. The change's own lead time is untouched: it was
+ * checked when it was submitted and still holds.
+ */
+export function extraMeetingProblems(change: { type: CaseType; status: string; windowStart: Date | null }, startsAt: Date, now: Date): Problems {
+  if (change.type !== "advanced-change" || change.status !== "awaiting-cab") return { number: { key: "cab.extra.notAwaiting" } };
+  if (startsAt.getTime() < now.getTime() + EXTRA_MEETING_NOTICE_HOURS * 3600_000)
+    return { time: { key: "cab.extra.tooSoon", params: { count: EXTRA_MEETING_NOTICE_HOURS } } };
+  if (change.windowStart && startsAt >= change.windowStart) return { date: { key: "cab.extra.afterWindow", params: { at: change.windowStart.toISOString() } } };
+  return {};
+}
 
 /** The board's decisions: only the chair records them, in a meeting in session with a quorum. */
 export const CAB_DECISIONS = ["CAB_APPROVE", "CAB_APPROVE_WITH_CONDITIONS", "CAB_DEFER", "CAB_REJECT"] as const;

@@ -614,6 +614,20 @@ const TABLE: Row[] = [
     async () => ({ path: "/cab", form: { intent: "addMeeting", date: dayIn2031(next()), time: "09:30", location: "Rum" } }),
     e(L, 403, 302, 403, 403, 403, 403, 403),
   ),
+  // The chair calls an extra meeting for an advanced change waiting for the board.
+  row(
+    "POST",
+    "/cab",
+    "extraMeeting",
+    PER_PLACE,
+    onCase("awaiting-cab", (k) => {
+      // Tomorrow or so, each cell a minute of its own (a meeting's time is unique).
+      const at = new Date(Date.now() + 30 * 3600_000 + next() * 60_000);
+      const local = isoToStockholmLocal(at);
+      return { path: "/cab", form: { intent: "extraMeeting", number: k.number, date: local.slice(0, 10), time: local.slice(11), reason: "Brådskande" } };
+    }),
+    e(L, 403, 302, 403, 403, 403, 403, 403),
+  ),
   row(
     "POST",
     "/cab",
@@ -689,6 +703,15 @@ const TABLE: Row[] = [
   row("POST", "/cab/meetings/:id", "reject", PER_PLACE, agendaForm({ intent: "reject", ...REASON }), e(L, 403, 302, 403, 403, 403, 403, 403), {
     event: "CAB_REJECT",
   }),
+  // The chair records the board's follow-up of an implemented change (here an emergency whose outcome is reported).
+  row(
+    "POST",
+    "/cab/meetings/:id",
+    "review",
+    PER_PLACE,
+    onCase("outcome-reported", (k) => ({ path: `/cab/meetings/${w.firstMeeting.id}`, form: { intent: "review", number: k.number, note: "Uppföljd" } })),
+    e(L, 403, 302, 403, 403, 403, 403, 403),
+  ),
   // The meeting held: the service centre opens (with a quorum) and closes it; a member present adjusts the minutes.
   row(
     "POST",

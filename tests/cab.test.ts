@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { makeUser } from "./support/factories";
 import { reproposalProblems } from "../machines/rules";
 import { isoToStockholmLocal } from "../machines/time";
-import { cabComments, cabMeetingRules, cabMeetings, cabVotes, cases, type CabMeeting, type User } from "../db/schema";
+import { cabComments, cabMeetingRules, cabMeetings, cabVotes, cases, outbox, type CabMeeting, type User } from "../db/schema";
 import { upcomingMeetings } from "~/cab/meetings.server";
 import { adjustMinutes, attendanceOf, closeMeeting, openMeeting } from "~/cab/session.server";
 import { addMeeting, addRule, agendaOf, comment, deactivateRule, vote } from "~/cab/agenda.server";
@@ -534,6 +534,133 @@ describe("the meeting held, on its page", () => {
     expect(minutes).toContain(`${w.people.cab.name} (Avslå, förhandsröst)`);
   });
 });
+
+describe("an extra meeting", () => {
+  it("is called by the chair for an advanced change at shorter notice, before its window; the change moves to it and nobody is surprised", async () => {
+    const number = await referred({ window: windowAhead(45) });
+    const stockholm = (at: Date) => isoToStockholmLocal(at);
+    const call_ = (at: Date, extra: Record<string, string> = {}) =>
+      post(
+        "/cab",
+        {
+          intent: "extraMeeting",
+          number,
+          date: stockholm(at).slice(0, 10),
+          time: stockholm(at).slice(11),
+          location: "Rum Akut",
+          reason: "Leverantören har bara den här veckan",
+          ...extra,
+        },
+        chairCookie,
+      );
+    // Less than four hours' notice: refused at the time; after the change's window: at the date.
+    const soon = await call_(new Date(Date.now() + 2 * 3600_000));
+    expect(soon.status).toBe(422);
+    expect(await soon.text()).toContain("Ledamöterna behöver minst 4 timmars varsel.");
+    const late = await call_(new Date(Date.parse(windowAhead(46).start)));
+    expect(late.status).toBe(422);
+    expect(await late.text()).toContain("Mötet måste hållas före ändringens fönster");
+    // A change not waiting for the board has no extra meeting; nor does anyone but the chair call one.
+    const simple = await createCase(db(), w.people.requester, {
+      type: "simple-change",
+      systemCode: w.systems.net.code,
+      title: "Enkel",
+      window: windowAhead(47),
+      reason: "x",
+      bookedWithSupplier: true,
+    });
+    expect((await call_(new Date(Date.now() + 26 * 3600_000), { number: simple.number })).status).toBe(409);
+    expect((await post("/cab", { intent: "extraMeeting", number, date: "2031-01-01", time: "10:00", reason: "x" }, cabCookie)).status).toBe(403);
+
+    // Tomorrow at this hour: called; the change is on its agenda, not late though referred just now.
+    const at = new Date(Date.now() + 26 * 3600_000);
+    const called = await call_(at);
+    expect(called.status).toBe(302);
+    const meetingId = Number(/\/cab\/meetings\/(\d+)/.exec(called.headers.get("location") ?? "")![1]);
+    const agenda = (await agendaOf(db(), meetingId))!;
+    expect(agenda.meeting.extraReason).toBe("Leverantören har bara den här veckan");
+    expect(agenda.items.map((i) => [i.number, i.late])).toEqual([[number, false]]);
+    const meetingPage = await page(`/cab/meetings/${meetingId}`, cabCookie);
+    expect(meetingPage).toContain("Extra möte");
+    expect(meetingPage).toContain("Leverantören har bara den här veckan");
+    // In the change's trail, and the members and the requester are told.
+    const view = await getCaseView(db(), w.people.requester, number);
+    expect(view.audit.at(-1)).toMatchObject({ event: "CAB_EXTRA_MEETING", reason: "Leverantören har bara den här veckan" });
+    const told = await db().select().from(outbox).where(eq(outbox.template, "cab.agenda"));
+    expect(told.filter((m) => (m.payload as { number: string }).number === number).map((m) => m.recipient)).toEqual(
+      expect.arrayContaining([w.people.cab.email, w.people.requester.email]),
+    );
+    // Decided at the extra meeting: in its minutes, not in those of the meeting it was on before.
+    await holdMeeting(db(), meetingId, w.people.serviceCentre, [w.people.cab]);
+    expect((await post(`/cab/meetings/${meetingId}`, { intent: "approve", number, reason: "Brådskande" }, chairCookie)).status).toBe(302);
+    expect((await agendaOf(db(), meetingId))!.decided.map((d) => d.number)).toEqual([number]);
+    expect((await agendaOf(db(), first.id))!.decided.map((d) => d.number)).not.toContain(number);
+  });
+});
+
+describe("follow-up of implemented changes", () => {
+  /** A change on NET carried out (its window opened and closed) and its outcome reported now. */
+  async function implemented(outcome: "successful" | "failed" | "rolled-back", title: string): Promise<string> {
+    const window = windowAhead(60 + ++day);
+    const made = await createCase(db(), w.people.requester, {
+      type: "simple-change",
+      systemCode: w.systems.net.code,
+      title,
+      window,
+      reason: "Underhåll",
+      bookedWithSupplier: true,
+    });
+    await applyEvent(db(), w.people.serviceCentre, made.number, { type: "APPROVE" });
+    const during = new Date(Date.parse(window.start) + 60_000);
+    await applyEvent(db(), w.people.operations, made.number, { type: "GRANT" }, during);
+    await applyEvent(db(), w.people.operations, made.number, { type: "REVOKE" }, new Date(during.getTime() + 60_000));
+    await applyEvent(db(), w.people.requester, made.number, { type: "REPORT_OUTCOME", outcome, comment: `${title}: så gick det` });
+    return made.number;
+  }
+
+  it("puts the changes reported since the previous meeting on the next one, failed and rolled back first, and keeps the board's note in the minutes", async () => {
+    const fine = await implemented("successful", "Lyckad patch");
+    const broken = await implemented("failed", "Misslyckad uppgradering");
+    const undone = await implemented("rolled-back", "Återställd ändring");
+    // The next meeting after these reports: in a few minutes.
+    const [meeting] = await db()
+      .insert(cabMeetings)
+      .values({ startsAt: new Date(Date.now() + 5 * 60_000), location: "Rum Uppföljning" })
+      .returning();
+    const listed = (await agendaOf(db(), meeting!.id))!.reviews.map((r) => r.number);
+    expect(listed.filter((n) => [fine, broken, undone].includes(n))).toEqual([broken, undone, fine]);
+    // A later meeting does not list them again.
+    const [later] = await db()
+      .insert(cabMeetings)
+      .values({ startsAt: new Date(Date.now() + 9 * 24 * 3600_000 + 7 * 60_000), location: "Rum Senare" })
+      .returning();
+    expect((await agendaOf(db(), later!.id))!.reviews.map((r) => r.number)).not.toContain(broken);
+
+    // Only in session, by the chair: the note is refused before, then recorded.
+    const path = meetingPath(meeting!);
+    const early = await post(path, { intent: "review", number: broken, note: "Leverantören tar fram en ny plan" }, chairCookie);
+    expect(early.status).toBe(409);
+    await holdMeeting(db(), meeting!.id, w.people.serviceCentre, [w.people.cab]);
+    expect((await post(path, { intent: "review", number: broken, note: "x" }, cabCookie)).status).toBe(403);
+    const empty = await post(path, { intent: "review", number: broken, note: " " }, chairCookie);
+    expect(empty.status).toBe(422);
+    expect(await empty.text()).toMatch(/<textarea(?=[^>]*aria-invalid="true")[^>]*name="note"/);
+    expect((await post(path, { intent: "review", number: toDecideOutside(), note: "x" }, chairCookie)).status).toBe(409);
+    expect((await post(path, { intent: "review", number: broken, note: "Leverantören tar fram en ny plan" }, chairCookie)).status).toBe(302);
+
+    const meetingPage = await page(path, cabCookie);
+    const section = meetingPage.slice(meetingPage.indexOf('id="cab-reviews"'));
+    expect(section).toContain("Misslyckad uppgradering: så gick det");
+    expect(section).toContain("Leverantören tar fram en ny plan");
+    const minutes = await page(`${path}/minutes`, cabCookie);
+    expect(minutes.slice(minutes.indexOf('id="minutes-reviews"'))).toContain("Leverantören tar fram en ny plan");
+    const csv = await (await call(`${path}/minutes.csv`, { cookie: cabCookie })).text();
+    expect(csv).toMatch(new RegExp(`^${broken},Misslyckad uppgradering,${w.systems.net.code},Misslyckad,[^\r\n]*Leverantören tar fram en ny plan`, "m"));
+  });
+});
+
+/** A case number no meeting follows up. */
+const toDecideOutside = () => "CHG-1999-00001";
 
 describe("scheduling and access", () => {
   it("lets the service centre add a one-off meeting and a recurring one, and end the recurring one", async () => {

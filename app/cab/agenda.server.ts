@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 
@@ -8,6 +8,7 @@ import {
   cabComments,
   cabMeetingRules,
   cabMeetings,
+  cabReviews,
   cabVotes,
   cases,
   systems,
@@ -25,8 +26,11 @@ import { stockholmLocalToIso } from "../../machines/time";
 import { getMeeting, isLate, materialiseMeetings, upcomingMeetings } from "./meetings.server";
 import { factsOf, refuseMeeting } from "./session.server";
 import { WorkflowError } from "../cases/errors";
-import { boardProblems, needsOf, votingProblem, type EventNeeds } from "../../machines/rules";
-import { actorFor } from "../cases/transitions.server";
+import { boardProblems, decisionProblem, extraMeetingProblems, isEmpty, needsOf, votingProblem, type EventNeeds } from "../../machines/rules";
+import { actorFor, auditTransition } from "../cases/transitions.server";
+import { audit } from "~/audit/audit.server";
+import { queueMessages } from "../cases/messages.server";
+import { toFieldErrors } from "../cases/errors";
 import { casesWithParties } from "../cases/case-rows.server";
 import { conflictsOf, freezeCount, type Conflict } from "../cases/conflicts.server";
 
@@ -50,7 +54,7 @@ import { conflictsOf, freezeCount, type Conflict } from "../cases/conflicts.serv
 /** Decisions that take a change off a meeting's agenda (recorded in its minutes). */
 export const DECISION_EVENTS = ["CAB_APPROVE", "CAB_APPROVE_WITH_CONDITIONS", "CAB_DEFER", "CAB_REJECT", "RETURN", "CANCEL"] as const;
 /** The events that put a change on a meeting's agenda (their detail names the meeting). */
-const PLACING_EVENTS = ["REFER_TO_CAB", "CAB_DEFER"] as const;
+const PLACING_EVENTS = ["REFER_TO_CAB", "CAB_DEFER", "CAB_EXTRA_MEETING"] as const;
 
 export const COMMENT_MAX = 4000;
 
@@ -113,6 +117,8 @@ export type MeetingView = {
   location: string;
   status: CabMeeting["status"];
   ruleId: number | null;
+  /** An extra meeting the chair called for a change, and why (null for a regular one). */
+  extraReason: string | null;
 };
 
 export const meetingView = (m: CabMeeting): MeetingView => ({
@@ -122,6 +128,7 @@ export const meetingView = (m: CabMeeting): MeetingView => ({
   location: m.location,
   status: m.status,
   ruleId: m.ruleId,
+  extraReason: m.extra ? (m.extraReason ?? "") : null,
 });
 
 const str = (value: unknown) => (typeof value === "string" ? value : "");
@@ -284,11 +291,121 @@ async function decisionsAt(db: Db, meeting: CabMeeting): Promise<Decision[]> {
  * A meeting's agenda: the changes waiting for it (`items`) and those already decided at it
  * (`decided`); undefined when there is no such meeting.
  */
-export async function agendaOf(db: Db, meetingId: number): Promise<{ meeting: MeetingView; items: AgendaItem[]; decided: Decision[] } | undefined> {
+export async function agendaOf(
+  db: Db,
+  meetingId: number,
+): Promise<{ meeting: MeetingView; items: AgendaItem[]; decided: Decision[]; reviews: ReviewItem[] } | undefined> {
   const meeting = await getMeeting(db, meetingId);
   if (!meeting) return undefined;
-  const [items, decided] = await Promise.all([pendingItems(db, meeting), decisionsAt(db, meeting)]);
-  return { meeting: meetingView(meeting), items, decided };
+  const [items, decided, reviews] = await Promise.all([pendingItems(db, meeting), decisionsAt(db, meeting), reviewsAt(db, meeting)]);
+  return { meeting: meetingView(meeting), items, decided, reviews };
+}
+
+// Follow-up of implemented changes ---------------------------------------------------------------
+
+/** The outcomes the board looks at first: what went wrong. */
+const REVIEW_ORDER = ["failed", "rolled-back", "not-resolved", "needs-change", "successful", "resolved"] as const;
+
+export type ReviewItem = {
+  number: string;
+  title: string;
+  type: Case["type"];
+  system: { code: string; name: string };
+  outcome: string;
+  comment: string | null;
+  reportedAt: string;
+  reportedBy: string | null;
+  note: { text: string; by: string | null; at: string } | null;
+};
+
+/**
+ * The implemented changes a meeting follows up (post-implementation review): every change —
+ * planned or an emergency — whose outcome was reported after the previous meeting began and
+ * before this one begins; failed and rolled-back first, then by when they were reported; with the
+ * board's note on each, if it has made one.
+ */
+export async function reviewsAt(db: Db, meeting: Pick<CabMeeting, "id" | "startsAt">): Promise<ReviewItem[]> {
+  const [previous] = await db
+    .select({ startsAt: cabMeetings.startsAt })
+    .from(cabMeetings)
+    .where(and(lt(cabMeetings.startsAt, meeting.startsAt), ne(cabMeetings.status, "cancelled")))
+    .orderBy(desc(cabMeetings.startsAt))
+    .limit(1);
+  const reporter = alias(users, "reporter");
+  const recorder = alias(users, "recorder");
+  const rows = await db
+    .select({
+      at: auditLog.at,
+      detail: auditLog.detail,
+      number: cases.number,
+      title: cases.title,
+      type: cases.type,
+      systemCode: systems.code,
+      systemName: systems.name,
+      reportedBy: reporter.name,
+      note: cabReviews.note,
+      noteAt: cabReviews.recordedAt,
+      noteBy: recorder.name,
+    })
+    .from(auditLog)
+    .innerJoin(cases, eq(cases.id, auditLog.caseId))
+    .innerJoin(systems, eq(systems.id, cases.systemId))
+    .leftJoin(reporter, eq(reporter.id, auditLog.actorUserId))
+    .leftJoin(cabReviews, and(eq(cabReviews.meetingId, meeting.id), eq(cabReviews.caseId, cases.id)))
+    .leftJoin(recorder, eq(recorder.id, cabReviews.recordedById))
+    .where(
+      and(
+        eq(auditLog.event, "REPORT_OUTCOME"),
+        inArray(cases.type, ["emergency", "simple-change", "advanced-change"]),
+        previous ? gt(auditLog.at, previous.startsAt) : undefined,
+        lte(auditLog.at, meeting.startsAt),
+      ),
+    )
+    .orderBy(asc(auditLog.at), asc(auditLog.id));
+  const rank = (outcome: string) => {
+    const at = (REVIEW_ORDER as readonly string[]).indexOf(outcome);
+    return at === -1 ? REVIEW_ORDER.length : at;
+  };
+  return rows
+    .map((r) => {
+      const detail = r.detail as { outcome?: unknown; comment?: unknown };
+      return {
+        number: r.number,
+        title: r.title,
+        type: r.type,
+        system: { code: r.systemCode, name: r.systemName },
+        outcome: typeof detail.outcome === "string" ? detail.outcome : "",
+        comment: typeof detail.comment === "string" && detail.comment ? detail.comment : null,
+        reportedAt: r.at.toISOString(),
+        reportedBy: r.reportedBy,
+        note: r.note !== null ? { text: r.note, by: r.noteBy, at: (r.noteAt ?? r.at).toISOString() } : null,
+      };
+    })
+    .sort((a, b) => rank(a.outcome) - rank(b.outcome));
+}
+
+export const REVIEW_NOTE_MAX = 4000;
+
+/** The chair records the board's follow-up note on an implemented change on the meeting's review list (in session, with a quorum); again replaces it. */
+export async function recordReview(db: Db, user: User, meetingId: number, number: string, note: unknown, now = new Date()): Promise<void> {
+  const text = typeof note === "string" ? note.trim() : "";
+  if (!text) throw new WorkflowError(422, "Write the board's follow-up note.", { note: { key: "validation.required" } });
+  if (text.length > REVIEW_NOTE_MAX)
+    throw new WorkflowError(422, "The note is too long.", { note: { key: "validation.tooLong", params: { max: REVIEW_NOTE_MAX } } });
+  await db.transaction(async (tx) => {
+    const [meeting] = await tx.select().from(cabMeetings).where(eq(cabMeetings.id, meetingId)).for("update");
+    if (!meeting) throw new WorkflowError(404, "No such meeting.");
+    const problem = decisionProblem(await factsOf(tx, meeting), user.id);
+    if (problem) refuseMeeting(problem);
+    if (!(await reviewsAt(tx, meeting)).some((r) => r.number === number))
+      throw new WorkflowError(409, "The change is not on this meeting's follow-up.", { _form: { key: "cab.review.notListed" } });
+    const [c] = await tx.select({ id: cases.id }).from(cases).where(eq(cases.number, number));
+    await tx
+      .insert(cabReviews)
+      .values({ meetingId, caseId: c!.id, note: text, recordedById: user.id, recordedAt: now })
+      .onConflictDoUpdate({ target: [cabReviews.meetingId, cabReviews.caseId], set: { note: text, recordedById: user.id, recordedAt: now } });
+    await audit(tx, { action: "cab.review.recorded", actorUserId: user.id, detail: { meetingId, number, note: text } });
+  });
 }
 
 /** The agenda item `number` of `meetingId`, or a WorkflowError: 404 (no meeting/case), 409 (not on the agenda). */
@@ -385,6 +502,15 @@ export async function laterMeetings(db: Db, meeting: Pick<CabMeeting, "startsAt"
   return (await upcomingMeetings(db, now)).filter((m) => m.startsAt > meeting.startsAt).map(meetingView);
 }
 
+/** Every advanced change waiting for the board (for the chair's extra meeting), by window. */
+export async function changesAwaitingBoard(db: Db) {
+  return db
+    .select({ number: cases.number, title: cases.title })
+    .from(cases)
+    .where(and(eq(cases.type, "advanced-change"), eq(cases.status, "awaiting-cab")))
+    .orderBy(asc(cases.windowStart), asc(cases.id));
+}
+
 /** Advanced changes waiting for the board that no meeting has been found for yet. */
 export async function unscheduledChanges(db: Db) {
   const rows = await db
@@ -467,6 +593,56 @@ export async function addMeeting(db: Db, user: User, raw: unknown, now = new Dat
   }
   const [created] = await db.insert(cabMeetings).values({ startsAt, location: input.location }).returning();
   return created!;
+}
+
+export const extraMeetingInput = meetingInput.extend({
+  number: z
+    .string({ error: msg("validation.choose") })
+    .trim()
+    .min(1, msg("validation.choose"))
+    .max(40),
+  reason: z
+    .string({ error: msg("validation.required") })
+    .trim()
+    .min(1, msg("validation.required"))
+    .max(2000),
+});
+
+/**
+ * The chair calls an extra meeting for an advanced change waiting for the board, at shorter notice
+ * than a regular meeting (machines/rules.ts `extraMeetingProblems`): the change moves onto its
+ * agenda, the members are told, and the call is in the change's trail.
+ */
+export async function callExtraMeeting(db: Db, user: User, raw: unknown, now = new Date()): Promise<CabMeeting> {
+  requireCentre(user);
+  const input = parsed(extraMeetingInput, raw);
+  const at = stockholmLocalToIso(`${input.date}T${input.time}`);
+  const startsAt = at ? new Date(at) : undefined;
+  if (!startsAt || Number.isNaN(startsAt.getTime())) throw new WorkflowError(422, "The date is not valid.", { date: { key: "validation.date" } });
+  return db.transaction(async (tx) => {
+    const [c] = input.number.includes("\0") ? [] : await tx.select().from(cases).where(eq(cases.number, input.number)).for("update");
+    if (!c) throw new WorkflowError(422, "No such change.", { number: { key: "cab.extra.notAwaiting" } });
+    const problems = extraMeetingProblems(c, startsAt, now);
+    if (!isEmpty(problems)) throw new WorkflowError(problems.number ? 409 : 422, "The extra meeting cannot be called so.", toFieldErrors(problems));
+    const [taken] = await tx.select().from(cabMeetings).where(eq(cabMeetings.startsAt, startsAt));
+    if (taken) throw new WorkflowError(422, "There is a meeting at that time already.", { time: { key: "cab.validation.taken" } });
+    const [meeting] = await tx.insert(cabMeetings).values({ startsAt, location: input.location, extra: true, extraReason: input.reason }).returning();
+    await tx
+      .update(cases)
+      .set({ cabMeetingId: meeting!.id, version: c.version + 1, updatedAt: now })
+      .where(eq(cases.id, c.id));
+    const auditId = await auditTransition(tx, {
+      user,
+      caseId: c.id,
+      event: "CAB_EXTRA_MEETING",
+      from: c.status,
+      to: c.status,
+      reason: input.reason,
+      detail: { meetingId: meeting!.id, startsAt: startsAt.toISOString(), from: c.cabMeetingId },
+    });
+    await queueMessages(tx, { ...c, cabMeetingId: meeting!.id }, { auditId, event: "CAB_EXTRA_MEETING", reason: input.reason });
+    return meeting!;
+  });
 }
 
 /** A recurring meeting (weekday and Stockholm time); its meetings for the coming weeks are created at once. */

@@ -47,9 +47,12 @@ export async function meetingForReferral(db: Db, windowStart: Date | null, now =
   return upcoming.find((m) => !windowStart || m.startsAt < windowStart) ?? upcoming[0];
 }
 
-/** Whether an agenda item is late: referred less than two days before the meeting, or its window starts before it. */
-export function isLate(meeting: Pick<CabMeeting, "startsAt">, item: { referredAt: Date | null; windowStart: Date | null }): boolean {
-  const referredLate = item.referredAt ? item.referredAt.getTime() > meeting.startsAt.getTime() - LATE_REFERRAL_DAYS * DAY : false;
+/**
+ * Whether an agenda item is late: referred less than two days before the meeting, or its window
+ * starts before it. An extra meeting is called at short notice on purpose: only the window counts.
+ */
+export function isLate(meeting: Pick<CabMeeting, "startsAt" | "extra">, item: { referredAt: Date | null; windowStart: Date | null }): boolean {
+  const referredLate = !meeting.extra && item.referredAt ? item.referredAt.getTime() > meeting.startsAt.getTime() - LATE_REFERRAL_DAYS * DAY : false;
   const windowFirst = item.windowStart ? item.windowStart <= meeting.startsAt : false;
   return referredLate || windowFirst;
 }

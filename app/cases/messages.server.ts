@@ -57,6 +57,7 @@ const TEMPLATES: Record<string, { template: MailTemplate; to: Addressee[] }> = {
   // A change on a CAB agenda: the members are told so they can read and vote before the meeting.
   REFER_TO_CAB: { template: "cab.agenda", to: ["cab"] },
   CAB_DEFER: { template: "cab.agenda", to: ["cab", "requester"] },
+  CAB_EXTRA_MEETING: { template: "cab.agenda", to: ["cab", "requester"] },
   RETURN: { template: "case.returned", to: ["requester"] },
   APPROVE: { template: "case.approved", to: ["requester", "supplier", "operations"] },
   CAB_APPROVE: { template: "case.approved", to: ["requester", "supplier", "operations"] },

@@ -12,7 +12,7 @@ import type { User } from "../../db/schema";
 import type { FieldErrors } from "~/ui/forms";
 import type { PageHandle, RouteData } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
-import { agendaOf, comment, laterMeetings, onAgenda, vote, type AgendaItem, type MeetingView } from "~/cab/agenda.server";
+import { agendaOf, comment, laterMeetings, onAgenda, recordReview, vote, type AgendaItem, type MeetingView, type ReviewItem } from "~/cab/agenda.server";
 import { adjustMinutes, closeMeeting, openMeeting, sessionOf } from "~/cab/session.server";
 import { applyEvent } from "~/cases/commands.server";
 import { formErrors, WorkflowError } from "~/cases/errors";
@@ -59,11 +59,20 @@ const DECISIONS = {
   reject: "CAB_REJECT",
 } as const;
 type Decision = keyof typeof DECISIONS;
-type Intent = Decision | "vote" | "comment";
+type Intent = Decision | "vote" | "comment" | "review";
 const isDecision = (value: string): value is Decision => Object.hasOwn(DECISIONS, value);
-const isIntent = (value: string): value is Intent => value === "vote" || value === "comment" || isDecision(value);
+const isIntent = (value: string): value is Intent => value === "vote" || value === "comment" || value === "review" || isDecision(value);
 
-type Values = { reason: string; conditions: string; body: string; meetingId: string; vote: string; allowLongWindow: boolean; overrideFreeze: boolean };
+type Values = {
+  reason: string;
+  conditions: string;
+  body: string;
+  note: string;
+  meetingId: string;
+  vote: string;
+  allowLongWindow: boolean;
+  overrideFreeze: boolean;
+};
 type ActionData = { number: string; intent: Intent; values: Values; errors: FieldErrors };
 
 /** A refusal without field errors, as one message for the form. */
@@ -85,6 +94,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     reason: text("reason"),
     conditions: text("conditions"),
     body: text("body"),
+    note: text("note"),
     meetingId: text("meetingId"),
     vote: text("vote"),
     allowLongWindow: form.get("allowLongWindow") === "true",
@@ -93,6 +103,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     if (intent === "vote") await vote(db(), user, meetingId, number, values.vote || undefined);
     else if (intent === "comment") await comment(db(), user, meetingId, number, values.body);
+    else if (intent === "review") await recordReview(db(), user, meetingId, number, values.note);
     else {
       if (user.role !== "service-centre") throw new WorkflowError(403, "Only the chair records the board's decisions.");
       await onAgenda(db(), meetingId, number);
@@ -156,6 +167,8 @@ const NOTICES: Record<string, MessageKey> = {
   approve: "cab.notice.decided",
   approveWithConditions: "cab.notice.decided",
   defer: "cab.notice.deferred",
+  extraMeeting: "cab.notice.extraCalled",
+  review: "cab.review.saved",
   reject: "cab.notice.decided",
 };
 
@@ -165,7 +178,7 @@ type Later = Loaded["later"];
 
 export default function MeetingPage() {
   const { t, formatDateTime } = useT();
-  const { meeting, items, decided, later, me, session } = useLoaderData<typeof loader>();
+  const { meeting, items, decided, reviews, later, me, session } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as ActionData | SessionFailed | undefined;
   const failed = result && "number" in result ? result : undefined;
   const sessionFailed = result && "session" in result ? result : undefined;
@@ -210,6 +223,24 @@ export default function MeetingPage() {
         )}
       </section>
 
+      <section id="cab-reviews" aria-labelledby="cab-reviews-heading">
+        <h2 id="cab-reviews-heading">
+          {t("cab.review.title")} <span className="muted">({reviews.length})</span>
+        </h2>
+        <p className="field__hint">{t("cab.review.intro")}</p>
+        {reviews.length ? (
+          <ul className="cab-reviews">
+            {reviews.map((r) => (
+              <li key={r.number}>
+                <ReviewCard review={r} mayRecord={session.mayDecide} failed={failed?.intent === "review" && failed.number === r.number ? failed : undefined} />
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">{t("cab.review.none")}</p>
+        )}
+      </section>
+
       {decided.length ? (
         <section id="cab-decided" aria-labelledby="cab-decided-heading">
           <h2 id="cab-decided-heading">{t("cab.decided")}</h2>
@@ -226,6 +257,46 @@ export default function MeetingPage() {
   );
 }
 
+/** An implemented change the board follows up: its outcome, the reporter's comment, and the board's note (the chair records it in session). */
+function ReviewCard({ review, mayRecord, failed }: { review: ReviewItem; mayRecord: boolean; failed?: ActionData }) {
+  const { t, formatDateTime } = useT();
+  const bad = review.outcome !== "successful" && review.outcome !== "resolved";
+  return (
+    <article className="card" id={`review-${review.number}`} aria-labelledby={`review-${review.number}-heading`}>
+      <h3 id={`review-${review.number}-heading`}>
+        <Link to={`/cases/${review.number}`}>{review.number}</Link> {review.title}
+      </h3>
+      <p>
+        {review.system.code} · <span className={`badge ${bad ? "badge--attention" : "badge--ok"}`}>{t(`outcome.${review.outcome as "successful"}`)}</span> ·{" "}
+        {t("cab.review.reported", { at: formatDateTime(review.reportedAt), by: review.reportedBy ?? "–" })}
+      </p>
+      {review.comment ? <p className="prose">{review.comment}</p> : null}
+      {review.note ? (
+        <p className="prose">
+          <strong>{t("cab.review.note")}:</strong> {review.note.text} <span className="muted">({review.note.by ?? "–"})</span>
+        </p>
+      ) : null}
+      {mayRecord ? (
+        <Form method="post" noValidate>
+          <input type="hidden" name="intent" value="review" />
+          <input type="hidden" name="number" value={review.number} />
+          <TextArea
+            label={t("cab.review.note")}
+            name="note"
+            rows={2}
+            required
+            defaultValue={failed?.values.note ?? review.note?.text ?? ""}
+            error={failed?.errors.note}
+          />
+          <button type="submit" className="button button--secondary">
+            {t("cab.review.save")}
+          </button>
+        </Form>
+      ) : null}
+    </article>
+  );
+}
+
 function MeetingFacts({ meeting }: { meeting: MeetingView }) {
   const { t, formatDateTime } = useT();
   const end = new Date(Date.parse(meeting.startsAt) + meeting.durationMinutes * 60_000).toISOString();
@@ -239,6 +310,12 @@ function MeetingFacts({ meeting }: { meeting: MeetingView }) {
       <dd>{meeting.location || "–"}</dd>
       <dt>{t("cab.meeting.status")}</dt>
       <dd>{t(`cab.meetingStatus.${meeting.status}`)}</dd>
+      {meeting.extraReason !== null ? (
+        <>
+          <dt>{t("cab.extra.badge")}</dt>
+          <dd className="prose">{meeting.extraReason}</dd>
+        </>
+      ) : null}
     </dl>
   );
 }

@@ -50,7 +50,7 @@ export const handle: PageHandle<RouteData<typeof loader>> = {
 
 export default function MinutesPage() {
   const { t, formatDateTime } = useT();
-  const { meeting, items, decided, session, printedAt } = useLoaderData<typeof loader>();
+  const { meeting, items, decided, reviews, session, printedAt } = useLoaderData<typeof loader>();
   const end = new Date(Date.parse(meeting.startsAt) + meeting.durationMinutes * 60_000).toISOString();
   return (
     <article className="minutes" aria-labelledby="minutes-heading">
@@ -66,6 +66,12 @@ export default function MinutesPage() {
         </dd>
         <dt>{t("cab.meeting.location")}</dt>
         <dd>{meeting.location || "–"}</dd>
+        {meeting.extraReason !== null ? (
+          <>
+            <dt>{t("cab.extra.badge")}</dt>
+            <dd className="prose">{meeting.extraReason}</dd>
+          </>
+        ) : null}
         <dt>{t("cab.meeting.status")}</dt>
         <dd>{t(`cab.meetingStatus.${meeting.status}`)}</dd>
         {session.chair ? (
@@ -155,6 +161,24 @@ export default function MinutesPage() {
           </ol>
         ) : (
           <p className="muted">{t("cab.minutes.noDecisions")}</p>
+        )}
+      </section>
+
+      <section id="minutes-reviews" aria-labelledby="minutes-reviews-heading">
+        <h2 id="minutes-reviews-heading">{t("cab.review.title")}</h2>
+        {reviews.length ? (
+          <ol>
+            {reviews.map((r) => (
+              <li key={r.number}>
+                <Link to={`/cases/${r.number}`}>{r.number}</Link> {r.title} · {r.system.code} · {t(`outcome.${r.outcome as "successful"}`)}
+                {r.comment ? ` · ${r.comment}` : ""}
+                <br />
+                {t("cab.review.note")}: {r.note ? `${r.note.text} (${r.note.by ?? "–"})` : t("cab.review.noNote")}
+              </li>
+            ))}
+          </ol>
+        ) : (
+          <p className="muted">{t("cab.review.none")}</p>
         )}
       </section>
 

@@ -23,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!agenda) throw new Response("Not found", { status: 404 });
   const session = await sessionOf(db(), agenda.meeting.id, user);
   const { t, formatDateTime } = translatorFor(await getLang(request));
-  const { meeting, decided } = agenda;
+  const { meeting, decided, reviews } = agenda;
   const rows: unknown[][] = [
     [t("cab.minutes.csv.meeting"), formatDateTime(meeting.startsAt), meeting.location],
     [t("cab.minutes.chair"), session.chair ?? ""],
@@ -62,6 +62,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       d.actor ?? "",
       formatDateTime(d.at),
     ]),
+    [],
+    [t("cab.review.title")],
+    [t("cab.minutes.csv.case"), t("cab.minutes.csv.title"), t("request.system"), t("cab.review.outcome"), t("cab.review.comment"), t("cab.review.note")],
+    ...reviews.map((r) => [r.number, r.title, r.system.code, t(`outcome.${r.outcome as "successful"}`), r.comment ?? "", r.note?.text ?? ""]),
   ];
   return csvResponse(csvText(rows), `protokoll-cab-${meeting.startsAt.slice(0, 10)}`);
 }

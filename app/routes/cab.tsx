@@ -3,14 +3,24 @@ import { Form, Link, useActionData, useLoaderData, useOutlet, useSearchParams } 
 
 import { db } from "../../db/client";
 import { WindowText } from "~/components/case-bits";
-import { ErrorSummary, Notice, SelectField, TextField } from "~/components/forms";
+import { ErrorSummary, Notice, SelectField, TextArea, TextField } from "~/components/forms";
 import { useT, type Lang, type MessageKey } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import type { FieldErrors } from "~/ui/forms";
 import { parseId } from "~/http/ids";
 import { titled } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
-import { activeRules, addMeeting, addRule, deactivateRule, recentMeetings, unscheduledChanges, upcomingWithCounts } from "~/cab/agenda.server";
+import {
+  activeRules,
+  addMeeting,
+  addRule,
+  callExtraMeeting,
+  changesAwaitingBoard,
+  deactivateRule,
+  recentMeetings,
+  unscheduledChanges,
+  upcomingWithCounts,
+} from "~/cab/agenda.server";
 import { WorkflowError } from "~/cases/errors";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
@@ -31,15 +41,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
   if (params.id) return { overview: null };
   const now = new Date();
-  const [upcoming, recent, unscheduled, rules] = await Promise.all([
+  const chair = user.role === "service-centre";
+  const [upcoming, recent, unscheduled, rules, awaiting] = await Promise.all([
     upcomingWithCounts(db(), now),
     recentMeetings(db(), now),
     unscheduledChanges(db()),
-    user.role === "service-centre" ? activeRules(db()) : Promise.resolve([]),
+    chair ? activeRules(db()) : Promise.resolve([]),
+    chair ? changesAwaitingBoard(db()) : Promise.resolve([]),
   ]);
   return {
     overview: {
-      chair: user.role === "service-centre",
+      chair,
+      awaiting,
       upcoming,
       recent,
       unscheduled,
@@ -50,10 +63,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export const handle = titled(place.label);
 
-const INTENTS = ["addMeeting", "addRule", "deactivateRule"] as const;
+const INTENTS = ["addMeeting", "extraMeeting", "addRule", "deactivateRule"] as const;
 type Intent = (typeof INTENTS)[number];
 const NOTICES: Record<string, MessageKey> = {
   addMeeting: "cab.notice.meetingAdded",
+  extraMeeting: "cab.notice.extraCalled",
   addRule: "cab.notice.ruleAdded",
   deactivateRule: "cab.notice.ruleDeactivated",
 };
@@ -70,9 +84,26 @@ export async function action({ request }: ActionFunctionArgs) {
     const v = form.get(name);
     return typeof v === "string" ? v.slice(0, 400) : "";
   };
-  const values: Values = { date: value("date"), time: value("time"), location: value("location"), weekday: value("weekday") };
+  const values: Values = {
+    date: value("date"),
+    time: value("time"),
+    location: value("location"),
+    weekday: value("weekday"),
+    number: value("number"),
+    reason: value("reason"),
+  };
   try {
     if (intent === "addMeeting") await addMeeting(db(), user, { date: values.date, time: values.time, location: values.location });
+    if (intent === "extraMeeting") {
+      const meeting = await callExtraMeeting(db(), user, {
+        number: values.number,
+        date: values.date,
+        time: values.time,
+        location: values.location,
+        reason: values.reason,
+      });
+      return redirect(`/cab/meetings/${meeting.id}?notice=extraMeeting`);
+    }
     if (intent === "addRule") await addRule(db(), user, { weekday: values.weekday, time: values.time, location: values.location });
     if (intent === "deactivateRule") {
       const id = parseId(value("rule"));
@@ -107,7 +138,7 @@ function Overview() {
   const [searchParams] = useSearchParams();
   const noticeKey = NOTICES[searchParams.get("notice") ?? ""];
   if (!overview) return null;
-  const { chair, upcoming, recent, unscheduled, rules } = overview as OverviewData;
+  const { chair, awaiting, upcoming, recent, unscheduled, rules } = overview as OverviewData;
   const errorsFor = (intent: Intent) => (failed?.intent === intent ? failed.errors : undefined);
   const valuesFor = (intent: Intent) => (failed?.intent === intent ? failed.values : {});
   return (
@@ -135,6 +166,7 @@ function Overview() {
                   <tr key={m.id} id={`meeting-${m.id}`}>
                     <td data-label={t("cab.meeting.when")}>
                       <Link to={`/cab/meetings/${m.id}`}>{formatDateTime(m.startsAt)}</Link>
+                      {m.extraReason !== null ? <span className="badge badge--attention"> {t("cab.extra.badge")}</span> : null}
                     </td>
                     <td data-label={t("cab.meeting.location")}>{m.location || "–"}</td>
                     <td data-label={t("cab.meeting.items")}>{m.items}</td>
@@ -216,6 +248,68 @@ function Overview() {
                 {t("cab.addMeeting.submit")}
               </button>
             </Form>
+          </section>
+
+          <section id="cab-extra-meeting" aria-labelledby="cab-extra-meeting-heading">
+            <h2 id="cab-extra-meeting-heading">{t("cab.extra.title")}</h2>
+            <p className="field__hint">{t("cab.extra.intro")}</p>
+            {awaiting.length ? (
+              <Form method="post" noValidate key={failed?.intent === "extraMeeting" ? "failed" : "fresh"}>
+                <FormError errors={errorsFor("extraMeeting")} />
+                <SelectField
+                  label={t("cab.extra.change")}
+                  name="number"
+                  required
+                  defaultValue={valuesFor("extraMeeting").number ?? ""}
+                  error={errorsFor("extraMeeting")?.number}
+                >
+                  <option value="">{t("form.choose")}</option>
+                  {awaiting.map((c) => (
+                    <option key={c.number} value={c.number}>
+                      {`${c.number} – ${c.title}`}
+                    </option>
+                  ))}
+                </SelectField>
+                <TextField
+                  label={t("cab.field.date")}
+                  name="date"
+                  type="date"
+                  required
+                  defaultValue={valuesFor("extraMeeting").date}
+                  error={errorsFor("extraMeeting")?.date}
+                />
+                <TextField
+                  label={t("cab.field.time")}
+                  hint={t("cab.field.timeHint")}
+                  name="time"
+                  type="time"
+                  required
+                  defaultValue={valuesFor("extraMeeting").time}
+                  error={errorsFor("extraMeeting")?.time}
+                />
+                <TextField
+                  label={t("cab.field.location")}
+                  name="location"
+                  optional
+                  maxLength={200}
+                  defaultValue={valuesFor("extraMeeting").location}
+                  error={errorsFor("extraMeeting")?.location}
+                />
+                <TextArea
+                  label={t("cab.extra.reason")}
+                  name="reason"
+                  rows={2}
+                  required
+                  defaultValue={valuesFor("extraMeeting").reason}
+                  error={errorsFor("extraMeeting")?.reason}
+                />
+                <button type="submit" name="intent" value="extraMeeting" className="button">
+                  {t("cab.extra.submit")}
+                </button>
+              </Form>
+            ) : (
+              <p className="muted">{t("cab.extra.none")}</p>
+            )}
           </section>
 
           <section id="cab-rules" aria-labelledby="cab-rules-heading">

@@ -107,7 +107,12 @@ describe("the service centre's review", () => {
     await approve.getByLabel(/Häv frysperioden/).check();
     await approve.getByRole("button", { name: "Godkänn", exact: true }).click();
     await page.getByText("Godkänt. Åtkomstfönstret är planerat").waitFor();
-    await page.getByText("Certifikatet går ut i morgon").waitFor();
+    // The override stands on the case with its reason, and the reason is in the timeline.
+    await page
+      .locator(".freeze-override")
+      .getByText(/Godkänt trots frysperiod av .*Certifikatet går ut i morgon/)
+      .waitFor();
+    await page.locator(".timeline").getByText("Certifikatet går ut i morgon").waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await context.close();
   });
