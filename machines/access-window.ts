@@ -1,7 +1,7 @@
 import { and, assign, setup } from "xstate";
 
 import type { WindowEvent } from "./events";
-import { approvalProblems, isEmpty, permitted, reasonProblems, type CaseType, type Problems } from "./rules";
+import { approvalProblems, freezeProblems, isEmpty, permitted, reasonProblems, type CaseType, type Problems } from "./rules";
 
 /**
  * The access window a case owns once approved: scheduled → open (operations granted access and
@@ -51,7 +51,11 @@ export const accessWindowMachine = setup({
     over: ({ context, event }) => new Date(event.now) >= new Date(context.end),
     extensionOk: ({ context, event }) => event.type === "REQUEST_EXTENSION" && isEmpty(reasonProblems(event)) && isEmpty(extensionProblems(context, event.end)),
     extensionPending: ({ context }) => context.pendingExtension !== null,
-    approvable: ({ event }) => "conflicts" in event && isEmpty(approvalProblems(event)),
+    // An extension into a freeze holds as an approval does: only on the service centre's explicit override.
+    approvable: ({ context, event }) =>
+      "conflicts" in event &&
+      isEmpty(approvalProblems(event)) &&
+      isEmpty(freezeProblems(context.caseType, event as { freezes?: number; overrideFreeze?: boolean })),
     hasReason: ({ event }) => isEmpty(reasonProblems(event as { reason?: string })),
   },
   actions: {

@@ -5,7 +5,7 @@ import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { accessWindows, auditLog, cases, outbox } from "../db/schema";
+import { accessWindows, auditLog, blackoutPeriods, cases, outbox } from "../db/schema";
 import { renderMail } from "~/outbox/templates.server";
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { listWindows } from "~/cases/windows.server";
@@ -62,7 +62,9 @@ async function startedChange(systemCode: string, title: string) {
     .update(accessWindows)
     .set({ startsAt: start, endsAt: end, state: { ...window.state, context: { ...window.state.context, start: start.toISOString(), end: end.toISOString() } } })
     .where(eq(accessWindows.id, window.id));
-  await db().update(cases).set({ windowStart: start, windowEnd: end }).where(eq(cases.number, number));
+  const [c] = await db().select().from(cases).where(eq(cases.number, number));
+  const moved = { ...c!.state, context: { ...c!.state.context, window: { start: start.toISOString(), end: end.toISOString() } } };
+  await db().update(cases).set({ windowStart: start, windowEnd: end, state: moved }).where(eq(cases.number, number));
   return { number, id: window.id, start, end };
 }
 
@@ -220,6 +222,40 @@ describe("the access-window API", () => {
     expect(ended.body.closedAt).not.toBeNull();
     expect((await post(path, w.tokens.operations, { type: "REVOKE" })).status).toBe(409);
     expect((await call(path, { headers: as(w.tokens.operations) })).status).toBe(405);
+  });
+});
+
+describe("an extension into a freeze", () => {
+  it("holds as an approval does: refused without the service centre's explicit override, granted with it and a reason", async () => {
+    const a = await startedChange(w.systems.app.code, "Frysförlängning");
+    const path = `/api/v1/access-windows/${a.id}/events`;
+    expect((await post(path, w.tokens.operations, { type: "GRANT" })).status).toBe(200);
+    const newEnd = new Date(a.end.getTime() + 60 * MINUTE);
+    expect((await post(path, w.tokens.consultant, { type: "REQUEST_EXTENSION", end: newEnd.toISOString(), reason: "Omstarten drar ut" })).status).toBe(200);
+    // The added hour runs into a freeze on APP.
+    await db()
+      .insert(blackoutPeriods)
+      .values({
+        systemId: w.systems.app.id,
+        startsAt: new Date(a.end.getTime() + 30 * MINUTE),
+        endsAt: new Date(a.end.getTime() + 120 * MINUTE),
+        reason: "Nätbyte",
+      });
+    const blind = await post(path, w.tokens.serviceCentre, { type: "APPROVE_EXTENSION", reason: "Behövs" });
+    expect(blind.status).toBe(422);
+    expect((blind.body as { fieldErrors: Record<string, string> }).fieldErrors).toHaveProperty("overrideFreeze");
+    // On the case page the refusal brings the override to the form.
+    const cookie = await signIn(db(), w.people.serviceCentre);
+    const refused = await call(`/cases/${a.number}`, { cookie, form: { intent: "APPROVE_EXTENSION", reason: "Behövs" } });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toMatch(/<input(?=[^>]*aria-invalid="true")[^>]*name="overrideFreeze"/);
+    const passed = await post(path, w.tokens.serviceCentre, { type: "APPROVE_EXTENSION", reason: "Behövs", overrideFreeze: true });
+    expect(passed.status).toBe(200);
+    expect(passed.body).toMatchObject({ end: newEnd.toISOString(), pendingExtension: null });
+    // The case keeps the new end when its window closes.
+    expect((await post(path, w.tokens.consultant, { type: "END", reason: "Klart" })).status).toBe(200);
+    const [after] = await db().select().from(cases).where(eq(cases.number, a.number));
+    expect(after!.windowEnd!.toISOString()).toBe(newEnd.toISOString());
   });
 });
 

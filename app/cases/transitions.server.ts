@@ -4,6 +4,7 @@ import type { Db } from "../../db/client";
 import { accessWindows, auditLog, cases, systemAdministrators, systems, type AccessWindow, type Case, type User } from "../../db/schema";
 import {
   approvalProblems,
+  freezeProblems,
   CASE_MACHINES,
   canCase,
   initialWindow,
@@ -23,7 +24,7 @@ import {
   caseStatusOf,
   windowStateOf,
 } from "../../machines";
-import { conflictsFor } from "./conflicts.server";
+import { conflictsFor, freezeCount } from "./conflicts.server";
 import { invalid, WorkflowError } from "./errors";
 import { queueMessages } from "./messages.server";
 import { WINDOW_EVENTS, type EventInput } from "./schemas";
@@ -175,7 +176,11 @@ export async function applyWindowEvent(tx: Db, user: User | null, c: Case, event
   if (event.type === "APPROVE_EXTENSION") {
     const pending = (w.state.context as { pendingExtension?: { end: string } | null }).pendingExtension;
     if (pending) {
-      event.conflicts = (await extensionConflicts(tx, c, w, pending.end)).length;
+      const found = await extensionConflicts(tx, c, w, pending.end);
+      event.conflicts = found.length;
+      event.freezes = freezeCount(found);
+      const frozen = freezeProblems(c.type, event);
+      if (!isEmpty(frozen)) invalid(frozen, "The added time touches a freeze: approving it needs overrideFreeze and a reason.");
       const problems = approvalProblems(event);
       if (!isEmpty(problems)) invalid(problems, "The extension creates conflicts: approving it needs a reason.");
     }
@@ -237,9 +242,14 @@ export async function commitWindow(
   await queueMessages(tx, c, { auditId, event: change.event, reason: change.reason });
 
   if (change.event === "APPROVE_EXTENSION") {
+    // The case's window is the access window's: its state too, or the next step of the case
+    // (the window closing) would write the old end back.
+    const [current] = await tx.select({ state: cases.state }).from(cases).where(eq(cases.id, c.id));
+    const caseContext = current!.state.context as { window?: { start: string; end: string } | null };
+    const state = caseContext.window ? { ...current!.state, context: { ...caseContext, window: { ...caseContext.window, end: context.end } } } : current!.state;
     await tx
       .update(cases)
-      .set({ windowEnd: new Date(context.end), updatedAt: change.now })
+      .set({ windowEnd: new Date(context.end), state, updatedAt: change.now })
       .where(eq(cases.id, c.id));
   }
   const caseEvent = followUpOf(w.status, next);

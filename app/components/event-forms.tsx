@@ -55,7 +55,10 @@ export function EventForm({ event, needs, conflicts, errors }: { event: EventInp
         </>
       ) : null}
       {needs.allowLongWindow ? <Checkbox label={t("case.action.allowLongWindow")} name="allowLongWindow" value="true" error={errors?.allowLongWindow} /> : null}
-      {needs.freezeOverride ? <Checkbox label={t("case.action.overrideFreeze")} name="overrideFreeze" value="true" error={errors?.overrideFreeze} /> : null}
+      {/* Also once refused for a freeze the page could not foresee (an extension's added time). */}
+      {needs.freezeOverride || errors?.overrideFreeze ? (
+        <Checkbox label={t("case.action.overrideFreeze")} name="overrideFreeze" value="true" error={errors?.overrideFreeze} />
+      ) : null}
       {needs.reason !== "none" ? (
         <TextArea
           label={reasonLabel}

@@ -23,6 +23,9 @@ let browser: Browser;
 let memberCookie = "";
 let chairCookie = "";
 let number = "";
+/** Two more changes on the same agenda: one approved in the meeting, one refused once it is closed. */
+let approvedNumber = "";
+let lateNumber = "";
 let firstMeeting = 0;
 let secondMeeting = 0;
 const today = stockholmDate(new Date());
@@ -55,6 +58,27 @@ beforeAll(async () => {
       const referred = await applyEvent(db, centre, change.number, { type: "REFER_TO_CAB" });
       expect(referred.status).toBe("awaiting-cab");
       number = change.number;
+      for (const [offset, title] of [
+        [4, "Byt certifikat i e-arkivet"],
+        [6, "Ny version av ärendehanteringen"],
+      ] as const) {
+        const other = addWorkingDays(day, offset);
+        const more = await createCase(db, sara, {
+          type: "advanced-change",
+          systemCode: offset === 4 ? "ARKIV" : "CASE",
+          title,
+          window: { start: `${other}T18:00:00+01:00`, end: `${other}T20:00:00+01:00` },
+          reason: "Leverantörens version går ur support.",
+          bookedWithSupplier: true,
+          affectedSystems: ["EPLAT"],
+          risk: "Tjänsten kan vara nere en stund.",
+          testPlan: "Provas i testmiljön först.",
+          rollbackPlan: "Återställ ögonblicksbilden.",
+        });
+        await applyEvent(db, centre, more.number, { type: "REFER_TO_CAB" });
+        if (offset === 4) approvedNumber = more.number;
+        else lateNumber = more.number;
+      }
       const [first, second] = await upcomingMeetings(db);
       firstMeeting = first!.id;
       secondMeeting = second!.id;
@@ -73,7 +97,13 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-const item = (page: Page) => page.locator(`#item-${number}`);
+const item = (page: Page, which = number) => page.locator(`#item-${which}`);
+/** Unfolds an agenda item (an only item, or the one just acted on, is open already). */
+const unfold = (page: Page, which = number) =>
+  item(page, which)
+    .locator("details")
+    .first()
+    .evaluate((d: HTMLDetailsElement) => void (d.open = true));
 
 describe("the change advisory board", () => {
   it("lets a member vote on a change on the agenda; the vote is selected after a reload", async () => {
@@ -81,6 +111,8 @@ describe("the change advisory board", () => {
     await page.goto("/cab");
     await page.locator(`a[href="/cab/meetings/${firstMeeting}"]`).first().click();
     await page.waitForURL(new RegExp(`/cab/meetings/${firstMeeting}$`));
+    // Three items: each folded to its summary line until opened.
+    await unfold(page);
     await item(page).getByText("Integrationerna pausar i upp till 30 minuter.").waitFor();
     await item(page).getByText("Återställ ögonblicksbilden av den virtuella maskinen.").waitFor();
     // The chair's decision forms are not a member's.
@@ -121,7 +153,7 @@ describe("the change advisory board", () => {
     }
   });
 
-  it("lets the chair open the meeting with who is present and defer the change to the next meeting; a member present adjusts the minutes", async () => {
+  it("holds a whole meeting: opened with a quorum, two changes decided, one refused once it is closed, the minutes adjusted and locked", async () => {
     const page = await pageAs(browser, portal.url, chairCookie);
     await page.goto(`/cab/meetings/${firstMeeting}`);
     // Planned: no decision can be taken yet. The chair marks who is present and opens the meeting.
@@ -137,6 +169,7 @@ describe("the change advisory board", () => {
     await page.locator("#cab-session").getByText("Nils Berg (ersättare)").waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     // A refusal stays at the item's field: rejecting needs a reason.
+    await unfold(page);
     const reject = item(page).locator("form", { has: page.locator('button[name="intent"][value="reject"]') });
     await reject.locator('button[name="intent"][value="reject"]').click();
     await expect.poll(async () => reject.locator('textarea[name="reason"]').getAttribute("aria-invalid")).toBe("true");
@@ -157,10 +190,27 @@ describe("the change advisory board", () => {
     await page.goto(`/cab/meetings/${firstMeeting}/minutes`);
     await page.locator("#minutes-decided").getByText("Vi väntar på leverantörens testrapport.").waitFor();
 
-    // The chair closes the meeting; the member who was present adjusts the minutes, which locks them.
+    // A second decision in the meeting: approved with a reason.
     await page.goto(`/cab/meetings/${firstMeeting}`);
+    const approve = item(page, approvedNumber).locator("form", { has: page.locator('button[name="intent"][value="approve"]') });
+    await unfold(page, approvedNumber);
+    await approve.locator('textarea[name="reason"]').fill("Testrapporten är godkänd.");
+    await approve.locator('button[name="intent"][value="approve"]').click();
+    await page.waitForURL(/notice=approve/);
+    await expect.poll(async () => item(page, approvedNumber).count()).toBe(0);
+
+    // Another tab still shows the third item's forms when the chair closes the meeting in this one.
+    const stale = await pageAs(browser, portal.url, chairCookie);
+    await stale.goto(`/cab/meetings/${firstMeeting}`);
     await page.locator('button[name="intent"][value="close"]').click();
     await page.waitForURL(/notice=close/);
+    // The decision sent from the stale tab is refused: the meeting is no longer in session.
+    await unfold(stale, lateNumber);
+    const late = item(stale, lateNumber).locator("form", { has: stale.locator('button[name="intent"][value="approve"]') });
+    await late.locator('textarea[name="reason"]').fill("För sent");
+    await late.locator('button[name="intent"][value="approve"]').click();
+    await item(stale, lateNumber).getByText("Rådets beslut fattas bara på ett möte som pågår").waitFor();
+    await stale.close();
     expect(await page.locator('button[name="intent"][value="adjust"]').count()).toBe(0);
     const member = await pageAs(browser, portal.url, memberCookie);
     await member.goto(`/cab/meetings/${firstMeeting}`);
@@ -168,5 +218,12 @@ describe("the change advisory board", () => {
     await member.waitForURL(/notice=adjust/);
     await member.goto(`/cab/meetings/${firstMeeting}/minutes`);
     await member.getByText("Protokollet är justerat av").waitFor();
+    // Both decisions are in the minutes; the refused one is not. Locked: nobody adjusts them again.
+    const decided = member.locator("#minutes-decided");
+    await decided.getByText("Testrapporten är godkänd.").waitFor();
+    expect(await decided.getByText(approvedNumber).count()).toBeGreaterThan(0);
+    expect(await decided.getByText(lateNumber).count()).toBe(0);
+    await member.goto(`/cab/meetings/${firstMeeting}`);
+    expect(await member.locator('button[name="intent"][value="adjust"]').count()).toBe(0);
   });
 });
