@@ -42,6 +42,20 @@ export function extensionProblems(window: Pick<WindowContext, "end" | "pendingEx
   return {};
 }
 
+/**
+ * What stands in the way of granting an extension to `end` (none given: the end asked for). The
+ * service centre may grant less than asked: any end after the current one, up to the one asked for.
+ */
+export function grantProblems(window: Pick<WindowContext, "end" | "pendingExtension">, end?: string): Problems {
+  if (!window.pendingExtension) return { _form: { key: "supplier.extend.none" } };
+  if (end === undefined) return {};
+  const granted = Date.parse(end);
+  if (Number.isNaN(granted)) return { end: { key: "validation.invalid" } };
+  if (granted <= Date.parse(window.end)) return { end: { key: "supplier.extend.notLater", params: { end: window.end } } };
+  if (granted > Date.parse(window.pendingExtension.end)) return { end: { key: "extension.grant.beyondAsked", params: { end: window.pendingExtension.end } } };
+  return {};
+}
+
 export const accessWindowMachine = setup({
   types: {} as { context: WindowContext; events: WindowEvent; input: Pick<WindowContext, "caseType" | "start" | "end"> },
   guards: {
@@ -57,13 +71,15 @@ export const accessWindowMachine = setup({
       isEmpty(approvalProblems(event)) &&
       isEmpty(freezeProblems(context.caseType, event as { freezes?: number; overrideFreeze?: boolean })),
     hasReason: ({ event }) => isEmpty(reasonProblems(event as { reason?: string })),
+    grantable: ({ context, event }) => event.type === "APPROVE_EXTENSION" && isEmpty(grantProblems(context, event.end)),
   },
   actions: {
     requestExtension: assign({
       pendingExtension: ({ event }) => (event.type === "REQUEST_EXTENSION" ? { end: event.end, reason: event.reason, requestedBy: event.actor.userId } : null),
     }),
     extend: assign({
-      end: ({ context }) => context.pendingExtension?.end ?? context.end,
+      // The end granted: the one asked for, or an earlier one the service centre chose.
+      end: ({ context, event }) => (event.type === "APPROVE_EXTENSION" && event.end) || context.pendingExtension?.end || context.end,
       pendingExtension: () => null,
     }),
     dropExtension: assign({ pendingExtension: () => null }),
@@ -92,7 +108,7 @@ export const accessWindowMachine = setup({
         END: { guard: "allowed", target: "closed", actions: "closedBy" },
         EXPIRE: { guard: and(["allowed", "over"]), target: "closed", actions: "closedBy" },
         REQUEST_EXTENSION: { guard: and(["allowed", "notOver", "extensionOk"]), actions: "requestExtension" },
-        APPROVE_EXTENSION: { guard: and(["allowed", "notOver", "extensionPending", "approvable"]), actions: "extend" },
+        APPROVE_EXTENSION: { guard: and(["allowed", "notOver", "extensionPending", "grantable", "approvable"]), actions: "extend" },
         REFUSE_EXTENSION: { guard: and(["allowed", "extensionPending", "hasReason"]), actions: "dropExtension" },
       },
     },

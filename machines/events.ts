@@ -40,7 +40,7 @@ export type WindowEvent =
   | (Base<"REVOKE"> & { reason?: string })
   | (Base<"END"> & { reason?: string })
   | (Base<"REQUEST_EXTENSION"> & { end: string; reason: string })
-  | (Base<"APPROVE_EXTENSION"> & { conflicts: number; freezes?: number; overrideFreeze?: boolean; reason?: string })
+  | (Base<"APPROVE_EXTENSION"> & { conflicts: number; freezes?: number; overrideFreeze?: boolean; reason?: string; end?: string })
   | (Base<"REFUSE_EXTENSION"> & { reason: string })
   | Base<"EXPIRE">
   | Base<"CASE_CANCELLED">;

@@ -12,7 +12,7 @@ export * from "./rules";
 export { caseStatusOf, isCaseStatus, windowStateOf } from "./vocabulary";
 export type { CaseStatus, WindowState } from "./vocabulary";
 export { accessWindowMachine, advancedChangeMachine, emergencyMachine, simpleChangeMachine, standingAccessMachine };
-export { extensionProblems, GRANT_EARLY_MS, grantOpensAt, MAX_EXTENSION_HOURS, MAX_EXTENSION_MS } from "./access-window";
+export { extensionProblems, grantProblems, GRANT_EARLY_MS, grantOpensAt, MAX_EXTENSION_HOURS, MAX_EXTENSION_MS } from "./access-window";
 export type { WindowContext };
 
 /**

@@ -60,6 +60,8 @@ export type ProblemKey =
   | "case.window.endBeforeStart"
   | "case.window.inPast"
   | "case.repropose.beforeMeeting"
+  | "supplier.extend.none"
+  | "extension.grant.beyondAsked"
   | "cab.extra.notAwaiting"
   | "cab.extra.tooSoon"
   | "cab.extra.afterWindow"
@@ -274,6 +276,8 @@ export type EventNeeds = {
   newEnd: boolean;
   /** A new start and end (a window proposed after a deferral). */
   newWindow: boolean;
+  /** The end to grant an extension to (the one asked for, or earlier). */
+  grantEnd: boolean;
   allowLongWindow: boolean;
   /** The window touches a freeze: approving it needs the override (and a reason). */
   freezeOverride: boolean;
@@ -291,7 +295,9 @@ export function needsOf(type: CaseType, event: string, facts: { conflicts: numbe
     newEnd: event === "REQUEST_EXTENSION",
     newWindow: event === "PROPOSE_WINDOW",
     allowLongWindow: (APPROVALS as readonly string[]).includes(event) && !isEmpty(longWindowProblems(type, facts.window, {})),
-    freezeOverride: (APPROVALS as readonly string[]).includes(event) && !isEmpty(freezeProblems(type, { freezes: facts.freezes })),
+    // An extension's added time is held by a freeze as an approval's window is (facts: the added time's).
+    freezeOverride: approval && !isEmpty(freezeProblems(type, { freezes: facts.freezes })),
+    grantEnd: event === "APPROVE_EXTENSION",
   };
 }
 

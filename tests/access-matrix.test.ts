@@ -461,6 +461,14 @@ const TABLE: Row[] = [
   row(
     "POST",
     "/cases/:number",
+    "APPROVE_EXTENSION",
+    PER_PLACE,
+    caseForm("extension-pending", { intent: "APPROVE_EXTENSION", ...REASON }),
+    e(L, [403, 404, 404], 302, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/cases/:number",
     "PROPOSE_WINDOW",
     PER_PLACE,
     onCase("deferred", (k) => {

@@ -235,6 +235,7 @@ describe("a database held by another process", () => {
 });
 
 describe("bootstrapping a bare database", () => {
+  // Each step is a process of its own that opens and migrates a new PGlite database: slow on a busy machine.
   it("creates the first administrator (and a unit for them) and insists on --org for supplier people", async () => {
     const saved = { dataDir, childEnv };
     dataDir = join(mkdtempSync(join(tmpdir(), "portal-cli-bare-")), "pglite");
@@ -260,5 +261,5 @@ describe("bootstrapping a bare database", () => {
       dataDir = saved.dataDir;
       childEnv = saved.childEnv;
     }
-  });
+  }, 120_000);
 });

@@ -918,6 +918,15 @@ describe("business rules", () => {
       expect(canWindow(extended!, windowEvent("EXPIRE", ACTORS.system, { now: LATER_END }))).toBe(true);
     });
 
+    it("an extension may be granted to an earlier end than asked, after the current one, never beyond the asked", () => {
+      const pending = stepWindow(open(), request({}))!;
+      const grant = (end: string) => stepWindow(pending, windowEvent("APPROVE_EXTENSION", ACTORS["service centre"], { end }));
+      expect(grant(plusHours(WINDOW.end, 1))).toMatchObject({ value: "open", context: { end: plusHours(WINDOW.end, 1), pendingExtension: null } });
+      expect(grant(LATER_END)).toMatchObject({ context: { end: LATER_END } });
+      expect(grant(plusHours(LATER_END, 1))).toBeUndefined();
+      expect(grant(WINDOW.end)).toBeUndefined();
+    });
+
     it("a refused extension keeps the original end", () => {
       const pending = stepWindow(open(), request({}))!;
       const refused = stepWindow(pending, windowEvent("REFUSE_EXTENSION", ACTORS["service centre"]));

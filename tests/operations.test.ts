@@ -12,6 +12,7 @@ import { listWindows } from "~/cases/windows.server";
 import { call, ORIGIN, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
+import { isoToStockholmLocal, stockholmLocalToIso } from "../machines/time";
 
 /**
  * Operations' list (/operations), the access-window API (/api/v1/access-windows) and the outbox
@@ -222,6 +223,48 @@ describe("the access-window API", () => {
     expect(ended.body.closedAt).not.toBeNull();
     expect((await post(path, w.tokens.operations, { type: "REVOKE" })).status).toBe(409);
     expect((await call(path, { headers: as(w.tokens.operations) })).status).toBe(405);
+  });
+});
+
+describe("an extension decided with its facts in front of the service centre", () => {
+  it("shows the current and asked end, the added time and its conflicts, and grants less than asked (3 h asked, 1 h granted)", async () => {
+    const a = await startedChange(w.systems.app.code, "Förlängning i delar");
+    const path = `/api/v1/access-windows/${a.id}/events`;
+    expect((await post(path, w.tokens.operations, { type: "GRANT" })).status).toBe(200);
+    const asked = new Date(a.end.getTime() + 180 * MINUTE);
+    expect((await post(path, w.tokens.consultant, { type: "REQUEST_EXTENSION", end: asked.toISOString(), reason: "Migreringen tar längre tid" })).status).toBe(
+      200,
+    );
+    // Another change on DB (APP depends on it) during the added time only.
+    const other = await approvedChange(w.systems.dbs.code, "Databas efteråt");
+    await db()
+      .update(cases)
+      .set({ windowStart: new Date(a.end.getTime() + 60 * MINUTE), windowEnd: new Date(a.end.getTime() + 120 * MINUTE) })
+      .where(eq(cases.number, other.number));
+    const cookie = await signIn(db(), w.people.serviceCentre);
+    const html = await (await call(`/cases/${a.number}`, { cookie })).text();
+    const asked_ = html.slice(html.indexOf('id="extension-asked"'), html.indexOf("</dd>", html.indexOf('id="extension-asked"')));
+    expect(asked_).toContain("(+3 h)");
+    expect(asked_).toContain("Migreringen tar längre tid");
+    const section = html.slice(html.indexOf('id="extension-conflicts-heading"'));
+    expect(section.slice(0, section.indexOf("</section>"))).toContain(other.number);
+    // The grant form starts from the end asked for; more than asked is refused at the field.
+    expect(html).toMatch(new RegExp(`name="end"[^>]*value="${isoToStockholmLocal(asked)}"|value="${isoToStockholmLocal(asked)}"[^>]*name="end"`));
+    const tooMuch = await call(`/cases/${a.number}`, {
+      cookie,
+      form: { intent: "APPROVE_EXTENSION", end: isoToStockholmLocal(new Date(asked.getTime() + 60 * MINUTE)), reason: "Krocken är ok" },
+    });
+    expect(tooMuch.status).toBe(422);
+    expect(await tooMuch.text()).toMatch(/<input(?=[^>]*aria-invalid="true")[^>]*name="end"/);
+    // One hour, before the other change: granted, with no conflict left to explain.
+    // datetime-local is to the minute.
+    const oneHour = new Date(stockholmLocalToIso(isoToStockholmLocal(new Date(a.end.getTime() + 60 * MINUTE)))!);
+    const granted = await call(`/cases/${a.number}`, { cookie, form: { intent: "APPROVE_EXTENSION", end: isoToStockholmLocal(oneHour) } });
+    expect(granted.status).toBe(302);
+    const [row] = await db().select().from(accessWindows).where(eq(accessWindows.id, a.id));
+    expect(row!.endsAt.toISOString()).toBe(oneHour.toISOString());
+    const [c] = await db().select().from(cases).where(eq(cases.number, a.number));
+    expect(c!.windowEnd!.toISOString()).toBe(oneHour.toISOString());
   });
 });
 

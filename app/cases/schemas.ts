@@ -155,7 +155,8 @@ export const eventInput = z.discriminatedUnion(
     z.strictObject({ type: z.literal("GRANT") }),
     z.strictObject({ type: z.literal("END"), reason }),
     z.strictObject({ type: z.literal("REQUEST_EXTENSION"), end: isoInstant, reason: requiredText(4000) }),
-    z.strictObject({ type: z.literal("APPROVE_EXTENSION"), reason, overrideFreeze: z.boolean().optional() }),
+    // `end`: grant less than asked (an end after the current one, up to the one asked for).
+    z.strictObject({ type: z.literal("APPROVE_EXTENSION"), reason, overrideFreeze: z.boolean().optional(), end: isoInstant.optional() }),
     z.strictObject({ type: z.literal("REFUSE_EXTENSION"), reason: requiredText(4000) }),
   ],
   { error: msg("case.event.unknown") },

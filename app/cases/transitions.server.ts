@@ -5,6 +5,7 @@ import { accessWindows, auditLog, cases, systemAdministrators, systems, type Acc
 import {
   approvalProblems,
   freezeProblems,
+  grantProblems,
   CASE_MACHINES,
   canCase,
   initialWindow,
@@ -174,9 +175,12 @@ export async function applyWindowEvent(tx: Db, user: User | null, c: Case, event
   if (!permitted(event.type, event.actor)) throw new WorkflowError(403, "You may not do that on this window.");
   if (!stateAccepts(WINDOW_MACHINE.machine, w.state, event.type)) throw new WorkflowError(409, `The window is ${w.status}: ${event.type} is not possible now.`);
   if (event.type === "APPROVE_EXTENSION") {
-    const pending = (w.state.context as { pendingExtension?: { end: string } | null }).pendingExtension;
+    const windowContext = w.state.context as { end: string; pendingExtension?: { end: string } | null };
+    const pending = windowContext.pendingExtension;
     if (pending) {
-      const found = await extensionConflicts(tx, c, w, pending.end);
+      const granting = grantProblems({ end: windowContext.end, pendingExtension: pending as never }, event.end);
+      if (!isEmpty(granting)) invalid(granting, "Grant an end after the current one, up to the one asked for.");
+      const found = await extensionConflicts(tx, c, windowContext.end, event.end ?? pending.end);
       event.conflicts = found.length;
       event.freezes = freezeCount(found);
       const frozen = freezeProblems(c.type, event);
@@ -204,9 +208,9 @@ export function caseFollows(c: Case, from: string, next: Persisted, now: Date): 
   return !followUp || canCase(c.type, c.state, { type: followUp, actor: SYSTEM_ACTOR, now: now.toISOString() } as CaseEvent);
 }
 
-/** Conflicts the window would have if it ended at `end` instead. */
-async function extensionConflicts(tx: Db, c: Case, w: AccessWindow, end: string) {
-  return conflictsFor(tx, c.systemId, { start: w.startsAt, end: new Date(end) }, c.id);
+/** The conflicts of the time an extension adds: from the window's current end to `end` (the window's own were weighed at its approval). */
+export async function extensionConflicts(tx: Db, c: Pick<Case, "id" | "systemId">, currentEnd: string | Date, end: string | Date) {
+  return conflictsFor(tx, c.systemId, { start: new Date(currentEnd), end: new Date(end) }, c.id);
 }
 
 /** Writes a window's next state and moves its case along when the window opened or closed. */

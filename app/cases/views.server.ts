@@ -13,7 +13,7 @@ import { mayPassOn, municipalUnits } from "./review.server";
 import { casesWithParties } from "./case-rows.server";
 import { WorkflowError } from "./errors";
 import { WINDOW_EVENTS, type EventInput } from "./schemas";
-import { actorFor, caseFollows, machineEventType } from "./transitions.server";
+import { actorFor, caseFollows, extensionConflicts, machineEventType } from "./transitions.server";
 
 /**
  * A case as a person reads it (the case page, the API): its fields, its window, its trail, the
@@ -165,11 +165,33 @@ export async function casePage(db: Db, user: User, number: string) {
       : [],
     user.role === "service-centre" ? municipalUnits(db) : [],
   ]);
+  // An extension waiting for a decision: the time it adds, and what that time would meet.
+  const pending = seen.accessWindow?.pendingExtension as { end: string; reason: string } | null | undefined;
+  const extension =
+    pending && seen.accessWindow
+      ? {
+          currentEnd: seen.accessWindow.end,
+          requestedEnd: pending.end,
+          reason: pending.reason,
+          conflicts: seesConflicts(audience)
+            ? await extensionConflicts(db, { id, systemId: await systemIdOf(db, id) }, seen.accessWindow.end, pending.end)
+            : [],
+        }
+      : null;
   // What each form the person may send asks for: the rules' answer, never the page's.
   const facts = { conflicts: conflicts.length, freezes: freezeCount(conflicts), window: seen.window };
   const needs = Object.fromEntries(seen.allowedEvents.map((e) => [e, needsOf(seen.type, machineEventType(seen.type, e as EventInput["type"]).type, facts)]));
-  return { view: seen, conflicts, messages, units, needs, passOn: mayPassOn(user, seen) };
+  // The extension's approval asks for what its added time needs.
+  if (extension && needs.APPROVE_EXTENSION)
+    needs.APPROVE_EXTENSION = needsOf(seen.type, "APPROVE_EXTENSION", {
+      conflicts: extension.conflicts.length,
+      freezes: freezeCount(extension.conflicts),
+      window: seen.window,
+    });
+  return { view: seen, conflicts, extension, messages, units, needs, passOn: mayPassOn(user, seen) };
 }
+
+const systemIdOf = async (db: Db, caseId: number) => (await db.select({ systemId: cases.systemId }).from(cases).where(eq(cases.id, caseId)))[0]!.systemId;
 
 /** Content that makes a probe event acceptable, so `allowedEvents` asks only "who" and "when". */
 function probe(type: string, c: Case, w: AccessWindow | undefined): Record<string, unknown> {

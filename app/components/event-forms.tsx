@@ -14,7 +14,20 @@ const DANGER = new Set(["REJECT", "CAB_REJECT", "CANCEL", "REFUSE_CONSENT", "REV
  * exactly what the rules say the event needs (`needs`, from machines/rules.ts `needsOf`). The
  * server decides again on submit; refusals come back as errors at the form's fields.
  */
-export function EventForm({ event, needs, conflicts, errors }: { event: EventInput["type"]; needs: EventNeeds; conflicts: number; errors?: FieldErrors }) {
+export function EventForm({
+  event,
+  needs,
+  conflicts,
+  errors,
+  defaultEnd,
+}: {
+  event: EventInput["type"];
+  needs: EventNeeds;
+  conflicts: number;
+  errors?: FieldErrors;
+  /** The end the form starts from (an extension's: the one asked for), as datetime-local. */
+  defaultEnd?: string;
+}) {
   const { t } = useT();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle" && navigation.formData?.get("intent") === event;
@@ -39,6 +52,18 @@ export function EventForm({ event, needs, conflicts, errors }: { event: EventInp
       ) : null}
       {needs.newEnd ? (
         <TextField label={t("case.action.newEnd")} hint={t("request.timeHint")} type="datetime-local" name="end" error={errors?.end} required />
+      ) : null}
+      {needs.grantEnd ? (
+        <TextField
+          label={t("case.action.grantEnd")}
+          hint={t("case.action.grantEndHint")}
+          type="datetime-local"
+          name="end"
+          defaultValue={defaultEnd}
+          max={defaultEnd}
+          error={errors?.end}
+          required
+        />
       ) : null}
       {needs.newWindow ? (
         <>

@@ -12,7 +12,7 @@ import { parseId } from "~/http/ids";
 import type { PageHandle, RouteData } from "~/ui/meta";
 import { isCaseStatus } from "../../machines/vocabulary";
 import { isCabDecision } from "../../machines/rules";
-import { stockholmLocalToIso } from "../../machines/time";
+import { isoToStockholmLocal, stockholmLocalToIso } from "../../machines/time";
 import { applyEvent } from "~/cases/commands.server";
 import { casePage } from "~/cases/views.server";
 import { formErrors, WorkflowError } from "~/cases/errors";
@@ -89,6 +89,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/cases/${number}?notice=${encodeURIComponent(event)}`);
 }
 
+/** A length of time in hours and minutes ("3 h", "1 h 30 min"). */
+function durationText(t: ReturnType<typeof useT>["t"], ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return (
+    [hours ? t("duration.hours", { count: hours }) : "", rest ? t("duration.minutes", { count: rest }) : ""].filter(Boolean).join(" ") ||
+    t("duration.minutes", { count: 0 })
+  );
+}
+
 const DETAIL_LABELS: [string, MessageKey][] = [
   ["reason", "request.reason"],
   ["impactDescription", "request.impactDescription"],
@@ -102,7 +113,7 @@ const DETAIL_LABELS: [string, MessageKey][] = [
 
 export default function CasePage() {
   const { t, textOr, formatDateTime } = useT();
-  const { view, conflicts, messages, isRequester, role, units, needs, passOn } = useLoaderData<typeof loader>();
+  const { view, conflicts, extension, messages, isRequester, role, units, needs, passOn } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const notice = searchParams.get("notice");
@@ -158,8 +169,9 @@ export default function CasePage() {
                 key={event}
                 event={event}
                 needs={needs[event]!}
-                conflicts={conflicts.length}
+                conflicts={event === "APPROVE_EXTENSION" && extension ? extension.conflicts.length : conflicts.length}
                 errors={result?.event === event ? result.errors : undefined}
+                defaultEnd={event === "APPROVE_EXTENSION" && extension ? isoToStockholmLocal(extension.requestedEnd) : undefined}
               />
             ))}
           </div>
@@ -214,6 +226,19 @@ export default function CasePage() {
               <dt>{t("case.window")}</dt>
               <dd>
                 <WindowText window={view.window} />
+              </dd>
+            </>
+          ) : null}
+          {extension ? (
+            <>
+              <dt>{t("case.extension")}</dt>
+              <dd id="extension-asked">
+                {t("case.extension.text", {
+                  current: formatDateTime(extension.currentEnd),
+                  requested: formatDateTime(extension.requestedEnd),
+                  added: durationText(t, Date.parse(extension.requestedEnd) - Date.parse(extension.currentEnd)),
+                })}
+                <span className="prose"> {extension.reason}</span>
               </dd>
             </>
           ) : null}
@@ -304,6 +329,13 @@ export default function CasePage() {
           </div>
         ))}
       </section>
+
+      {extension && role !== "supplier" ? (
+        <section aria-labelledby="extension-conflicts-heading">
+          <h2 id="extension-conflicts-heading">{t("case.extension.conflicts")}</h2>
+          <ConflictList conflicts={extension.conflicts} empty={t("case.extension.noConflicts")} />
+        </section>
+      ) : null}
 
       {view.type !== "standing-access" && role !== "supplier" ? (
         <section aria-labelledby="conflicts-heading">
