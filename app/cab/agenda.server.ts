@@ -577,12 +577,18 @@ function parsed<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
 }
 
 /** A one-off meeting at a Stockholm date and time; a cancelled meeting at that moment is brought back. */
-export async function addMeeting(db: Db, user: User, raw: unknown, now = new Date()): Promise<CabMeeting> {
-  requireCentre(user);
-  const input = parsed(meetingInput, raw);
+/** A meeting's start from its typed Stockholm date and time, or 422 at the date. */
+function meetingStart(input: { date: string; time: string }): Date {
   const at = stockholmLocalToIso(`${input.date}T${input.time}`);
   const startsAt = at ? new Date(at) : undefined;
   if (!startsAt || Number.isNaN(startsAt.getTime())) throw new WorkflowError(422, "The date is not valid.", { date: { key: "validation.date" } });
+  return startsAt;
+}
+
+export async function addMeeting(db: Db, user: User, raw: unknown, now = new Date()): Promise<CabMeeting> {
+  requireCentre(user);
+  const input = parsed(meetingInput, raw);
+  const startsAt = meetingStart(input);
   if (startsAt <= now) throw new WorkflowError(422, "The meeting must be in the future.", { date: { key: "cab.validation.past" } });
   const [existing] = await db.select().from(cabMeetings).where(eq(cabMeetings.startsAt, startsAt));
   if (existing && existing.status !== "cancelled")
@@ -616,9 +622,7 @@ export const extraMeetingInput = meetingInput.extend({
 export async function callExtraMeeting(db: Db, user: User, raw: unknown, now = new Date()): Promise<CabMeeting> {
   requireCentre(user);
   const input = parsed(extraMeetingInput, raw);
-  const at = stockholmLocalToIso(`${input.date}T${input.time}`);
-  const startsAt = at ? new Date(at) : undefined;
-  if (!startsAt || Number.isNaN(startsAt.getTime())) throw new WorkflowError(422, "The date is not valid.", { date: { key: "validation.date" } });
+  const startsAt = meetingStart(input);
   return db.transaction(async (tx) => {
     const [c] = input.number.includes("\0") ? [] : await tx.select().from(cases).where(eq(cases.number, input.number)).for("update");
     if (!c) throw new WorkflowError(422, "No such change.", { number: { key: "cab.extra.notAwaiting" } });

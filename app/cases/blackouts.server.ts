@@ -2,7 +2,7 @@ import { and, asc, eq, gt, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import type { Db } from "../../db/client";
-import { blackoutPeriods, systems, type User } from "../../db/schema";
+import { blackoutPeriods, systems, type BlackoutPeriod, type User } from "../../db/schema";
 import { addDays, FREEZE_HORIZON_DAYS, isoToStockholmLocal, isIsoDate, laterOccurrences, stockholmLocalToIso, stockholmMidnight } from "../../machines/time";
 import { FREEZE_REPEATS, type FreezeRepeats } from "../../machines/vocabulary";
 import { audit } from "~/audit/audit.server";
@@ -76,7 +76,6 @@ const afterDay = (until: string) => stockholmMidnight(addDays(until, 1));
  * an occurrence is one row per freeze and start). Returns how many it added.
  */
 export async function extendFreezes(db: Db, now = new Date()): Promise<number> {
-  const horizon = new Date(now.getTime() + FREEZE_HORIZON_DAYS * 86_400_000);
   const rules = await db
     .select()
     .from(blackoutPeriods)
@@ -84,27 +83,32 @@ export async function extendFreezes(db: Db, now = new Date()): Promise<number> {
       and(isNotNull(blackoutPeriods.repeats), isNull(blackoutPeriods.parentId), or(isNull(blackoutPeriods.repeatUntil), gt(blackoutPeriods.repeatUntil, now))),
     );
   let added = 0;
-  for (const rule of rules) {
-    const occurrences = laterOccurrences({ start: rule.startsAt, end: rule.endsAt }, rule.repeats!, rule.repeatUntil, horizon);
-    if (!occurrences.length) continue;
-    const inserted = await db
-      .insert(blackoutPeriods)
-      .values(
-        occurrences.map((o) => ({
-          systemId: rule.systemId,
-          closure: rule.closure,
-          startsAt: o.start,
-          endsAt: o.end,
-          reason: rule.reason,
-          parentId: rule.id,
-          createdById: rule.createdById,
-        })),
-      )
-      .onConflictDoNothing({ target: [blackoutPeriods.parentId, blackoutPeriods.startsAt] })
-      .returning({ id: blackoutPeriods.id });
-    added += inserted.length;
-  }
+  for (const rule of rules) added += await layOutOccurrences(db, rule, now);
   return added;
+}
+
+/** Writes the occurrences of recurring freeze `rule` after its first, up to the horizon, that are not there yet; how many it wrote. */
+async function layOutOccurrences(db: Db, rule: BlackoutPeriod, now: Date): Promise<number> {
+  if (!rule.repeats) return 0;
+  const horizon = new Date(now.getTime() + FREEZE_HORIZON_DAYS * 86_400_000);
+  const occurrences = laterOccurrences({ start: rule.startsAt, end: rule.endsAt }, rule.repeats, rule.repeatUntil, horizon);
+  if (!occurrences.length) return 0;
+  const inserted = await db
+    .insert(blackoutPeriods)
+    .values(
+      occurrences.map((o) => ({
+        systemId: rule.systemId,
+        closure: rule.closure,
+        startsAt: o.start,
+        endsAt: o.end,
+        reason: rule.reason,
+        parentId: rule.id,
+        createdById: rule.createdById,
+      })),
+    )
+    .onConflictDoNothing({ target: [blackoutPeriods.parentId, blackoutPeriods.startsAt] })
+    .returning({ id: blackoutPeriods.id });
+  return inserted.length;
 }
 
 export type FreezeRow = {
@@ -207,22 +211,8 @@ export async function createBlackout(
         repeatUntil,
         createdById: user.id,
       })
-      .returning({ id: blackoutPeriods.id });
-    if (repeats) {
-      const later = laterOccurrences({ start, end }, repeats, repeatUntil, new Date(now.getTime() + FREEZE_HORIZON_DAYS * 86_400_000));
-      if (later.length)
-        await tx.insert(blackoutPeriods).values(
-          later.map((o) => ({
-            systemId: systemId ?? null,
-            closure: scope === "closure",
-            startsAt: o.start,
-            endsAt: o.end,
-            reason,
-            parentId: row!.id,
-            createdById: user.id,
-          })),
-        );
-    }
+      .returning();
+    await layOutOccurrences(tx, row!, now);
     await audit(tx, {
       action: "blackout.created",
       actorUserId: user.id,

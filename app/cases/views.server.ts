@@ -8,7 +8,7 @@ import { RESPONSE_TARGETS, type Priority } from "../../machines/priority";
 import { inScope, scopeOf } from "~/access/scope.server";
 import { audienceOf, conflictsFor, detailsFor, reasonFor, seesConflicts, seesMessageLog } from "~/access/redaction";
 import { meetingFacts } from "../cab/session.server";
-import { conflictsOf, freezeCount } from "./conflicts.server";
+import { conflictsOf, freezeCount, type Conflict } from "./conflicts.server";
 import { mayPassOn, municipalUnits } from "./review.server";
 import { casesWithParties } from "./case-rows.server";
 import { WorkflowError } from "./errors";
@@ -142,7 +142,7 @@ export async function getCaseView(db: Db, user: User, number: string): Promise<C
 async function scopedView(db: Db, user: User, number: string) {
   const row = await loadView(db, number);
   if (!row || !inScope(await scopeOf(db, user), row.c)) throw new WorkflowError(404, "No such case.");
-  return { id: row.c.id, view: await view(db, user, row) };
+  return { id: row.c.id, systemId: row.c.systemId, view: await view(db, user, row) };
 }
 
 /**
@@ -151,7 +151,7 @@ async function scopedView(db: Db, user: User, number: string) {
  * the units it can inform.
  */
 export async function casePage(db: Db, user: User, number: string) {
-  const { id, view: seen } = await scopedView(db, user, number);
+  const { id, systemId, view: seen } = await scopedView(db, user, number);
   const audience = audienceOf(user);
   const [conflicts, messages, units] = await Promise.all([
     seen.type === "standing-access" || !seesConflicts(audience) ? [] : conflictsOf(db, id),
@@ -173,25 +173,25 @@ export async function casePage(db: Db, user: User, number: string) {
           currentEnd: seen.accessWindow.end,
           requestedEnd: pending.end,
           reason: pending.reason,
-          conflicts: seesConflicts(audience)
-            ? await extensionConflicts(db, { id, systemId: await systemIdOf(db, id) }, seen.accessWindow.end, pending.end)
-            : [],
+          conflicts: seesConflicts(audience) ? await extensionConflicts(db, { id, systemId }, seen.accessWindow.end, pending.end) : [],
         }
       : null;
-  // What each form the person may send asks for: the rules' answer, never the page's.
-  const facts = { conflicts: conflicts.length, freezes: freezeCount(conflicts), window: seen.window };
-  const needs = Object.fromEntries(seen.allowedEvents.map((e) => [e, needsOf(seen.type, machineEventType(seen.type, e as EventInput["type"]).type, facts)]));
-  // The extension's approval asks for what its added time needs.
-  if (extension && needs.APPROVE_EXTENSION)
-    needs.APPROVE_EXTENSION = needsOf(seen.type, "APPROVE_EXTENSION", {
-      conflicts: extension.conflicts.length,
-      freezes: freezeCount(extension.conflicts),
-      window: seen.window,
-    });
+  // What each form the person may send asks for: the rules' answer, never the page's. The
+  // extension's approval weighs what its added time meets; every other event the case's window.
+  const factsOf = (found: Conflict[]) => ({ conflicts: found.length, freezes: freezeCount(found), window: seen.window });
+  const facts = factsOf(conflicts);
+  const needs = Object.fromEntries(
+    seen.allowedEvents.map((e) => [
+      e,
+      needsOf(
+        seen.type,
+        machineEventType(seen.type, e as EventInput["type"]).type,
+        e === "APPROVE_EXTENSION" && extension ? factsOf(extension.conflicts) : facts,
+      ),
+    ]),
+  );
   return { view: seen, conflicts, extension, messages, units, needs, passOn: mayPassOn(user, seen) };
 }
-
-const systemIdOf = async (db: Db, caseId: number) => (await db.select({ systemId: cases.systemId }).from(cases).where(eq(cases.id, caseId)))[0]!.systemId;
 
 /** Content that makes a probe event acceptable, so `allowedEvents` asks only "who" and "when". */
 function probe(type: string, c: Case, w: AccessWindow | undefined): Record<string, unknown> {

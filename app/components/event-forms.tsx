@@ -80,10 +80,7 @@ export function EventForm({
         </>
       ) : null}
       {needs.allowLongWindow ? <Checkbox label={t("case.action.allowLongWindow")} name="allowLongWindow" value="true" error={errors?.allowLongWindow} /> : null}
-      {/* Also once refused for a freeze the page could not foresee (an extension's added time). */}
-      {needs.freezeOverride || errors?.overrideFreeze ? (
-        <Checkbox label={t("case.action.overrideFreeze")} name="overrideFreeze" value="true" error={errors?.overrideFreeze} />
-      ) : null}
+      {needs.freezeOverride ? <Checkbox label={t("case.action.overrideFreeze")} name="overrideFreeze" value="true" error={errors?.overrideFreeze} /> : null}
       {needs.reason !== "none" ? (
         <TextArea
           label={reasonLabel}

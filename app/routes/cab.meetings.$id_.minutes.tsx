@@ -8,8 +8,8 @@ import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import type { PageHandle, RouteData } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
-import { agendaOf, type VoteSummary } from "~/cab/agenda.server";
-import { sessionOf } from "~/cab/session.server";
+import type { VoteSummary } from "~/cab/agenda.server";
+import { minutesOf } from "~/cab/minutes.server";
 
 /**
  * A CAB meeting's minutes (/cab/meetings/:id/minutes), made to be printed: the meeting, each
@@ -36,12 +36,7 @@ const PRINT_CSS = `
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
-  const id = String(params.id ?? "");
-  if (!/^\d{1,9}$/.test(id)) throw new Response("Not found", { status: 404 });
-  const agenda = await agendaOf(db(), Number(id));
-  if (!agenda) throw new Response("Not found", { status: 404 });
-  const session = await sessionOf(db(), agenda.meeting.id, user);
-  return { ...agenda, session, printedAt: new Date().toISOString() };
+  return { ...(await minutesOf(db(), user, params.id)), printedAt: new Date().toISOString() };
 }
 
 export const handle: PageHandle<RouteData<typeof loader>> = {

@@ -2,8 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 
 import { db } from "../../db/client";
 import { requireRole } from "~/access/guards.server";
-import { agendaOf } from "~/cab/agenda.server";
-import { sessionOf } from "~/cab/session.server";
+import { minutesOf } from "~/cab/minutes.server";
 import { attendeeText } from "~/components/cab-bits";
 import { csvResponse, csvText } from "~/http/csv.server";
 import { getLang, translatorFor } from "~/i18n/i18n.server";
@@ -17,13 +16,8 @@ import { PLACES } from "~/ui/places";
  */
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...PLACES.cab.roles);
-  const id = String(params.id ?? "");
-  if (!/^\d{1,9}$/.test(id)) throw new Response("Not found", { status: 404 });
-  const agenda = await agendaOf(db(), Number(id));
-  if (!agenda) throw new Response("Not found", { status: 404 });
-  const session = await sessionOf(db(), agenda.meeting.id, user);
+  const { meeting, decided, reviews, session } = await minutesOf(db(), user, params.id);
   const { t, formatDateTime } = translatorFor(await getLang(request));
-  const { meeting, decided, reviews } = agenda;
   const rows: unknown[][] = [
     [t("cab.minutes.csv.meeting"), formatDateTime(meeting.startsAt), meeting.location],
     [t("cab.minutes.chair"), session.chair ?? ""],

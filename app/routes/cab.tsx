@@ -118,6 +118,18 @@ export async function action({ request }: ActionFunctionArgs) {
   return redirect(`${place.path}?notice=${intent}`);
 }
 
+/** A meeting's (or a rule's) date, time and place, as typed and with their errors: the same fields in each of the chair's forms. */
+function WhenFields({ date = false, values, errors }: { date?: boolean; values: Values; errors: FieldErrors | undefined }) {
+  const { t } = useT();
+  return (
+    <>
+      {date ? <TextField label={t("cab.field.date")} name="date" type="date" required defaultValue={values.date} error={errors?.date} /> : null}
+      <TextField label={t("cab.field.time")} hint={t("cab.field.timeHint")} name="time" type="time" required defaultValue={values.time} error={errors?.time} />
+      <TextField label={t("cab.field.location")} name="location" optional maxLength={200} defaultValue={values.location} error={errors?.location} />
+    </>
+  );
+}
+
 /** A weekday's name (ISO 1 = Monday) in the page's language. */
 function weekdayName(lang: Lang, weekday: number): string {
   // 1 January 2024 was a Monday.
@@ -219,31 +231,7 @@ function Overview() {
             <h2 id="cab-add-meeting-heading">{t("cab.addMeeting")}</h2>
             <Form method="post" noValidate key={failed?.intent === "addMeeting" ? "failed" : "fresh"}>
               <FormError errors={errorsFor("addMeeting")} />
-              <TextField
-                label={t("cab.field.date")}
-                name="date"
-                type="date"
-                required
-                defaultValue={valuesFor("addMeeting").date}
-                error={errorsFor("addMeeting")?.date}
-              />
-              <TextField
-                label={t("cab.field.time")}
-                hint={t("cab.field.timeHint")}
-                name="time"
-                type="time"
-                required
-                defaultValue={valuesFor("addMeeting").time}
-                error={errorsFor("addMeeting")?.time}
-              />
-              <TextField
-                label={t("cab.field.location")}
-                name="location"
-                optional
-                maxLength={200}
-                defaultValue={valuesFor("addMeeting").location}
-                error={errorsFor("addMeeting")?.location}
-              />
+              <WhenFields date values={valuesFor("addMeeting")} errors={errorsFor("addMeeting")} />
               <button type="submit" name="intent" value="addMeeting" className="button">
                 {t("cab.addMeeting.submit")}
               </button>
@@ -270,31 +258,7 @@ function Overview() {
                     </option>
                   ))}
                 </SelectField>
-                <TextField
-                  label={t("cab.field.date")}
-                  name="date"
-                  type="date"
-                  required
-                  defaultValue={valuesFor("extraMeeting").date}
-                  error={errorsFor("extraMeeting")?.date}
-                />
-                <TextField
-                  label={t("cab.field.time")}
-                  hint={t("cab.field.timeHint")}
-                  name="time"
-                  type="time"
-                  required
-                  defaultValue={valuesFor("extraMeeting").time}
-                  error={errorsFor("extraMeeting")?.time}
-                />
-                <TextField
-                  label={t("cab.field.location")}
-                  name="location"
-                  optional
-                  maxLength={200}
-                  defaultValue={valuesFor("extraMeeting").location}
-                  error={errorsFor("extraMeeting")?.location}
-                />
+                <WhenFields date values={valuesFor("extraMeeting")} errors={errorsFor("extraMeeting")} />
                 <TextArea
                   label={t("cab.extra.reason")}
                   name="reason"
@@ -354,23 +318,7 @@ function Overview() {
                   </option>
                 ))}
               </SelectField>
-              <TextField
-                label={t("cab.field.time")}
-                hint={t("cab.field.timeHint")}
-                name="time"
-                type="time"
-                required
-                defaultValue={valuesFor("addRule").time}
-                error={errorsFor("addRule")?.time}
-              />
-              <TextField
-                label={t("cab.field.location")}
-                name="location"
-                optional
-                maxLength={200}
-                defaultValue={valuesFor("addRule").location}
-                error={errorsFor("addRule")?.location}
-              />
+              <WhenFields values={valuesFor("addRule")} errors={errorsFor("addRule")} />
               <button type="submit" name="intent" value="addRule" className="button">
                 {t("cab.addRule.submit")}
               </button>
