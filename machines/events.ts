@@ -29,10 +29,13 @@ export type CaseEvent =
   | Base<"WINDOW_CLOSED">
   | (Base<"REPORT_OUTCOME"> & { outcome: OutcomeValue; comment?: string })
   | (Base<"CLOSE"> & { reason?: string })
-  | (Base<"CONSENT"> & { reason?: string })
+  | (Base<"CONSENT"> & { reason?: string; until?: string })
   | (Base<"REFUSE_CONSENT"> & { reason: string })
   | Base<"REVIEW_DUE">
-  | (Base<"REVIEW"> & { reason?: string })
+  | (Base<"REVIEW"> & { reason?: string; until?: string })
+  | Base<"CONSENT_ENDED">
+  | Base<"ACCOUNT_CREATED">
+  | Base<"ACCOUNT_REMOVED">
   | (Base<"REVOKE_ACCESS"> & { reason: string });
 
 export type WindowEvent =

@@ -5,7 +5,7 @@
  * content (422) and from a state that does not allow the event at all (409).
  */
 import { CASE_TYPES, outcomesFor, type CabMeetingStatus, type CaseType, type Outcome, type Role } from "./vocabulary";
-import { earliestStart, stockholmDate, stockholmMidnight } from "./calendar";
+import { addDays, earliestStart, isIsoDate, stockholmDate, stockholmMidnight } from "./calendar";
 
 export { CASE_TYPES };
 export type { CaseType };
@@ -57,6 +57,9 @@ export type ProblemKey =
   | "case.conflictReasonRequired"
   | "case.freeze.overrideRequired"
   | "case.reasonRequired"
+  | "consent.until.invalid"
+  | "consent.until.past"
+  | "consent.until.tooLate"
   | "case.window.endBeforeStart"
   | "case.window.inPast"
   | "case.repropose.beforeMeeting"
@@ -127,6 +130,9 @@ export const PERMISSIONS: Record<string, (actor: Actor) => boolean> = {
   CONSENT: systemOwner,
   REFUSE_CONSENT: systemOwner,
   REVIEW: systemOwner,
+  ACCOUNT_CREATED: operations,
+  ACCOUNT_REMOVED: operations,
+  CONSENT_ENDED: theSystem,
   REVOKE_ACCESS: (a) => systemOwner(a) || serviceCentre(a) || requesterSide(a),
   GRANT: operations,
   REVOKE: operations,
@@ -143,6 +149,46 @@ export const PERMISSIONS: Record<string, (actor: Actor) => boolean> = {
 
 export function permitted(eventType: string, actor: Actor): boolean {
   return PERMISSIONS[eventType]?.(actor) ?? false;
+}
+
+/**
+ * A standing access's consent: it holds to an end date the owner chooses, at most a year ahead
+ * (the yearly review; by default exactly that), and is renewed at the review the same way.
+ */
+export const MAX_CONSENT_MONTHS = 12;
+/** Days before the consent's end that the owner is asked to review it (half the consent when it is shorter). */
+export const REVIEW_NOTICE_DAYS = 30;
+
+/** The same day a year later (29 February → 28 February). */
+function aYearAfter(date: string): string {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const next = `${String(y + MAX_CONSENT_MONTHS / 12).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+  return isIsoDate(next) ? next : addDays(`${next.slice(0, 8)}01`, d - 2);
+}
+
+/** The latest end date a consent given at `now` may have, which is also its default. */
+export const latestConsentEnd = (now: string | Date) => aYearAfter(stockholmDate(new Date(now)));
+
+/** The end date a consent (or renewal) gets: the one chosen, or the yearly review. */
+export function consentEnd(event: { until?: string; now: string }): string {
+  return event.until?.trim() ? event.until.trim() : latestConsentEnd(event.now);
+}
+
+/** What is wrong with a consent's end date, if anything: a date, after today, at most a year ahead. */
+export function consentProblems(event: { until?: string; now: string }): Problems {
+  const chosen = event.until?.trim();
+  if (!chosen) return {};
+  if (!isIsoDate(chosen)) return { until: { key: "consent.until.invalid" } };
+  if (chosen <= stockholmDate(new Date(event.now))) return { until: { key: "consent.until.past" } };
+  const latest = latestConsentEnd(event.now);
+  if (chosen > latest) return { until: { key: "consent.until.tooLate", params: { date: latest, months: MAX_CONSENT_MONTHS } } };
+  return {};
+}
+
+/** When a consent running from `today` to `until` comes up for review. */
+export function reviewDateFor(today: string, until: string): string {
+  const days = Math.round((Date.parse(`${until}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
+  return addDays(until, -Math.min(REVIEW_NOTICE_DAYS, Math.floor(days / 2)));
 }
 
 /** Problems with a window for a case of `type` submitted at `now`. */
@@ -281,10 +327,12 @@ export type EventNeeds = {
   allowLongWindow: boolean;
   /** The window touches a freeze: approving it needs the override (and a reason). */
   freezeOverride: boolean;
+  /** A consent's (or renewal's) last day: the latest allowed, which is also the default; null when the event has none. */
+  consentUntil: string | null;
 };
 
 /** The needs of `event` (a machine event type) on a case of `type` with `window` and `conflicts` known conflicts. */
-export function needsOf(type: CaseType, event: string, facts: { conflicts: number; freezes?: number; window: Window | null }): EventNeeds {
+export function needsOf(type: CaseType, event: string, facts: { conflicts: number; freezes?: number; window: Window | null; now?: Date }): EventNeeds {
   const approval = (APPROVALS as readonly string[]).includes(event) || event === "APPROVE_EXTENSION";
   const conflicted = approval && !isEmpty(approvalProblems({ conflicts: facts.conflicts }));
   return {
@@ -298,6 +346,7 @@ export function needsOf(type: CaseType, event: string, facts: { conflicts: numbe
     // An extension's added time is held by a freeze as an approval's window is (facts: the added time's).
     freezeOverride: approval && !isEmpty(freezeProblems(type, { freezes: facts.freezes })),
     grantEnd: event === "APPROVE_EXTENSION",
+    consentUntil: event === "CONSENT" || event === "REVIEW" ? latestConsentEnd(facts.now ?? new Date()) : null,
   };
 }
 

@@ -42,6 +42,7 @@ export const CASE_STATUSES = [
   "review-due",
   "revoked",
   "refused",
+  "expired",
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
@@ -54,11 +55,11 @@ export const PUBLIC_STATUSES = ["approved", "window-open", "window-closed", "out
 /** Cases waiting for the requester's side: complete, report the outcome, review. */
 export const ATTENTION_STATUSES = ["returned", "window-closed", "review-due"] as const satisfies readonly CaseStatus[];
 /** Cases after which nothing more happens. */
-export const FINISHED_STATUSES = ["closed", "rejected", "cancelled", "revoked", "refused"] as const satisfies readonly CaseStatus[];
+export const FINISHED_STATUSES = ["closed", "rejected", "cancelled", "revoked", "refused", "expired"] as const satisfies readonly CaseStatus[];
 /** Standing access: waiting for the owner, or in force. */
 export const STANDING_OPEN_STATUSES = ["awaiting-consent", "review-due", "active"] as const satisfies readonly CaseStatus[];
-/** Standing access that ended (refused, revoked, or cancelled). */
-export const STANDING_ENDED_STATUSES = ["refused", "revoked", "cancelled"] as const satisfies readonly CaseStatus[];
+/** Standing access that ended (refused, revoked, its consent ended, or cancelled). */
+export const STANDING_ENDED_STATUSES = ["refused", "revoked", "expired", "cancelled"] as const satisfies readonly CaseStatus[];
 
 export function isCaseStatus(value: unknown): value is CaseStatus {
   return CASE_STATUSES.some((status) => status === value);

@@ -295,7 +295,15 @@ const newCaseForm =
 const editForm = (intent: "draft" | "submit") =>
   onCase("access-draft", (k) => ({
     path: `/cases/${k.number}/edit`,
-    form: { intent, title: `${k.title} ändrad`, systemCode: k.systemCode, justification: "Felsökning", agreementReference: "AVT-1" },
+    form: {
+      intent,
+      title: `${k.title} ändrad`,
+      systemCode: k.systemCode,
+      justification: "Felsökning",
+      agreementReference: "AVT-1",
+      supplierPeople: "Per Persson",
+      accounts: "lev-konsult",
+    },
   }));
 
 // Admin fixtures.
@@ -516,6 +524,9 @@ const TABLE: Row[] = [
   // The service centre looks on; only operations opens and closes (the workflow refuses the centre).
   row("POST", "/operations", "GRANT", PER_PLACE, operationsForm("approved", "GRANT"), e(L, 403, 403, 403, 302, 403, 403, 403)),
   row("POST", "/operations", "REVOKE", PER_PLACE, operationsForm("open", "REVOKE"), e(L, 403, 403, 403, 302, 403, 403, 403)),
+  // A standing access's accounts: operations creates them after the consent and removes them after the end.
+  row("POST", "/operations", "ACCOUNT_CREATED", PER_PLACE, operationsForm("active", "ACCOUNT_CREATED"), e(L, 403, 403, 403, 302, 403, 403, 403)),
+  row("POST", "/operations", "ACCOUNT_REMOVED", PER_PLACE, operationsForm("revoked", "ACCOUNT_REMOVED"), e(L, 403, 403, 403, 302, 403, 403, 403)),
   row(
     "GET",
     "/owner",
@@ -1269,6 +1280,22 @@ const TABLE: Row[] = [
     json("active", () => ({ type: "REVOKE", ...REASON })),
     e(401, [200, 404, 404], 200, 403, 403, [403, 403, 404], [200, 404, 404], 403),
     { event: "REVOKE_ACCESS" },
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "ACCOUNT_CREATED",
+    PER_PLACE,
+    json("active", () => ({ type: "ACCOUNT_CREATED" })),
+    e(401, [403, 404, 404], 403, 403, 200, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/events",
+    "ACCOUNT_REMOVED",
+    PER_PLACE,
+    json("revoked", () => ({ type: "ACCOUNT_REMOVED" })),
+    e(401, [403, 404, 404], 403, 403, 200, [403, 403, 404], [403, 404, 404], 403),
   ),
   // Window events through the case.
   row(

@@ -154,6 +154,8 @@ async function stage(): Promise<Record<string, string>> {
       title: "Stående åtkomst",
       justification: "Felsökning",
       agreementReference: "AVT-2026-1",
+      supplierPeople: ["Per Persson"],
+      accounts: ["lev-konsult"],
     });
   const awaitingConsent = await standing();
   const active = await standing();
@@ -559,7 +561,14 @@ describe("the JSON API", () => {
         rollbackPlan: "Backa",
         linkedCase: numbers.incident ?? "",
       },
-      { ...base, type: "standing-access", justification: "Felsökning", agreementReference: "AVT-1" },
+      {
+        ...base,
+        type: "standing-access",
+        justification: "Felsökning",
+        agreementReference: "AVT-1",
+        supplierPeople: ["Per Persson"],
+        accounts: ["lev-konsult"],
+      },
       { ...base, type: "simple-change", draft: true },
       { ...change, supplierId: w.supplier.id },
     ];

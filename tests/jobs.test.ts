@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessWindows, auditLog, cases, outbox } from "../db/schema";
 import type { Database } from "../db/client";
 import { deliverDue, DELIVERY_CONCURRENCY, smtpTransport } from "~/outbox/delivery.server";
-import { expireWindows, markReviewsDue, runJobs, startJobs, warnEndingWindows } from "~/jobs/scheduler.server";
+import { endConsents, expireWindows, markReviewsDue, runJobs, startJobs, warnEndingWindows } from "~/jobs/scheduler.server";
 import { enqueue } from "~/outbox/enqueue.server";
 import { renderMail } from "~/outbox/templates.server";
+import { addDays, stockholmDate, stockholmMidnight } from "../machines/calendar";
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { useTestDatabase } from "./support/database";
 import { startSmtp } from "./support/smtp";
@@ -127,12 +128,41 @@ describe("yearly review", () => {
       title: "Läsbehörighet",
       justification: "Felsökning",
       agreementReference: "AVT-7",
+      supplierPeople: ["Per Persson"],
+      accounts: ["lev-konsult"],
     });
     await applyEvent(db(), w.people.owner, c.number, { type: "CONSENT" });
     expect(await markReviewsDue(db(), new Date())).toBe(0);
     expect(await markReviewsDue(db(), new Date(Date.now() + 367 * 24 * 3600_000))).toBeGreaterThanOrEqual(1);
     const [row] = await db().select().from(cases).where(eq(cases.number, c.number));
     expect(row?.status).toBe("review-due");
+  });
+
+  it("ends a consent the day after its last day, asks operations to remove the accounts and tells the parties", async () => {
+    const c = await createCase(db(), w.people.requester, {
+      type: "standing-access",
+      systemCode: w.systems.app.code,
+      title: "Kort samtycke",
+      justification: "Felsökning",
+      agreementReference: "AVT-8",
+      supplierPeople: ["Per Persson"],
+      accounts: ["lev-kort"],
+    });
+    const until = addDays(stockholmDate(new Date()), 10);
+    await applyEvent(db(), w.people.owner, c.number, { type: "CONSENT", until });
+    // Its last day still holds; the day after, it ends (once, however often the scheduler runs).
+    expect(await endConsents(db(), stockholmMidnight(until))).toBe(0);
+    const dayAfter = new Date(stockholmMidnight(addDays(until, 1)).getTime() + 60_000);
+    expect(await endConsents(db(), dayAfter)).toBe(1);
+    expect(await endConsents(db(), dayAfter)).toBe(0);
+    const [row] = await db().select().from(cases).where(eq(cases.number, c.number));
+    expect(row?.status).toBe("expired");
+    expect((row!.state.context as { accountSteps: { kind: string; doneAt: string | null }[] }).accountSteps.at(-1)).toMatchObject({
+      kind: "remove",
+      doneAt: null,
+    });
+    const told = (await db().select().from(outbox)).filter((m) => (m.payload as { number: string }).number === c.number && m.template === "case.consentEnded");
+    expect(told.map((m) => m.recipient).sort()).toEqual([w.ops.mailbox, w.people.owner.email, w.people.requester.email, w.supplier.mailbox].sort());
   });
 });
 

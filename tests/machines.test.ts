@@ -118,6 +118,9 @@ const CASE_PAYLOAD: CasePayloads = {
   REVIEW_DUE: {},
   REVIEW: {},
   REVOKE_ACCESS: { reason: "Uppdraget är avslutat." },
+  CONSENT_ENDED: {},
+  ACCOUNT_CREATED: {},
+  ACCOUNT_REMOVED: {},
 };
 
 const WINDOW_PAYLOAD: WindowPayloads = {
@@ -203,6 +206,9 @@ const CASE_EVENTS: CaseEvent[] = [
   // A year later: the renewed review date differs from the first one.
   caseEvent("REVIEW", ACTORS["system owner"], { now: "2027-12-22T10:00:00+01:00" }),
   caseEvent("REVOKE_ACCESS", ACTORS["system owner"]),
+  caseEvent("CONSENT_ENDED", ACTORS.system),
+  caseEvent("ACCOUNT_CREATED", ACTORS.operations),
+  caseEvent("ACCOUNT_REMOVED", ACTORS.operations),
 ];
 
 /** The same events, all sent by a supplier's employee with no tie to the case. */
@@ -339,6 +345,7 @@ describe("graph walks: every state can be reached", () => {
       ["review-due", ["awaiting-consent", "active", "review-due"]],
       ["revoked", ["awaiting-consent", "active", "revoked"]],
       ["refused", ["awaiting-consent", "refused"]],
+      ["expired", ["awaiting-consent", "active", "expired"]],
       ["cancelled", ["cancelled"]],
     ])("reaches %s", (value, route) => {
       expect(statesAlong(shortestTo(paths, value)!)).toEqual(route);
@@ -875,14 +882,65 @@ describe("business rules", () => {
     });
   });
 
-  describe("standing access is reviewed every year", () => {
-    it("consent schedules the review a year later, and each review schedules the next", () => {
-      const consented = stepCase("standing-access", caseIn("standing-access", "awaiting-consent"), caseEvent("CONSENT", ACTORS["system owner"]));
-      expect(consented).toMatchObject({ value: "active", context: { reviewDueOn: "2027-12-21" } });
-      const due = stepCase("standing-access", consented!, caseEvent("REVIEW_DUE", ACTORS.system, { now: "2027-12-21T06:00:00+01:00" }));
+  describe("standing access: a consent with an end, and the accounts' steps", () => {
+    const consent = (extra: Extra<Payload<CaseEvent, "CONSENT">> = {}) =>
+      stepCase("standing-access", caseIn("standing-access", "awaiting-consent"), caseEvent("CONSENT", ACTORS["system owner"], extra));
+
+    it("holds a year by default, up for review 30 days before its last day; each review renews it", () => {
+      const consented = consent();
+      expect(consented).toMatchObject({ value: "active", context: { consentUntil: "2027-12-21", reviewDueOn: "2027-11-21" } });
+      const due = stepCase("standing-access", consented!, caseEvent("REVIEW_DUE", ACTORS.system, { now: "2027-11-21T06:00:00+01:00" }));
       expect(due?.value).toBe("review-due");
-      const reviewed = stepCase("standing-access", due!, caseEvent("REVIEW", ACTORS["system owner"], { now: "2027-12-22T10:00:00+01:00" }));
-      expect(reviewed).toMatchObject({ value: "active", context: { reviewDueOn: "2028-12-22" } });
+      const reviewed = stepCase(
+        "standing-access",
+        due!,
+        caseEvent("REVIEW", ACTORS["system owner"], { now: "2027-12-01T10:00:00+01:00", until: "2028-06-30" }),
+      );
+      expect(reviewed).toMatchObject({ value: "active", context: { consentUntil: "2028-06-30", reviewDueOn: "2028-05-31" } });
+    });
+
+    it.each([
+      ["2027-12-21", true],
+      ["2027-12-22", false],
+      [NOW.slice(0, 10), false],
+      ["2027-02-30", false],
+      ["2027-01-31", true],
+    ])("a consent to %s is accepted: %s", (until, accepted) => {
+      expect(consent({ until })?.value).toBe(accepted ? "active" : undefined);
+    });
+
+    it("a short consent comes up for review half-way", () => {
+      expect(consent({ until: "2027-01-10" })?.context).toMatchObject({ consentUntil: "2027-01-10", reviewDueOn: "2026-12-31" });
+    });
+
+    it("asks operations to create the accounts by the next working day at 18:00, and to remove them within 4 hours when the access ends", () => {
+      const consented = consent()!;
+      const steps = (p: { context: Record<string, unknown> } | undefined) =>
+        p?.context.accountSteps as { kind: string; dueAt: string; doneAt: string | null }[];
+      expect(steps(consented)).toEqual([{ kind: "create", dueAt: "2026-12-22T17:00:00.000Z", doneAt: null, doneBy: null }]);
+      // Nothing to remove before anything was asked for; the creation is done once.
+      expect(stepCase("standing-access", consented, caseEvent("ACCOUNT_REMOVED", ACTORS.operations))).toBeUndefined();
+      expect(stepCase("standing-access", consented, caseEvent("ACCOUNT_CREATED", ACTORS.supplier))).toBeUndefined();
+      const created = stepCase("standing-access", consented, caseEvent("ACCOUNT_CREATED", ACTORS.operations))!;
+      expect(steps(created)[0]!.doneAt).toBe(NOW);
+      expect(stepCase("standing-access", created, caseEvent("ACCOUNT_CREATED", ACTORS.operations))).toBeUndefined();
+      const ended = stepCase("standing-access", created, caseEvent("CONSENT_ENDED", ACTORS.system, { now: "2027-12-22T06:00:00+01:00" }))!;
+      expect(ended.value).toBe("expired");
+      expect(steps(ended)[1]).toEqual({ kind: "remove", dueAt: "2027-12-22T09:00:00.000Z", doneAt: null, doneBy: null });
+      const removed = stepCase("standing-access", ended, caseEvent("ACCOUNT_REMOVED", ACTORS.operations))!;
+      expect(removed.value).toBe("expired");
+      expect(steps(removed)[1]!.doneAt).toBe(NOW);
+      expect(stepCase("standing-access", removed, caseEvent("ACCOUNT_REMOVED", ACTORS.operations))).toBeUndefined();
+    });
+
+    it("a revocation before the accounts were created calls the creation off and still asks for the removal", () => {
+      const revoked = stepCase("standing-access", consent()!, caseEvent("REVOKE_ACCESS", ACTORS["system owner"], { reason: "Uppdraget är avslutat." }))!;
+      expect(revoked.value).toBe("revoked");
+      expect(revoked.context.accountSteps).toMatchObject([
+        { kind: "create", doneAt: null, cancelledAt: NOW },
+        { kind: "remove", doneAt: null },
+      ]);
+      expect(stepCase("standing-access", revoked, caseEvent("ACCOUNT_CREATED", ACTORS.operations))).toBeUndefined();
     });
   });
 

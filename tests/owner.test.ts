@@ -2,7 +2,9 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeUser } from "./support/factories";
-import { cases } from "../db/schema";
+import { cases, systems } from "../db/schema";
+import { latestConsentEnd } from "../machines/rules";
+import { addDays, stockholmDate } from "../machines/calendar";
 import { caseStatusOf, stepCase, SYSTEM_ACTOR, type CaseEvent } from "../machines";
 import { createCase } from "~/cases/commands.server";
 import { getCaseView } from "~/cases/views.server";
@@ -31,6 +33,7 @@ async function request(overrides: Record<string, unknown> = {}) {
     title: `Felsökning av behörighetsregler ${++counter}`,
     justification: "Leverantören felsöker konfigurationen utan admin-behörighet.",
     agreementReference: "AVT-1",
+    supplierPeople: ["Per Persson"],
     accounts: ["lev-felsok"],
     ...overrides,
   });
@@ -80,7 +83,26 @@ describe("the system owner's page", () => {
     expect(html).not.toContain(draft);
   });
 
-  it("consents: the access becomes active, due for review a year on, and the page says so", async () => {
+  it("shows who gets access and the system's data-processing agreement before the owner decides", async () => {
+    await db()
+      .update(systems)
+      .set({ dpaReference: "PUB-2026-4", dpaExpiresOn: addDays(stockholmDate(new Date()), 90) })
+      .where(eq(systems.id, w.systems.app.id));
+    try {
+      const number = await request({ supplierPeople: ["Per Persson, Integrationshuset", "Eva Ek"] });
+      const html = card(await ownerPage(), number);
+      expect(html).toContain("Per Persson, Integrationshuset; Eva Ek");
+      expect(html).toContain("lev-felsok");
+      expect(html).toContain("PUB-2026-4");
+      // The agreement ends before a year's consent would: the owner is told to choose an end it covers.
+      expect(html).toContain("Avtalet går ut före samtyckets förvalda slut");
+      expect(html).toContain(`max="${latestConsentEnd(new Date())}"`);
+    } finally {
+      await db().update(systems).set({ dpaReference: null, dpaExpiresOn: null }).where(eq(systems.id, w.systems.app.id));
+    }
+  });
+
+  it("consents to a year by default: review 30 days before the last day, and operations is asked to create the accounts", async () => {
     const number = await request();
     const response = await post({ intent: "consent", number });
     expect(response.status).toBe(302);
@@ -89,10 +111,10 @@ describe("the system owner's page", () => {
     const view = await getCaseView(db(), w.people.owner, number);
     expect(view.status).toBe("active");
     expect(view.audit.at(-1)).toMatchObject({ event: "CONSENT", actor: w.people.owner.name });
+    const until = latestConsentEnd(new Date());
+    expect(view.standing).toMatchObject({ consentUntil: until, accountSteps: [{ kind: "create", doneAt: null }] });
     const [row] = await db().select().from(cases).where(eq(cases.number, number));
-    const due = new Date();
-    due.setUTCFullYear(due.getUTCFullYear() + 1);
-    expect((row!.state.context as { reviewDueOn: string }).reviewDueOn).toBe(due.toISOString().slice(0, 10));
+    expect((row!.state.context as { reviewDueOn: string }).reviewDueOn).toBe(addDays(until, -30));
 
     const page = await (await call(response.headers.get("Location")!, { cookie: ownerCookie })).text();
     expect(page).toContain('role="status"');
@@ -101,10 +123,28 @@ describe("the system owner's page", () => {
     expect(card(page, number)).toContain('value="revoke"');
     expect(card(page, number)).not.toContain('value="consent"');
 
+    const board = await (await call("/operations", { cookie: await signIn(db(), w.people.operations) })).text();
+    expect(board).toContain(`data-account-task="${number}"`);
+
     // Consenting again is not possible now: a 409 with a message, nothing changes.
     const again = await post({ intent: "consent", number });
     expect(again.status).toBe(409);
     expect(await statusOf(number)).toBe("active");
+  });
+
+  it("consents to an earlier last day, and refuses one more than 12 months ahead at the field, keeping what was typed", async () => {
+    const number = await request();
+    const tooLate = addDays(latestConsentEnd(new Date()), 1);
+    const refused = await post({ intent: "consent", number, until: tooLate });
+    expect(refused.status).toBe(422);
+    const html = card(await refused.text(), number);
+    expect(html).toContain("Ett samtycke gäller högst 12 månader");
+    expect(html).toContain(`value="${tooLate}"`);
+    expect(await statusOf(number)).toBe("awaiting-consent");
+
+    const until = addDays(stockholmDate(new Date()), 100);
+    expect((await post({ intent: "consent", number, until })).status).toBe(302);
+    expect((await getCaseView(db(), w.people.requester, number)).standing?.consentUntil).toBe(until);
   });
 
   it("refuses only with a reason, shown in Swedish at that case's reason field", async () => {
@@ -131,6 +171,60 @@ describe("the system owner's page", () => {
     const page = await ownerPage();
     expect(section(page, "owner-ended")).toContain(`href="/cases/${number}"`);
     expect(card(page, number)).not.toContain("<form");
+    // The requester reads the refusal and its reason at the top of the case, not only deep in the trail.
+    const casePage = await (await call(`/cases/${number}`, { cookie: await signIn(db(), w.people.requester) })).text();
+    const decision = casePage.slice(casePage.indexOf('id="case-decision"'), casePage.indexOf("</dl>", casePage.indexOf('id="case-decision"')));
+    expect(decision).toContain("Systemägaren nekade");
+    expect(decision).toContain("Avtalet täcker inte den här åtkomsten.");
+  });
+
+  it("operations creates the accounts, the supplier sees them ready; after a revocation operations removes them, once", async () => {
+    const number = await request();
+    const ops = await signIn(db(), w.people.operations);
+    const consultant = await signIn(db(), w.people.consultant);
+    const task = (html: string) => {
+      const start = html.indexOf(`data-account-task="${number}"`);
+      return start < 0 ? "" : html.slice(start, html.indexOf("</tr>", start));
+    };
+    const supplierCard = async () => {
+      const html = await (await call("/supplier", { cookie: consultant })).text();
+      const start = html.indexOf(`data-standing="${number}"`);
+      return start < 0 ? "" : html.slice(start, html.indexOf("</article>", start));
+    };
+    expect(await supplierCard()).toContain("Väntar på systemägarens samtycke.");
+    // Nothing to create before the consent.
+    expect((await call("/operations", { cookie: ops, form: { intent: "ACCOUNT_CREATED", caseNumber: number } })).status).toBe(409);
+
+    expect((await post({ intent: "consent", number })).status).toBe(302);
+    expect(task(await (await call("/operations", { cookie: ops })).text())).toContain("lev-felsok");
+    expect(await supplierCard()).toContain("Driften skapar kontona senast");
+    // Only operations does the step (the service centre looks on).
+    const centre = await signIn(db(), w.people.serviceCentre);
+    expect((await call("/operations", { cookie: centre, form: { intent: "ACCOUNT_CREATED", caseNumber: number } })).status).toBe(403);
+
+    const created = await call("/operations", { cookie: ops, form: { intent: "ACCOUNT_CREATED", caseNumber: number } });
+    expect(created.status).toBe(302);
+    expect(created.headers.get("Location")).toBe(`/operations?notice=accounts-created&case=${number}`);
+    expect(task(await (await call("/operations", { cookie: ops })).text())).toBe("");
+    expect(await supplierCard()).toContain("Kontona är klara att använda.");
+    expect((await call("/operations", { cookie: ops, form: { intent: "ACCOUNT_CREATED", caseNumber: number } })).status).toBe(409);
+
+    expect((await post({ intent: "revoke", number, reason: "Uppdraget är avslutat." })).status).toBe(302);
+    expect(await supplierCard()).toBe("");
+    const removal = task(await (await call("/operations", { cookie: ops })).text());
+    expect(removal).toContain("Ta bort");
+    expect(removal).not.toContain('data-overdue="true"');
+    expect((await call("/operations", { cookie: ops, form: { intent: "ACCOUNT_REMOVED", caseNumber: number } })).status).toBe(302);
+    expect((await call("/operations", { cookie: ops, form: { intent: "ACCOUNT_REMOVED", caseNumber: number } })).status).toBe(409);
+
+    const view = await getCaseView(db(), w.people.requester, number);
+    expect(view.audit.map((a) => a.event).slice(-4)).toEqual(["CONSENT", "ACCOUNT_CREATED", "REVOKE_ACCESS", "ACCOUNT_REMOVED"]);
+    // The revocation stays the case's decision after operations' later step in the same state.
+    expect(view.decision).toMatchObject({ event: "REVOKE_ACCESS", reason: "Uppdraget är avslutat." });
+    expect(view.standing?.accountSteps.map((s) => [s.kind, Boolean(s.doneAt)])).toEqual([
+      ["create", true],
+      ["remove", true],
+    ]);
   });
 
   it("confirms the yearly review and revokes only with a reason", async () => {

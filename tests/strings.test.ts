@@ -158,6 +158,8 @@ beforeAll(async () => {
       title: "Läsbehörighet för support",
       justification: "Felsökning",
       agreementReference: "AVT-7",
+      supplierPeople: ["Per Persson"],
+      accounts: ["lev-konsult"],
     })
   ).number;
 });

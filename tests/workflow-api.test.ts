@@ -405,6 +405,8 @@ describe("events", () => {
         title: "Konfiguration av rapporter",
         justification: "Löpande konfiguration",
         agreementReference: "AVT-2026-3",
+        supplierPeople: ["Per Persson"],
+        accounts: ["lev-konsult"],
       })
     ).json();
     expect(created.number).toMatch(/^ACC-/);
@@ -446,6 +448,8 @@ describe("events", () => {
         title: "Läsbehörighet loggar",
         justification: "Felsökning",
         agreementReference: "AVT-9",
+        supplierPeople: ["Per Persson"],
+        accounts: ["lev-konsult"],
       })
     ).json();
     const messages = await db().select().from(outbox).where(eq(outbox.template, "case.consentRequested"));

@@ -4,6 +4,7 @@ import type { Db } from "../../db/client";
 import { accessWindows, caseCounters, cases, organisations, systems, type Case, type User } from "../../db/schema";
 import {
   approvalProblems,
+  consentProblems,
   decisionProblem,
   freezeProblems,
   isCabDecision,
@@ -36,6 +37,7 @@ import { conflictsOf, freezeCount } from "./conflicts.server";
 import { invalid, WorkflowError } from "./errors";
 import { queueMessages } from "./messages.server";
 import { priorityOf } from "../../machines/priority";
+import { pendingAccountStep, type AccountStep } from "../../machines/standing-access";
 import { createCaseInput, draftInput, eventInput, type CreateCaseInput, type DraftInput } from "./schemas";
 import { actorFor, applyWindowEvent, auditTransition, commitCase, commitWindow, eventDetail, machineEventType } from "./transitions.server";
 
@@ -310,6 +312,15 @@ export async function applyEvent(db: Db, user: User | null, number: string, raw:
       });
       if (!isEmpty(problems)) invalid(problems, problemSummary(problems));
     }
+    if (type === "CONSENT" || type === "REVIEW") {
+      const problems = consentProblems(event as unknown as { until?: string; now: string });
+      if (!isEmpty(problems)) invalid(problems, "The consent's end date is a date after today, at most a year ahead.");
+    }
+    if (type === "ACCOUNT_CREATED" || type === "ACCOUNT_REMOVED") {
+      const pending = pendingAccountStep((c.state.context as { accountSteps?: AccountStep[] }).accountSteps);
+      if (pending?.kind !== (type === "ACCOUNT_CREATED" ? "create" : "remove"))
+        throw new WorkflowError(409, `The case is ${c.status}: no account step of that kind is waiting.`);
+    }
     if (type === "SUBMIT") {
       // A draft may be incomplete; what is submitted must be whole.
       const whole = createCaseInput.safeParse(await inputFromCase(tx, c));
@@ -461,7 +472,7 @@ export async function editCase(db: Db, user: User, number: string, raw: unknown,
  * SKIP LOCKED: when another instance (or a person) holds it, this one leaves it for the next round.
  * Returns whether the event was applied.
  */
-export async function applySystemEvent(db: Db, caseId: number, type: "EXPIRE" | "REVIEW_DUE", now = new Date()): Promise<boolean> {
+export async function applySystemEvent(db: Db, caseId: number, type: "EXPIRE" | "REVIEW_DUE" | "CONSENT_ENDED", now = new Date()): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [c] = await tx.select().from(cases).where(eq(cases.id, caseId)).for("update", { skipLocked: true });
     if (!c) return false;

@@ -136,6 +136,9 @@ export function requestFormSchema(category: FormCategory, intent: "draft" | "sub
     if (category === "standing-access") {
       need("justification");
       need("agreementReference");
+      // The owner consents to named people and accounts.
+      need("supplierPeople");
+      need("accounts");
     }
   });
 }

@@ -87,7 +87,11 @@ export const advancedChangeInput = z.strictObject({ type: z.literal("advanced-ch
   if (!v.testPlan) ctx.addIssue({ code: "custom", path: ["testPlan"], message: msg("validation.required") });
   if (!v.rollbackPlan) ctx.addIssue({ code: "custom", path: ["rollbackPlan"], message: msg("validation.required") });
 });
-export const standingAccessInput = z.strictObject(standingShape);
+// The owner consents to named people and accounts: a request that names none is not whole.
+export const standingAccessInput = z.strictObject(standingShape).superRefine((v, ctx) => {
+  if (!v.supplierPeople.length) ctx.addIssue({ code: "custom", path: ["supplierPeople"], message: msg("validation.required") });
+  if (!v.accounts.length) ctx.addIssue({ code: "custom", path: ["accounts"], message: msg("validation.required") });
+});
 
 export const createCaseInput = z.discriminatedUnion("type", [emergencyInput, simpleChangeInput, advancedChangeInput, standingAccessInput], {
   error: msg("case.type.unknown"),
@@ -116,6 +120,12 @@ export const draftInput = z.discriminatedUnion("type", [
 export type DraftInput = z.output<typeof draftInput>;
 
 const reason = shortText(4000).optional();
+const consentUntil = z
+  .string()
+  .trim()
+  .max(10)
+  .optional()
+  .meta({ description: "The consent's last day, YYYY-MM-DD: at most a year ahead, which is also the default.", example: "2027-06-30" });
 
 /** Events through the API, and the content each needs. `actor` and `now` are the server's. */
 export const eventInput = z.discriminatedUnion(
@@ -148,9 +158,12 @@ export const eventInput = z.discriminatedUnion(
       comment: shortText(4000).optional(),
     }),
     z.strictObject({ type: z.literal("CLOSE"), reason }),
-    z.strictObject({ type: z.literal("CONSENT"), reason }),
+    z.strictObject({ type: z.literal("CONSENT"), reason, until: consentUntil }),
     z.strictObject({ type: z.literal("REFUSE_CONSENT"), reason: requiredText(4000) }),
-    z.strictObject({ type: z.literal("REVIEW"), reason }),
+    z.strictObject({ type: z.literal("REVIEW"), reason, until: consentUntil }),
+    // Operations: the standing access's accounts are created (after the consent) or removed (after it ended).
+    z.strictObject({ type: z.literal("ACCOUNT_CREATED") }),
+    z.strictObject({ type: z.literal("ACCOUNT_REMOVED") }),
     z.strictObject({ type: z.literal("REVOKE"), reason }),
     z.strictObject({ type: z.literal("GRANT") }),
     z.strictObject({ type: z.literal("END"), reason }),

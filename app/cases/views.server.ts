@@ -5,6 +5,7 @@ import type { Db } from "../../db/client";
 import { accessWindows, auditLog, cases, outbox, users, type AccessWindow, type Case, type User } from "../../db/schema";
 import { canCase, decisionProblem, isCabDecision, needsOf, stepWindow, type CaseStatus, type CaseType, type WindowState } from "../../machines";
 import { RESPONSE_TARGETS, type Priority } from "../../machines/priority";
+import type { AccountStep } from "../../machines/standing-access";
 import { inScope, scopeOf } from "~/access/scope.server";
 import { audienceOf, conflictsFor, detailsFor, reasonFor, seesConflicts, seesMessageLog } from "~/access/redaction";
 import { meetingFacts } from "../cab/session.server";
@@ -51,6 +52,10 @@ export type CaseView = {
   audit: AuditView[];
   /** Approved into a freeze on the service centre's override: who, when and why (the approval's trail entry). */
   freezeOverride: { by: string; at: string; reason: string | null } | null;
+  /** How a case ended by someone's decision (rejected, refused, revoked, cancelled) or its consent's end: who, when and why. */
+  decision: { event: string; by: string; at: string; reason: string | null } | null;
+  /** Standing access: the consent's last day, and the accounts' steps for operations. */
+  standing: { consentUntil: string | null; accountSteps: AccountStep[] } | null;
 };
 
 const actorUser = alias(users, "actor_user");
@@ -73,6 +78,7 @@ async function view(db: Db, user: User | null, row: NonNullable<Awaited<ReturnTy
     audit: full.audit.map((a) => ({ ...a, reason: reasonFor(audience, a.reason) })),
     // A freeze is a conflict: who passed one, and why, is the municipality's.
     freezeOverride: conflictsFor(audience, full.freezeOverride),
+    decision: full.decision ? { ...full.decision, reason: reasonFor(audience, full.decision.reason) } : null,
   };
 }
 
@@ -125,7 +131,23 @@ async function fullView(db: Db, user: User | null, row: NonNullable<Awaited<Retu
     allowedEvents: user ? await allowedEvents(db, user, c, w) : [],
     audit,
     freezeOverride: freezeOverrideOf(c.state.context as { freezeOverridden?: boolean }, audit),
+    decision: decisionOf(c.status, audit),
+    standing: c.type === "standing-access" ? standingOf(c.state.context as { consentUntil?: string | null; accountSteps?: AccountStep[] }) : null,
   };
+}
+
+/** The statuses a decision (or the consent's end) leaves a case in, shown with who, when and why. */
+const DECIDED: readonly CaseStatus[] = ["rejected", "refused", "revoked", "expired", "cancelled"];
+
+function decisionOf(status: CaseStatus, audit: AuditView[]): CaseView["decision"] {
+  if (!DECIDED.includes(status)) return null;
+  // The entry that moved the case there, not a later step in the same state (the accounts removed).
+  const entry = audit.findLast((a) => a.to === status && a.from !== status);
+  return entry ? { event: entry.event, by: entry.actor, at: entry.at, reason: entry.reason } : null;
+}
+
+function standingOf(context: { consentUntil?: string | null; accountSteps?: AccountStep[] }): CaseView["standing"] {
+  return { consentUntil: context.consentUntil ?? null, accountSteps: context.accountSteps ?? [] };
 }
 
 /** The approval that passed a freeze on the override, if the case's last approval did. */

@@ -3,6 +3,7 @@ import { Link } from "@remix-run/react";
 import { useT } from "~/i18n";
 import type { CaseStatus } from "../../machines";
 import type { Conflict } from "~/cases/conflicts.server";
+import type { AccountStep } from "../../machines/standing-access";
 
 /** A case's status in plain words, as a badge. */
 export function StatusBadge({ status }: { status: CaseStatus }) {
@@ -71,6 +72,20 @@ export function PartyFacts({
       <dd>{supplier?.name ?? "–"}</dd>
       <dt>{t("case.requester")}</dt>
       <dd>{requester.name}</dd>
+    </>
+  );
+}
+
+/** Where one of a standing access's account steps stands (the case page, operations' board, the supplier's page). */
+export function AccountStepText({ step, now = Date.now() }: { step: AccountStep; now?: number }) {
+  const { t, formatDateTime } = useT();
+  if (step.cancelledAt) return <>{t("case.accountStep.create.cancelled")}</>;
+  if (step.doneAt) return <>{t(`case.accountStep.${step.kind}.done`, { at: formatDateTime(step.doneAt) })}</>;
+  const late = Date.parse(step.dueAt) < now;
+  return (
+    <>
+      {t(`case.accountStep.${step.kind}.pending`, { at: formatDateTime(step.dueAt) })}
+      {late ? <strong className="field__error"> {t("case.accountStep.overdue")}</strong> : null}
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { Form, useNavigation } from "@remix-run/react";
 
-import type { EventNeeds } from "../../machines/rules";
+import { MAX_CONSENT_MONTHS, type EventNeeds } from "../../machines/rules";
 import { Checkbox, SelectField, TextArea, TextField } from "~/components/forms";
 import { useT } from "~/i18n";
 import type { FieldErrors } from "~/ui/forms";
@@ -79,6 +79,7 @@ export function EventForm({
           <TextField label={t("case.action.newWindowEnd")} type="datetime-local" name="end" error={errors?.["window.end"] ?? errors?.end} required />
         </>
       ) : null}
+      {needs.consentUntil ? <ConsentUntilField latest={needs.consentUntil} error={errors?.until} /> : null}
       {needs.allowLongWindow ? <Checkbox label={t("case.action.allowLongWindow")} name="allowLongWindow" value="true" error={errors?.allowLongWindow} /> : null}
       {needs.freezeOverride ? <Checkbox label={t("case.action.overrideFreeze")} name="overrideFreeze" value="true" error={errors?.overrideFreeze} /> : null}
       {needs.reason !== "none" ? (
@@ -100,5 +101,22 @@ export function EventForm({
         {t(`case.action.${event}`)}
       </button>
     </Form>
+  );
+}
+
+/** A consent's last day: at most a year ahead, which is also where it starts (the owner's page and the case page). */
+export function ConsentUntilField({ latest, error, value }: { latest: string; error?: FieldErrors[string]; value?: string }) {
+  const { t } = useT();
+  return (
+    <TextField
+      label={t("consent.until")}
+      hint={t("consent.untilHint", { months: MAX_CONSENT_MONTHS, date: latest })}
+      type="date"
+      name="until"
+      defaultValue={value ?? latest}
+      max={latest}
+      error={error}
+      required
+    />
   );
 }

@@ -264,9 +264,18 @@ export function RequestForm({
           rows={2}
           {...register("supplierPeople")}
           error={error("supplierPeople")}
-          optional
+          optional={category !== "standing-access"}
+          required={category === "standing-access"}
         />
-        <TextArea label={t("request.accounts")} hint={t("request.onePerLine")} rows={2} {...register("accounts")} error={error("accounts")} optional />
+        <TextArea
+          label={t("request.accounts")}
+          hint={t("request.onePerLine")}
+          rows={2}
+          {...register("accounts")}
+          error={error("accounts")}
+          optional={category !== "standing-access"}
+          required={category === "standing-access"}
+        />
       </fieldset>
 
       {category === "change" ? (

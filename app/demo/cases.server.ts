@@ -82,6 +82,8 @@ export async function seedDemoCases(db: Db, now = new Date()): Promise<void> {
       title: "Löpande konfiguration av rapportmallar",
       justification: "Leverantören underhåller ärendesystemets rapportmallar.",
       agreementReference: "KS-2026/118",
+      supplierPeople: ["Per Persson, Integrationshuset"],
+      accounts: ["rapport-lev"],
     },
     now,
   );

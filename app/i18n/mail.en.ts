@@ -37,6 +37,13 @@ export const mailEn: MailTexts = {
     "A system administrator requests standing access without admin rights for a supplier: {number} {title}. Consent or refuse in the portal.",
   "mail.case.accessRevoked.subject": "{number}: access revoked",
   "mail.case.accessRevoked.body": "The standing access in {number} {title} has been revoked. Operations closes the access.",
+  "mail.case.consentEnded.subject": "{number}: the consent has ended",
+  "mail.case.consentEnded.body":
+    "The consent to standing access in {number} {title} has ended. The access ends and operations removes the accounts. If the access is still needed, make a new request.",
+  "mail.account.created.subject": "{number}: the accounts are ready",
+  "mail.account.created.body": "Operations has created the accounts for the standing access in {number} {title}.",
+  "mail.account.removed.subject": "{number}: the accounts are removed",
+  "mail.account.removed.body": "Operations has removed the accounts for the standing access in {number} {title}.",
   "mail.case.forwarded.subject": "Forwarded: {number}",
   "mail.case.forwarded.body": "The service centre forwards {number} {title} to you for information and preparation.",
   "mail.case.informed.subject": "For your information: {number}",

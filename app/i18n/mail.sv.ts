@@ -39,6 +39,13 @@ export const mailSv = {
     "En systemförvaltare begär ständig åtkomst utan admin-behörighet för en leverantör: {number} {title}. Samtyck eller neka i portalen.",
   "mail.case.accessRevoked.subject": "{number}: åtkomsten återkallad",
   "mail.case.accessRevoked.body": "Den ständiga åtkomsten i {number} {title} är återkallad. Driften stänger åtkomsten.",
+  "mail.case.consentEnded.subject": "{number}: samtycket har löpt ut",
+  "mail.case.consentEnded.body":
+    "Samtycket till ständig åtkomst i {number} {title} har löpt ut. Åtkomsten upphör och driften tar bort kontona. Behövs åtkomsten fortfarande görs en ny begäran.",
+  "mail.account.created.subject": "{number}: kontona är klara",
+  "mail.account.created.body": "Driften har skapat kontona för den ständiga åtkomsten i {number} {title}.",
+  "mail.account.removed.subject": "{number}: kontona är borttagna",
+  "mail.account.removed.body": "Driften har tagit bort kontona för den ständiga åtkomsten i {number} {title}.",
   "mail.case.forwarded.subject": "Vidarebefordrat: {number}",
   "mail.case.forwarded.body": "Servicecenter skickar {number} {title} vidare till er för kännedom och förberedelse.",
   "mail.case.informed.subject": "För kännedom: {number}",

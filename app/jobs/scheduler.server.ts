@@ -79,16 +79,29 @@ export async function markReviewsDue(db: Db, now = new Date()): Promise<number> 
   return marked;
 }
 
+/** Standing access whose consent's last day has passed ends: operations is asked to remove the accounts. */
+export async function endConsents(db: Db, now = new Date()): Promise<number> {
+  const today = stockholmDate(now);
+  const due = await db
+    .select({ id: cases.id })
+    .from(cases)
+    .where(and(eq(cases.type, "standing-access"), inArray(cases.status, ["active", "review-due"]), sql`${cases.state}->'context'->>'consentUntil' < ${today}`));
+  let ended = 0;
+  for (const { id } of due) if (await applySystemEvent(db, id, "CONSENT_ENDED", now)) ended++;
+  return ended;
+}
+
 /** The portal's duties, without mail: expiry never waits for a mail server. */
 export async function runDuties(db: Db, now = new Date()) {
   const expired = await expireWindows(db, now);
   const warned = await warnEndingWindows(db, now);
+  const consentsEnded = await endConsents(db, now);
   const reviews = await markReviewsDue(db, now);
   // Recurring freezes stay laid out FREEZE_HORIZON_DAYS ahead.
   await extendFreezes(db, now);
   // Sessions past their idle or absolute limit open nothing; clear them away.
   await deleteExpiredSessions(db, now);
-  return { expired, warned, reviews };
+  return { expired, warned, reviews, consentsEnded };
 }
 
 /** One round of everything (tests, the CLI): the duties, then delivery. */

@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { db } from "../../db/client";
-import { ConflictList, PartyFacts, StatusBadge, WindowText } from "~/components/case-bits";
+import { AccountStepText, ConflictList, PartyFacts, StatusBadge, WindowText } from "~/components/case-bits";
 import { EventForm } from "~/components/event-forms";
 import { Notice, SelectField, TextArea } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
@@ -76,6 +76,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     ...(text("conditions") ? { conditions: text("conditions") } : {}),
     ...(text("outcome") ? { outcome: text("outcome") } : {}),
     ...(text("comment") ? { comment: text("comment") } : {}),
+    ...(text("until") ? { until: text("until") } : {}),
     ...times,
     ...(form.get("allowLongWindow") === "true" ? { allowLongWindow: true } : {}),
     ...(form.get("overrideFreeze") === "true" ? { overrideFreeze: true } : {}),
@@ -112,7 +113,7 @@ const DETAIL_LABELS: [string, MessageKey][] = [
 ];
 
 export default function CasePage() {
-  const { t, textOr, formatDateTime } = useT();
+  const { t, textOr, formatDate, formatDateTime } = useT();
   const { view, conflicts, extension, messages, isRequester, role, units, needs, passOn } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
@@ -146,6 +147,15 @@ export default function CasePage() {
           {view.priority ? ` · ${t("request.priorityIs", { priority: view.priority })}` : null}
         </p>
         <p className="lead">{t(`case.explain.${view.status}`)}</p>
+        {view.decision ? (
+          <dl className="facts" id="case-decision">
+            <dt>{t("case.decision")}</dt>
+            <dd>
+              {`${textOr(`event.${view.decision.event}`, view.decision.event)}, ${t("case.decision.by", { at: formatDateTime(view.decision.at), actor: view.decision.by })}`}
+              {view.decision.reason ? <p className="prose">{view.decision.reason}</p> : null}
+            </dd>
+          </dl>
+        ) : null}
       </section>
 
       {canEdit || (actions.length && role !== "admin") || (view.type === "emergency" && isRequester && view.status !== "draft") ? (
@@ -256,6 +266,26 @@ export default function CasePage() {
               <dt>{t("case.accessWindow")}</dt>
               <dd>
                 {t(`window.status.${view.accessWindow.status}`)} · <WindowText window={view.accessWindow} />
+              </dd>
+            </>
+          ) : null}
+          {view.standing?.consentUntil ? (
+            <>
+              <dt>{t("case.consentUntil")}</dt>
+              <dd>{formatDate(view.standing.consentUntil)}</dd>
+            </>
+          ) : null}
+          {view.standing?.accountSteps.length ? (
+            <>
+              <dt>{t("case.accountSteps")}</dt>
+              <dd>
+                <ul className="plain" id="account-steps">
+                  {view.standing.accountSteps.map((step) => (
+                    <li key={`${step.kind}-${step.dueAt}`}>
+                      <AccountStepText step={step} />
+                    </li>
+                  ))}
+                </ul>
               </dd>
             </>
           ) : null}

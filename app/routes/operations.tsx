@@ -10,6 +10,7 @@ import { titled } from "~/ui/meta";
 import { applyEvent } from "~/cases/commands.server";
 import { formErrors, WorkflowError } from "~/cases/errors";
 import { operationsBoard, type BoardRow as Row, type WindowItem } from "~/cases/windows.server";
+import { accountTasks, type AccountTask } from "~/cases/standing-access.server";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /**
@@ -22,12 +23,17 @@ import { BODY_LIMITS, readFormData } from "~/http/body.server";
 const ROLES: Role[] = ["operations", "service-centre"];
 const STEPS = ["GRANT", "REVOKE"] as const;
 type Step = (typeof STEPS)[number];
+/** A standing access's accounts: created after the consent, removed after it ended. */
+const ACCOUNT_STEPS = ["ACCOUNT_CREATED", "ACCOUNT_REMOVED"] as const;
+type AccountIntent = (typeof ACCOUNT_STEPS)[number];
+const NOTICES = { GRANT: "granted", REVOKE: "revoked", ACCOUNT_CREATED: "accounts-created", ACCOUNT_REMOVED: "accounts-removed" } as const;
 
 export const handle = titled("nav.operations");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...ROLES);
-  return { canAct: user.role === "operations", ...(await operationsBoard(db(), user)) };
+  const [board, accounts] = await Promise.all([operationsBoard(db(), user), accountTasks(db(), user)]);
+  return { canAct: user.role === "operations", ...board, accounts };
 }
 
 /** The refusal as the one message the row shows. */
@@ -50,23 +56,24 @@ export async function action({ request }: ActionFunctionArgs) {
     .trim()
     .toUpperCase()
     .slice(0, 40);
-  if (!(STEPS as readonly string[]).includes(intent) || !caseNumber) throw new Response("Unknown intent", { status: 400 });
+  const known = [...STEPS, ...ACCOUNT_STEPS] as readonly string[];
+  if (!known.includes(intent) || !caseNumber) throw new Response("Unknown intent", { status: 400 });
   try {
-    await applyEvent(db(), user, caseNumber, { type: intent as Step });
+    await applyEvent(db(), user, caseNumber, { type: intent as Step | AccountIntent });
   } catch (error) {
     if (error instanceof WorkflowError) return data({ caseNumber, intent, error: errorMessage(error) }, { status: error.status });
     throw error;
   }
-  return redirect(`/operations?${new URLSearchParams({ notice: intent === "GRANT" ? "granted" : "revoked", case: caseNumber })}`);
+  return redirect(`/operations?${new URLSearchParams({ notice: NOTICES[intent as keyof typeof NOTICES], case: caseNumber })}`);
 }
 
 export default function Operations() {
   const { t, formatDate } = useT();
-  const { canAct, range, toOpen, toClose, closed } = useLoaderData<typeof loader>();
+  const { canAct, range, toOpen, toClose, closed, accounts } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   // An error for a window that no longer offers a step here is shown at the top instead.
-  const withForm = canAct ? [...toOpen.filter((w) => w.grantable), ...toClose].map((w) => w.caseNumber) : [];
+  const withForm = canAct ? [...toOpen.filter((w) => w.grantable), ...toClose].map((w) => w.caseNumber).concat(accounts.map((a) => a.number)) : [];
   const orphanError = result && !withForm.includes(result.caseNumber) ? result : undefined;
   const notice = searchParams.get("notice");
   const noticeCase = searchParams.get("case") ?? "";
@@ -76,6 +83,8 @@ export default function Operations() {
       <p className="lead">{t("operations.intro", { from: formatDate(range.from), to: formatDate(range.to) })}</p>
       {notice === "granted" ? <Notice>{t("operations.granted", { number: noticeCase })}</Notice> : null}
       {notice === "revoked" ? <Notice>{t("operations.revoked", { number: noticeCase })}</Notice> : null}
+      {notice === "accounts-created" ? <Notice>{t("operations.accounts.created", { number: noticeCase })}</Notice> : null}
+      {notice === "accounts-removed" ? <Notice>{t("operations.accounts.removed", { number: noticeCase })}</Notice> : null}
       {orphanError ? (
         <div className="error-summary" role="alert">
           <p>
@@ -93,6 +102,14 @@ export default function Operations() {
       <section aria-labelledby="to-close">
         <h2 id="to-close">{t("operations.toClose", { count: toClose.length })}</h2>
         {toClose.length ? <WindowTable rows={toClose} caption="to-close" canAct={canAct} /> : <p className="muted">{t("operations.toClose.none")}</p>}
+      </section>
+
+      <section aria-labelledby="account-tasks">
+        <h2 id="account-tasks">
+          {t("operations.accounts")} <span className="muted">({accounts.length})</span>
+        </h2>
+        <p className="muted">{t("operations.accounts.intro")}</p>
+        {accounts.length ? <AccountTable rows={accounts} canAct={canAct} /> : <p className="muted">{t("operations.accounts.none")}</p>}
       </section>
 
       <section aria-labelledby="recently-closed">
@@ -196,7 +213,66 @@ function StepCell({ w, canAct }: { w: Row; canAct: boolean }) {
   return <StepForm caseNumber={w.caseNumber} step={step} />;
 }
 
-function StepForm({ caseNumber, step }: { caseNumber: string; step: Step }) {
+function AccountTable({ rows, canAct }: { rows: AccountTask[]; canAct: boolean }) {
+  const { t, formatDateTime } = useT();
+  return (
+    <div className="table-wrap">
+      <table className="stack" aria-labelledby="account-tasks">
+        <thead>
+          <tr>
+            <th scope="col">{t("operations.col.case")}</th>
+            <th scope="col">{t("operations.col.systems")}</th>
+            <th scope="col">{t("operations.col.task")}</th>
+            <th scope="col">{t("request.accounts")}</th>
+            <th scope="col">{t("request.supplierPeople")}</th>
+            <th scope="col">{t("operations.col.due")}</th>
+            <th scope="col">{t("operations.col.step")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((a) => (
+            <tr key={a.number} className={a.overdue ? "row--urgent" : undefined} data-account-task={a.number} data-overdue={a.overdue ? "true" : undefined}>
+              <th scope="row">
+                <Link to={`/cases/${a.number}`}>{a.number}</Link>
+                <div>{a.title}</div>
+                {a.supplier ? <div className="muted">{a.supplier}</div> : null}
+              </th>
+              <td data-label={t("operations.col.systems")}>
+                <strong>{a.system.code}</strong> {a.system.name}
+              </td>
+              <td data-label={t("operations.col.task")}>{t(a.kind === "create" ? "operations.accounts.create" : "operations.accounts.remove")}</td>
+              <ListCell items={a.accounts} label={t("request.accounts")} />
+              <ListCell items={a.supplierPeople} label={t("request.supplierPeople")} />
+              <td data-label={t("operations.col.due")}>
+                {a.overdue ? (
+                  <strong className="field__error">{t("operations.accounts.overdue", { at: formatDateTime(a.dueAt) })}</strong>
+                ) : (
+                  t("operations.accounts.due", { at: formatDateTime(a.dueAt) })
+                )}
+              </td>
+              <td data-label={t("operations.col.step")}>
+                {canAct ? (
+                  <StepForm caseNumber={a.number} step={a.kind === "create" ? "ACCOUNT_CREATED" : "ACCOUNT_REMOVED"} />
+                ) : (
+                  <span className="muted">{t(a.kind === "create" ? "case.action.ACCOUNT_CREATED" : "case.action.ACCOUNT_REMOVED")}</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+const STEP_LABELS = {
+  GRANT: "operations.grant",
+  REVOKE: "operations.revoke",
+  ACCOUNT_CREATED: "case.action.ACCOUNT_CREATED",
+  ACCOUNT_REMOVED: "case.action.ACCOUNT_REMOVED",
+} as const;
+
+function StepForm({ caseNumber, step }: { caseNumber: string; step: Step | AccountIntent }) {
   const { t } = useT();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
@@ -204,7 +280,7 @@ function StepForm({ caseNumber, step }: { caseNumber: string; step: Step }) {
   // A stale click (the window moved on meanwhile) shows its error at the step the row offers now.
   const error = result && result.caseNumber === caseNumber ? result.error : undefined;
   const errorId = `step-error-${caseNumber}`;
-  const label = t(step === "GRANT" ? "operations.grant" : "operations.revoke");
+  const label = t(STEP_LABELS[step]);
   return (
     <Form method="post" className="step-form">
       <input type="hidden" name="caseNumber" value={caseNumber} />

@@ -13,6 +13,7 @@ import { PLACES } from "~/ui/places";
 import { applyEvent } from "~/cases/commands.server";
 import { formErrors, WorkflowError } from "~/cases/errors";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
+import { ConsentUntilField } from "~/components/event-forms";
 
 /**
  * The system owner's ("systemägare") page: standing access to the systems they own — requests
@@ -34,10 +35,10 @@ export const handle = titled(place.label);
 
 /** Each form's intent, the workflow event it sends, and the notice shown after it. */
 const INTENTS = {
-  consent: { event: "CONSENT", notice: "consented", needsReason: false },
-  refuse: { event: "REFUSE_CONSENT", notice: "refused", needsReason: true },
-  review: { event: "REVIEW", notice: "reviewed", needsReason: false },
-  revoke: { event: "REVOKE", notice: "revoked", needsReason: true },
+  consent: { event: "CONSENT", notice: "consented", needsReason: false, takesEnd: true },
+  refuse: { event: "REFUSE_CONSENT", notice: "refused", needsReason: true, takesEnd: false },
+  review: { event: "REVIEW", notice: "reviewed", needsReason: false, takesEnd: true },
+  revoke: { event: "REVOKE", notice: "revoked", needsReason: true, takesEnd: false },
 } as const;
 type Intent = keyof typeof INTENTS;
 
@@ -68,28 +69,36 @@ export async function action({ request }: ActionFunctionArgs) {
     .toUpperCase();
   if (!isIntent(intent) || !number || number.length > 40) throw new Response("Unknown intent", { status: 400 });
   const reason = String(form.get("reason") ?? "").trim();
-  const { event, notice, needsReason } = INTENTS[intent];
+  const until = String(form.get("until") ?? "").trim();
+  // `takesEnd`: the consent's last day (consenting, renewing at the review).
+  const { event, notice, needsReason, takesEnd } = INTENTS[intent];
 
   // The same message for refusing and revoking, at the field, before anything is sent.
   if (needsReason && !reason) {
     const errors: FieldErrors = { reason: { key: "case.reasonRequired" } };
-    return data({ number, intent, reason, errors }, { status: 422 });
+    return data({ number, intent, reason, until, errors }, { status: 422 });
   }
   try {
-    await applyEvent(db(), user, number, { type: event, ...(reason ? { reason } : {}) });
+    await applyEvent(db(), user, number, {
+      type: event,
+      ...(reason ? { reason } : {}),
+      ...(until && takesEnd ? { until } : {}),
+    });
   } catch (error) {
     if (!(error instanceof WorkflowError)) throw error;
     // The reason's problem is shown at its field; anything else is about the event as a whole.
-    return data({ number, intent, reason, errors: formErrors(error, { fields: ["reason"], messages: MESSAGES }) }, { status: error.status });
+    return data({ number, intent, reason, until, errors: formErrors(error, { fields: ["reason", "until"], messages: MESSAGES }) }, { status: error.status });
   }
   return redirect(`${place.path}?${new URLSearchParams({ notice, case: number })}`);
 }
 
-type ActionData = { number: string; intent: Intent; reason: string; errors: FieldErrors } | undefined;
+type ActionData = { number: string; intent: Intent; reason: string; until: string; errors: FieldErrors } | undefined;
+type Dates = { latest: string; today: string };
 
 export default function OwnerPage() {
   const { t } = useT();
-  const { awaiting, reviewDue, active, ended, endedShown } = useLoaderData<typeof loader>();
+  const { awaiting, reviewDue, active, ended, endedShown, latestConsentEnd, today } = useLoaderData<typeof loader>();
+  const dates = { latest: latestConsentEnd, today };
   const failed = useActionData<typeof action>() as ActionData;
   const [searchParams] = useSearchParams();
   const noticeKey = NOTICES[searchParams.get("notice") ?? ""];
@@ -101,15 +110,29 @@ export default function OwnerPage() {
       {noticeKey && !failed ? <Notice>{t(noticeKey, { number: noticeCase })}</Notice> : null}
       <ErrorSummary errors={failed?.errors} />
 
-      <Section id="owner-awaiting" heading={"owner.awaiting"} cases={awaiting} failed={failed} />
-      <Section id="owner-review-due" heading={"owner.reviewDue"} cases={reviewDue} failed={failed} />
-      <Section id="owner-active" heading={"owner.active"} cases={active} failed={failed} />
-      <Section id="owner-ended" heading={"owner.ended"} hint={t("owner.endedHint", { count: endedShown })} cases={ended} failed={failed} />
+      <Section dates={dates} id="owner-awaiting" heading={"owner.awaiting"} cases={awaiting} failed={failed} />
+      <Section dates={dates} id="owner-review-due" heading={"owner.reviewDue"} cases={reviewDue} failed={failed} />
+      <Section dates={dates} id="owner-active" heading={"owner.active"} cases={active} failed={failed} />
+      <Section dates={dates} id="owner-ended" heading={"owner.ended"} hint={t("owner.endedHint", { count: endedShown })} cases={ended} failed={failed} />
     </>
   );
 }
 
-function Section({ id, heading, hint, cases: list, failed }: { id: string; heading: MessageKey; hint?: string; cases: OwnerCase[]; failed: ActionData }) {
+function Section({
+  id,
+  heading,
+  hint,
+  cases: list,
+  failed,
+  dates,
+}: {
+  id: string;
+  heading: MessageKey;
+  hint?: string;
+  cases: OwnerCase[];
+  failed: ActionData;
+  dates: Dates;
+}) {
   const { t } = useT();
   return (
     <section id={id} aria-labelledby={`${id}-heading`}>
@@ -123,7 +146,7 @@ function Section({ id, heading, hint, cases: list, failed }: { id: string; headi
         <ul className="owner-cases" style={{ listStyle: "none", padding: 0 }}>
           {list.map((c) => (
             <li key={c.number}>
-              <CaseCard c={c} failed={failed?.number === c.number ? failed : undefined} />
+              <CaseCard c={c} failed={failed?.number === c.number ? failed : undefined} dates={dates} />
             </li>
           ))}
         </ul>
@@ -132,7 +155,7 @@ function Section({ id, heading, hint, cases: list, failed }: { id: string; headi
   );
 }
 
-function CaseCard({ c, failed }: { c: OwnerCase; failed: ActionData }) {
+function CaseCard({ c, failed, dates }: { c: OwnerCase; failed: ActionData; dates: Dates }) {
   const { t, formatDate, formatDateTime } = useT();
   const errorsFor = (intent: Intent) => (failed?.intent === intent ? failed.errors : undefined);
   return (
@@ -156,8 +179,20 @@ function CaseCard({ c, failed }: { c: OwnerCase; failed: ActionData }) {
         <dd>{c.agreementReference || "–"}</dd>
         <dt>{t("owner.justification")}</dt>
         <dd style={{ whiteSpace: "pre-line" }}>{c.justification || "–"}</dd>
+        <dt>{t("owner.people")}</dt>
+        <dd>{c.supplierPeople.length ? c.supplierPeople.join("; ") : "–"}</dd>
         <dt>{t("owner.accounts")}</dt>
         <dd>{c.accounts.length ? c.accounts.join(", ") : "–"}</dd>
+        <dt>{t("owner.dpa")}</dt>
+        <dd>
+          <DpaText c={c} dates={dates} />
+        </dd>
+        {c.consentUntil && c.status !== "awaiting-consent" ? (
+          <>
+            <dt>{t("owner.consentUntil")}</dt>
+            <dd>{formatDate(c.consentUntil)}</dd>
+          </>
+        ) : null}
         {c.submittedAt ? (
           <>
             <dt>{t("owner.submitted")}</dt>
@@ -176,7 +211,7 @@ function CaseCard({ c, failed }: { c: OwnerCase; failed: ActionData }) {
             <dd>{formatDate(c.reviewDueOn)}</dd>
           </>
         ) : null}
-        {c.status === "refused" || c.status === "revoked" || c.status === "cancelled" ? (
+        {c.status === "refused" || c.status === "revoked" || c.status === "expired" || c.status === "cancelled" ? (
           <>
             <dt>{t("owner.endedAt")}</dt>
             <dd>{formatDateTime(c.updatedAt)}</dd>
@@ -186,7 +221,7 @@ function CaseCard({ c, failed }: { c: OwnerCase; failed: ActionData }) {
 
       {c.status === "awaiting-consent" ? (
         <>
-          <ActionForm c={c} intent="consent" label={"owner.consent"} errors={errorsFor("consent")} />
+          <ActionForm c={c} intent="consent" label={"owner.consent"} errors={errorsFor("consent")} until={{ latest: dates.latest, value: failed?.until }} />
           <ActionForm
             c={c}
             intent="refuse"
@@ -198,7 +233,9 @@ function CaseCard({ c, failed }: { c: OwnerCase; failed: ActionData }) {
           />
         </>
       ) : null}
-      {c.status === "review-due" ? <ActionForm c={c} intent="review" label={"owner.review"} errors={errorsFor("review")} /> : null}
+      {c.status === "review-due" ? (
+        <ActionForm c={c} intent="review" label={"owner.review"} errors={errorsFor("review")} until={{ latest: dates.latest, value: failed?.until }} />
+      ) : null}
       {c.status === "review-due" || c.status === "active" ? (
         <details open={Boolean(errorsFor("revoke"))}>
           <summary>{t("owner.revoke")}</summary>
@@ -225,6 +262,7 @@ function ActionForm({
   danger,
   errors,
   reason,
+  until,
 }: {
   c: OwnerCase;
   intent: Intent;
@@ -233,6 +271,8 @@ function ActionForm({
   danger?: boolean;
   errors?: FieldErrors;
   reason?: string;
+  /** The consent's last day (consenting, renewing at the review). */
+  until?: { latest: string; value?: string };
 }) {
   const { t } = useT();
   const formMessage = errors?._form;
@@ -244,6 +284,7 @@ function ActionForm({
           {t(formMessage)}
         </p>
       ) : null}
+      {until ? <ConsentUntilField latest={until.latest} value={errors ? until.value : undefined} error={errors?.until} /> : null}
       {reasonLabel ? (
         <TextArea label={t(reasonLabel)} name="reason" rows={3} maxLength={4000} required defaultValue={errors ? reason : undefined} error={errors?.reason} />
       ) : null}
@@ -254,5 +295,22 @@ function ActionForm({
         </button>
       </p>
     </Form>
+  );
+}
+
+/** The supplier's data-processing agreement, and whether it covers the consent. */
+function DpaText({ c, dates }: { c: OwnerCase; dates: Dates }) {
+  const { t, formatDate } = useT();
+  if (!c.dpa) return <strong className="field__error">{t("owner.dpa.none")}</strong>;
+  const reference = c.dpa.reference || "–";
+  if (!c.dpa.expiresOn) return <>{reference}</>;
+  if (c.dpa.expiresOn < dates.today)
+    return <strong className="field__error">{t("owner.dpa.expired", { reference, date: formatDate(c.dpa.expiresOn) })}</strong>;
+  const endsBefore = c.status === "awaiting-consent" && c.dpa.expiresOn < dates.latest;
+  return (
+    <>
+      {t("owner.dpa.valid", { reference, date: formatDate(c.dpa.expiresOn) })}
+      {endsBefore ? <div className="field__error">{t("owner.dpa.endsBefore")}</div> : null}
+    </>
   );
 }

@@ -3,6 +3,7 @@ import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } fr
 import type { ReactNode } from "react";
 
 import { db } from "../../db/client";
+import { supplierStandingAccess } from "~/cases/standing-access.server";
 import { ErrorSummary, Notice, TextArea, TextField } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
 import { feedState, handleFeedIntent, isFeedIntent, type FeedResult } from "~/access/feed-intents.server";
@@ -27,12 +28,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const auth = await requireSessionRole(request, ...place.roles);
   const { user } = auth;
   const now = new Date();
-  const [overview, feed] = await Promise.all([supplierOverview(db(), user, now), feedState(db(), auth, "supplier")]);
+  const [overview, feed, standing] = await Promise.all([
+    supplierOverview(db(), user, now),
+    feedState(db(), auth, "supplier"),
+    supplierStandingAccess(db(), user),
+  ]);
   return {
     open: overview.open.map((w) => ({ ...w, left: timeLeft(w.end, now) })),
     waiting: overview.waiting,
     upcoming: overview.upcoming,
     past: overview.past,
+    standing,
     feed,
     pastDays: PAST_DAYS,
     maxExtensionHours: MAX_EXTENSION_HOURS,
@@ -78,8 +84,8 @@ type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 type OpenWindow = LoaderData["open"][number];
 
 export default function SupplierPage() {
-  const { t, formatDateTime } = useT();
-  const { open, waiting, upcoming, past, feed, pastDays, maxExtensionHours } = useLoaderData<typeof loader>();
+  const { t, formatDate, formatDateTime } = useT();
+  const { open, waiting, upcoming, past, standing, feed, pastDays, maxExtensionHours } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Failed | FeedResult | undefined;
   const failed = result && "errors" in result ? result : undefined;
   const created = result && "feed" in result ? result : undefined;
@@ -126,6 +132,43 @@ export default function SupplierPage() {
           <WindowCard key={w.number} w={w}>
             {w.closedAt ? <p className="muted">{t("supplier.closedAt", { time: formatDateTime(w.closedAt) })}</p> : null}
           </WindowCard>
+        ))}
+      </Section>
+
+      <Section id="supplier-standing" heading={"supplier.standing"} hint={"supplier.standing.intro"} empty={"supplier.standing.none"} count={standing.length}>
+        {standing.map((s) => (
+          <article key={s.number} className="card" aria-labelledby={`standing-${s.number}`} data-standing={s.number}>
+            <h3 id={`standing-${s.number}`}>
+              {s.system.name} ({s.system.code}) · {s.number}
+            </h3>
+            <p>{s.title}</p>
+            <dl className="facts">
+              <dt>{t("supplier.standing.state")}</dt>
+              <dd>
+                {s.status === "awaiting-consent"
+                  ? t("supplier.standing.awaiting")
+                  : s.accountsReady
+                    ? t("supplier.standing.accountsReady")
+                    : s.accountsDueAt
+                      ? t("supplier.standing.accountsPending", { at: formatDateTime(s.accountsDueAt) })
+                      : t(`status.${s.status}`)}
+              </dd>
+              {s.consentUntil ? (
+                <>
+                  <dt>{t("supplier.standing.until")}</dt>
+                  <dd>{formatDate(s.consentUntil)}</dd>
+                </>
+              ) : null}
+              <dt>{t("supplier.accounts")}</dt>
+              <dd>{s.accounts.length ? s.accounts.join(", ") : t("supplier.noAccounts")}</dd>
+              {s.loginInstructions ? (
+                <>
+                  <dt>{t("supplier.howToLogIn")}</dt>
+                  <dd className="prose">{s.loginInstructions}</dd>
+                </>
+              ) : null}
+            </dl>
+          </article>
         ))}
       </Section>
 

@@ -169,7 +169,9 @@ export type CaseState =
   | "access-draft"
   | "awaiting-consent"
   | "active"
-  | "review-due";
+  | "review-due"
+  /** Standing access revoked: operations is to remove the accounts. */
+  | "revoked";
 
 export type MadeCase = {
   number: string;
@@ -239,8 +241,10 @@ export async function makeCase(db: Db, w: MatrixWorld, scope: ScopeName, state: 
     case "awaiting-consent":
     case "active":
     case "review-due":
+    case "revoked":
       number = (await createCase(db, requester, access())).number;
       if (state !== "awaiting-consent") await event(owner, number, { type: "CONSENT" });
+      if (state === "revoked") await event(owner, number, { type: "REVOKE", reason: "Matrisens återkallelse" });
       if (state === "review-due") {
         const [row] = await db.select({ id: cases.id }).from(cases).where(eq(cases.number, number));
         await applySystemEvent(db, row!.id, "REVIEW_DUE");
