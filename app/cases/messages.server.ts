@@ -1,7 +1,8 @@
-import { and, eq } from "drizzle-orm";
+import { and, count, eq, inArray } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
-import { organisations, systems, users, type Case } from "../../db/schema";
+import { accessWindows, auditLog, organisations, systems, users, type Case } from "../../db/schema";
+import { calendarUid, type MailCalendar } from "~/outbox/calendar.server";
 import { env } from "~/env.server";
 import { reasonFor, type Audience } from "~/access/redaction";
 import type { MailTemplate } from "~/i18n/mail.sv";
@@ -12,7 +13,7 @@ import { enqueue, type OutgoingMessage } from "~/outbox/enqueue.server";
  * the transition's own transaction and delivered afterwards; each key is unique per transition
  * and recipient, so nothing is queued twice.
  */
-type Recipient = { address: string; lang: string; audience?: Audience };
+type Recipient = { address: string; lang: string; audience?: Audience; calendar?: boolean };
 
 async function mailboxes(db: Db, kind: "service-centre" | "operations-provider"): Promise<Recipient[]> {
   const rows = await db
@@ -24,13 +25,13 @@ async function mailboxes(db: Db, kind: "service-centre" | "operations-provider")
 
 async function requesterOf(db: Db, c: Case): Promise<Recipient[]> {
   const [row] = await db.select({ address: users.email, lang: users.lang }).from(users).where(eq(users.id, c.requesterId));
-  return row ? [row] : [];
+  return row ? [{ ...row, calendar: true }] : [];
 }
 
 async function supplierOf(db: Db, c: Case): Promise<Recipient[]> {
   if (!c.supplierId) return [];
   const [row] = await db.select({ address: organisations.mailbox }).from(organisations).where(eq(organisations.id, c.supplierId));
-  return row ? [{ address: row.address, lang: "sv", audience: "supplier" }] : [];
+  return row ? [{ address: row.address, lang: "sv", audience: "supplier", calendar: true }] : [];
 }
 
 async function ownerOf(db: Db, c: Case): Promise<Recipient[]> {
@@ -64,7 +65,7 @@ const TEMPLATES: Record<string, { template: MailTemplate; to: Addressee[] }> = {
   CAB_APPROVE_WITH_CONDITIONS: { template: "case.approved", to: ["requester", "supplier", "operations"] },
   REJECT: { template: "case.rejected", to: ["requester", "supplier"] },
   CAB_REJECT: { template: "case.rejected", to: ["requester", "supplier"] },
-  CANCEL: { template: "case.cancelled", to: ["service-centre", "supplier"] },
+  CANCEL: { template: "case.cancelled", to: ["service-centre", "requester", "supplier"] },
   CONSENT: { template: "case.consented", to: ["requester", "supplier", "service-centre"] },
   REFUSE_CONSENT: { template: "case.consentRefused", to: ["requester"] },
   REVOKE_ACCESS: { template: "case.accessRevoked", to: ["requester", "supplier", "operations"] },
@@ -81,6 +82,85 @@ const TEMPLATES: Record<string, { template: MailTemplate; to: Addressee[] }> = {
   WARN30: { template: "window.warning30", to: ["requester", "supplier"] },
   WARN10: { template: "window.warning10", to: ["requester", "supplier"] },
 };
+
+/**
+ * The messages that change a window's calendar entry, and how (decision 020): an approval adds
+ * it, an extension or an early end updates it, a cancellation removes it.
+ */
+const CALENDAR: Partial<Record<string, MailCalendar["method"]>> = {
+  APPROVE: "REQUEST",
+  CAB_APPROVE: "REQUEST",
+  CAB_APPROVE_WITH_CONDITIONS: "REQUEST",
+  APPROVE_EXTENSION: "REQUEST",
+  END: "REQUEST",
+  REVOKE: "REQUEST",
+  CANCEL: "CANCEL",
+};
+
+/**
+ * What every message about a case names, so nobody has to sign in to learn it: the system, the
+ * window (its current end; an early end's real one), the accounts, how to log in, the board's
+ * conditions, the consent's last day, the contact. Read in the transition's transaction, after
+ * its writes.
+ */
+export type MailFacts = {
+  system: string;
+  start: string | null;
+  end: string | null;
+  accounts: string[];
+  login: string;
+  conditions: string | null;
+  consentUntil: string | null;
+  contact: string;
+};
+
+async function factsOf(db: Db, c: Case): Promise<{ facts: MailFacts; hasWindow: boolean }> {
+  const [row] = await db
+    .select({ name: systems.name, code: systems.code, login: systems.loginInstructions, contactName: users.name, contactEmail: users.email })
+    .from(systems)
+    .innerJoin(users, eq(users.id, c.requesterId))
+    .where(eq(systems.id, c.systemId));
+  const [w] = await db.select().from(accessWindows).where(eq(accessWindows.caseId, c.id));
+  const endedEarly = w?.closedAt && w.closedAt < w.endsAt ? w.closedAt : null;
+  const start = w?.startsAt ?? c.windowStart;
+  const end = endedEarly ?? w?.endsAt ?? c.windowEnd;
+  const context = c.state.context as { conditions?: string | null; consentUntil?: string | null };
+  const accounts = (c.details as { accounts?: unknown }).accounts;
+  return {
+    hasWindow: Boolean(w),
+    facts: {
+      system: row ? `${row.name} (${row.code})` : "",
+      start: c.type === "standing-access" ? null : (start?.toISOString() ?? null),
+      end: c.type === "standing-access" ? null : (end?.toISOString() ?? null),
+      accounts: Array.isArray(accounts) ? accounts.filter((a): a is string => typeof a === "string") : [],
+      login: row?.login ?? "",
+      conditions: context.conditions?.trim() ? context.conditions.trim() : null,
+      consentUntil: context.consentUntil ?? null,
+      contact: row ? `${row.contactName} <${row.contactEmail}>` : "",
+    },
+  };
+}
+
+/** The calendar entry a transition's messages carry to the requester and the supplier, if any. */
+async function calendarOf(db: Db, c: Case, event: string, facts: MailFacts, hasWindow: boolean): Promise<MailCalendar | null> {
+  const method = CALENDAR[event];
+  if (!method || !hasWindow || !facts.start || !facts.end) return null;
+  // Each change to the entry counts up from the approval's 0 (its own audit row is already written).
+  const [counted] = await db
+    .select({ n: count() })
+    .from(auditLog)
+    .where(and(eq(auditLog.caseId, c.id), inArray(auditLog.event, Object.keys(CALENDAR))));
+  const appUrl = env().appUrl;
+  return {
+    uid: calendarUid(c.number, appUrl),
+    method,
+    sequence: Math.max(0, (counted?.n ?? 1) - 1),
+    start: facts.start,
+    end: facts.end,
+    summary: `${facts.system}: ${c.number} ${c.title}`,
+    url: `${appUrl}/cases/${c.number}`,
+  };
+}
 
 export async function queueMessages(
   db: Db,
@@ -107,6 +187,8 @@ export async function queueMessages(
     const known = byAddress.get(address);
     if (!known || r.audience === "supplier") byAddress.set(address, { ...r, lang: known?.lang ?? r.lang });
   }
+  const { facts, hasWindow } = await factsOf(db, c);
+  const calendar = await calendarOf(db, c, transition.event, facts, hasWindow);
   const messages: OutgoingMessage[] = [];
   for (const [address, r] of byAddress) {
     messages.push({
@@ -121,6 +203,8 @@ export async function queueMessages(
         // The supplier's mailbox gets no reasons, as the supplier sees none in the portal.
         reason: reasonFor(r.audience ?? "municipality", transition.reason),
         url: `${env().appUrl}/cases/${c.number}`,
+        facts,
+        ...(calendar && r.calendar ? { calendar } : {}),
         ...transition.payload,
       },
     });

@@ -131,7 +131,6 @@ export async function commitCase(
     .returning();
   if (!updated) throw new WorkflowError(409, "The case was changed by someone else; reload and try again.");
   const auditId = await auditTransition(tx, { user, caseId: c.id, event: change.event, from: c.status, to: state.value, reason, detail: change.detail });
-  await queueMessages(tx, updated, { auditId, event: change.event, reason });
 
   // Approved: the access window is scheduled (an emergency's opens now).
   if (state.value === "approved" && c.status !== "approved" && updated.windowStart && updated.windowEnd) {
@@ -166,6 +165,8 @@ export async function commitCase(
       });
     }
   }
+  // Last: the messages name the window as it now is (an approval's is scheduled above).
+  await queueMessages(tx, updated, { auditId, event: change.event, reason });
   return updated;
 }
 

@@ -3,7 +3,8 @@ import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { outbox, type OutboxMessage } from "../../db/schema";
-import { renderMail } from "./templates.server";
+import { renderMail, type RenderedMail } from "./templates.server";
+import { icsOf } from "./calendar.server";
 
 /**
  * Delivers the outbox. Due messages are claimed one by one with `FOR UPDATE SKIP LOCKED` (several
@@ -13,14 +14,18 @@ import { renderMail } from "./templates.server";
  * carries the same Message-ID, so the receiving side can tell it is the same message.
  * Failures back off exponentially (1 min, 2, 4 … at most 1 h).
  */
-export type Transport = { send(message: OutboxMessage, mail: { subject: string; text: string; messageId: string }): Promise<void> };
+export type Transport = { send(message: OutboxMessage, mail: RenderedMail & { messageId: string }): Promise<void> };
 
 export function smtpTransport(url: string, from: string): Transport & { close(): void } {
   // Bounded waits (10 + 10 + 30 s), so an attempt always ends well inside the 60 s lease.
   const transporter: Transporter = createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
   return {
     async send(message, mail) {
-      await transporter.sendMail({ from, to: message.recipient, subject: mail.subject, text: mail.text, messageId: mail.messageId });
+      // A window's calendar entry goes as iTIP (text/calendar with its METHOD) and as an .ics attachment.
+      const icalEvent = mail.calendar
+        ? { method: mail.calendar.entry.method, filename: "invite.ics", content: icsOf(mail.calendar.entry, from, mail.calendar.description) }
+        : undefined;
+      await transporter.sendMail({ from, to: message.recipient, subject: mail.subject, text: mail.text, messageId: mail.messageId, icalEvent });
     },
     close: () => transporter.close(),
   };

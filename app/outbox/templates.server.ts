@@ -1,5 +1,8 @@
 import type { OutboxMessage } from "../../db/schema";
-import { interpolate, isLang } from "~/i18n";
+import { interpolate, isLang, type Lang } from "~/i18n";
+import { formatSpan } from "~/cases/status.server";
+import type { MailFacts } from "~/cases/messages.server";
+import type { MailCalendar } from "./calendar.server";
 import { mailTextsFor, translatorFor } from "~/i18n/i18n.server";
 import { isMailTemplate, type MailKey } from "~/i18n/mail.sv";
 
@@ -7,7 +10,9 @@ import { isMailTemplate, type MailKey } from "~/i18n/mail.sv";
  * The e-mail for an outbox message, in the recipient's language: a subject and a plain-text body
  * from the mail texts (`mail.<template>.subject` / `.body`, app/i18n/mail.sv.ts), with the case link.
  */
-export function renderMail(message: Pick<OutboxMessage, "template" | "lang" | "payload">): { subject: string; text: string } {
+export type RenderedMail = { subject: string; text: string; calendar?: { entry: MailCalendar; description: string } };
+
+export function renderMail(message: Pick<OutboxMessage, "template" | "lang" | "payload">): RenderedMail {
   const lang = isLang(message.lang) ? message.lang : "sv";
   const texts = mailTextsFor(lang);
   const { formatDateTime } = translatorFor(lang);
@@ -25,8 +30,33 @@ export function renderMail(message: Pick<OutboxMessage, "template" | "lang" | "p
   const body = interpolate(texts[`mail.${template}.body`], params);
   const reason = typeof p.reason === "string" && p.reason ? `\n\n${interpolate(texts["mail.reason"], { reason: p.reason })}` : "";
   const link = typeof p.url === "string" && template !== "invitation" ? `\n\n${interpolate(texts["mail.link"], { url: p.url })}` : "";
-  return { subject, text: `${body}${reason}${link}\n\n-- \n${texts["mail.signature"]}\n` };
+  const facts = isFacts(p.facts) ? factLines(p.facts, lang) : "";
+  const text = `${body}${facts ? `\n\n${facts}` : ""}${reason}${link}\n\n-- \n${texts["mail.signature"]}\n`;
+  const calendar = isCalendar(p.calendar) ? { entry: p.calendar, description: `${facts}${typeof p.url === "string" ? `\n\n${p.url}` : ""}` } : undefined;
+  return { subject, text, ...(calendar ? { calendar } : {}) };
 }
+
+/** The facts of a case, one per line, in the recipient's language; a fact the case lacks is left out. */
+function factLines(f: MailFacts, lang: Lang): string {
+  const texts = mailTextsFor(lang);
+  const { formatDate } = translatorFor(lang);
+  const line = (key: MailKey, params: Record<string, string>) => interpolate(texts[key], params);
+  return [
+    f.system ? line("mail.facts.system", { system: f.system }) : null,
+    f.start && f.end ? line("mail.facts.window", { span: formatSpan(f.start, f.end, lang) }) : null,
+    f.consentUntil ? line("mail.facts.consentUntil", { date: formatDate(f.consentUntil) }) : null,
+    line("mail.facts.accounts", { accounts: f.accounts.length ? f.accounts.join(", ") : texts["mail.facts.noAccounts"] }),
+    f.login ? line("mail.facts.login", { login: f.login }) : null,
+    f.conditions ? line("mail.facts.conditions", { conditions: f.conditions }) : null,
+    f.contact ? line("mail.facts.contact", { contact: f.contact }) : null,
+  ]
+    .filter((l): l is string => l !== null)
+    .join("\n");
+}
+
+const isFacts = (value: unknown): value is MailFacts => typeof value === "object" && value !== null && Array.isArray((value as MailFacts).accounts);
+const isCalendar = (value: unknown): value is MailCalendar =>
+  typeof value === "object" && value !== null && typeof (value as MailCalendar).uid === "string" && typeof (value as MailCalendar).start === "string";
 
 function isMailKey(key: string): key is MailKey {
   return Object.prototype.hasOwnProperty.call(mailTextsFor("sv"), key);
