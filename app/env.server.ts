@@ -35,6 +35,11 @@ const schema = z
     MAIL_FROM: z.string().min(3).default("Leverantörsåtkomst <no-reply@localhost>"),
     JOBS_INTERVAL_MS: z.coerce.number({ error: "must be a whole number of milliseconds" }).int().min(200).max(3_600_000).default(15_000),
     BENCH_FLOOR: booleanString.default(false),
+    SERVICE_DESK_HOURS: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, "must be HH:MM-HH:MM, e.g. 08:00-18:00")
+      .refine((v) => v.slice(0, 5) < v.slice(6), "must open before it closes")
+      .default("08:00-18:00"),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.SESSION_SECRET) {
@@ -65,6 +70,8 @@ export type Env = {
   jobsIntervalMs: number;
   /** Benchmarks only (`npm run bench`): serve the floor routes /bench/floor and /bench/floor-json. */
   benchFloor: boolean;
+  /** The service desk's hours on working days (Stockholm): the incident clocks of priorities 3–4 count these. */
+  deskHours: { open: string; close: string };
 };
 
 export class EnvError extends Error {
@@ -94,6 +101,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     mailFrom: env.MAIL_FROM,
     jobsIntervalMs: env.JOBS_INTERVAL_MS,
     benchFloor: env.BENCH_FLOOR,
+    deskHours: { open: env.SERVICE_DESK_HOURS.slice(0, 5), close: env.SERVICE_DESK_HOURS.slice(6) },
   };
 }
 

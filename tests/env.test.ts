@@ -30,6 +30,13 @@ describe("environment schema", () => {
     expect(readFileSync(path.join(path.dirname(dir), "session-secret"), "utf8").trim()).toBe(first);
   });
 
+  it("takes the service desk's hours, 08:00–18:00 by default, and refuses hours that close before they open", () => {
+    expect(parseEnv({ PGLITE_DATA_DIR: dataDir() }).deskHours).toEqual({ open: "08:00", close: "18:00" });
+    expect(parseEnv({ SERVICE_DESK_HOURS: "07:30-16:00", PGLITE_DATA_DIR: dataDir() }).deskHours).toEqual({ open: "07:30", close: "16:00" });
+    expect(() => parseEnv({ SERVICE_DESK_HOURS: "18:00-08:00" })).toThrowError(/SERVICE_DESK_HOURS: must open before it closes/);
+    expect(() => parseEnv({ SERVICE_DESK_HOURS: "8-18" })).toThrowError(/SERVICE_DESK_HOURS: must be HH:MM-HH:MM/);
+  });
+
   it("names every bad variable in one message", () => {
     expect(() => parseEnv({ PORT: "eighty", DATABASE_URL: "mysql://x", APP_URL: "not a url" })).toThrowError(
       /PORT: must be a whole number[\s\S]*DATABASE_URL: must be a postgres:\/\/[\s\S]*APP_URL/,

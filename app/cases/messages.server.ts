@@ -23,6 +23,11 @@ async function mailboxes(db: Db, kind: "service-centre" | "operations-provider")
   return rows.map((r) => ({ address: r.address, lang: "sv" }));
 }
 
+/** The service centre's mailboxes (the incident clocks' warnings). */
+export async function serviceCentreMailboxes(db: Db): Promise<string[]> {
+  return (await mailboxes(db, "service-centre")).map((r) => r.address);
+}
+
 async function requesterOf(db: Db, c: Case): Promise<Recipient[]> {
   const [row] = await db.select({ address: users.email, lang: users.lang }).from(users).where(eq(users.id, c.requesterId));
   return row ? [{ ...row, calendar: true }] : [];

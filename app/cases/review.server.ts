@@ -9,6 +9,8 @@ import { inScope, scopeOf } from "~/access/scope.server";
 import type { CaseStatus, CaseType } from "../../machines/vocabulary";
 import { stockholmDate, workingDaysBetween } from "../../machines/calendar";
 import { conflictsOf } from "./conflicts.server";
+import { clocksOf, currentClock } from "./sla.server";
+import type { ClockState } from "../../machines/sla";
 import { WorkflowError } from "./errors";
 
 /**
@@ -31,6 +33,8 @@ export type QueueItem = {
   workingDaysLeft: number | null;
   conflicts: number;
   reason: "decide" | "extension" | "close";
+  /** An incident's clock that matters now (response, then resolution); null for planned changes. */
+  sla: ClockState | null;
 };
 
 export async function reviewQueue(db: Db, now = new Date()): Promise<QueueItem[]> {
@@ -59,6 +63,11 @@ export async function reviewQueue(db: Db, now = new Date()): Promise<QueueItem[]
     .where(inArray(cases.status, ["submitted", "in-review", "window-open", "outcome-reported"]))
     .orderBy(desc(sql`${cases.type} = 'emergency'`), asc(sql`coalesce(${cases.priority}, 9)`), asc(cases.submittedAt), asc(cases.id));
   const today = stockholmDate(now);
+  const clocks = await clocksOf(
+    db,
+    rows.filter((r) => r.type === "emergency"),
+    now,
+  );
   const items: QueueItem[] = [];
   for (const r of rows) {
     const reason = r.status === "window-open" ? (r.pendingExtension ? "extension" : null) : r.status === "outcome-reported" ? "close" : "decide";
@@ -77,9 +86,13 @@ export async function reviewQueue(db: Db, now = new Date()): Promise<QueueItem[]
       workingDaysLeft: r.windowStart ? workingDaysBetween(today, stockholmDate(r.windowStart)) : null,
       conflicts: reason === "close" ? 0 : (await conflictsOf(db, r.id)).length,
       reason,
+      sla: clocks.has(r.id) ? currentClock(clocks.get(r.id)!) : null,
     });
   }
-  return items;
+  // Incidents by their clock: the breached first, then the one due soonest; a paused clock last.
+  const due = (i: QueueItem) => (i.sla?.dueAt && !i.sla.stopped ? Date.parse(i.sla.dueAt) : Number.MAX_SAFE_INTEGER);
+  const emergencies = items.filter((i) => i.type === "emergency").sort((a, b) => due(a) - due(b));
+  return [...emergencies, ...items.filter((i) => i.type !== "emergency")];
 }
 
 export const NOTICE_TARGETS = ["operations", "digitalisation"] as const;

@@ -6,6 +6,7 @@ import { accessWindows, auditLog, cases, outbox, users, type AccessWindow, type 
 import { canCase, decisionProblem, isCabDecision, needsOf, stepWindow, type CaseStatus, type CaseType, type WindowState } from "../../machines";
 import { RESPONSE_TARGETS, type Priority } from "../../machines/priority";
 import type { AccountStep } from "../../machines/standing-access";
+import { clocksOf, type IncidentClocks } from "./sla.server";
 import { inScope, scopeOf } from "~/access/scope.server";
 import { audienceOf, conflictsFor, detailsFor, reasonFor, seesConflicts, seesMessageLog } from "~/access/redaction";
 import { meetingFacts } from "../cab/session.server";
@@ -56,6 +57,8 @@ export type CaseView = {
   decision: { event: string; by: string; at: string; reason: string | null } | null;
   /** Standing access: the consent's last day, and the accounts' steps for operations. */
   standing: { consentUntil: string | null; accountSteps: AccountStep[] } | null;
+  /** An incident's response and resolution clocks (machines/sla.ts); null for other cases and before submission. */
+  sla: IncidentClocks | null;
 };
 
 const actorUser = alias(users, "actor_user");
@@ -132,6 +135,7 @@ async function fullView(db: Db, user: User | null, row: NonNullable<Awaited<Retu
     audit,
     freezeOverride: freezeOverrideOf(c.state.context as { freezeOverridden?: boolean }, audit),
     decision: decisionOf(c.status, audit),
+    sla: c.type === "emergency" ? ((await clocksOf(db, [c])).get(c.id) ?? null) : null,
     standing: c.type === "standing-access" ? standingOf(c.state.context as { consentUntil?: string | null; accountSteps?: AccountStep[] }) : null,
   };
 }

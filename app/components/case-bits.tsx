@@ -4,6 +4,7 @@ import { useT } from "~/i18n";
 import type { CaseStatus } from "../../machines";
 import type { Conflict } from "~/cases/conflicts.server";
 import type { AccountStep } from "../../machines/standing-access";
+import type { ClockState } from "../../machines/sla";
 
 /** A case's status in plain words, as a badge. */
 export function StatusBadge({ status }: { status: CaseStatus }) {
@@ -88,4 +89,24 @@ export function AccountStepText({ step, now = Date.now() }: { step: AccountStep;
       {late ? <strong className="field__error"> {t("case.accountStep.overdue")}</strong> : null}
     </>
   );
+}
+
+/** Where an incident's clock stands: due by, breached, met, or standing still (the queue, the case page). */
+export function ClockText({ clock }: { clock: ClockState }) {
+  const { t, formatDateTime } = useT();
+  const at = clock.dueAt ? formatDateTime(clock.dueAt) : "";
+  const text = t(`sla.${clock.clock}.${clock.state}`, { at });
+  if (clock.state === "breached")
+    return (
+      <strong className="field__error" data-sla="breached">
+        {text}
+      </strong>
+    );
+  if (clock.warn)
+    return (
+      <strong className="conflict-count" data-sla="warn">
+        {`${text} · ${t("sla.warn")}`}
+      </strong>
+    );
+  return <span data-sla={clock.state}>{text}</span>;
 }

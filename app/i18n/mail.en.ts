@@ -45,6 +45,10 @@ export const mailEn: MailTexts = {
     "A system administrator requests standing access without admin rights for a supplier: {number} {title}. Consent or refuse in the portal.",
   "mail.case.accessRevoked.subject": "{number}: access revoked",
   "mail.case.accessRevoked.body": "The standing access in {number} {title} has been revoked. Operations closes the access.",
+  "mail.sla.responseWarning.subject": "{number}: the response time runs out soon",
+  "mail.sla.responseWarning.body": "The incident {number} {title} (priority {priority}) is to be answered by {atText}. Take it up now.",
+  "mail.sla.resolutionWarning.subject": "{number}: the resolution time runs out soon",
+  "mail.sla.resolutionWarning.body": "The incident {number} {title} (priority {priority}) is to be resolved by {atText}.",
   "mail.case.consentEnded.subject": "{number}: the consent has ended",
   "mail.case.consentEnded.body":
     "The consent to standing access in {number} {title} has ended. The access ends and operations removes the accounts. If the access is still needed, make a new request.",

@@ -47,6 +47,10 @@ export const mailSv = {
     "En systemförvaltare begär ständig åtkomst utan admin-behörighet för en leverantör: {number} {title}. Samtyck eller neka i portalen.",
   "mail.case.accessRevoked.subject": "{number}: åtkomsten återkallad",
   "mail.case.accessRevoked.body": "Den ständiga åtkomsten i {number} {title} är återkallad. Driften stänger åtkomsten.",
+  "mail.sla.responseWarning.subject": "{number}: svarstiden går snart ut",
+  "mail.sla.responseWarning.body": "Incidenten {number} {title} (prioritet {priority}) ska ha fått svar senast {atText}. Ta upp ärendet nu.",
+  "mail.sla.resolutionWarning.subject": "{number}: lösningstiden går snart ut",
+  "mail.sla.resolutionWarning.body": "Incidenten {number} {title} (prioritet {priority}) ska vara löst senast {atText}.",
   "mail.case.consentEnded.subject": "{number}: samtycket har löpt ut",
   "mail.case.consentEnded.body":
     "Samtycket till ständig åtkomst i {number} {title} har löpt ut. Åtkomsten upphör och driften tar bort kontona. Behövs åtkomsten fortfarande görs en ny begäran.",

@@ -6,6 +6,7 @@ import { deleteExpiredSessions } from "~/access/sessions.server";
 import { stockholmDate } from "../../machines/calendar";
 import { extendFreezes } from "~/cases/blackouts.server";
 import { applySystemEvent } from "~/cases/commands.server";
+import { warnIncidentClocks } from "~/cases/sla.server";
 import { queueMessages } from "~/cases/messages.server";
 import { deliverDue, smtpTransport, type Transport } from "../outbox/delivery.server";
 
@@ -97,11 +98,13 @@ export async function runDuties(db: Db, now = new Date()) {
   const warned = await warnEndingWindows(db, now);
   const consentsEnded = await endConsents(db, now);
   const reviews = await markReviewsDue(db, now);
+  // The service centre is told before an incident's clock runs out.
+  const clockWarnings = await warnIncidentClocks(db, now);
   // Recurring freezes stay laid out FREEZE_HORIZON_DAYS ahead.
   await extendFreezes(db, now);
   // Sessions past their idle or absolute limit open nothing; clear them away.
   await deleteExpiredSessions(db, now);
-  return { expired, warned, reviews, consentsEnded };
+  return { expired, warned, reviews, consentsEnded, clockWarnings };
 }
 
 /** One round of everything (tests, the CLI): the duties, then delivery. */

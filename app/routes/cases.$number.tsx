@@ -2,7 +2,7 @@ import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 
 import { db } from "../../db/client";
-import { AccountStepText, ConflictList, PartyFacts, StatusBadge, WindowText } from "~/components/case-bits";
+import { AccountStepText, ClockText, ConflictList, PartyFacts, StatusBadge, WindowText } from "~/components/case-bits";
 import { EventForm } from "~/components/event-forms";
 import { Notice, SelectField, TextArea } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
@@ -293,6 +293,16 @@ export default function CasePage() {
             <>
               <dt>{t("case.responseTarget")}</dt>
               <dd>{t(view.responseTarget.key)}</dd>
+            </>
+          ) : null}
+          {view.sla ? (
+            <>
+              <dt>{t("sla.heading")}</dt>
+              <dd id="case-sla">
+                <ClockText clock={view.sla.response} />
+                <br />
+                <ClockText clock={view.sla.resolution} />
+              </dd>
             </>
           ) : null}
           {list("supplierPeople").length ? (

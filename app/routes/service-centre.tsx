@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
-import { StatusBadge, WindowText } from "~/components/case-bits";
+import { ClockText, StatusBadge, WindowText } from "~/components/case-bits";
 import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import { titled } from "~/ui/meta";
@@ -65,7 +65,9 @@ export default function ServiceCentre() {
                   <td data-label={t("review.window")}>
                     <WindowText window={item.window} />
                   </td>
-                  <td data-label={t("review.leadTime")}>{item.workingDaysLeft === null ? "–" : t("review.daysLeft", { count: item.workingDaysLeft })}</td>
+                  <td data-label={t("review.leadTime")}>
+                    {item.sla ? <ClockText clock={item.sla} /> : item.workingDaysLeft === null ? "–" : t("review.daysLeft", { count: item.workingDaysLeft })}
+                  </td>
                   <td data-label={t("case.conflicts")}>{item.conflicts ? <strong className="conflict-count">⚠ {item.conflicts}</strong> : 0}</td>
                   <td data-label={parties}>
                     {item.requester}
