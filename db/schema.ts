@@ -637,3 +637,41 @@ export type BlackoutPeriod = typeof blackoutPeriods.$inferSelect;
 export type CabMeeting = typeof cabMeetings.$inferSelect;
 export type CabAttendance = typeof cabAttendance.$inferSelect;
 export type CabMeetingRule = typeof cabMeetingRules.$inferSelect;
+
+/**
+ * A disturbance published on the public status page ("Driftinformation"): an incident of
+ * priority 1–2 with a text for the public, its updates and when it was resolved. Only these
+ * texts and the system's name are ever public.
+ */
+export const disturbances = pgTable(
+  "disturbances",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id),
+    /** The anchor and RSS guid: reveals neither the case nor its number. */
+    publicId: uuid("public_id").notNull().defaultRandom(),
+    publicText: text("public_text").notNull(),
+    publishedAt: timestamp("published_at", { withTimezone: true }).notNull().defaultNow(),
+    publishedById: integer("published_by_id").references(() => users.id),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("disturbances_case_key").on(t.caseId), uniqueIndex("disturbances_public_id_key").on(t.publicId)],
+);
+
+/** A public update on a disturbance; each is its own RSS item. */
+export const disturbanceUpdates = pgTable(
+  "disturbance_updates",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    disturbanceId: integer("disturbance_id")
+      .notNull()
+      .references(() => disturbances.id),
+    publicId: uuid("public_id").notNull().defaultRandom(),
+    text: text("text").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    authorId: integer("author_id").references(() => users.id),
+  },
+  (t) => [index("disturbance_updates_disturbance_idx").on(t.disturbanceId), uniqueIndex("disturbance_updates_public_id_key").on(t.publicId)],
+);

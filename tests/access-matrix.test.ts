@@ -434,6 +434,16 @@ const TABLE: Row[] = [
     caseForm("submitted", { intent: "notice", target: "operations", note: "För kännedom" }),
     e(L, [403, 404, 404], 302, 403, 403, [403, 403, 404], [403, 404, 404], 403),
   ),
+  // The public status page's disturbance: the service centre only, on a priority 1–2 incident it sees.
+  row(
+    "POST",
+    "/cases/:number",
+    "disturbance",
+    PER_PLACE,
+    caseForm("approved", { intent: "disturbance", action: "publish", publicText: "Inloggningen fungerar inte." }),
+    e(L, [403, 404, 404], 302, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+    { event: "DISTURBANCE_PUBLISHED" },
+  ),
   row(
     "POST",
     "/cases/:number",
@@ -1096,6 +1106,23 @@ const TABLE: Row[] = [
     PER_PLACE,
     onCase("open", (k) => ({ path: `/api/v1/cases/${k.number}/conflicts` })),
     e(401, [200, 404, 404], 200, 200, 200, 403, [200, 404, 404], 200),
+  ),
+  row(
+    "GET",
+    "/api/v1/cases/:number/disturbance",
+    "",
+    PER_PLACE,
+    onCase("open", (k) => ({ path: `/api/v1/cases/${k.number}/disturbance` })),
+    e(401, [200, 404, 404], 200, 200, 200, [200, 200, 404], [200, 404, 404], 200),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/disturbance",
+    "publish",
+    PER_PLACE,
+    onCase("approved", (k) => ({ path: `/api/v1/cases/${k.number}/disturbance`, json: { action: "publish", text: "Inloggningen fungerar inte." } })),
+    e(401, [403, 404, 404], 200, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+    { event: "DISTURBANCE_PUBLISHED" },
   ),
   // What a window would meet, before a case exists: those who may ask for the system; never suppliers.
   row(

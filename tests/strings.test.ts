@@ -278,6 +278,7 @@ describe("the portal in one language", () => {
           ip: "192.0.2.1",
           reason: "Motivering",
           meeting: "tisdag 2 mars",
+          priority: 1,
         };
         const mail = renderMail({ template, lang, payload });
         const readableMail = `${mail.subject}\n${mail.text}`.replace(/\s+/g, " ");

@@ -7,6 +7,7 @@ import { canCase, decisionProblem, isCabDecision, needsOf, stepWindow, type Case
 import { RESPONSE_TARGETS, type Priority } from "../../machines/priority";
 import type { AccountStep } from "../../machines/standing-access";
 import { clocksOf, type IncidentClocks } from "./sla.server";
+import { disturbanceOf, mayPublish, type Disturbance } from "./disturbances.server";
 import { inScope, scopeOf } from "~/access/scope.server";
 import { audienceOf, conflictsFor, detailsFor, reasonFor, seesConflicts, seesMessageLog } from "~/access/redaction";
 import { meetingFacts } from "../cab/session.server";
@@ -59,6 +60,8 @@ export type CaseView = {
   standing: { consentUntil: string | null; accountSteps: AccountStep[] } | null;
   /** An incident's response and resolution clocks (machines/sla.ts); null for other cases and before submission. */
   sla: IncidentClocks | null;
+  /** An incident published on the public status page: its public text, updates and resolution (app/cases/disturbances.server.ts). */
+  disturbance: Disturbance | null;
 };
 
 const actorUser = alias(users, "actor_user");
@@ -136,6 +139,7 @@ async function fullView(db: Db, user: User | null, row: NonNullable<Awaited<Retu
     freezeOverride: freezeOverrideOf(c.state.context as { freezeOverridden?: boolean }, audit),
     decision: decisionOf(c.status, audit),
     sla: c.type === "emergency" ? ((await clocksOf(db, [c])).get(c.id) ?? null) : null,
+    disturbance: c.type === "emergency" ? await disturbanceOf(db, c.id) : null,
     standing: c.type === "standing-access" ? standingOf(c.state.context as { consentUntil?: string | null; accountSteps?: AccountStep[] }) : null,
   };
 }
@@ -216,7 +220,9 @@ export async function casePage(db: Db, user: User, number: string) {
       ),
     ]),
   );
-  return { view: seen, conflicts, extension, messages, units, needs, passOn: mayPassOn(user, seen) };
+  // The service centre publishes a priority 1–2 incident as a disturbance on /status.
+  const publishes = user.role === "service-centre" && mayPublish(seen);
+  return { view: seen, conflicts, extension, messages, units, needs, passOn: mayPassOn(user, seen), publishes };
 }
 
 /** Content that makes a probe event acceptable, so `allowedEvents` asks only "who" and "when". */

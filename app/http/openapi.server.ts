@@ -38,6 +38,7 @@ const caseView = {
     accessWindow: { type: ["object", "null"] },
     details: { type: "object" },
     allowedEvents: { type: "array", items: { type: "string" } },
+    disturbance: { type: ["object", "null"], description: "An incident published on the public status page (see /cases/{number}/disturbance)" },
     audit: {
       type: "array",
       items: {
@@ -85,6 +86,23 @@ export function openApiDocument(baseUrl: string) {
       schemas: {
         Error: error,
         Case: caseView,
+        DisturbanceAnswer: {
+          type: "object",
+          properties: {
+            disturbance: {
+              type: ["object", "null"],
+              properties: {
+                publicText: { type: "string" },
+                publishedAt: { type: "string", format: "date-time" },
+                resolvedAt: { type: ["string", "null"], format: "date-time" },
+                updates: {
+                  type: "array",
+                  items: { type: "object", properties: { text: { type: "string" }, at: { type: "string", format: "date-time" } } },
+                },
+              },
+            },
+          },
+        },
         CreateCase: schema(createCaseInput),
         Event: schema(eventInput),
         LeadTimeQuery: schema(leadTimeQuery),
@@ -177,6 +195,34 @@ export function openApiDocument(baseUrl: string) {
               }),
             },
             ...errors(401, 404),
+          },
+        },
+      },
+      "/cases/{number}/disturbance": {
+        get: {
+          summary: "An incident's disturbance on the public status page: its public text, updates and resolution (null if not published)",
+          parameters: [{ name: "number", in: "path", required: true, schema: { type: "string" } }],
+          responses: { "200": { description: "The disturbance", content: json({ $ref: "#/components/schemas/DisturbanceAnswer" }) }, ...errors(401, 404) },
+        },
+        post: {
+          summary:
+            "The service centre publishes a priority 1–2 incident as a disturbance, adds a public update, or marks it resolved (resolvedAt: not in the future; default now)",
+          parameters: [{ name: "number", in: "path", required: true, schema: { type: "string" } }],
+          requestBody: {
+            required: true,
+            content: json({
+              type: "object",
+              required: ["action"],
+              properties: {
+                action: { enum: ["publish", "update", "resolve"] },
+                text: { type: "string", maxLength: 2000, description: "The public text (publish, update; optional closing text at resolve)" },
+                resolvedAt: { type: "string", format: "date-time" },
+              },
+            }),
+          },
+          responses: {
+            "200": { description: "The disturbance after the step", content: json({ $ref: "#/components/schemas/DisturbanceAnswer" }) },
+            ...errors(400, 401, 403, 404, 409, 413, 415, 422),
           },
         },
       },

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { db } from "../../db/client";
 import { AccountStepText, ClockText, ConflictList, PartyFacts, StatusBadge, WindowText } from "~/components/case-bits";
 import { EventForm } from "~/components/event-forms";
-import { Notice, SelectField, TextArea } from "~/components/forms";
+import { Notice, SelectField, TextArea, TextField } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
 import { requireUser } from "~/access/guards.server";
 import type { FieldErrors } from "~/ui/forms";
@@ -14,6 +14,7 @@ import { isCaseStatus } from "../../machines/vocabulary";
 import { isCabDecision } from "../../machines/rules";
 import { isoToStockholmLocal, stockholmLocalToIso } from "../../machines/time";
 import { applyEvent } from "~/cases/commands.server";
+import { applyDisturbance, DISTURBANCE_ACTIONS, type DisturbanceAction } from "~/cases/disturbances.server";
 import { casePage } from "~/cases/views.server";
 import { formErrors, WorkflowError } from "~/cases/errors";
 import { NOTICE_TARGETS, sendNotice, type NoticeTarget } from "~/cases/review.server";
@@ -61,6 +62,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const value = form.get(name);
     return typeof value === "string" && value.trim() ? value.trim() : undefined;
   };
+  if (event === "disturbance") {
+    const step = String(form.get("action") ?? "");
+    if (!DISTURBANCE_ACTIONS.includes(step as DisturbanceAction)) throw new Response("Unknown step", { status: 400 });
+    const resolvedAt = text("resolvedAt");
+    try {
+      await applyDisturbance(db(), user, number, {
+        action: step as DisturbanceAction,
+        text: text(step === "resolve" ? "closingText" : "publicText"),
+        resolvedAt: resolvedAt ? (stockholmLocalToIso(resolvedAt) ?? resolvedAt) : undefined,
+      });
+    } catch (error) {
+      if (error instanceof WorkflowError) return data<Result>({ event: `disturbance-${step}`, errors: formErrors(error) }, { status: error.status });
+      throw error;
+    }
+    return redirect(
+      `/cases/${number}?notice=${step === "publish" ? "DISTURBANCE_PUBLISHED" : step === "update" ? "DISTURBANCE_UPDATED" : "DISTURBANCE_RESOLVED"}`,
+    );
+  }
   const end = text("end");
   const start = text("start");
   // A proposed window is a start and an end; any other event's end is an extension's.
@@ -114,7 +133,7 @@ const DETAIL_LABELS: [string, MessageKey][] = [
 
 export default function CasePage() {
   const { t, textOr, formatDate, formatDateTime } = useT();
-  const { view, conflicts, extension, messages, isRequester, role, units, needs, passOn } = useLoaderData<typeof loader>();
+  const { view, conflicts, extension, messages, isRequester, role, units, needs, passOn, publishes } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const notice = searchParams.get("notice");
@@ -225,6 +244,10 @@ export default function CasePage() {
             </Form>
           </div>
         </section>
+      ) : null}
+
+      {publishes || view.disturbance ? (
+        <DisturbanceSection publishes={publishes} errorsFor={(step) => (result?.event === `disturbance-${step}` ? result.errors : undefined)} />
       ) : null}
 
       <section aria-labelledby="facts-heading">
@@ -426,5 +449,104 @@ export default function CasePage() {
         </section>
       ) : null}
     </>
+  );
+}
+
+/**
+ * The incident's disturbance on the public status page: what the public reads (the text, its
+ * updates, the resolution) and, for the service centre, the forms to publish, update and resolve.
+ */
+function DisturbanceSection({ publishes, errorsFor }: { publishes: boolean; errorsFor: (step: DisturbanceAction) => FieldErrors | undefined }) {
+  const { t, formatDateTime } = useT();
+  const { view } = useLoaderData<typeof loader>();
+  const d = view.disturbance;
+  const step = (action: DisturbanceAction, children: React.ReactNode) => (
+    <Form method="post" className="event-form">
+      <input type="hidden" name="intent" value="disturbance" />
+      <input type="hidden" name="action" value={action} />
+      <h3>{t(`disturbance.${action}`)}</h3>
+      {children}
+      <button type="submit" className="button button--secondary">
+        {t(`disturbance.${action}`)}
+      </button>
+    </Form>
+  );
+  return (
+    <section aria-labelledby="disturbance-heading" id="disturbance">
+      <h2 id="disturbance-heading">{t("disturbance.heading")}</h2>
+      {publishes ? <p>{t("disturbance.intro")}</p> : null}
+      {d ? (
+        <>
+          <p>
+            <span className={`badge ${d.resolvedAt ? "badge--muted" : "badge--danger"}`}>
+              {t(d.resolvedAt ? "disturbance.resolved" : "disturbance.ongoing", { at: d.resolvedAt ?? "" })}
+            </span>{" "}
+            {t("disturbance.published", { at: formatDateTime(d.publishedAt) })}
+          </p>
+          <p className="prose" id="disturbance-text">
+            {d.publicText}
+          </p>
+          {d.updates.length ? (
+            <>
+              <h3>{t("disturbance.updates")}</h3>
+              <ol className="timeline" id="disturbance-updates">
+                {d.updates.map((u, i) => (
+                  <li key={i}>
+                    <time dateTime={u.at}>{formatDateTime(u.at)}</time>
+                    <p className="timeline__reason">{u.text}</p>
+                  </li>
+                ))}
+              </ol>
+            </>
+          ) : null}
+        </>
+      ) : (
+        <p className="muted">{t("disturbance.notPublished")}</p>
+      )}
+      {publishes && !d?.resolvedAt ? (
+        <div className="event-forms">
+          {!d
+            ? step(
+                "publish",
+                <TextArea
+                  label={t("disturbance.publicText")}
+                  hint={t("disturbance.publicTextHint")}
+                  name="publicText"
+                  rows={3}
+                  error={errorsFor("publish")?.publicText}
+                />,
+              )
+            : null}
+          {d
+            ? step(
+                "update",
+                <TextArea
+                  label={t("disturbance.updateText")}
+                  hint={t("disturbance.publicTextHint")}
+                  name="publicText"
+                  rows={3}
+                  error={errorsFor("update")?.publicText}
+                />,
+              )
+            : null}
+          {d
+            ? step(
+                "resolve",
+                <>
+                  <TextField
+                    type="datetime-local"
+                    label={t("disturbance.resolvedAt")}
+                    hint={t("disturbance.resolvedAtHint")}
+                    name="resolvedAt"
+                    optional
+                    error={errorsFor("resolve")?.resolvedAt}
+                  />
+                  <TextArea label={t("disturbance.resolveText")} name="closingText" rows={2} optional error={errorsFor("resolve")?.publicText} />
+                </>,
+              )
+            : null}
+        </div>
+      ) : null}
+    </section>
   );
 }

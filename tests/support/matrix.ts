@@ -202,7 +202,8 @@ export async function makeCase(db: Db, w: MatrixWorld, scope: ScopeName, state: 
     ...(type === "advanced-change" ? { affectedSystems: [system.code], risk: "Liten", testPlan: "Provas i test", rollbackPlan: "Ögonblicksbild" } : {}),
     ...(draft ? { draft: true } : {}),
   });
-  const emergency = { type: "emergency", systemCode: system.code, title, urgency: 2, impact: 2, ...people };
+  // Priority 2: one the service centre may publish as a disturbance on /status.
+  const emergency = { type: "emergency", systemCode: system.code, title, urgency: 1, impact: 2, ...people };
   const access = (draft = false) => ({
     type: "standing-access",
     systemCode: system.code,
