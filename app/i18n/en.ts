@@ -753,7 +753,8 @@ export const en: Messages = {
   "event.DISTURBANCE_UPDATED": "Updated the disturbance",
   "event.DISTURBANCE_RESOLVED": "Marked the disturbance as resolved",
   "disturbance.heading": "Disturbance on Service status",
-  "disturbance.intro": "An incident of priority 1 or 2 can be published on the public Service status page. Only the system's name and the texts below are shown there – never the case, the supplier or anything else internal.",
+  "disturbance.intro":
+    "An incident of priority 1 or 2 can be published on the public Service status page. Only the system's name and the texts below are shown there – never the case, the supplier or anything else internal.",
   "disturbance.notPublished": "Not published.",
   "disturbance.published": "Published {at}",
   "disturbance.resolved": "Resolved {at}",

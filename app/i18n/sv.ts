@@ -753,7 +753,8 @@ export const sv = {
   "event.DISTURBANCE_UPDATED": "Uppdaterade driftstörningen",
   "event.DISTURBANCE_RESOLVED": "Markerade driftstörningen som åtgärdad",
   "disturbance.heading": "Driftstörning på Driftinformation",
-  "disturbance.intro": "En incident med prioritet 1 eller 2 kan publiceras på den öppna sidan Driftinformation. Där syns bara systemets namn och texterna nedan – aldrig ärendet, leverantören eller annat internt.",
+  "disturbance.intro":
+    "En incident med prioritet 1 eller 2 kan publiceras på den öppna sidan Driftinformation. Där syns bara systemets namn och texterna nedan – aldrig ärendet, leverantören eller annat internt.",
   "disturbance.notPublished": "Inte publicerad.",
   "disturbance.published": "Publicerad {at}",
   "disturbance.resolved": "Åtgärdad {at}",
