@@ -137,38 +137,40 @@ export default function SupplierPage() {
 
       <Section id="supplier-standing" heading={"supplier.standing"} hint={"supplier.standing.intro"} empty={"supplier.standing.none"} count={standing.length}>
         {standing.map((s) => (
-          <article key={s.number} className="card" aria-labelledby={`standing-${s.number}`} data-standing={s.number}>
-            <h3 id={`standing-${s.number}`}>
-              {s.system.name} ({s.system.code}) · {s.number}
-            </h3>
-            <p>{s.title}</p>
-            <dl className="facts">
-              <dt>{t("supplier.standing.state")}</dt>
-              <dd>
-                {s.status === "awaiting-consent"
-                  ? t("supplier.standing.awaiting")
-                  : s.accountsReady
-                    ? t("supplier.standing.accountsReady")
-                    : s.accountsDueAt
-                      ? t("supplier.standing.accountsPending", { at: formatDateTime(s.accountsDueAt) })
-                      : t(`status.${s.status}`)}
-              </dd>
-              {s.consentUntil ? (
-                <>
-                  <dt>{t("supplier.standing.until")}</dt>
-                  <dd>{formatDate(s.consentUntil)}</dd>
-                </>
-              ) : null}
-              <dt>{t("supplier.accounts")}</dt>
-              <dd>{s.accounts.length ? s.accounts.join(", ") : t("supplier.noAccounts")}</dd>
-              {s.loginInstructions ? (
-                <>
-                  <dt>{t("supplier.howToLogIn")}</dt>
-                  <dd className="prose">{s.loginInstructions}</dd>
-                </>
-              ) : null}
-            </dl>
-          </article>
+          <li key={s.number}>
+            <article className="card" aria-labelledby={`standing-${s.number}`} data-standing={s.number}>
+              <h3 id={`standing-${s.number}`}>
+                {s.system.name} ({s.system.code}) · {s.number}
+              </h3>
+              <p>{s.title}</p>
+              <dl className="facts">
+                <dt>{t("supplier.standing.state")}</dt>
+                <dd>
+                  {s.status === "awaiting-consent"
+                    ? t("supplier.standing.awaiting")
+                    : s.accountsReady
+                      ? t("supplier.standing.accountsReady")
+                      : s.accountsDueAt
+                        ? t("supplier.standing.accountsPending", { at: formatDateTime(s.accountsDueAt) })
+                        : t(`status.${s.status}`)}
+                </dd>
+                {s.consentUntil ? (
+                  <>
+                    <dt>{t("supplier.standing.until")}</dt>
+                    <dd>{formatDate(s.consentUntil)}</dd>
+                  </>
+                ) : null}
+                <dt>{t("supplier.accounts")}</dt>
+                <dd>{s.accounts.length ? s.accounts.join(", ") : t("supplier.noAccounts")}</dd>
+                {s.loginInstructions ? (
+                  <>
+                    <dt>{t("supplier.howToLogIn")}</dt>
+                    <dd className="prose">{s.loginInstructions}</dd>
+                  </>
+                ) : null}
+              </dl>
+            </article>
+          </li>
         ))}
       </Section>
 

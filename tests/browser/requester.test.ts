@@ -179,6 +179,8 @@ describe("requesting access", () => {
     await page.getByLabel("System", { exact: true }).selectOption("CASE");
     await page.getByLabel("Motivering").fill("Leverantören underhåller rapportmallarna löpande.");
     await page.getByLabel("Avtal mellan leverantören och kommunen").fill("KS-2026/118");
+    await page.getByLabel("Leverantörens personal").fill("Anna Lind");
+    await page.getByLabel("Konton som ska användas").fill("sup-anna");
     await page.getByRole("button", { name: "Skicka in" }).click();
     await page.waitForURL(/\/cases\/ACC-\d{4}-\d{5}/);
     await page.getByText("Väntar på systemägarens samtycke.").first().waitFor();
