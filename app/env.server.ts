@@ -40,8 +40,32 @@ const schema = z
       .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, "must be HH:MM-HH:MM, e.g. 08:00-18:00")
       .refine((v) => v.slice(0, 5) < v.slice(6), "must open before it closes")
       .default("08:00-18:00"),
+    LDAP_URL: z
+      .string()
+      .regex(/^ldaps?:\/\/.+/, "must be an ldap:// or ldaps:// URL")
+      .optional(),
+    LDAP_BIND_DN: z.string().min(3).optional(),
+    LDAP_BIND_PASSWORD: z.string().min(1).optional(),
+    LDAP_USER_BASE_DN: z
+      .string()
+      .regex(/^[A-Za-z]+=.+/, "must be a DN, e.g. ou=people,dc=example,dc=se")
+      .optional(),
+    LDAP_USER_ATTRIBUTE: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]*$/, "must be an attribute name, e.g. uid")
+      .default("uid"),
+    ALERTMANAGER_URL: z.url({ error: "must be an absolute http(s) URL" }).optional(),
+    ALERTMANAGER_SYSTEM_LABEL: z
+      .string()
+      .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "must be a Prometheus label name, e.g. system")
+      .default("system"),
   })
   .superRefine((env, ctx) => {
+    if (env.LDAP_URL) {
+      for (const name of ["LDAP_BIND_DN", "LDAP_BIND_PASSWORD", "LDAP_USER_BASE_DN"] as const) {
+        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required when LDAP_URL is set" });
+      }
+    }
     if (env.NODE_ENV === "production" && env.DATABASE_URL && !env.SESSION_SECRET) {
       ctx.addIssue({
         code: "custom",
@@ -72,6 +96,10 @@ export type Env = {
   benchFloor: boolean;
   /** The service desk's hours on working days (Stockholm): the incident clocks of priorities 3–4 count these. */
   deskHours: { open: string; close: string };
+  /** Unset: windows are opened and closed in the directory by hand, as before. */
+  ldap: { url: string; bindDn: string; bindPassword: string; userBaseDn: string; userAttribute: string } | undefined;
+  /** Unset: monitoring is silenced by hand, as before. */
+  alertmanager: { url: string; systemLabel: string } | undefined;
 };
 
 export class EnvError extends Error {
@@ -102,6 +130,16 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     jobsIntervalMs: env.JOBS_INTERVAL_MS,
     benchFloor: env.BENCH_FLOOR,
     deskHours: { open: env.SERVICE_DESK_HOURS.slice(0, 5), close: env.SERVICE_DESK_HOURS.slice(6) },
+    ldap: env.LDAP_URL
+      ? {
+          url: env.LDAP_URL,
+          bindDn: env.LDAP_BIND_DN!,
+          bindPassword: env.LDAP_BIND_PASSWORD!,
+          userBaseDn: env.LDAP_USER_BASE_DN!,
+          userAttribute: env.LDAP_USER_ATTRIBUTE,
+        }
+      : undefined,
+    alertmanager: env.ALERTMANAGER_URL ? { url: env.ALERTMANAGER_URL.replace(/\/+$/, ""), systemLabel: env.ALERTMANAGER_SYSTEM_LABEL } : undefined,
   };
 }
 

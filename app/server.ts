@@ -10,6 +10,7 @@ import express from "express";
 import { seedDemoIfEmpty } from "../db/seed";
 import { boot, redactUrl } from "./boot.server";
 import { startJobs } from "./jobs/scheduler.server";
+import { reconcileDirectory } from "./connectors/reconcile.server";
 import { sameOriginOnly, securityHeaders } from "./http/security.server";
 import { withDatabaseUnavailable } from "./http/unavailable.server";
 import { inReadScope } from "./http/request-scope.server";
@@ -43,6 +44,13 @@ if (!existsSync(buildPath)) {
 const importBuild = async (): Promise<ServerBuild> => (await import(`${pathToFileURL(buildPath).href}?t=${statSync(buildPath).mtimeMs}`)) as ServerBuild;
 
 let build = await importBuild();
+// The directory says what the portal says: accounts left in admin groups while it was down are removed (and reported).
+void reconcileDirectory(database.db)
+  .then(({ reconciled, errors }) => {
+    for (const r of reconciled) console.log(`connectors: removed from ${r.group} without an open window: ${r.removed.join(", ")}`);
+    for (const e of errors) console.error(`connectors: could not reconcile ${e}`);
+  })
+  .catch((error: unknown) => console.error("connectors: reconciliation failed:", error instanceof Error ? error.message : error));
 // The scheduler (window expiry, warnings, reviews) and the outbox worker run in this process.
 const jobs = startJobs(database, { intervalMs: env.jobsIntervalMs, smtpUrl: env.smtpUrl, mailFrom: env.mailFrom });
 const development = env.nodeEnv === "development" && Boolean(process.env.REMIX_DEV_ORIGIN);

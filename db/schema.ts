@@ -112,6 +112,14 @@ export const systems = pgTable(
     dpaExpiresOn: date("dpa_expires_on", { mode: "string" }),
     /** How a supplier logs in for a window (gateway, host names): shown to the supplier. */
     loginInstructions: text("login_instructions").notNull().default(""),
+    /** The directory group whose members have admin rights (LDAP DN): a window adds its accounts, its end removes them. */
+    directoryGroupDn: text("directory_group_dn"),
+    /** A window on this system opens by itself at its start (the connectors grant the access) instead of waiting for operations. */
+    openAutomatically: boolean("open_automatically").notNull().default(false),
+    /** What an open window silences in Alertmanager: nothing, the system, or the system and the systems that depend on it. */
+    monitoringSilence: text("monitoring_silence", { enum: ["none", "system", "dependants"] })
+      .notNull()
+      .default("system"),
     active: boolean("active").notNull().default(true),
     ...timestamps,
   },
@@ -338,6 +346,80 @@ export const outbox = pgTable(
   ],
 );
 
+/**
+ * What a window's move asks of the connectors (app/connectors): grant the access and silence the
+ * monitoring when it opens, revoke both when it closes, move the silence's end on an extension.
+ * Planned in the transaction that moves the window; carried out after it by the duties loop,
+ * retried with back-off until done. `result` is the connector's answer, shown on the window.
+ */
+export const connectorSteps = pgTable(
+  "connector_steps",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    windowId: integer("window_id")
+      .notNull()
+      .references(() => accessWindows.id),
+    connector: text("connector", { enum: ["directory", "monitoring"] }).notNull(),
+    action: text("action", { enum: ["grant", "revoke", "extend"] }).notNull(),
+    status: text("status", { enum: ["pending", "done", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lastError: text("last_error"),
+    result: jsonb("result").$type<Record<string, unknown>>(),
+    doneAt: timestamp("done_at", { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    index("connector_steps_window_idx").on(t.windowId),
+    index("connector_steps_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} <> 'done'`),
+  ],
+);
+
+/** Who is told of what by a signed HTTP POST (the ticketing system, another monitoring tool). */
+export const webhookSubscribers = pgTable("webhook_subscribers", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  name: text("name").notNull(),
+  url: text("url").notNull(),
+  /** The HMAC-SHA256 key the receiver verifies signatures with. */
+  secret: text("secret").notNull(),
+  events: text("events").array().notNull(),
+  active: boolean("active").notNull().default(true),
+  createdBy: integer("created_by").references(() => users.id),
+  ...timestamps,
+});
+
+/** One event for one subscriber: queued in the transition's transaction, delivered after it (at least once, with an idempotency key). */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    subscriberId: integer("subscriber_id")
+      .notNull()
+      .references(() => webhookSubscribers.id, { onDelete: "cascade" }),
+    /** Unique per event and subscriber: the idempotency key the receiver sees. */
+    key: text("key").notNull(),
+    event: text("event").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
+    responseStatus: integer("response_status"),
+    lastError: text("last_error"),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_key_key").on(t.key),
+    index("webhook_deliveries_subscriber_idx").on(t.subscriberId, t.id),
+    index("webhook_deliveries_pending_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.deliveredAt} is null`),
+  ],
+);
+
 export const caseType = pgEnum("case_type", CASE_TYPES);
 
 /** Per prefix and year, the last number given: cases are numbered without gaps or duplicates. */
@@ -424,6 +506,8 @@ export const accessWindows = pgTable(
     endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
     grantedAt: timestamp("granted_at", { withTimezone: true }),
     closedAt: timestamp("closed_at", { withTimezone: true }),
+    /** The Alertmanager silence the window holds while open (the monitoring connector's). */
+    silenceId: text("silence_id"),
     ...timestamps,
   },
   (t) => [
@@ -675,3 +759,6 @@ export const disturbanceUpdates = pgTable(
   },
   (t) => [index("disturbance_updates_disturbance_idx").on(t.disturbanceId), uniqueIndex("disturbance_updates_public_id_key").on(t.publicId)],
 );
+export type ConnectorStep = typeof connectorSteps.$inferSelect;
+export type WebhookSubscriber = typeof webhookSubscribers.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

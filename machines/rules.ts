@@ -134,7 +134,8 @@ export const PERMISSIONS: Record<string, (actor: Actor) => boolean> = {
   ACCOUNT_REMOVED: operations,
   CONSENT_ENDED: theSystem,
   REVOKE_ACCESS: (a) => systemOwner(a) || serviceCentre(a) || requesterSide(a),
-  GRANT: operations,
+  // The system too: a window on a system set to open automatically opens at its start (the connectors grant the access).
+  GRANT: (a) => operations(a) || theSystem(a),
   REVOKE: operations,
   END: supplierSide,
   REQUEST_EXTENSION: supplierSide,

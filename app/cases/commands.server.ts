@@ -39,7 +39,7 @@ import { queueMessages } from "./messages.server";
 import { priorityOf } from "../../machines/priority";
 import { pendingAccountStep, type AccountStep } from "../../machines/standing-access";
 import { createCaseInput, draftInput, eventInput, type CreateCaseInput, type DraftInput } from "./schemas";
-import { actorFor, applyWindowEvent, auditTransition, commitCase, commitWindow, eventDetail, machineEventType } from "./transitions.server";
+import { actorFor, applyWindowEvent, auditTransition, caseFollows, commitCase, commitWindow, eventDetail, machineEventType } from "./transitions.server";
 
 /**
  * The one way cases change. Every change — from a form or from the API — is an event: load the
@@ -467,22 +467,25 @@ export async function editCase(db: Db, user: User, number: string, raw: unknown,
 }
 
 /**
- * An event the portal itself sends (the scheduler): EXPIRE a window whose end has passed, or
- * REVIEW_DUE a standing access whose yearly review date has come. The case row is taken with
+ * An event the portal itself sends (the scheduler): EXPIRE a window whose end has passed, GRANT
+ * one on a system set to open automatically when its start has come, REVIEW_DUE a standing access
+ * whose yearly review date has come. The case row is taken with
  * SKIP LOCKED: when another instance (or a person) holds it, this one leaves it for the next round.
  * Returns whether the event was applied.
  */
-export async function applySystemEvent(db: Db, caseId: number, type: "EXPIRE" | "REVIEW_DUE" | "CONSENT_ENDED", now = new Date()): Promise<boolean> {
+export async function applySystemEvent(db: Db, caseId: number, type: "EXPIRE" | "GRANT" | "REVIEW_DUE" | "CONSENT_ENDED", now = new Date()): Promise<boolean> {
   return db.transaction(async (tx) => {
     const [c] = await tx.select().from(cases).where(eq(cases.id, caseId)).for("update", { skipLocked: true });
     if (!c) return false;
     const event = { type, actor: SYSTEM_ACTOR, now: now.toISOString() };
-    if (type === "EXPIRE") {
+    if (type === "EXPIRE" || type === "GRANT") {
       const [w] = await tx.select().from(accessWindows).where(eq(accessWindows.caseId, c.id)).for("update");
       if (!w) return false;
       const next = stepWindow(w.state, event as WindowEvent);
       if (!next) return false;
-      await commitWindow(tx, null, c, w, next, { event: "EXPIRE", reason: null, now });
+      // An automatic opening waits for a case that is not approved (yet); an expiry that the case refuses is an error, reported by the scheduler.
+      if (type === "GRANT" && !caseFollows(c, w.status, next, now)) return false;
+      await commitWindow(tx, null, c, w, next, { event: type, reason: null, now });
       return true;
     }
     const next = stepCase(c.type, c.state, event as CaseEvent);

@@ -23,6 +23,11 @@ async function mailboxes(db: Db, kind: "service-centre" | "operations-provider")
   return rows.map((r) => ({ address: r.address, lang: "sv" }));
 }
 
+/** Operations' mailboxes (the directory's reconciliation report). */
+export async function operationsMailboxes(db: Db): Promise<string[]> {
+  return (await mailboxes(db, "operations-provider")).map((r) => r.address);
+}
+
 /** The service centre's mailboxes (the incident clocks' warnings). */
 export async function serviceCentreMailboxes(db: Db): Promise<string[]> {
   return (await mailboxes(db, "service-centre")).map((r) => r.address);
@@ -86,6 +91,9 @@ const TEMPLATES: Record<string, { template: MailTemplate; to: Addressee[] }> = {
   REFUSE_EXTENSION: { template: "window.extensionRefused", to: ["requester", "supplier"] },
   WARN30: { template: "window.warning30", to: ["requester", "supplier"] },
   WARN10: { template: "window.warning10", to: ["requester", "supplier"] },
+  // The connectors (app/connectors): a step that failed, and the same step done at last.
+  CONNECTOR_FAILED: { template: "connector.failed", to: ["operations"] },
+  CONNECTOR_RECOVERED: { template: "connector.recovered", to: ["operations"] },
 };
 
 /**

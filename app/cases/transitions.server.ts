@@ -28,6 +28,8 @@ import {
 import { conflictsFor, freezeCount } from "./conflicts.server";
 import { invalid, WorkflowError } from "./errors";
 import { queueMessages } from "./messages.server";
+import { planConnectorSteps } from "~/connectors/steps.server";
+import { hasWebhooks, queueWebhooks } from "~/connectors/webhooks.server";
 import { WINDOW_EVENTS, type EventInput } from "./schemas";
 import { sql } from "drizzle-orm";
 
@@ -167,6 +169,7 @@ export async function commitCase(
   }
   // Last: the messages name the window as it now is (an approval's is scheduled above).
   await queueMessages(tx, updated, { auditId, event: change.event, reason });
+  await queueWebhooks(tx, updated, { event: change.event, auditId, now: change.now });
   return updated;
 }
 
@@ -235,6 +238,8 @@ export async function commitWindow(
       updatedAt: change.now,
     })
     .where(eq(accessWindows.id, w.id));
+  // What the move asks of the directory and the monitoring: carried out after the commit (app/connectors).
+  await planConnectorSteps(tx, c, w, next, change.event, change.now);
   const auditId = await auditTransition(tx, {
     user,
     caseId: c.id,
@@ -264,5 +269,10 @@ export async function commitWindow(
     // The window and its case move together or not at all (the transaction rolls back).
     if (!followed) throw new WorkflowError(409, `The case is ${fresh!.status}: its window cannot ${caseEvent === "WINDOW_OPENED" ? "open" : "close"}.`);
     await commitCase(tx, null, fresh!, followed, { event: caseEvent, reason: null, now: change.now });
+  }
+  // Last, so the subscribers read the case and the window as they now are.
+  if (hasWebhooks(change.event)) {
+    const [current] = await tx.select().from(cases).where(eq(cases.id, c.id));
+    await queueWebhooks(tx, current!, { event: change.event, auditId, now: change.now });
   }
 }

@@ -5,7 +5,8 @@ import type { Db } from "../../db/client";
 import { grantOpensAt } from "../../machines";
 import { addDays, stockholmDate, stockholmMidnight } from "../../machines/calendar";
 import { WINDOW_STATES, type WindowState } from "../../machines/vocabulary";
-import { accessWindows, cases, organisations, systems, type User } from "../../db/schema";
+import { accessWindows, cases, connectorSteps, organisations, systems, type User } from "../../db/schema";
+import { connectorStates, type WindowConnectorState } from "~/connectors/steps.server";
 import { casesInScope, scopeOf } from "~/access/scope.server";
 import { applyEvent } from "./commands.server";
 import { WorkflowError } from "./errors";
@@ -156,6 +157,8 @@ export type BoardRow = WindowItem & {
   overdue: boolean;
   /** The window's end has passed (the scheduler closes it on its next round). */
   ended: boolean;
+  /** What the directory and the monitoring connectors have done for the window (null: nothing to do). */
+  connectors: WindowConnectorState | null;
 };
 
 /** The windows to open and to close, and those closed lately, with what each step allows now. */
@@ -168,6 +171,13 @@ export async function operationsBoard(db: Db, user: Pick<User, "id" | "role" | "
     listWindows(db, user, { state: "open" }),
     listWindows(db, user, { state: "closed", closedSince: new Date(now.getTime() - RECENT_MS) }),
   ]);
+  // A window whose opening or closing failed in the directory or the monitoring stays on top, in red, until the step succeeds.
+  const failingIds = await db.selectDistinct({ id: connectorSteps.windowId }).from(connectorSteps).where(eq(connectorSteps.status, "failed"));
+  const failingWindows = (await Promise.all(failingIds.map(({ id }) => listWindows(db, user, { id })))).flat();
+  const states = await connectorStates(
+    db,
+    [...scheduled, ...open, ...closed, ...failingWindows].map((w) => w.id),
+  );
   const row = (w: WindowItem): BoardRow => {
     const end = Date.parse(w.end);
     const opensAt = grantOpensAt(w.start);
@@ -177,12 +187,14 @@ export async function operationsBoard(db: Db, user: Pick<User, "id" | "role" | "
       grantFrom: opensAt.toISOString(),
       overdue: (w.status === "scheduled" && now.getTime() >= Date.parse(w.start)) || (w.status === "open" && now.getTime() >= end),
       ended: now.getTime() >= end,
+      connectors: states.get(w.id) ?? null,
     };
   };
   return {
     range: { from: today, to: addDays(today, DAYS_AHEAD) },
     toOpen: scheduled.map(row),
     toClose: open.map(row).sort((a, b) => Date.parse(a.end) - Date.parse(b.end)),
-    closed: closed.sort((a, b) => Date.parse(b.closedAt ?? b.end) - Date.parse(a.closedAt ?? a.end)),
+    closed: closed.map(row).sort((a, b) => Date.parse(b.closedAt ?? b.end) - Date.parse(a.closedAt ?? a.end)),
+    failing: failingWindows.map(row),
   };
 }

@@ -64,6 +64,22 @@ export const mailEn: MailTexts = {
   "mail.window.opened.body": "Operations has opened the access for {number} {title}. Monitoring and alarms are suppressed during the window.",
   "mail.window.closed.subject": "{number}: access is closed",
   "mail.window.closed.body": "The access for {number} {title} is closed. Operations restores monitoring.",
+  "mail.connectorName.directory": "the directory (LDAP)",
+  "mail.connectorName.monitoring": "Alertmanager",
+  "mail.step.directory.grant": "add the accounts to the admin group",
+  "mail.step.directory.revoke": "remove the accounts from the admin group",
+  "mail.step.directory.extend": "extend the access",
+  "mail.step.monitoring.grant": "silence the alerts",
+  "mail.step.monitoring.revoke": "turn the alerts back on",
+  "mail.step.monitoring.extend": "extend the silence of the alerts",
+  "mail.connector.failed.subject": "{number}: {connectorText} failed ({actionText})",
+  "mail.connector.failed.body":
+    "The portal could not {actionText} for {number} {title} in {connectorText}: {error}\n\nThe step is retried automatically until it succeeds. A window that could not be closed is shown in red on operations' board until the access is removed.",
+  "mail.connector.recovered.subject": "{number}: {connectorText} succeeded after failing ({actionText})",
+  "mail.connector.recovered.body": "The step that failed earlier for {number} {title} in {connectorText} is now done: {actionText}.",
+  "mail.connector.reconciled.subject": "Directory reconciliation: {count} accounts removed",
+  "mail.connector.reconciled.body":
+    "At start-up the portal found accounts in the directory's admin groups without an open window. They have been removed:\n\n{removed}",
   "mail.window.expired.subject": "{number}: the window has expired",
   "mail.window.expired.body":
     "The access window for {number} {title} has expired and was closed by the system. Operations: revoke the access and restore monitoring and alarms if not already done.",

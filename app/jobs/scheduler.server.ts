@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, lte, sql } from "drizzle-orm";
 
 import type { Database, Db } from "../../db/client";
-import { accessWindows, cases } from "../../db/schema";
+import { accessWindows, cases, systems } from "../../db/schema";
 import { deleteExpiredSessions } from "~/access/sessions.server";
 import { stockholmDate } from "../../machines/calendar";
 import { extendFreezes } from "~/cases/blackouts.server";
@@ -9,6 +9,8 @@ import { applySystemEvent } from "~/cases/commands.server";
 import { warnIncidentClocks } from "~/cases/sla.server";
 import { queueMessages } from "~/cases/messages.server";
 import { deliverDue, smtpTransport, type Transport } from "../outbox/delivery.server";
+import { runConnectorSteps } from "~/connectors/steps.server";
+import { deliverWebhooks } from "~/connectors/webhooks.server";
 
 /**
  * The portal's own duties, run inside the server process on a timer and at start-up (so it
@@ -35,6 +37,27 @@ export async function expireWindows(db: Db, now = new Date()): Promise<number> {
     }
   }
   return closed;
+}
+
+/** Windows on systems set to open automatically whose start has come: opened by the system (the connectors then grant the access). */
+export async function openDueWindows(db: Db, now = new Date()): Promise<number> {
+  const due = await db
+    .select({ caseId: accessWindows.caseId })
+    .from(accessWindows)
+    .innerJoin(cases, eq(cases.id, accessWindows.caseId))
+    .innerJoin(systems, eq(systems.id, cases.systemId))
+    .where(and(eq(accessWindows.status, "scheduled"), eq(systems.openAutomatically, true), lte(accessWindows.startsAt, now), gt(accessWindows.endsAt, now)))
+    .orderBy(accessWindows.startsAt)
+    .limit(200);
+  let opened = 0;
+  for (const { caseId } of due) {
+    try {
+      if (await applySystemEvent(db, caseId, "GRANT", now)) opened++;
+    } catch (error) {
+      console.error(`jobs: the window of case ${caseId} could not be opened:`, error instanceof Error ? error.message : error);
+    }
+  }
+  return opened;
 }
 
 /** The warnings before an open window ends, latest first: a window seen with 8 minutes left gets the 10-minute one only. */
@@ -94,7 +117,10 @@ export async function endConsents(db: Db, now = new Date()): Promise<number> {
 
 /** The portal's duties, without mail: expiry never waits for a mail server. */
 export async function runDuties(db: Db, now = new Date()) {
+  const opened = await openDueWindows(db, now);
   const expired = await expireWindows(db, now);
+  // What the windows' moves ask of the directory and the monitoring, in the same round as the expiry.
+  const { stepsDone, stepsFailed } = await runConnectorSteps(db, now);
   const warned = await warnEndingWindows(db, now);
   const consentsEnded = await endConsents(db, now);
   const reviews = await markReviewsDue(db, now);
@@ -104,14 +130,15 @@ export async function runDuties(db: Db, now = new Date()) {
   await extendFreezes(db, now);
   // Sessions past their idle or absolute limit open nothing; clear them away.
   await deleteExpiredSessions(db, now);
-  return { expired, warned, reviews, consentsEnded, clockWarnings };
+  return { opened, expired, stepsDone, stepsFailed, warned, reviews, consentsEnded, clockWarnings };
 }
 
 /** One round of everything (tests, the CLI): the duties, then delivery. */
 export async function runJobs(db: Db, transport: Transport | null, now = new Date()) {
   const duties = await runDuties(db, now);
   const delivery = transport ? await deliverDue(db, transport, now) : { sent: 0, failed: 0 };
-  return { ...duties, ...delivery };
+  const webhooks = await deliverWebhooks(db, now);
+  return { ...duties, ...delivery, ...webhooks };
 }
 
 /** A task run now and then every `intervalMs`, a round at a time (a round still running skips the tick). */
@@ -147,9 +174,10 @@ export function startJobs(database: Database, options: { intervalMs: number; smt
   const transport = options.smtpUrl ? smtpTransport(options.smtpUrl, options.mailFrom) : null;
   const duties = loop("duties", options.intervalMs, () => runDuties(database.db));
   const delivery = transport ? loop("mail", options.intervalMs, () => deliverDue(database.db, transport)) : null;
+  const webhooks = loop("webhooks", options.intervalMs, () => deliverWebhooks(database.db));
   return {
     async stop() {
-      await Promise.all([duties.stop(), delivery?.stop()]);
+      await Promise.all([duties.stop(), delivery?.stop(), webhooks.stop()]);
       transport?.close();
     },
   };

@@ -26,6 +26,11 @@ export function renderMail(message: Pick<OutboxMessage, "template" | "lang" | "p
   if (typeof p.at === "string") params.atText = formatDateTime(p.at);
   const change = `mail.change.${String(p.change)}`;
   if (typeof p.change === "string" && isMailKey(change)) params.changeText = texts[change];
+  // A connector's step (app/connectors): which system it is and what it was to do, in words.
+  const connector = `mail.connectorName.${String(p.connector)}`;
+  const step = `mail.step.${String(p.connector)}.${String(p.action)}`;
+  if (isMailKey(connector)) params.connectorText = texts[connector];
+  if (isMailKey(step)) params.actionText = texts[step];
   const subject = interpolate(texts[`mail.${template}.subject`], params);
   const body = interpolate(texts[`mail.${template}.body`], params);
   const reason = typeof p.reason === "string" && p.reason ? `\n\n${interpolate(texts["mail.reason"], { reason: p.reason })}` : "";
