@@ -6,7 +6,8 @@ import { and, eq, gt, max } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeOrganisation, makeSystem, makeUser } from "./support/factories";
-import { auditLog, blackoutPeriods, cabMeetingRules, cabMeetings, cases, sessions, type User } from "../db/schema";
+import { auditLog, blackoutPeriods, cabMeetingRules, cabMeetings, cases, sessions, webhookSubscribers, type User } from "../db/schema";
+import { newWebhookSecret } from "~/connectors/webhooks.server";
 import { createApiToken } from "~/access/api-tokens.server";
 import { createCalendarFeed, type FeedKind } from "~/access/calendar-feeds.server";
 import { createSession, hashToken } from "~/access/sessions.server";
@@ -311,6 +312,13 @@ const freshOrganisation = (active = true) => makeOrganisation(db(), { kind: "sup
 const freshSystem = async (dependsOn?: number) =>
   makeSystem(db(), { code: `MX${unique().toUpperCase()}`, ownerUnitId: w.orgs.unitA.id }, dependsOn ? { dependsOn: [dependsOn] } : {});
 const freshPerson = (status: User["status"] = "active") => makeUser(db(), { organisationId: w.orgs.unitA.id, role: "requester", status });
+const freshSubscriber = async () =>
+  (
+    await db()
+      .insert(webhookSubscribers)
+      .values({ name: "Matrisens prenumerant", url: "http://127.0.0.1:9/hooks", secret: newWebhookSecret(), events: ["case.approved"] })
+      .returning()
+  )[0]!;
 const systemForm = (code: string, intent?: string) => ({
   ...(intent ? { intent } : {}),
   code,
@@ -1054,6 +1062,56 @@ const TABLE: Row[] = [
       return { path: "/admin/blackouts", form: { intent: "delete", id: String(b!.id) } };
     },
     e(L, 403, 302, 403, 403, 403, 403, 302),
+  ),
+  // Webhook subscribers: the administrator's alone (their secrets sign what the portal sends).
+  row("GET", "/admin/webhooks", "", ONCE, at("/admin/webhooks"), e(L, 403, 403, 403, 403, 403, 403, 200)),
+  row(
+    "POST",
+    "/admin/webhooks",
+    "",
+    ONCE,
+    at("/admin/webhooks", { form: { name: "Matrisens mottagare", url: "http://127.0.0.1:9/hooks", events: "case.approved" } }),
+    e(L, 403, 403, 403, 403, 403, 403, 302),
+  ),
+  row(
+    "GET",
+    "/admin/webhooks/:id",
+    "",
+    ONCE,
+    async (c) => ({ path: `/admin/webhooks/${(await c.shared("subscriber", () => freshSubscriber())).id}` }),
+    e(L, 403, 403, 403, 403, 403, 403, 200),
+  ),
+  row(
+    "POST",
+    "/admin/webhooks/:id",
+    "pause",
+    ONCE,
+    async (c) => ({ path: `/admin/webhooks/${(await c.shared("subscriber", () => freshSubscriber())).id}`, form: { intent: "pause" } }),
+    e(L, 403, 403, 403, 403, 403, 403, 302),
+  ),
+  row(
+    "POST",
+    "/admin/webhooks/:id",
+    "resume",
+    ONCE,
+    async (c) => ({ path: `/admin/webhooks/${(await c.shared("subscriber-resume", () => freshSubscriber())).id}`, form: { intent: "resume" } }),
+    e(L, 403, 403, 403, 403, 403, 403, 302),
+  ),
+  row(
+    "POST",
+    "/admin/webhooks/:id",
+    "new-secret",
+    ONCE,
+    async (c) => ({ path: `/admin/webhooks/${(await c.shared("subscriber-new-secret", () => freshSubscriber())).id}`, form: { intent: "new-secret" } }),
+    e(L, 403, 403, 403, 403, 403, 403, 302),
+  ),
+  row(
+    "POST",
+    "/admin/webhooks/:id",
+    "delete",
+    ONCE,
+    async (c) => ({ path: `/admin/webhooks/${(await c.shared("subscriber-delete", () => freshSubscriber())).id}`, form: { intent: "delete" } }),
+    e(L, 403, 403, 403, 403, 403, 403, 302),
   ),
   row("GET", "/admin/outbox", "", ONCE, at("/admin/outbox"), e(L, 403, 200, 403, 403, 403, 403, 200)),
   row(

@@ -618,9 +618,13 @@ describe("guards: who may do what", () => {
       expect(canWindow(scheduled(), windowEvent("GRANT", ACTORS.operations, { now }))).toBe(expected);
     });
 
-    it.each(ACTOR_NAMES.map((name) => [name, name === "operations"] as const))("scheduled · GRANT at the start by %s → %s", (name, expected) => {
-      expect(canWindow(scheduled(), windowEvent("GRANT", ACTORS[name], { now: WINDOW.start }))).toBe(expected);
-    });
+    // The system too: a window on a system set to open automatically (the connectors grant the access).
+    it.each(ACTOR_NAMES.map((name) => [name, name === "operations" || name === "system"] as const))(
+      "scheduled · GRANT at the start by %s → %s",
+      (name, expected) => {
+        expect(canWindow(scheduled(), windowEvent("GRANT", ACTORS[name], { now: WINDOW.start }))).toBe(expected);
+      },
+    );
 
     it.each(ACTOR_NAMES.map((name) => [name, name === "operations"] as const))("open · REVOKE by %s → %s", (name, expected) => {
       expect(canWindow(open(), windowEvent("REVOKE", ACTORS[name]))).toBe(expected);

@@ -279,6 +279,11 @@ describe("the portal in one language", () => {
           reason: "Motivering",
           meeting: "tisdag 2 mars",
           priority: 1,
+          connector: "directory",
+          action: "revoke",
+          error: "connect ECONNREFUSED 127.0.0.1:389",
+          count: 2,
+          removed: "uid=ext-anna,ou=people,dc=sjovik,dc=se",
         };
         const mail = renderMail({ template, lang, payload });
         const readableMail = `${mail.subject}\n${mail.text}`.replace(/\s+/g, " ");

@@ -31,6 +31,12 @@ export const systemSchema = z
     dpaExpiresOn: z.preprocess((v) => (v === "" ? undefined : v), isoDate.optional()),
     administratorIds: z.array(z.coerce.number().int().positive().max(MAX_ID)).default([]),
     loginInstructions: optionalText(4000).transform((v) => v ?? ""),
+    directoryGroupDn: optionalText(500).refine(
+      (v) => v === undefined || /^[A-Za-z][A-Za-z0-9-]*=[^,]+(,[A-Za-z][A-Za-z0-9-]*=[^,]+)*$/.test(v),
+      msg("validation.dn"),
+    ),
+    openAutomatically: checkbox,
+    monitoringSilence: z.enum(["none", "system", "dependants"], { error: msg("validation.choose") }).default("system"),
   })
   .superRefine((s, ctx) => {
     // The GDPR rule of the seeds: a supplier that processes personal data needs a PUB-avtal.
@@ -170,6 +176,9 @@ function columns(input: SystemInput) {
     dpaReference: input.dpaReference ?? null,
     dpaExpiresOn: input.dpaExpiresOn ?? null,
     loginInstructions: input.loginInstructions,
+    directoryGroupDn: input.directoryGroupDn ?? null,
+    openAutomatically: input.openAutomatically,
+    monitoringSilence: input.monitoringSilence,
   };
 }
 

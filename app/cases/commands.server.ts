@@ -36,6 +36,7 @@ import { meetingFacts, refuseMeeting } from "../cab/session.server";
 import { conflictsOf, freezeCount } from "./conflicts.server";
 import { invalid, WorkflowError } from "./errors";
 import { queueMessages } from "./messages.server";
+import { queueWebhooks } from "~/connectors/webhooks.server";
 import { priorityOf } from "../../machines/priority";
 import { pendingAccountStep, type AccountStep } from "../../machines/standing-access";
 import { createCaseInput, draftInput, eventInput, type CreateCaseInput, type DraftInput } from "./schemas";
@@ -187,6 +188,7 @@ export async function createCase(db: Db, user: User, raw: unknown, now = new Dat
         .returning();
       const auditId = await auditTransition(tx, { user, caseId: created!.id, event: "SUBMIT", from: "draft", to: state.value });
       await queueMessages(tx, submitted!, { auditId, event: "SUBMIT" });
+      await queueWebhooks(tx, submitted!, { auditId, event: "SUBMIT", now });
     }
     return caseNumber;
   });

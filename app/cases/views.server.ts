@@ -3,6 +3,7 @@ import { alias } from "drizzle-orm/pg-core";
 
 import type { Db } from "../../db/client";
 import { accessWindows, auditLog, cases, outbox, users, type AccessWindow, type Case, type User } from "../../db/schema";
+import { connectorStates, type WindowConnectorState } from "~/connectors/steps.server";
 import { canCase, decisionProblem, isCabDecision, needsOf, stepWindow, type CaseStatus, type CaseType, type WindowState } from "../../machines";
 import { RESPONSE_TARGETS, type Priority } from "../../machines/priority";
 import type { AccountStep } from "../../machines/standing-access";
@@ -40,7 +41,15 @@ export type CaseView = {
   /** What the priority promises (incidents). */
   responseTarget: (typeof RESPONSE_TARGETS)[Priority] | null;
   window: { start: string; end: string } | null;
-  accessWindow: { id: number; status: WindowState; start: string; end: string; pendingExtension: unknown } | null;
+  accessWindow: {
+    id: number;
+    status: WindowState;
+    start: string;
+    end: string;
+    pendingExtension: unknown;
+    /** What the directory and the monitoring did for it (the municipality's: a supplier sees null). */
+    connectors: WindowConnectorState | null;
+  } | null;
   affectsUsers: boolean;
   details: Record<string, unknown>;
   linkedCase: string | null;
@@ -81,6 +90,8 @@ async function view(db: Db, user: User | null, row: NonNullable<Awaited<ReturnTy
   return {
     ...full,
     details: detailsFor(audience, full.details),
+    // Directory groups and connector errors are the municipality's own infrastructure.
+    accessWindow: full.accessWindow && audience === "supplier" ? { ...full.accessWindow, connectors: null } : full.accessWindow,
     audit: full.audit.map((a) => ({ ...a, reason: reasonFor(audience, a.reason) })),
     // A freeze is a conflict: who passed one, and why, is the municipality's.
     freezeOverride: conflictsFor(audience, full.freezeOverride),
@@ -124,6 +135,7 @@ async function fullView(db: Db, user: User | null, row: NonNullable<Awaited<Retu
           start: w.startsAt.toISOString(),
           end: w.endsAt.toISOString(),
           pendingExtension: (w.state.context as { pendingExtension?: unknown }).pendingExtension ?? null,
+          connectors: (await connectorStates(db, [w.id])).get(w.id) ?? null,
         }
       : null,
     affectsUsers: c.affectsUsers,

@@ -222,9 +222,23 @@ export async function runConnectorSteps(
 
 /** Where a window stands with the connectors, for people: each step's last answer, and whether opening or closing failed. */
 export type WindowConnectorState = {
-  steps: Pick<ConnectorStep, "id" | "connector" | "action" | "status" | "attempts" | "lastError" | "result" | "doneAt" | "nextAttemptAt">[];
-  /** "opening-failed" / "closing-failed" while a grant / revoke is failing; "opening" / "closing" while one waits. */
+  steps: {
+    id: number;
+    connector: ConnectorName;
+    action: StepAction;
+    status: ConnectorStep["status"];
+    attempts: number;
+    lastError: string | null;
+    doneAt: string | null;
+    nextAttemptAt: string;
+    /** What the connector answered, in the words a page shows: the group, the silence's end; `skipped` when there was nothing to do. */
+    group: string | null;
+    until: string | null;
+    skipped: boolean;
+  }[];
+  /** "opening-failed" / "closing-failed" while a grant / revoke is failing. */
   problem: "opening-failed" | "closing-failed" | "extension-failed" | null;
+  /** "opening" / "closing" while one waits for its turn. */
   pending: "opening" | "closing" | "extending" | null;
 };
 
@@ -237,7 +251,20 @@ export async function connectorStates(db: Db, windowIds: number[]): Promise<Map<
   const rows = await db.select().from(connectorSteps).where(inArray(connectorSteps.windowId, windowIds)).orderBy(asc(connectorSteps.id));
   for (const s of rows) {
     const state = states.get(s.windowId) ?? { steps: [], problem: null, pending: null };
-    state.steps.push(s);
+    const result = s.result ?? {};
+    state.steps.push({
+      id: s.id,
+      connector: s.connector,
+      action: s.action,
+      status: s.status,
+      attempts: s.attempts,
+      lastError: s.lastError,
+      doneAt: s.doneAt?.toISOString() ?? null,
+      nextAttemptAt: s.nextAttemptAt.toISOString(),
+      group: typeof result.group === "string" ? result.group : null,
+      until: typeof result.endsAt === "string" ? result.endsAt : null,
+      skipped: "skipped" in result,
+    });
     states.set(s.windowId, state);
   }
   // The latest failing step names the problem (closing failed is what matters once closed); the first waiting one what is under way.

@@ -1,9 +1,21 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { and, asc, desc, eq, isNull, lte, sql } from "drizzle-orm";
+import { z } from "zod";
 
 import type { Db } from "../../db/client";
-import { accessWindows, systems, webhookDeliveries, webhookSubscribers, type Case, type WebhookDelivery } from "../../db/schema";
+import {
+  accessWindows,
+  auditLog,
+  systems,
+  webhookDeliveries,
+  webhookSubscribers,
+  type Case,
+  type User,
+  type WebhookDelivery,
+  type WebhookSubscriber,
+} from "../../db/schema";
 import { env } from "~/env.server";
+import { msg, text, validate, type FormResult } from "~/ui/forms";
 
 /**
  * Signed webhooks (decision 032): what the ticketing system or another monitoring tool is told.
@@ -174,4 +186,66 @@ export async function listSubscribers(db: Db) {
 
 export async function deliveryLog(db: Db, subscriberId: number, limit = 100) {
   return db.select().from(webhookDeliveries).where(eq(webhookDeliveries.subscriberId, subscriberId)).orderBy(desc(webhookDeliveries.id)).limit(limit);
+}
+
+export const subscriberSchema = z.object({
+  name: text(200),
+  url: z
+    .string({ error: msg("validation.required") })
+    .trim()
+    .min(1, msg("validation.required"))
+    .max(2000)
+    .refine((v) => /^https?:\/\/[^\s/]+/i.test(v) && URL.canParse(v), msg("validation.webhookUrl")),
+  events: z.array(z.enum(WEBHOOK_EVENTS, { error: msg("validation.choose") })).min(1, msg("validation.webhookEvents")),
+});
+
+/** Registers a subscriber with a new signing secret (shown to the admin once, on its page). */
+export async function createSubscriber(db: Db, user: User, input: unknown): Promise<FormResult<WebhookSubscriber>> {
+  const parsed = validate(subscriberSchema, input);
+  if (!parsed.ok) return parsed;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(webhookSubscribers)
+      .values({ ...parsed.value, secret: newWebhookSecret(), createdBy: user.id })
+      .returning();
+    await tx
+      .insert(auditLog)
+      .values({ action: "webhook.subscriber", actorUserId: user.id, event: "CREATE", detail: { subscriberId: row!.id, url: row!.url, events: row!.events } });
+    return { ok: true as const, value: row! };
+  });
+}
+
+/** Pauses or resumes a subscriber (a paused one is queued nothing), or gives it a new secret. */
+export async function changeSubscriber(
+  db: Db,
+  user: User,
+  id: number,
+  change: "pause" | "resume" | "new-secret" | "delete",
+): Promise<WebhookSubscriber | null> {
+  return db.transaction(async (tx) => {
+    const where = eq(webhookSubscribers.id, id);
+    const [row] =
+      change === "delete"
+        ? await tx.delete(webhookSubscribers).where(where).returning()
+        : await tx
+            .update(webhookSubscribers)
+            .set(change === "new-secret" ? { secret: newWebhookSecret(), updatedAt: new Date() } : { active: change === "resume", updatedAt: new Date() })
+            .where(where)
+            .returning();
+    if (!row) return null;
+    await tx
+      .insert(auditLog)
+      .values({
+        action: "webhook.subscriber",
+        actorUserId: user.id,
+        event: change.toUpperCase().replace("-", "_"),
+        detail: { subscriberId: id, url: row.url },
+      });
+    return row;
+  });
+}
+
+export async function getSubscriber(db: Db, id: number): Promise<WebhookSubscriber | undefined> {
+  const [row] = await db.select().from(webhookSubscribers).where(eq(webhookSubscribers.id, id));
+  return row;
 }

@@ -6,14 +6,16 @@ import { useT } from "~/i18n";
 import { listOrganisations } from "~/admin/organisations.server";
 import { listSystems } from "~/admin/systems.server";
 import { requireRole } from "~/access/guards.server";
+import { connectorHealth } from "~/connectors/health.server";
 import { titled } from "~/ui/meta";
 
 export const handle = titled("admin.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
-  const [organisations, systems] = await Promise.all([listOrganisations(db()), listSystems(db())]);
+  const [organisations, systems, connectors] = await Promise.all([listOrganisations(db()), listSystems(db()), connectorHealth(db())]);
   return {
+    connectors,
     systems: systems.length,
     suppliers: organisations.filter((o) => o.kind === "supplier").length,
     organisations: organisations.length,
@@ -66,6 +68,37 @@ export default function AdminIndex() {
           </h2>
           <p>{t("overview.figures.systems", { count: data.systems })}</p>
         </li>
+        <li className="card">
+          <h2>
+            <Link to="/admin/webhooks">{t("admin.webhooks")}</Link>
+          </h2>
+          <p>{t("admin.webhooksIntro")}</p>
+          <p className={data.connectors.webhooks.failing ? "field__error" : "muted"}>{t("admin.webhooks.summary", data.connectors.webhooks)}</p>
+        </li>
+      </ul>
+      <h2>{t("admin.connectors")}</h2>
+      <p>{t("admin.connectors.intro")}</p>
+      <ul className="cards">
+        {(["directory", "monitoring"] as const).map((name) => {
+          const c = data.connectors[name];
+          return (
+            <li key={name} className="card" data-connector={name} data-health={!c.configured ? "off" : c.ok ? "ok" : "down"}>
+              <h3>{t(`admin.connectors.${name}`)}</h3>
+              {!c.configured ? (
+                <p className="muted">{t("admin.connectors.off")}</p>
+              ) : (
+                <>
+                  <p>
+                    <span className={`badge ${c.ok ? "badge--ok" : "badge--attention"}`}>
+                      {t(c.ok ? "admin.connectors.ok" : "admin.connectors.down", { detail: c.detail ?? "" })}
+                    </span>
+                  </p>
+                  <p className={c.failing ? "field__error" : "muted"}>{t("admin.connectors.steps", { pending: c.pending, failing: c.failing })}</p>
+                </>
+              )}
+            </li>
+          );
+        })}
       </ul>
     </>
   );

@@ -5,6 +5,7 @@ import { db } from "../../db/client";
 import { AccountStepText, ClockText, ConflictList, PartyFacts, StatusBadge, WindowText } from "~/components/case-bits";
 import { EventForm } from "~/components/event-forms";
 import { Notice, SelectField, TextArea, TextField } from "~/components/forms";
+import { ConnectorStatus } from "~/components/connector-status";
 import { useT, type MessageKey } from "~/i18n";
 import { requireUser } from "~/access/guards.server";
 import type { FieldErrors } from "~/ui/forms";
@@ -289,6 +290,7 @@ export default function CasePage() {
               <dt>{t("case.accessWindow")}</dt>
               <dd>
                 {t(`window.status.${view.accessWindow.status}`)} · <WindowText window={view.accessWindow} />
+                <ConnectorStatus state={view.accessWindow.connectors} />
               </dd>
             </>
           ) : null}

@@ -1,7 +1,15 @@
-import { currentDatabase } from "../../db/client";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 
-/** 200 only when the database answers; load balancers and the CLI poll this. */
-export async function loader() {
+import { currentDatabase } from "../../db/client";
+import { getUser } from "~/access/guards.server";
+import { connectorHealth } from "~/connectors/health.server";
+
+/**
+ * 200 only when the database answers; load balancers and the CLI poll this. A signed-in admin
+ * also gets the connectors' detail (directory, Alertmanager, webhooks): a connector that is down
+ * does not make the portal unhealthy — the manual steps still work — but it is shown.
+ */
+export async function loader({ request }: LoaderFunctionArgs) {
   try {
     const database = currentDatabase();
     let timer: NodeJS.Timeout | undefined;
@@ -11,7 +19,9 @@ export async function loader() {
         timer = setTimeout(() => reject(new Error("no answer within 3 s")), 3000);
       }),
     ]).finally(() => clearTimeout(timer));
-    return new Response(JSON.stringify({ status: "ok", database: database.backend }), {
+    const user = request.headers.get("cookie") ? await getUser(request) : undefined;
+    const connectors = user?.role === "admin" ? await connectorHealth(database.db) : undefined;
+    return new Response(JSON.stringify({ status: "ok", database: database.backend, ...(connectors ? { connectors } : {}) }), {
       headers: { "Content-Type": "application/json", "Cache-Control": "no-store" },
     });
   } catch (error) {

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { db } from "../../db/client";
 import type { Role } from "../../db/schema";
 import { Notice } from "~/components/forms";
+import { ConnectorStatus } from "~/components/connector-status";
 import { useT, type Msg } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import { titled } from "~/ui/meta";
@@ -69,7 +70,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Operations() {
   const { t, formatDate } = useT();
-  const { canAct, range, toOpen, toClose, closed, accounts } = useLoaderData<typeof loader>();
+  const { canAct, range, toOpen, toClose, closed, failing, accounts } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   // An error for a window that no longer offers a step here is shown at the top instead.
@@ -93,6 +94,23 @@ export default function Operations() {
         </div>
       ) : null}
       {canAct ? null : <p className="notice notice--info">{t("operations.viewOnly")}</p>}
+
+      {failing.length ? (
+        <section aria-labelledby="failing" className="board-alert" data-failing={failing.length}>
+          <h2 id="failing" className="field__error">
+            {t("operations.failing")} <span>({failing.length})</span>
+          </h2>
+          <p>{t("operations.failing.intro")}</p>
+          <ul>
+            {failing.map((w) => (
+              <li key={w.id} data-window={w.id}>
+                <Link to={`/cases/${w.caseNumber}`}>{w.caseNumber}</Link> {w.title} ({systemsText(w)})
+                <ConnectorStatus state={w.connectors} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <section aria-labelledby="to-open">
         <h2 id="to-open">{t("operations.toOpen", { count: toOpen.length })}</h2>
@@ -195,6 +213,7 @@ function WindowTable({ rows, caption, canAct }: { rows: Row[]; caption: string; 
               </td>
               <td data-label={t("operations.col.step")}>
                 <StepCell w={w} canAct={canAct} />
+                <ConnectorStatus state={w.connectors} />
               </td>
             </tr>
           ))}
@@ -304,7 +323,7 @@ function StepForm({ caseNumber, step }: { caseNumber: string; step: Step | Accou
   );
 }
 
-function ClosedTable({ rows }: { rows: WindowItem[] }) {
+function ClosedTable({ rows }: { rows: Row[] }) {
   const { t, formatDateTime } = useT();
   return (
     <div className="table-wrap">
@@ -336,7 +355,12 @@ function ClosedTable({ rows }: { rows: WindowItem[] }) {
               </td>
               <ListCell items={w.accounts} label={t("request.accounts")} />
               <td data-label={t("operations.col.monitoring")}>
-                <strong>{t("operations.monitoring.restore", { systems: systemsText(w) })}</strong>
+                {w.connectors?.steps.some((s) => s.connector === "monitoring" && s.action === "revoke" && s.status === "done") ? (
+                  t("operations.monitoring.restored")
+                ) : (
+                  <strong>{t("operations.monitoring.restore", { systems: systemsText(w) })}</strong>
+                )}
+                <ConnectorStatus state={w.connectors} />
               </td>
             </tr>
           ))}

@@ -96,6 +96,39 @@ export function SystemForm({
         error={errors?.loginInstructions}
         optional
       />
+      <fieldset>
+        <legend>{t("system.connectors")}</legend>
+        <p className="field__hint">{t("system.connectors.hint")}</p>
+        <TextField
+          label={t("system.directoryGroupDn")}
+          hint={t("system.directoryGroupDn.hint")}
+          name="directoryGroupDn"
+          defaultValue={v("directoryGroupDn")}
+          error={errors?.directoryGroupDn}
+          optional
+          spellCheck={false}
+          autoCapitalize="none"
+        />
+        <Checkbox
+          label={t("system.openAutomatically")}
+          name="openAutomatically"
+          defaultChecked={checked("openAutomatically")}
+          error={errors?.openAutomatically}
+        />
+        <SelectField
+          label={t("system.monitoringSilence")}
+          name="monitoringSilence"
+          defaultValue={v("monitoringSilence") || "system"}
+          error={errors?.monitoringSilence}
+          required
+        >
+          {(["none", "system", "dependants"] as const).map((m) => (
+            <option key={m} value={m}>
+              {t(`system.monitoringSilence.${m}`)}
+            </option>
+          ))}
+        </SelectField>
+      </fieldset>
       <SelectField
         label={t("system.informationClass")}
         name="informationClass"
