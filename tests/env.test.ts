@@ -37,6 +37,31 @@ describe("environment schema", () => {
     expect(() => parseEnv({ SERVICE_DESK_HOURS: "8-18" })).toThrowError(/SERVICE_DESK_HOURS: must be HH:MM-HH:MM/);
   });
 
+  it("leaves the connectors off unless configured, and names what an LDAP_URL needs beside it", () => {
+    const off = parseEnv({ PGLITE_DATA_DIR: dataDir() });
+    expect(off.ldap).toBeUndefined();
+    expect(off.alertmanager).toBeUndefined();
+    const on = parseEnv({
+      PGLITE_DATA_DIR: dataDir(),
+      LDAP_URL: "ldaps://ldap.sjovik.se",
+      LDAP_BIND_DN: "cn=portal,ou=services,dc=sjovik,dc=se",
+      LDAP_BIND_PASSWORD: "hemligt",
+      LDAP_USER_BASE_DN: "ou=people,dc=sjovik,dc=se",
+      ALERTMANAGER_URL: "http://alertmanager.sjovik.se:9093/",
+    });
+    expect(on.ldap).toEqual({
+      url: "ldaps://ldap.sjovik.se",
+      bindDn: "cn=portal,ou=services,dc=sjovik,dc=se",
+      bindPassword: "hemligt",
+      userBaseDn: "ou=people,dc=sjovik,dc=se",
+      userAttribute: "uid",
+    });
+    expect(on.alertmanager).toEqual({ url: "http://alertmanager.sjovik.se:9093", systemLabel: "system" });
+    expect(() => parseEnv({ LDAP_URL: "ldap://ldap.sjovik.se" })).toThrowError(/LDAP_BIND_DN: is required when LDAP_URL is set[\s\S]*LDAP_USER_BASE_DN: is required/);
+    expect(() => parseEnv({ LDAP_URL: "http://ldap.sjovik.se" })).toThrowError(/LDAP_URL: must be an ldap:\/\/ or ldaps:\/\/ URL/);
+    expect(() => parseEnv({ ALERTMANAGER_SYSTEM_LABEL: "system-name" })).toThrowError(/ALERTMANAGER_SYSTEM_LABEL: must be a Prometheus label name/);
+  });
+
   it("names every bad variable in one message", () => {
     expect(() => parseEnv({ PORT: "eighty", DATABASE_URL: "mysql://x", APP_URL: "not a url" })).toThrowError(
       /PORT: must be a whole number[\s\S]*DATABASE_URL: must be a postgres:\/\/[\s\S]*APP_URL/,

@@ -8,7 +8,7 @@ import { addMembers, removeMembers, type DirectoryConfig } from "./directory.ser
 import { expireSilence, putSilence, type MonitoringConfig } from "./monitoring.server";
 
 /**
- * What an access window's moves do outside the portal (decision 031). The transaction that moves
+ * What an access window's moves do outside the portal (decision 023). The transaction that moves
  * a window plans its steps here — grant when it opens, revoke when it closes (revoked, ended or
  * expired), a new end for the silence when it is extended — and the duties loop carries them out
  * after the commit: the portal never holds a database transaction open across a network call, and

@@ -18,7 +18,7 @@ import { env } from "~/env.server";
 import { msg, text, validate, type FormResult } from "~/ui/forms";
 
 /**
- * Signed webhooks (decision 032): what the ticketing system or another monitoring tool is told.
+ * Signed webhooks (decision 024): what the ticketing system or another monitoring tool is told.
  * A delivery row is written in the transition's own transaction (so an event is never lost and
  * never invented by a rollback), then POSTed by a loop of its own, after the commit, with the
  * Standard Webhooks headers: `webhook-id` (also `Idempotency-Key`: the same on every retry),
