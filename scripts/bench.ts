@@ -34,6 +34,7 @@ import { sessionCookie } from "~/access/guards.server";
 import { conflictsOf } from "~/cases/conflicts.server";
 import { ACTIVE_STATUSES } from "../machines/vocabulary";
 import { addHistory, seedBench, type SeedSummary } from "./bench/seed";
+import { benchRevocation, REVOCATION, type RevocationResult } from "./bench/revocation";
 import {
   buildBareRemixApp,
   freePort,
@@ -278,7 +279,14 @@ async function main() {
     remixServe.push(await coldStartRemixServe());
   }
 
-  // 7. Report ------------------------------------------------------------------------------------
+  // 7. Revocation: a window's end to its account's removal from the directory --------------------
+  step(`revocation: ${REVOCATION.windows} windows ending ${REVOCATION.staggerMs} ms apart, real slapd and Alertmanager…`);
+  const revocationUrl = await createDatabase(`portal_bench_${stamp}_revocation`);
+  const revocationDb = await openDatabase({ backend: "postgres", url: revocationUrl, max: 4 });
+  cleanups.push(() => revocationDb.close());
+  const revocation = await benchRevocation(revocationDb.db, revocationUrl, root, cleanups);
+
+  // 8. Report ------------------------------------------------------------------------------------
   const report = render({
     now,
     pgVersion,
@@ -294,6 +302,7 @@ async function main() {
     embedded,
     remixServe,
     restart,
+    revocation,
     floorDataBytes,
     loginHtmlBytes,
     bareHtmlBytes,
@@ -474,6 +483,7 @@ type ReportInput = {
   embedded: number[];
   remixServe: number[];
   restart: number;
+  revocation: RevocationResult;
   floorDataBytes: number;
   loginHtmlBytes: number;
   bareHtmlBytes: number;
@@ -642,6 +652,31 @@ function render(r: ReportInput) {
     ],
   );
 
+  const removal = [...r.revocation.removalMs].sort((a, b) => a - b);
+  const removalMax = removal.at(-1) ?? Infinity;
+  const revocationOk = r.revocation.missing === 0 && removalMax <= r.revocation.intervalMs;
+  targets.push(
+    `${mark(revocationOk)} account removed after its window's end: max ${ms(removalMax)} ms over ${r.revocation.windows} windows (target ≤ one scheduler interval, ${r.revocation.intervalMs} ms)`,
+  );
+  if (!revocationOk)
+    misses.push(
+      `**Revocation** — ${r.revocation.missing} accounts still in the group at the deadline, the slowest removed ${ms(removalMax)} ms after its end. The duties loop wakes at the next window end (\`nextDutyAt\`); look for a round blocked by a slow connector.`,
+    );
+  const revocationTable = table(
+    ["windows", "scheduler interval", "p50 ms", "p95 ms", "max ms", "not removed", "silences expired"],
+    [
+      [
+        String(r.revocation.windows),
+        `${r.revocation.intervalMs} ms`,
+        ms(percentile(removal, 50)),
+        ms(percentile(removal, 95)),
+        ms(removalMax),
+        String(r.revocation.missing),
+        `${r.revocation.silencesExpired} of ${r.revocation.windows}`,
+      ],
+    ],
+  );
+
   const cpu = cpus();
   const machine = `${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, Node.js ${process.version}, PostgreSQL ${r.pgVersion}, ${process.platform}/${process.arch}`;
   const s = r.seeded;
@@ -664,6 +699,9 @@ function render(r: ReportInput) {
     "",
     "Cold start",
     coldTable,
+    "",
+    "Revocation: a window's end to its account's removal from the directory group",
+    revocationTable,
     "",
     "Targets",
     ...targets.map((t) => `  ${t}`),
@@ -717,6 +755,14 @@ The first run on this data and the runs after the fixes (same machine, same meth
   case view's "changes created from this incident" scanned all cases: index on
   \`cases.linked_case_id\` (migration 0010).
 
+## Revocation
+
+Time from each window's end to its account's absence from the directory group (real OpenLDAP, read by a
+poller every ${r.revocation.pollMs} ms, so figures are ± that), with the built server's own duties loop
+and a real Alertmanager holding each window's silence:
+
+${revocationTable}
+
 ## Observations
 
 - The floor page's loader data is ${kib(r.floorDataBytes)} KiB: the language and the signed-in person. The
@@ -766,6 +812,13 @@ service-centre cookie — the pages are compared with it. \`/bench/floor-json\` 
 returning a constant JSON object without authentication — the API is compared with it, and
 \`/api/v1/me\` (the token lookup alone) is shown beside it to separate authentication from the route's
 own work. Both floor routes answer 404 unless the server runs with \`BENCH_FLOOR=1\`.
+
+**Revocation.** A third database with ${r.revocation.windows} approved changes on one system whose
+windows began an hour ago and end ${REVOCATION.staggerMs} ms apart from 20 s after the start; each
+is opened by operations and its grant carried out in process (every account in a \`groupOfNames\`
+on slapd, a silence in Alertmanager), then the built server starts with \`JOBS_INTERVAL_MS=${r.revocation.intervalMs}\`
+and the connectors configured, and expires, revokes and expires the silences by itself
+(scripts/bench/revocation.ts).
 
 **Conflict check.** A second database seeded the same way with 1,115 cases
 (${r.windowsAt1k.toLocaleString("en")} windows); the same cases are then timed again after

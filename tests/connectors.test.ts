@@ -7,7 +7,7 @@ import { accountDn, addMembers } from "~/connectors/directory.server";
 import { reconcileDirectory } from "~/connectors/reconcile.server";
 import { configureConnectors, connectorStates, runConnectorSteps, stepBackoffMs } from "~/connectors/steps.server";
 import { operationsBoard } from "~/cases/windows.server";
-import { runDuties } from "~/jobs/scheduler.server";
+import { nextDutyAt, runDuties } from "~/jobs/scheduler.server";
 import { startAlertmanager, startSlapd, type Alertmanager, type Slapd } from "./support/connectors";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
@@ -74,6 +74,8 @@ describe("a window that opens and closes itself", () => {
     expect(await runConnectorSteps(db(), new Date(start.getTime() + 61_000))).toEqual({ stepsDone: 2, stepsFailed: 0 });
     expect(slapd.members(group).sort()).toEqual([member("ext-anna"), member("ext-bo")]);
     const open = await windowOf(number);
+    // The duties wake for the end (not up to an interval later): it is the next thing due, or something earlier is.
+    expect((await nextDutyAt(db(), new Date(end.getTime() - 1)))!.getTime()).toBeLessThanOrEqual(end.getTime());
     const silence = await silenceOf(open.silenceId);
     expect(silence?.status.state).toBe("active");
     expect(silence?.matchers).toEqual([{ name: "system", value: w.systems.app.code, isRegex: false, isEqual: true }]);

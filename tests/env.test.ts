@@ -57,7 +57,9 @@ describe("environment schema", () => {
       userAttribute: "uid",
     });
     expect(on.alertmanager).toEqual({ url: "http://alertmanager.sjovik.se:9093", systemLabel: "system" });
-    expect(() => parseEnv({ LDAP_URL: "ldap://ldap.sjovik.se" })).toThrowError(/LDAP_BIND_DN: is required when LDAP_URL is set[\s\S]*LDAP_USER_BASE_DN: is required/);
+    expect(() => parseEnv({ LDAP_URL: "ldap://ldap.sjovik.se" })).toThrowError(
+      /LDAP_BIND_DN: is required when LDAP_URL is set[\s\S]*LDAP_USER_BASE_DN: is required/,
+    );
     expect(() => parseEnv({ LDAP_URL: "http://ldap.sjovik.se" })).toThrowError(/LDAP_URL: must be an ldap:\/\/ or ldaps:\/\/ URL/);
     expect(() => parseEnv({ ALERTMANAGER_SYSTEM_LABEL: "system-name" })).toThrowError(/ALERTMANAGER_SYSTEM_LABEL: must be a Prometheus label name/);
   });

@@ -233,14 +233,12 @@ export async function changeSubscriber(
             .where(where)
             .returning();
     if (!row) return null;
-    await tx
-      .insert(auditLog)
-      .values({
-        action: "webhook.subscriber",
-        actorUserId: user.id,
-        event: change.toUpperCase().replace("-", "_"),
-        detail: { subscriberId: id, url: row.url },
-      });
+    await tx.insert(auditLog).values({
+      action: "webhook.subscriber",
+      actorUserId: user.id,
+      event: change.toUpperCase().replace("-", "_"),
+      detail: { subscriberId: id, url: row.url },
+    });
     return row;
   });
 }

@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, lte, sql } from "drizzle-orm";
 
 import type { Database, Db } from "../../db/client";
-import { accessWindows, cases, systems } from "../../db/schema";
+import { accessWindows, cases, connectorSteps, systems } from "../../db/schema";
 import { deleteExpiredSessions } from "~/access/sessions.server";
 import { stockholmDate } from "../../machines/calendar";
 import { extendFreezes } from "~/cases/blackouts.server";
@@ -133,6 +133,25 @@ export async function runDuties(db: Db, now = new Date()) {
   return { opened, expired, stepsDone, stepsFailed, warned, reviews, consentsEnded, clockWarnings };
 }
 
+/**
+ * When the duties next have work before their regular tick: the earliest window end ahead, the
+ * earliest automatic opening, the earliest connector retry. The loop wakes then, so a window's
+ * access is gone moments after its end, not up to an interval later.
+ */
+export async function nextDutyAt(db: Db, now = new Date()): Promise<Date | null> {
+  const at = now.toISOString();
+  const [row] = await db
+    .select({
+      at: sql<string | null>`least(
+        (select min(w.ends_at) from ${accessWindows} w where w.status in ('scheduled', 'open') and w.ends_at > ${at}),
+        (select min(w.starts_at) from ${accessWindows} w join ${cases} c on c.id = w.case_id join ${systems} s on s.id = c.system_id
+          where w.status = 'scheduled' and s.open_automatically and w.starts_at > ${at}),
+        (select min(s.next_attempt_at) from ${connectorSteps} s where s.status <> 'done' and s.next_attempt_at > ${at}))`,
+    })
+    .from(sql`(select 1) as one`);
+  return row?.at ? new Date(row.at) : null;
+}
+
 /** One round of everything (tests, the CLI): the duties, then delivery. */
 export async function runJobs(db: Db, transport: Transport | null, now = new Date()) {
   const duties = await runDuties(db, now);
@@ -141,14 +160,26 @@ export async function runJobs(db: Db, transport: Transport | null, now = new Dat
   return { ...duties, ...delivery, ...webhooks };
 }
 
-/** A task run now and then every `intervalMs`, a round at a time (a round still running skips the tick). */
-function loop(name: string, intervalMs: number, round: () => Promise<Record<string, number>>) {
+/**
+ * A task run now and then every `intervalMs`, a round at a time (a round still running skips the
+ * tick). With `nextAt`, a round that finds work due before the next tick wakes the loop for it.
+ */
+function loop(name: string, intervalMs: number, round: () => Promise<Record<string, number>>, nextAt?: () => Promise<Date | null>) {
   let running: Promise<unknown> | null = null;
+  let wake: NodeJS.Timeout | undefined;
+  let stopped = false;
   const tick = () => {
-    if (running) return;
+    if (running || stopped) return;
     running = round()
-      .then((r) => {
+      .then(async (r) => {
         if (Object.values(r).some((n) => n > 0)) console.log(`jobs (${name}): ${JSON.stringify(r)}`);
+        const at = nextAt ? await nextAt() : null;
+        const delay = at ? at.getTime() - Date.now() : Infinity;
+        clearTimeout(wake);
+        if (delay < intervalMs && !stopped) {
+          wake = setTimeout(tick, Math.max(0, delay) + 5);
+          wake.unref();
+        }
       })
       .catch((error: unknown) => console.error(`jobs (${name}) failed:`, error instanceof Error ? error.message : error))
       .finally(() => {
@@ -160,7 +191,9 @@ function loop(name: string, intervalMs: number, round: () => Promise<Record<stri
   timer.unref();
   return {
     async stop() {
+      stopped = true;
       clearInterval(timer);
+      clearTimeout(wake);
       await running;
     },
   };
@@ -172,7 +205,12 @@ function loop(name: string, intervalMs: number, round: () => Promise<Record<stri
  */
 export function startJobs(database: Database, options: { intervalMs: number; smtpUrl?: string; mailFrom: string }) {
   const transport = options.smtpUrl ? smtpTransport(options.smtpUrl, options.mailFrom) : null;
-  const duties = loop("duties", options.intervalMs, () => runDuties(database.db));
+  const duties = loop(
+    "duties",
+    options.intervalMs,
+    () => runDuties(database.db),
+    () => nextDutyAt(database.db),
+  );
   const delivery = transport ? loop("mail", options.intervalMs, () => deliverDue(database.db, transport)) : null;
   const webhooks = loop("webhooks", options.intervalMs, () => deliverWebhooks(database.db));
   return {

@@ -1,28 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 import type { DirectoryConfig } from "~/connectors/directory.server";
 import type { MonitoringConfig } from "~/connectors/monitoring.server";
+import { freePort } from "../browser/harness";
 
 /**
  * The real parts the connector tests need, started on free loopback ports from a temp folder:
  * Debian's OpenLDAP `slapd` (old-style config, an mdb database) and Debian's
  * `prometheus-alertmanager` (clustering off). `.ci/run` installs both. Never mocked.
  */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const SUFFIX = "dc=sjovik,dc=test";
