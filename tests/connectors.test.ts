@@ -10,6 +10,8 @@ import { operationsBoard } from "~/cases/windows.server";
 import { nextDutyAt, runDuties } from "~/jobs/scheduler.server";
 import { startAlertmanager, startSlapd, type Alertmanager, type Slapd } from "./support/connectors";
 import { useTestDatabase } from "./support/database";
+import { call, signIn } from "./support/app";
+import { makeUser } from "./support/factories";
 import { makeWorld, windowAhead, type World } from "./support/world";
 
 /**
@@ -205,5 +207,83 @@ describe("a window that opens and closes itself", () => {
     } finally {
       configureConnectors({ directory: slapd.config, monitoring: am.config });
     }
+  });
+});
+
+describe("the connectors as an admin sees and sets them", () => {
+  // The pages run in the built app, which reads its connectors from the environment (once, on first use).
+  beforeAll(() => {
+    Object.assign(process.env, {
+      LDAP_URL: slapd.config.url,
+      LDAP_BIND_DN: slapd.config.bindDn,
+      LDAP_BIND_PASSWORD: slapd.config.bindPassword,
+      LDAP_USER_BASE_DN: slapd.config.userBaseDn,
+      ALERTMANAGER_URL: am.config.url,
+    });
+  });
+  afterAll(() => {
+    for (const name of ["LDAP_URL", "LDAP_BIND_DN", "LDAP_BIND_PASSWORD", "LDAP_USER_BASE_DN", "ALERTMANAGER_URL"]) delete process.env[name];
+  });
+
+  it("shows each connector's health on /admin and in an admin's /healthcheck, and none of it to anyone else", async () => {
+    const admin = await makeUser(db(), { organisationId: w.unit.id, role: "admin" });
+    const detail = await (await call("/healthcheck", { cookie: await signIn(db(), admin) })).json();
+    expect(detail.status).toBe("ok");
+    expect(detail.connectors.directory).toMatchObject({ configured: true, ok: true });
+    expect(detail.connectors.monitoring).toMatchObject({ configured: true, ok: true });
+    expect(detail.connectors.monitoring.detail).toMatch(/^Alertmanager /);
+    const anonymous = await (await call("/healthcheck")).json();
+    expect(anonymous.connectors).toBeUndefined();
+    const operator = await (await call("/healthcheck", { cookie: await signIn(db(), w.people.operations) })).json();
+    expect(operator.connectors).toBeUndefined();
+    const page = await (await call("/admin", { cookie: await signIn(db(), admin), headers: { "Accept-Language": "sv" } })).text();
+    expect(page).toMatch(/data-connector="directory" data-health="ok"/);
+    expect(page).toMatch(/data-connector="monitoring" data-health="ok"/);
+  });
+
+  it("keeps a system's directory group, automatic opening and silence, and refuses a group that is not a DN at the field", async () => {
+    const admin = await makeUser(db(), { organisationId: w.unit.id, role: "admin" });
+    const cookie = await signIn(db(), admin);
+    const [system] = await db().select().from(systems).where(eq(systems.id, w.systems.net.id));
+    const form = {
+      intent: "save",
+      code: system!.code,
+      name: system!.name,
+      ownerUnitId: String(system!.ownerUnitId),
+      supplierId: String(system!.supplierId),
+      informationClass: system!.informationClass,
+      monitoringSilence: "dependants",
+      openAutomatically: "on",
+    };
+    const refused = await call(`/admin/systems/${system!.code}`, {
+      cookie,
+      form: { ...form, directoryGroupDn: "gis-admins" },
+      headers: { "Accept-Language": "sv" },
+    });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain("Ange ett DN");
+    const saved = await call(`/admin/systems/${system!.code}`, { cookie, form: { ...form, directoryGroupDn: "cn=net-admins,dc=sjovik,dc=test" } });
+    expect(saved.status).toBe(302);
+    const [after] = await db().select().from(systems).where(eq(systems.id, system!.id));
+    expect(after).toMatchObject({ directoryGroupDn: "cn=net-admins,dc=sjovik,dc=test", openAutomatically: true, monitoringSilence: "dependants" });
+  });
+
+  it("registers a webhook subscriber, shows its secret once, and refuses a bad address or no events at the field", async () => {
+    const admin = await makeUser(db(), { organisationId: w.unit.id, role: "admin" });
+    const cookie = await signIn(db(), admin);
+    const refused = await call("/admin/webhooks", { cookie, form: { name: "Ärenden", url: "arende.sjovik.se" }, headers: { "Accept-Language": "sv" } });
+    expect(refused.status).toBe(422);
+    const text = await refused.text();
+    expect(text).toContain("Ange en fullständig adress");
+    expect(text).toContain("Välj minst en händelse");
+    const created = await call("/admin/webhooks", {
+      cookie,
+      form: { name: "Ärenden", url: "https://arende.sjovik.se/hooks", events: ["case.approved", "window.expired"] },
+    });
+    expect(created.status).toBe(302);
+    const location = created.headers.get("location")!;
+    expect(location).toMatch(/^\/admin\/webhooks\/\d+\?created=1$/);
+    expect(await (await call(location, { cookie })).text()).toMatch(/data-secret[^>]*>whsec_/);
+    expect(await (await call(location.replace(/\?.*/, ""), { cookie })).text()).not.toContain("whsec_");
   });
 });

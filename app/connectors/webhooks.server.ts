@@ -15,6 +15,7 @@ import {
   type WebhookSubscriber,
 } from "../../db/schema";
 import { env } from "~/env.server";
+import { WEBHOOK_EVENTS, type WebhookEvent } from "./events";
 import { msg, text, validate, type FormResult } from "~/ui/forms";
 
 /**
@@ -26,17 +27,7 @@ import { msg, text, validate, type FormResult } from "~/ui/forms";
  * At least once: a process killed between the receiver's answer and the mark retries with the
  * same id, and the receiver keeps the first.
  */
-export const WEBHOOK_EVENTS = [
-  "case.submitted",
-  "case.approved",
-  "case.rejected",
-  "window.scheduled",
-  "window.opened",
-  "window.closed",
-  "window.expired",
-  "window.extended",
-] as const;
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export { WEBHOOK_EVENTS, type WebhookEvent };
 
 /** The webhook events a transition's event is (an approval also schedules the window). */
 const BY_TRANSITION: Record<string, WebhookEvent[]> = {

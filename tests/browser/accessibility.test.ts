@@ -5,7 +5,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Db } from "../../db/client";
-import { users, type User } from "../../db/schema";
+import { users, webhookDeliveries, webhookSubscribers, type User } from "../../db/schema";
 import { DEMO_PEOPLE, seedDemo } from "../../db/seed";
 import { seedDemoCases } from "~/demo/cases.server";
 import { createSession } from "~/access/sessions.server";
@@ -67,6 +67,15 @@ beforeAll(async () => {
       const [maria] = await db.select().from(users).where(eq(users.email, pending));
       invitation = new URL((await issueInvitation(db, maria!, null)).url).pathname;
       const cookie = async (user: User) => ({ name: "__session", value: await sessionCookieFor(db, user) });
+      // A webhook subscriber with a delivered and a failing delivery, so its page and log have something to show.
+      const [subscriber] = await db
+        .insert(webhookSubscribers)
+        .values({ name: "Ärendesystemet", url: "https://arende.sjovik.se/hooks", secret: "whsec_dGVzdA==", events: ["case.approved", "window.opened"] })
+        .returning();
+      await db.insert(webhookDeliveries).values([
+        { subscriberId: subscriber!.id, key: "evt_a11y_1", event: "case.approved", payload: {}, deliveredAt: new Date(), responseStatus: 200, attempts: 1 },
+        { subscriberId: subscriber!.id, key: "evt_a11y_2", event: "window.opened", payload: {}, attempts: 2, lastError: "HTTP 503" },
+      ]);
       // A draft, so the requester's edit page has something to edit.
       const [sara] = await db.select().from(users).where(eq(users.email, "sara.forvaltare@sjovik.se"));
       const draft = await createCase(db, sara!, { type: "simple-change", systemCode: "INTRA", title: "Utkast", draft: true });
@@ -125,6 +134,8 @@ describe("accessibility of every page, for every role, in both languages", () =>
             for (const v of violations) problems.push(`${visitor.name} ${locale} ${url.pathname} (${kind}): ${v.impact} ${v.id} ×${v.nodes} — ${v.help}`);
             if (status === 200) (checked.get(kind) ?? checked.set(kind, new Set()).get(kind)!).add(`${visitor.name} ${locale}`);
           }
+          // A page the server answered 200 that shows the error page crashed in the browser (hydration, a server-only import).
+          if (status === 200 && (await page.locator(".error-page").count())) problems.push(`${visitor.name} ${locale} ${target}: the error page after a 200`);
           if (status >= 500) problems.push(`${visitor.name} ${locale} ${target}: ${status}`);
           // Downloads (a meeting's minutes as CSV) are files, not pages.
           for (const href of await page.locator("a[href^='/']:not([download])").evaluateAll((links) => links.map((a) => a.getAttribute("href")!))) {
