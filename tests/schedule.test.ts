@@ -1,9 +1,9 @@
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import ICAL from "ical.js";
 import { decode } from "turbo-stream";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { makeDependency } from "./support/factories";
+import { makeDependency, makeSystem } from "./support/factories";
 import { blackoutPeriods, systems, users } from "../db/schema";
 import { addDays, stockholmDate } from "../machines/calendar";
 import { isoToStockholmLocal, stockholmLocalToIso } from "../machines/time";
@@ -12,6 +12,7 @@ import { lanesOf, scheduleOf, scheduleRange } from "~/cases/schedule.server";
 import { conflictsFor } from "~/cases/conflicts.server";
 import { extendFreezes } from "~/cases/blackouts.server";
 import { call, ORIGIN, signIn } from "./support/app";
+import { SYSTEMS_PER_PAGE } from "~/routes/schedule";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
 
@@ -202,6 +203,53 @@ describe("the schedule", () => {
     expect(shown(await page(`/schedule?date=${day}&type=emergency`, cookie))).toEqual([]);
     // Nonsense is ignored rather than failing.
     await page(`/schedule?view=year&date=2026-02-30&system=%3Cx%3E&supplier=abc&type=nope`, cookie);
+  });
+
+  it("shows a long period a page of systems at a time, in the grid and in the phone's list alike", async () => {
+    // A week far from the other tests' with one more system than fits a page, each under a freeze.
+    const week = "2031-03-12";
+    const many = [];
+    for (let i = 0; i <= SYSTEMS_PER_PAGE; i++) many.push(await makeSystem(db(), { code: `PG${w.tag}${String(i).padStart(2, "0")}`, ownerUnitId: w.unit.id }));
+    const freezes = await db()
+      .insert(blackoutPeriods)
+      .values(many.map((s) => ({ systemId: s.id, startsAt: new Date(`${week}T08:00:00Z`), endsAt: new Date(`${week}T10:00:00Z`), reason: `Sida ${s.code}` })))
+      .returning({ id: blackoutPeriods.id });
+    try {
+      const cookie = await signIn(db(), w.people.serviceCentre);
+      const systemsOn = (html: string) => [...html.matchAll(/data-system="([^"]+)"/g)].map((m) => m[1]!);
+      // The pager's link, if any (the week navigation's links are in their own nav, before it).
+      const pagerLink = (html: string, rel: "prev" | "next") =>
+        new RegExp(`<a rel="${rel}"[^>]*href="([^"]+)"[^>]*>[^<]*system`, "i").exec(html.slice(html.indexOf('aria-label="Systemsidor"')))?.[1] ?? null;
+      const first = await page(`/schedule?date=${week}`, cookie);
+      expect(systemsOn(first)).toEqual(many.slice(0, SYSTEMS_PER_PAGE).map((s) => s.code));
+      expect(first).toContain(`Visar system 1–${SYSTEMS_PER_PAGE} av ${SYSTEMS_PER_PAGE + 1}.`);
+      expect(first).toContain(`Sida ${many[0]!.code}`);
+      expect(first).not.toContain(`Sida ${many[SYSTEMS_PER_PAGE]!.code}`); // nor in the agenda
+      expect(pagerLink(first, "next")).toBe(`/schedule?date=${week}&amp;page=2`);
+      expect(pagerLink(first, "prev")).toBeNull();
+
+      const second = await page(`/schedule?date=${week}&page=2`, cookie);
+      expect(systemsOn(second)).toEqual([many[SYSTEMS_PER_PAGE]!.code]);
+      expect(second).toContain(`Sida ${many[SYSTEMS_PER_PAGE]!.code}`);
+      expect(pagerLink(second, "prev")).toBe(`/schedule?date=${week}`);
+      expect(pagerLink(second, "next")).toBeNull();
+      // Another week, the month or a filter starts again at the first page; a page past the end is the last.
+      expect(second).toMatch(new RegExp(`href="/schedule\\?date=2031-03-17"`));
+      expect(systemsOn(await page(`/schedule?date=${week}&page=9`, cookie))).toEqual([many[SYSTEMS_PER_PAGE]!.code]);
+      // One page needs no pager.
+      const filtered = await page(`/schedule?date=${week}&system=${many[0]!.code}`, cookie);
+      expect(systemsOn(filtered)).toEqual([many[0]!.code]);
+      expect(filtered).not.toContain("Visar system");
+    } finally {
+      await db()
+        .delete(blackoutPeriods)
+        .where(
+          inArray(
+            blackoutPeriods.id,
+            freezes.map((f) => f.id),
+          ),
+        );
+    }
   });
 
   it("is for signed-in people only", async () => {

@@ -21,7 +21,13 @@ const place = PLACES.schedule;
 const VIEWS = ["week", "month"] as const;
 
 type View = (typeof VIEWS)[number];
-type Query = { view: View; date: string; system: string; supplier: string; type: (typeof CASE_TYPES)[number] | "" };
+type Query = { view: View; date: string; system: string; supplier: string; type: (typeof CASE_TYPES)[number] | ""; page: number };
+
+/**
+ * Systems per page of the grid: a municipality has a couple of hundred, and one page with all of
+ * them is too long to read on any screen and too heavy to load on a phone (docs/benchmarks.md).
+ */
+export const SYSTEMS_PER_PAGE = 25;
 
 const oneOf = <T extends string>(list: readonly T[], value: string): T | "" => ((list as readonly string[]).includes(value) ? (value as T) : "");
 
@@ -34,6 +40,7 @@ function readQuery(params: URLSearchParams, systemCodes: string[], supplierIds: 
     system: oneOf(systemCodes, get("system").toUpperCase()),
     supplier: oneOf(supplierIds, get("supplier")),
     type: oneOf(CASE_TYPES, get("type")),
+    page: /^[1-9]\d{0,5}$/.test(get("page")) ? Number(get("page")) : 1,
   };
 }
 
@@ -43,6 +50,7 @@ function hrefFor(query: Query, changes: Partial<Query> = {}): string {
   const params = new URLSearchParams();
   if (next.view !== "week") params.set("view", next.view);
   for (const name of ["date", "system", "supplier", "type"] as const) if (next[name]) params.set(name, next[name]);
+  if (next.page > 1) params.set("page", String(next.page));
   const search = params.toString();
   return `/schedule${search ? `?${search}` : ""}`;
 }
@@ -107,23 +115,37 @@ export async function loader({ request }: LoaderFunctionArgs) {
     feedState(db(), auth, "schedule"),
   ]);
   const windows = schedule.rows.flatMap((r) => r.windows);
+  // The counts are the whole period's; the grid shows one page of its systems (a page past the end shows the last).
+  const pages = Math.max(1, Math.ceil(schedule.rows.length / SYSTEMS_PER_PAGE));
+  const page = Math.min(query.page, pages);
+  const shown = schedule.rows.slice((page - 1) * SYSTEMS_PER_PAGE, page * SYSTEMS_PER_PAGE);
   return {
     query,
     today,
     filtered: Boolean(query.system || query.supplier || query.type),
     range: { view: range.view, start: range.start, days: range.days, week: isoWeek(range.start) },
     links: {
-      week: hrefFor(query, { view: "week", date: query.view === "week" ? range.start : query.date || "" }),
-      month: hrefFor(query, { view: "month", date: query.date ? range.start.slice(0, 8) + "01" : "" }),
-      previous: hrefFor(query, { date: range.previous }),
-      next: hrefFor(query, { date: range.next }),
-      current: hrefFor(query, { date: "" }),
+      // Another period or view has other systems: its list starts at the first page.
+      week: hrefFor(query, { view: "week", date: query.view === "week" ? range.start : query.date || "", page: 1 }),
+      month: hrefFor(query, { view: "month", date: query.date ? range.start.slice(0, 8) + "01" : "", page: 1 }),
+      previousPage: page > 1 ? hrefFor(query, { page: page - 1 }) : null,
+      nextPage: page < pages ? hrefFor(query, { page: page + 1 }) : null,
+      previous: hrefFor(query, { date: range.previous, page: 1 }),
+      next: hrefFor(query, { date: range.next, page: 1 }),
+      current: hrefFor(query, { date: "", page: 1 }),
     },
     systems: choices.systems,
     suppliers: choices.suppliers,
     globalLanes: serialise(lanesOf(range, [], schedule.globalBlackouts)),
     globalShaded: blackoutDays(range, schedule.globalBlackouts),
-    rows: schedule.rows.map((r) => ({
+    systemsPage: {
+      page,
+      pages,
+      from: shown.length ? (page - 1) * SYSTEMS_PER_PAGE + 1 : 0,
+      to: (page - 1) * SYSTEMS_PER_PAGE + shown.length,
+      total: schedule.rows.length,
+    },
+    rows: shown.map((r) => ({
       system: r.system,
       lanes: serialise(lanesOf(range, r.windows, r.blackouts)),
       shaded: blackoutDays(range, [...schedule.globalBlackouts, ...r.blackouts]),
@@ -430,7 +452,7 @@ export default function Schedule() {
         <button type="submit" className="button button--secondary">
           {t("admin.filter")}
         </button>
-        {data.filtered ? <Link to={hrefFor(query, { system: "", supplier: "", type: "" })}>{t("schedule.filter.clear")}</Link> : null}
+        {data.filtered ? <Link to={hrefFor(query, { system: "", supplier: "", type: "", page: 1 })}>{t("schedule.filter.clear")}</Link> : null}
       </Form>
 
       <h2 id="legend-heading" className="visually-hidden">
@@ -478,6 +500,11 @@ export default function Schedule() {
         </>
       ) : (
         <>
+          {data.systemsPage.pages > 1 ? (
+            <p className="muted" id="systems-shown">
+              {t("schedule.systems.shown", { from: data.systemsPage.from, to: data.systemsPage.to, total: data.systemsPage.total })}
+            </p>
+          ) : null}
           {agenda()}
           <div className="table-wrap sched-wrap" role="region" aria-labelledby="schedule-caption" tabIndex={0}>
             <table className={`sched-grid${month ? " sched-grid--month" : ""}`}>
@@ -541,6 +568,21 @@ export default function Schedule() {
               })}
             </table>
           </div>
+          {data.systemsPage.pages > 1 ? (
+            <nav className="pagination" aria-label={t("schedule.systems.pagination")}>
+              {data.links.previousPage ? (
+                <Link to={data.links.previousPage} rel="prev">
+                  {t("schedule.systems.previous")}
+                </Link>
+              ) : null}
+              <span>{t("cases.pageOf", { page: data.systemsPage.page, pages: data.systemsPage.pages })}</span>
+              {data.links.nextPage ? (
+                <Link to={data.links.nextPage} rel="next">
+                  {t("schedule.systems.next")}
+                </Link>
+              ) : null}
+            </nav>
+          ) : null}
         </>
       )}
 

@@ -62,7 +62,9 @@ function summarise(profile: Profile) {
       .slice(0, n)
       .map(([k, us]) => `  ${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`)
       .join("\n");
-  const callers = process.env.PROFILE_CALLERS ? `\n\ncallers of ${process.env.PROFILE_CALLERS} (inclusive time):\n${callersOf(profile, self, total, process.env.PROFILE_CALLERS)}` : "";
+  const callers = process.env.PROFILE_CALLERS
+    ? `\n\ncallers of ${process.env.PROFILE_CALLERS} (inclusive time):\n${callersOf(profile, self, total, process.env.PROFILE_CALLERS)}`
+    : "";
   return `by package:\n${top(byOwner, 15)}\n\nby function (self time):\n${top(byFunction, 40)}${callers}`;
 }
 
@@ -72,7 +74,10 @@ function callersOf(profile: Profile, self: Map<number, number>, total: number, n
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const inclusive = (id: number): number => (self.get(id) ?? 0) + (byId.get(id)!.children ?? []).reduce((sum, c) => sum + inclusive(c), 0);
-  const frame = (id: number | undefined) => (id === undefined ? "" : `${byId.get(id)!.callFrame.functionName || "(anon)"}@${owner(byId.get(id)!.callFrame.url)}:${byId.get(id)!.callFrame.lineNumber + 1}`);
+  const frame = (id: number | undefined) =>
+    id === undefined
+      ? ""
+      : `${byId.get(id)!.callFrame.functionName || "(anon)"}@${owner(byId.get(id)!.callFrame.url)}:${byId.get(id)!.callFrame.lineNumber + 1}`;
   const chains = new Map<string, number>();
   for (const n of profile.nodes) {
     if (n.callFrame.functionName !== name) continue;
@@ -119,6 +124,11 @@ async function main() {
     try {
       await untilOk(`${base}/healthcheck`, server, { since: performance.now(), timeoutMs: 60_000, intervalMs: 100 });
       for (const p of paths.length ? paths : ["/bench/floor"]) {
+        const page = await fetch(`${base}${p}`, { headers: { cookie } });
+        const data = await fetch(`${base}${p === "/" ? "/_root" : p}.data`, { headers: { cookie } });
+        console.log(
+          `${p}: ${page.status}, HTML ${((await page.text()).length / 1024).toFixed(1)} KiB, .data ${((await data.text()).length / 1024).toFixed(1)} KiB`,
+        );
         const result = await load(`${base}${p}`, { headers: { cookie }, connections: 4, seconds, warmupSeconds: 1 });
         console.log(`${p}: p50 ${result.p50} ms, ${result.rps.toFixed(0)} req/s, non-2xx ${result.non2xx}`);
       }
