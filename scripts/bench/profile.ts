@@ -5,7 +5,7 @@
  * functions with the most self time and the packages they belong to. Cleans up after itself.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -126,9 +126,9 @@ async function main() {
       for (const p of paths.length ? paths : ["/bench/floor"]) {
         const page = await fetch(`${base}${p}`, { headers: { cookie } });
         const data = await fetch(`${base}${p === "/" ? "/_root" : p}.data`, { headers: { cookie } });
-        console.log(
-          `${p}: ${page.status}, HTML ${((await page.text()).length / 1024).toFixed(1)} KiB, .data ${((await data.text()).length / 1024).toFixed(1)} KiB`,
-        );
+        const html = await page.text();
+        if (process.env.PROFILE_DUMP) writeFileSync(path.join(process.env.PROFILE_DUMP, `${p.replace(/\W+/g, "_")}.html`), html);
+        console.log(`${p}: ${page.status}, HTML ${(html.length / 1024).toFixed(1)} KiB, .data ${((await data.text()).length / 1024).toFixed(1)} KiB`);
         const result = await load(`${base}${p}`, { headers: { cookie }, connections: 4, seconds, warmupSeconds: 1 });
         console.log(`${p}: p50 ${result.p50} ms, ${result.rps.toFixed(0)} req/s, non-2xx ${result.non2xx}`);
       }
@@ -141,7 +141,8 @@ async function main() {
     console.log(summarise(JSON.parse(readFileSync(path.join(profileDir, file), "utf8")) as Profile));
   } finally {
     await database.close();
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    if (process.env.PROFILE_KEEP) console.log(`kept database ${url.toString()}`);
+    else await admin.unsafe(`drop database if exists "${name}" with (force)`);
     await admin.end({ timeout: 5 });
     rmSync(profileDir, { recursive: true, force: true });
   }
