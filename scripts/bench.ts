@@ -500,15 +500,27 @@ const TARGET = { latency: 3, conflicts: 1.5, bundle: 1.15, loginHtmlKiB: 15, flo
  */
 const WHY: Record<string, (r: ReportInput, byKey: Map<string, RouteResult>) => string> = {
   cases: () =>
-    "Every load counts all the cases in the viewer's scope (`count(*)` over the join, 10,000 rows for the service centre) to draw the pager. " +
+    "The page is 55 KiB of HTML and 19 KiB of data for 25 rows: the system filter's options (every system in scope) and the table. " +
+    "Every load also counts all the cases in the viewer's scope (a `count(*)` of 10,000 rows for the service centre, 2 ms of PostgreSQL's time on the same two cores) to draw the pager. " +
     'Would fix: a capped count (`count(*)` over `limit 1001`, shown as "1,000+") or the planner\'s estimate when unfiltered.',
   cab: () =>
     "Each load first materialises the recurring meetings of the next eight weeks (an `insert … on conflict do nothing`, i.e. a write) before reading. " +
     "Would fix: materialise from the scheduler job (and when a rule changes), not on every read.",
-  schedule: (r) =>
-    `The week grid is the largest page: every system with a window this week, seven cells each, rendered and also sent as loader data (the page's data is ${kib(r.floorDataBytes)} KiB for the floor alone). ` +
-    "Already fixed in this run: the conflict flag probed the (system, range) GiST index with the range only — a scan of most of the index for every window on the page — now one join against a partial GiST index of the active windows (migration 0009); and `stockholmMidnight` went through `Intl.DateTimeFormat.formatToParts` for every cell — now cached per date. " +
-    "What remains is React's server render of the grid; would fix: render the grid's cells without per-cell components, or paginate systems.",
+  "floor-page": () =>
+    "The floor is the bare page plus what every signed-in page needs: the session (a signed cookie's HMAC and one prepared query, a round trip to PostgreSQL, which runs on the same two cores), " +
+    "the security headers (a CSP nonce per request), the request scope (AsyncLocalStorage) and the shell (ten links, two forms, the dictionary's script tag). " +
+    "In `npm run bench:profile` none of these stands out; React's render and Node's HTTP and stream machinery are most of it, as in the bare page. " +
+    "Already fixed in this run: route matching was about 15 % of the floor's CPU. Remix rebuilt its server routes and React Router converted them to data routes on every render, so the ranked-branches cache never hit; both are now made once per build, and a tree's matches are kept per pathname (patches/, decision 013). " +
+    "Would fix the rest: a lighter request path than express + the Fetch API adapter, for example Remix's own Node handler without the Request/Response copies.",
+  case: () =>
+    "The case page needs eleven queries: the caller, the case, its window, the trail, the connector steps, linked changes, the caller's relation to the system, the conflict check, the message log and the municipal units. " +
+    "In `npm run bench:profile`, building them with drizzle's query builder (about 11 % of the CPU) and writing them to the socket (about 14 %) weigh more than rendering the 14.7 KiB page. " +
+    "Would fix: one query for the case with its window, trail and steps (json aggregates), and prepared drizzle queries, so that each is built once per process.",
+  schedule: () =>
+    "Since this run the grid shows 25 systems per page (a pager below it), which cut the page from 175 KiB to 118 KiB of HTML. What is left: the same windows twice, as the wide screen's grid (31 KiB) and the phone's list (27 KiB), with the CSS choosing one; " +
+    "the system filter's 200 options (15 KiB), and the loader data again as the page's hydration data (37 KiB). " +
+    "Already fixed in earlier runs: the conflict flag's GiST probe (migration 0009) and `stockholmMidnight`'s formatter (cached per date). " +
+    "Would fix: render one of the grid and the list (the request does not say the screen's width, so a client hint or a remembered choice), a searchable system field instead of the 200 options, and lanes sent as compact tuples.",
   supplier: () =>
     "The page lists every scheduled window of the organisation (no horizon) besides the open ones and the last 30 days. Already fixed in this run: the past 30 days were found by a sequential scan of all access windows (expression index, migration 0010). " +
     'Would fix: a horizon on "upcoming" (e.g. 90 days) with a link to the schedule for the rest.',
