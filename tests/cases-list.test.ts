@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { makeSystem } from "./support/factories";
 import { earliestStart, stockholmDate, stockholmMidnight } from "../machines/calendar";
 import { applyEvent, createCase } from "~/cases/commands.server";
+import { listCases } from "~/cases/lists.server";
 import { call, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
@@ -117,6 +118,21 @@ describe("the case list", () => {
     expect(first).not.toContain('rel="prev"');
     expect(second).toContain('href="/cases?q=Listtest&amp;sort=number&amp;pageSize=2"');
     expect(second).toContain('href="/cases?q=Listtest&amp;sort=number&amp;pageSize=2&amp;page=3"');
+  });
+
+  it("counts a long list only so far, and always past the next page, saying the total is a lower bound", async () => {
+    const requester = w.people.requester;
+    const exact = await listCases(db(), requester, { q: "Listtest", pageSize: 1 });
+    expect(exact.total).toBe(6);
+    expect(exact).not.toHaveProperty("totalIsAtLeast");
+    // Up to 2, on page 1 of size 1: more than 2 is all the page needs to know.
+    const capped = await listCases(db(), requester, { q: "Listtest", pageSize: 1 }, { countUpTo: 2 });
+    expect(capped).toMatchObject({ total: 2, totalIsAtLeast: true });
+    expect(capped.items).toHaveLength(1);
+    // On page 4 the count goes on to the page after it, so the pager still knows there is one.
+    expect(await listCases(db(), requester, { q: "Listtest", pageSize: 1, page: 4 }, { countUpTo: 2 })).toMatchObject({ total: 5, totalIsAtLeast: true });
+    expect(await listCases(db(), requester, { q: "Listtest", pageSize: 1, page: 5 }, { countUpTo: 2 })).toMatchObject({ total: 6, totalIsAtLeast: false });
+    expect(await listCases(db(), requester, { q: "Listtest", pageSize: 1 }, { countUpTo: 6 })).toMatchObject({ total: 6, totalIsAtLeast: false });
   });
 
   it("ignores or clamps malformed parameters instead of failing", async () => {

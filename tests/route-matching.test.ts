@@ -26,7 +26,7 @@ describe("route matching on the server (patched to keep each tree's matches per 
     expect(first[2]!.params).toEqual({ number: "CHG-2026-00001" });
     // As when freshly matched, the matches of one branch share their params.
     expect(first[0]!.params).toBe(first[2]!.params);
-    first[2]!.params.number = "changed";
+    (first[2]!.params as Record<string, string>).number = "changed";
     first.pop();
 
     const second = matchRoutes(routes, "/cases/CHG-2026-00001")!;

@@ -27,8 +27,12 @@ function windowRange(from: string | undefined, to: string | undefined): (SQL | u
   ];
 }
 
-/** The cases the user may see, filtered and paginated. */
-export async function listCases(db: Db, user: User, filters: CaseFilters = {}) {
+/**
+ * The cases the user may see, filtered and paginated. With `countUpTo` the total is counted only
+ * that far (and always past the page after this one), so a large scope is not counted whole on
+ * every page load; `totalIsAtLeast` then says the total is a lower bound.
+ */
+export async function listCases(db: Db, user: User, filters: CaseFilters = {}, options: { countUpTo?: number } = {}) {
   const scope: Scope = await scopeOf(db, user);
   // Filters come from query strings: one with a NUL matches nothing (PostgreSQL refuses it in a query).
   const impossible = [filters.status, filters.type, filters.system, filters.q].some((v) => v?.includes("\0"));
@@ -54,6 +58,7 @@ export async function listCases(db: Db, user: User, filters: CaseFilters = {}) {
       : filters.sort === "number"
         ? [desc(cases.id)]
         : [desc(cases.updatedAt), desc(cases.id)];
+  const cap = options.countUpTo === undefined ? undefined : Math.max(options.countUpTo, (page + 1) * pageSize);
   const [items, [total]] = await Promise.all([
     db
       .select({
@@ -73,8 +78,18 @@ export async function listCases(db: Db, user: User, filters: CaseFilters = {}) {
       .orderBy(...order)
       .limit(pageSize)
       .offset((page - 1) * pageSize),
-    db.select({ n: count() }).from(cases).where(where),
+    cap === undefined
+      ? db.select({ n: count() }).from(cases).where(where)
+      : db.select({ n: count() }).from(
+          db
+            .select({ one: sql`1` })
+            .from(cases)
+            .where(where)
+            .limit(cap + 1)
+            .as("counted"),
+        ),
   ]);
+  const counted = total?.n ?? 0;
   return {
     items: items.map((i) => ({
       ...i,
@@ -85,6 +100,7 @@ export async function listCases(db: Db, user: User, filters: CaseFilters = {}) {
     })),
     page,
     pageSize,
-    total: total?.n ?? 0,
+    total: cap !== undefined && counted > cap ? cap : counted,
+    ...(cap === undefined ? {} : { totalIsAtLeast: counted > cap }),
   };
 }

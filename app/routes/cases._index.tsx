@@ -73,6 +73,9 @@ function searchFor(query: ListQuery, page: number): string {
   return search ? `?${search}` : "";
 }
 
+/** How far the list counts its cases; beyond it the page says "more than". */
+export const COUNT_UP_TO = 1000;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
   const systemOptions = await visibleSystems(db(), user);
@@ -90,10 +93,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
     sort: query.sort,
     pageSize: query.pageSize,
   };
-  let result = await listCases(db(), user, { ...filters, page: query.page });
+  // Counted up to 1,000 (and past the next page): "more than 1,000" is what a person needs to know of a larger list.
+  let result = await listCases(db(), user, { ...filters, page: query.page }, { countUpTo: COUNT_UP_TO });
   const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
   // Past the last page (an old link, a hand-edited address): show the last page instead.
-  if (result.page > pages) result = await listCases(db(), user, { ...filters, page: pages });
+  if (result.page > pages) result = await listCases(db(), user, { ...filters, page: pages }, { countUpTo: COUNT_UP_TO });
   const current = { ...query, page: result.page };
   const filtered = Boolean(query.status || query.type || query.system || query.q || query.from || query.to);
   return {
@@ -103,6 +107,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     systems: systemOptions,
     items: result.items.map((i) => ({ number: i.number, title: i.title, type: i.type, status: i.status, systemCode: i.systemCode, window: i.window })),
     total: result.total,
+    totalIsAtLeast: result.totalIsAtLeast === true,
     page: result.page,
     pages,
     previous: result.page > 1 ? `/cases${searchFor(current, result.page - 1)}` : null,
@@ -178,7 +183,7 @@ export default function Cases() {
         <>
           <div className="table-wrap">
             <table className="stack">
-              <caption>{t("cases.count", { count: data.total })}</caption>
+              <caption>{t(data.totalIsAtLeast ? "cases.count.atLeast" : "cases.count", { count: data.total })}</caption>
               <thead>
                 <tr>
                   <th scope="col">{t("cases.col.number")}</th>
@@ -216,7 +221,7 @@ export default function Cases() {
                   {t("cases.previous")}
                 </Link>
               ) : null}
-              <span>{t("cases.pageOf", { page: data.page, pages: data.pages })}</span>
+              <span>{t(data.totalIsAtLeast ? "cases.pageOf.atLeast" : "cases.pageOf", { page: data.page, pages: data.pages })}</span>
               {data.next ? (
                 <Link to={data.next} rel="next">
                   {t("cases.next")}
