@@ -41,6 +41,7 @@ import {
   load,
   median,
   pageScripts,
+  portalEnv,
   percentile,
   root,
   run,
@@ -154,19 +155,7 @@ async function main() {
   const port = await freePort();
   const base = `http://localhost:${port}`;
   step(`starting the built server on ${base}…`);
-  const server = start(process.execPath, ["--import", "tsx", "app/server.ts"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      DATABASE_URL: url,
-      SESSION_SECRET: SECRET,
-      APP_URL: base,
-      DEMO_DATA: "false",
-      JOBS_INTERVAL_MS: "3600000",
-      BENCH_FLOOR: "1",
-    },
-  });
+  const server = start(process.execPath, ["--import", "tsx", "app/server.ts"], { env: portalEnv(port, url, SECRET) });
   cleanups.push(() => server.stop());
   await untilOk(`${base}/healthcheck`, server, { since: performance.now(), timeoutMs: 60_000, intervalMs: 100 });
 

@@ -100,7 +100,7 @@ export async function listCases(db: Db, user: User, filters: CaseFilters = {}, o
     })),
     page,
     pageSize,
-    total: cap !== undefined && counted > cap ? cap : counted,
+    total: Math.min(counted, cap ?? counted),
     ...(cap === undefined ? {} : { totalIsAtLeast: counted > cap }),
   };
 }

@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
 import type { Role } from "../../db/schema";
 import { outboxPage } from "~/outbox/list.server";
 import { env } from "~/env.server";
+import { Pager } from "~/components/pager";
 import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import { titled } from "~/ui/meta";
@@ -108,21 +109,9 @@ export default function Outbox() {
               </tbody>
             </table>
           </div>
-          {data.pages > 1 ? (
-            <nav className="pagination" aria-label={t("cases.pagination")}>
-              {data.previous ? (
-                <Link to={data.previous} rel="prev">
-                  {t("cases.previous")}
-                </Link>
-              ) : null}
-              <span>{t("cases.pageOf", { page: data.page, pages: data.pages })}</span>
-              {data.next ? (
-                <Link to={data.next} rel="next">
-                  {t("cases.next")}
-                </Link>
-              ) : null}
-            </nav>
-          ) : null}
+          <Pager previous={data.previous} next={data.next}>
+            {t("cases.pageOf", { page: data.page, pages: data.pages })}
+          </Pager>
         </>
       )}
     </>

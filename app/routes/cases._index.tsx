@@ -4,6 +4,7 @@ import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { db } from "../../db/client";
 import { CASE_STATUSES, CASE_TYPES } from "../../machines/vocabulary";
 import { visibleSystems } from "~/admin/systems.server";
+import { Pager } from "~/components/pager";
 import { StatusBadge, WindowText } from "~/components/case-bits";
 import { SelectField, TextField } from "~/components/forms";
 import { useT } from "~/i18n";
@@ -214,21 +215,9 @@ export default function Cases() {
               </tbody>
             </table>
           </div>
-          {data.pages > 1 ? (
-            <nav className="pagination" aria-label={t("cases.pagination")}>
-              {data.previous ? (
-                <Link to={data.previous} rel="prev">
-                  {t("cases.previous")}
-                </Link>
-              ) : null}
-              <span>{t(data.totalIsAtLeast ? "cases.pageOf.atLeast" : "cases.pageOf", { page: data.page, pages: data.pages })}</span>
-              {data.next ? (
-                <Link to={data.next} rel="next">
-                  {t("cases.next")}
-                </Link>
-              ) : null}
-            </nav>
-          ) : null}
+          <Pager previous={data.previous} next={data.next}>
+            {t(data.totalIsAtLeast ? "cases.pageOf.atLeast" : "cases.pageOf", { page: data.page, pages: data.pages })}
+          </Pager>
         </>
       )}
     </>

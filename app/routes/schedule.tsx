@@ -4,6 +4,7 @@ import { useMemo, type ReactNode } from "react";
 
 import { db } from "../../db/client";
 import { CASE_TYPES, SCHEDULE_STATES, TIME_ZONE } from "../../machines/vocabulary";
+import { Pager } from "~/components/pager";
 import { SelectField } from "~/components/forms";
 import { useT } from "~/i18n";
 import { audienceOf, conflictsFor } from "~/access/redaction";
@@ -568,21 +569,15 @@ export default function Schedule() {
               })}
             </table>
           </div>
-          {data.systemsPage.pages > 1 ? (
-            <nav className="pagination" aria-label={t("schedule.systems.pagination")}>
-              {data.links.previousPage ? (
-                <Link to={data.links.previousPage} rel="prev">
-                  {t("schedule.systems.previous")}
-                </Link>
-              ) : null}
-              <span>{t("cases.pageOf", { page: data.systemsPage.page, pages: data.systemsPage.pages })}</span>
-              {data.links.nextPage ? (
-                <Link to={data.links.nextPage} rel="next">
-                  {t("schedule.systems.next")}
-                </Link>
-              ) : null}
-            </nav>
-          ) : null}
+          <Pager
+            previous={data.links.previousPage}
+            next={data.links.nextPage}
+            label={t("schedule.systems.pagination")}
+            previousText={t("schedule.systems.previous")}
+            nextText={t("schedule.systems.next")}
+          >
+            {t("cases.pageOf", { page: data.systemsPage.page, pages: data.systemsPage.pages })}
+          </Pager>
         </>
       )}
 

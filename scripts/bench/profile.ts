@@ -15,7 +15,7 @@ import { openDatabase } from "../../db/open";
 import { createSession } from "~/access/sessions.server";
 import { sessionCookie } from "~/access/guards.server";
 import { seedBench } from "./seed";
-import { freePort, load, root, run, start, untilOk } from "./support";
+import { freePort, load, portalEnv, root, run, start, untilOk } from "./support";
 
 const MAINTENANCE_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const SECRET = randomBytes(32).toString("base64url");
@@ -109,17 +109,7 @@ async function main() {
     const port = await freePort();
     const base = `http://localhost:${port}`;
     const server = start(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--import", "tsx", "app/server.ts"], {
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        PORT: String(port),
-        DATABASE_URL: url.toString(),
-        SESSION_SECRET: SECRET,
-        APP_URL: base,
-        DEMO_DATA: "false",
-        JOBS_INTERVAL_MS: "3600000",
-        BENCH_FLOOR: "1",
-      },
+      env: portalEnv(port, url.toString(), SECRET),
     });
     try {
       await untilOk(`${base}/healthcheck`, server, { since: performance.now(), timeoutMs: 60_000, intervalMs: 100 });

@@ -23,6 +23,25 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * How the benchmarks run the built portal: in production mode on its own database, at
+ * `http://localhost:<port>`, without demo data, with the floor routes, and with the scheduler
+ * running once at start so that it does not compete with the load.
+ */
+export function portalEnv(port: number, databaseUrl: string, sessionSecret: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: "production",
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    SESSION_SECRET: sessionSecret,
+    APP_URL: `http://localhost:${port}`,
+    DEMO_DATA: "false",
+    JOBS_INTERVAL_MS: "3600000",
+    BENCH_FLOOR: "1",
+  };
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export type Spawned = { child: ChildProcess; output: () => string; stop: () => Promise<void> };
