@@ -1,10 +1,11 @@
 import { count } from "drizzle-orm";
 
 import type { Db } from "./client";
-import { FREEZE_HORIZON_DAYS, laterOccurrences } from "../machines/time";
+import { FREEZE_HORIZON_DAYS, laterOccurrences, meetingsOfRule } from "../machines/time";
 import {
   blackoutPeriods,
   cabMeetingRules,
+  cabMeetings,
   organisations,
   systemAdministrators,
   systemDependencies,
@@ -313,7 +314,12 @@ export async function seedDemo(db: Db): Promise<{ organisations: number; systems
       for (const dependency of spec.dependsOn) await tx.insert(systemDependencies).values({ systemId: ids.get(spec.code)!, dependsOnId: ids.get(dependency)! });
     }
     // The change advisory board meets every Tuesday at 13:00; payroll is frozen around the turn of the year.
-    await tx.insert(cabMeetingRules).values({ weekday: 2, time: "13:00", durationMinutes: 60, location: "Stadshuset, rum Ängen" });
+    const [rule] = await tx.insert(cabMeetingRules).values({ weekday: 2, time: "13:00", durationMinutes: 60, location: "Stadshuset, rum Ängen" }).returning();
+    await tx
+      .insert(cabMeetings)
+      .values(
+        meetingsOfRule(rule!, new Date()).map((startsAt) => ({ startsAt, durationMinutes: rule!.durationMinutes, location: rule!.location, ruleId: rule!.id })),
+      );
     const year = new Date().getUTCFullYear();
     const yearEnd = { start: new Date(`${year}-12-18T00:00:00+01:00`), end: new Date(`${year + 1}-01-09T00:00:00+01:00`) };
     const reason = "Årsskifte: lönekörning och bokslut";

@@ -158,3 +158,24 @@ export function laterOccurrences(
   }
   return out;
 }
+
+/** How many weeks ahead the dated meetings of the CAB's recurring rules exist (the scheduler's duties keep it so). */
+export const MEETINGS_AHEAD_WEEKS = 8;
+
+/**
+ * The dated meetings a recurring CAB rule (ISO weekday 1–7, Stockholm "HH:MM") gives after `now`
+ * within the next `weeks` weeks.
+ */
+export function meetingsOfRule(rule: { weekday: number; time: string }, now: Date, weeks = MEETINGS_AHEAD_WEEKS): Date[] {
+  const [h = 0, m = 0] = rule.time.split(":").map(Number);
+  const out: Date[] = [];
+  const today = stockholmDate(now);
+  for (let offset = 0; offset < weeks * 7; offset++) {
+    const date = addDays(today, offset);
+    const weekday = ((new Date(`${date}T12:00:00Z`).getUTCDay() + 6) % 7) + 1;
+    if (weekday !== rule.weekday) continue;
+    const startsAt = new Date(stockholmMidnight(date).getTime() + (h * 60 + m) * 60_000);
+    if (startsAt > now) out.push(startsAt);
+  }
+  return out;
+}

@@ -5,7 +5,8 @@ import { makeUser } from "./support/factories";
 import { reproposalProblems } from "../machines/rules";
 import { isoToStockholmLocal } from "../machines/time";
 import { cabComments, cabMeetingRules, cabMeetings, cabVotes, cases, outbox, type CabMeeting, type User } from "../db/schema";
-import { upcomingMeetings } from "~/cab/meetings.server";
+import { MEETINGS_AHEAD_WEEKS, upcomingMeetings } from "~/cab/meetings.server";
+import { runDuties } from "~/jobs/scheduler.server";
 import { adjustMinutes, attendanceOf, closeMeeting, openMeeting } from "~/cab/session.server";
 import { addMeeting, addRule, agendaOf, comment, deactivateRule, vote } from "~/cab/agenda.server";
 import { applyEvent, createCase } from "~/cases/commands.server";
@@ -702,6 +703,20 @@ describe("scheduling and access", () => {
     await expect(deactivateRule(db(), w.people.cab, rule!.id)).rejects.toMatchObject({ status: 403 });
     // Members see no scheduling forms.
     expect(await page("/cab", cabCookie)).not.toContain('value="addMeeting"');
+  });
+
+  it("lays out a recurring rule's meetings from the scheduler's duties, not from a page that reads them", async () => {
+    const [rule] = await db().insert(cabMeetingRules).values({ weekday: 3, time: "08:15", location: "Rum Linden" }).returning();
+    const laidOut = async () => (await db().select().from(cabMeetings).where(eq(cabMeetings.ruleId, rule!.id))).length;
+    const agenda = await page("/cab", cabCookie);
+    expect(agenda).not.toContain("Rum Linden");
+    expect(await laidOut()).toBe(0);
+    await runDuties(db());
+    // A Wednesday a week for eight weeks (the first may already be past this week).
+    expect(await laidOut()).toBeGreaterThanOrEqual(MEETINGS_AHEAD_WEEKS - 1);
+    expect(await page("/cab", cabCookie)).toContain("Rum Linden");
+    await db().update(cabMeetingRules).set({ active: false }).where(eq(cabMeetingRules.id, rule!.id));
+    await db().delete(cabMeetings).where(eq(cabMeetings.ruleId, rule!.id));
   });
 
   it("gives 403 to suppliers and requesters, and 404 for a meeting that does not exist", async () => {

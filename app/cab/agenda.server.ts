@@ -23,7 +23,7 @@ import {
 import { fieldErrorsOf, isoDate, type FieldErrors, msg } from "~/ui/forms";
 import type { CaseStatus } from "../../machines/vocabulary";
 import { stockholmLocalToIso } from "../../machines/time";
-import { getMeeting, isLate, materialiseMeetings, upcomingMeetings } from "./meetings.server";
+import { getMeeting, isLate, materialiseMeetings, scheduledMeetings } from "./meetings.server";
 import { factsOf, refuseMeeting } from "./session.server";
 import { WorkflowError } from "../cases/errors";
 import { boardProblems, decisionProblem, extraMeetingProblems, isEmpty, needsOf, votingProblem, type EventNeeds } from "../../machines/rules";
@@ -481,9 +481,9 @@ async function withCounts(db: Db, meetings: CabMeeting[]): Promise<MeetingSummar
   });
 }
 
-/** Scheduled meetings ahead (materialising the rules first), with their agenda sizes. */
+/** Scheduled meetings ahead, with their agenda sizes. */
 export async function upcomingWithCounts(db: Db, now = new Date()): Promise<MeetingSummary[]> {
-  return withCounts(db, await upcomingMeetings(db, now));
+  return withCounts(db, await scheduledMeetings(db, now));
 }
 
 /** The latest meetings that have started (held or not yet marked so), for their minutes. */
@@ -499,7 +499,7 @@ export async function recentMeetings(db: Db, now = new Date(), limit = 10): Prom
 
 /** Scheduled meetings after `meeting` (where a change on its agenda may be deferred to). */
 export async function laterMeetings(db: Db, meeting: Pick<CabMeeting, "startsAt">, now = new Date()): Promise<MeetingView[]> {
-  return (await upcomingMeetings(db, now)).filter((m) => m.startsAt > meeting.startsAt).map(meetingView);
+  return (await scheduledMeetings(db, now)).filter((m) => m.startsAt > meeting.startsAt).map(meetingView);
 }
 
 /** Every advanced change waiting for the board (for the chair's extra meeting), by window. */

@@ -2,14 +2,17 @@ import { and, asc, eq, gt } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { cabMeetingRules, cabMeetings, type CabMeeting } from "../../db/schema";
-import { stockholmDate, stockholmMidnight } from "../../machines/calendar";
+import { MEETINGS_AHEAD_WEEKS, meetingsOfRule } from "../../machines/time";
 
 /**
  * CAB meetings: recurring rules (e.g. every Tuesday 13:00 Stockholm) become dated meetings a few
  * weeks ahead, next to one-off meetings. An advanced change referred to the board goes on the
  * agenda of the first meeting before its window starts; the chair may defer it to a later one.
+ *
+ * The dated meetings are laid out by writes — a rule's creation, a referral, the scheduler's
+ * duties (app/jobs/scheduler.server.ts) — never by a page that only reads them.
  */
-export const MEETINGS_AHEAD_WEEKS = 8;
+export { MEETINGS_AHEAD_WEEKS };
 /** A change referred later than this many days before its meeting is flagged "late" on the agenda. */
 export const LATE_REFERRAL_DAYS = 2;
 
@@ -19,26 +22,25 @@ const DAY = 24 * 3600_000;
 export async function materialiseMeetings(db: Db, now = new Date(), weeks = MEETINGS_AHEAD_WEEKS): Promise<void> {
   const rules = await db.select().from(cabMeetingRules).where(eq(cabMeetingRules.active, true));
   if (!rules.length) return;
-  const values: (typeof cabMeetings.$inferInsert)[] = [];
-  for (let offset = 0; offset < weeks * 7; offset++) {
-    const date = stockholmDate(new Date(now.getTime() + offset * DAY));
-    const weekday = ((new Date(`${date}T12:00:00Z`).getUTCDay() + 6) % 7) + 1;
-    for (const rule of rules.filter((r) => r.weekday === weekday)) {
-      const [h = 0, m = 0] = rule.time.split(":").map(Number);
-      const startsAt = new Date(stockholmMidnight(date).getTime() + (h * 60 + m) * 60_000);
-      if (startsAt > now) values.push({ startsAt, durationMinutes: rule.durationMinutes, location: rule.location, ruleId: rule.id });
-    }
-  }
+  const values = rules.flatMap((rule) =>
+    meetingsOfRule(rule, now, weeks).map((startsAt) => ({ startsAt, durationMinutes: rule.durationMinutes, location: rule.location, ruleId: rule.id })),
+  );
   if (values.length) await db.insert(cabMeetings).values(values).onConflictDoNothing({ target: cabMeetings.startsAt });
 }
 
-export async function upcomingMeetings(db: Db, now = new Date()): Promise<CabMeeting[]> {
-  await materialiseMeetings(db, now);
+/** The scheduled meetings ahead, as laid out (a read: nothing is created). */
+export async function scheduledMeetings(db: Db, now = new Date()): Promise<CabMeeting[]> {
   return db
     .select()
     .from(cabMeetings)
     .where(and(eq(cabMeetings.status, "scheduled"), gt(cabMeetings.startsAt, now)))
     .orderBy(asc(cabMeetings.startsAt));
+}
+
+/** The scheduled meetings ahead, the recurring ones laid out first (for writes that pick a meeting). */
+export async function upcomingMeetings(db: Db, now = new Date()): Promise<CabMeeting[]> {
+  await materialiseMeetings(db, now);
+  return scheduledMeetings(db, now);
 }
 
 /** The meeting a newly referred change goes to: the first one before its window, else the next one. */

@@ -4,6 +4,7 @@ import type { Database, Db } from "../../db/client";
 import { accessWindows, cases, connectorSteps, systems } from "../../db/schema";
 import { deleteExpiredSessions } from "~/access/sessions.server";
 import { stockholmDate } from "../../machines/calendar";
+import { materialiseMeetings } from "~/cab/meetings.server";
 import { extendFreezes } from "~/cases/blackouts.server";
 import { applySystemEvent } from "~/cases/commands.server";
 import { warnIncidentClocks } from "~/cases/sla.server";
@@ -128,6 +129,8 @@ export async function runDuties(db: Db, now = new Date()) {
   const clockWarnings = await warnIncidentClocks(db, now);
   // Recurring freezes stay laid out FREEZE_HORIZON_DAYS ahead.
   await extendFreezes(db, now);
+  // …and the CAB's recurring meetings MEETINGS_AHEAD_WEEKS ahead (pages only read them).
+  await materialiseMeetings(db, now);
   // Sessions past their idle or absolute limit open nothing; clear them away.
   await deleteExpiredSessions(db, now);
   return { opened, expired, stepsDone, stepsFailed, warned, reviews, consentsEnded, clockWarnings };
