@@ -6,7 +6,7 @@ import { accessWindows, cases, outbox, users } from "../db/schema";
 import { renderMail } from "~/outbox/templates.server";
 import { isoToStockholmLocal } from "../machines/time";
 import { applyEvent, createCase } from "~/cases/commands.server";
-import { timeLeft } from "~/cases/supplier.server";
+import { timeLeft, UPCOMING_DAYS } from "~/cases/supplier.server";
 import { call, ORIGIN, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
@@ -102,6 +102,22 @@ describe("the supplier's page", () => {
     const upcoming = /<section id="supplier-upcoming"[\s\S]*?<\/section>/.exec(html)![0];
     expect(upcoming).not.toContain(incident.number);
     expect(upcoming).toContain(n.upcoming);
+  });
+
+  it("lists the next 90 days as upcoming and points to the schedule for windows further ahead", async () => {
+    // About 100 days ahead: 70 working days after the earliest start.
+    const far = await change(w.systems.dbs.code, "Byt lagringsenhet", { window: windowAhead(70) });
+    expect(Date.parse(far.window!.start) - Date.now()).toBeGreaterThan(UPCOMING_DAYS * 86_400_000);
+    const html = await page(await signIn(db(), w.people.consultant));
+    const upcoming = /<section id="supplier-upcoming"[\s\S]*?<\/section>/.exec(html)![0];
+    expect(upcoming).toContain("Kommande – närmaste 90 dagarna");
+    expect(upcoming).toContain(n.upcoming);
+    expect(html).not.toContain(far.number);
+    const later = /<p data-later="1">[\s\S]*?<\/p>/.exec(html)?.[0];
+    expect(later).toContain("Ytterligare 1 planerat fönster börjar om mer än 90 dagar.");
+    expect(later).toMatch(/<a[^>]*href="\/schedule"/);
+    await applyEvent(db(), w.people.requester, far.number, { type: "CANCEL", reason: "Flyttas" });
+    expect(await page(await signIn(db(), w.people.consultant))).not.toContain("data-later=");
   });
 
   it("shows the consultant their organisation's open and upcoming windows with accounts, system and contact", async () => {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, lt, sql, type SQL } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { accessWindows, cases, systems, users, type User } from "../../db/schema";
@@ -19,6 +19,8 @@ import { formErrors, WorkflowError } from "./errors";
 const DAY_MS = 86_400_000;
 /** "Past": windows closed in the last 30 days. */
 export const PAST_DAYS = 30;
+/** "Upcoming": windows starting in the next 90 days; the schedule shows the later ones. */
+export const UPCOMING_DAYS = 90;
 /** The supplier feed: 30 days back, 180 days ahead (as the schedule feed). */
 export const FEED_DAYS_BACK = 30;
 export const FEED_DAYS_AHEAD = 180;
@@ -89,15 +91,22 @@ async function windowsOf(db: Db, scope: Scope, where: SQL | undefined, order: SQ
 
 /**
  * The user's organisation's windows: open now; waiting (their start has come, operations has not
- * opened them yet — an emergency approved at night); upcoming; past (closed in the last 30 days).
+ * opened them yet — an emergency approved at night); upcoming (starting in the next 90 days, and how
+ * many start later); past (closed in the last 30 days).
  */
 export async function supplierOverview(db: Db, user: Pick<User, "id" | "role" | "organisationId">, now = new Date()) {
-  if (user.role !== "supplier") return { open: [], waiting: [], upcoming: [], past: [] };
+  if (user.role !== "supplier") return { open: [], waiting: [], upcoming: [], later: 0, past: [] };
   const org = await scopeOf(db, user);
   const since = new Date(now.getTime() - PAST_DAYS * DAY_MS);
-  const [open, scheduled, past] = await Promise.all([
+  const horizon = new Date(now.getTime() + UPCOMING_DAYS * DAY_MS).toISOString();
+  const [open, scheduled, [later], past] = await Promise.all([
     windowsOf(db, org, eq(accessWindows.status, "open"), [asc(accessWindows.endsAt)]),
-    windowsOf(db, org, eq(accessWindows.status, "scheduled"), [asc(accessWindows.startsAt)]),
+    windowsOf(db, org, and(eq(accessWindows.status, "scheduled"), sql`${accessWindows.startsAt} < ${horizon}::timestamptz`), [asc(accessWindows.startsAt)]),
+    db
+      .select({ n: count() })
+      .from(accessWindows)
+      .innerJoin(cases, eq(cases.id, accessWindows.caseId))
+      .where(and(casesInScope(org), eq(accessWindows.status, "scheduled"), sql`${accessWindows.startsAt} >= ${horizon}::timestamptz`)),
     windowsOf(
       db,
       org,
@@ -106,7 +115,7 @@ export async function supplierOverview(db: Db, user: Pick<User, "id" | "role" | 
     ),
   ]);
   const started = (w: SupplierWindow) => Date.parse(w.start) <= now.getTime();
-  return { open, waiting: scheduled.filter(started), upcoming: scheduled.filter((w) => !started(w)), past };
+  return { open, waiting: scheduled.filter(started), upcoming: scheduled.filter((w) => !started(w)), later: later?.n ?? 0, past };
 }
 
 /** The organisation's scheduled, open and closed windows from 30 days back to 180 days ahead (the iCalendar feed). */

@@ -1,5 +1,5 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 
 import { db } from "../../db/client";
@@ -12,12 +12,21 @@ import { clientIp, requireSessionRole } from "~/access/guards.server";
 import type { FieldErrors } from "~/ui/forms";
 import { titled } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
-import { askForMoreTime, endAccess, MAX_EXTENSION_HOURS, PAST_DAYS, supplierOverview, timeLeft, type SupplierWindow } from "~/cases/supplier.server";
+import {
+  askForMoreTime,
+  endAccess,
+  MAX_EXTENSION_HOURS,
+  PAST_DAYS,
+  supplierOverview,
+  UPCOMING_DAYS,
+  timeLeft,
+  type SupplierWindow,
+} from "~/cases/supplier.server";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 /**
  * The supplier's page ("Mina åtkomstfönster"): their organisation's access windows — open now,
- * upcoming and closed in the last 30 days — with what is needed to do the work, the two things a
+ * upcoming in the next 90 days (the schedule has the rest) and closed in the last 30 days — with what is needed to do the work, the two things a
  * supplier does on an open window (end it, ask for more time) and a personal calendar feed.
  */
 const place = PLACES.supplier;
@@ -37,6 +46,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     open: overview.open.map((w) => ({ ...w, left: timeLeft(w.end, now) })),
     waiting: overview.waiting,
     upcoming: overview.upcoming,
+    later: overview.later,
+    upcomingDays: UPCOMING_DAYS,
     past: overview.past,
     standing,
     feed,
@@ -85,7 +96,7 @@ type OpenWindow = LoaderData["open"][number];
 
 export default function SupplierPage() {
   const { t, formatDate, formatDateTime } = useT();
-  const { open, waiting, upcoming, past, standing, feed, pastDays, maxExtensionHours } = useLoaderData<typeof loader>();
+  const { open, waiting, upcoming, later, upcomingDays, past, standing, feed, pastDays, maxExtensionHours } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Failed | FeedResult | undefined;
   const failed = result && "errors" in result ? result : undefined;
   const created = result && "feed" in result ? result : undefined;
@@ -121,11 +132,16 @@ export default function SupplierPage() {
         </Section>
       ) : null}
 
-      <Section id="supplier-upcoming" heading={"supplier.upcoming"} empty={"supplier.none.upcoming"} count={upcoming.length}>
+      <Section id="supplier-upcoming" heading={"supplier.upcoming"} params={{ days: upcomingDays }} empty={"supplier.none.upcoming"} count={upcoming.length}>
         {upcoming.map((w) => (
           <WindowCard key={w.number} w={w} />
         ))}
       </Section>
+      {later ? (
+        <p data-later={later}>
+          {t("supplier.later", { count: later, days: upcomingDays })} <Link to={PLACES.schedule.path}>{t("supplier.laterLink")}</Link>
+        </p>
+      ) : null}
 
       <Section id="supplier-past" heading={"supplier.past"} params={{ days: pastDays }} empty={"supplier.none.past"} count={past.length}>
         {past.map((w) => (
