@@ -315,11 +315,7 @@ export async function seedDemo(db: Db): Promise<{ organisations: number; systems
     }
     // The change advisory board meets every Tuesday at 13:00; payroll is frozen around the turn of the year.
     const [rule] = await tx.insert(cabMeetingRules).values({ weekday: 2, time: "13:00", durationMinutes: 60, location: "Stadshuset, rum Ängen" }).returning();
-    await tx
-      .insert(cabMeetings)
-      .values(
-        meetingsOfRule(rule!, new Date()).map((startsAt) => ({ startsAt, durationMinutes: rule!.durationMinutes, location: rule!.location, ruleId: rule!.id })),
-      );
+    await tx.insert(cabMeetings).values(meetingsOfRule(rule!, new Date()));
     const year = new Date().getUTCFullYear();
     const yearEnd = { start: new Date(`${year}-12-18T00:00:00+01:00`), end: new Date(`${year + 1}-01-09T00:00:00+01:00`) };
     const reason = "Årsskifte: lönekörning och bokslut";

@@ -162,20 +162,26 @@ export function laterOccurrences(
 /** How many weeks ahead the dated meetings of the CAB's recurring rules exist (the scheduler's duties keep it so). */
 export const MEETINGS_AHEAD_WEEKS = 8;
 
+/** ISO weekday of a date (YYYY-MM-DD): 1 = Monday … 7 = Sunday. */
+export function isoWeekday(date: string): number {
+  return ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+}
+
+type MeetingRule = { id: number; weekday: number; time: string; durationMinutes: number; location: string };
+
 /**
  * The dated meetings a recurring CAB rule (ISO weekday 1–7, Stockholm "HH:MM") gives after `now`
- * within the next `weeks` weeks.
+ * within the next `weeks` weeks, as rows of the meetings table.
  */
-export function meetingsOfRule(rule: { weekday: number; time: string }, now: Date, weeks = MEETINGS_AHEAD_WEEKS): Date[] {
+export function meetingsOfRule(rule: MeetingRule, now: Date, weeks = MEETINGS_AHEAD_WEEKS) {
   const [h = 0, m = 0] = rule.time.split(":").map(Number);
-  const out: Date[] = [];
+  const out: { startsAt: Date; durationMinutes: number; location: string; ruleId: number }[] = [];
   const today = stockholmDate(now);
   for (let offset = 0; offset < weeks * 7; offset++) {
     const date = addDays(today, offset);
-    const weekday = ((new Date(`${date}T12:00:00Z`).getUTCDay() + 6) % 7) + 1;
-    if (weekday !== rule.weekday) continue;
+    if (isoWeekday(date) !== rule.weekday) continue;
     const startsAt = new Date(stockholmMidnight(date).getTime() + (h * 60 + m) * 60_000);
-    if (startsAt > now) out.push(startsAt);
+    if (startsAt > now) out.push({ startsAt, durationMinutes: rule.durationMinutes, location: rule.location, ruleId: rule.id });
   }
   return out;
 }

@@ -22,9 +22,7 @@ const DAY = 24 * 3600_000;
 export async function materialiseMeetings(db: Db, now = new Date(), weeks = MEETINGS_AHEAD_WEEKS): Promise<void> {
   const rules = await db.select().from(cabMeetingRules).where(eq(cabMeetingRules.active, true));
   if (!rules.length) return;
-  const values = rules.flatMap((rule) =>
-    meetingsOfRule(rule, now, weeks).map((startsAt) => ({ startsAt, durationMinutes: rule.durationMinutes, location: rule.location, ruleId: rule.id })),
-  );
+  const values = rules.flatMap((rule) => meetingsOfRule(rule, now, weeks));
   if (values.length) await db.insert(cabMeetings).values(values).onConflictDoNothing({ target: cabMeetings.startsAt });
 }
 

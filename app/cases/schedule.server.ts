@@ -6,6 +6,7 @@ import { scopeOf, scopeWhere, type Scope } from "~/access/scope.server";
 import { visibleSystems } from "~/admin/systems.server";
 import { audienceOf, conflictsFor } from "~/access/redaction";
 import { addDays, isIsoDate, stockholmDate, stockholmMidnight } from "../../machines/calendar";
+import { isoWeekday } from "../../machines/time";
 import { caseStatusOf, SCHEDULE_STATES, SCHEDULE_STATUSES, scheduleStateOf, type CaseStatus, type ScheduleState } from "../../machines/vocabulary";
 import { activeOverlap, freezeCovers, relatedSystems } from "./conflicts.server";
 
@@ -228,11 +229,6 @@ export const SCHEDULE_VIEWS = ["week", "month"] as const;
 export type ScheduleView = (typeof SCHEDULE_VIEWS)[number];
 
 const DAY_MS = 86_400_000;
-
-/** ISO weekday of a date: 1 = Monday … 7 = Sunday. */
-export function isoWeekday(date: string): number {
-  return ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
-}
 
 /** ISO 8601 week number of a date. */
 export function isoWeek(date: string): number {
