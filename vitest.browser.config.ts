@@ -11,6 +11,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    env: { SESSION_SECRET: "browser-test-secret-browser-test-secret-0123", NODE_ENV: "test" },
+    env: { SESSION_SECRET: "browser-test-secret-browser-test-secret-0123", NODE_ENV: "test", I18N_STRICT: "1" },
   },
 });

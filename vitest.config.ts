@@ -18,6 +18,8 @@ export default defineConfig({
       NODE_ENV: "test",
       SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
       DEMO_DATA: "false",
+      // A page that looks up a text outside its namespaces fails (app/i18n/i18n.server.ts).
+      I18N_STRICT: "1",
     },
   },
 });

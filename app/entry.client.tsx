@@ -3,12 +3,15 @@ import { startTransition, StrictMode } from "react";
 import { hydrateRoot } from "react-dom/client";
 
 import { I18nContext, makeTranslator } from "~/i18n";
+import { loadTextsWithData } from "~/i18n/client";
 
-// The dictionary script in the document's head (deferred, so it ran before this module) set the
-// page's language and texts; a page without it (the server could not render one) hydrates bare.
-const dictionary = window.__i18n;
-if (dictionary) {
-  const translator = makeTranslator(dictionary.lang, dictionary.messages, dictionary.href);
+// The texts' scripts in the document's head (deferred, so they ran before this module) set the
+// page's language and texts; a page without them (the server could not render one) hydrates bare.
+const texts = window.__i18n;
+if (texts) {
+  // The translator reads the merged texts as later namespaces arrive (app/i18n/client.ts).
+  const translator = makeTranslator(texts.lang, texts.messages as Record<string, string>);
+  loadTextsWithData(texts);
   startTransition(() => {
     hydrateRoot(
       document,
@@ -20,5 +23,5 @@ if (dictionary) {
     );
   });
 } else {
-  console.error("The page's dictionary did not load; the page works without scripts.");
+  console.error("The page's texts did not load; the page works without scripts.");
 }

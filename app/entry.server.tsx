@@ -23,8 +23,10 @@ export default async function handleRequest(
   const nonce = loadContext?.cspNonce ?? "";
   // The database is away (see http/unavailable.server.ts): tell clients when to try again.
   if (responseStatusCode === 503) responseHeaders.set("Retry-After", String(RETRY_AFTER_SECONDS));
-  // The page is drawn in the request's language; the browser loads the same dictionary by URL.
-  const translator = pageTranslatorFor(await getLang(request));
+  // The page is drawn in the request's language; the browser loads the same texts, the root's and
+  // its routes' namespaces, by URL.
+  const routeIds = remixContext.staticHandlerContext.matches.map((match) => match.route.id);
+  const translator = pageTranslatorFor(await getLang(request), routeIds);
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;

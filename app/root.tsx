@@ -29,7 +29,7 @@ export const links: LinksFunction = () => [
 
 /**
  * What every page shares: the language and who is signed in — a few dozen bytes. The texts come
- * from the dictionary script the document loads (app/i18n/i18n.server.ts), the navigation from
+ * from the scripts of the page's namespaces the document loads (app/i18n/i18n.server.ts), the navigation from
  * the role (app/ui/places.ts), both in the browser.
  */
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -73,8 +73,10 @@ export function Layout({ children }: { children: ReactNode }) {
               <link key={alternate.href} rel="alternate" type={alternate.type} href={alternate.href} title={translator.t(alternate.title)} />
             ))}
         <Links />
-        {/* The dictionary, cached for good (its URL names its content); it runs before the page hydrates. */}
-        {translator.dictionaryHref ? <script src={translator.dictionaryHref} defer nonce={nonce} /> : null}
+        {/* The page's texts, cached for good (their URLs name their content); they run before the page hydrates. */}
+        {translator.scripts.map((src) => (
+          <script key={src} src={src} defer nonce={nonce} />
+        ))}
       </head>
       <body>
         {children}

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the portal's performance against its targets, in one run, on this machine.
  *
- *  1. builds the app (`remix build`, timed: part of `npm start`);
+ *  1. builds the app (`npm run build`, timed: part of `npm start`);
  *  2. creates its own PostgreSQL database (portal_bench_<time>), migrates it and seeds 200
  *     systems and 10,000 cases in bulk (scripts/bench/seed.ts);
  *  3. starts the built server on it (BENCH_FLOOR=1) and loads each page and the conflicts API
@@ -128,9 +128,9 @@ async function main() {
   const now = new Date();
   const stamp = now.toISOString().replace(/\D/g, "").slice(0, 14);
 
-  step("building (remix build)…");
+  step("building (npm run build)…");
   const buildStarted = performance.now();
-  await run(process.execPath, [path.join(root, "node_modules", "@remix-run", "dev", "dist", "cli.js"), "build"]);
+  await run("npm", ["run", "build"]);
   const buildMs = performance.now() - buildStarted;
 
   const [{ version: pgVersion }] = (await admin`select current_setting('server_version') as version`) as unknown as [{ version: string }];
@@ -214,17 +214,17 @@ async function main() {
   const pages = results.filter((r) => r.key !== "floor-json" && r.key !== "bare" && !r.key.startsWith("api"));
   const scripts = new Map<string, PageScripts>();
   for (const page of pages) scripts.set(page.key, await pageScripts(base, page.path, page.headers));
-  // How much of every page's loader data is the root's (the dictionary, the navigation): the floor's.
+  // How much of every page's loader data is the root's (the language, the signed-in person): the floor's.
   const floorDataBytes = (await (await fetch(`${base}/bench/floor.data`, { headers: { cookie: centreCookie } })).arrayBuffer()).byteLength;
-  // The weight of a first visit: the sign-in page's HTML, and how the dictionary it loads is cached.
+  // The weight of a first visit: the sign-in page's HTML, and how the texts it loads are cached.
   const loginHtml = await (await fetch(`${base}/login`)).text();
   const loginHtmlBytes = Buffer.byteLength(loginHtml);
-  const dictionaryHref = /\/i18n\/[a-z]{2}\.[A-Za-z0-9_-]+\.js/.exec(loginHtml)?.[0] ?? "";
-  const dictionaryResponse = dictionaryHref ? await fetch(base + dictionaryHref) : undefined;
-  const dictionary = {
-    href: dictionaryHref,
-    bytes: dictionaryResponse ? (await dictionaryResponse.arrayBuffer()).byteLength : 0,
-    cacheControl: dictionaryResponse?.headers.get("cache-control") ?? "",
+  const textHrefs = [...loginHtml.matchAll(/\/i18n\/[a-z]{2}\.[A-Za-z0-9_-]+\/[^"]+\.js/g)].map((m) => m[0]);
+  const textResponses = await Promise.all(textHrefs.map((href) => fetch(base + href)));
+  const texts = {
+    href: textHrefs.join(", "),
+    bytes: (await Promise.all(textResponses.map(async (response) => (await response.arrayBuffer()).byteLength))).reduce((a, b) => a + b, 0),
+    cacheControl: [...new Set(textResponses.map((response) => response.headers.get("cache-control") ?? ""))].join(" / "),
   };
   await server.stop();
   const bareScripts = await pageScripts(bareBase, "/");
@@ -295,7 +295,7 @@ async function main() {
     floorDataBytes,
     loginHtmlBytes,
     bareHtmlBytes,
-    dictionary,
+    texts,
     buildMs,
     totalMs: performance.now() - started,
   });
@@ -476,7 +476,7 @@ type ReportInput = {
   floorDataBytes: number;
   loginHtmlBytes: number;
   bareHtmlBytes: number;
-  dictionary: { href: string; bytes: number; cacheControl: string };
+  texts: { href: string; bytes: number; cacheControl: string };
   buildMs: number;
   totalMs: number;
 };
@@ -498,7 +498,7 @@ const WHY: Record<string, (r: ReportInput, byKey: Map<string, RouteResult>) => s
     "Would fix: prepared drizzle queries (built once per process) and the agenda sizes in the meetings' query.",
   "floor-page": () =>
     "The floor is the bare page plus what every signed-in page needs: the session (a signed cookie's HMAC and one prepared query, a round trip to PostgreSQL, which runs on the same two cores), " +
-    "the security headers (a CSP nonce per request), the request scope (AsyncLocalStorage) and the shell (ten links, two forms, the dictionary's script tag). " +
+    "the security headers (a CSP nonce per request), the request scope (AsyncLocalStorage) and the shell (ten links, two forms, the texts' script tag). " +
     "In `npm run bench:profile` none of these stands out; React's render and Node's HTTP and stream machinery are most of it, as in the bare page. " +
     "Already fixed in this run: route matching was about 15 % of the floor's CPU. Remix rebuilt its server routes and React Router converted them to data routes on every render, so the ranked-branches cache never hit; both are now made once per build, and a tree's matches are kept per pathname (patches/, decision 013). " +
     "Would fix the rest: a lighter request path than express + the Fetch API adapter, for example Remix's own Node handler without the Request/Response copies.",
@@ -581,11 +581,11 @@ function render(r: ReportInput) {
     if (!ok) misses.push(`**Floor page data** — ${kib(r.floorDataBytes)} KiB.`);
   }
   {
-    const ok = /immutable/.test(r.dictionary.cacheControl) && /max-age=\d{7,}/.test(r.dictionary.cacheControl);
+    const ok = /immutable/.test(r.texts.cacheControl) && /max-age=\d{7,}/.test(r.texts.cacheControl);
     targets.push(
-      `${mark(ok)} the dictionary \`${r.dictionary.href}\` (${kib(r.dictionary.bytes)} KiB): \`Cache-Control: ${r.dictionary.cacheControl}\` — fetched once, then from cache`,
+      `${mark(ok)} the texts of \`/login\` (${r.texts.href}, ${kib(r.texts.bytes)} KiB): \`Cache-Control: ${r.texts.cacheControl}\` — fetched once, then from cache`,
     );
-    if (!ok) misses.push(`**Dictionary caching** — \`${r.dictionary.cacheControl}\`.`);
+    if (!ok) misses.push(`**Texts' caching** — \`${r.texts.cacheControl}\`.`);
   }
 
   const conflictRows = r.conflictCases.map((c) => {
@@ -648,7 +648,7 @@ function render(r: ReportInput) {
       ["`remix-serve build/index.js` (same build), to 200 from `/`", r.remixServe.map((n) => n.toFixed(0)).join(", "), remixServe.toFixed(0), "1.00×"],
       ["`npm run serve` again on the now existing embedded database (a restart)", r.restart.toFixed(0), r.restart.toFixed(0), ratio(r.restart / remixServe)],
       [
-        "`npm start` = `remix build` (this run) + the embedded start",
+        "`npm start` = `npm run build` (this run) + the embedded start",
         `${r.buildMs.toFixed(0)} + ${embedded.toFixed(0)}`,
         (r.buildMs + embedded).toFixed(0),
         ratio((r.buildMs + embedded) / remixServe),
@@ -770,7 +770,7 @@ ${revocationTable}
 ## Observations
 
 - The floor page's loader data is ${kib(r.floorDataBytes)} KiB: the language and the signed-in person. The
-  dictionary is a content-hashed script per language (\`${r.dictionary.href}\`), cached immutable.
+  texts are content-hashed scripts, the root's and one per page route (decision 025), cached immutable.
 - The conflict query enumerates the simple paths through the dependency graph before keeping the
   shortest per system. For the identity platform here that is several hundred paths to ~180 systems —
   cheap at this size, but it grows combinatorially with the graph's density; if the graph grows, compute
@@ -797,7 +797,7 @@ ${s.auditRows.toLocaleString("en")} audit rows, ${s.cabMeetings} CAB meetings. T
 access window per case (\`access_windows_case_key\`), so "20,000 windows" over 10,000 cases is read
 as the two kinds of window together rather than 20,000 access-window rows.
 
-**Server.** The built app (\`remix build\`, then \`node --import tsx app/server.ts\`, as
+**Server.** The built app (\`npm run build\`, then \`node --import tsx app/server.ts\`, as
 \`npm run serve\`) with \`NODE_ENV=production\`, \`DATABASE_URL\` on the seeded database,
 \`JOBS_INTERVAL_MS=3600000\` (the scheduler runs once at start) and \`BENCH_FLOOR=1\`.
 Signed-in requests carry a real session cookie (\`createSession\` + \`sessionCookie().serialize\`),
@@ -811,7 +811,7 @@ the server and PostgreSQL share the machine's CPUs, as they would on a developer
 
 **Floors.** Two, one for each kind of response, so a ratio shows what the route itself costs:
 \`/bench/floor\` is a page whose loader returns a constant, rendered through the same root layout
-(root loader with the session lookup and the dictionary, the shell, the scripts) with the same
+(root loader with the session lookup, the root's texts, the shell, the scripts) with the same
 service-centre cookie — the pages are compared with it. \`/bench/floor-json\` is a resource route
 returning a constant JSON object without authentication — the API is compared with it, and
 \`/api/v1/me\` (the token lookup alone) is shown beside it to separate authentication from the route's

@@ -13,7 +13,7 @@ import { createCalendarFeed, type FeedKind } from "~/access/calendar-feeds.serve
 import { createSession, hashToken } from "~/access/sessions.server";
 import { findInvitation, inviteUser, setPendingPassword } from "~/admin/people.server";
 import { sessionCookie } from "~/access/guards.server";
-import { dictionaryAsset } from "~/i18n/i18n.server";
+import { textsAsset } from "~/i18n/i18n.server";
 import { isoToStockholmLocal } from "../machines/time";
 import { upcomingMeetings } from "~/cab/meetings.server";
 import { closeMeeting, openMeeting } from "~/cab/session.server";
@@ -346,9 +346,9 @@ const TABLE: Row[] = [
   row("GET", "/status", "", ONCE, at("/status"), signedIn(200, 200)),
   row("GET", "/status.rss", "", ONCE, at("/status.rss"), signedIn(200, 200)),
   row("GET", "/healthcheck", "", ONCE, at("/healthcheck"), signedIn(200, 200)),
-  // The dictionary scripts are public (the sign-in page needs them); a name that is not the current file is 404.
-  row("GET", "/i18n/:file", "", ONCE, at(dictionaryAsset("sv").href), signedIn(200, 200)),
-  row("GET", "/i18n/:file", "unknown", ONCE, at("/i18n/sv.000000000000.js"), signedIn(404, 404)),
+  // The texts' scripts are public (the sign-in page needs them); a name that is not one of this build's is 404.
+  row("GET", "/i18n/:bundle/:file", "", ONCE, at(textsAsset("sv", "routes/cases._index")!.href), signedIn(200, 200)),
+  row("GET", "/i18n/:bundle/:file", "unknown", ONCE, at("/i18n/sv.000000000000/root.js"), signedIn(404, 404)),
   row("GET", "/*", "", ONCE, at("/no-such-page"), signedIn(404, 404)),
   row("POST", "/*", "", ONCE, at("/no-such-page", { form: {} }), signedIn(404, 404)),
   // The benchmark's floors are inert unless the server runs with BENCH_FLOOR=1 (tests do not).

@@ -315,4 +315,21 @@ describe("the dictionaries", () => {
   it("keep the mail texts out of the browser's dictionary", () => {
     expect(Object.keys(sv).filter((k) => k.startsWith("mail."))).toEqual([]);
   });
+
+  it("reach the browser a page at a time: the sign-in page loads the root's texts and its own, a small part of the dictionary, cached for good", async () => {
+    const html = await (await call("/login", { headers: { "Accept-Language": "sv" } })).text();
+    const scripts = [...html.matchAll(/<script\b[^>]*\bsrc="(\/i18n\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts.map((src) => src.replace(/^\/i18n\/sv\.[\w-]+\//, ""))).toEqual(["root.js", "login.js"]);
+    const bodies = await Promise.all(
+      scripts.map(async (src) => {
+        const response = await call(src);
+        expect(response.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+        return response.text();
+      }),
+    );
+    const texts = bodies.join("");
+    expect(texts).toContain(JSON.stringify(sv["login.title"]));
+    expect(texts).not.toContain(JSON.stringify(sv["cab.vote.approve"]));
+    expect(texts.length).toBeLessThan(JSON.stringify(sv).length / 8);
+  });
 });

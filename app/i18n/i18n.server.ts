@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { createCookie } from "@remix-run/node";
 
 import { en } from "./en";
-import { DEFAULT_LANG, isLang, makeTranslator, type Lang, type Messages, type Translator } from "./index";
+import { DEFAULT_LANG, isLang, makeTranslator, type Lang, type MessageKey, type Messages, type Translator } from "./index";
+import namespaces from "./namespaces.generated.json";
 import { mailEn } from "./mail.en";
 import { mailSv, type MailTexts } from "./mail.sv";
 import { sv } from "./sv";
@@ -42,58 +43,114 @@ export function fromAcceptLanguage(header: string | null): Lang {
   return DEFAULT_LANG;
 }
 
-// The browser's dictionary -------------------------------------------------------------------------
+// The browser's texts ------------------------------------------------------------------------------
 
 /**
- * A language's dictionary as the browser gets it: a classic script that sets `window.__i18n`,
- * served at a URL that names its content (`/i18n/sv.<hash>.js`), so it is cached for good and a
- * new build's texts get a new URL. Built once per process.
+ * The browser gets a language's texts in pieces (docs/decisions/025-text-namespaces.md): the
+ * root's, which every page loads, and each page route's own (namespaces.generated.json, made from
+ * the source by scripts/i18n-namespaces.ts). Each is a classic script under a URL that names the
+ * build's texts, `/i18n/<lang>.<hash>/<name>.js`, so it is cached for good and a new build's texts
+ * get new URLs. The page's own pieces are in its head; a client navigation loads the next page's
+ * (app/i18n/client.ts) before it renders.
  */
-export type DictionaryAsset = { lang: Lang; href: string; file: string; body: string };
+const NAMESPACES: Readonly<Record<string, readonly string[]>> = namespaces;
 
-const assets = new Map<Lang, DictionaryAsset>();
+export type TextsAsset = { href: string; body: string };
 
-export function dictionaryAsset(lang: Lang): DictionaryAsset {
-  let asset = assets.get(lang);
-  if (!asset) {
-    const json = JSON.stringify(dictionaries[lang]);
-    const hash = createHash("sha256").update(json).digest("base64url").slice(0, 12);
-    const file = `${lang}.${hash}.js`;
-    const href = `/i18n/${file}`;
-    // JSON is valid JavaScript; "</script" cannot close anything in an external file.
-    const body = `window.__i18n=${JSON.stringify({ lang, href })};window.__i18n.messages=${json};\n`;
-    asset = { lang, href, file, body };
-    assets.set(lang, asset);
-  }
-  return asset;
+/** The URL segment of a namespace: its route id without "routes/" ("root", "cases.$number"). */
+export function namespaceFile(routeId: string): string {
+  return `${routeId.replace(/^routes\//, "")}.js`;
 }
 
-/** The asset a request for `/i18n/<file>` names, if it is a current one. */
-export function dictionaryByFile(file: string): DictionaryAsset | undefined {
-  const lang = file.split(".")[0];
-  if (!isLang(lang)) return undefined;
-  const asset = dictionaryAsset(lang);
-  return asset.file === file ? asset : undefined;
+const bundles = new Map<Lang, string>();
+
+/** `<lang>.<hash>`: the hash of the language's texts and of how they are cut. */
+export function textsBundle(lang: Lang): string {
+  let bundle = bundles.get(lang);
+  if (!bundle) {
+    const hash = createHash("sha256").update(JSON.stringify(dictionaries[lang])).update(JSON.stringify(NAMESPACES)).digest("base64url").slice(0, 12);
+    bundles.set(lang, (bundle = `${lang}.${hash}`));
+  }
+  return bundle;
+}
+
+const assets = new Map<string, TextsAsset | null>();
+
+/** The script of one namespace (`root` or a page route's id), or undefined when there is none. */
+export function textsAsset(lang: Lang, routeId: string): TextsAsset | undefined {
+  const cacheKey = `${lang} ${routeId}`;
+  let asset = assets.get(cacheKey);
+  if (asset === undefined) {
+    const keys = Object.prototype.hasOwnProperty.call(NAMESPACES, routeId) ? NAMESPACES[routeId] : undefined;
+    if (!keys) asset = null;
+    else {
+      const messages: Record<string, string> = {};
+      for (const key of keys) messages[key] = dictionaries[lang][key as keyof Messages];
+      const base = `/i18n/${textsBundle(lang)}/`;
+      // JSON is valid JavaScript; "</script" cannot close anything in an external file.
+      const body =
+        routeId === "root"
+          ? `window.__i18n=${JSON.stringify({ lang, base, loaded: ["root"] })};window.__i18n.messages=${JSON.stringify(messages)};\n`
+          : `Object.assign(window.__i18n.messages,${JSON.stringify(messages)});window.__i18n.loaded.push(${JSON.stringify(routeId)});\n`;
+      asset = { href: `${base}${namespaceFile(routeId)}`, body };
+    }
+    assets.set(cacheKey, asset);
+  }
+  return asset ?? undefined;
+}
+
+/** The asset `/i18n/<bundle>/<file>` names, if it is one of this build's. */
+export function textsByUrl(bundle: string, file: string): TextsAsset | undefined {
+  const lang = bundle.split(".")[0];
+  if (!isLang(lang) || textsBundle(lang) !== bundle || !file.endsWith(".js")) return undefined;
+  const name = file.slice(0, -3);
+  return textsAsset(lang, name === "root" ? "root" : `routes/${name}`);
+}
+
+/** The keys a page of these routes may look up: the root's and the routes' own. */
+function keysOfPage(routeIds: readonly string[]): Set<string> {
+  const keys = new Set<string>();
+  for (const id of ["root", ...routeIds]) for (const key of NAMESPACES[id] ?? []) keys.add(key.replace(/_(one|other)$/, ""));
+  return keys;
 }
 
 // Server-side translators ---------------------------------------------------------------------------
 
 // A translator holds no state but its Intl formatters, which are slow to make: one per language.
-const pageTranslators = new Map<Lang, Translator>();
-const plainTranslators = new Map<Lang, Translator>();
-
-/** The page translator for a language, with the URL of its browser dictionary. */
-export function pageTranslatorFor(lang: Lang): Translator {
-  let translator = pageTranslators.get(lang);
-  if (!translator) pageTranslators.set(lang, (translator = makeTranslator(lang, dictionaries[lang], dictionaryAsset(lang).href)));
-  return translator;
-}
+const translators = new Map<Lang, Translator>();
 
 /** A translator for server-side text outside pages (API errors, feeds, CLI output). */
 export function translatorFor(lang: Lang): Translator {
-  let translator = plainTranslators.get(lang);
-  if (!translator) plainTranslators.set(lang, (translator = makeTranslator(lang, dictionaries[lang])));
+  let translator = translators.get(lang);
+  if (!translator) translators.set(lang, (translator = makeTranslator(lang, dictionaries[lang])));
   return translator;
+}
+
+/**
+ * The translator a page of these routes (the request's matches) is drawn with, and the scripts
+ * of its texts. With I18N_STRICT set (the tests) it refuses a key the page's namespaces lack:
+ * the browser would not have that text when it hydrates or navigates (an error, not a warning,
+ * so that every page a test draws checks its namespaces).
+ */
+export function pageTranslatorFor(lang: Lang, routeIds: readonly string[]): Translator {
+  const base = translatorFor(lang);
+  const scripts = [...new Set(["root", ...routeIds])].flatMap((id) => {
+    const asset = textsAsset(lang, id);
+    return asset && (id === "root" || NAMESPACES[id]!.length > 0) ? [asset.href] : [];
+  });
+  if (!process.env.I18N_STRICT) return { ...base, scripts };
+  const allowed = keysOfPage(routeIds);
+  const check = (key: string) => {
+    if (!allowed.has(key) && base.has(key))
+      throw new Error(`The text "${key}" is not in the namespaces of ${routeIds.join(", ")}: the browser would not have it (run npm run i18n:namespaces?)`);
+  };
+  return {
+    ...base,
+    scripts,
+    t: (key, params) => (check(typeof key === "object" ? key.key : key), base.t(key, params)),
+    has: (key): key is MessageKey => (check(key), base.has(key)),
+    textOr: (key, fallback, params) => (check(key), base.textOr(key, fallback, params)),
+  };
 }
 
 /** The e-mails' texts of a language (server only; app/outbox/templates.server.ts renders them). */

@@ -12,9 +12,9 @@ import type { sv } from "./sv";
  *
  * Plurals use the platform's `Intl.PluralRules`: a message with a count is written as
  * `key_one` / `key_other`, and `t("key", { count })` picks the form. The server renders with the
- * dictionary of the request's language; the browser gets the same dictionary once, as a
- * content-hashed, cacheable script (`/i18n/<lang>.<hash>.js`, app/i18n/i18n.server.ts) — never in
- * loader data. E-mail texts live apart (mail.sv.ts) and never reach the browser.
+ * dictionary of the request's language; the browser gets the texts its pages need, a namespace
+ * per page route, as content-hashed, cacheable scripts (`/i18n/<lang>.<hash>/<route>.js`,
+ * app/i18n/i18n.server.ts) — never in loader data. E-mail texts live apart (mail.sv.ts) and never reach the browser.
  */
 export { TIME_ZONE };
 export const LANGUAGES = ["sv", "en"] as const;
@@ -49,7 +49,7 @@ const ISO_MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:
 
 const localeOf: Record<Lang, string> = { sv: "sv-SE", en: "en-GB" };
 
-export function makeTranslator(lang: Lang, messages: Readonly<Record<string, string>>, dictionaryHref?: string) {
+export function makeTranslator(lang: Lang, messages: Readonly<Record<string, string>>) {
   const locale = localeOf[lang];
   const plural = new Intl.PluralRules(locale);
   const dateTime = new Intl.DateTimeFormat(locale, {
@@ -90,8 +90,8 @@ export function makeTranslator(lang: Lang, messages: Readonly<Record<string, str
   const textOr = (key: string, fallback: string, params?: Params): string => (has(key) ? lookup(key, params) : fallback);
   return {
     lang,
-    /** Where the browser loads this dictionary from (pages only). */
-    dictionaryHref,
+    /** The scripts of the page's texts (a page's translator on the server only; app/i18n/i18n.server.ts). */
+    scripts: [] as readonly string[],
     t,
     has,
     textOr,
@@ -114,9 +114,12 @@ export function useT(): Translator {
   return translator;
 }
 
-/** What the dictionary script sets (`/i18n/<lang>.<hash>.js`) before the page hydrates. */
+/**
+ * What the texts' scripts (`/i18n/<lang>.<hash>/<name>.js`) set before the page hydrates: the
+ * language, where its pieces are, the namespaces loaded so far and their texts, merged.
+ */
 declare global {
   interface Window {
-    __i18n?: { lang: Lang; href: string; messages: Messages };
+    __i18n?: { lang: Lang; base: string; loaded: string[]; messages: Partial<Messages> };
   }
 }

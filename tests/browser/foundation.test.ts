@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { users } from "../../db/schema";
 import { seedDemo } from "../../db/seed";
+import namespaces from "~/i18n/namespaces.generated.json";
 import { seriousViolations } from "./axe";
 import { launchBrowser, newPage, type Portal, SESSION_SECRET, sessionCookieFor, startPortal } from "./harness";
 
@@ -58,6 +59,28 @@ describe("the portal in a browser", () => {
     expect(response?.status()).toBe(404);
     await page.getByRole("heading", { name: "Sidan finns inte" }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it("loads each page's texts once, with the page: the first page its own, a client navigation the next page's", async () => {
+    const { page, context } = await newPage(browser, { baseURL: portal.url, cookies: [{ name: "__session", value: adminCookie }] });
+    const loaded: string[] = [];
+    page.on("request", (request) => {
+      const { pathname } = new URL(request.url());
+      if (pathname.startsWith("/i18n/")) loaded.push(pathname.replace(/^\/i18n\/[^/]+\//, ""));
+    });
+    await page.goto("/admin/systems");
+    expect(loaded).toEqual(["root.js", "admin.systems._index.js"]);
+    await page.getByRole("link", { name: "Nytt system" }).click();
+    await page.getByLabel("Kod").waitFor();
+    expect(loaded).toEqual(["root.js", "admin.systems._index.js", "admin.systems.new.js"]);
+    // The new page is drawn with its texts, not their keys.
+    const shown = await page.locator("body").innerText();
+    expect(namespaces["routes/admin.systems.new"]!.filter((key) => shown.includes(key))).toEqual([]);
+    await page.goBack();
+    await page.getByRole("link", { name: "Nytt system" }).click();
+    await page.getByLabel("Kod").waitFor();
+    expect(loaded).toHaveLength(3);
     await context.close();
   });
 
