@@ -2,11 +2,11 @@ import { eq, sql } from "drizzle-orm";
 import ICAL from "ical.js";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { accessWindows, cases, outbox, users } from "../db/schema";
+import { accessWindows, cases, outbox, systems, users } from "../db/schema";
 import { renderMail } from "~/outbox/templates.server";
 import { isoToStockholmLocal } from "../machines/time";
 import { applyEvent, createCase } from "~/cases/commands.server";
-import { timeLeft, UPCOMING_DAYS } from "~/cases/supplier.server";
+import { SECTION_SIZE, timeLeft, UPCOMING_DAYS } from "~/cases/supplier.server";
 import { call, ORIGIN, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
@@ -255,6 +255,40 @@ describe("the supplier's page", () => {
     expect(/<section id="supplier-open"[\s\S]*?<\/section>/.exec(html)![0]).not.toContain(number);
     // Ending twice is a conflict, not a crash.
     expect((await call("/supplier", { cookie, form: { intent: "end", number } })).status).toBe(409);
+  });
+
+  it("shows the first ten upcoming windows with a link to all, and how to log in once per system rather than on every card", async () => {
+    const LOGIN = "Logga in via bastionen dbs-jump-7c1 med ditt konto.";
+    await db().update(systems).set({ loginInstructions: LOGIN }).where(eq(systems.code, w.systems.dbs.code));
+    const extra = [];
+    for (let i = 0; i < SECTION_SIZE; i++) extra.push((await change(w.systems.dbs.code, `Nattjobb ${i}`)).number);
+    try {
+      const cookie = await signIn(db(), w.people.consultant);
+      const html = await page(cookie);
+      const upcoming = /<section id="supplier-upcoming"[\s\S]*?<\/section>/.exec(html)![0];
+      // Earlier tests left upcoming windows of their own: the heading counts them all.
+      const total = Number(/<span class="muted">\((?:<!-- -->)?(\d+)/.exec(upcoming)?.[1]);
+      expect(total).toBeGreaterThan(SECTION_SIZE);
+      expect(upcoming.match(/<article /g)).toHaveLength(SECTION_SIZE);
+      // The earliest first: the window made in beforeAll is on the first page, the last one made is not.
+      expect(upcoming).toContain(n.upcoming);
+      expect(upcoming).not.toContain(extra.at(-1));
+      const link = /<a[^>]*href="([^"]*)"[^>]*>Visa alla (\d+) fönster<\/a>/.exec(html);
+      expect(link?.[2]).toBe(String(total));
+      expect(link?.[1]?.replace(/&amp;/g, "&")).toBe("/supplier?all=upcoming#supplier-upcoming");
+      // How to log in: once, below the upcoming windows; each card points there.
+      expect(html.replace(/<script[\s\S]*?<\/script>/g, "").split(LOGIN)).toHaveLength(2);
+      expect(/<section id="supplier-logins"[\s\S]*?<\/section>/.exec(html)![0]).toContain(LOGIN);
+      expect(card(html, n.upcoming)).toContain(`href="#login-${w.systems.dbs.code}"`);
+      const all = await page(cookie, "/supplier?all=upcoming");
+      const every = /<section id="supplier-upcoming"[\s\S]*?<\/section>/.exec(all)![0];
+      expect(every.match(/<article /g)).toHaveLength(total);
+      expect(every).toContain(extra.at(-1));
+      expect(all).not.toContain("Visa alla");
+    } finally {
+      for (const number of extra) await applyEvent(db(), w.people.requester, number, { type: "CANCEL", reason: "Testet är klart" });
+      await db().update(systems).set({ loginInstructions: "" }).where(eq(systems.code, w.systems.dbs.code));
+    }
   });
 
   it("counts the time left in hours and minutes", () => {

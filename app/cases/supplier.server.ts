@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { accessWindows, cases, systems, users, type User } from "../../db/schema";
@@ -21,6 +21,8 @@ const DAY_MS = 86_400_000;
 export const PAST_DAYS = 30;
 /** "Upcoming": windows starting in the next 90 days; the schedule shows the later ones. */
 export const UPCOMING_DAYS = 90;
+/** Upcoming and past show this many windows each, then a link to all of them. */
+export const SECTION_SIZE = 10;
 /** The supplier feed: 30 days back, 180 days ahead (as the schedule feed). */
 export const FEED_DAYS_BACK = 30;
 export const FEED_DAYS_AHEAD = 180;
@@ -47,9 +49,9 @@ export type SupplierWindow = {
 
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string" && v.trim() !== "") : []);
 
-/** The organisation's windows matching `where`, with only the columns a supplier may see. */
-async function windowsOf(db: Db, scope: Scope, where: SQL | undefined, order: SQL[]): Promise<SupplierWindow[]> {
-  const rows = await db
+/** The organisation's windows matching `where` (the first `limit` of them), with only the columns a supplier may see, and how many match. */
+async function windowsOf(db: Db, scope: Scope, where: SQL | undefined, order: SQL[], limit?: number): Promise<{ windows: SupplierWindow[]; total: number }> {
+  const query = db
     .select({
       number: cases.number,
       title: cases.title,
@@ -66,6 +68,7 @@ async function windowsOf(db: Db, scope: Scope, where: SQL | undefined, order: SQ
       pendingEnd: sql<string | null>`${accessWindows.state} -> 'context' -> 'pendingExtension' ->> 'end'`,
       contactName: users.name,
       contactEmail: users.email,
+      total: sql<number>`count(*) over ()`.mapWith(Number),
     })
     .from(accessWindows)
     .innerJoin(cases, eq(cases.id, accessWindows.caseId))
@@ -73,7 +76,8 @@ async function windowsOf(db: Db, scope: Scope, where: SQL | undefined, order: SQ
     .innerJoin(users, eq(users.id, cases.requesterId))
     .where(and(casesInScope(scope), where))
     .orderBy(...order, asc(cases.id));
-  return rows.map((r) => ({
+  const rows = limit === undefined ? await query : await query.limit(limit);
+  const windows = rows.map((r) => ({
     number: r.number,
     title: r.title,
     status: r.status as SupplierWindow["status"],
@@ -87,48 +91,64 @@ async function windowsOf(db: Db, scope: Scope, where: SQL | undefined, order: SQ
     pendingExtension: r.pendingEnd ? { end: r.pendingEnd } : null,
     contact: { name: r.contactName, email: r.contactEmail },
   }));
+  return { windows, total: rows[0]?.total ?? 0 };
 }
 
 /**
  * The user's organisation's windows: open now; waiting (their start has come, operations has not
  * opened them yet — an emergency approved at night); upcoming (starting in the next 90 days, and how
- * many start later); past (closed in the last 30 days).
+ * many start later); past (closed in the last 30 days). Upcoming and past give their first ten and
+ * how many there are, unless `all` names them.
  */
-export async function supplierOverview(db: Db, user: Pick<User, "id" | "role" | "organisationId">, now = new Date()) {
-  if (user.role !== "supplier") return { open: [], waiting: [], upcoming: [], later: 0, past: [] };
+export async function supplierOverview(
+  db: Db,
+  user: Pick<User, "id" | "role" | "organisationId">,
+  now = new Date(),
+  all: { upcoming?: boolean; past?: boolean } = {},
+) {
+  const none = { windows: [], total: 0 };
+  if (user.role !== "supplier") return { open: [], waiting: [], upcoming: none, later: 0, past: none };
   const org = await scopeOf(db, user);
   const since = new Date(now.getTime() - PAST_DAYS * DAY_MS);
   const horizon = new Date(now.getTime() + UPCOMING_DAYS * DAY_MS).toISOString();
-  const [open, scheduled, [later], past] = await Promise.all([
+  const scheduled = eq(accessWindows.status, "scheduled");
+  const [open, waiting, upcoming, [later], past] = await Promise.all([
     windowsOf(db, org, eq(accessWindows.status, "open"), [asc(accessWindows.endsAt)]),
-    windowsOf(db, org, and(eq(accessWindows.status, "scheduled"), sql`${accessWindows.startsAt} < ${horizon}::timestamptz`), [asc(accessWindows.startsAt)]),
+    windowsOf(db, org, and(scheduled, lte(accessWindows.startsAt, now)), [asc(accessWindows.startsAt)]),
+    windowsOf(
+      db,
+      org,
+      and(scheduled, gt(accessWindows.startsAt, now), sql`${accessWindows.startsAt} < ${horizon}::timestamptz`),
+      [asc(accessWindows.startsAt)],
+      all.upcoming ? undefined : SECTION_SIZE,
+    ),
     db
       .select({ n: count() })
       .from(accessWindows)
       .innerJoin(cases, eq(cases.id, accessWindows.caseId))
-      .where(and(casesInScope(org), eq(accessWindows.status, "scheduled"), sql`${accessWindows.startsAt} >= ${horizon}::timestamptz`)),
+      .where(and(casesInScope(org), scheduled, sql`${accessWindows.startsAt} >= ${horizon}::timestamptz`)),
     windowsOf(
       db,
       org,
       and(eq(accessWindows.status, "closed"), sql`coalesce(${accessWindows.closedAt}, ${accessWindows.endsAt}) >= ${since.toISOString()}::timestamptz`),
       [desc(sql`coalesce(${accessWindows.closedAt}, ${accessWindows.endsAt})`)],
+      all.past ? undefined : SECTION_SIZE,
     ),
   ]);
-  const started = (w: SupplierWindow) => Date.parse(w.start) <= now.getTime();
-  return { open, waiting: scheduled.filter(started), upcoming: scheduled.filter((w) => !started(w)), later: later?.n ?? 0, past };
+  return { open: open.windows, waiting: waiting.windows, upcoming, later: later?.n ?? 0, past };
 }
 
-/** The organisation's scheduled, open and closed windows from 30 days back to 180 days ahead (the iCalendar feed). */
 export async function supplierFeedWindows(db: Db, user: Pick<User, "id" | "role" | "organisationId">, now = new Date()): Promise<SupplierWindow[]> {
   if (user.role !== "supplier") return [];
   const from = new Date(now.getTime() - FEED_DAYS_BACK * DAY_MS);
   const to = new Date(now.getTime() + FEED_DAYS_AHEAD * DAY_MS);
-  return windowsOf(
+  const { windows } = await windowsOf(
     db,
     await scopeOf(db, user),
     and(inArray(accessWindows.status, ["scheduled", "open", "closed"]), lt(accessWindows.startsAt, to), gt(accessWindows.endsAt, from)),
     [asc(accessWindows.startsAt)],
   );
+  return windows;
 }
 
 /** What is left of a window at `now`, in whole hours and minutes (rounded up); null once the end has passed. */

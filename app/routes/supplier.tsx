@@ -31,24 +31,27 @@ import { BODY_LIMITS, readFormData } from "~/http/body.server";
  */
 const place = PLACES.supplier;
 
-/** Keys not yet in the dictionaries are cast until they are merged. */
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const auth = await requireSessionRole(request, ...place.roles);
   const { user } = auth;
   const now = new Date();
+  const shown = new URL(request.url).searchParams.getAll("all");
   const [overview, feed, standing] = await Promise.all([
-    supplierOverview(db(), user, now),
+    supplierOverview(db(), user, now, { upcoming: shown.includes("upcoming"), past: shown.includes("past") }),
     feedState(db(), auth, "supplier"),
     supplierStandingAccess(db(), user),
   ]);
   return {
     open: overview.open.map((w) => ({ ...w, left: timeLeft(w.end, now) })),
     waiting: overview.waiting,
-    upcoming: overview.upcoming,
+    // Upcoming and past cards leave out how to log in: it is said once per system below them.
+    upcoming: overview.upcoming.windows.map(withoutLogin),
+    upcomingTotal: overview.upcoming.total,
     later: overview.later,
     upcomingDays: UPCOMING_DAYS,
-    past: overview.past,
+    logins: loginsOf(overview.upcoming.windows),
+    past: overview.past.windows.map(withoutLogin),
+    pastTotal: overview.past.total,
     standing,
     feed,
     pastDays: PAST_DAYS,
@@ -57,6 +60,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export const handle = titled(place.label);
+
+const withoutLogin = ({ loginInstructions: _, ...w }: SupplierWindow) => w;
+
+/** How to log in to each system of these windows, once per system, in the order they come. */
+function loginsOf(windows: readonly SupplierWindow[]): { code: string; name: string; text: string }[] {
+  const bySystem = new Map<string, { code: string; name: string; text: string }>();
+  for (const w of windows) if (!bySystem.has(w.system.code)) bySystem.set(w.system.code, { ...w.system, text: w.loginInstructions });
+  return [...bySystem.values()];
+}
 
 type Intent = "end" | "extend";
 type Failed = { intent: Intent; number: string; values: Record<string, string>; errors: FieldErrors };
@@ -96,7 +108,8 @@ type OpenWindow = LoaderData["open"][number];
 
 export default function SupplierPage() {
   const { t, formatDate, formatDateTime } = useT();
-  const { open, waiting, upcoming, later, upcomingDays, past, standing, feed, pastDays, maxExtensionHours } = useLoaderData<typeof loader>();
+  const { open, waiting, upcoming, upcomingTotal, later, upcomingDays, logins, past, pastTotal, standing, feed, pastDays, maxExtensionHours } =
+    useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Failed | FeedResult | undefined;
   const failed = result && "errors" in result ? result : undefined;
   const created = result && "feed" in result ? result : undefined;
@@ -132,24 +145,42 @@ export default function SupplierPage() {
         </Section>
       ) : null}
 
-      <Section id="supplier-upcoming" heading={"supplier.upcoming"} params={{ days: upcomingDays }} empty={"supplier.none.upcoming"} count={upcoming.length}>
+      <Section id="supplier-upcoming" heading={"supplier.upcoming"} params={{ days: upcomingDays }} empty={"supplier.none.upcoming"} count={upcomingTotal}>
         {upcoming.map((w) => (
           <WindowCard key={w.number} w={w} />
         ))}
       </Section>
+      <ShowAll section="upcoming" shown={upcoming.length} total={upcomingTotal} />
       {later ? (
         <p data-later={later}>
           {t("supplier.later", { count: later, days: upcomingDays })} <Link to={PLACES.schedule.path}>{t("supplier.laterLink")}</Link>
         </p>
       ) : null}
 
-      <Section id="supplier-past" heading={"supplier.past"} params={{ days: pastDays }} empty={"supplier.none.past"} count={past.length}>
+      {logins.length ? (
+        <section id="supplier-logins" aria-labelledby="supplier-logins-heading">
+          <h2 id="supplier-logins-heading">{t("supplier.logins")}</h2>
+          <dl className="facts">
+            {logins.map((l) => (
+              <div key={l.code} id={`login-${l.code}`}>
+                <dt>
+                  {l.name} ({l.code})
+                </dt>
+                <dd className="prose">{l.text || t("supplier.howToLogIn.text")}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      ) : null}
+
+      <Section id="supplier-past" heading={"supplier.past"} params={{ days: pastDays }} empty={"supplier.none.past"} count={pastTotal}>
         {past.map((w) => (
           <WindowCard key={w.number} w={w}>
             {w.closedAt ? <p className="muted">{t("supplier.closedAt", { time: formatDateTime(w.closedAt) })}</p> : null}
           </WindowCard>
         ))}
       </Section>
+      <ShowAll section="past" shown={past.length} total={pastTotal} />
 
       <Section id="supplier-standing" heading={"supplier.standing"} hint={"supplier.standing.intro"} empty={"supplier.standing.none"} count={standing.length}>
         {standing.map((s) => (
@@ -224,7 +255,24 @@ function Section({
   );
 }
 
-function WindowCard({ w, children, actions }: { w: SupplierWindow; children?: ReactNode; actions?: ReactNode }) {
+/** "Show all N windows" under a section that shows only its first ones. */
+function ShowAll({ section, shown, total }: { section: "upcoming" | "past"; shown: number; total: number }) {
+  const { t } = useT();
+  const [searchParams] = useSearchParams();
+  if (shown >= total) return null;
+  const all = new URLSearchParams(searchParams);
+  all.delete("notice");
+  all.delete("case");
+  all.append("all", section);
+  return (
+    <p>
+      <Link to={`?${all}#supplier-${section}`}>{t("supplier.showAll", { count: total })}</Link>
+    </p>
+  );
+}
+
+/** A window on the page; without `loginInstructions` (upcoming and past), its login row points to the system's text below. */
+function WindowCard({ w, children, actions }: { w: SupplierWindow | Omit<SupplierWindow, "loginInstructions">; children?: ReactNode; actions?: ReactNode }) {
   const { t, formatDateTime } = useT();
   const headingId = `window-${w.number}`;
   return (
@@ -263,8 +311,19 @@ function WindowCard({ w, children, actions }: { w: SupplierWindow; children?: Re
               <dd>{w.people.join(", ")}</dd>
             </>
           ) : null}
-          <dt>{t("supplier.howToLogIn")}</dt>
-          <dd className="prose">{w.loginInstructions || t("supplier.howToLogIn.text")}</dd>
+          {"loginInstructions" in w ? (
+            <>
+              <dt>{t("supplier.howToLogIn")}</dt>
+              <dd className="prose">{w.loginInstructions || t("supplier.howToLogIn.text")}</dd>
+            </>
+          ) : w.status === "scheduled" ? (
+            <>
+              <dt>{t("supplier.howToLogIn")}</dt>
+              <dd>
+                <a href={`#login-${w.system.code}`}>{t("supplier.loginBelow", { system: w.system.name })}</a>
+              </dd>
+            </>
+          ) : null}
           <dt>{t("supplier.contact")}</dt>
           <dd>
             {w.contact.name}, <a href={`mailto:${w.contact.email}`}>{w.contact.email}</a>
