@@ -257,7 +257,7 @@ describe("the supplier's page", () => {
     expect((await call("/supplier", { cookie, form: { intent: "end", number } })).status).toBe(409);
   });
 
-  it("shows the first ten upcoming windows with a link to all, and how to log in once per system rather than on every card", async () => {
+  it("shows the first ten upcoming windows with a link to all, and how to log in once per system below them rather than on every card", async () => {
     const LOGIN = "Logga in via bastionen dbs-jump-7c1 med ditt konto.";
     await db().update(systems).set({ loginInstructions: LOGIN }).where(eq(systems.code, w.systems.dbs.code));
     const extra = [];

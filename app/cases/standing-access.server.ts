@@ -151,10 +151,10 @@ export async function accountTasks(db: Db, user: Pick<User, "id" | "role" | "org
   return tasks.sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt) || a.number.localeCompare(b.number));
 }
 
-/** The supplier's standing access (its own organisation's): waiting for consent or in force, with its accounts' state. */
-export async function supplierStandingAccess(db: Db, user: Pick<User, "role" | "organisationId">) {
-  if (user.role !== "supplier" || !user.organisationId) return [];
-  const rows = await db
+/** The supplier's standing access (its own organisation's): waiting for consent or in force, with its accounts' state; the first `limit` of it, and how much there is. */
+export async function supplierStandingAccess(db: Db, user: Pick<User, "role" | "organisationId">, limit?: number) {
+  if (user.role !== "supplier" || !user.organisationId) return { standing: [], total: 0 };
+  const query = db
     .select({
       number: cases.number,
       title: cases.title,
@@ -164,12 +164,14 @@ export async function supplierStandingAccess(db: Db, user: Pick<User, "role" | "
       systemCode: systems.code,
       systemName: systems.name,
       loginInstructions: systems.loginInstructions,
+      total: sql<number>`count(*) over ()`.mapWith(Number),
     })
     .from(cases)
     .innerJoin(systems, eq(systems.id, cases.systemId))
     .where(and(eq(cases.type, "standing-access"), eq(cases.supplierId, user.organisationId), inArray(cases.status, [...STANDING_OPEN_STATUSES])))
     .orderBy(asc(systems.code), asc(cases.id));
-  return rows.map((row) => {
+  const rows = limit === undefined ? await query : await query.limit(limit);
+  const standing = rows.map((row) => {
     const context = row.state.context as { consentUntil?: string | null; accountSteps?: AccountStep[] };
     const accounts = (row.details as { accounts?: unknown }).accounts;
     const creation = (context.accountSteps ?? []).findLast((s) => s.kind === "create");
@@ -186,4 +188,5 @@ export async function supplierStandingAccess(db: Db, user: Pick<User, "role" | "
       accountsReady: Boolean(creation?.doneAt),
     };
   });
+  return { standing, total: rows[0]?.total ?? 0 };
 }

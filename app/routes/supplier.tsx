@@ -17,6 +17,7 @@ import {
   endAccess,
   MAX_EXTENSION_HOURS,
   PAST_DAYS,
+  SECTION_SIZE,
   supplierOverview,
   UPCOMING_DAYS,
   timeLeft,
@@ -39,20 +40,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [overview, feed, standing] = await Promise.all([
     supplierOverview(db(), user, now, { upcoming: shown.includes("upcoming"), past: shown.includes("past") }),
     feedState(db(), auth, "supplier"),
-    supplierStandingAccess(db(), user),
+    supplierStandingAccess(db(), user, shown.includes("standing") ? undefined : SECTION_SIZE),
   ]);
   return {
     open: overview.open.map((w) => ({ ...w, left: timeLeft(w.end, now) })),
     waiting: overview.waiting,
-    // Upcoming and past cards leave out how to log in: it is said once per system below them.
+    // Upcoming, past and standing cards leave out how to log in: it is said once per system below them.
     upcoming: overview.upcoming.windows.map(withoutLogin),
     upcomingTotal: overview.upcoming.total,
     later: overview.later,
     upcomingDays: UPCOMING_DAYS,
-    logins: loginsOf(overview.upcoming.windows),
+    logins: loginsOf([...overview.upcoming.windows, ...standing.standing]),
     past: overview.past.windows.map(withoutLogin),
     pastTotal: overview.past.total,
-    standing,
+    standing: standing.standing.map(withoutLogin),
+    standingTotal: standing.total,
     feed,
     pastDays: PAST_DAYS,
     maxExtensionHours: MAX_EXTENSION_HOURS,
@@ -61,10 +63,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export const handle = titled(place.label);
 
-const withoutLogin = ({ loginInstructions: _, ...w }: SupplierWindow) => w;
+const withoutLogin = <T extends { loginInstructions: string }>({ loginInstructions: _, ...rest }: T): Omit<T, "loginInstructions"> => rest;
 
-/** How to log in to each system of these windows, once per system, in the order they come. */
-function loginsOf(windows: readonly SupplierWindow[]): { code: string; name: string; text: string }[] {
+/** How to log in to each system of these windows and standing access, once per system, in the order they come. */
+function loginsOf(windows: readonly { system: { code: string; name: string }; loginInstructions: string }[]): { code: string; name: string; text: string }[] {
   const bySystem = new Map<string, { code: string; name: string; text: string }>();
   for (const w of windows) if (!bySystem.has(w.system.code)) bySystem.set(w.system.code, { ...w.system, text: w.loginInstructions });
   return [...bySystem.values()];
@@ -108,7 +110,7 @@ type OpenWindow = LoaderData["open"][number];
 
 export default function SupplierPage() {
   const { t, formatDate, formatDateTime } = useT();
-  const { open, waiting, upcoming, upcomingTotal, later, upcomingDays, logins, past, pastTotal, standing, feed, pastDays, maxExtensionHours } =
+  const { open, waiting, upcoming, upcomingTotal, later, upcomingDays, logins, past, pastTotal, standing, standingTotal, feed, pastDays, maxExtensionHours } =
     useLoaderData<typeof loader>();
   const result = useActionData<typeof action>() as Failed | FeedResult | undefined;
   const failed = result && "errors" in result ? result : undefined;
@@ -157,22 +159,6 @@ export default function SupplierPage() {
         </p>
       ) : null}
 
-      {logins.length ? (
-        <section id="supplier-logins" aria-labelledby="supplier-logins-heading">
-          <h2 id="supplier-logins-heading">{t("supplier.logins")}</h2>
-          <dl className="facts">
-            {logins.map((l) => (
-              <div key={l.code} id={`login-${l.code}`}>
-                <dt>
-                  {l.name} ({l.code})
-                </dt>
-                <dd className="prose">{l.text || t("supplier.howToLogIn.text")}</dd>
-              </div>
-            ))}
-          </dl>
-        </section>
-      ) : null}
-
       <Section id="supplier-past" heading={"supplier.past"} params={{ days: pastDays }} empty={"supplier.none.past"} count={pastTotal}>
         {past.map((w) => (
           <WindowCard key={w.number} w={w}>
@@ -182,7 +168,7 @@ export default function SupplierPage() {
       </Section>
       <ShowAll section="past" shown={past.length} total={pastTotal} />
 
-      <Section id="supplier-standing" heading={"supplier.standing"} hint={"supplier.standing.intro"} empty={"supplier.standing.none"} count={standing.length}>
+      <Section id="supplier-standing" heading={"supplier.standing"} hint={"supplier.standing.intro"} empty={"supplier.standing.none"} count={standingTotal}>
         {standing.map((s) => (
           <li key={s.number}>
             <article className="card" aria-labelledby={`standing-${s.number}`} data-standing={s.number}>
@@ -209,17 +195,33 @@ export default function SupplierPage() {
                 ) : null}
                 <dt>{t("supplier.accounts")}</dt>
                 <dd>{s.accounts.length ? s.accounts.join(", ") : t("supplier.noAccounts")}</dd>
-                {s.loginInstructions ? (
-                  <>
-                    <dt>{t("supplier.howToLogIn")}</dt>
-                    <dd className="prose">{s.loginInstructions}</dd>
-                  </>
-                ) : null}
+                <dt>{t("supplier.howToLogIn")}</dt>
+                <dd>
+                  <a href={`#login-${s.system.code}`}>{t("supplier.loginBelow", { system: s.system.name })}</a>
+                </dd>
               </dl>
             </article>
           </li>
         ))}
       </Section>
+
+      <ShowAll section="standing" shown={standing.length} total={standingTotal} />
+
+      {logins.length ? (
+        <section id="supplier-logins" aria-labelledby="supplier-logins-heading">
+          <h2 id="supplier-logins-heading">{t("supplier.logins")}</h2>
+          <dl className="facts">
+            {logins.map((l) => (
+              <div key={l.code} id={`login-${l.code}`}>
+                <dt>
+                  {l.name} ({l.code})
+                </dt>
+                <dd className="prose">{l.text || t("supplier.howToLogIn.text")}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      ) : null}
 
       <CalendarFeedSection kind="supplier" state={feed} result={created?.feed} revoked={searchParams.get("notice") === "feed-revoked"} />
     </>
@@ -256,7 +258,7 @@ function Section({
 }
 
 /** "Show all N windows" under a section that shows only its first ones. */
-function ShowAll({ section, shown, total }: { section: "upcoming" | "past"; shown: number; total: number }) {
+function ShowAll({ section, shown, total }: { section: "upcoming" | "past" | "standing"; shown: number; total: number }) {
   const { t } = useT();
   const [searchParams] = useSearchParams();
   if (shown >= total) return null;
