@@ -187,8 +187,10 @@ describe("the schedule", () => {
   it("shows the blackout periods in scope, labelled and shaded", async () => {
     const html = await page(`/schedule?date=${day}`, await signIn(db(), w.people.requester));
     expect(html).toContain(`Bokslut ${w.tag}`);
-    expect(html).toContain("sched-bar--blackout");
-    expect(html).toContain("sched-cell--blackout");
+    // The freeze is on its system's row, striped (the class the stylesheet shades), in the grid and in the phone's list.
+    const row = new RegExp(`<tbody data-system="${w.systems.dbs.code}">[\\s\\S]*?</tbody>`).exec(html)?.[0] ?? "";
+    expect(row).toMatch(new RegExp(`class="sched-bar sched-bar--blackout"[^>]*>[\\s\\S]*?Bokslut ${w.tag}`));
+    expect(/<section class="sched-agenda"[\s\S]*?<\/section>/.exec(html)?.[0]).toContain("sched-bar--blackout");
   });
 
   it("switches to the month and filters by system, supplier and type", async () => {

@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { type ActionFunctionArgs, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation, useSearchParams } from "@remix-run/react";
 import { useMemo, type ReactNode } from "react";
 
@@ -10,6 +10,7 @@ import { useT } from "~/i18n";
 import { audienceOf, conflictsFor } from "~/access/redaction";
 import { feedState, handleFeedIntent, isFeedIntent } from "~/access/feed-intents.server";
 import { CalendarFeedSection } from "~/components/calendar-feed";
+import scheduleStyles from "~/styles/schedule.css";
 import { clientIp, requireSessionRole } from "~/access/guards.server";
 import { isIsoDate, stockholmDate } from "../../machines/calendar";
 import { titled } from "~/ui/meta";
@@ -167,53 +168,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export const handle = titled(place.label);
 
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: scheduleStyles }];
+
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 type Item = Data["rows"][number]["lanes"][number][number];
-
-const STYLES = `
-.sched-nav { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; align-items: center; margin: 0 0 1rem; }
-.sched-nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; margin: 0; padding: 0; }
-.sched-nav a[aria-current="page"] { font-weight: 700; color: var(--ink); text-decoration: none; border-bottom: 3px solid var(--brand); }
-.sched-legend { list-style: none; display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; padding: 0; margin: 0 0 1rem; font-size: 0.92rem; }
-.sched-legend li { display: flex; align-items: center; gap: 0.4rem; }
-.sched-swatch { display: inline-block; width: 2rem; height: 1.1rem; border-radius: 4px; flex: none; }
-.sched-wrap { position: relative; }
-.sched-grid { table-layout: fixed; min-width: 52rem; }
-.sched-grid--month { min-width: 0; }
-.sched-grid--month thead th { font-size: 0.7rem; padding: 0.1rem; overflow-wrap: anywhere; }
-.sched-grid--month .sched-bar a { word-break: break-all; }
-.sched-agenda { display: none; }
-.sched-agenda ol, .sched-agenda ul { list-style: none; margin: 0; padding: 0; }
-.sched-agenda h3 { font-size: 1rem; margin: 1rem 0 0.4rem; }
-.sched-agenda ul li { display: grid; grid-template-columns: 4.5rem 1fr; gap: 0.5rem; align-items: start; margin-bottom: 0.4rem; }
-.sched-agenda__system { font-weight: 600; font-size: 0.9rem; overflow-wrap: anywhere; }
-@media (max-width: 47.99rem) {
-  .sched-agenda { display: block; }
-  .sched-wrap { display: none; }
-}
-.sched-grid th, .sched-grid td { border: 1px solid var(--line); padding: 0.2rem; }
-.sched-grid thead th { font-size: 0.85rem; text-align: center; }
-.sched-grid .sched-system { width: 11rem; font-size: 0.9rem; }
-.sched-grid .sched-system small { display: block; font-weight: 400; color: var(--ink-muted); }
-.sched-grid--month td { font-size: 0.78rem; }
-.sched-grid--month .sched-system { width: 6rem; }
-.sched-today { box-shadow: inset 0 -4px 0 var(--brand); }
-.sched-cell--blackout, .sched-bar--blackout, .sched-swatch--blackout { background: repeating-linear-gradient(135deg, #f4f6f8 0 6px, #d5dbe2 6px 9px); }
-.sched-bar { border-radius: 4px; padding: 0.2rem 0.35rem; overflow-wrap: break-word; line-height: 1.3; font-size: 0.85rem; }
-.sched-grid--month .sched-bar { font-size: 0.75rem; padding: 0.15rem 0.2rem; }
-.sched-bar a { font-weight: 700; }
-.sched-bar__state { display: block; font-weight: 600; }
-.sched-bar__title, .sched-bar__time { display: block; }
-.sched-bar--pending, .sched-swatch--pending { background: var(--warn-bg); border: 2px dashed #8a5a00; }
-.sched-bar--approved, .sched-swatch--approved { background: #e4eff7; border: 2px solid var(--brand); }
-.sched-bar--open, .sched-swatch--open { background: var(--ok-bg); border: 4px double var(--ok); }
-.sched-bar--done, .sched-swatch--done { background: var(--paper-alt); border: 2px dotted #6b7785; }
-.sched-bar--blackout { border: 2px solid #4a5360; font-weight: 600; }
-.sched-bar--conflict, .sched-swatch--conflict { box-shadow: inset 5px 0 0 var(--danger); }
-.sched-swatch--conflict { border: 1px solid var(--line); }
-.sched-conflict { color: var(--danger); font-weight: 700; }
-.sched-bar__override { display: block; font-size: 0.8em; font-weight: 700; }
-`;
 
 export default function Schedule() {
   const { t, lang, formatDateTime, formatDate } = useT();
@@ -382,7 +340,6 @@ export default function Schedule() {
 
   return (
     <>
-      <style dangerouslySetInnerHTML={{ __html: STYLES }} />
       <h1>{t(place.label)}</h1>
       <div className="toolbar">
         <p className="lead">{t(place.blurb)}</p>

@@ -210,16 +210,14 @@ export default function SupplierPage() {
       {logins.length ? (
         <section id="supplier-logins" aria-labelledby="supplier-logins-heading">
           <h2 id="supplier-logins-heading">{t("supplier.logins")}</h2>
-          <dl className="facts">
-            {logins.map((l) => (
-              <div key={l.code} id={`login-${l.code}`}>
-                <dt>
-                  {l.name} ({l.code})
-                </dt>
-                <dd className="prose">{l.text || t("supplier.howToLogIn.text")}</dd>
-              </div>
-            ))}
-          </dl>
+          {logins.map((l) => (
+            <section key={l.code} id={`login-${l.code}`} aria-labelledby={`login-${l.code}-heading`}>
+              <h3 id={`login-${l.code}-heading`}>
+                {l.name} ({l.code})
+              </h3>
+              <p className="prose">{l.text || t("supplier.howToLogIn.text")}</p>
+            </section>
+          ))}
         </section>
       ) : null}
 
