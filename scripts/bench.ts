@@ -489,9 +489,9 @@ const TARGET = { latency: 3, conflicts: 1.5, bundle: 1.15, loginHtmlKiB: 15, flo
  */
 const WHY: Record<string, (r: ReportInput, byKey: Map<string, RouteResult>) => string> = {
   cases: () =>
-    "The page is 55 KiB of HTML and 19 KiB of data for 25 rows: the system filter's options (every system in scope) and the table. " +
-    "Already fixed in this run: every load counted all the cases in the viewer's scope (a `count(*)` of 10,000 rows for the service centre, 2 ms of PostgreSQL's time on the same two cores) to draw the pager; it now counts up to 1,000 and says \"more than 1,000\". " +
-    "Would fix the rest: a searchable system field instead of one option per system, and lighter rows (each cell carries its column's label for the phone's stacked cards).",
+    "Already fixed in this run: the system filter was an option per system in scope (200 for the service centre, in the HTML and again in the data); beyond 30 systems it is a field that takes a code or part of a name (app/ui/system-filter.ts). " +
+    "Earlier: every load counted all the cases in the viewer's scope (a `count(*)` of 10,000 rows for the service centre, 2 ms of PostgreSQL's time on the same two cores) to draw the pager; it now counts up to 1,000 and says \"more than 1,000\". " +
+    "What is left: the session, the systems in scope and the page of cases with its bounded count (three round trips), and 25 rows whose cells each carry their column's label for the phone's stacked cards. Would fix: prepared drizzle queries and lighter rows.",
   cab: () =>
     "Already fixed in this run: each load first laid out the recurring meetings of the next eight weeks (an `insert … on conflict do nothing`, a write) before reading; the scheduler's duties, a new rule and a referral do that now, and the page only reads (7.8× → 5.5×). " +
     "What is left: seven reads (upcoming and recent meetings with their agenda sizes, unscheduled changes, the rules, the changes awaiting the board); in `npm run bench:profile` drizzle's query builder is about 10 % of the CPU. " +
@@ -507,10 +507,10 @@ const WHY: Record<string, (r: ReportInput, byKey: Map<string, RouteResult>) => s
     "In `npm run bench:profile`, building them with drizzle's query builder (about 11 % of the CPU) and writing them to the socket (about 14 %) weigh more than rendering the 14.7 KiB page. " +
     "Would fix: one query for the case with its window, trail and steps (json aggregates), and prepared drizzle queries, so that each is built once per process.",
   schedule: () =>
-    "Since this run the grid shows 25 systems per page (a pager below it), which cut the page from 175 KiB to 118 KiB of HTML. What is left: the same windows twice, as the wide screen's grid (31 KiB) and the phone's list (27 KiB), with the CSS choosing one; " +
-    "the system filter's 200 options (15 KiB), and the loader data again as the page's hydration data (37 KiB). " +
-    "Already fixed in earlier runs: the conflict flag's GiST probe (migration 0009) and `stockholmMidnight`'s formatter (cached per date). " +
-    "Would fix: render one of the grid and the list (the request does not say the screen's width, so a client hint or a remembered choice), a searchable system field instead of the 200 options, and lanes sent as compact tuples.",
+    "Already fixed in this run: the schedule's stylesheet was a string in the route's JavaScript and inline in every page (now a cached file of its own), and the system filter's 200 options are a typed field beyond 30 systems. " +
+    "Earlier: the grid shows 25 systems per page (175 KiB → 118 KiB of HTML), the conflict flag's GiST probe (migration 0009) and `stockholmMidnight`'s formatter (cached per date). " +
+    "What is left: the same windows twice, as the wide screen's grid and the phone's list, with the CSS choosing one — kept, so that a turned tablet or a resized window switches without a reload — and the loader data again as the page's hydration data. " +
+    "Would fix: lanes sent as compact tuples, and prepared drizzle queries.",
   supplier: () =>
     "Already fixed in this run: upcoming, past and standing access show their first ten each (a link shows all) and how to log in once per system below them, not on every card (13.2× → 10.5× before standing access was cut too; the bench supplier has 41 standing accesses, 23 KiB of the 77 KiB page). " +
     'Earlier: "upcoming" had no horizon (now the next 90 days, with the count of later ones and a link to the schedule), and the past 30 days were found by a sequential scan of all access windows (expression index, migration 0010). ' +

@@ -4,6 +4,7 @@ import { makeSystem } from "./support/factories";
 import { earliestStart, stockholmDate, stockholmMidnight } from "../machines/calendar";
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { listCases } from "~/cases/lists.server";
+import { SYSTEM_CHOICES_UP_TO } from "~/ui/system-filter";
 import { call, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
@@ -151,6 +152,35 @@ describe("the case list", () => {
     }
     // A page past the end shows the last page.
     expect(listed(await page("/cases?status=returned&page=50"))).toEqual([numbers.returned]);
+  });
+});
+
+describe("the system filter", () => {
+  it("lists the systems to choose from when they are few, and takes a typed code or name when they are many", async () => {
+    const choose = (html: string) => /<select[^>]*name="system"/.test(html);
+    expect(choose(await page("/cases")), "the requester sees a few systems: a list").toBe(true);
+    for (let i = 0; i < SYSTEM_CHOICES_UP_TO; i++) await makeSystem(db(), { code: `M${w.tag}${i}`, name: `Mängdsystem ${w.tag} ${i}`, ownerUnitId: w.unit.id });
+    const centre = await signIn(db(), w.people.serviceCentre);
+    const many = await page("/cases", centre);
+    expect(choose(many), "the service centre sees every system: no option per system").toBe(false);
+    expect(many).toMatch(/<input[^>]*name="system"/);
+    expect(many).not.toContain(`Mängdsystem ${w.tag} 7`);
+
+    // A code in any case, or the name (or part of it) of one system.
+    const byCode = listed(await page(`/cases?system=${w.systems.app.code.toLowerCase()}`, centre));
+    expect(byCode).toContain(numbers.changes[0]);
+    expect(byCode).not.toContain(numbers.soon);
+    const byName = listed(await page(`/cases?system=${encodeURIComponent(w.systems.net.name)}`, centre));
+    expect(byName).toEqual([numbers.soon]);
+    const schedule = await page(`/schedule?system=${encodeURIComponent(w.systems.net.name)}&date=${soonDate}`, centre);
+    expect([...schedule.matchAll(/data-case="([^"]+)"/g)].map((m) => m[1])).toEqual([numbers.soon]);
+
+    // Several systems or none: said at the field, and the list is not narrowed.
+    const several = await page(`/cases?system=${encodeURIComponent("mängdsystem")}`, centre);
+    expect(several).toContain(`”mängdsystem” passar ${SYSTEM_CHOICES_UP_TO} system (M${w.tag}0, M${w.tag}1, M${w.tag}10 …). Skriv systemets kod.`);
+    expect(several).toMatch(/<input[^>]*aria-invalid="true"[^>]*name="system"|<input[^>]*name="system"[^>]*aria-invalid="true"/);
+    expect(listed(several)).toContain(numbers.soon);
+    expect(await page("/cases?system=zz-inget", centre)).toContain("Inget system har koden eller namnet ”zz-inget”.");
   });
 });
 

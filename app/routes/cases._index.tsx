@@ -4,6 +4,8 @@ import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { db } from "../../db/client";
 import { CASE_STATUSES, CASE_TYPES } from "../../machines/vocabulary";
 import { visibleSystems } from "~/admin/systems.server";
+import { SystemFilterField } from "~/components/system-filter";
+import { readSystemFilter, systemChoices } from "~/ui/system-filter";
 import { Pager } from "~/components/pager";
 import { StatusBadge, WindowText } from "~/components/case-bits";
 import { SelectField, TextField } from "~/components/forms";
@@ -37,7 +39,7 @@ type ListQuery = {
 
 const oneOf = <T extends string>(list: readonly T[], value: string): T | "" => ((list as readonly string[]).includes(value) ? (value as T) : "");
 
-function readQuery(params: URLSearchParams, systemCodes: string[]): ListQuery {
+function readQuery(params: URLSearchParams, system: string): ListQuery {
   const get = (name: string) => (params.get(name) ?? "").trim();
   const date = (name: string) => {
     const value = get(name);
@@ -53,7 +55,7 @@ function readQuery(params: URLSearchParams, systemCodes: string[]): ListQuery {
   return {
     status: oneOf(CASE_STATUSES, get("status")),
     type: oneOf(CASE_TYPES, get("type")),
-    system: oneOf(systemCodes, get("system").toUpperCase()),
+    system,
     q: get("q").slice(0, 100),
     from,
     to,
@@ -80,10 +82,9 @@ export const COUNT_UP_TO = 1000;
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
   const systemOptions = await visibleSystems(db(), user);
-  const query = readQuery(
-    new URL(request.url).searchParams,
-    systemOptions.map((s) => s.code),
-  );
+  const params = new URL(request.url).searchParams;
+  const systemFilter = readSystemFilter(params.get("system") ?? "", systemOptions);
+  const query = readQuery(params, systemFilter.code);
   const filters = {
     status: query.status || undefined,
     type: query.type || undefined,
@@ -105,7 +106,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     query: current,
     filtered,
     canCreate: user.role === "requester",
-    systems: systemOptions,
+    systemChoices: systemChoices(systemOptions),
+    systemFilter: { typed: systemFilter.typed, problem: systemFilter.problem },
     items: result.items.map((i) => ({ number: i.number, title: i.title, type: i.type, status: i.status, systemCode: i.systemCode, window: i.window })),
     total: result.total,
     totalIsAtLeast: result.totalIsAtLeast === true,
@@ -153,14 +155,13 @@ export default function Cases() {
             </option>
           ))}
         </SelectField>
-        <SelectField label={t("cases.filter.system")} name="system" defaultValue={query.system}>
-          <option value="">{t("cases.filter.all")}</option>
-          {data.systems.map((s) => (
-            <option key={s.code} value={s.code}>
-              {`${s.code} – ${s.name}`}
-            </option>
-          ))}
-        </SelectField>
+        <SystemFilterField
+          label={t("cases.filter.system")}
+          choices={data.systemChoices}
+          value={query.system}
+          typed={data.systemFilter.typed}
+          problem={data.systemFilter.problem}
+        />
         <TextField label={t("cases.filter.from")} name="from" type="date" defaultValue={query.from} />
         <TextField label={t("cases.filter.to")} name="to" type="date" defaultValue={query.to} />
         <TextField label={t("cases.filter.q")} name="q" type="search" maxLength={100} defaultValue={query.q} />

@@ -10,6 +10,8 @@ import { useT } from "~/i18n";
 import { audienceOf, conflictsFor } from "~/access/redaction";
 import { feedState, handleFeedIntent, isFeedIntent } from "~/access/feed-intents.server";
 import { CalendarFeedSection } from "~/components/calendar-feed";
+import { SystemFilterField } from "~/components/system-filter";
+import { readSystemFilter, systemChoices } from "~/ui/system-filter";
 import scheduleStyles from "~/styles/schedule.css";
 import { clientIp, requireSessionRole } from "~/access/guards.server";
 import { isIsoDate, stockholmDate } from "../../machines/calendar";
@@ -33,13 +35,13 @@ export const SYSTEMS_PER_PAGE = 25;
 
 const oneOf = <T extends string>(list: readonly T[], value: string): T | "" => ((list as readonly string[]).includes(value) ? (value as T) : "");
 
-function readQuery(params: URLSearchParams, systemCodes: string[], supplierIds: string[]): Query {
+function readQuery(params: URLSearchParams, system: string, supplierIds: string[]): Query {
   const get = (name: string) => (params.get(name) ?? "").trim();
   const date = get("date");
   return {
     view: oneOf(VIEWS, get("view")) || "week",
     date: isIsoDate(date) ? date : "",
-    system: oneOf(systemCodes, get("system").toUpperCase()),
+    system,
     supplier: oneOf(supplierIds, get("supplier")),
     type: oneOf(CASE_TYPES, get("type")),
     page: /^[1-9]\d{0,5}$/.test(get("page")) ? Number(get("page")) : 1,
@@ -99,9 +101,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const auth = await requireSessionRole(request, ...place.roles);
   const { user } = auth;
   const choices = await scheduleChoices(db(), user);
+  const params = new URL(request.url).searchParams;
+  const systemFilter = readSystemFilter(params.get("system") ?? "", choices.systems);
   const query = readQuery(
-    new URL(request.url).searchParams,
-    choices.systems.map((s) => s.code),
+    params,
+    systemFilter.code,
     choices.suppliers.map((s) => String(s.id)),
   );
   const today = stockholmDate(new Date());
@@ -136,7 +140,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       next: hrefFor(query, { date: range.next, page: 1 }),
       current: hrefFor(query, { date: "", page: 1 }),
     },
-    systems: choices.systems,
+    systemChoices: systemChoices(choices.systems),
+    systemFilter: { typed: systemFilter.typed, problem: systemFilter.problem },
     suppliers: choices.suppliers,
     globalLanes: serialise(lanesOf(range, [], schedule.globalBlackouts)),
     globalShaded: blackoutDays(range, schedule.globalBlackouts),
@@ -381,14 +386,13 @@ export default function Schedule() {
       <Form method="get" action="/schedule" role="search" aria-label={t("schedule.filters")} className="filters" key={location.search}>
         {query.view !== "week" ? <input type="hidden" name="view" value={query.view} /> : null}
         {query.date ? <input type="hidden" name="date" value={query.date} /> : null}
-        <SelectField label={t("schedule.filter.system")} name="system" defaultValue={query.system}>
-          <option value="">{t("schedule.filter.all")}</option>
-          {data.systems.map((s) => (
-            <option key={s.code} value={s.code}>
-              {`${s.code} – ${s.name}`}
-            </option>
-          ))}
-        </SelectField>
+        <SystemFilterField
+          label={t("schedule.filter.system")}
+          choices={data.systemChoices}
+          value={query.system}
+          typed={data.systemFilter.typed}
+          problem={data.systemFilter.problem}
+        />
         {data.suppliers.length ? (
           <SelectField label={t("schedule.filter.supplier")} name="supplier" defaultValue={query.supplier}>
             <option value="">{t("schedule.filter.all")}</option>

@@ -44,6 +44,8 @@ describe("security headers", () => {
     // Hydrated: the language switch works as a client-side form submission.
     await page.getByRole("button", { name: "English" }).click();
     await page.getByRole("heading", { level: 1, name: "Supplier access" }).waitFor();
+    // The switch reloads the document: its heading can be there before the scripts at the end of its body have run.
+    await page.waitForLoadState("load");
     expect(await page.evaluate(() => typeof (window as unknown as { __remixContext?: unknown }).__remixContext)).toBe("object");
     expect(violations).toEqual([]);
     await context.close();

@@ -1,0 +1,35 @@
+import type { Msg } from "~/i18n";
+
+/**
+ * The "system" filter of the case list and the schedule. A person who sees a few systems picks
+ * one from a list; one who sees many (the service centre sees every system of the municipality)
+ * types its code or part of its name, so the page does not carry an option per system.
+ */
+export const SYSTEM_CHOICES_UP_TO = 30;
+
+export type SystemChoice = { code: string; name: string };
+
+/** What the filter offers: the systems to choose from, or null when there are too many and the field is typed in. */
+export function systemChoices(systems: readonly SystemChoice[]): SystemChoice[] | null {
+  return systems.length <= SYSTEM_CHOICES_UP_TO ? [...systems] : null;
+}
+
+/**
+ * The system the filter names: a code (any case), else the one system whose name contains the
+ * text. Nothing, or several, is a problem for the field, and the list is shown unfiltered.
+ */
+export function readSystemFilter(input: string, systems: readonly SystemChoice[]): { code: string; typed: string; problem?: Msg } {
+  const typed = input.trim().slice(0, 100);
+  if (!typed) return { code: "", typed };
+  const byCode = systems.find((s) => s.code.toUpperCase() === typed.toUpperCase());
+  if (byCode) return { code: byCode.code, typed };
+  const needle = typed.toLocaleLowerCase("sv");
+  const named = systems.filter((s) => s.name.toLocaleLowerCase("sv").includes(needle));
+  if (named.length === 1) return { code: named[0]!.code, typed };
+  if (named.length === 0) return { code: "", typed, problem: { key: "filter.system.none", params: { text: typed } } };
+  const examples = named
+    .slice(0, 3)
+    .map((s) => s.code)
+    .join(", ");
+  return { code: "", typed, problem: { key: "filter.system.many", params: { text: typed, count: named.length, examples } } };
+}
