@@ -512,7 +512,7 @@ const WHY: Record<string, (r: ReportInput, byKey: Map<string, RouteResult>) => s
     "What is left: the same windows twice, as the wide screen's grid and the phone's list, with the CSS choosing one — kept, so that a turned tablet or a resized window switches without a reload — and the loader data again as the page's hydration data. " +
     "Would fix: lanes sent as compact tuples, and prepared drizzle queries.",
   supplier: () =>
-    "Already fixed in this run: upcoming, past and standing access show their first ten each (a link shows all) and how to log in once per system below them, not on every card (13.2× → 10.5× before standing access was cut too; the bench supplier has 41 standing accesses, 23 KiB of the 77 KiB page). " +
+    "Already fixed in this run: upcoming, past and standing access show their first ten each (a link shows all) and how to log in once per system below them, not on every card: 13.2× → 8.2× (the bench supplier has 41 standing accesses, which were 23 KiB of the page). " +
     'Earlier: "upcoming" had no horizon (now the next 90 days, with the count of later ones and a link to the schedule), and the past 30 days were found by a sequential scan of all access windows (expression index, migration 0010). ' +
     "What is left: four queries for the windows and one for standing access, the open windows' two forms each, and the loader data again as the page's hydration data. Would fix: prepared drizzle queries, and the open windows' forms behind a disclosure.",
   "api-conflicts": (r, byKey) => {

@@ -1,21 +1,10 @@
 import { SelectField, TextField } from "~/components/forms";
-import { useT, type Msg } from "~/i18n";
-import type { SystemChoice } from "~/ui/system-filter";
+import { useT } from "~/i18n";
+import type { SystemFilter } from "~/ui/system-filter";
 
 /** The system filter (app/ui/system-filter.ts): a list of the systems when they are few, else a field to type a code or a name in. */
-export function SystemFilterField({
-  label,
-  choices,
-  value,
-  typed,
-  problem,
-}: {
-  label: string;
-  choices: SystemChoice[] | null;
-  value: string;
-  typed: string;
-  problem?: Msg;
-}) {
+export function SystemFilterField({ label, value, filter }: { label: string; value: string; filter: SystemFilter }) {
+  const { choices, typed, problem } = filter;
   const { t } = useT();
   if (choices) {
     return (

@@ -1,5 +1,7 @@
 import { matchRoutes } from "@remix-run/react";
 
+import { namespaceFile } from "~/i18n";
+
 type Texts = NonNullable<Window["__i18n"]>;
 
 /**
@@ -17,7 +19,7 @@ export function loadTextsWithData(texts: Texts): void {
     if (!promise) {
       promise = new Promise<void>((resolve) => {
         const script = document.createElement("script");
-        script.src = `${texts.base}${routeId.replace(/^routes\//, "")}.js`;
+        script.src = `${texts.base}${namespaceFile(routeId)}`;
         script.onload = () => resolve();
         script.onerror = () => {
           console.error(`The texts of ${routeId} did not load.`);

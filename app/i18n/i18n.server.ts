@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { createCookie } from "@remix-run/node";
 
 import { en } from "./en";
-import { DEFAULT_LANG, isLang, makeTranslator, type Lang, type MessageKey, type Messages, type Translator } from "./index";
+import { DEFAULT_LANG, isLang, makeTranslator, namespaceFile, type Lang, type MessageKey, type Messages, type Translator } from "./index";
 import namespaces from "./namespaces.generated.json";
 import { mailEn } from "./mail.en";
 import { mailSv, type MailTexts } from "./mail.sv";
@@ -56,11 +56,6 @@ export function fromAcceptLanguage(header: string | null): Lang {
 const NAMESPACES: Readonly<Record<string, readonly string[]>> = namespaces;
 
 export type TextsAsset = { href: string; body: string };
-
-/** The URL segment of a namespace: its route id without "routes/" ("root", "cases.$number"). */
-export function namespaceFile(routeId: string): string {
-  return `${routeId.replace(/^routes\//, "")}.js`;
-}
 
 const bundles = new Map<Lang, string>();
 

@@ -35,6 +35,11 @@ export type Params = Record<string, string | number>;
 /** A message to be translated where it is shown: a key and its parameters. */
 export type Msg = { key: MessageKey; params?: Params };
 
+/** A namespace's file under its language's base URL: the route id without "routes/" ("root.js", "cases.$number.js"). */
+export function namespaceFile(routeId: string): string {
+  return `${routeId.replace(/^routes\//, "")}.js`;
+}
+
 export function isLang(value: unknown): value is Lang {
   return value === "sv" || value === "en";
 }

@@ -5,7 +5,7 @@ import { db } from "../../db/client";
 import { CASE_STATUSES, CASE_TYPES } from "../../machines/vocabulary";
 import { visibleSystems } from "~/admin/systems.server";
 import { SystemFilterField } from "~/components/system-filter";
-import { readSystemFilter, systemChoices } from "~/ui/system-filter";
+import { systemFilterOf } from "~/ui/system-filter";
 import { Pager } from "~/components/pager";
 import { StatusBadge, WindowText } from "~/components/case-bits";
 import { SelectField, TextField } from "~/components/forms";
@@ -83,8 +83,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
   const systemOptions = await visibleSystems(db(), user);
   const params = new URL(request.url).searchParams;
-  const systemFilter = readSystemFilter(params.get("system") ?? "", systemOptions);
-  const query = readQuery(params, systemFilter.code);
+  const system = systemFilterOf(params.get("system") ?? "", systemOptions);
+  const query = readQuery(params, system.code);
   const filters = {
     status: query.status || undefined,
     type: query.type || undefined,
@@ -106,8 +106,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     query: current,
     filtered,
     canCreate: user.role === "requester",
-    systemChoices: systemChoices(systemOptions),
-    systemFilter: { typed: systemFilter.typed, problem: systemFilter.problem },
+    systemFilter: system.filter,
     items: result.items.map((i) => ({ number: i.number, title: i.title, type: i.type, status: i.status, systemCode: i.systemCode, window: i.window })),
     total: result.total,
     totalIsAtLeast: result.totalIsAtLeast === true,
@@ -155,13 +154,7 @@ export default function Cases() {
             </option>
           ))}
         </SelectField>
-        <SystemFilterField
-          label={t("cases.filter.system")}
-          choices={data.systemChoices}
-          value={query.system}
-          typed={data.systemFilter.typed}
-          problem={data.systemFilter.problem}
-        />
+        <SystemFilterField label={t("cases.filter.system")} value={query.system} filter={data.systemFilter} />
         <TextField label={t("cases.filter.from")} name="from" type="date" defaultValue={query.from} />
         <TextField label={t("cases.filter.to")} name="to" type="date" defaultValue={query.to} />
         <TextField label={t("cases.filter.q")} name="q" type="search" maxLength={100} defaultValue={query.q} />

@@ -11,7 +11,7 @@ import { audienceOf, conflictsFor } from "~/access/redaction";
 import { feedState, handleFeedIntent, isFeedIntent } from "~/access/feed-intents.server";
 import { CalendarFeedSection } from "~/components/calendar-feed";
 import { SystemFilterField } from "~/components/system-filter";
-import { readSystemFilter, systemChoices } from "~/ui/system-filter";
+import { systemFilterOf } from "~/ui/system-filter";
 import scheduleStyles from "~/styles/schedule.css";
 import { clientIp, requireSessionRole } from "~/access/guards.server";
 import { isIsoDate, stockholmDate } from "../../machines/calendar";
@@ -102,10 +102,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { user } = auth;
   const choices = await scheduleChoices(db(), user);
   const params = new URL(request.url).searchParams;
-  const systemFilter = readSystemFilter(params.get("system") ?? "", choices.systems);
+  const system = systemFilterOf(params.get("system") ?? "", choices.systems);
   const query = readQuery(
     params,
-    systemFilter.code,
+    system.code,
     choices.suppliers.map((s) => String(s.id)),
   );
   const today = stockholmDate(new Date());
@@ -140,8 +140,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       next: hrefFor(query, { date: range.next, page: 1 }),
       current: hrefFor(query, { date: "", page: 1 }),
     },
-    systemChoices: systemChoices(choices.systems),
-    systemFilter: { typed: systemFilter.typed, problem: systemFilter.problem },
+    systemFilter: system.filter,
     suppliers: choices.suppliers,
     globalLanes: serialise(lanesOf(range, [], schedule.globalBlackouts)),
     globalShaded: blackoutDays(range, schedule.globalBlackouts),
@@ -386,13 +385,7 @@ export default function Schedule() {
       <Form method="get" action="/schedule" role="search" aria-label={t("schedule.filters")} className="filters" key={location.search}>
         {query.view !== "week" ? <input type="hidden" name="view" value={query.view} /> : null}
         {query.date ? <input type="hidden" name="date" value={query.date} /> : null}
-        <SystemFilterField
-          label={t("schedule.filter.system")}
-          choices={data.systemChoices}
-          value={query.system}
-          typed={data.systemFilter.typed}
-          problem={data.systemFilter.problem}
-        />
+        <SystemFilterField label={t("schedule.filter.system")} value={query.system} filter={data.systemFilter} />
         {data.suppliers.length ? (
           <SelectField label={t("schedule.filter.supplier")} name="supplier" defaultValue={query.supplier}>
             <option value="">{t("schedule.filter.all")}</option>

@@ -9,16 +9,20 @@ export const SYSTEM_CHOICES_UP_TO = 30;
 
 export type SystemChoice = { code: string; name: string };
 
-/** What the filter offers: the systems to choose from, or null when there are too many and the field is typed in. */
-export function systemChoices(systems: readonly SystemChoice[]): SystemChoice[] | null {
-  return systems.length <= SYSTEM_CHOICES_UP_TO ? [...systems] : null;
+/** What the page draws the filter from: the systems to choose from (null: too many, the field is typed in), what was typed and what is wrong with it. */
+export type SystemFilter = { choices: SystemChoice[] | null; typed: string; problem?: Msg };
+
+/** The filter for a page, and the code it narrows to ("" for all systems). */
+export function systemFilterOf(input: string, systems: readonly SystemChoice[]): { code: string; filter: SystemFilter } {
+  const { code, typed, problem } = readSystemFilter(input, systems);
+  return { code, filter: { choices: systems.length <= SYSTEM_CHOICES_UP_TO ? [...systems] : null, typed, ...(problem ? { problem } : {}) } };
 }
 
 /**
  * The system the filter names: a code (any case), else the one system whose name contains the
  * text. Nothing, or several, is a problem for the field, and the list is shown unfiltered.
  */
-export function readSystemFilter(input: string, systems: readonly SystemChoice[]): { code: string; typed: string; problem?: Msg } {
+function readSystemFilter(input: string, systems: readonly SystemChoice[]): { code: string; typed: string; problem?: Msg } {
   const typed = input.trim().slice(0, 100);
   if (!typed) return { code: "", typed };
   const byCode = systems.find((s) => s.code.toUpperCase() === typed.toUpperCase());
