@@ -376,6 +376,8 @@ describe("events", () => {
     await send(number, w.tokens.serviceCentre, { type: "APPROVE" });
     const view = await (await get(`/api/v1/cases/${number}`, w.tokens.operations)).json();
     expect(view.allowedEvents).toEqual([]); // not open yet: too early to grant
+    // The access window the case shows is the one approved: the requested times, scheduled.
+    expect(view.accessWindow).toMatchObject({ status: "scheduled", start: view.window.start, end: view.window.end, pendingExtension: null });
     const start = new Date(view.accessWindow.start);
     const during = new Date(start.getTime() + 60_000);
     const granted = await applyEvent(db(), w.people.operations, number, { type: "GRANT" }, during);

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql, type SQLWrapper } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { accessWindows, auditLog, cases, systemAdministrators, systems, type AccessWindow, type Case, type User } from "../../db/schema";
@@ -31,7 +31,6 @@ import { queueMessages } from "./messages.server";
 import { planConnectorSteps } from "~/connectors/steps.server";
 import { hasWebhooks, queueWebhooks } from "~/connectors/webhooks.server";
 import { WINDOW_EVENTS, type EventInput } from "./schemas";
-import { sql } from "drizzle-orm";
 
 /**
  * The kernel of every change to a case: who the sender is to the case (`actorFor`), the audit row
@@ -40,14 +39,16 @@ import { sql } from "drizzle-orm";
  * transaction. The commands (commands.server.ts) and the scheduler go through these, nothing else.
  */
 
-export async function actorFor(db: Db, user: User | null, c: Case): Promise<Actor> {
-  if (!user) return SYSTEM_ACTOR;
-  const [facts] = await db
-    .select({
-      administers: sql<boolean>`exists (select 1 from ${systemAdministrators} where ${systemAdministrators.systemId} = ${c.systemId} and ${systemAdministrators.userId} = ${user.id})`,
-      owns: sql<boolean>`exists (select 1 from ${systems} where ${systems.id} = ${c.systemId} and ${systems.ownerUserId} = ${user.id})`,
-    })
-    .from(sql`(select 1) as one`);
+/** What a person is to a system's cases beyond their role, as columns of a query (one home: actorFor and the case page's read). */
+export function relationColumns(userId: number, systemId: number | SQLWrapper) {
+  return {
+    administers: sql<boolean>`exists (select 1 from ${systemAdministrators} where ${systemAdministrators.systemId} = ${systemId} and ${systemAdministrators.userId} = ${userId})`,
+    owns: sql<boolean>`exists (select 1 from ${systems} where ${systems.id} = ${systemId} and ${systems.ownerUserId} = ${userId})`,
+  };
+}
+
+/** The actor a person is on case `c`, given the relation columns' answer. */
+export function actorOf(user: User, c: Case, facts: { administers: boolean; owns: boolean } | undefined): Actor {
   return {
     userId: user.id,
     role: user.role,
@@ -56,6 +57,12 @@ export async function actorFor(db: Db, user: User | null, c: Case): Promise<Acto
     ownsSystem: Boolean(facts?.owns),
     ofSupplier: user.role === "supplier" && c.supplierId !== null && c.supplierId === user.organisationId,
   };
+}
+
+export async function actorFor(db: Db, user: User | null, c: Case): Promise<Actor> {
+  if (!user) return SYSTEM_ACTOR;
+  const [facts] = await db.select(relationColumns(user.id, c.systemId)).from(sql`(select 1) as one`);
+  return actorOf(user, c, facts);
 }
 
 export async function auditTransition(

@@ -82,7 +82,7 @@ function callersOf(profile: Profile, self: Map<number, number>, total: number, n
   for (const n of profile.nodes) {
     if (n.callFrame.functionName !== name) continue;
     const up: string[] = [];
-    for (let id = parent.get(n.id), i = 0; id !== undefined && i < 4; id = parent.get(id), i++) up.push(frame(id));
+    for (let id = parent.get(n.id), i = 0; id !== undefined && i < Number(process.env.PROFILE_DEPTH ?? 4); id = parent.get(id), i++) up.push(frame(id));
     const key = up.join(" < ");
     chains.set(key, (chains.get(key) ?? 0) + inclusive(n.id));
   }
@@ -128,6 +128,7 @@ async function main() {
     }
     const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
     if (!file) throw new Error("no profile written (the server must exit on SIGINT)");
+    if (process.env.PROFILE_OUT) writeFileSync(process.env.PROFILE_OUT, readFileSync(path.join(profileDir, file)));
     console.log(summarise(JSON.parse(readFileSync(path.join(profileDir, file), "utf8")) as Profile));
   } finally {
     await database.close();
