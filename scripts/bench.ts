@@ -503,9 +503,9 @@ const WHY: Record<string, (r: ReportInput, byKey: Map<string, RouteResult>) => s
     "Already fixed in this run: route matching was about 15 % of the floor's CPU. Remix rebuilt its server routes and React Router converted them to data routes on every render, so the ranked-branches cache never hit; both are now made once per build, and a tree's matches are kept per pathname (patches/, decision 013). " +
     "Would fix the rest: a lighter request path than express + the Fetch API adapter, for example Remix's own Node handler without the Request/Response copies.",
   case: () =>
-    "The case page needs eleven queries: the caller, the case, its window, the trail, the connector steps, linked changes, the caller's relation to the system, the conflict check, the message log and the municipal units. " +
-    "In `npm run bench:profile`, building them with drizzle's query builder (about 11 % of the CPU) and writing them to the socket (about 14 %) weigh more than rendering the 14.7 KiB page. " +
-    "Would fix: one query for the case with its window, trail and steps (json aggregates), and prepared drizzle queries, so that each is built once per process.",
+    "Already fixed in this run: the case, its access window, its trail, the changes made from it and the viewer's relation to its system are one statement (json aggregates), and the conflict check is given the window the page already has (9 queries → 5; 26–31 → 19–23 ms p50 in `npm run bench:profile`). " +
+    "What is left: the session and the caller, that statement, the connector steps (a case with a window), the conflict check, the message log and the municipal units. In `npm run bench:profile` writing queries to PostgreSQL's socket (a loopback write costs about 60 µs of this machine's CPU) and drizzle's query builder still weigh more than rendering the 16 KiB page. " +
+    "Would fix: the message log and the units in the same statement, and prepared drizzle queries, so that each is built once per process.",
   schedule: () =>
     "Already fixed in this run: the schedule's stylesheet was a string in the route's JavaScript and inline in every page (now a cached file of its own), and the system filter's 200 options are a typed field beyond 30 systems. " +
     "Earlier: the grid shows 25 systems per page (175 KiB → 118 KiB of HTML), the conflict flag's GiST probe (migration 0009) and `stockholmMidnight`'s formatter (cached per date). " +
