@@ -91,8 +91,9 @@ type TrailJson = {
 };
 
 /**
- * The case with its parties and, in the same statement, its access window, its trail and the
- * changes made from it: one round trip instead of four, the page's largest share of its time.
+ * The case with its parties and, in the same statement, its access window, its trail, the changes
+ * made from it and what the viewer is to its system: one round trip instead of five (round trips
+ * were the case page's largest share of its time; docs/benchmarks.md).
  */
 const viewExtras = (user: User | null) => ({
   linkedNumber: linked.number,
