@@ -28,6 +28,7 @@ const args = process.argv.slice(2);
 const as = args.includes("--as") ? args[args.indexOf("--as") + 1]! : "serviceCentre";
 const paths = args.filter((a, i) => a.startsWith("/") && args[i - 1] !== "--as");
 const seconds = Number(process.env.PROFILE_SECONDS ?? 6);
+const callerDepth = Number(process.env.PROFILE_DEPTH ?? 4);
 
 /** Which package (or app file) a frame belongs to. */
 function owner(url: string): string {
@@ -82,7 +83,7 @@ function callersOf(profile: Profile, self: Map<number, number>, total: number, n
   for (const n of profile.nodes) {
     if (n.callFrame.functionName !== name) continue;
     const up: string[] = [];
-    for (let id = parent.get(n.id), i = 0; id !== undefined && i < Number(process.env.PROFILE_DEPTH ?? 4); id = parent.get(id), i++) up.push(frame(id));
+    for (let id = parent.get(n.id), i = 0; id !== undefined && i < callerDepth; id = parent.get(id), i++) up.push(frame(id));
     const key = up.join(" < ");
     chains.set(key, (chains.get(key) ?? 0) + inclusive(n.id));
   }
@@ -128,8 +129,9 @@ async function main() {
     }
     const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
     if (!file) throw new Error("no profile written (the server must exit on SIGINT)");
-    if (process.env.PROFILE_OUT) writeFileSync(process.env.PROFILE_OUT, readFileSync(path.join(profileDir, file)));
-    console.log(summarise(JSON.parse(readFileSync(path.join(profileDir, file), "utf8")) as Profile));
+    const profile = readFileSync(path.join(profileDir, file), "utf8");
+    if (process.env.PROFILE_OUT) writeFileSync(process.env.PROFILE_OUT, profile);
+    console.log(summarise(JSON.parse(profile) as Profile));
   } finally {
     await database.close();
     if (process.env.PROFILE_KEEP) console.log(`kept database ${url.toString()}`);
