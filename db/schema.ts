@@ -469,6 +469,8 @@ export const cases = pgTable(
     details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
     /** The case this one was created from (a planned change from an incident). */
     linkedCaseId: integer("linked_case_id"),
+    /** The template the request started from, if any (a standard change's is recorded in details.standardChange too). */
+    templateId: integer("template_id"),
     /** Advanced changes: the CAB meeting whose agenda the change is on. */
     cabMeetingId: integer("cab_meeting_id"),
     /** When the change was referred to the CAB (late referrals are flagged on the agenda). */
@@ -489,6 +491,39 @@ export const cases = pgTable(
     // A case's view lists the planned changes created from it.
     index("cases_linked_case_idx").on(t.linkedCaseId),
   ],
+);
+
+/**
+ * A request template: a previous request's texts, accounts and affected systems, kept under a
+ * name for the systems' requesters to start from. The service centre marks a change template a
+ * *standard change* once the CAB has approved it (its reference); cases from a live one are
+ * simple changes whatever they touch. The CAB (or the service centre) withdraws it.
+ */
+export const caseTemplates = pgTable(
+  "case_templates",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    name: text("name").notNull(),
+    category: text("category", { enum: ["emergency", "change", "standing-access"] }).notNull(),
+    systemId: integer("system_id")
+      .notNull()
+      .references(() => systems.id),
+    ownerId: integer("owner_id")
+      .notNull()
+      .references(() => users.id),
+    /** The request form's values, without the window, tickets and links of the case it came from. */
+    values: jsonb("values").$type<Record<string, unknown>>().notNull(),
+    standardAt: timestamp("standard_at", { withTimezone: true }),
+    standardById: integer("standard_by_id").references(() => users.id),
+    /** The CAB's approval of the standard change (a meeting's minutes or a case number). */
+    standardReference: text("standard_reference"),
+    withdrawnAt: timestamp("withdrawn_at", { withTimezone: true }),
+    withdrawnById: integer("withdrawn_by_id").references(() => users.id),
+    withdrawnReason: text("withdrawn_reason"),
+    archivedAt: timestamp("archived_at", { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [index("case_templates_system_idx").on(t.systemId)],
 );
 
 /** The access window a case owns once approved, with its own machine state. */
@@ -717,6 +752,7 @@ export type ApiToken = typeof apiTokens.$inferSelect;
 export type OutboxMessage = typeof outbox.$inferSelect;
 export type Case = typeof cases.$inferSelect;
 export type AccessWindow = typeof accessWindows.$inferSelect;
+export type CaseTemplate = typeof caseTemplates.$inferSelect;
 export type BlackoutPeriod = typeof blackoutPeriods.$inferSelect;
 export type CabMeeting = typeof cabMeetings.$inferSelect;
 export type CabAttendance = typeof cabAttendance.$inferSelect;

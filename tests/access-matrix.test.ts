@@ -6,7 +6,8 @@ import { and, eq, gt, max } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeOrganisation, makeSystem, makeUser } from "./support/factories";
-import { auditLog, blackoutPeriods, cabMeetingRules, cabMeetings, cases, sessions, webhookSubscribers, type User } from "../db/schema";
+import { auditLog, blackoutPeriods, cabMeetingRules, cabMeetings, cases, caseTemplates, sessions, webhookSubscribers, type User } from "../db/schema";
+import { copyValues } from "~/cases/request-form";
 import { newWebhookSecret } from "~/connectors/webhooks.server";
 import { createApiToken } from "~/access/api-tokens.server";
 import { createCalendarFeed, type FeedKind } from "~/access/calendar-feeds.server";
@@ -178,6 +179,28 @@ const at =
 const onCase = (state: CaseState, make: (k: MadeCase, cell: Cell) => CellRequest | Promise<CellRequest>) => async (cell: Cell) => {
   const k = await cell.shared(`case:${state}`, () => makeCase(db(), w, cell.scope, state));
   return { caseNumber: k.number, ...(await make(k, cell)) };
+};
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A template on the cell's place (a standard change or not), kept by the matrix's requester, and the request made with its id. */
+const onTemplate = (standard: boolean, make: (id: number) => CellRequest) => async (cell: Cell) => {
+  const id = await cell.shared(`template:${standard}`, async () => {
+    const system = w.systems[cell.scope];
+    const [t] = await db()
+      .insert(caseTemplates)
+      .values({
+        name: `Matrismall ${unique()}`,
+        category: "change",
+        systemId: system.id,
+        ownerId: w.callers.requester.id,
+        values: copyValues({ title: "Matrisens mall", systemCode: system.code, reason: "Patchning" }),
+        ...(standard ? { standardAt: new Date(), standardById: w.callers["service-centre"].id, standardReference: "CAB matris §1" } : {}),
+      })
+      .returning();
+    return t!.id;
+  });
+  return make(id);
 };
 
 /** The read-only cases the lists are checked against, one per place and state. */
@@ -428,6 +451,53 @@ const TABLE: Row[] = [
   row("POST", "/cases/new", "submit", PER_PLACE, newCaseForm("submit"), e(L, [302, 422, 422], 403, 403, 403, 403, 403, 403)),
   row(
     "GET",
+    "/cases/new",
+    "template",
+    PER_PLACE,
+    onTemplate(false, (id) => ({ path: `/cases/new?template=${id}` })),
+    e(L, [200, 404, 404], 403, 403, 403, 403, 403, 403),
+  ),
+  // A copy of a simple change shows its title (its number is in the page's own address either way).
+  row(
+    "GET",
+    "/cases/new",
+    "copy",
+    PER_PLACE,
+    async (cell) => {
+      const k = await marker(cell.scope, "submitted");
+      return { path: `/cases/new?type=change&copy=${k.number}`, marker: escapeRegExp(k.title) };
+    },
+    e(L, [S, H, H], 403, 403, 403, 403, 403, 403),
+  ),
+  // Templates and standard changes (decision 026): the requesters of a system use its templates; the service centre marks
+  // standard changes; the CAB (and the service centre) withdraws them; a template's owner or the service centre removes it.
+  row("GET", "/templates", "", ONCE, at("/templates"), e(L, 200, 200, 200, 403, 403, 403, 403)),
+  row(
+    "POST",
+    "/templates",
+    "standard",
+    PER_PLACE,
+    onTemplate(false, (id) => ({ path: "/templates", form: { intent: "standard", id: String(id), reference: "CAB 2026-12-03 §4" } })),
+    e(L, 403, 302, 403, 403, 403, 403, 403),
+  ),
+  row(
+    "POST",
+    "/templates",
+    "withdraw",
+    PER_PLACE,
+    onTemplate(true, (id) => ({ path: "/templates", form: { intent: "withdraw", id: String(id), reason: "Gäller inte längre" } })),
+    e(L, 403, 302, 302, 403, 403, 403, 403),
+  ),
+  row(
+    "POST",
+    "/templates",
+    "archive",
+    PER_PLACE,
+    onTemplate(false, (id) => ({ path: "/templates", form: { intent: "archive", id: String(id) } })),
+    e(L, [302, 404, 404], 302, 403, 403, 403, 403, 403),
+  ),
+  row(
+    "GET",
     "/cases/:number",
     "",
     PER_PLACE,
@@ -441,6 +511,15 @@ const TABLE: Row[] = [
     PER_PLACE,
     caseForm("submitted", { intent: "notice", target: "operations", note: "För kännedom" }),
     e(L, [403, 404, 404], 302, 403, 403, [403, 403, 404], [403, 404, 404], 403),
+  ),
+  // Kept as a template by a requester of its system (decision 026).
+  row(
+    "POST",
+    "/cases/:number",
+    "template",
+    PER_PLACE,
+    caseForm("open", { intent: "template", name: "Matrisens mall" }),
+    e(L, [302, 404, 404], 403, 403, 403, 403, 403, 403),
   ),
   // The public status page's disturbance: the service centre only, on a priority 1–2 incident it sees.
   row(
@@ -1131,6 +1210,41 @@ const TABLE: Row[] = [
   row("GET", "/api/v1/openapi.json", "", ONCE, at("/api/v1/openapi.json"), signedIn(200, 200)),
   row("GET", "/api/v1/*", "", ONCE, at("/api/v1/no-such-thing"), signedIn(401, 404)),
   row("POST", "/api/v1/*", "", ONCE, at("/api/v1/no-such-thing", { json: {} }), signedIn(401, 404)),
+  row("GET", "/api/v1/templates", "", ONCE, at("/api/v1/templates"), e(401, 200, 200, 200, 403, 403, 403, 403)),
+  row(
+    "POST",
+    "/api/v1/templates",
+    "",
+    PER_PLACE,
+    onCase("open", (k) => ({ path: "/api/v1/templates", json: { name: `API-mall ${unique()}`, fromCase: k.number } })),
+    e(401, [201, 404, 404], 403, 403, 403, 403, 403, 403),
+    { event: "" },
+  ),
+  row("GET", "/api/v1/templates/:id", "", ONCE, at("/api/v1/templates/1"), signedIn(401, 405)),
+  row(
+    "POST",
+    "/api/v1/templates/:id",
+    "standard",
+    PER_PLACE,
+    onTemplate(false, (id) => ({ path: `/api/v1/templates/${id}`, json: { action: "standard", reference: "CAB 2026-12-03 §4" } })),
+    e(401, 403, 200, 403, 403, 403, 403, 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/templates/:id",
+    "withdraw",
+    PER_PLACE,
+    onTemplate(true, (id) => ({ path: `/api/v1/templates/${id}`, json: { action: "withdraw", reason: "Gäller inte längre" } })),
+    e(401, 403, 200, 200, 403, 403, 403, 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/templates/:id",
+    "archive",
+    PER_PLACE,
+    onTemplate(false, (id) => ({ path: `/api/v1/templates/${id}`, json: { action: "archive" } })),
+    e(401, [200, 404, 404], 200, 403, 403, 403, 403, 403),
+  ),
   row(
     "GET",
     "/api/v1/cases",

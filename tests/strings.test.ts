@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { cabMeetingRules, type User } from "../db/schema";
 import { upcomingMeetings } from "~/cab/meetings.server";
 import { applyEvent, createCase } from "~/cases/commands.server";
+import { markStandard, saveTemplateFromCase, withdrawStandard } from "~/cases/templates.server";
 import { LANGUAGES, type Lang } from "~/i18n";
 import { en } from "~/i18n/en";
 import { mailEn } from "~/i18n/mail.en";
@@ -23,7 +24,7 @@ import { makeWorld, windowAhead, type World } from "./support/world";
 const db = useTestDatabase();
 let w: World;
 let admin: User;
-const made = { change: "", advanced: "", emergency: "", draft: "", standing: "", meeting: 0 };
+const made = { change: "", advanced: "", emergency: "", draft: "", standing: "", meeting: 0, template: 0, standard: 0 };
 
 const texts: Record<Lang, Record<string, string>> = { sv: { ...sv, ...mailSv }, en: { ...en, ...mailEn } };
 const other = (lang: Lang): Lang => (lang === "sv" ? "en" : "sv");
@@ -162,6 +163,13 @@ beforeAll(async () => {
       accounts: ["lev-konsult"],
     })
   ).number;
+  // A template, a standard change and a withdrawn one: every kind of card on /templates.
+  made.template = (await saveTemplateFromCase(db(), w.people.requester, made.change, "Mall för uppgradering")).id;
+  made.standard = (await saveTemplateFromCase(db(), w.people.requester, made.advanced, "Standardändring för patchning")).id;
+  await markStandard(db(), w.people.serviceCentre, made.standard, { reference: "CAB 2026-11-26 § 4" });
+  const withdrawn = (await saveTemplateFromCase(db(), w.people.requester, made.advanced, "Tillbakadragen standardändring")).id;
+  await markStandard(db(), w.people.serviceCentre, withdrawn, { reference: "CAB 2026-10-01 § 2" });
+  await withdrawStandard(db(), w.people.cab, withdrawn, { reason: "Leverantören byter plattform" });
 });
 
 /** Each role's pages (what its navigation and start page lead to), with the objects made above. */
@@ -181,13 +189,21 @@ function pages(lang: Lang): { who: string; user: User | null; paths: string[] }[
         `/cases/${made.change}`,
         `/cases/${made.emergency}`,
         `/cases/${made.draft}/edit`,
+        `/cases/new?type=change&copy=${made.change}`,
+        `/cases/new?template=${made.template}`,
+        `/cases/new?template=${made.standard}`,
+        "/templates",
         "/schedule",
         "/schedule?view=month",
         "/settings",
       ],
     },
-    { who: "service centre", user: w.people.serviceCentre, paths: ["/", "/service-centre", `/cases/${made.advanced}`, `/cases/${made.standing}`, "/cab"] },
-    { who: "CAB", user: w.people.cab, paths: ["/", "/cab", `/cab/meetings/${made.meeting}`, `/cab/meetings/${made.meeting}/minutes`] },
+    {
+      who: "service centre",
+      user: w.people.serviceCentre,
+      paths: ["/", "/service-centre", `/cases/${made.advanced}`, `/cases/${made.standing}`, "/cab", "/templates"],
+    },
+    { who: "CAB", user: w.people.cab, paths: ["/", "/cab", `/cab/meetings/${made.meeting}`, `/cab/meetings/${made.meeting}/minutes`, "/templates"] },
     { who: "operations", user: w.people.operations, paths: ["/", "/operations", `/cases/${made.emergency}`] },
     { who: "supplier", user: w.people.consultant, paths: ["/", "/supplier", `/cases/${made.change}`, "/schedule"] },
     { who: "system owner", user: w.people.owner, paths: ["/", "/owner"] },

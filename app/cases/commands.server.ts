@@ -39,6 +39,8 @@ import { queueMessages } from "./messages.server";
 import { queueWebhooks } from "~/connectors/webhooks.server";
 import { priorityOf } from "../../machines/priority";
 import { pendingAccountStep, type AccountStep } from "../../machines/standing-access";
+import { standardChangeFor, templateOfNewCase, type StandardChange } from "./templates.server";
+import { categoryOf } from "./request-form";
 import { createCaseInput, draftInput, eventInput, type CreateCaseInput, type DraftInput } from "./schemas";
 import { actorFor, applyWindowEvent, auditTransition, caseFollows, commitCase, commitWindow, eventDetail, machineEventType } from "./transitions.server";
 
@@ -114,7 +116,17 @@ export async function createCase(db: Db, user: User, raw: unknown, now = new Dat
     if (!supplier || supplier.kind !== "supplier" || !supplier.active) invalid({ supplierId: { key: "validation.supplierKind" } });
   }
 
-  const { window, details, priority, prefix, affectsUsers } = shapeCase(input, now);
+  // A request from a template names it; one from a live standard change is a simple change whatever it touches.
+  let standard: StandardChange | null = null;
+  if (input.templateId) {
+    await templateOfNewCase(db, user, input.templateId, system.id, categoryOf(input.type));
+    standard = await standardChangeFor(db, input.templateId, system.id);
+    if (standard && input.type === "advanced-change") (input as { type: CaseType }).type = "simple-change";
+  }
+
+  const shaped = shapeCase(input, now);
+  const { window, priority, prefix, affectsUsers } = shaped;
+  const details: Record<string, unknown> = standard ? { ...shaped.details, standardChange: standard } : shaped.details;
   if ((input.type === "simple-change" || input.type === "advanced-change") && input.affectedSystems?.length) {
     const known = await db.select({ code: systems.code }).from(systems).where(inArray(systems.code, input.affectedSystems));
     const missing = input.affectedSystems.filter((code) => !known.some((k) => k.code === code));
@@ -151,6 +163,7 @@ export async function createCase(db: Db, user: User, raw: unknown, now = new Dat
         affectsUsers,
         details,
         linkedCaseId: linkedCase?.id ?? null,
+        templateId: input.templateId ?? null,
         createdAt: now,
         updatedAt: now,
       })
@@ -161,7 +174,10 @@ export async function createCase(db: Db, user: User, raw: unknown, now = new Dat
       event: "CREATE",
       from: null,
       to: state.value,
-      detail: linkedCase ? { linkedCase: linkedCase.number } : {},
+      detail: {
+        ...(linkedCase ? { linkedCase: linkedCase.number } : {}),
+        ...(input.templateId ? { templateId: input.templateId, ...(standard ? { standardChange: standard.name } : {}) } : {}),
+      },
     });
     if (linkedCase) {
       await auditTransition(tx, {
@@ -324,6 +340,12 @@ export async function applyEvent(db: Db, user: User | null, number: string, raw:
         throw new WorkflowError(409, `The case is ${c.status}: no account step of that kind is waiting.`);
     }
     if (type === "SUBMIT") {
+      // A draft saved as a standard change is submitted as one only while the CAB's approval stands.
+      if (c.details.standardChange && !(await standardChangeFor(tx, c.templateId, c.systemId)))
+        invalid(
+          { _form: { key: "template.withdrawnSince.submit" } },
+          "The standard change this request was made from has been withdrawn: edit the request first.",
+        );
       // A draft may be incomplete; what is submitted must be whole.
       const whole = createCaseInput.safeParse(await inputFromCase(tx, c));
       if (!whole.success) invalid(fieldErrorsOf(whole.error) as never, "The case is not complete yet.");
@@ -357,7 +379,8 @@ export async function applyEvent(db: Db, user: User | null, number: string, raw:
 /** A stored case as the input that would create it (to validate a draft before it is submitted). */
 export async function inputFromCase(db: Db, c: Case): Promise<Record<string, unknown>> {
   const [system] = await db.select({ code: systems.code }).from(systems).where(eq(systems.id, c.systemId));
-  const details = { ...c.details } as Record<string, unknown>;
+  // The standard change is the server's record of the template, not something the requester sends.
+  const { standardChange: _standard, ...details } = c.details as Record<string, unknown>;
   const input: Record<string, unknown> = {
     type: c.type,
     systemCode: system?.code,
@@ -392,11 +415,11 @@ async function assertEditable(db: Db, user: User, c: Case): Promise<void> {
 }
 
 /** The case `user` is about to edit (its number and type), or a WorkflowError: 404 outside the scope, 403, 409. */
-export async function caseToEdit(db: Db, user: User, number: string): Promise<{ number: string; type: CaseType }> {
+export async function caseToEdit(db: Db, user: User, number: string): Promise<{ number: string; type: CaseType; standard: boolean }> {
   const [c] = number.includes("\0") ? [] : await db.select().from(cases).where(eq(cases.number, number));
   if (!c || !inScope(await scopeOf(db, user), c)) throw new WorkflowError(404, "No such case.");
   await assertEditable(db, user, c);
-  return { number: c.number, type: c.type };
+  return { number: c.number, type: c.type, standard: (await standardChangeFor(db, c.templateId, c.systemId)) !== null };
 }
 
 export async function editCase(db: Db, user: User, number: string, raw: unknown, now = new Date()): Promise<CaseRef> {
@@ -426,7 +449,11 @@ export async function editCase(db: Db, user: User, number: string, raw: unknown,
       const [supplier] = await tx.select().from(organisations).where(eq(organisations.id, input.supplierId));
       if (!supplier || supplier.kind !== "supplier" || !supplier.active) invalid({ supplierId: { key: "validation.supplierKind" } });
     }
+    // Still a standard change if its template still is one for this system (decision 026).
+    const standard = await standardChangeFor(tx, c.templateId, system.id);
+    if (standard && input.type === "advanced-change") (input as { type: CaseType }).type = "simple-change";
     const shaped = shapeCase(input, now);
+    const details: Record<string, unknown> = standard ? { ...shaped.details, standardChange: standard } : shaped.details;
     const type = input.type;
     const edited = stepCase(c.type, c.state, { type: "EDIT", actor, now: now.toISOString(), window: shaped.window ?? undefined } as CaseEvent);
     if (!edited) throw new WorkflowError(409, "The case cannot be changed now.");
@@ -448,7 +475,7 @@ export async function editCase(db: Db, user: User, number: string, raw: unknown,
         windowStart: shaped.window ? new Date(shaped.window.start) : null,
         windowEnd: shaped.window ? new Date(shaped.window.end) : null,
         affectsUsers: shaped.affectsUsers,
-        details: shaped.details,
+        details,
         // A simple change is the service centre's alone: it leaves any board meeting's agenda.
         ...(type === "simple-change" ? { cabMeetingId: null } : {}),
         updatedAt: now,

@@ -90,17 +90,30 @@ export const emptyRequest: RequestFormValues = {
 
 export type FormCategory = "emergency" | "change" | "standing-access";
 
-/** The case type a form's values make: a change is advanced when it affects other systems. */
-export function typeOf(category: FormCategory, values: Pick<RequestFormValues, "affectsOthers">): CaseType {
-  if (category === "change") return values.affectsOthers === "yes" ? "advanced-change" : "simple-change";
+/**
+ * The case type a form's values make: a change is advanced when it affects other systems — unless
+ * it is a standard change (a template the CAB approved once), which is simple whatever it touches.
+ */
+export function typeOf(category: FormCategory, values: Pick<RequestFormValues, "affectsOthers">, standard = false): CaseType {
+  if (category === "change") return values.affectsOthers === "yes" && !standard ? "advanced-change" : "simple-change";
   return category;
+}
+
+/**
+ * What a copy of a request (or a template) carries: its texts, people, accounts and affected
+ * systems, not its window, its tickets, its link to an incident or the supplier's booking, which
+ * belong to the one occasion.
+ */
+export function copyValues(values: Partial<RequestFormValues>): RequestFormValues {
+  const known = Object.fromEntries(Object.entries(values).filter(([key]) => key in emptyRequest)) as Partial<RequestFormValues>;
+  return { ...emptyRequest, ...known, start: "", end: "", ticket: "", supplierTicket: "", linkedCase: "", bookedWithSupplier: false };
 }
 
 /**
  * The schema for a category. A draft needs only a system and a title; a submission needs the
  * whole request, and a change's window no earlier than the lead time allows.
  */
-export function requestFormSchema(category: FormCategory, intent: "draft" | "submit", earliest?: Earliest) {
+export function requestFormSchema(category: FormCategory, intent: "draft" | "submit", earliest?: Earliest, standard = false) {
   return requestFormShape.superRefine((v, ctx) => {
     // The hours are checked in drafts too: a draft keeps what was typed, and a wrong number is wrong now.
     if (category === "emergency") {
@@ -117,7 +130,7 @@ export function requestFormSchema(category: FormCategory, intent: "draft" | "sub
       need("reason");
       need("bookedWithSupplier", msg("case.bookedRequired"));
       windowChecks(v, ctx);
-      const type = typeOf(category, v);
+      const type = typeOf(category, v, standard);
       const start = stockholmLocalToIso(v.start);
       if (earliest && start && type !== "emergency" && type !== "standing-access" && v.start.slice(0, 10) < earliest[type]) {
         ctx.addIssue({ code: "custom", path: ["start"], message: msg("case.window.tooEarly"), params: { date: earliest[type] } });
@@ -159,10 +172,17 @@ function windowChecks(v: RequestFormValues, ctx: z.RefinementCtx) {
 }
 
 /** The API's case input for validated form values. */
-export function toCaseInput(category: FormCategory, v: RequestFormValues, intent: "draft" | "submit", now = new Date()): Record<string, unknown> {
-  const type = typeOf(category, v);
+export function toCaseInput(
+  category: FormCategory,
+  v: RequestFormValues,
+  intent: "draft" | "submit",
+  now = new Date(),
+  template?: { id: number; standard: boolean },
+): Record<string, unknown> {
+  const type = typeOf(category, v, template?.standard);
   const input: Record<string, unknown> = {
     type,
+    ...(template ? { templateId: template.id } : {}),
     systemCode: v.systemCode,
     title: v.title,
     description: v.description,

@@ -46,6 +46,13 @@ const common = {
   accounts: list(20).default([]).meta({ description: "The account(s) to use." }),
   externalReferences: z.strictObject({ ticket: shortText(100).optional(), supplierTicket: shortText(100).optional() }).default({}),
   draft: z.boolean().default(false).meta({ description: "Save without submitting." }),
+  templateId: z
+    .number()
+    .int()
+    .positive()
+    .max(MAX_ID)
+    .optional()
+    .meta({ description: "The template the request starts from (GET /api/v1/templates); a live standard change's request is a simple change." }),
 };
 
 const emergencyShape = {
@@ -198,3 +205,16 @@ export const leadTimeQuery = z.strictObject({
   type: z.enum(["simple-change", "advanced-change"], { error: "type must be simple-change or advanced-change" }),
   submittedDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "submittedDate must be YYYY-MM-DD"),
 });
+
+/** POST /api/v1/templates: keep a case as a template. */
+export const templateInput = z.strictObject({
+  name: z.string().max(500).meta({ description: "The template's name (at most 120 characters)." }),
+  fromCase: z.string().trim().min(1).max(40).meta({ description: "The case whose texts, accounts and affected systems the template keeps." }),
+});
+
+/** POST /api/v1/templates/{id}: mark a standard change, withdraw one, or remove a template. */
+export const templateActionInput = z.discriminatedUnion("action", [
+  z.strictObject({ action: z.literal("standard"), reference: z.string().max(1000).meta({ description: "The CAB decision that approved it." }) }),
+  z.strictObject({ action: z.literal("withdraw"), reason: z.string().max(4000) }),
+  z.strictObject({ action: z.literal("archive") }),
+]);

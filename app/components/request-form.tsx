@@ -32,6 +32,7 @@ export function RequestForm({
   submitLabel,
   hidden,
   caseNumber,
+  standard = false,
 }: {
   category: FormCategory;
   earliest: Earliest;
@@ -47,6 +48,8 @@ export function RequestForm({
   hidden?: Record<string, string>;
   /** The case being edited: its own window is no conflict. */
   caseNumber?: string;
+  /** A standard change (a template the CAB approved): a simple change whatever it touches. */
+  standard?: boolean;
 }) {
   const { t, formatDate } = useT();
   const submit = useSubmit();
@@ -56,7 +59,7 @@ export function RequestForm({
   // here, react-hook-form only learns that the field has one.
   const clientErrors = useRef<FieldErrors>({});
   const resolver: Resolver<RequestFormValues> = (values) => {
-    const result = validate(requestFormSchema(category, intent.current, earliest), values);
+    const result = validate(requestFormSchema(category, intent.current, earliest, standard), values);
     clientErrors.current = result.ok ? {} : result.fieldErrors;
     if (result.ok) return { values: result.value, errors: {} };
     const errors: RhfErrors<RequestFormValues> = Object.fromEntries(
@@ -66,6 +69,10 @@ export function RequestForm({
   };
   const form = useForm<RequestFormValues>({ resolver, defaultValues, mode: "onTouched" });
   const { register, watch, formState, handleSubmit } = form;
+  // The server renders each field with its value too: the form is whole before (and without) the script.
+  type TextName = Exclude<{ [K in keyof RequestFormValues]-?: RequestFormValues[K] extends string ? K : never }[keyof RequestFormValues], undefined>;
+  const field = (name: TextName) => ({ ...register(name), defaultValue: defaultValues[name] });
+  const check = (name: "bookedWithSupplier" | "affectsUsers") => ({ ...register(name), defaultChecked: defaultValues[name] });
   const submitting = useRef(false);
 
   // Leaving with unsaved changes asks first (in-app navigation and closing the tab alike).
@@ -90,7 +97,7 @@ export function RequestForm({
   }, [navigation.state]);
 
   const values = watch();
-  const type = typeOf(category, values);
+  const type = typeOf(category, values, standard);
   const system = systems.find((s) => s.code === values.systemCode);
 
   const proposed = new Set(system?.dependants ?? []);
@@ -132,8 +139,8 @@ export function RequestForm({
       />
       <fieldset>
         <legend>{t("request.what")}</legend>
-        <TextField label={t("request.title")} {...register("title")} error={error("title")} required />
-        <SelectField label={t("request.system")} hint={t("request.systemHint")} {...register("systemCode")} error={error("systemCode")} required>
+        <TextField label={t("request.title")} {...field("title")} error={error("title")} required />
+        <SelectField label={t("request.system")} hint={t("request.systemHint")} {...field("systemCode")} error={error("systemCode")} required>
           <option value="">{t("form.choose")}</option>
           {systems.map((s) => (
             <option key={s.code} value={s.code}>
@@ -153,16 +160,18 @@ export function RequestForm({
               </p>
             ) : null}
             <label>
-              <input type="radio" value="no" {...register("affectsOthers")} /> {t("request.affectsOthers.no")}
+              <input type="radio" value="no" {...register("affectsOthers")} defaultChecked={defaultValues.affectsOthers === "no"} />{" "}
+              {t("request.affectsOthers.no")}
             </label>
             <label>
-              <input type="radio" value="yes" {...register("affectsOthers")} /> {t("request.affectsOthers.yes")}
+              <input type="radio" value="yes" {...register("affectsOthers")} defaultChecked={defaultValues.affectsOthers === "yes"} />{" "}
+              {t("request.affectsOthers.yes")}
             </label>
           </fieldset>
         ) : null}
         <TextArea
           label={category === "standing-access" ? t("request.descriptionStanding") : t("request.description")}
-          {...register("description")}
+          {...field("description")}
           error={error("description")}
           optional
         />
@@ -171,11 +180,11 @@ export function RequestForm({
       {category === "emergency" ? (
         <fieldset>
           <legend>{t("request.priority")}</legend>
-          <SelectField label={t("request.kind")} {...register("kind")}>
+          <SelectField label={t("request.kind")} {...field("kind")}>
             <option value="incident">{t("request.kind.incident")}</option>
             <option value="service-request">{t("request.kind.service-request")}</option>
           </SelectField>
-          <SelectField label={t("request.urgency")} hint={t("request.urgencyHint")} {...register("urgency")} error={error("urgency")} required>
+          <SelectField label={t("request.urgency")} hint={t("request.urgencyHint")} {...field("urgency")} error={error("urgency")} required>
             <option value="">{t("form.choose")}</option>
             {([1, 2, 3] as const).map((n) => (
               <option key={n} value={n}>
@@ -183,7 +192,7 @@ export function RequestForm({
               </option>
             ))}
           </SelectField>
-          <SelectField label={t("request.impact")} hint={t("request.impactHint")} {...register("impact")} error={error("impact")} required>
+          <SelectField label={t("request.impact")} hint={t("request.impactHint")} {...field("impact")} error={error("impact")} required>
             <option value="">{t("form.choose")}</option>
             {([1, 2, 3] as const).map((n) => (
               <option key={n} value={n}>
@@ -203,7 +212,7 @@ export function RequestForm({
               <p className="muted">{t("request.priorityPending")}</p>
             )}
           </div>
-          <TextField label={t("request.hours")} hint={t("request.hoursHint")} inputMode="decimal" {...register("hours")} error={error("hours")} />
+          <TextField label={t("request.hours")} hint={t("request.hoursHint")} inputMode="decimal" {...field("hours")} error={error("hours")} />
         </fieldset>
       ) : null}
 
@@ -220,13 +229,13 @@ export function RequestForm({
             hint={t("request.timeHint")}
             type="datetime-local"
             min={lead ? `${lead}T00:00` : undefined}
-            {...register("start")}
+            {...field("start")}
             error={error("start")}
             required
             aria-describedby="earliest"
           />
-          <TextField label={t("request.end")} type="datetime-local" {...register("end")} error={error("end")} required />
-          <Checkbox label={t("request.booked")} {...register("bookedWithSupplier")} error={error("bookedWithSupplier")} />
+          <TextField label={t("request.end")} type="datetime-local" {...field("end")} error={error("end")} required />
+          <Checkbox label={t("request.booked")} {...check("bookedWithSupplier")} error={error("bookedWithSupplier")} />
           <section className="live-conflicts" aria-labelledby="live-conflicts-heading" aria-live="polite">
             <h3 id="live-conflicts-heading">{t("request.conflicts")}</h3>
             {live.state === "idle" ? (
@@ -250,7 +259,7 @@ export function RequestForm({
 
       <fieldset>
         <legend>{t("request.who")}</legend>
-        <SelectField label={t("request.supplier")} {...register("supplierId")} error={error("supplierId")}>
+        <SelectField label={t("request.supplier")} {...field("supplierId")} error={error("supplierId")}>
           <option value="">{system?.supplierName ? t("request.systemSupplier", { name: system.supplierName }) : t("request.systemSupplierNone")}</option>
           {suppliers.map((s) => (
             <option key={s.id} value={s.id}>
@@ -262,7 +271,7 @@ export function RequestForm({
           label={t("request.supplierPeople")}
           hint={t("request.onePerLine")}
           rows={2}
-          {...register("supplierPeople")}
+          {...field("supplierPeople")}
           error={error("supplierPeople")}
           optional={category !== "standing-access"}
           required={category === "standing-access"}
@@ -271,7 +280,7 @@ export function RequestForm({
           label={t("request.accounts")}
           hint={t("request.onePerLine")}
           rows={2}
-          {...register("accounts")}
+          {...field("accounts")}
           error={error("accounts")}
           optional={category !== "standing-access"}
           required={category === "standing-access"}
@@ -281,8 +290,8 @@ export function RequestForm({
       {category === "change" ? (
         <fieldset>
           <legend>{t("request.change")}</legend>
-          <TextArea label={t("request.reason")} {...register("reason")} error={error("reason")} required />
-          <TextArea label={t("request.impactDescription")} {...register("impactDescription")} error={error("impactDescription")} optional />
+          <TextArea label={t("request.reason")} {...field("reason")} error={error("reason")} required />
+          <TextArea label={t("request.impactDescription")} {...field("impactDescription")} error={error("impactDescription")} optional />
           <fieldset className="checkbox-grid" aria-describedby={error("affectedSystems") ? "affected-error" : undefined}>
             <legend>
               {t("request.affectedSystems")} {type === "advanced-change" ? null : <span className="field__optional">{t("form.optional")}</span>}
@@ -301,31 +310,32 @@ export function RequestForm({
             {[...allSystems.filter((s) => proposed.has(s.code)), ...allSystems.filter((s) => !proposed.has(s.code) && s.code !== values.systemCode)].map(
               (s) => (
                 <label key={s.code} className={proposed.has(s.code) ? "checkbox-grid__proposed" : undefined}>
-                  <input type="checkbox" value={s.code} {...register("affectedSystems")} /> {s.code}
+                  <input type="checkbox" value={s.code} {...register("affectedSystems")} defaultChecked={defaultValues.affectedSystems.includes(s.code)} />{" "}
+                  {s.code}
                   {proposed.has(s.code) ? <span className="field__optional"> {t("request.affectedProposedMark")}</span> : null}
                 </label>
               ),
             )}
           </fieldset>
-          <TextArea label={t("request.risk")} {...register("risk")} error={error("risk")} optional={type !== "advanced-change"} />
-          <TextArea label={t("request.testPlan")} {...register("testPlan")} error={error("testPlan")} optional={type !== "advanced-change"} />
-          <TextArea label={t("request.rollbackPlan")} {...register("rollbackPlan")} error={error("rollbackPlan")} optional={type !== "advanced-change"} />
-          <Checkbox label={t("request.affectsUsers")} hint={t("request.affectsUsersHint")} {...register("affectsUsers")} />
+          <TextArea label={t("request.risk")} {...field("risk")} error={error("risk")} optional={type !== "advanced-change"} />
+          <TextArea label={t("request.testPlan")} {...field("testPlan")} error={error("testPlan")} optional={type !== "advanced-change"} />
+          <TextArea label={t("request.rollbackPlan")} {...field("rollbackPlan")} error={error("rollbackPlan")} optional={type !== "advanced-change"} />
+          <Checkbox label={t("request.affectsUsers")} hint={t("request.affectsUsersHint")} {...check("affectsUsers")} />
           {values.affectsUsers ? (
-            <TextArea label={t("request.publicDescription")} rows={2} {...register("publicDescription")} error={error("publicDescription")} optional />
+            <TextArea label={t("request.publicDescription")} rows={2} {...field("publicDescription")} error={error("publicDescription")} optional />
           ) : null}
-          <input type="hidden" {...register("linkedCase")} />
+          <input type="hidden" {...field("linkedCase")} />
         </fieldset>
       ) : null}
 
       {category === "standing-access" ? (
         <fieldset>
           <legend>{t("request.standing")}</legend>
-          <TextArea label={t("request.justification")} {...register("justification")} error={error("justification")} required />
+          <TextArea label={t("request.justification")} {...field("justification")} error={error("justification")} required />
           <TextField
             label={t("request.agreementReference")}
             hint={t("request.agreementHint")}
-            {...register("agreementReference")}
+            {...field("agreementReference")}
             error={error("agreementReference")}
             required
           />
@@ -334,8 +344,8 @@ export function RequestForm({
 
       <fieldset>
         <legend>{t("request.references")}</legend>
-        <TextField label={t("request.ticket")} {...register("ticket")} error={error("ticket")} optional />
-        <TextField label={t("request.supplierTicket")} {...register("supplierTicket")} error={error("supplierTicket")} optional />
+        <TextField label={t("request.ticket")} {...field("ticket")} error={error("ticket")} optional />
+        <TextField label={t("request.supplierTicket")} {...field("supplierTicket")} error={error("supplierTicket")} optional />
       </fieldset>
 
       <div className="button-row">

@@ -4,11 +4,14 @@ import type { Db } from "../../db/client";
 import { users } from "../../db/schema";
 import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/calendar";
 import { applyEvent, createCase } from "~/cases/commands.server";
+import { copyValues } from "~/cases/request-form";
+import { markStandard, saveTemplate, saveTemplateFromCase } from "~/cases/templates.server";
 
 /**
  * A few cases in different states for the embedded demo, so every view has something to show:
  * a submitted simple change, an advanced change on the CAB's agenda, an emergency with its access
- * open, and standing access awaiting the owner's consent.
+ * open, and standing access awaiting the owner's consent; a template kept from the first and a
+ * standard change.
  */
 export async function seedDemoCases(db: Db, now = new Date()): Promise<void> {
   const byEmail = async (email: string) => (await db.select().from(users).where(eq(users.email, email)))[0]!;
@@ -20,7 +23,7 @@ export async function seedDemoCases(db: Db, now = new Date()): Promise<void> {
   const simpleDay = addWorkingDays(earliestStart("simple-change", today), 1);
   const advancedDay = addWorkingDays(earliestStart("advanced-change", today), 3);
 
-  await createCase(
+  const intranet = await createCase(
     db,
     sara,
     {
@@ -87,4 +90,26 @@ export async function seedDemoCases(db: Db, now = new Date()): Promise<void> {
     },
     now,
   );
+  // A template kept from a case, and a standard change the board approved once (decision 026).
+  await saveTemplateFromCase(db, sara, intranet.number, "Versionsuppgradering av intranätet");
+  const patching = await saveTemplate(
+    db,
+    sara,
+    {
+      name: "Månadspatchning av intranätet",
+      category: "change",
+      values: copyValues({
+        systemCode: "INTRA",
+        title: "Månadspatchning av intranätet",
+        description: "Leverantören installerar månadens säkerhetsuppdateringar på intranätets servrar.",
+        reason: "Månadens säkerhetsuppdateringar",
+        affectsOthers: "no",
+        accounts: "adm-intra-lev",
+        testPlan: "Startsidan, sökningen och inloggningen provas efteråt.",
+        rollbackPlan: "Ögonblicksbild av servrarna före arbetet.",
+      }),
+    },
+    now,
+  );
+  await markStandard(db, centre, patching.id, { reference: "Ändringsrådets protokoll 2026-11-26 § 4" }, now);
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { CASE_STATUSES, CASE_TYPES } from "../../machines/vocabulary";
-import { createCaseInput, eventInput, leadTimeQuery } from "../cases/schemas";
+import { createCaseInput, eventInput, leadTimeQuery, templateActionInput, templateInput } from "../cases/schemas";
 
 /**
  * The OpenAPI 3.1 description of /api/v1, generated from the same zod schemas that validate the
@@ -106,6 +106,8 @@ export function openApiDocument(baseUrl: string) {
         CreateCase: schema(createCaseInput),
         Event: schema(eventInput),
         LeadTimeQuery: schema(leadTimeQuery),
+        NewTemplate: schema(templateInput),
+        TemplateAction: schema(templateActionInput),
       },
     },
     paths: {
@@ -164,6 +166,31 @@ export function openApiDocument(baseUrl: string) {
           summary: "Create a case (submitted unless draft: true)",
           requestBody: { required: true, content: json({ $ref: "#/components/schemas/CreateCase" }) },
           responses: { "201": { description: "The case", content: json({ $ref: "#/components/schemas/Case" }) }, ...errors(400, 401, 403, 413, 415, 422) },
+        },
+      },
+      "/templates": {
+        get: {
+          summary: "Request templates and standard changes you may see (requesters: their systems'; the CAB: the standard changes)",
+          responses: {
+            "200": { description: "The templates", content: json({ type: "object", properties: { items: { type: "array" } } }) },
+            ...errors(401, 403),
+          },
+        },
+        post: {
+          summary: "Keep a case as a template (a requester of its system); start a request from it with templateId in POST /cases",
+          requestBody: { required: true, content: json({ $ref: "#/components/schemas/NewTemplate" }) },
+          responses: {
+            "201": { description: "The template's id", content: json({ type: "object", properties: { id: { type: "integer" } } }) },
+            ...errors(400, 401, 403, 404, 422),
+          },
+        },
+      },
+      "/templates/{id}": {
+        post: {
+          summary: "Mark a template a standard change (service centre), withdraw one (CAB, service centre), or remove it (its owner, service centre)",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+          requestBody: { required: true, content: json({ $ref: "#/components/schemas/TemplateAction" }) },
+          responses: { "200": { description: "The template" }, ...errors(400, 401, 403, 404, 409, 422) },
         },
       },
       "/cases/{number}": {

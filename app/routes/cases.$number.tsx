@@ -17,6 +17,8 @@ import { isoToStockholmLocal, stockholmLocalToIso } from "../../machines/time";
 import { applyEvent } from "~/cases/commands.server";
 import { applyDisturbance, DISTURBANCE_ACTIONS, type DisturbanceAction } from "~/cases/disturbances.server";
 import { casePage } from "~/cases/views.server";
+import { saveTemplateFromCase, type StandardChange } from "~/cases/templates.server";
+import { categoryOf } from "~/cases/request-form";
 import { formErrors, WorkflowError } from "~/cases/errors";
 import { NOTICE_TARGETS, sendNotice, type NoticeTarget } from "~/cases/review.server";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
@@ -63,6 +65,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const value = form.get(name);
     return typeof value === "string" && value.trim() ? value.trim() : undefined;
   };
+  if (event === "template") {
+    // Kept as a template: the case's texts under a name (app/cases/templates.server.ts).
+    try {
+      await saveTemplateFromCase(db(), user, number, String(form.get("name") ?? ""));
+    } catch (error) {
+      if (error instanceof WorkflowError)
+        return data<Result>({ event, errors: formErrors(error, { fields: ["name"] }) }, { status: error.status === 404 ? 404 : error.status });
+      throw error;
+    }
+    return redirect(`/cases/${number}?notice=template-saved`);
+  }
   if (event === "disturbance") {
     const step = String(form.get("action") ?? "");
     if (!DISTURBANCE_ACTIONS.includes(step as DisturbanceAction)) throw new Response("Unknown step", { status: 400 });
@@ -140,6 +153,7 @@ export default function CasePage() {
   const notice = searchParams.get("notice");
   const d = view.details as Record<string, unknown> & { externalReferences?: { ticket?: string; supplierTicket?: string } };
   const list = (key: string) => (Array.isArray(d[key]) ? (d[key] as string[]) : []);
+  const standardChange = d.standardChange as StandardChange | undefined;
   // The board's decisions are recorded on its meeting's page, in session: never here.
   const actions = view.allowedEvents.filter((e) => e !== "EDIT" && !isCabDecision(e));
   const canEdit = view.allowedEvents.includes("EDIT");
@@ -154,7 +168,12 @@ export default function CasePage() {
       {notice === "submitted" ? <Notice>{t("case.notice.submitted")}</Notice> : null}
       {notice === "draft-saved" ? <Notice>{t("case.notice.draftSaved")}</Notice> : null}
       {notice === "saved" ? <Notice>{t("form.saved")}</Notice> : null}
-      {notice && notice !== "submitted" && notice !== "draft-saved" && notice !== "saved" ? (
+      {notice === "template-saved" ? (
+        <Notice>
+          {t("template.saved")} <Link to="/templates">{t("nav.templates")}</Link>
+        </Notice>
+      ) : null}
+      {notice && !["submitted", "draft-saved", "saved", "template-saved"].includes(notice) ? (
         <Notice>{t("case.notice.done", { what: textOr(`event.${notice}`, notice) })}</Notice>
       ) : null}
 
@@ -166,6 +185,7 @@ export default function CasePage() {
           <StatusBadge status={view.status} /> · {t(`type.${view.type}`)}
           {view.priority ? ` · ${t("request.priorityIs", { priority: view.priority })}` : null}
         </p>
+        {standardChange ? <p id="standard-change">{t("case.standardChange", { name: standardChange.name, reference: standardChange.reference })}</p> : null}
         <p className="lead">{t(`case.explain.${view.status}`)}</p>
         {view.decision ? (
           <dl className="facts" id="case-decision">
@@ -178,7 +198,7 @@ export default function CasePage() {
         ) : null}
       </section>
 
-      {canEdit || (actions.length && role !== "admin") || (view.type === "emergency" && isRequester && view.status !== "draft") ? (
+      {canEdit || (actions.length && role !== "admin") || role === "requester" ? (
         <section aria-labelledby="actions-heading">
           <h2 id="actions-heading">{t("case.actions")}</h2>
           <div className="button-row">
@@ -192,7 +212,36 @@ export default function CasePage() {
                 {t("case.action.linkedChange")}
               </Link>
             ) : null}
+            {role === "requester" ? (
+              <Link to={`/cases/new?type=${categoryOf(view.type)}&copy=${view.number}`} className="button button--secondary">
+                {t("template.copy")}
+              </Link>
+            ) : null}
           </div>
+          {role === "requester" ? (
+            <details className="template-save" open={result?.event === "template" || undefined}>
+              <summary>{t("template.save")}</summary>
+              <Form method="post" className="event-form">
+                <input type="hidden" name="intent" value="template" />
+                <p className="muted">{t("template.saveHelp")}</p>
+                <TextField
+                  label={t("template.name")}
+                  name="name"
+                  defaultValue={view.title}
+                  error={result?.event === "template" ? result.errors.name : undefined}
+                  required
+                />
+                {result?.event === "template" && result.errors._form ? (
+                  <p className="field__error" role="alert">
+                    {t(result.errors._form)}
+                  </p>
+                ) : null}
+                <button type="submit" className="button button--secondary">
+                  {t("template.save")}
+                </button>
+              </Form>
+            </details>
+          ) : null}
           <div className="event-forms">
             {actions.map((event) => (
               <EventForm

@@ -34,8 +34,9 @@ async function load(request: Request, number: string) {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, view } = await load(request, String(params.number));
-  const context = await requestFormContext(db(), user);
+  const [context, editing] = await Promise.all([requestFormContext(db(), user), caseToEdit(db(), user, view.number)]);
   return {
+    standard: editing.standard,
     number: view.number,
     status: view.status,
     category: categoryOf(view.type),
@@ -55,7 +56,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const category = categoryOf(view.type);
   const values = valuesFromForm(form);
   const { earliest } = await requestFormContext(db(), user);
-  const checked = requestFormSchema(category, intent, earliest).safeParse(values);
+  const checked = requestFormSchema(category, intent, earliest, view.standard).safeParse(values);
   if (!checked.success) return data<Result>({ errors: fieldErrorsOf(checked.error), values }, { status: 422 });
   try {
     // The changes are saved first, so a refused submission loses nothing.
@@ -84,6 +85,7 @@ export default function EditRequest() {
         <Link to={`/cases/${loaderData.number}`}>{loaderData.number}</Link>
       </p>
       <h1>{t("request.editTitle", { number: loaderData.number })}</h1>
+      {loaderData.standard ? <p className="notice">{t("request.isStandard")}</p> : null}
       <RequestForm
         category={loaderData.category}
         earliest={loaderData.earliest}
@@ -96,6 +98,7 @@ export default function EditRequest() {
         allowDraft
         submitLabel={loaderData.status === "returned" ? t("request.resubmit") : t("request.submit")}
         caseNumber={loaderData.number}
+        standard={loaderData.standard}
       />
     </>
   );

@@ -12,7 +12,20 @@ import { createCase } from "~/cases/commands.server";
 import { getCaseView } from "~/cases/views.server";
 import { WorkflowError } from "~/cases/errors";
 import { requestFormContext, toFormErrors } from "~/cases/request-context.server";
-import { emptyRequest, requestFormSchema, toCaseInput, valuesFromForm, type FormCategory, type RequestFormValues } from "~/cases/request-form";
+import {
+  categoryOf,
+  copyValues,
+  emptyRequest,
+  requestFormSchema,
+  toCaseInput,
+  valuesFromCase,
+  valuesFromForm,
+  type FormCategory,
+  type RequestFormValues,
+} from "~/cases/request-form";
+import { templateForRequest, type StandardChange } from "~/cases/templates.server";
+import { parseId } from "~/http/ids";
+import { isoToStockholmLocal } from "../../machines/time";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 export const handle = titled("request.newTitle");
@@ -45,8 +58,34 @@ export async function loader({ request }: LoaderFunctionArgs) {
       };
     }
   }
-  return { category: isCategory(category) ? category : null, defaults, fromIncident, ...context };
+  // A copy of an earlier request, or a template: its texts without the occasion's window and tickets.
+  const copy = url.searchParams.get("copy");
+  let copyOf: string | null = null;
+  if (copy && !from) {
+    const original = await getCaseView(db(), user, copy.slice(0, 40)).catch(() => undefined);
+    if (original && categoryOf(original.type) === category) {
+      copyOf = original.number;
+      defaults = copyValues(valuesFromCase(original, isoToStockholmLocal));
+    }
+  }
+  const templateId = parseId(url.searchParams.get("template"));
+  let template: { id: number; name: string; standard: StandardChange | null } | null = null;
+  let templateCategory: FormCategory | null = null;
+  if (templateId && !from && !copyOf) {
+    const found = await templateForRequest(db(), user, templateId).catch(notFound);
+    template = { id: found.id, name: found.name, standard: found.standard };
+    templateCategory = found.category;
+    defaults = found.values;
+  }
+  const chosen = templateCategory ?? (isCategory(category) ? category : null);
+  return { category: chosen, defaults, fromIncident, copyOf, template, ...context };
 }
+
+/** A template the requester may not use, or none at all: the same 404. */
+const notFound = (error: unknown): never => {
+  if (error instanceof WorkflowError) throw new Response("Not found", { status: 404 });
+  throw error;
+};
 
 type Result = { errors: FieldErrors; values: RequestFormValues };
 
@@ -57,11 +96,15 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!isCategory(category)) throw new Response("Unknown category", { status: 400 });
   const intent = form.get("intent") === "draft" ? "draft" : "submit";
   const values = valuesFromForm(form);
+  // The template the form came from: the server's record of it decides whether it is a standard change.
+  const templateId = parseId(form.get("templateId"));
+  const template = templateId ? await templateForRequest(db(), user, templateId).catch(notFound) : null;
+  const standard = template?.standard !== null && template?.standard !== undefined;
   const { earliest } = await requestFormContext(db(), user);
-  const checked = requestFormSchema(category, intent, earliest).safeParse(values);
+  const checked = requestFormSchema(category, intent, earliest, standard).safeParse(values);
   if (!checked.success) return data<Result>({ errors: fieldErrorsOf(checked.error), values }, { status: 422 });
   try {
-    const created = await createCase(db(), user, toCaseInput(category, checked.data, intent));
+    const created = await createCase(db(), user, toCaseInput(category, checked.data, intent, new Date(), template ? { id: template.id, standard } : undefined));
     return redirect(`/cases/${created.number}?notice=${intent === "draft" ? "draft-saved" : "submitted"}`);
   } catch (error) {
     if (error instanceof WorkflowError && error.status === 422) {
@@ -110,6 +153,14 @@ export default function NewRequest() {
       </p>
       <h1>{t(heading)}</h1>
       {loaderData.fromIncident ? <p className="notice">{t("request.fromIncident", { number: loaderData.fromIncident })}</p> : null}
+      {loaderData.copyOf ? <p className="notice">{t("request.copyOf", { number: loaderData.copyOf })}</p> : null}
+      {loaderData.template ? (
+        <p className="notice" id="template-notice">
+          {loaderData.template.standard
+            ? t("request.fromStandard", { name: loaderData.template.name, reference: loaderData.template.standard.reference })
+            : t("request.fromTemplate", { name: loaderData.template.name })}
+        </p>
+      ) : null}
       {loaderData.systems.length === 0 ? <p className="notice notice--warn">{t("request.noSystems")}</p> : null}
       <RequestForm
         key={category}
@@ -123,7 +174,8 @@ export default function NewRequest() {
         serverErrors={result?.errors}
         allowDraft
         submitLabel={t("request.submit")}
-        hidden={{ category }}
+        hidden={{ category, ...(loaderData.template ? { templateId: String(loaderData.template.id) } : {}) }}
+        standard={Boolean(loaderData.template?.standard)}
       />
     </>
   );
