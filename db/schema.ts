@@ -526,6 +526,54 @@ export const caseTemplates = pgTable(
   (t) => [index("case_templates_system_idx").on(t.systemId)],
 );
 
+/**
+ * What is said on a case: a thread between the requester, the service centre, the CAB and
+ * operations, each comment *internal* (the municipality's) or *shared* with the case's supplier,
+ * whose own comments are always shared. Comments are never edited; each is also in the trail.
+ */
+export const caseComments = pgTable(
+  "case_comments",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id),
+    authorId: integer("author_id")
+      .notNull()
+      .references(() => users.id),
+    body: text("body").notNull(),
+    shared: boolean("shared").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("case_comments_case_idx").on(t.caseId, t.id)],
+);
+
+/**
+ * A file on a case (a test record, a screenshot, a supplier's document), kept in the database so
+ * it is in the same backup as the case. Its type is what its content is, not what its name or
+ * the browser claimed; its name is sanitised. Internal or shared with the supplier, like a comment.
+ */
+export const caseAttachments = pgTable(
+  "case_attachments",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    caseId: integer("case_id")
+      .notNull()
+      .references(() => cases.id),
+    uploaderId: integer("uploader_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    content: bytea("content").notNull(),
+    shared: boolean("shared").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("case_attachments_case_idx").on(t.caseId, t.id), check("case_attachments_size_check", sql`${t.size} between 1 and 10485760`)],
+);
+
 /** The access window a case owns once approved, with its own machine state. */
 export const accessWindows = pgTable(
   "access_windows",
@@ -753,6 +801,8 @@ export type OutboxMessage = typeof outbox.$inferSelect;
 export type Case = typeof cases.$inferSelect;
 export type AccessWindow = typeof accessWindows.$inferSelect;
 export type CaseTemplate = typeof caseTemplates.$inferSelect;
+export type CaseComment = typeof caseComments.$inferSelect;
+export type CaseAttachment = typeof caseAttachments.$inferSelect;
 export type BlackoutPeriod = typeof blackoutPeriods.$inferSelect;
 export type CabMeeting = typeof cabMeetings.$inferSelect;
 export type CabAttendance = typeof cabAttendance.$inferSelect;

@@ -6,7 +6,18 @@ import { and, eq, gt, max } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeOrganisation, makeSystem, makeUser } from "./support/factories";
-import { auditLog, blackoutPeriods, cabMeetingRules, cabMeetings, cases, caseTemplates, sessions, webhookSubscribers, type User } from "../db/schema";
+import {
+  auditLog,
+  blackoutPeriods,
+  cabMeetingRules,
+  cabMeetings,
+  caseAttachments,
+  cases,
+  caseTemplates,
+  sessions,
+  webhookSubscribers,
+  type User,
+} from "../db/schema";
 import { copyValues } from "~/cases/request-form";
 import { newWebhookSecret } from "~/connectors/webhooks.server";
 import { createApiToken } from "~/access/api-tokens.server";
@@ -179,6 +190,38 @@ const at =
 const onCase = (state: CaseState, make: (k: MadeCase, cell: Cell) => CellRequest | Promise<CellRequest>) => async (cell: Cell) => {
   const k = await cell.shared(`case:${state}`, () => makeCase(db(), w, cell.scope, state));
   return { caseNumber: k.number, ...(await make(k, cell)) };
+};
+
+/** A text file on the cell's case (shared with the supplier or internal), and the request made with its id. */
+const onFile = (shared: boolean, make: (k: MadeCase, id: number) => CellRequest) =>
+  onCase("open", async (k, cell) => {
+    const id = await cell.shared(`file:${shared}:${k.number}`, async () => {
+      const [c] = await db().select({ id: cases.id }).from(cases).where(eq(cases.number, k.number));
+      const content = new TextEncoder().encode("Testprotokoll\n");
+      const [f] = await db()
+        .insert(caseAttachments)
+        .values({
+          caseId: c!.id,
+          uploaderId: w.callers.requester.id,
+          name: "protokoll.txt",
+          contentType: "text/plain",
+          size: content.byteLength,
+          sha256: "-",
+          content,
+          shared,
+        })
+        .returning();
+      return f!.id;
+    });
+    return make(k, id);
+  });
+
+/** A small text file as a form posts it (to the case page with `intent`, or to the API without). */
+const fileForm = (intent?: string) => {
+  const form = new FormData();
+  if (intent) form.set("intent", intent);
+  form.set("file", new File(["Testprotokoll: allt gick bra.\n"], "protokoll.txt"));
+  return form;
 };
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -520,6 +563,42 @@ const TABLE: Row[] = [
     PER_PLACE,
     caseForm("open", { intent: "template", name: "Matrisens mall" }),
     e(L, [302, 404, 404], 403, 403, 403, 403, 403, 403),
+  ),
+  // The thread and the files: everyone who sees the case but the administrator (app/cases/comments.server.ts).
+  row(
+    "POST",
+    "/cases/:number",
+    "comment",
+    PER_PLACE,
+    caseForm("open", { intent: "comment", body: "Matrisens kommentar" }),
+    e(L, [302, 404, 404], 302, 302, 302, [302, 302, 404], [302, 404, 404], 403),
+    { event: "COMMENTED" },
+  ),
+  row(
+    "POST",
+    "/cases/:number",
+    "attach",
+    PER_PLACE,
+    onCase("open", (k) => ({ path: `/cases/${k.number}`, multipart: fileForm("attach") })),
+    e(L, [302, 404, 404], 302, 302, 302, [302, 302, 404], [302, 404, 404], 403),
+    { event: "ATTACHMENT_ADDED" },
+  ),
+  // A download is in the trail, but changes nothing else: the same answers as the case page, and an internal file is not the supplier's.
+  row(
+    "GET",
+    "/cases/:number/attachments/:id",
+    "shared",
+    PER_PLACE,
+    onFile(true, (k, id) => ({ path: `/cases/${k.number}/attachments/${id}` })),
+    e(L, [200, 404, 404], 200, 200, 200, [200, 200, 404], [200, 404, 404], 200),
+  ),
+  row(
+    "GET",
+    "/cases/:number/attachments/:id",
+    "internal",
+    PER_PLACE,
+    onFile(false, (k, id) => ({ path: `/cases/${k.number}/attachments/${id}` })),
+    e(L, [200, 404, 404], 200, 200, 200, 404, [200, 404, 404], 200),
   ),
   // The public status page's disturbance: the service centre only, on a priority 1–2 incident it sees.
   row(
@@ -1278,6 +1357,48 @@ const TABLE: Row[] = [
     PER_PLACE,
     onCase("open", (k) => ({ path: `/api/v1/cases/${k.number}/conflicts` })),
     e(401, [200, 404, 404], 200, 200, 200, 403, [200, 404, 404], 200),
+  ),
+  row(
+    "GET",
+    "/api/v1/cases/:number/comments",
+    "",
+    PER_PLACE,
+    onCase("open", (k) => ({ path: `/api/v1/cases/${k.number}/comments` })),
+    e(401, [200, 404, 404], 200, 200, 200, [200, 200, 404], [200, 404, 404], 200),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/comments",
+    "",
+    PER_PLACE,
+    onCase("open", (k) => ({ path: `/api/v1/cases/${k.number}/comments`, json: { body: "Matrisens kommentar", shared: true } })),
+    e(401, [201, 404, 404], 201, 201, 201, [201, 201, 404], [201, 404, 404], 403),
+    { event: "COMMENTED" },
+  ),
+  row(
+    "GET",
+    "/api/v1/cases/:number/attachments",
+    "",
+    PER_PLACE,
+    onCase("open", (k) => ({ path: `/api/v1/cases/${k.number}/attachments` })),
+    e(401, [200, 404, 404], 200, 200, 200, [200, 200, 404], [200, 404, 404], 200),
+  ),
+  row(
+    "POST",
+    "/api/v1/cases/:number/attachments",
+    "",
+    PER_PLACE,
+    onCase("open", (k) => ({ path: `/api/v1/cases/${k.number}/attachments`, multipart: fileForm() })),
+    e(401, [201, 404, 404], 201, 201, 201, [201, 201, 404], [201, 404, 404], 403),
+    { event: "ATTACHMENT_ADDED" },
+  ),
+  row(
+    "GET",
+    "/api/v1/cases/:number/attachments/:id",
+    "internal",
+    PER_PLACE,
+    onFile(false, (k, id) => ({ path: `/api/v1/cases/${k.number}/attachments/${id}` })),
+    e(401, [200, 404, 404], 200, 200, 200, 404, [200, 404, 404], 200),
   ),
   row(
     "GET",

@@ -4,6 +4,8 @@ import { cabMeetingRules, type User } from "../db/schema";
 import { upcomingMeetings } from "~/cab/meetings.server";
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { markStandard, saveTemplateFromCase, withdrawStandard } from "~/cases/templates.server";
+import { addComment } from "~/cases/comments.server";
+import { addAttachment } from "~/cases/attachments.server";
 import { LANGUAGES, type Lang } from "~/i18n";
 import { en } from "~/i18n/en";
 import { mailEn } from "~/i18n/mail.en";
@@ -124,6 +126,15 @@ beforeAll(async () => {
   });
   await applyEvent(db(), w.people.serviceCentre, change.number, { type: "APPROVE", reason: "Godkänd" });
   made.change = change.number;
+  // The thread and the files: an internal and a shared comment, an internal and a shared file.
+  await addComment(db(), w.people.requester, change.number, { body: "Kontrollera med nätgruppen.", shared: false });
+  await addComment(db(), w.people.serviceCentre, change.number, { body: "Bekräfta tiden, tack.", shared: true });
+  await addAttachment(db(), w.people.requester, change.number, {
+    name: "testprotokoll.txt",
+    bytes: new TextEncoder().encode("Allt gick bra.\n"),
+    shared: true,
+  });
+  await addAttachment(db(), w.people.requester, change.number, { name: "intern.txt", bytes: new Uint8Array(3 * 1024 * 1024).fill(0x61), shared: false });
 
   const advanced = await createCase(db(), w.people.requester, {
     type: "advanced-change",
@@ -243,6 +254,7 @@ function forms(): { who: User; path: string; form: Record<string, string | strin
     { who: requester, path: "/cases/new", form: { category: "emergency", intent: "submit", hours: "0" } },
     { who: requester, path: "/cases/new", form: { category: "emergency", intent: "submit", hours: "25", title: "x".repeat(300) } },
     { who: requester, path: "/cases/new", form: { category: "standing-access", intent: "submit" } },
+    { who: requester, path: `/cases/${made.change}`, form: { intent: "comment", body: " " } },
     { who: admin, path: "/admin/organisations/new", form: {} },
     { who: admin, path: "/admin/systems/new", form: {} },
     { who: admin, path: "/admin/users/new", form: { email: "inte-en-adress" } },
@@ -293,6 +305,8 @@ describe("the portal in one language", () => {
           change: "password-changed",
           ip: "192.0.2.1",
           reason: "Motivering",
+          author: "Kim Konsult",
+          body: "Bekräfta tiden, tack.",
           meeting: "tisdag 2 mars",
           priority: 1,
           connector: "directory",

@@ -8,7 +8,8 @@
  * - the municipality's internal notes on a change: risk, test plan, rollback plan, impact;
  * - the reasons in the trail (the service centre's, the board's, the requester's);
  * - conflicts, which are derived from other suppliers' work;
- * - the log of messages a case caused (the municipality's correspondence).
+ * - the log of messages a case caused (the municipality's correspondence);
+ * - comments and files the municipality marked internal.
  *
  * Everyone else who may see a case sees all of it (who may see a case at all is the scope's
  * business: `ownership.server.ts`).
@@ -43,3 +44,23 @@ export function reasonFor(audience: Audience, reason: string | null | undefined)
 export function conflictsFor<T>(audience: Audience, value: T): T | null {
   return seesConflicts(audience) ? value : null;
 }
+
+/**
+ * A comment or file (and its trail entry) marked internal is the municipality's; one shared with
+ * the supplier is the supplier's to see too.
+ */
+export const seesShared = (audience: Audience, shared: boolean) => shared || audience !== "supplier";
+
+/**
+ * A case's trail as the audience may see it: entries marked internal left out for the supplier,
+ * a shared entry's text (a shared comment, a shared file's name) kept, every other reason as
+ * `reasonFor` says.
+ */
+export function trailFor<T extends { shared: boolean | null; reason: string | null }>(audience: Audience, entries: T[]): T[] {
+  return entries
+    .filter((e) => e.shared === null || seesShared(audience, e.shared))
+    .map((e) => ({ ...e, reason: e.shared ? e.reason : reasonFor(audience, e.reason) }));
+}
+
+/** A comment's entry in a case's trail (the thread is the trail's comments). */
+export const isComment = (entry: { event: string }) => entry.event === "COMMENTED";

@@ -1,7 +1,7 @@
 import { and, count, eq, inArray } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
-import { accessWindows, auditLog, organisations, systems, users, type Case } from "../../db/schema";
+import { accessWindows, auditLog, caseComments, organisations, systems, users, type Case, type User } from "../../db/schema";
 import { calendarUid, type MailCalendar } from "~/outbox/calendar.server";
 import { env } from "~/env.server";
 import { reasonFor, type Audience } from "~/access/redaction";
@@ -223,4 +223,43 @@ export async function queueMessages(
     });
   }
   await enqueue(db, messages);
+}
+
+/**
+ * A comment on a case, to its participants: the requester, the service centre, everyone who has
+ * written on it, the board's members once it has been on an agenda and, for a shared comment, the
+ * supplier. An internal comment reaches nobody outside the municipality; nobody is told of their own.
+ */
+export async function queueCommentMessages(
+  db: Db,
+  c: Case,
+  comment: { auditId: number; author: Pick<User, "id" | "name" | "email">; body: string; shared: boolean },
+): Promise<void> {
+  const writers = await db
+    .selectDistinct({ address: users.email, lang: users.lang, role: users.role })
+    .from(caseComments)
+    .innerJoin(users, eq(users.id, caseComments.authorId))
+    .where(and(eq(caseComments.caseId, c.id), eq(users.status, "active")));
+  const recipients: Recipient[] = [
+    ...(await mailboxes(db, "service-centre")),
+    ...(await requesterOf(db, c)).map((r) => ({ ...r, calendar: false })),
+    ...(c.cabMeetingId ? await cabMembers(db) : []),
+    ...writers.filter((w) => w.role !== "supplier").map((w) => ({ address: w.address, lang: w.lang })),
+    ...(comment.shared
+      ? [...(await supplierOf(db, c)), ...writers.filter((w) => w.role === "supplier").map((w) => ({ address: w.address, lang: w.lang }))]
+      : []),
+  ];
+  const author = comment.author.email.toLowerCase();
+  const byAddress = new Map<string, Recipient>();
+  for (const r of recipients) if (r.address.toLowerCase() !== author && !byAddress.has(r.address.toLowerCase())) byAddress.set(r.address.toLowerCase(), r);
+  await enqueue(
+    db,
+    [...byAddress].map(([address, r]) => ({
+      key: `${c.number}:${comment.auditId}:${address}`,
+      template: comment.shared ? "case.commented" : "case.commentedInternal",
+      recipient: r.address,
+      lang: r.lang,
+      payload: { number: c.number, title: c.title, author: comment.author.name, body: comment.body, url: `${env().appUrl}/cases/${c.number}` },
+    })),
+  );
 }

@@ -218,3 +218,9 @@ export const templateActionInput = z.discriminatedUnion("action", [
   z.strictObject({ action: z.literal("withdraw"), reason: z.string().max(4000) }),
   z.strictObject({ action: z.literal("archive") }),
 ]);
+
+/** POST /api/v1/cases/{number}/comments: a comment on the case's thread. */
+export const commentInput = z.strictObject({
+  body: z.string().max(20_000).meta({ description: "The comment (at most 4,000 characters)." }),
+  shared: z.boolean().default(false).meta({ description: "Shared with the case's supplier (a supplier's own comments always are); otherwise internal." }),
+});

@@ -2,7 +2,7 @@ import { desc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 
 import type { Db } from "../../db/client";
-import { accessWindows, auditLog, cases, outbox, users, type AccessWindow, type Case, type User } from "../../db/schema";
+import { accessWindows, auditLog, caseAttachments, cases, outbox, users, type AccessWindow, type Case, type User } from "../../db/schema";
 import { connectorStates, type WindowConnectorState } from "~/connectors/steps.server";
 import { canCase, decisionProblem, isCabDecision, needsOf, stepWindow, type Actor, type CaseStatus, type CaseType, type WindowState } from "../../machines";
 import { RESPONSE_TARGETS, type Priority } from "../../machines/priority";
@@ -10,7 +10,8 @@ import type { AccountStep } from "../../machines/standing-access";
 import { clocksOf, type IncidentClocks } from "./sla.server";
 import { disturbanceOf, mayPublish, type Disturbance } from "./disturbances.server";
 import { inScope, scopeOf } from "~/access/scope.server";
-import { audienceOf, conflictsFor, detailsFor, reasonFor, seesConflicts, seesMessageLog } from "~/access/redaction";
+import { audienceOf, conflictsFor, detailsFor, reasonFor, seesConflicts, seesMessageLog, seesShared, trailFor } from "~/access/redaction";
+import type { AttachmentView } from "./attachments.server";
 import { meetingFacts } from "../cab/session.server";
 import { conflictsFor as conflictsOnWindow, freezeCount, type Conflict } from "./conflicts.server";
 import { mayPassOn, municipalUnits } from "./review.server";
@@ -26,7 +27,8 @@ import { actorFor, actorOf, caseFollows, extensionConflicts, machineEventType, r
  */
 // Reading -------------------------------------------------------------------------------------
 
-export type AuditView = { at: string; actor: string; event: string; from: string | null; to: string | null; reason: string | null };
+/** A trail entry; `shared` is set on a comment's or a file's (internal: false, shared with the supplier: true). */
+export type AuditView = { at: string; actor: string; event: string; from: string | null; to: string | null; reason: string | null; shared: boolean | null };
 
 export type CaseView = {
   number: string;
@@ -71,6 +73,8 @@ export type CaseView = {
   sla: IncidentClocks | null;
   /** An incident published on the public status page: its public text, updates and resolution (app/cases/disturbances.server.ts). */
   disturbance: Disturbance | null;
+  /** The files on the case (app/cases/attachments.server.ts), oldest first. */
+  attachments: AttachmentView[];
 };
 
 const linked = alias(cases, "linked_case");
@@ -88,7 +92,9 @@ type TrailJson = {
   from: string | null;
   to: string | null;
   reason: string | null;
+  shared: boolean | null;
 };
+type AttachmentJson = Omit<AttachmentView, "at"> & { at: string };
 
 /**
  * The case with its parties and, in the same statement, its access window, its trail, the changes
@@ -102,8 +108,11 @@ const viewExtras = (user: User | null) => ({
     'silenceId', w.silence_id, 'createdAt', w.created_at, 'updatedAt', w.updated_at)
     from ${accessWindows} w where w.case_id = ${cases.id})`,
   trail: sql<TrailJson[]>`(select coalesce(json_agg(json_build_object('at', a.at, 'actorName', u.name, 'actorLabel', a.actor_label, 'event', a.event,
-    'action', a.action, 'from', a.from_state, 'to', a.to_state, 'reason', a.reason) order by a.id), '[]'::json)
+    'action', a.action, 'from', a.from_state, 'to', a.to_state, 'reason', a.reason, 'shared', a.detail->'shared') order by a.id), '[]'::json)
     from ${auditLog} a left join ${users} u on u.id = a.actor_user_id where a.case_id = ${cases.id})`,
+  attachments: sql<AttachmentJson[]>`(select coalesce(json_agg(json_build_object('id', f.id, 'name', f.name, 'contentType', f.content_type,
+    'size', f.size, 'shared', f.shared, 'by', u.name, 'at', f.at) order by f.id), '[]'::json)
+    from ${caseAttachments} f join ${users} u on u.id = f.uploader_id where f.case_id = ${cases.id})`,
   linkedChanges: sql<string[]>`(select coalesce(json_agg(l.number order by l.id), '[]'::json) from ${cases} l where l.linked_case_id = ${cases.id})`,
   // What the viewer is to the case's system, for the events they may send (actorFor asks the same).
   ...(user ? relationColumns(user.id, cases.systemId) : { administers: sql<boolean>`false`, owns: sql<boolean>`false` }),
@@ -141,7 +150,8 @@ async function view(db: Db, user: User | null, row: NonNullable<Awaited<ReturnTy
     details: detailsFor(audience, full.details),
     // Directory groups and connector errors are the municipality's own infrastructure.
     accessWindow: full.accessWindow && audience === "supplier" ? { ...full.accessWindow, connectors: null } : full.accessWindow,
-    audit: full.audit.map((a) => ({ ...a, reason: reasonFor(audience, a.reason) })),
+    audit: trailFor(audience, full.audit),
+    attachments: full.attachments.filter((f) => seesShared(audience, f.shared)),
     // A freeze is a conflict: who passed one, and why, is the municipality's.
     freezeOverride: conflictsFor(audience, full.freezeOverride),
     decision: full.decision ? { ...full.decision, reason: reasonFor(audience, full.decision.reason) } : null,
@@ -158,6 +168,7 @@ async function fullView(db: Db, user: User | null, row: NonNullable<Awaited<Retu
     from: a.from,
     to: a.to,
     reason: a.reason,
+    shared: a.shared,
   }));
   return {
     number: c.number,
@@ -195,6 +206,7 @@ async function fullView(db: Db, user: User | null, row: NonNullable<Awaited<Retu
     decision: decisionOf(c.status, audit),
     sla: c.type === "emergency" ? ((await clocksOf(db, [c])).get(c.id) ?? null) : null,
     disturbance: c.type === "emergency" ? await disturbanceOf(db, c.id) : null,
+    attachments: row.attachments.map((f) => ({ ...f, at: at(f.at).toISOString() })),
     standing: c.type === "standing-access" ? standingOf(c.state.context as { consentUntil?: string | null; accountSteps?: AccountStep[] }) : null,
   };
 }

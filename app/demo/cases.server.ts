@@ -6,6 +6,8 @@ import { addWorkingDays, earliestStart, stockholmDate } from "../../machines/cal
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { copyValues } from "~/cases/request-form";
 import { markStandard, saveTemplate, saveTemplateFromCase } from "~/cases/templates.server";
+import { addComment } from "~/cases/comments.server";
+import { addAttachment } from "~/cases/attachments.server";
 
 /**
  * A few cases in different states for the embedded demo, so every view has something to show:
@@ -76,6 +78,16 @@ export async function seedDemoCases(db: Db, now = new Date()): Promise<void> {
   );
   await applyEvent(db, centre, incident.number, { type: "APPROVE" }, now);
   await applyEvent(db, ops, incident.number, { type: "GRANT" }, now);
+  // The incident's thread and a file: what the service centre keeps to itself and what it shares.
+  await addComment(db, centre, incident.number, { body: "Kunderna ringer in: prioritera inloggningen.", shared: false }, now);
+  await addComment(db, centre, incident.number, { body: "Skicka gärna loggarna från lastbalanseraren när ni har dem.", shared: true }, now);
+  await addAttachment(
+    db,
+    sara,
+    incident.number,
+    { name: "svarstider.csv", bytes: new TextEncoder().encode("tid;svarstid_ms\n08:00;420\n08:15;3900\n08:30;12000\n"), shared: true },
+    now,
+  );
   await createCase(
     db,
     sara,

@@ -20,6 +20,11 @@ export const BODY_LIMITS = {
   caseForm: 512 * 1024,
   /** JSON API bodies. */
   api: 64 * 1024,
+  /**
+   * A file on a case (multipart): its 10 MB and the form around it, with room to spare, so a file
+   * a little too large is told so at its field rather than answered 413.
+   */
+  attachment: 12 * 1024 * 1024,
 } as const;
 
 export class BodyTooLarge extends Error {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { CASE_STATUSES, CASE_TYPES } from "../../machines/vocabulary";
-import { createCaseInput, eventInput, leadTimeQuery, templateActionInput, templateInput } from "../cases/schemas";
+import { commentInput, createCaseInput, eventInput, leadTimeQuery, templateActionInput, templateInput } from "../cases/schemas";
 
 /**
  * The OpenAPI 3.1 description of /api/v1, generated from the same zod schemas that validate the
@@ -49,10 +49,25 @@ const caseView = {
           event: { type: "string" },
           from: { type: ["string", "null"] },
           to: { type: ["string", "null"] },
-          reason: { type: ["string", "null"] },
+          reason: { type: ["string", "null"], description: "Why (not for a supplier), or a comment's text, or a file's name" },
+          shared: { type: ["boolean", "null"], description: "A comment's or a file's entry: shared with the supplier (true) or internal (false)" },
         },
       },
     },
+    attachments: { type: "array", items: { $ref: "#/components/schemas/Attachment" } },
+  },
+};
+
+const attachment = {
+  type: "object",
+  properties: {
+    id: { type: "integer" },
+    name: { type: "string", description: "Sanitised; its extension is the content's" },
+    contentType: { type: "string", description: "What the content is (sniffed), not what the upload claimed" },
+    size: { type: "integer", maximum: 10485760 },
+    shared: { type: "boolean" },
+    by: { type: "string" },
+    at: { type: "string", format: "date-time" },
   },
 };
 
@@ -108,6 +123,17 @@ export function openApiDocument(baseUrl: string) {
         LeadTimeQuery: schema(leadTimeQuery),
         NewTemplate: schema(templateInput),
         TemplateAction: schema(templateActionInput),
+        NewComment: schema(commentInput),
+        Comment: {
+          type: "object",
+          properties: {
+            at: { type: "string", format: "date-time" },
+            author: { type: "string" },
+            body: { type: "string" },
+            shared: { type: "boolean" },
+          },
+        },
+        Attachment: attachment,
       },
     },
     paths: {
@@ -250,6 +276,74 @@ export function openApiDocument(baseUrl: string) {
           responses: {
             "200": { description: "The disturbance after the step", content: json({ $ref: "#/components/schemas/DisturbanceAnswer" }) },
             ...errors(400, 401, 403, 404, 409, 413, 415, 422),
+          },
+        },
+      },
+      "/cases/{number}/comments": {
+        get: {
+          summary: "The case's thread: the comments you may see (a supplier: the shared ones), oldest first",
+          parameters: [{ name: "number", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            "200": {
+              description: "The comments",
+              content: json({ type: "object", properties: { items: { type: "array", items: { $ref: "#/components/schemas/Comment" } } } }),
+            },
+            ...errors(401, 404),
+          },
+        },
+        post: {
+          summary: "Comment on a case (everyone who sees it but the administrator); mailed to its participants, the supplier only if shared",
+          parameters: [{ name: "number", in: "path", required: true, schema: { type: "string" } }],
+          requestBody: { required: true, content: json({ $ref: "#/components/schemas/NewComment" }) },
+          responses: {
+            "201": { description: "The comment", content: json({ $ref: "#/components/schemas/Comment" }) },
+            ...errors(400, 401, 403, 404, 413, 415, 422),
+          },
+        },
+      },
+      "/cases/{number}/attachments": {
+        get: {
+          summary: "The case's files you may see (a supplier: the shared ones)",
+          parameters: [{ name: "number", in: "path", required: true, schema: { type: "string" } }],
+          responses: {
+            "200": {
+              description: "The files",
+              content: json({ type: "object", properties: { items: { type: "array", items: { $ref: "#/components/schemas/Attachment" } } } }),
+            },
+            ...errors(401, 404),
+          },
+        },
+        post: {
+          summary: "Attach a file (at most 10 MB; PDF, image, text, Office, OpenDocument, zip or gzip, by its content); in the trail",
+          parameters: [{ name: "number", in: "path", required: true, schema: { type: "string" } }],
+          requestBody: {
+            required: true,
+            content: {
+              "multipart/form-data": {
+                schema: {
+                  type: "object",
+                  required: ["file"],
+                  properties: { file: { type: "string", format: "binary" }, shared: { enum: ["true", "false"], description: "Share with the supplier" } },
+                },
+              },
+            },
+          },
+          responses: {
+            "201": { description: "The file", content: json({ $ref: "#/components/schemas/Attachment" }) },
+            ...errors(401, 403, 404, 413, 415, 422),
+          },
+        },
+      },
+      "/cases/{number}/attachments/{id}": {
+        get: {
+          summary: "A file's content, as an attachment (Content-Disposition); the download is in the trail",
+          parameters: [
+            ...[{ name: "number", in: "path", required: true, schema: { type: "string" } }],
+            { name: "id", in: "path", required: true, schema: { type: "integer" } },
+          ],
+          responses: {
+            "200": { description: "The file", content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } } },
+            ...errors(401, 404),
           },
         },
       },

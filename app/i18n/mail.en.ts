@@ -97,4 +97,8 @@ export const mailEn: MailTexts = {
   "mail.cab.agenda.subject": "CAB: {number} on the agenda",
   "mail.cab.agenda.body":
     "{number} {title} is on the agenda of the change advisory board's meeting. Read the change, comment and vote in the portal before the meeting.",
+  "mail.case.commented.subject": "{number}: new comment from {author}",
+  "mail.case.commented.body": "{author} wrote on {number} {title}:\n\n{body}",
+  "mail.case.commentedInternal.subject": "{number}: new internal comment from {author}",
+  "mail.case.commentedInternal.body": "{author} wrote an internal comment on {number} {title}. The supplier does not see it.\n\n{body}",
 };

@@ -97,6 +97,10 @@ export const mailSv = {
   "mail.window.warning10.body": "Åtkomstfönstret för {number} {title} stänger {end}, om {minutes} min.",
   "mail.cab.agenda.subject": "Ändringsrådet: {number} på dagordningen",
   "mail.cab.agenda.body": "{number} {title} står på dagordningen för ändringsrådets möte. Läs ändringen, kommentera och rösta i portalen före mötet.",
+  "mail.case.commented.subject": "{number}: ny kommentar från {author}",
+  "mail.case.commented.body": "{author} skrev i {number} {title}:\n\n{body}",
+  "mail.case.commentedInternal.subject": "{number}: ny intern kommentar från {author}",
+  "mail.case.commentedInternal.body": "{author} skrev en intern kommentar i {number} {title}. Den syns inte för leverantören.\n\n{body}",
 } as const;
 
 export type MailKey = keyof typeof mailSv;

@@ -4,9 +4,10 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { db } from "../../db/client";
 import { AccountStepText, ClockText, ConflictList, PartyFacts, StatusBadge, WindowText } from "~/components/case-bits";
 import { EventForm } from "~/components/event-forms";
-import { Notice, SelectField, TextArea, TextField } from "~/components/forms";
+import { Checkbox, Notice, SelectField, TextArea, TextField } from "~/components/forms";
 import { ConnectorStatus } from "~/components/connector-status";
 import { useT, type MessageKey } from "~/i18n";
+import { isComment } from "~/access/redaction";
 import { requireUser } from "~/access/guards.server";
 import type { FieldErrors } from "~/ui/forms";
 import { parseId } from "~/http/ids";
@@ -17,6 +18,8 @@ import { isoToStockholmLocal, stockholmLocalToIso } from "../../machines/time";
 import { applyEvent } from "~/cases/commands.server";
 import { applyDisturbance, DISTURBANCE_ACTIONS, type DisturbanceAction } from "~/cases/disturbances.server";
 import { casePage } from "~/cases/views.server";
+import { addComment, takesPart } from "~/cases/comments.server";
+import { addAttachment } from "~/cases/attachments.server";
 import { saveTemplateFromCase, type StandardChange } from "~/cases/templates.server";
 import { categoryOf } from "~/cases/request-form";
 import { formErrors, WorkflowError } from "~/cases/errors";
@@ -30,7 +33,7 @@ export const handle: PageHandle<RouteData<typeof loader>> = {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const page = await casePage(db(), user, String(params.number).slice(0, 40)).catch(notFound);
-  return { ...page, isRequester: page.view.requester.id === user.id, role: user.role };
+  return { ...page, isRequester: page.view.requester.id === user.id, role: user.role, takesPart: takesPart(user) };
 }
 
 /** A case outside the person's scope, or none at all: the same 404. */
@@ -44,8 +47,28 @@ type Result = { event: string; errors: FieldErrors };
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const number = String(params.number).slice(0, 40);
-  const form = await readFormData(request, BODY_LIMITS.form);
+  // A file comes as multipart, with the room a file needs; every other form is small.
+  const multipart = (request.headers.get("Content-Type") ?? "").toLowerCase().startsWith("multipart/form-data");
+  const form = await readFormData(request, multipart ? BODY_LIMITS.attachment : BODY_LIMITS.form);
   const event = String(form.get("intent") ?? "");
+  if (event === "comment" || event === "attach") {
+    // The thread and the files (app/cases/comments.server.ts, attachments.server.ts).
+    const shared = form.get("shared") === "true";
+    try {
+      if (event === "comment") await addComment(db(), user, number, { body: String(form.get("body") ?? ""), shared });
+      else {
+        const file = form.get("file");
+        const bytes = file instanceof File ? new Uint8Array(await file.arrayBuffer()) : new Uint8Array(0);
+        await addAttachment(db(), user, number, { name: file instanceof File ? file.name : "", bytes, shared });
+      }
+    } catch (error) {
+      if (error instanceof WorkflowError) return data<Result>({ event, errors: formErrors(error, { fields: ["body", "file"] }) }, { status: error.status });
+      throw error;
+    }
+    return redirect(
+      `/cases/${number}?notice=${event === "comment" ? "comment-saved" : "attachment-saved"}${event === "comment" ? "#timeline-heading" : "#files-heading"}`,
+    );
+  }
   if (event === "notice") {
     const target = form.get("target");
     if (!NOTICE_TARGETS.includes(target as NoticeTarget)) throw new Response("Unknown notice", { status: 400 });
@@ -147,7 +170,7 @@ const DETAIL_LABELS: [string, MessageKey][] = [
 
 export default function CasePage() {
   const { t, textOr, formatDate, formatDateTime } = useT();
-  const { view, conflicts, extension, messages, isRequester, role, units, needs, passOn, publishes } = useLoaderData<typeof loader>();
+  const { view, conflicts, extension, messages, isRequester, role, units, needs, passOn, publishes, takesPart } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const notice = searchParams.get("notice");
@@ -173,7 +196,9 @@ export default function CasePage() {
           {t("template.saved")} <Link to="/templates">{t("nav.templates")}</Link>
         </Notice>
       ) : null}
-      {notice && !["submitted", "draft-saved", "saved", "template-saved"].includes(notice) ? (
+      {notice === "comment-saved" ? <Notice>{t("comment.saved")}</Notice> : null}
+      {notice === "attachment-saved" ? <Notice>{t("attachment.saved")}</Notice> : null}
+      {notice && !["submitted", "draft-saved", "saved", "template-saved", "comment-saved", "attachment-saved"].includes(notice) ? (
         <Notice>{t("case.notice.done", { what: textOr(`event.${notice}`, notice) })}</Notice>
       ) : null}
 
@@ -458,18 +483,32 @@ export default function CasePage() {
         </section>
       ) : null}
 
+      <Files errors={result?.event === "attach" ? result.errors : undefined} />
+
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">{t("case.timeline")}</h2>
         <ol className="timeline">
           {view.audit.map((a, i) => (
-            <li key={i}>
+            <li key={i} className={isComment(a) ? "timeline__comment" : undefined}>
               <time dateTime={a.at}>{formatDateTime(a.at)}</time> · <strong>{a.actor === "system" ? t("case.theSystem") : a.actor}</strong> ·{" "}
               {textOr(`event.${a.event}`, a.event)}
               {a.to && a.from !== a.to && isCaseStatus(a.to) ? <> → {t(`status.${a.to}`)}</> : null}
+              {a.shared !== null && role !== "supplier" ? <Shared shared={a.shared} /> : null}
               {a.reason ? <p className="timeline__reason">{a.reason}</p> : null}
             </li>
           ))}
         </ol>
+        {takesPart ? (
+          <Form method="post" className="event-form" id="comment-form">
+            <input type="hidden" name="intent" value="comment" />
+            <h3>{t("comment.heading")}</h3>
+            <TextArea label={t("comment.body")} name="body" rows={3} required error={result?.event === "comment" ? result.errors.body : undefined} />
+            <ShareField />
+            <button type="submit" className="button button--secondary">
+              {t("comment.submit")}
+            </button>
+          </Form>
+        ) : null}
       </section>
 
       {messages.length ? (
@@ -597,6 +636,87 @@ function DisturbanceSection({ publishes, errorsFor }: { publishes: boolean; erro
               )
             : null}
         </div>
+      ) : null}
+    </section>
+  );
+}
+
+/** Whether a comment or a file is the municipality's own or shared with the supplier. */
+function Shared({ shared }: { shared: boolean }) {
+  const { t } = useT();
+  return <span className={`badge share-badge${shared ? "" : " badge--muted"}`}>{t(shared ? "share.shared" : "share.internal")}</span>;
+}
+
+/** The choice to share a comment or a file with the supplier; a supplier's own are always shared. */
+function ShareField() {
+  const { t } = useT();
+  const { role } = useLoaderData<typeof loader>();
+  if (role === "supplier") return <p className="field__hint">{t("share.supplier")}</p>;
+  return <Checkbox label={t("share.label")} hint={t("share.hint")} name="shared" value="true" />;
+}
+
+/** The case's files: each to download (in the trail), and the form to attach one. */
+function Files({ errors }: { errors: FieldErrors | undefined }) {
+  const { t, lang, formatDateTime } = useT();
+  const { view, role, takesPart } = useLoaderData<typeof loader>();
+  const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+  const size = (bytes: number) =>
+    bytes < 1024 * 1024
+      ? t("attachment.kilobytes", { size: number.format(Math.max(0.1, bytes / 1024)) })
+      : t("attachment.megabytes", { size: number.format(bytes / 1024 / 1024) });
+  return (
+    <section aria-labelledby="files-heading">
+      <h2 id="files-heading">{t("attachment.heading")}</h2>
+      {view.attachments.length ? (
+        <div className="table-wrap">
+          <table className="stack" id="attachments">
+            <thead>
+              <tr>
+                <th scope="col">{t("attachment.name")}</th>
+                <th scope="col">{t("attachment.size")}</th>
+                <th scope="col">{t("attachment.by")}</th>
+                {role !== "supplier" ? <th scope="col">{t("attachment.visibility")}</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {view.attachments.map((f) => (
+                <tr key={f.id}>
+                  <td data-label={t("attachment.name")}>
+                    <a href={`/cases/${view.number}/attachments/${f.id}`} download>
+                      {f.name}
+                    </a>
+                  </td>
+                  <td data-label={t("attachment.size")}>{size(f.size)}</td>
+                  <td data-label={t("attachment.by")}>
+                    {f.by}, <time dateTime={f.at}>{formatDateTime(f.at)}</time>
+                  </td>
+                  {role !== "supplier" ? (
+                    <td data-label={t("attachment.visibility")}>
+                      <Shared shared={f.shared} />
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <p className="muted">{t("attachment.none")}</p>
+      )}
+      {takesPart ? (
+        <Form method="post" encType="multipart/form-data" className="event-form" id="attach-form">
+          <input type="hidden" name="intent" value="attach" />
+          <TextField type="file" label={t("attachment.file")} hint={t("attachment.fileHint")} name="file" required error={errors?.file} />
+          <ShareField />
+          {errors?._form ? (
+            <p className="field__error" role="alert">
+              {t(errors._form)}
+            </p>
+          ) : null}
+          <button type="submit" className="button button--secondary">
+            {t("attachment.submit")}
+          </button>
+        </Form>
       ) : null}
     </section>
   );

@@ -33,6 +33,8 @@ export type Call = {
   method?: string;
   form?: Record<string, string | string[]>;
   json?: unknown;
+  /** A multipart body (files): the Request sets its Content-Type with the boundary. */
+  multipart?: FormData;
   headers?: Record<string, string>;
   cookie?: string;
   /** The client address the server sees (rate limits, audit). */
@@ -42,8 +44,10 @@ export type Call = {
 export async function call(pathAndQuery: string, options: Call = {}): Promise<Response> {
   const headers = new Headers(options.headers);
   if (options.cookie) headers.set("Cookie", options.cookie);
-  let body: string | undefined;
-  if (options.form) {
+  let body: string | FormData | undefined;
+  if (options.multipart) {
+    body = options.multipart;
+  } else if (options.form) {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(options.form)) {
       for (const v of Array.isArray(value) ? value : [value]) params.append(key, v);

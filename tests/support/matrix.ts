@@ -321,6 +321,8 @@ export type CellRequest = {
   path: string;
   form?: Record<string, string>;
   json?: unknown;
+  /** A multipart body (a file). */
+  multipart?: FormData;
   /** List rows: the case number whose presence the cell checks ("sees" / "hides"). */
   marker?: string;
   /** A session of the cell's own instead of the caller's shared one (logout, settings). */
@@ -352,6 +354,7 @@ export function send(w: MatrixWorld, role: Caller, method: "GET" | "POST", reque
   const ip = `198.51.100.${1 + Math.floor(Math.random() * 250)}`;
   if (request.json !== undefined) return call(request.path, { method, json: request.json, headers, cookie, ip });
   if (request.form) return call(request.path, { method, form: request.form, headers, cookie, ip });
+  if (request.multipart) return call(request.path, { method, multipart: request.multipart, headers, cookie, ip });
   return call(request.path, { method, headers, cookie, ip });
 }
 
