@@ -489,6 +489,15 @@ const TABLE: Row[] = [
     listing("open", (k) => `/cases?${new URLSearchParams({ q: k.title })}`),
     e(L, [S, H, H], S, S, 403, 403, [S, H, H], S),
   ),
+  // Each list's CSV shows what the list shows (and only that).
+  row(
+    "GET",
+    "/cases.csv",
+    "",
+    PER_PLACE,
+    listing("open", (k) => `/cases.csv?${new URLSearchParams({ q: k.title })}`),
+    e(L, [S, H, H], S, S, 403, 403, [S, H, H], S),
+  ),
   row("GET", "/cases/new", "", ONCE, at("/cases/new"), e(L, 200, 403, 403, 403, 403, 403, 403)),
   row("POST", "/cases/new", "draft", PER_PLACE, newCaseForm("draft"), e(L, [302, 422, 422], 403, 403, 403, 403, 403, 403)),
   row("POST", "/cases/new", "submit", PER_PLACE, newCaseForm("submit"), e(L, [302, 422, 422], 403, 403, 403, 403, 403, 403)),
@@ -515,6 +524,9 @@ const TABLE: Row[] = [
   // Templates and standard changes (decision 026): the requesters of a system use its templates; the service centre marks
   // standard changes; the CAB (and the service centre) withdraws them; a template's owner or the service centre removes it.
   row("GET", "/templates", "", ONCE, at("/templates"), e(L, 200, 200, 200, 403, 403, 403, 403)),
+  // Reports cover every case: for the service centre, the CAB and the administrator, whose scope is all of them.
+  row("GET", "/reports", "", ONCE, at("/reports"), e(L, 403, 200, 200, 403, 403, 403, 200)),
+  row("GET", "/reports.csv", "", ONCE, at("/reports.csv?figure=monthly"), e(L, 403, 200, 200, 403, 403, 403, 200)),
   row(
     "POST",
     "/templates",
@@ -691,10 +703,26 @@ const TABLE: Row[] = [
   ),
   row(
     "GET",
+    "/service-centre.csv",
+    "",
+    PER_PLACE,
+    listing("submitted", () => "/service-centre.csv"),
+    e(L, 403, S, 403, 403, 403, 403, 403),
+  ),
+  row(
+    "GET",
     "/operations",
     "",
     PER_PLACE,
     listing("open", () => "/operations"),
+    e(L, 403, S, 403, S, 403, 403, 403),
+  ),
+  row(
+    "GET",
+    "/operations.csv",
+    "",
+    PER_PLACE,
+    listing("open", () => "/operations.csv"),
     e(L, 403, S, 403, S, 403, 403, 403),
   ),
   // The service centre looks on; only operations opens and closes (the workflow refuses the centre).

@@ -212,7 +212,16 @@ function pages(lang: Lang): { who: string; user: User | null; paths: string[] }[
     {
       who: "service centre",
       user: w.people.serviceCentre,
-      paths: ["/", "/service-centre", `/cases/${made.advanced}`, `/cases/${made.standing}`, "/cab", "/templates"],
+      paths: [
+        "/",
+        "/service-centre",
+        `/cases/${made.advanced}`,
+        `/cases/${made.standing}`,
+        "/cab",
+        "/templates",
+        "/reports",
+        "/reports?from=2026-12-31&to=2026-01-01",
+      ],
     },
     { who: "CAB", user: w.people.cab, paths: ["/", "/cab", `/cab/meetings/${made.meeting}`, `/cab/meetings/${made.meeting}/minutes`, "/templates"] },
     { who: "operations", user: w.people.operations, paths: ["/", "/operations", `/cases/${made.emergency}`] },

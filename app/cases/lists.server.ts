@@ -27,12 +27,15 @@ function windowRange(from: string | undefined, to: string | undefined): (SQL | u
   ];
 }
 
+/** The most cases a list's CSV holds (its first EXPORT_MAX rows, in the list's order). */
+export const EXPORT_MAX = 10_000;
+
 /**
  * The cases the user may see, filtered and paginated. With `countUpTo` the total is counted only
  * that far (and always past the page after this one), so a large scope is not counted whole on
  * every page load; `totalIsAtLeast` then says the total is a lower bound.
  */
-export async function listCases(db: Db, user: User, filters: CaseFilters = {}, options: { countUpTo?: number } = {}) {
+export async function listCases(db: Db, user: User, filters: CaseFilters = {}, options: { countUpTo?: number; all?: boolean } = {}) {
   const scope: Scope = await scopeOf(db, user);
   // Filters come from query strings: one with a NUL matches nothing (PostgreSQL refuses it in a query).
   const impossible = [filters.status, filters.type, filters.system, filters.q].some((v) => v?.includes("\0"));
@@ -50,8 +53,9 @@ export async function listCases(db: Db, user: User, filters: CaseFilters = {}, o
     ...windowRange(filters.from, filters.to),
   ];
   const where = and(...conditions);
-  const pageSize = Math.min(Math.max(filters.pageSize ?? 25, 1), 100);
-  const page = Math.max(filters.page ?? 1, 1);
+  // `all`: every case the filters show, for a download (at most EXPORT_MAX), in the list's order.
+  const pageSize = options.all ? EXPORT_MAX : Math.min(Math.max(filters.pageSize ?? 25, 1), 100);
+  const page = options.all ? 1 : Math.max(filters.page ?? 1, 1);
   const order =
     filters.sort === "window"
       ? [asc(cases.windowStart), asc(cases.id)]

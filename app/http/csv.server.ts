@@ -1,3 +1,5 @@
+import { isoToStockholmLocal } from "../../machines/time";
+
 /**
  * CSV for spreadsheets and archives (the audit trail, a meeting's minutes): RFC 4180 quoting, and a
  * cell a spreadsheet would take for a formula (=, +, -, @) is defused with a leading apostrophe.
@@ -23,3 +25,6 @@ export function csvResponse(csv: string, name: string): Response {
     headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}.csv"`, "Cache-Control": "no-store" },
   });
 }
+
+/** A moment as a spreadsheet reads it: Stockholm's wall clock, "2026-12-07 14:30". */
+export const csvMoment = (iso: string | null | undefined): string => (iso ? (isoToStockholmLocal(iso) ?? iso).replace("T", " ") : "");

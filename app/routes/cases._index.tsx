@@ -11,70 +11,12 @@ import { StatusBadge, WindowText } from "~/components/case-bits";
 import { SelectField, TextField } from "~/components/forms";
 import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
-import { isIsoDate } from "../../machines/calendar";
 import { titled } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { listCases } from "~/cases/lists.server";
+import { DEFAULT_PAGE_SIZE, filtersOf, readQuery, searchFor, SORTS } from "~/cases/list-query";
 
 const place = PLACES.cases;
-
-const SORTS = ["updated", "window", "number"] as const;
-const DEFAULT_PAGE_SIZE = 25;
-const MAX_PAGE = 100_000;
-
-type Sort = (typeof SORTS)[number];
-
-/** The filters as the page understands them: anything malformed in the query is dropped or clamped. */
-type ListQuery = {
-  status: string;
-  type: string;
-  system: string;
-  q: string;
-  from: string;
-  to: string;
-  sort: Sort;
-  page: number;
-  pageSize: number;
-};
-
-const oneOf = <T extends string>(list: readonly T[], value: string): T | "" => ((list as readonly string[]).includes(value) ? (value as T) : "");
-
-function readQuery(params: URLSearchParams, system: string): ListQuery {
-  const get = (name: string) => (params.get(name) ?? "").trim();
-  const date = (name: string) => {
-    const value = get(name);
-    return isIsoDate(value) ? value : "";
-  };
-  const whole = (name: string, fallback: number, min: number, max: number) => {
-    const value = get(name);
-    return /^\d{1,7}$/.test(value) ? Math.min(Math.max(Number(value), min), max) : fallback;
-  };
-  let from = date("from");
-  let to = date("to");
-  if (from && to && from > to) [from, to] = [to, from];
-  return {
-    status: oneOf(CASE_STATUSES, get("status")),
-    type: oneOf(CASE_TYPES, get("type")),
-    system,
-    q: get("q").slice(0, 100),
-    from,
-    to,
-    sort: oneOf(SORTS, get("sort")) || "updated",
-    page: whole("page", 1, 1, MAX_PAGE),
-    pageSize: whole("pageSize", DEFAULT_PAGE_SIZE, 1, 100),
-  };
-}
-
-/** The query string for `query` at `page`, leaving out what is empty or default. */
-function searchFor(query: ListQuery, page: number): string {
-  const params = new URLSearchParams();
-  for (const name of ["status", "type", "system", "q", "from", "to"] as const) if (query[name]) params.set(name, query[name]);
-  if (query.sort !== "updated") params.set("sort", query.sort);
-  if (query.pageSize !== DEFAULT_PAGE_SIZE) params.set("pageSize", String(query.pageSize));
-  if (page > 1) params.set("page", String(page));
-  const search = params.toString();
-  return search ? `?${search}` : "";
-}
 
 /** How far the list counts its cases; beyond it the page says "more than". */
 export const COUNT_UP_TO = 1000;
@@ -85,16 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const system = systemFilterOf(params.get("system") ?? "", systemOptions);
   const query = readQuery(params, system.code);
-  const filters = {
-    status: query.status || undefined,
-    type: query.type || undefined,
-    system: query.system || undefined,
-    q: query.q || undefined,
-    from: query.from || undefined,
-    to: query.to || undefined,
-    sort: query.sort,
-    pageSize: query.pageSize,
-  };
+  const filters = filtersOf(query);
   // Counted up to 1,000 (and past the next page): "more than 1,000" is what a person needs to know of a larger list.
   let result = await listCases(db(), user, { ...filters, page: query.page }, { countUpTo: COUNT_UP_TO });
   const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
@@ -112,6 +45,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     totalIsAtLeast: result.totalIsAtLeast === true,
     page: result.page,
     pages,
+    // Every case the filters show (not only this page), in the list's order.
+    csv: `/cases.csv${searchFor({ ...current, pageSize: DEFAULT_PAGE_SIZE }, 1)}`,
     previous: result.page > 1 ? `/cases${searchFor(current, result.page - 1)}` : null,
     next: result.page < pages ? `/cases${searchFor(current, result.page + 1)}` : null,
   };
@@ -212,6 +147,11 @@ export default function Cases() {
           <Pager previous={data.previous} next={data.next}>
             {t(data.totalIsAtLeast ? "cases.pageOf.atLeast" : "cases.pageOf", { page: data.page, pages: data.pages })}
           </Pager>
+          <p>
+            <a href={data.csv} download>
+              {t("export.csv")}
+            </a>
+          </p>
         </>
       )}
     </>

@@ -81,6 +81,11 @@ export default function Operations() {
   return (
     <>
       <h1>{t("nav.operations")}</h1>
+      <p>
+        <a href="/operations.csv" download>
+          {t("export.csv")}
+        </a>
+      </p>
       <p className="lead">{t("operations.intro", { from: formatDate(range.from), to: formatDate(range.to) })}</p>
       {notice === "granted" ? <Notice>{t("operations.granted", { number: noticeCase })}</Notice> : null}
       {notice === "revoked" ? <Notice>{t("operations.revoked", { number: noticeCase })}</Notice> : null}

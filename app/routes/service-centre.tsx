@@ -30,6 +30,9 @@ export default function ServiceCentre() {
         <Link to="/schedule">{t("nav.schedule")}</Link>
         <Link to="/admin/blackouts">{t("review.blackouts")}</Link>
         <Link to="/admin/users/new">{t("serviceCentre.inviteSupplier")}</Link>
+        <a href="/service-centre.csv" download>
+          {t("export.csv")}
+        </a>
       </p>
       <h2 id="queue-heading">{t("review.queue", { count: queue.length })}</h2>
       {queue.length ? (

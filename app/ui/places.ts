@@ -12,6 +12,7 @@ const ALL_STAFF: Role[] = ["requester", "service-centre", "cab", "operations", "
 export const PLACES = {
   cases: { path: "/cases", label: "nav.cases", blurb: "place.cases", roles: ["requester", "service-centre", "cab", "system-owner", "admin"] },
   newCase: { path: "/cases/new", label: "nav.newCase", blurb: "place.newCase", roles: ["requester"] },
+  reports: { path: "/reports", label: "nav.reports", blurb: "place.reports", roles: ["service-centre", "cab", "admin"] },
   templates: { path: "/templates", label: "nav.templates", blurb: "place.templates", roles: ["requester", "service-centre", "cab"] },
   owner: { path: "/owner", label: "nav.owner", blurb: "place.owner", roles: ["system-owner"] },
   serviceCentre: { path: "/service-centre", label: "nav.serviceCentre", blurb: "place.serviceCentre", roles: ["service-centre"] },
