@@ -21,6 +21,7 @@ import { getUser } from "~/access/guards.server";
 import { documentTitle, pageHeadOf } from "~/ui/meta";
 import { useNonce } from "~/ui/nonce";
 import styles from "~/styles/app.css";
+import { rolesOf } from "~/access/roles";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
@@ -36,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const lang = await getLang(request);
   // The shell must render even when the database is down, so a failed lookup means "anonymous".
   const user = await getUser(request).catch(() => undefined);
-  return { lang, user: user ? { name: user.name, role: user.role } : null };
+  return { lang, user: user ? { name: user.name, roles: rolesOf(user) } : null };
 }
 
 export type RootData = Awaited<ReturnType<typeof loader>>;

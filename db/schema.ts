@@ -74,7 +74,16 @@ export const users = pgTable(
     id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
     email: text("email").notNull(),
     name: text("name").notNull(),
+    /** The person's first role: their start page, and how the portal introduces them. */
     role: userRole("role").notNull(),
+    /**
+     * Roles held besides it, by the same person and account (a förvaltare who also sits on the CAB,
+     * common in a small municipality). Never a supplier's: a supplier is outside the municipality.
+     */
+    extraRoles: text("extra_roles", { enum: ROLES })
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     organisationId: integer("organisation_id")
       .notNull()
       .references(() => organisations.id),
@@ -86,7 +95,15 @@ export const users = pgTable(
     lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
     ...timestamps,
   },
-  (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`), index("users_organisation_idx").on(t.organisationId)],
+  (t) => [
+    uniqueIndex("users_email_key").on(sql`lower(${t.email})`),
+    index("users_organisation_idx").on(t.organisationId),
+    // A supplier holds one role; nobody holds a role twice, nor the supplier's as an extra one.
+    check(
+      "users_extra_roles_check",
+      sql`(${t.role} <> 'supplier' or cardinality(${t.extraRoles}) = 0) and not ('supplier' = any(${t.extraRoles})) and not (${t.role}::text = any(${t.extraRoles}))`,
+    ),
+  ],
 );
 
 export const systems = pgTable(

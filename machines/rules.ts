@@ -13,7 +13,8 @@ export type { CaseType };
 /** What the server knows about the person (or the system itself) sending an event. */
 export type Actor = {
   userId: number | null;
-  role: Role | "system";
+  /** Every role the person holds (a förvaltare who also sits on the board holds two); the system's own steps: ["system"]. */
+  roles: readonly (Role | "system")[];
   /** The person who created the case. */
   isRequester: boolean;
   /** Administers the case's system ("systemförvaltare" of it). */
@@ -26,7 +27,7 @@ export type Actor = {
 
 export const SYSTEM_ACTOR: Actor = {
   userId: null,
-  role: "system",
+  roles: ["system"],
   isRequester: false,
   administersSystem: false,
   ownsSystem: false,
@@ -102,12 +103,15 @@ export function emergencyHoursProblem(hours: number): Problem | undefined {
   return undefined;
 }
 
-const requesterSide = (a: Actor) => a.role === "requester" && (a.isRequester || a.administersSystem);
-const serviceCentre = (a: Actor) => a.role === "service-centre" && !a.isRequester;
-const systemOwner = (a: Actor) => a.role === "system-owner" && a.ownsSystem && !a.isRequester;
-const operations = (a: Actor) => a.role === "operations";
-const supplierSide = (a: Actor) => (a.role === "supplier" && a.ofSupplier) || requesterSide(a);
-const theSystem = (a: Actor) => a.role === "system";
+// A person with several roles may do what any of them may; the segregation of duties (never on
+// a case one requested) holds whichever role they act in.
+const holds = (a: Actor, role: Role | "system") => a.roles.includes(role);
+const requesterSide = (a: Actor) => holds(a, "requester") && (a.isRequester || a.administersSystem);
+const serviceCentre = (a: Actor) => holds(a, "service-centre") && !a.isRequester;
+const systemOwner = (a: Actor) => holds(a, "system-owner") && a.ownsSystem && !a.isRequester;
+const operations = (a: Actor) => holds(a, "operations");
+const supplierSide = (a: Actor) => (holds(a, "supplier") && a.ofSupplier) || requesterSide(a);
+const theSystem = (a: Actor) => holds(a, "system");
 
 /** Who may send each event. Nobody decides on a case they requested themselves. */
 export const PERMISSIONS: Record<string, (actor: Actor) => boolean> = {
@@ -353,7 +357,7 @@ export function needsOf(type: CaseType, event: string, facts: { conflicts: numbe
 
 /** Who may take part in the board's work on a change: members vote, members and the chair comment — never on a change they requested. */
 export function boardProblems(actor: Actor, act: "vote" | "comment"): Problem | null {
-  const role = act === "vote" ? actor.role === "cab" : actor.role === "cab" || actor.role === "service-centre";
+  const role = act === "vote" ? holds(actor, "cab") : holds(actor, "cab") || holds(actor, "service-centre");
   if (!role) return { key: "case.action.forbidden" };
   if (actor.isRequester) return { key: "cab.error.ownChange" };
   return null;

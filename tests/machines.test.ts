@@ -53,9 +53,9 @@ const windowOf = (start: string, hours: number): Window => ({ start, end: plusHo
 
 // ─── People ──────────────────────────────────────────────────────────────────────────────────
 
-const person = (role: Actor["role"], facts: Partial<Actor> = {}): Actor => ({
+const person = (role: Actor["roles"][number], facts: Partial<Actor> = {}): Actor => ({
   userId: 1,
-  role,
+  roles: [role],
   isRequester: false,
   administersSystem: false,
   ownsSystem: false,

@@ -7,6 +7,7 @@ import { userForApiToken } from "~/access/api-tokens.server";
 import { sessionForToken } from "~/access/sessions.server";
 import { oncePerRequest } from "~/http/request-scope.server";
 import { safeRedirect } from "~/http/safe-redirect";
+import { hasRole } from "./roles";
 
 let cookies: { session: ReturnType<typeof createCookie>; parked: ReturnType<typeof createCookie> } | undefined;
 
@@ -98,7 +99,7 @@ export async function requireUser(request: Request): Promise<User> {
 /** The signed-in user when their role is one of `roles`; otherwise 403. */
 export async function requireRole(request: Request, ...roles: Role[]): Promise<User> {
   const user = await requireUser(request);
-  if (!roles.includes(user.role)) {
+  if (!hasRole(user, ...roles)) {
     throw isApi(request) ? Response.json({ error: "Forbidden" }, { status: 403 }) : new Response("Forbidden", { status: 403 });
   }
   return user;

@@ -2,6 +2,8 @@ import { eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { cases, systemAdministrators, systems, type User } from "../../db/schema";
+import type { Role } from "../../machines/vocabulary";
+import { rolesOf } from "./roles";
 
 /**
  * What a person may see, by role: the service centre, the CAB, operations and administrators see
@@ -11,8 +13,21 @@ import { cases, systemAdministrators, systems, type User } from "../../db/schema
  */
 export type Scope = { kind: "all" } | { kind: "systems"; systemIds: number[] } | { kind: "supplier"; organisationId: number };
 
-export async function scopeOf(db: Db, user: Pick<User, "id" | "role" | "organisationId">): Promise<Scope> {
-  switch (user.role) {
+/**
+ * What the person sees: the union of what each of their roles sees (a förvaltare on the CAB sees
+ * every case, as the board does). What they may *request* for is one role's: `scopeAs(…, "requester")`.
+ */
+export async function scopeOf(db: Db, user: Pick<User, "id" | "role" | "organisationId"> & { extraRoles?: readonly Role[] | null }): Promise<Scope> {
+  const scopes = await Promise.all(rolesOf(user).map((role) => scopeAs(db, user, role)));
+  if (scopes.length === 1) return scopes[0]!;
+  if (scopes.some((s) => s.kind === "all")) return { kind: "all" };
+  // A supplier holds no other role (users_extra_roles_check): the rest are systems.
+  return { kind: "systems", systemIds: [...new Set(scopes.flatMap((s) => (s.kind === "systems" ? s.systemIds : [])))] };
+}
+
+/** What one of the person's roles sees: a requester the systems they administer, an owner those they own. */
+export async function scopeAs(db: Db, user: Pick<User, "id" | "role" | "organisationId">, role: Role): Promise<Scope> {
+  switch (role) {
     case "service-centre":
     case "cab":
     case "operations":

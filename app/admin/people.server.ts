@@ -26,6 +26,7 @@ import { env } from "~/env.server";
 import { isUniqueViolation } from "../../db/errors";
 import { MAX_ID } from "~/http/ids";
 import { text, validate, type FormResult, msg } from "~/ui/forms";
+import { extraRolesProblem, hasRole, rolesOf } from "~/access/roles";
 
 export const INVITATION_TTL_MS = 72 * 60 * 60 * 1000;
 
@@ -60,6 +61,8 @@ const personSchema = z.object({
     .positive("validation.choose")
     .max(MAX_ID, msg("validation.choose")),
   systemIds: z.array(z.coerce.number().int().positive().max(MAX_ID)).default([]),
+  /** Roles held besides the first (app/access/roles.ts): the same person, one account. */
+  extraRoles: z.array(z.enum(ROLES, { error: msg("validation.choose") })).default([]),
 });
 
 export const inviteSchema = personSchema.extend({
@@ -72,10 +75,12 @@ export const inviteSchema = personSchema.extend({
     .pipe(z.email("validation.email")),
 });
 
-export const inviteFormArrays = ["systemIds"] as const;
+export const inviteFormArrays = ["systemIds", "extraRoles"] as const;
 
 async function checkPerson(db: Db, input: z.output<typeof personSchema>, inviter: Pick<User, "role"> | null) {
   if (inviter && !invitableRoles(inviter).includes(input.role)) return { role: { key: "validation.choose" as const } };
+  if (inviter && input.extraRoles.some((r) => !invitableRoles(inviter).includes(r))) return { extraRoles: { key: "validation.choose" as const } };
+  if (extraRolesProblem(input.role, input.extraRoles)) return { extraRoles: { key: "user.extraRolesSupplier" as const } };
   const [org] = await db.select().from(organisations).where(eq(organisations.id, input.organisationId));
   if (!org || !org.active || !organisationKindsFor(input.role).includes(org.kind)) {
     return { organisationId: { key: "user.organisationKind" as const } };
@@ -88,9 +93,15 @@ async function checkPerson(db: Db, input: z.output<typeof personSchema>, inviter
   return undefined;
 }
 
-async function assignSystems(db: Db, user: Pick<User, "id" | "role">, systemIds: number[]) {
-  await db.delete(systemAdministrators).where(eq(systemAdministrators.userId, user.id));
-  await db.update(systems).set({ ownerUserId: null }).where(eq(systems.ownerUserId, user.id));
+/**
+ * The systems of the person's first role (a requester administers them, a system owner owns them).
+ * The relation of a role they no longer hold ends; that of an extra role they keep is the system
+ * form's to set (app/admin/systems.server.ts), and stays.
+ */
+async function assignSystems(db: Db, user: Pick<User, "id" | "role" | "extraRoles">, systemIds: number[]) {
+  if (user.role === "requester" || !hasRole(user, "requester")) await db.delete(systemAdministrators).where(eq(systemAdministrators.userId, user.id));
+  if (user.role === "system-owner" || !hasRole(user, "system-owner"))
+    await db.update(systems).set({ ownerUserId: null }).where(eq(systems.ownerUserId, user.id));
   const ids = [...new Set(systemIds)];
   if (!ids.length) return;
   if (user.role === "requester") {
@@ -137,6 +148,9 @@ export async function issueInvitation(
   return { url, expiresAt };
 }
 
+/** The extra roles to store: each once, never the first role. */
+const extraOf = (input: { role: Role; extraRoles: Role[] }): Role[] => [...new Set(input.extraRoles)].filter((r) => r !== input.role);
+
 /** Creates an invited person and their invitation. */
 export async function inviteUser(
   db: Db,
@@ -151,7 +165,14 @@ export async function inviteUser(
     const value = await db.transaction(async (tx) => {
       const [user] = await tx
         .insert(users)
-        .values({ email: parsed.value.email, name: parsed.value.name, role: parsed.value.role, organisationId: parsed.value.organisationId, status: "invited" })
+        .values({
+          email: parsed.value.email,
+          name: parsed.value.name,
+          role: parsed.value.role,
+          extraRoles: extraOf(parsed.value),
+          organisationId: parsed.value.organisationId,
+          status: "invited",
+        })
         .returning();
       await assignSystems(tx, user!, parsed.value.systemIds);
       const { url, expiresAt } = await issueInvitation(tx, user!, inviter);
@@ -160,7 +181,7 @@ export async function inviteUser(
         actorUserId: inviter?.id,
         actorLabel: inviter ? null : "cli",
         subjectUserId: user!.id,
-        detail: { role: user!.role },
+        detail: { role: user!.role, ...(user!.extraRoles.length ? { extraRoles: user!.extraRoles } : {}) },
       });
       return { user: user!, url, expiresAt };
     });
@@ -263,14 +284,25 @@ export async function updatePerson(db: Db, id: number, input: unknown, actor: Pi
     if (!before) throw new Response("Not found", { status: 404 });
     const [after] = await tx
       .update(users)
-      .set({ name: parsed.value.name, role: parsed.value.role, organisationId: parsed.value.organisationId, updatedAt: new Date() })
+      .set({
+        name: parsed.value.name,
+        role: parsed.value.role,
+        extraRoles: extraOf(parsed.value),
+        organisationId: parsed.value.organisationId,
+        updatedAt: new Date(),
+      })
       .where(eq(users.id, id))
       .returning();
     await assignSystems(tx, after!, parsed.value.systemIds);
-    if (before.role !== after!.role) {
-      // A new role is a new set of doors: sessions opened under the old one end.
+    if (rolesOf(before).join() !== rolesOf(after!).join()) {
+      // New roles are a new set of doors: sessions opened under the old ones end.
       await deleteUserSessions(tx, id);
-      await audit(tx, { action: "user.role-changed", actorUserId: actor.id, subjectUserId: id, detail: { from: before.role, to: after!.role } });
+      await audit(tx, {
+        action: "user.role-changed",
+        actorUserId: actor.id,
+        subjectUserId: id,
+        detail: { from: before.role, to: after!.role, fromRoles: rolesOf(before), toRoles: rolesOf(after!) },
+      });
     }
     return after!;
   });

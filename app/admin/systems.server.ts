@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 
@@ -8,6 +8,8 @@ import { isUniqueViolation, pgError } from "../../db/errors";
 import { scopeOf, systemsInScope } from "~/access/scope.server";
 import { MAX_ID } from "~/http/ids";
 import { checkbox, formObject, isoDate, optionalId, optionalText, requiredId, text, validate, type FieldErrors, type FormResult, msg } from "~/ui/forms";
+import { hasRole } from "~/access/roles";
+import { holding } from "~/access/roles.server";
 
 export const SYSTEM_CODE = /^[A-Z0-9][A-Z0-9-]{1,19}$/;
 
@@ -150,12 +152,12 @@ async function checkReferences(db: Db, input: SystemInput): Promise<FieldErrors>
   }
   const people = [...input.administratorIds, ...(input.ownerUserId ? [input.ownerUserId] : [])];
   if (people.length) {
-    const found = await db.select({ id: users.id, role: users.role }).from(users).where(inArray(users.id, people));
-    const byId = new Map(found.map((u) => [u.id, u.role]));
-    if (input.ownerUserId !== undefined && byId.get(input.ownerUserId) !== "system-owner") {
+    const found = await db.select({ id: users.id, role: users.role, extraRoles: users.extraRoles }).from(users).where(inArray(users.id, people));
+    const byId = new Map(found.map((u) => [u.id, u]));
+    if (input.ownerUserId !== undefined && !hasRole(byId.get(input.ownerUserId), "system-owner")) {
       errors.ownerUserId = { key: "validation.choose" };
     }
-    if (input.administratorIds.some((id) => byId.get(id) !== "requester")) {
+    if (input.administratorIds.some((id) => !hasRole(byId.get(id), "requester"))) {
       errors.administratorIds = { key: "validation.choose" };
     }
   }
@@ -250,9 +252,9 @@ export async function removeDependency(db: Db, systemId: number, dependsOnId: nu
 /** People an administrator can pick for a system: requesters (administrators) and system owners. */
 export async function systemPeopleChoices(db: Db) {
   return db
-    .select({ id: users.id, name: users.name, email: users.email, role: users.role })
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role, extraRoles: users.extraRoles })
     .from(users)
-    .where(and(inArray(users.role, ["requester", "system-owner"]), sql`${users.status} <> 'deactivated'`))
+    .where(and(or(holding("requester"), holding("system-owner")), sql`${users.status} <> 'deactivated'`))
     .orderBy(asc(users.name));
 }
 

@@ -33,6 +33,7 @@ import { queueMessages } from "../cases/messages.server";
 import { toFieldErrors } from "../cases/errors";
 import { casesWithParties } from "../cases/case-rows.server";
 import { conflictsOf, freezeCount, type Conflict } from "../cases/conflicts.server";
+import { hasRole } from "~/access/roles";
 
 /**
  * The board's working material: a meeting's agenda (the advanced changes waiting for it, with
@@ -566,7 +567,7 @@ export const ruleInput = z.object({
 });
 
 function requireCentre(user: User) {
-  if (user.role !== "service-centre")
+  if (!hasRole(user, "service-centre"))
     throw new WorkflowError(403, "Only the service centre schedules the board's meetings.", { _form: { key: "case.action.forbidden" } });
 }
 

@@ -16,6 +16,8 @@ import {
 import { audit } from "~/audit/audit.server";
 import { WorkflowError } from "~/cases/errors";
 import { getMeeting } from "./meetings.server";
+import { hasRole } from "~/access/roles";
+import { holding } from "~/access/roles.server";
 
 /**
  * A CAB meeting held: the chair (the service centre) opens it with who is present, records the
@@ -34,7 +36,7 @@ export async function boardQuorum(db: Db): Promise<number> {
 
 /** The administrator sets the board's quorum; meetings opened from now on need it. Audited. */
 export async function setBoardQuorum(db: Db, user: Pick<User, "id" | "role">, raw: unknown, ip: string | null = null): Promise<number> {
-  if (user.role !== "admin") throw new WorkflowError(403, "Only an administrator sets the board's quorum.");
+  if (!hasRole(user, "admin")) throw new WorkflowError(403, "Only an administrator sets the board's quorum.");
   const parsed = z.coerce.number().int().min(CAB_QUORUM_RANGE.min).max(CAB_QUORUM_RANGE.max).safeParse(raw);
   if (!parsed.success)
     throw new WorkflowError(422, "The quorum is a whole number of members.", { quorum: { key: "admin.cab.quorumRange", params: { ...CAB_QUORUM_RANGE } } });
@@ -97,12 +99,12 @@ export async function attendanceOf(db: Db, meetingId: number): Promise<Attendee[
   }));
 }
 
-/** The board's members (role cab, active): whom the chair can mark present. */
+/** The board's members (who hold the role cab, active): whom the chair can mark present. */
 export async function boardMembers(db: Db): Promise<{ id: number; name: string }[]> {
   return db
     .select({ id: users.id, name: users.name })
     .from(users)
-    .where(and(eq(users.role, "cab"), eq(users.status, "active")))
+    .where(and(holding("cab"), eq(users.status, "active")))
     .orderBy(asc(users.name));
 }
 
@@ -123,7 +125,7 @@ export const refuseMeeting = (problem: Problem, field = "_form"): never => {
 };
 
 function requireChairRole(user: User) {
-  if (user.role !== "service-centre") throw new WorkflowError(403, "Only the service centre chairs the board.", { _form: { key: "case.action.forbidden" } });
+  if (!hasRole(user, "service-centre")) throw new WorkflowError(403, "Only the service centre chairs the board.", { _form: { key: "case.action.forbidden" } });
 }
 
 const SUBSTITUTE_NAME_MAX = 200;
@@ -186,7 +188,7 @@ export async function closeMeeting(db: Db, user: User, meetingId: number, now = 
 
 /** A member who was present, not the chair, adjusts ("justerar") the minutes of a closed meeting: they are locked. */
 export async function adjustMinutes(db: Db, user: User, meetingId: number, now = new Date()): Promise<void> {
-  if (user.role !== "cab") throw new WorkflowError(403, "A member of the board adjusts the minutes.", { _form: { key: "case.action.forbidden" } });
+  if (!hasRole(user, "cab")) throw new WorkflowError(403, "A member of the board adjusts the minutes.", { _form: { key: "case.action.forbidden" } });
   await db.transaction(async (tx) => {
     const facts = await meetingFacts(tx, meetingId, { lock: true });
     if (!facts) throw new WorkflowError(404, "No such meeting.");
@@ -205,12 +207,12 @@ export async function sessionOf(db: Db, meetingId: number, user: Pick<User, "id"
   const [attendance, named, members, quorumNow] = await Promise.all([
     attendanceOf(db, meeting.id),
     namesOf.length ? db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, namesOf)) : [],
-    user.role === "service-centre" && meeting.status === "scheduled" ? boardMembers(db) : [],
+    hasRole(user, "service-centre") && meeting.status === "scheduled" ? boardMembers(db) : [],
     meeting.quorumMembers ?? boardQuorum(db),
   ]);
   const facts = factsFrom(meeting, attendance, quorumNow);
   const nameOf = (id: number | null) => named.find((n) => n.id === id)?.name ?? null;
-  const chairRole = user.role === "service-centre";
+  const chairRole = hasRole(user, "service-centre");
   return {
     status: meeting.status,
     chair: nameOf(meeting.chairId),
@@ -224,7 +226,7 @@ export async function sessionOf(db: Db, meetingId: number, user: Pick<User, "id"
     // The forms are offered when the step is possible for this person (as if the quorum came); the server checks again.
     mayOpen: chairRole && !openingProblem(facts, facts.quorum, now),
     mayClose: chairRole && !closingProblem(facts, user.id),
-    mayAdjust: user.role === "cab" && !adjustingProblem(facts, user.id),
+    mayAdjust: hasRole(user, "cab") && !adjustingProblem(facts, user.id),
     mayDecide: chairRole && !decisionProblem(facts, user.id),
   };
 }

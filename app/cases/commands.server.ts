@@ -28,7 +28,7 @@ import {
   type WindowEvent,
   caseStatusOf,
 } from "../../machines";
-import { inScope, scopeOf } from "~/access/scope.server";
+import { inScope, scopeAs, scopeOf } from "~/access/scope.server";
 import { stockholmDate } from "../../machines/calendar";
 import { fieldErrorsOf } from "~/ui/forms";
 import { getMeeting, meetingForReferral, upcomingMeetings } from "../cab/meetings.server";
@@ -43,6 +43,7 @@ import { standardChangeFor, templateOfNewCase, type StandardChange } from "./tem
 import { categoryOf } from "./request-form";
 import { createCaseInput, draftInput, eventInput, type CreateCaseInput, type DraftInput } from "./schemas";
 import { actorFor, applyWindowEvent, auditTransition, caseFollows, commitCase, commitWindow, eventDetail, machineEventType } from "./transitions.server";
+import { hasRole } from "~/access/roles";
 
 /**
  * The one way cases change. Every change — from a form or from the API — is an event: load the
@@ -100,14 +101,15 @@ export async function createCase(db: Db, user: User, raw: unknown, now = new Dat
   const parsed = (isDraft ? draftInput : createCaseInput).safeParse(raw);
   if (!parsed.success) invalid(fieldErrorsOf(parsed.error) as never);
   const input = parsed.data as CaseInput;
-  if (user.role !== "requester") throw new WorkflowError(403, "Only system administrators (requesters) create cases.");
+  if (!hasRole(user, "requester")) throw new WorkflowError(403, "Only system administrators (requesters) create cases.");
 
   const [system] = await db
     .select()
     .from(systems)
     .where(and(eq(systems.code, input.systemCode), eq(systems.active, true)));
   if (!system) invalid({ systemCode: { key: "case.system.unknown" } });
-  const scope = await scopeOf(db, user);
+  // Requested for as a system administrator: the systems they administer, whatever else they see.
+  const scope = await scopeAs(db, user, "requester");
   if (!inScope(scope, { systemId: system.id, supplierId: system.supplierId })) invalid({ systemCode: { key: "case.system.notYours" } });
 
   const supplierId = input.supplierId ?? system.supplierId ?? null;

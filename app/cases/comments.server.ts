@@ -5,6 +5,7 @@ import { auditLog, caseComments, cases, type Case, type User } from "../../db/sc
 import { inScope, scopeOf } from "~/access/scope.server";
 import { WorkflowError } from "./errors";
 import { queueCommentMessages } from "./messages.server";
+import { rolesOf, type Holder } from "~/access/roles";
 
 /**
  * The thread on a case (DESIGN: "Trail and messages"). Whoever may see a case may write on it,
@@ -15,8 +16,8 @@ import { queueCommentMessages } from "./messages.server";
  */
 export const COMMENT_MAX = 4000;
 
-/** Whether the person takes part in cases' threads (and files): everyone but the administrator. */
-export const takesPart = (user: Pick<User, "role">) => user.role !== "admin";
+/** Whether the person takes part in cases' threads (and files): everyone but the administrator (unless they hold another role too). */
+export const takesPart = (user: Holder) => rolesOf(user).some((role) => role !== "admin");
 
 /** What the person may mark: a supplier shares whatever it writes or files; others choose. */
 export const sharedAs = (user: Pick<User, "role">, asked: boolean) => user.role === "supplier" || asked;

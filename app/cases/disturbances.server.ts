@@ -5,6 +5,7 @@ import { auditLog, cases, disturbanceUpdates, disturbances, systems, type Case, 
 import { inScope, scopeOf } from "~/access/scope.server";
 import { STATUS_DAYS_BACK } from "./status.server";
 import { WorkflowError } from "./errors";
+import { hasRole } from "~/access/roles";
 
 /**
  * Disturbances ("driftstörningar") on the public status page: the service centre publishes an
@@ -59,7 +60,7 @@ export async function applyDisturbance(
   await db.transaction(async (tx) => {
     const [c] = await tx.select().from(cases).where(eq(cases.number, number)).for("update");
     if (!c || !inScope(await scopeOf(tx, user), c)) throw new WorkflowError(404, "No such case.");
-    if (user.role !== "service-centre") throw new WorkflowError(403, "Only the service centre publishes disturbances.");
+    if (!hasRole(user, "service-centre")) throw new WorkflowError(403, "Only the service centre publishes disturbances.");
     if (!mayPublish(c)) throw new WorkflowError(409, "Only an incident of priority 1 or 2 is published as a disturbance.");
     const [d] = await tx.select().from(disturbances).where(eq(disturbances.caseId, c.id));
     const text = (input.text ?? "").trim();

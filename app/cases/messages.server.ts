@@ -7,6 +7,7 @@ import { env } from "~/env.server";
 import { reasonFor, type Audience } from "~/access/redaction";
 import type { MailTemplate } from "~/i18n/mail.sv";
 import { enqueue, type OutgoingMessage } from "~/outbox/enqueue.server";
+import { holding } from "~/access/roles.server";
 
 /**
  * Who is told what when a case moves (DESIGN: "Trail and messages"). The messages are written in
@@ -55,12 +56,12 @@ async function ownerOf(db: Db, c: Case): Promise<Recipient[]> {
 
 type Addressee = "service-centre" | "requester" | "supplier" | "operations" | "owner" | "cab";
 
-/** The change advisory board's members (people with the role, active). */
+/** The change advisory board's members (people who hold the role, active). */
 async function cabMembers(db: Db): Promise<Recipient[]> {
   return db
     .select({ address: users.email, lang: users.lang })
     .from(users)
-    .where(and(eq(users.role, "cab"), eq(users.status, "active")));
+    .where(and(holding("cab"), eq(users.status, "active")));
 }
 
 const TEMPLATES: Record<string, { template: MailTemplate; to: Addressee[] }> = {

@@ -12,6 +12,7 @@ import { conflictsOf } from "./conflicts.server";
 import { clocksOf, currentClock } from "./sla.server";
 import type { ClockState } from "../../machines/sla";
 import { WorkflowError } from "./errors";
+import { hasRole } from "~/access/roles";
 
 /**
  * The service centre's desk: everything waiting for it, emergencies first, then oldest first;
@@ -100,7 +101,7 @@ export type NoticeTarget = (typeof NOTICE_TARGETS)[number];
 
 /** Whether `user` may pass case `c` on now: the service centre, while the case is still in play. */
 export const mayPassOn = (user: Pick<User, "role">, c: { status: string }) =>
-  user.role === "service-centre" && !["draft", "rejected", "cancelled", "closed"].includes(c.status);
+  hasRole(user, "service-centre") && !["draft", "rejected", "cancelled", "closed"].includes(c.status);
 
 /**
  * Nacka's step 3: the service centre passes a reviewed case on to the operations provider, or
@@ -112,7 +113,7 @@ export async function sendNotice(db: Db, user: User, number: string, target: Not
     // Outside the caller's scope a case does not exist (404), whoever asks.
     const [c] = await tx.select().from(cases).where(eq(cases.number, number));
     if (!c || !inScope(await scopeOf(tx, user), c)) throw new WorkflowError(404, "No such case.");
-    if (user.role !== "service-centre") throw new WorkflowError(403, "Only the service centre passes cases on.");
+    if (!hasRole(user, "service-centre")) throw new WorkflowError(403, "Only the service centre passes cases on.");
     if (!mayPassOn(user, c)) throw new WorkflowError(409, `The case is ${c.status}.`);
     const recipients = await tx
       .select({ id: organisations.id, name: organisations.name, mailbox: organisations.mailbox })

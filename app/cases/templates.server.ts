@@ -1,10 +1,11 @@
-import { and, asc, eq, getTableColumns, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 
 import type { Db } from "../../db/client";
 import { caseTemplates, systems, users, type CaseTemplate, type User } from "../../db/schema";
 import { audit } from "~/audit/audit.server";
-import { inScope, scopeOf, systemsInScope } from "~/access/scope.server";
+import { inScope, scopeAs } from "~/access/scope.server";
+import { hasRole, type Holder } from "~/access/roles";
 import { isoToStockholmLocal } from "../../machines/time";
 import { categoryOf, copyValues, valuesFromCase, type FormCategory, type RequestFormValues } from "./request-form";
 import { getCaseView } from "./views.server";
@@ -39,8 +40,28 @@ const isLiveStandard = (t: Pick<CaseTemplate, "standardAt" | "withdrawnAt" | "ca
   t.category === "change" && t.standardAt !== null && t.withdrawnAt === null;
 
 /** Who sees templates: the requesters of their systems and the service centre; the CAB sees the standard changes. */
-export function seesTemplates(user: Pick<User, "role">): boolean {
-  return (PLACES.templates.roles as readonly string[]).includes(user.role);
+export function seesTemplates(user: Holder): boolean {
+  return hasRole(user, ...PLACES.templates.roles);
+}
+
+/**
+ * Which templates the person sees, role by role (a förvaltare on the CAB sees both kinds): the
+ * service centre all; a requester those on the systems they administer; the CAB the standard changes.
+ */
+async function templatesSeen(db: Db, user: User) {
+  const centre = hasRole(user, "service-centre");
+  const requested = hasRole(user, "requester") ? await scopeAs(db, user, "requester") : null;
+  const systemIds = requested?.kind === "systems" ? requested.systemIds : [];
+  const cab = hasRole(user, "cab");
+  return {
+    where: centre
+      ? sql`true`
+      : or(
+          systemIds.length ? and(inArray(caseTemplates.systemId, systemIds), eq(systems.active, true)) : sql`false`,
+          cab ? isNotNull(caseTemplates.standardAt) : sql`false`,
+        )!,
+    sees: (t: Pick<CaseTemplate, "systemId" | "standardAt">) => centre || systemIds.includes(t.systemId) || (cab && t.standardAt !== null),
+  };
 }
 
 const owner = alias(users, "template_owner");
@@ -50,7 +71,7 @@ const withdrawer = alias(users, "template_withdrawer");
 /** The templates `user` may see, by system and name: a requester's are those on their systems. */
 export async function templatesFor(db: Db, user: User): Promise<TemplateRow[]> {
   if (!seesTemplates(user)) return [];
-  const scope = await scopeOf(db, user);
+  const seen = await templatesSeen(db, user);
   const rows = await db
     .select({
       t: getTableColumns(caseTemplates),
@@ -65,14 +86,7 @@ export async function templatesFor(db: Db, user: User): Promise<TemplateRow[]> {
     .innerJoin(owner, eq(owner.id, caseTemplates.ownerId))
     .leftJoin(marker, eq(marker.id, caseTemplates.standardById))
     .leftJoin(withdrawer, eq(withdrawer.id, caseTemplates.withdrawnById))
-    .where(
-      and(
-        isNull(caseTemplates.archivedAt),
-        systemsInScope(scope),
-        user.role === "cab" ? isNotNull(caseTemplates.standardAt) : sql`true`,
-        user.role === "requester" ? eq(systems.active, true) : sql`true`,
-      ),
-    )
+    .where(and(isNull(caseTemplates.archivedAt), seen.where))
     .orderBy(asc(systems.code), asc(caseTemplates.name), asc(caseTemplates.id));
   return rows.map(({ t, ...r }) => ({
     id: t.id,
@@ -96,8 +110,7 @@ async function visibleTemplate(db: Db, user: User, id: number, lock = false): Pr
     .innerJoin(systems, eq(systems.id, caseTemplates.systemId))
     .where(and(eq(caseTemplates.id, id), isNull(caseTemplates.archivedAt)));
   const [row] = lock ? await query.for("update", { of: caseTemplates }) : await query;
-  if (!row || !inScope(await scopeOf(db, user), { systemId: row.t.systemId, supplierId: row.supplierId })) throw new WorkflowError(404, "No such template.");
-  if (user.role === "cab" && row.t.standardAt === null) throw new WorkflowError(404, "No such template.");
+  if (!row || !(await templatesSeen(db, user)).sees(row.t)) throw new WorkflowError(404, "No such template.");
   return { ...row.t, systemSupplierId: row.supplierId };
 }
 
@@ -107,7 +120,7 @@ export async function templateForRequest(
   user: User,
   id: number,
 ): Promise<{ id: number; name: string; category: FormCategory; values: RequestFormValues; standard: StandardChange | null }> {
-  if (user.role !== "requester") throw new WorkflowError(404, "No such template.");
+  if (!hasRole(user, "requester")) throw new WorkflowError(404, "No such template.");
   const t = await visibleTemplate(db, user, id);
   return {
     id: t.id,
@@ -156,11 +169,11 @@ export async function saveTemplate(
   input: { name: string; category: FormCategory; values: RequestFormValues; from?: string },
   now = new Date(),
 ): Promise<{ id: number }> {
-  if (user.role !== "requester") throw new WorkflowError(403, "Only system administrators (requesters) keep templates.");
+  if (!hasRole(user, "requester")) throw new WorkflowError(403, "Only system administrators (requesters) keep templates.");
   const problem = nameProblem(input.name);
   if (problem) invalid({ name: problem });
   const [system] = await db.select().from(systems).where(eq(systems.code, input.values.systemCode));
-  if (!system || !system.active || !inScope(await scopeOf(db, user), { systemId: system.id, supplierId: system.supplierId }))
+  if (!system || !system.active || !inScope(await scopeAs(db, user, "requester"), { systemId: system.id, supplierId: system.supplierId }))
     invalid({ systemCode: { key: "case.system.notYours" } });
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -186,14 +199,14 @@ export async function saveTemplate(
 
 /** Keeps case `number` (as `user` sees it: 404 outside their scope) as a template named `name`. */
 export async function saveTemplateFromCase(db: Db, user: User, number: string, name: string): Promise<{ id: number }> {
-  if (user.role !== "requester") throw new WorkflowError(403, "Only system administrators (requesters) keep templates.");
+  if (!hasRole(user, "requester")) throw new WorkflowError(403, "Only system administrators (requesters) keep templates.");
   const view = await getCaseView(db, user, number);
   return saveTemplate(db, user, { name, category: categoryOf(view.type), values: valuesFromCase(view, isoToStockholmLocal), from: view.number });
 }
 
 /** The service centre marks a change template a standard change, citing the CAB's approval. */
 export async function markStandard(db: Db, user: User, id: number, input: { reference: string }, now = new Date()): Promise<void> {
-  if (user.role !== "service-centre") throw new WorkflowError(403, "Only the service centre marks standard changes.");
+  if (!hasRole(user, "service-centre")) throw new WorkflowError(403, "Only the service centre marks standard changes.");
   const reference = input.reference.trim();
   if (!reference) invalid({ reference: { key: "template.referenceRequired" } });
   if (reference.length > 200) invalid({ reference: { key: "validation.tooLong", params: { max: 200 } } });
@@ -219,7 +232,7 @@ export async function markStandard(db: Db, user: User, id: number, input: { refe
 
 /** The CAB (or the service centre) withdraws a standard change: new requests from it are typed by what they touch again. */
 export async function withdrawStandard(db: Db, user: User, id: number, input: { reason: string }, now = new Date()): Promise<void> {
-  if (user.role !== "cab" && user.role !== "service-centre") throw new WorkflowError(403, "Only the CAB or the service centre withdraws a standard change.");
+  if (!hasRole(user, "cab", "service-centre")) throw new WorkflowError(403, "Only the CAB or the service centre withdraws a standard change.");
   const reason = input.reason.trim();
   if (!reason) invalid({ reason: { key: "validation.required" } });
   if (reason.length > 2000) invalid({ reason: { key: "validation.tooLong", params: { max: 2000 } } });
@@ -233,10 +246,10 @@ export async function withdrawStandard(db: Db, user: User, id: number, input: { 
 
 /** Its owner or the service centre removes a template (cases made from it keep their record of it). */
 export async function archiveTemplate(db: Db, user: User, id: number, now = new Date()): Promise<void> {
-  if (user.role !== "requester" && user.role !== "service-centre") throw new WorkflowError(403, "Only its owner or the service centre removes a template.");
+  if (!hasRole(user, "requester", "service-centre")) throw new WorkflowError(403, "Only its owner or the service centre removes a template.");
   await db.transaction(async (tx) => {
     const t = await visibleTemplate(tx, user, id, true);
-    if (user.role !== "service-centre" && t.ownerId !== user.id) throw new WorkflowError(403, "Only its owner or the service centre removes a template.");
+    if (!hasRole(user, "service-centre") && t.ownerId !== user.id) throw new WorkflowError(403, "Only its owner or the service centre removes a template.");
     await tx.update(caseTemplates).set({ archivedAt: now, updatedAt: now }).where(eq(caseTemplates.id, id));
     await audit(tx, { action: "template.archived", actorUserId: user.id, detail: { templateId: id, name: t.name } });
   });

@@ -31,6 +31,7 @@ import { queueMessages } from "./messages.server";
 import { planConnectorSteps } from "~/connectors/steps.server";
 import { hasWebhooks, queueWebhooks } from "~/connectors/webhooks.server";
 import { WINDOW_EVENTS, type EventInput } from "./schemas";
+import { rolesOf } from "~/access/roles";
 
 /**
  * The kernel of every change to a case: who the sender is to the case (`actorFor`), the audit row
@@ -51,7 +52,7 @@ export function relationColumns(userId: number, systemId: number | SQLWrapper) {
 export function actorOf(user: User, c: Case, facts: { administers: boolean; owns: boolean } | undefined): Actor {
   return {
     userId: user.id,
-    role: user.role,
+    roles: rolesOf(user),
     isRequester: c.requesterId === user.id,
     administersSystem: Boolean(facts?.administers),
     ownsSystem: Boolean(facts?.owns),

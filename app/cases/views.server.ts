@@ -19,6 +19,7 @@ import { casesWithParties } from "./case-rows.server";
 import { WorkflowError } from "./errors";
 import { WINDOW_EVENTS, type EventInput } from "./schemas";
 import { actorFor, actorOf, caseFollows, extensionConflicts, machineEventType, relationColumns } from "./transitions.server";
+import { hasRole } from "~/access/roles";
 
 /**
  * A case as a person reads it (the case page, the API): its fields, its window, its trail, the
@@ -263,7 +264,7 @@ export async function casePage(db: Db, user: User, number: string) {
           .orderBy(desc(outbox.id))
           .limit(50)
       : [],
-    user.role === "service-centre" ? municipalUnits(db) : [],
+    hasRole(user, "service-centre") ? municipalUnits(db) : [],
   ]);
   // An extension waiting for a decision: the time it adds, and what that time would meet.
   const pending = seen.accessWindow?.pendingExtension as { end: string; reason: string } | null | undefined;
@@ -291,7 +292,7 @@ export async function casePage(db: Db, user: User, number: string) {
     ]),
   );
   // The service centre publishes a priority 1–2 incident as a disturbance on /status.
-  const publishes = user.role === "service-centre" && mayPublish(seen);
+  const publishes = hasRole(user, "service-centre") && mayPublish(seen);
   return { view: seen, conflicts, extension, messages, units, needs, passOn: mayPassOn(user, seen), publishes };
 }
 

@@ -7,12 +7,12 @@ import { placesFor } from "~/ui/places";
 
 /** The page frame: skip link, header with the role's places, language switch, main, footer. */
 export function Shell({ children }: { children: ReactNode }) {
-  const { t, lang } = useT();
+  const { t, lang, formatList } = useT();
   const data = useRouteLoaderData<RootData>("root");
   const location = useLocation();
   const here = location.pathname + location.search;
   const otherLang = lang === "sv" ? "en" : "sv";
-  const places = data?.user ? placesFor(data.user.role) : placesFor(undefined);
+  const places = placesFor(data?.user?.roles);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -28,7 +28,7 @@ export function Shell({ children }: { children: ReactNode }) {
             {data?.user ? (
               <>
                 <span className="signed-in">
-                  {t("nav.signedInAs", { name: data.user.name })} · {t(`role.${data.user.role}`)}
+                  {t("nav.signedInAs", { name: data.user.name })} · {formatList(data.user.roles.map((role) => t(`role.${role}`)))}
                 </span>
                 <Form method="post" action="/logout">
                   <button type="submit" className="link-button">

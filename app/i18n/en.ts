@@ -1451,4 +1451,8 @@ export const en: Messages = {
   "export.closedAt": "Closed",
   "export.closedBy": "Closed by",
   "export.csv": "Download as CSV",
+  "user.extraRoles": "More roles",
+  "user.extraRolesHint":
+    "One person can hold several roles with one account, for example an administrator who also sits on the CAB. Nobody still decides on a case they requested.",
+  "user.extraRolesSupplier": "A supplier holds one role, and nobody else can hold the supplier's.",
 };

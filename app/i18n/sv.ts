@@ -1452,4 +1452,8 @@ export const sv = {
   "export.closedAt": "Stängt",
   "export.closedBy": "Stängt genom",
   "export.csv": "Ladda ner som CSV",
+  "user.extraRoles": "Fler roller",
+  "user.extraRolesHint":
+    "Samma person kan ha flera roller med ett konto, till exempel en förvaltare som också sitter i ändringsrådet. Ingen beslutar ändå i ett ärende hen själv begärt.",
+  "user.extraRolesSupplier": "En leverantör har bara en roll, och ingen annan kan ha leverantörens roll.",
 } as const;

@@ -8,6 +8,7 @@ import { useT } from "~/i18n";
 import { getUser } from "~/access/guards.server";
 import { titled } from "~/ui/meta";
 import { placesFor } from "~/ui/places";
+import { hasRole, rolesOf } from "~/access/roles";
 
 export const handle = titled("overview.title");
 
@@ -15,8 +16,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request).catch(() => undefined);
   return {
     signedIn: Boolean(user),
-    places: placesFor(user?.role).map(({ path, label, blurb }) => ({ path, label, blurb })),
-    dashboard: user?.role === "requester" ? await requesterDashboard(db(), user) : null,
+    places: placesFor(user ? rolesOf(user) : undefined).map(({ path, label, blurb }) => ({ path, label, blurb })),
+    dashboard: user && hasRole(user, "requester") ? await requesterDashboard(db(), user) : null,
   };
 }
 

@@ -9,6 +9,7 @@ import { Pager } from "~/components/pager";
 import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import { titled } from "~/ui/meta";
+import { hasRole } from "~/access/roles";
 
 /**
  * The outbox: every message the portal has queued, newest first, with its delivery status and
@@ -24,7 +25,7 @@ export const handle = titled("outbox.title");
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...ROLES);
   const url = new URL(request.url);
-  const { messages, page, pages, total } = await outboxPage(db(), Number(url.searchParams.get("page") ?? "1"), { showInvitationLinks: user.role === "admin" });
+  const { messages, page, pages, total } = await outboxPage(db(), Number(url.searchParams.get("page") ?? "1"), { showInvitationLinks: hasRole(user, "admin") });
   const pageLink = (p: number) => `/admin/outbox${p > 1 ? `?page=${p}` : ""}`;
   return {
     smtpConfigured: Boolean(env().smtpUrl),

@@ -30,6 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       name: person.name,
       email: person.email,
       role: person.role,
+      extraRoles: person.extraRoles,
       organisationId: person.organisationId,
       status: person.status,
       lastSignInAt: person.lastSignInAt,
@@ -54,7 +55,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   switch (intent) {
     case "save": {
       const values = formObject(form, inviteFormArrays);
-      if (person.id === admin.id && values.role !== "admin") {
+      // An administrator does not take the role from themselves (as the first role or an extra one).
+      const extra = ([] as unknown[]).concat(values.extraRoles ?? []);
+      if (person.id === admin.id && values.role !== "admin" && !extra.includes("admin")) {
         return data<Result>({ values, errors: { role: { key: "user.notYourself" } } }, { status: 409 });
       }
       const result = await updatePerson(db(), person.id, values, admin);

@@ -6,6 +6,7 @@ import { useT } from "~/i18n";
 import { listUsers } from "~/admin/people.server";
 import { requireRole } from "~/access/guards.server";
 import { titled } from "~/ui/meta";
+import { rolesOf } from "~/access/roles";
 
 export const handle = titled("admin.users");
 
@@ -15,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Users() {
-  const { t, formatDateTime } = useT();
+  const { t, formatDateTime, formatList } = useT();
   const { users } = useLoaderData<typeof loader>();
   return (
     <>
@@ -45,7 +46,7 @@ export default function Users() {
                   <Link to={String(u.id)}>{u.name}</Link>
                 </td>
                 <td>{u.email}</td>
-                <td>{t(`role.${u.role}`)}</td>
+                <td>{formatList(rolesOf(u).map((role) => t(`role.${role}`)))}</td>
                 <td>{u.organisationName}</td>
                 <td>
                   <span className={`badge ${u.status === "active" ? "badge--ok" : "badge--muted"}`}>{t(`user.status.${u.status}`)}</span>

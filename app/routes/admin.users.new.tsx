@@ -10,13 +10,14 @@ import { requireRole } from "~/access/guards.server";
 import { formObject, type FieldErrors } from "~/ui/forms";
 import { titled } from "~/ui/meta";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
+import { hasRole } from "~/access/roles";
 
 export const handle = titled("user.invite");
 
 /** Invite a person. Administrators invite anyone; the service centre invites supplier people. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const inviter = await requireRole(request, "admin", "service-centre");
-  return { choices: await personChoices(db(), inviter), isAdmin: inviter.role === "admin" };
+  return { choices: await personChoices(db(), inviter), isAdmin: hasRole(inviter, "admin") };
 }
 
 type Result = { values: Record<string, unknown>; errors?: FieldErrors; invited?: { name: string; email: string; url: string; expiresAt: string } };

@@ -17,6 +17,7 @@ import { adjustMinutes, closeMeeting, openMeeting, sessionOf } from "~/cab/sessi
 import { applyEvent } from "~/cases/commands.server";
 import { formErrors, WorkflowError } from "~/cases/errors";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
+import { hasRole, rolesOf } from "~/access/roles";
 
 /**
  * A CAB meeting's agenda (/cab/meetings/:id): each advanced change with everything the board
@@ -41,10 +42,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!agenda) throw new Response("Not found", { status: 404 });
   const meetingId = agenda.meeting.id;
   const [later, session] = await Promise.all([
-    user.role === "service-centre" ? laterMeetings(db(), { startsAt: new Date(agenda.meeting.startsAt) }) : [],
+    hasRole(user, "service-centre") ? laterMeetings(db(), { startsAt: new Date(agenda.meeting.startsAt) }) : [],
     sessionOf(db(), meetingId, user),
   ]);
-  return { ...agenda, later, session, me: { id: user.id, role: user.role } };
+  return { ...agenda, later, session, me: { id: user.id, roles: rolesOf(user) } };
 }
 
 export const handle: PageHandle<RouteData<typeof loader>> = {
@@ -105,7 +106,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     else if (intent === "comment") await comment(db(), user, meetingId, number, values.body);
     else if (intent === "review") await recordReview(db(), user, meetingId, number, values.note);
     else {
-      if (user.role !== "service-centre") throw new WorkflowError(403, "Only the chair records the board's decisions.");
+      if (!hasRole(user, "service-centre")) throw new WorkflowError(403, "Only the chair records the board's decisions.");
       await onAgenda(db(), meetingId, number);
       const target = Number(values.meetingId);
       if (intent === "defer" && !(Number.isInteger(target) && target > 0)) {
@@ -444,19 +445,19 @@ function AgendaCard({
           <p className="muted">{t("cab.comments.none")}</p>
         )}
 
-        {own && (me.role === "cab" || me.role === "service-centre") ? <p className="muted">{t("cab.ownChange")}</p> : null}
+        {own && (me.roles.includes("cab") || me.roles.includes("service-centre")) ? <p className="muted">{t("cab.ownChange")}</p> : null}
         <div className="event-forms">
-          {me.role === "cab" && !own ? <VoteForm item={item} mine={mine} errors={errorsFor("vote")} /> : null}
+          {me.roles.includes("cab") && !own ? <VoteForm item={item} mine={mine} errors={errorsFor("vote")} /> : null}
           {!own ? <CommentForm item={item} errors={errorsFor("comment")} values={failed?.intent === "comment" ? failed.values : undefined} /> : null}
         </div>
-        {me.role === "service-centre" && !own && !mayDecide ? (
+        {me.roles.includes("service-centre") && !own && !mayDecide ? (
           <>
             <h4>{t("cab.decide")}</h4>
             <FormError errors={failed && isDecision(failed.intent) ? failed.errors : undefined} />
             <p className="muted">{t("cab.session.decideInSession")}</p>
           </>
         ) : null}
-        {me.role === "service-centre" && !own && mayDecide ? (
+        {me.roles.includes("service-centre") && !own && mayDecide ? (
           <>
             <h4>{t("cab.decide")}</h4>
             <div className="event-forms">

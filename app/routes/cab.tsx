@@ -23,6 +23,7 @@ import {
 } from "~/cab/agenda.server";
 import { WorkflowError } from "~/cases/errors";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
+import { hasRole } from "~/access/roles";
 
 /**
  * The change advisory board's place (/cab): the meetings ahead with the size of their agendas,
@@ -41,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
   if (params.id) return { overview: null };
   const now = new Date();
-  const chair = user.role === "service-centre";
+  const chair = hasRole(user, "service-centre");
   const [upcoming, recent, unscheduled, rules, awaiting] = await Promise.all([
     upcomingWithCounts(db(), now),
     recentMeetings(db(), now),

@@ -8,6 +8,7 @@ import { Checkbox, Notice, SelectField, TextArea, TextField } from "~/components
 import { ConnectorStatus } from "~/components/connector-status";
 import { useT, type MessageKey } from "~/i18n";
 import { isComment } from "~/access/redaction";
+import { rolesOf } from "~/access/roles";
 import { requireUser } from "~/access/guards.server";
 import type { FieldErrors } from "~/ui/forms";
 import { parseId } from "~/http/ids";
@@ -33,7 +34,7 @@ export const handle: PageHandle<RouteData<typeof loader>> = {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const page = await casePage(db(), user, String(params.number).slice(0, 40)).catch(notFound);
-  return { ...page, isRequester: page.view.requester.id === user.id, role: user.role, takesPart: takesPart(user) };
+  return { ...page, isRequester: page.view.requester.id === user.id, roles: rolesOf(user), takesPart: takesPart(user) };
 }
 
 /** A case outside the person's scope, or none at all: the same 404. */
@@ -170,7 +171,9 @@ const DETAIL_LABELS: [string, MessageKey][] = [
 
 export default function CasePage() {
   const { t, textOr, formatDate, formatDateTime } = useT();
-  const { view, conflicts, extension, messages, isRequester, role, units, needs, passOn, publishes, takesPart } = useLoaderData<typeof loader>();
+  const { view, conflicts, extension, messages, isRequester, roles, units, needs, passOn, publishes, takesPart } = useLoaderData<typeof loader>();
+  const requests = roles.includes("requester");
+  const supplier = roles.includes("supplier");
   const result = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const notice = searchParams.get("notice");
@@ -223,7 +226,7 @@ export default function CasePage() {
         ) : null}
       </section>
 
-      {canEdit || (actions.length && role !== "admin") || role === "requester" ? (
+      {canEdit || (actions.length && takesPart) || requests ? (
         <section aria-labelledby="actions-heading">
           <h2 id="actions-heading">{t("case.actions")}</h2>
           <div className="button-row">
@@ -237,13 +240,13 @@ export default function CasePage() {
                 {t("case.action.linkedChange")}
               </Link>
             ) : null}
-            {role === "requester" ? (
+            {requests ? (
               <Link to={`/cases/new?type=${categoryOf(view.type)}&copy=${view.number}`} className="button button--secondary">
                 {t("template.copy")}
               </Link>
             ) : null}
           </div>
-          {role === "requester" ? (
+          {requests ? (
             <details className="template-save" open={result?.event === "template" || undefined}>
               <summary>{t("template.save")}</summary>
               <Form method="post" className="event-form">
@@ -469,14 +472,14 @@ export default function CasePage() {
         ))}
       </section>
 
-      {extension && role !== "supplier" ? (
+      {extension && !supplier ? (
         <section aria-labelledby="extension-conflicts-heading">
           <h2 id="extension-conflicts-heading">{t("case.extension.conflicts")}</h2>
           <ConflictList conflicts={extension.conflicts} empty={t("case.extension.noConflicts")} />
         </section>
       ) : null}
 
-      {view.type !== "standing-access" && role !== "supplier" ? (
+      {view.type !== "standing-access" && !supplier ? (
         <section aria-labelledby="conflicts-heading">
           <h2 id="conflicts-heading">{t("case.conflicts")}</h2>
           <ConflictList conflicts={conflicts} />
@@ -493,7 +496,7 @@ export default function CasePage() {
               <time dateTime={a.at}>{formatDateTime(a.at)}</time> · <strong>{a.actor === "system" ? t("case.theSystem") : a.actor}</strong> ·{" "}
               {textOr(`event.${a.event}`, a.event)}
               {a.to && a.from !== a.to && isCaseStatus(a.to) ? <> → {t(`status.${a.to}`)}</> : null}
-              {a.shared !== null && role !== "supplier" ? <Shared shared={a.shared} /> : null}
+              {a.shared !== null && !supplier ? <Shared shared={a.shared} /> : null}
               {a.reason ? <p className="timeline__reason">{a.reason}</p> : null}
             </li>
           ))}
@@ -650,15 +653,16 @@ function Shared({ shared }: { shared: boolean }) {
 /** The choice to share a comment or a file with the supplier; a supplier's own are always shared. */
 function ShareField() {
   const { t } = useT();
-  const { role } = useLoaderData<typeof loader>();
-  if (role === "supplier") return <p className="field__hint">{t("share.supplier")}</p>;
+  const { roles } = useLoaderData<typeof loader>();
+  if (roles.includes("supplier")) return <p className="field__hint">{t("share.supplier")}</p>;
   return <Checkbox label={t("share.label")} hint={t("share.hint")} name="shared" value="true" />;
 }
 
 /** The case's files: each to download (in the trail), and the form to attach one. */
 function Files({ errors }: { errors: FieldErrors | undefined }) {
   const { t, lang, formatDateTime } = useT();
-  const { view, role, takesPart } = useLoaderData<typeof loader>();
+  const { view, roles, takesPart } = useLoaderData<typeof loader>();
+  const supplier = roles.includes("supplier");
   const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
   const size = (bytes: number) =>
     bytes < 1024 * 1024
@@ -675,7 +679,7 @@ function Files({ errors }: { errors: FieldErrors | undefined }) {
                 <th scope="col">{t("attachment.name")}</th>
                 <th scope="col">{t("attachment.size")}</th>
                 <th scope="col">{t("attachment.by")}</th>
-                {role !== "supplier" ? <th scope="col">{t("attachment.visibility")}</th> : null}
+                {!supplier ? <th scope="col">{t("attachment.visibility")}</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -690,7 +694,7 @@ function Files({ errors }: { errors: FieldErrors | undefined }) {
                   <td data-label={t("attachment.by")}>
                     {f.by}, <time dateTime={f.at}>{formatDateTime(f.at)}</time>
                   </td>
-                  {role !== "supplier" ? (
+                  {!supplier ? (
                     <td data-label={t("attachment.visibility")}>
                       <Shared shared={f.shared} />
                     </td>

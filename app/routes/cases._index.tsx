@@ -15,6 +15,7 @@ import { titled } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { listCases } from "~/cases/lists.server";
 import { DEFAULT_PAGE_SIZE, filtersOf, readQuery, searchFor, SORTS } from "~/cases/list-query";
+import { hasRole } from "~/access/roles";
 
 const place = PLACES.cases;
 
@@ -38,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     query: current,
     filtered,
-    canCreate: user.role === "requester",
+    canCreate: hasRole(user, "requester"),
     systemFilter: system.filter,
     items: result.items.map((i) => ({ number: i.number, title: i.title, type: i.type, status: i.status, systemCode: i.systemCode, window: i.window })),
     total: result.total,

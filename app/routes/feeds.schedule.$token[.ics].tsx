@@ -8,6 +8,7 @@ import { translatorFor } from "~/i18n/i18n.server";
 import { userForFeedToken } from "~/access/calendar-feeds.server";
 import { PLACES } from "~/ui/places";
 import { scheduleOf, type ScheduleWindow } from "~/cases/schedule.server";
+import { hasRole } from "~/access/roles";
 
 /**
  * A person's schedule as an iCalendar feed, at the secret address made on /schedule
@@ -29,8 +30,7 @@ function eventStatus(w: ScheduleWindow): ICalEventStatus {
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const user = await userForFeedToken(db(), params.token ?? "");
-  const roles: readonly string[] = PLACES.schedule.roles;
-  if (!user || !roles.includes(user.role)) throw notFound();
+  if (!user || !hasRole(user, ...PLACES.schedule.roles)) throw notFound();
 
   const now = new Date();
   const schedule = await scheduleOf(db(), user, {

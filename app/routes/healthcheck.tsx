@@ -3,6 +3,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { currentDatabase } from "../../db/client";
 import { getUser } from "~/access/guards.server";
 import { connectorHealth } from "~/connectors/health.server";
+import { hasRole } from "~/access/roles";
 
 /**
  * 200 only when the database answers; load balancers and the CLI poll this. A signed-in admin
@@ -20,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       }),
     ]).finally(() => clearTimeout(timer));
     const user = request.headers.get("cookie") ? await getUser(request) : undefined;
-    const connectors = user?.role === "admin" ? await connectorHealth(database.db) : undefined;
+    const connectors = hasRole(user, "admin") ? await connectorHealth(database.db) : undefined;
     return new Response(JSON.stringify({ status: "ok", database: database.backend, ...(connectors ? { connectors } : {}) }), {
       headers: { "Content-Type": "application/json", "Cache-Control": "no-store" },
     });

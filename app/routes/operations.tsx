@@ -13,6 +13,7 @@ import { formErrors, WorkflowError } from "~/cases/errors";
 import { operationsBoard, type BoardRow as Row, type WindowItem } from "~/cases/windows.server";
 import { accountTasks, type AccountTask } from "~/cases/standing-access.server";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
+import { hasRole } from "~/access/roles";
 
 /**
  * Operations' work list ("driftens lista"): today and the next seven days (Stockholm), the
@@ -34,7 +35,7 @@ export const handle = titled("nav.operations");
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...ROLES);
   const [board, accounts] = await Promise.all([operationsBoard(db(), user), accountTasks(db(), user)]);
-  return { canAct: user.role === "operations", ...board, accounts };
+  return { canAct: hasRole(user, "operations"), ...board, accounts };
 }
 
 /** The refusal as the one message the row shows. */

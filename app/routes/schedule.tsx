@@ -19,6 +19,7 @@ import { titled } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
 import { blackoutDays, isoWeek, lanesOf, scheduleChoices, scheduleOf, scheduleRange, type GridLane, type ScheduleRange } from "~/cases/schedule.server";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
+import { hasRole } from "~/access/roles";
 
 const place = PLACES.schedule;
 
@@ -158,7 +159,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })),
     counts: { windows: windows.length, conflicts: conflictsFor(audienceOf(user), windows.filter((w) => w.conflict).length) },
     feed,
-    canManageBlackouts: user.role === "admin" || user.role === "service-centre",
+    canManageBlackouts: hasRole(user, "admin", "service-centre"),
   };
 }
 

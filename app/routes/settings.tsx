@@ -17,6 +17,7 @@ import { validate, type FieldErrors } from "~/ui/forms";
 import { parseId } from "~/http/ids";
 import { titled } from "~/ui/meta";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
+import { rolesOf } from "~/access/roles";
 
 export const handle = titled("settings.title");
 
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { user, session } = await requireSession(request);
   const [credentials, sessions, tokens] = await Promise.all([credentialsOf(db(), user.id), listSessions(db(), user.id), listApiTokens(db(), user.id)]);
   return {
-    user: { name: user.name, email: user.email, role: user.role },
+    user: { name: user.name, email: user.email, roles: rolesOf(user) },
     credentials: credentials.map((c) => ({ id: c.id, name: c.name, createdAt: c.createdAt, lastUsedAt: c.lastUsedAt })),
     sessions: sessions.map((s) => ({
       id: s.id,
@@ -130,7 +131,7 @@ const NOTICES: Record<string, Msg["key"]> = {
 };
 
 export default function Settings() {
-  const { t, formatDateTime } = useT();
+  const { t, formatDateTime, formatList } = useT();
   const { user, credentials, sessions, tokens, verifiedUntil } = useLoaderData<typeof loader>();
   const recentlyVerified = verifiedUntil !== null;
   const result = useActionData<typeof action>();
@@ -141,7 +142,7 @@ export default function Settings() {
     <>
       <h1>{t("settings.title")}</h1>
       <p>
-        {user.name} · {user.email} · {t(`role.${user.role}`)}
+        {user.name} · {user.email} · {formatList(user.roles.map((role) => t(`role.${role}`)))}
       </p>
       {noticeKey ? <Notice>{t(noticeKey)}</Notice> : null}
 

@@ -5,6 +5,7 @@ import { db } from "../../db/client";
 import { ErrorSummary, Notice, TextArea, TextField } from "~/components/forms";
 import { useT, type MessageKey } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
+import { rolesOf } from "~/access/roles";
 import type { FieldErrors } from "~/ui/forms";
 import { parseId } from "~/http/ids";
 import { titled } from "~/ui/meta";
@@ -24,7 +25,7 @@ export const handle = titled(place.label);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
-  return { templates: await templatesFor(db(), user), me: { id: user.id, role: user.role } };
+  return { templates: await templatesFor(db(), user), me: { id: user.id, roles: rolesOf(user) } };
 }
 
 const INTENTS = ["standard", "withdraw", "archive"] as const;
@@ -89,11 +90,17 @@ export default function Templates() {
   return (
     <>
       <h1>{t("template.title")}</h1>
-      <p>{t(me.role === "cab" ? "template.introCab" : me.role === "service-centre" ? "template.introServiceCentre" : "template.intro")}</p>
+      <p>{t(me.roles.includes("service-centre") ? "template.introServiceCentre" : me.roles.includes("requester") ? "template.intro" : "template.introCab")}</p>
       {notice && !failed ? <Notice>{t(notice)}</Notice> : null}
       <ErrorSummary errors={failed?.errors} />
       <TemplateList id="standard-changes" heading="template.standardHeading" list={standard} me={me} failed={failed} />
-      <TemplateList id="templates" heading={me.role === "cab" ? "template.withdrawnHeading" : "template.othersHeading"} list={others} me={me} failed={failed} />
+      <TemplateList
+        id="templates"
+        heading={me.roles.includes("requester") || me.roles.includes("service-centre") ? "template.othersHeading" : "template.withdrawnHeading"}
+        list={others}
+        me={me}
+        failed={failed}
+      />
     </>
   );
 }
@@ -108,7 +115,7 @@ function TemplateList({
   id: string;
   heading: MessageKey;
   list: TemplateRow[];
-  me: { id: number; role: string };
+  me: { id: number; roles: string[] };
   failed: Failed;
 }) {
   const { t } = useT();
@@ -118,7 +125,7 @@ function TemplateList({
         {t(heading)} <span className="muted">({list.length})</span>
       </h2>
       {list.length === 0 ? (
-        <p className="muted">{t(me.role === "requester" && id === "templates" ? "template.empty" : "template.none")}</p>
+        <p className="muted">{t(me.roles.includes("requester") && id === "templates" ? "template.empty" : "template.none")}</p>
       ) : (
         <ul className="cards template-cards">
           {list.map((x) => (
@@ -132,7 +139,7 @@ function TemplateList({
   );
 }
 
-function TemplateCard({ template: x, me, failed }: { template: TemplateRow; me: { id: number; role: string }; failed: Failed }) {
+function TemplateCard({ template: x, me, failed }: { template: TemplateRow; me: { id: number; roles: string[] }; failed: Failed }) {
   const { t, formatDate } = useT();
   const errorsFor = (intent: Intent) => (failed?.intent === intent ? failed.errors : undefined);
   const formError = failed?.errors._form;
@@ -156,13 +163,13 @@ function TemplateCard({ template: x, me, failed }: { template: TemplateRow; me: 
         </p>
       ) : null}
       <div className="button-row">
-        {me.role === "requester" ? (
+        {me.roles.includes("requester") ? (
           <Link to={`/cases/new?template=${x.id}`} className="button">
             {t("template.use")}
           </Link>
         ) : null}
       </div>
-      {me.role === "service-centre" && x.category === "change" && !x.isStandard ? (
+      {me.roles.includes("service-centre") && x.category === "change" && !x.isStandard ? (
         <details open={Boolean(errorsFor("standard")) || undefined}>
           <summary>{t("template.markStandard")}</summary>
           <Form method="post" className="event-form" noValidate>
@@ -183,7 +190,7 @@ function TemplateCard({ template: x, me, failed }: { template: TemplateRow; me: 
           </Form>
         </details>
       ) : null}
-      {(me.role === "cab" || me.role === "service-centre") && x.isStandard ? (
+      {(me.roles.includes("cab") || me.roles.includes("service-centre")) && x.isStandard ? (
         <details open={Boolean(errorsFor("withdraw")) || undefined}>
           <summary>{t("template.withdraw")}</summary>
           <Form method="post" className="event-form" noValidate>
@@ -204,7 +211,7 @@ function TemplateCard({ template: x, me, failed }: { template: TemplateRow; me: 
           </Form>
         </details>
       ) : null}
-      {me.role === "service-centre" || (me.role === "requester" && x.ownerId === me.id) ? (
+      {me.roles.includes("service-centre") || (me.roles.includes("requester") && x.ownerId === me.id) ? (
         <Form method="post">
           <input type="hidden" name="intent" value="archive" />
           <input type="hidden" name="id" value={x.id} />

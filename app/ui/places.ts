@@ -27,6 +27,9 @@ export const PLACES = {
 
 export type PlaceName = keyof typeof PLACES;
 
-export function placesFor(role: Role | undefined): Place[] {
-  return Object.values(PLACES).filter((place: Place) => (place.roles === "everyone" ? true : role !== undefined && place.roles.includes(role)));
+/** The places for someone holding `roles` (all of a person's: app/access/roles.ts), in the map's order; anonymous: undefined. */
+export function placesFor(roles: readonly Role[] | undefined): Place[] {
+  return Object.values(PLACES).filter((place: Place) =>
+    place.roles === "everyone" ? true : roles !== undefined && place.roles.some((r) => roles.includes(r)),
+  );
 }

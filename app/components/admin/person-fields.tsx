@@ -1,4 +1,4 @@
-import { SelectField, TextField } from "~/components/forms";
+import { Checkbox, SelectField, TextField } from "~/components/forms";
 import { useT } from "~/i18n";
 import type { FieldErrors } from "~/ui/forms";
 
@@ -13,6 +13,9 @@ export function PersonFields({ values, errors, choices }: { values: Record<strin
   const { t } = useT();
   const v = (name: string) => (values[name] == null ? "" : String(values[name]));
   const chosen = new Set(((values.systemIds as unknown[] | undefined) ?? []).map(Number));
+  const extra = new Set(((values.extraRoles as unknown[] | undefined) ?? []).map(String));
+  // Extra roles are the municipality's: a supplier holds one role.
+  const extraChoices = choices.roles.filter((role) => role !== "supplier");
   return (
     <>
       <TextField label={t("user.name")} name="name" defaultValue={v("name")} error={errors?.name} required autoComplete="off" />
@@ -24,6 +27,22 @@ export function PersonFields({ values, errors, choices }: { values: Record<strin
           </option>
         ))}
       </SelectField>
+      {extraChoices.length > 1 ? (
+        <fieldset aria-describedby={errors?.extraRoles ? "extra-roles-error" : "extra-roles-hint"}>
+          <legend>{t("user.extraRoles")}</legend>
+          <p id="extra-roles-hint" className="field__hint">
+            {t("user.extraRolesHint")}
+          </p>
+          {errors?.extraRoles ? (
+            <p id="extra-roles-error" className="field__error">
+              {t(errors.extraRoles)}
+            </p>
+          ) : null}
+          {extraChoices.map((role) => (
+            <Checkbox key={role} label={t(`role.${role}` as never)} name="extraRoles" value={role} defaultChecked={extra.has(role)} />
+          ))}
+        </fieldset>
+      ) : null}
       <SelectField
         label={t("user.organisation")}
         hint={t("user.organisationHint")}

@@ -4,11 +4,13 @@ import { Checkbox, ErrorSummary, SelectField, TextArea, TextField } from "~/comp
 import { useT } from "~/i18n";
 import { INFORMATION_CLASSES } from "../../../machines/vocabulary";
 import type { FieldErrors } from "~/ui/forms";
+import { hasRole } from "~/access/roles";
+import type { Role } from "../../../machines/vocabulary";
 
 export type SystemFormChoices = {
   units: { id: number; name: string }[];
   suppliers: { id: number; name: string }[];
-  people: { id: number; name: string; email: string; role: string }[];
+  people: { id: number; name: string; email: string; role: Role; extraRoles: Role[] }[];
 };
 
 type Values = Record<string, unknown>;
@@ -54,7 +56,7 @@ export function SystemForm({
       <SelectField label={t("system.ownerUser")} name="ownerUserId" defaultValue={v("ownerUserId")} error={errors?.ownerUserId} optional>
         <option value="">{t("form.none")}</option>
         {choices.people
-          .filter((p) => p.role === "system-owner")
+          .filter((p) => hasRole(p, "system-owner"))
           .map((p) => (
             <option key={p.id} value={p.id}>
               {`${p.name} (${p.email})`}
@@ -69,7 +71,7 @@ export function SystemForm({
           </p>
         ) : null}
         {choices.people
-          .filter((p) => p.role === "requester")
+          .filter((p) => hasRole(p, "requester"))
           .map((p) => (
             <Checkbox key={p.id} label={`${p.name} (${p.email})`} name="administratorIds" value={String(p.id)} defaultChecked={admins.has(p.id)} />
           ))}

@@ -1,0 +1,2 @@
+ALTER TABLE "users" ADD COLUMN "extra_roles" text[] DEFAULT '{}'::text[] NOT NULL;--> statement-breakpoint
+ALTER TABLE "users" ADD CONSTRAINT "users_extra_roles_check" CHECK (("users"."role" <> 'supplier' or cardinality("users"."extra_roles") = 0) and not ('supplier' = any("users"."extra_roles")) and not ("users"."role"::text = any("users"."extra_roles")));
