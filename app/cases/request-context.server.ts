@@ -2,7 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { organisations, systemDependencies, systems, type User } from "../../db/schema";
-import { scopeOf } from "~/access/scope.server";
+import { scopeAs } from "~/access/scope.server";
 import { earliestStart, stockholmDate } from "../../machines/calendar";
 import type { FieldErrors } from "~/ui/forms";
 import type { SystemChoice } from "~/components/request-form";
@@ -10,7 +10,8 @@ import { formField, type Earliest } from "./request-form";
 
 /** What a request form offers a requester: their systems (with the dependency graph), suppliers, lead times. */
 export async function requestFormContext(db: Db, user: User, now = new Date()) {
-  const scope = await scopeOf(db, user);
+  // The systems the person requests for (as a system administrator), whatever else their other roles see.
+  const scope = await scopeAs(db, user, "requester");
   const mineIds = scope.kind === "systems" ? scope.systemIds : [];
   const supplier = organisations;
   const [all, edges, suppliers, centre] = await Promise.all([

@@ -63,7 +63,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   let copyOf: string | null = null;
   if (copy && !from) {
     const original = await getCaseView(db(), user, copy.slice(0, 40)).catch(() => undefined);
-    if (original && categoryOf(original.type) === category) {
+    // Only a request on a system they request for: another role may show them others' cases.
+    if (original && categoryOf(original.type) === category && context.systems.some((s) => s.code === original.system.code)) {
       copyOf = original.number;
       defaults = copyValues(valuesFromCase(original, isoToStockholmLocal));
     }
