@@ -315,6 +315,8 @@ describe("the portal in one language", () => {
           ip: "192.0.2.1",
           reason: "Motivering",
           author: "Kim Konsult",
+          by: "Kim Konsult",
+          templatesUrl: "http://localhost:3000/templates",
           body: "Bekräfta tiden, tack.",
           meeting: "tisdag 2 mars",
           priority: 1,

@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { auditLog, blackoutPeriods, cases } from "../db/schema";
+import { auditLog, blackoutPeriods, cases, outbox } from "../db/schema";
+import { renderMail } from "~/outbox/templates.server";
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { markStandard, templatesFor, withdrawStandard } from "~/cases/templates.server";
 import { addDays, addWorkingDays, earliestStart, stockholmDate, stockholmMidnight } from "../machines/calendar";
@@ -203,6 +204,12 @@ describe("templates", () => {
       .from(auditLog)
       .where(and(eq(auditLog.action, "template.withdrawn"), eq(auditLog.actorUserId, w.people.cab.id)));
     expect(withdrawn?.detail).toMatchObject({ templateId: template.id, reason: "Leverantören byter plattform" });
+    // Those who start requests from it are told, with the board's reason.
+    const told = (await db().select().from(outbox).where(eq(outbox.template, "template.withdrawn"))).filter(
+      (m) => (m.payload as { name: string }).name === template.name,
+    );
+    expect(told.map((m) => m.recipient)).toEqual(expect.arrayContaining([w.people.requester.email, w.people.colleague.email]));
+    expect(renderMail(told[0]!).text).toContain("Motivering: Leverantören byter plattform");
     // Withdrawing twice is a conflict, not a second record.
     await expect(withdrawStandard(db(), w.people.cab, template.id, { reason: "igen" })).rejects.toMatchObject({ status: 409 });
 

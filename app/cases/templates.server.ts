@@ -2,7 +2,9 @@ import { and, asc, eq, getTableColumns, inArray, isNotNull, isNull, or, sql } fr
 import { alias } from "drizzle-orm/pg-core";
 
 import type { Db } from "../../db/client";
-import { caseTemplates, systems, users, type CaseTemplate, type User } from "../../db/schema";
+import { caseTemplates, systemAdministrators, systems, users, type CaseTemplate, type User } from "../../db/schema";
+import { enqueue } from "~/outbox/enqueue.server";
+import { env } from "~/env.server";
 import { audit } from "~/audit/audit.server";
 import { inScope, scopeAs } from "~/access/scope.server";
 import { hasRole, type Holder } from "~/access/roles";
@@ -241,6 +243,23 @@ export async function withdrawStandard(db: Db, user: User, id: number, input: { 
     if (!isLiveStandard(t)) throw new WorkflowError(409, "The template is not a standard change.");
     await tx.update(caseTemplates).set({ withdrawnAt: now, withdrawnById: user.id, withdrawnReason: reason, updatedAt: now }).where(eq(caseTemplates.id, id));
     await audit(tx, { action: "template.withdrawn", actorUserId: user.id, detail: { templateId: id, name: t.name, reason } });
+    // Those who start requests from it are told: its owner and the system's administrators.
+    const told = await tx
+      .selectDistinct({ address: users.email, lang: users.lang })
+      .from(users)
+      .leftJoin(systemAdministrators, and(eq(systemAdministrators.userId, users.id), eq(systemAdministrators.systemId, t.systemId)))
+      .where(and(eq(users.status, "active"), or(eq(users.id, t.ownerId), isNotNull(systemAdministrators.userId))));
+    const [system] = await tx.select({ name: systems.name, code: systems.code }).from(systems).where(eq(systems.id, t.systemId));
+    await enqueue(
+      tx,
+      told.map((r) => ({
+        key: `template:${id}:withdrawn:${r.address.toLowerCase()}`,
+        template: "template.withdrawn",
+        recipient: r.address,
+        lang: r.lang,
+        payload: { name: t.name, by: user.name, system: system ? `${system.name} (${system.code})` : "", reason, templatesUrl: `${env().appUrl}/templates` },
+      })),
+    );
   });
 }
 

@@ -101,4 +101,7 @@ export const mailEn: MailTexts = {
   "mail.case.commented.body": "{author} wrote on {number} {title}:\n\n{body}",
   "mail.case.commentedInternal.subject": "{number}: new internal comment from {author}",
   "mail.case.commentedInternal.body": "{author} wrote an internal comment on {number} {title}. The supplier does not see it.\n\n{body}",
+  "mail.template.withdrawn.subject": "The standard change “{name}” is withdrawn",
+  "mail.template.withdrawn.body":
+    "{by} has withdrawn the standard change “{name}” for {system}. A new request from the template is an ordinary change again, and a draft from it cannot be submitted as a standard change.\n\nThe templates: {templatesUrl}",
 };

@@ -101,6 +101,9 @@ export const mailSv = {
   "mail.case.commented.body": "{author} skrev i {number} {title}:\n\n{body}",
   "mail.case.commentedInternal.subject": "{number}: ny intern kommentar från {author}",
   "mail.case.commentedInternal.body": "{author} skrev en intern kommentar i {number} {title}. Den syns inte för leverantören.\n\n{body}",
+  "mail.template.withdrawn.subject": "Standardändringen ”{name}” är tillbakadragen",
+  "mail.template.withdrawn.body":
+    "{by} har dragit tillbaka standardändringen ”{name}” för {system}. En ny begäran från mallen är en vanlig ändring igen, och ett utkast från den kan inte skickas in som standardändring.\n\nMallarna: {templatesUrl}",
 } as const;
 
 export type MailKey = keyof typeof mailSv;

@@ -100,7 +100,7 @@ export async function action({ request }: ActionFunctionArgs) {
   // The template the form came from: the server's record of it decides whether it is a standard change.
   const templateId = parseId(form.get("templateId"));
   const template = templateId ? await templateForRequest(db(), user, templateId).catch(notFound) : null;
-  const standard = template?.standard !== null && template?.standard !== undefined;
+  const standard = Boolean(template?.standard);
   const { earliest } = await requestFormContext(db(), user);
   const checked = requestFormSchema(category, intent, earliest, standard).safeParse(values);
   if (!checked.success) return data<Result>({ errors: fieldErrorsOf(checked.error), values }, { status: 422 });
