@@ -591,6 +591,34 @@ export const caseAttachments = pgTable(
   (t) => [index("case_attachments_case_idx").on(t.caseId, t.id), check("case_attachments_size_check", sql`${t.size} between 1 and 10485760`)],
 );
 
+/**
+ * A substitute ("ersättare") for a period: while it lasts (Stockholm dates, inclusive) the
+ * substitute sees and acts on the absent person's cases as the person would — their systems, the
+ * cases they requested — marked "on behalf of" in the trail and messages, with the person's own
+ * segregation of duties. Ended early by setting `endedAt`.
+ */
+export const substitutions = pgTable(
+  "substitutions",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    personId: integer("person_id")
+      .notNull()
+      .references(() => users.id),
+    substituteId: integer("substitute_id")
+      .notNull()
+      .references(() => users.id),
+    startsOn: date("starts_on", { mode: "string" }).notNull(),
+    endsOn: date("ends_on", { mode: "string" }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    endedAt: timestamp("ended_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("substitutions_substitute_idx").on(t.substituteId),
+    index("substitutions_person_idx").on(t.personId),
+    check("substitutions_period_check", sql`${t.endsOn} >= ${t.startsOn} and ${t.personId} <> ${t.substituteId}`),
+  ],
+);
+
 /** The access window a case owns once approved, with its own machine state. */
 export const accessWindows = pgTable(
   "access_windows",

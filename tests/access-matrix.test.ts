@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-import { and, eq, gt, max } from "drizzle-orm";
+import { and, eq, gt, max, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeOrganisation, makeSystem, makeUser } from "./support/factories";
@@ -15,6 +15,7 @@ import {
   cases,
   caseTemplates,
   sessions,
+  substitutions,
   users,
   webhookSubscribers,
   type User,
@@ -28,6 +29,7 @@ import { findInvitation, inviteUser, setPendingPassword } from "~/admin/people.s
 import { sessionCookie } from "~/access/guards.server";
 import { textsAsset } from "~/i18n/i18n.server";
 import { isoToStockholmLocal } from "../machines/time";
+import { addDays, stockholmDate } from "../machines/calendar";
 import { upcomingMeetings } from "~/cab/meetings.server";
 import { closeMeeting, openMeeting } from "~/cab/session.server";
 import { eventInput, WINDOW_EVENTS } from "~/cases/schemas";
@@ -248,6 +250,31 @@ const fileForm = (intent?: string) => {
   form.set("file", new File(["Testprotokoll: allt gick bra.\n"], "protokoll.txt"));
   return form;
 };
+
+/** Someone holding the caller's first role who is not the caller (a substitute to name), tomorrow only: nobody's scope changes today. */
+async function substituteFor(user: User | null) {
+  const tomorrow = addDays(stockholmDate(new Date()), 1);
+  if (!user) return { substituteId: "1", startsOn: tomorrow, endsOn: tomorrow };
+  const [other] = await db()
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, user.role), sql`${users.id} <> ${user.id}`, eq(users.status, "active")))
+    .limit(1);
+  return { substituteId: String(other?.id ?? 0), startsOn: tomorrow, endsOn: tomorrow };
+}
+
+/** A substitution of the caller's, tomorrow only, and its id ("0" for the anonymous caller). */
+async function substitutionOf(user: User | null): Promise<string> {
+  if (!user) return "0";
+  const tomorrow = addDays(stockholmDate(new Date()), 1);
+  const [other] = await db()
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`${users.id} <> ${user.id}`)
+    .limit(1);
+  const [row] = await db().insert(substitutions).values({ personId: user.id, substituteId: other!.id, startsOn: tomorrow, endsOn: tomorrow }).returning();
+  return String(row!.id);
+}
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -988,6 +1015,23 @@ const TABLE: Row[] = [
 
   // — Settings: the caller's own things only (another person's answer 404) ——————————————————————————————
   row("GET", "/settings", "", ONCE, at("/settings"), signedIn(L, 200)),
+  // Substitutes (app/access/substitutes.server.ts): system administrators and owners name them; anyone ends their own.
+  row(
+    "POST",
+    "/settings",
+    "name-substitute",
+    ONCE,
+    async (c) => ({ path: "/settings", form: { intent: "name-substitute", ...(await substituteFor(c.user)) } }),
+    e(L, 302, 403, 403, 403, 403, 302, 403),
+  ),
+  row(
+    "POST",
+    "/settings",
+    "end-substitute",
+    ONCE,
+    async (c) => ({ path: "/settings", form: { intent: "end-substitute", id: await substitutionOf(c.user) } }),
+    signedIn(L, 302),
+  ),
   // Changes that would let a session keep the account need a key check in the last five minutes (signing in is one).
   row(
     "POST",
@@ -1337,6 +1381,26 @@ const TABLE: Row[] = [
   // — JSON API v1 (bearer token; anonymous: 401) ——————————————————————————————————————————————————————
   //                                                                                                         anon  requester        centre cab  ops  supplier         owner            admin
   row("GET", "/api/v1/me", "", ONCE, at("/api/v1/me"), signedIn(401, 200)),
+  row("GET", "/api/v1/substitutes", "", ONCE, at("/api/v1/substitutes"), signedIn(401, 200)),
+  row(
+    "POST",
+    "/api/v1/substitutes",
+    "",
+    ONCE,
+    async (c) => {
+      const { substituteId, startsOn, endsOn } = await substituteFor(c.user);
+      return { path: "/api/v1/substitutes", json: { substituteId: Number(substituteId), startsOn, endsOn } };
+    },
+    e(401, 201, 403, 403, 403, 403, 201, 403),
+  ),
+  row(
+    "POST",
+    "/api/v1/substitutes/:id",
+    "",
+    ONCE,
+    async (c) => ({ path: `/api/v1/substitutes/${await substitutionOf(c.user)}`, json: { action: "end" } }),
+    signedIn(401, 200),
+  ),
   row("GET", "/api/v1/systems", "", ONCE, at("/api/v1/systems"), signedIn(401, 200)),
   row("GET", "/api/v1/lead-time", "", ONCE, at("/api/v1/lead-time?type=simple-change&submittedDate=2026-12-21"), signedIn(200, 200)),
   row("GET", "/api/v1/openapi.json", "", ONCE, at("/api/v1/openapi.json"), signedIn(200, 200)),

@@ -5,6 +5,8 @@ import { upcomingMeetings } from "~/cab/meetings.server";
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { markStandard, saveTemplateFromCase, withdrawStandard } from "~/cases/templates.server";
 import { addComment } from "~/cases/comments.server";
+import { nameSubstitute } from "~/access/substitutes.server";
+import { stockholmDate } from "../machines/calendar";
 import { addAttachment } from "~/cases/attachments.server";
 import { LANGUAGES, type Lang } from "~/i18n";
 import { en } from "~/i18n/en";
@@ -126,6 +128,12 @@ beforeAll(async () => {
   });
   await applyEvent(db(), w.people.serviceCentre, change.number, { type: "APPROVE", reason: "Godkänd" });
   made.change = change.number;
+  // A substitute named, so the settings page lists one (and the colleague's, whom they stand in for).
+  await nameSubstitute(db(), w.people.requester, {
+    substituteId: w.people.colleague.id,
+    startsOn: stockholmDate(new Date()),
+    endsOn: stockholmDate(new Date()),
+  });
   // The thread and the files: an internal and a shared comment, an internal and a shared file.
   await addComment(db(), w.people.requester, change.number, { body: "Kontrollera med nätgruppen.", shared: false });
   await addComment(db(), w.people.serviceCentre, change.number, { body: "Bekräfta tiden, tack.", shared: true });

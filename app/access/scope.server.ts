@@ -1,9 +1,10 @@
-import { eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { eq, inArray, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { cases, systemAdministrators, systems, type User } from "../../db/schema";
 import type { Role } from "../../machines/vocabulary";
 import { rolesOf } from "./roles";
+import { actingFor } from "./substitutes.server";
 
 /**
  * What a person may see, by role: the service centre, the CAB, operations and administrators see
@@ -36,11 +37,18 @@ export async function scopeAs(db: Db, user: Pick<User, "id" | "role" | "organisa
     case "supplier":
       return { kind: "supplier", organisationId: user.organisationId };
     case "requester": {
-      const rows = await db.select({ id: systemAdministrators.systemId }).from(systemAdministrators).where(eq(systemAdministrators.userId, user.id));
-      return { kind: "systems", systemIds: rows.map((r) => r.id) };
+      // Theirs, and those of whoever they stand in for today (app/access/substitutes.server.ts).
+      const rows = await db
+        .select({ id: systemAdministrators.systemId })
+        .from(systemAdministrators)
+        .where(or(eq(systemAdministrators.userId, user.id), sql`${systemAdministrators.userId} in ${actingFor(user.id)}`));
+      return { kind: "systems", systemIds: [...new Set(rows.map((r) => r.id))] };
     }
     case "system-owner": {
-      const rows = await db.select({ id: systems.id }).from(systems).where(eq(systems.ownerUserId, user.id));
+      const rows = await db
+        .select({ id: systems.id })
+        .from(systems)
+        .where(or(eq(systems.ownerUserId, user.id), sql`${systems.ownerUserId} in ${actingFor(user.id)}`));
       return { kind: "systems", systemIds: rows.map((r) => r.id) };
     }
   }

@@ -1,4 +1,4 @@
-import { and, count, eq, inArray } from "drizzle-orm";
+import { and, count, eq, inArray, sql } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
 import { accessWindows, auditLog, caseComments, organisations, systems, users, type Case, type User } from "../../db/schema";
@@ -203,6 +203,14 @@ export async function queueMessages(
   }
   const { facts, hasWindow } = await factsOf(db, c);
   const calendar = await calendarOf(db, c, transition.event, facts, hasWindow);
+  // A substitute's step: who took it, for whom (app/access/substitutes.server.ts).
+  const [behalf] = transition.auditId
+    ? await db
+        .select({ actedBy: users.name, onBehalfOf: sql<string | null>`${auditLog.detail}->>'onBehalfOf'` })
+        .from(auditLog)
+        .innerJoin(users, eq(users.id, auditLog.actorUserId))
+        .where(eq(auditLog.id, transition.auditId))
+    : [];
   const messages: OutgoingMessage[] = [];
   for (const [address, r] of byAddress) {
     messages.push({
@@ -218,6 +226,7 @@ export async function queueMessages(
         reason: reasonFor(r.audience ?? "municipality", transition.reason),
         url: `${env().appUrl}/cases/${c.number}`,
         facts,
+        ...(behalf?.onBehalfOf ? { actedBy: behalf.actedBy, onBehalfOf: behalf.onBehalfOf } : {}),
         ...(calendar && r.calendar ? { calendar } : {}),
         ...transition.payload,
       },

@@ -32,6 +32,7 @@ import { planConnectorSteps } from "~/connectors/steps.server";
 import { hasWebhooks, queueWebhooks } from "~/connectors/webhooks.server";
 import { WINDOW_EVENTS, type EventInput } from "./schemas";
 import { rolesOf } from "~/access/roles";
+import { actingFor, onBehalfOf } from "~/access/substitutes.server";
 
 /**
  * The kernel of every change to a case: who the sender is to the case (`actorFor`), the audit row
@@ -41,19 +42,23 @@ import { rolesOf } from "~/access/roles";
  */
 
 /** What a person is to a system's cases beyond their role, as columns of a query (one home: actorFor and the case page's read). */
-export function relationColumns(userId: number, systemId: number | SQLWrapper) {
+export function relationColumns(userId: number, systemId: number | SQLWrapper, requesterId: number | SQLWrapper) {
+  // The person, and whoever they stand in for today (app/access/substitutes.server.ts).
+  const as = sql`(${userId} = ${systemAdministrators.userId} or ${systemAdministrators.userId} in ${actingFor(userId)})`;
   return {
-    administers: sql<boolean>`exists (select 1 from ${systemAdministrators} where ${systemAdministrators.systemId} = ${systemId} and ${systemAdministrators.userId} = ${userId})`,
-    owns: sql<boolean>`exists (select 1 from ${systems} where ${systems.id} = ${systemId} and ${systems.ownerUserId} = ${userId})`,
+    administers: sql<boolean>`exists (select 1 from ${systemAdministrators} where ${systemAdministrators.systemId} = ${systemId} and ${as})`,
+    owns: sql<boolean>`exists (select 1 from ${systems} where ${systems.id} = ${systemId} and (${systems.ownerUserId} = ${userId} or ${systems.ownerUserId} in ${actingFor(userId)}))`,
+    /** The case was requested by someone they stand in for: theirs, to them, as it is to the person. */
+    forRequester: sql<boolean>`(${requesterId} in ${actingFor(userId)})`,
   };
 }
 
 /** The actor a person is on case `c`, given the relation columns' answer. */
-export function actorOf(user: User, c: Case, facts: { administers: boolean; owns: boolean } | undefined): Actor {
+export function actorOf(user: User, c: Case, facts: { administers: boolean; owns: boolean; forRequester?: boolean } | undefined): Actor {
   return {
     userId: user.id,
     roles: rolesOf(user),
-    isRequester: c.requesterId === user.id,
+    isRequester: c.requesterId === user.id || Boolean(facts?.forRequester),
     administersSystem: Boolean(facts?.administers),
     ownsSystem: Boolean(facts?.owns),
     ofSupplier: user.role === "supplier" && c.supplierId !== null && c.supplierId === user.organisationId,
@@ -62,7 +67,7 @@ export function actorOf(user: User, c: Case, facts: { administers: boolean; owns
 
 export async function actorFor(db: Db, user: User | null, c: Case): Promise<Actor> {
   if (!user) return SYSTEM_ACTOR;
-  const [facts] = await db.select(relationColumns(user.id, c.systemId)).from(sql`(select 1) as one`);
+  const [facts] = await db.select(relationColumns(user.id, c.systemId, c.requesterId)).from(sql`(select 1) as one`);
   return actorOf(user, c, facts);
 }
 
@@ -70,6 +75,8 @@ export async function auditTransition(
   tx: Db,
   entry: { user: User | null; caseId: number; event: string; from: string | null; to: string; reason?: string | null; detail?: Record<string, unknown> },
 ): Promise<number> {
+  // A substitute's step on the absent person's case is theirs "on behalf of" the person.
+  const behalf = entry.user ? await onBehalfOf(tx, entry.user.id, entry.caseId) : null;
   const [row] = await tx
     .insert(auditLog)
     .values({
@@ -81,7 +88,7 @@ export async function auditTransition(
       fromState: entry.from,
       toState: entry.to,
       reason: entry.reason ?? null,
-      detail: entry.detail ?? {},
+      detail: { ...entry.detail, ...(behalf ? { onBehalfOf: behalf } : {}) },
     })
     .returning({ id: auditLog.id });
   return row!.id;

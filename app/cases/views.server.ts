@@ -29,7 +29,16 @@ import { hasRole } from "~/access/roles";
 // Reading -------------------------------------------------------------------------------------
 
 /** A trail entry; `shared` is set on a comment's or a file's (internal: false, shared with the supplier: true). */
-export type AuditView = { at: string; actor: string; event: string; from: string | null; to: string | null; reason: string | null; shared: boolean | null };
+export type AuditView = {
+  at: string;
+  actor: string;
+  event: string;
+  from: string | null;
+  to: string | null;
+  reason: string | null;
+  shared: boolean | null;
+  onBehalfOf: string | null;
+};
 
 export type CaseView = {
   number: string;
@@ -94,6 +103,7 @@ type TrailJson = {
   to: string | null;
   reason: string | null;
   shared: boolean | null;
+  onBehalfOf: string | null;
 };
 type AttachmentJson = Omit<AttachmentView, "at"> & { at: string };
 
@@ -109,14 +119,16 @@ const viewExtras = (user: User | null) => ({
     'silenceId', w.silence_id, 'createdAt', w.created_at, 'updatedAt', w.updated_at)
     from ${accessWindows} w where w.case_id = ${cases.id})`,
   trail: sql<TrailJson[]>`(select coalesce(json_agg(json_build_object('at', a.at, 'actorName', u.name, 'actorLabel', a.actor_label, 'event', a.event,
-    'action', a.action, 'from', a.from_state, 'to', a.to_state, 'reason', a.reason, 'shared', a.detail->'shared') order by a.id), '[]'::json)
+    'action', a.action, 'from', a.from_state, 'to', a.to_state, 'reason', a.reason, 'shared', a.detail->'shared', 'onBehalfOf', a.detail->>'onBehalfOf') order by a.id), '[]'::json)
     from ${auditLog} a left join ${users} u on u.id = a.actor_user_id where a.case_id = ${cases.id})`,
   attachments: sql<AttachmentJson[]>`(select coalesce(json_agg(json_build_object('id', f.id, 'name', f.name, 'contentType', f.content_type,
     'size', f.size, 'shared', f.shared, 'by', u.name, 'at', f.at) order by f.id), '[]'::json)
     from ${caseAttachments} f join ${users} u on u.id = f.uploader_id where f.case_id = ${cases.id})`,
   linkedChanges: sql<string[]>`(select coalesce(json_agg(l.number order by l.id), '[]'::json) from ${cases} l where l.linked_case_id = ${cases.id})`,
   // What the viewer is to the case's system, for the events they may send (actorFor asks the same).
-  ...(user ? relationColumns(user.id, cases.systemId) : { administers: sql<boolean>`false`, owns: sql<boolean>`false` }),
+  ...(user
+    ? relationColumns(user.id, cases.systemId, cases.requesterId)
+    : { administers: sql<boolean>`false`, owns: sql<boolean>`false`, forRequester: sql<boolean>`false` }),
 });
 
 const at = (iso: string) => new Date(iso);
@@ -170,6 +182,7 @@ async function fullView(db: Db, user: User | null, row: NonNullable<Awaited<Retu
     to: a.to,
     reason: a.reason,
     shared: a.shared,
+    onBehalfOf: a.onBehalfOf,
   }));
   return {
     number: c.number,

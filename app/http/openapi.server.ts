@@ -279,6 +279,41 @@ export function openApiDocument(baseUrl: string) {
           },
         },
       },
+      "/substitutes": {
+        get: {
+          summary: "Your substitutes (mine) and those you stand in for (standingIn), current and coming",
+          responses: {
+            "200": {
+              description: "The substitutions",
+              content: json({ type: "object", properties: { mine: { type: "array" }, standingIn: { type: "array" } } }),
+            },
+            ...errors(401),
+          },
+        },
+        post: {
+          summary: "Name a substitute for a period (a system administrator or owner): a colleague with the same role, from today, at most a year",
+          requestBody: {
+            required: true,
+            content: json({
+              type: "object",
+              required: ["substituteId", "startsOn", "endsOn"],
+              properties: { substituteId: { type: "integer" }, startsOn: { type: "string", format: "date" }, endsOn: { type: "string", format: "date" } },
+            }),
+          },
+          responses: {
+            "201": { description: "The substitution's id", content: json({ type: "object", properties: { id: { type: "integer" } } }) },
+            ...errors(400, 401, 403, 415, 422),
+          },
+        },
+      },
+      "/substitutes/{id}": {
+        post: {
+          summary: "End one of your substitutions now",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer" } }],
+          requestBody: { required: true, content: json({ type: "object", required: ["action"], properties: { action: { enum: ["end"] } } }) },
+          responses: { "200": { description: "Ended" }, ...errors(400, 401, 404) },
+        },
+      },
       "/cases/{number}/comments": {
         get: {
           summary: "The case's thread: the comments you may see (a supplier: the shared ones), oldest first",

@@ -1455,4 +1455,22 @@ export const en: Messages = {
   "user.extraRolesHint":
     "One person can hold several roles with one account, for example an administrator who also sits on the CAB. Nobody still decides on a case they requested.",
   "user.extraRolesSupplier": "A supplier holds one role, and nobody else can hold the supplier's.",
+  "substitute.notColleague": "Choose an active colleague with the same role as you.",
+  "substitute.past": "The period cannot start before today.",
+  "substitute.tooLong": "At most {days} days.",
+  "substitute.heading": "A substitute while you are away",
+  "substitute.intro":
+    "During the period your substitute sees and handles your cases and systems as you would. What they do is marked “for you” in the timeline and the messages, and they never decide on a case you requested.",
+  "substitute.person": "Substitute",
+  "substitute.from": "From",
+  "substitute.to": "To (inclusive)",
+  "substitute.add": "Name the substitute",
+  "substitute.end": "End",
+  "substitute.mine": "Your substitutes",
+  "substitute.none": "No substitutes named.",
+  "substitute.standingIn": "You stand in for",
+  "substitute.period": "{name}, {from} – {to}",
+  "substitute.saved": "The substitute is named.",
+  "substitute.ended": "The substitution has ended.",
+  "case.onBehalfOf": "{actor} for {person}",
 };

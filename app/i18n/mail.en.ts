@@ -11,6 +11,7 @@ export const mailEn: MailTexts = {
   "mail.change.token-created": "An API token was created",
   "mail.change.feed-created": "A calendar address was created",
   "mail.reason": "Reason: {reason}",
+  "mail.onBehalfOf": "{actor} did this as the substitute for {person}.",
   "mail.link": "The case: {url}",
   "mail.facts.system": "System: {system}",
   "mail.facts.window": "When: {span} (Swedish time)",

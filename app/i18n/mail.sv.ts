@@ -14,6 +14,7 @@ export const mailSv = {
   "mail.change.feed-created": "En kalenderadress har skapats",
   "mail.reason": "Motivering: {reason}",
   "mail.link": "Ärendet: {url}",
+  "mail.onBehalfOf": "{actor} gjorde det här som ersättare för {person}.",
   "mail.facts.system": "System: {system}",
   "mail.facts.window": "Tid: {span} (svensk tid)",
   "mail.facts.consentUntil": "Samtycket gäller till och med: {date}",

@@ -1456,4 +1456,22 @@ export const sv = {
   "user.extraRolesHint":
     "Samma person kan ha flera roller med ett konto, till exempel en förvaltare som också sitter i ändringsrådet. Ingen beslutar ändå i ett ärende hen själv begärt.",
   "user.extraRolesSupplier": "En leverantör har bara en roll, och ingen annan kan ha leverantörens roll.",
+  "substitute.notColleague": "Välj en aktiv kollega med samma roll som du.",
+  "substitute.past": "Perioden kan inte börja före i dag.",
+  "substitute.tooLong": "Högst {days} dagar.",
+  "substitute.heading": "Ersättare under frånvaro",
+  "substitute.intro":
+    "Under perioden ser och hanterar ersättaren dina ärenden och system som du själv skulle. Det hen gör märks ”för dig” i händelserna och meddelandena, och hen beslutar aldrig i ett ärende som du begärt.",
+  "substitute.person": "Ersättare",
+  "substitute.from": "Från och med",
+  "substitute.to": "Till och med",
+  "substitute.add": "Utse ersättaren",
+  "substitute.end": "Avsluta",
+  "substitute.mine": "Dina ersättare",
+  "substitute.none": "Inga ersättare utsedda.",
+  "substitute.standingIn": "Du är ersättare för",
+  "substitute.period": "{name}, {from} – {to}",
+  "substitute.saved": "Ersättaren är utsedd.",
+  "substitute.ended": "Ersättningen är avslutad.",
+  "case.onBehalfOf": "{actor} för {person}",
 } as const;

@@ -36,7 +36,11 @@ export function renderMail(message: Pick<OutboxMessage, "template" | "lang" | "p
   const reason = typeof p.reason === "string" && p.reason ? `\n\n${interpolate(texts["mail.reason"], { reason: p.reason })}` : "";
   const link = typeof p.url === "string" && template !== "invitation" ? `\n\n${interpolate(texts["mail.link"], { url: p.url })}` : "";
   const facts = isFacts(p.facts) ? factLines(p.facts, lang) : "";
-  const text = `${body}${facts ? `\n\n${facts}` : ""}${reason}${link}\n\n-- \n${texts["mail.signature"]}\n`;
+  const behalf =
+    typeof p.onBehalfOf === "string" && typeof p.actedBy === "string"
+      ? `\n\n${interpolate(texts["mail.onBehalfOf"], { actor: p.actedBy, person: p.onBehalfOf })}`
+      : "";
+  const text = `${body}${behalf}${facts ? `\n\n${facts}` : ""}${reason}${link}\n\n-- \n${texts["mail.signature"]}\n`;
   const calendar = isCalendar(p.calendar) ? { entry: p.calendar, description: `${facts}${typeof p.url === "string" ? `\n\n${p.url}` : ""}` } : undefined;
   return { subject, text, ...(calendar ? { calendar } : {}) };
 }

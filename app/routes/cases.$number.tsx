@@ -493,8 +493,11 @@ export default function CasePage() {
         <ol className="timeline">
           {view.audit.map((a, i) => (
             <li key={i} className={isComment(a) ? "timeline__comment" : undefined}>
-              <time dateTime={a.at}>{formatDateTime(a.at)}</time> · <strong>{a.actor === "system" ? t("case.theSystem") : a.actor}</strong> ·{" "}
-              {textOr(`event.${a.event}`, a.event)}
+              <time dateTime={a.at}>{formatDateTime(a.at)}</time> ·{" "}
+              <strong>
+                {a.actor === "system" ? t("case.theSystem") : a.onBehalfOf ? t("case.onBehalfOf", { actor: a.actor, person: a.onBehalfOf }) : a.actor}
+              </strong>{" "}
+              · {textOr(`event.${a.event}`, a.event)}
               {a.to && a.from !== a.to && isCaseStatus(a.to) ? <> → {t(`status.${a.to}`)}</> : null}
               {a.shared !== null && !supplier ? <Shared shared={a.shared} /> : null}
               {a.reason ? <p className="timeline__reason">{a.reason}</p> : null}

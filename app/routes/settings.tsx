@@ -5,7 +5,7 @@ import { db } from "../../db/client";
 import { hashPassword, newPasswordSchema } from "~/access/password.server";
 import { reauthenticate, recentlyVerified, recordSecurityChange, verifiedUntil } from "~/access/step-up.server";
 import { addCredential, credentialsOf, removeCredential, renameCredential, verifyRegistration } from "~/access/webauthn.server";
-import { ErrorSummary, Notice, TextField } from "~/components/forms";
+import { ErrorSummary, Notice, SelectField, TextField } from "~/components/forms";
 import { fetchWebAuthnOptions, WebAuthnButton } from "~/components/webauthn";
 import { useT, type Msg } from "~/i18n";
 import { createApiToken, listApiTokens, revokeApiToken } from "~/access/api-tokens.server";
@@ -18,12 +18,19 @@ import { parseId } from "~/http/ids";
 import { titled } from "~/ui/meta";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 import { rolesOf } from "~/access/roles";
+import { endSubstitution, nameSubstitute, substitutionsOf } from "~/access/substitutes.server";
+import { formErrors, WorkflowError } from "~/cases/errors";
 
 export const handle = titled("settings.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { user, session } = await requireSession(request);
-  const [credentials, sessions, tokens] = await Promise.all([credentialsOf(db(), user.id), listSessions(db(), user.id), listApiTokens(db(), user.id)]);
+  const [credentials, sessions, tokens, substitutes] = await Promise.all([
+    credentialsOf(db(), user.id),
+    listSessions(db(), user.id),
+    listApiTokens(db(), user.id),
+    substitutionsOf(db(), user),
+  ]);
   return {
     user: { name: user.name, email: user.email, roles: rolesOf(user) },
     credentials: credentials.map((c) => ({ id: c.id, name: c.name, createdAt: c.createdAt, lastUsedAt: c.lastUsedAt })),
@@ -37,6 +44,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     })),
     tokens: tokens.map((t) => ({ id: t.id, name: t.name, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt })),
     verifiedUntil: verifiedUntil(session),
+    substitutes,
   };
 }
 
@@ -115,6 +123,30 @@ export async function action({ request, context }: ActionFunctionArgs) {
       await audit(db(), { action: "auth.token-revoked", actorUserId: user.id, subjectUserId: user.id, ip, detail: { tokenId } });
       return back("token-revoked", "tokens");
     }
+    case "name-substitute": {
+      try {
+        await nameSubstitute(db(), user, {
+          substituteId: parseId(form.get("substituteId")),
+          startsOn: String(form.get("startsOn") ?? "").trim(),
+          endsOn: String(form.get("endsOn") ?? "").trim(),
+        });
+      } catch (error) {
+        if (error instanceof WorkflowError) return fail("substitutes", formErrors(error, { fields: ["substituteId", "startsOn", "endsOn"] }), error.status);
+        throw error;
+      }
+      return back("substitute-named", "substitutes");
+    }
+    case "end-substitute": {
+      const id = parseId(form.get("id"));
+      if (!id) throw new Response("Not found", { status: 404 });
+      try {
+        await endSubstitution(db(), user, id);
+      } catch (error) {
+        if (error instanceof WorkflowError) throw new Response("Not found", { status: 404 });
+        throw error;
+      }
+      return back("substitute-ended", "substitutes");
+    }
     default:
       throw new Response("Unknown intent", { status: 400 });
   }
@@ -128,11 +160,13 @@ const NOTICES: Record<string, Msg["key"]> = {
   "password-changed": "settings.passwordChanged",
   "session-ended": "settings.sessionEnded",
   "token-revoked": "settings.tokenRevoked",
+  "substitute-named": "substitute.saved",
+  "substitute-ended": "substitute.ended",
 };
 
 export default function Settings() {
   const { t, formatDateTime, formatList } = useT();
-  const { user, credentials, sessions, tokens, verifiedUntil } = useLoaderData<typeof loader>();
+  const { user, credentials, sessions, tokens, verifiedUntil, substitutes } = useLoaderData<typeof loader>();
   const recentlyVerified = verifiedUntil !== null;
   const result = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
@@ -361,6 +395,71 @@ export default function Settings() {
           <p className="muted">{t("settings.noTokens")}</p>
         )}
       </section>
+
+      {substitutes.names || substitutes.standingIn.length ? <Substitutes errors={errorsFor("substitutes")} /> : null}
     </>
+  );
+}
+
+/** Substitutes while away (app/access/substitutes.server.ts): whom one names, and for whom one stands in. */
+function Substitutes({ errors }: { errors: FieldErrors | undefined }) {
+  const { t, formatDate } = useT();
+  const { substitutes } = useLoaderData<typeof loader>();
+  const period = (s: { name: string; startsOn: string; endsOn: string }) =>
+    t("substitute.period", { name: s.name, from: formatDate(s.startsOn), to: formatDate(s.endsOn) });
+  return (
+    <section aria-labelledby="substitutes">
+      <h2 id="substitutes">{t("substitute.heading")}</h2>
+      {substitutes.standingIn.length ? (
+        <>
+          <h3>{t("substitute.standingIn")}</h3>
+          <ul id="standing-in">
+            {substitutes.standingIn.map((s) => (
+              <li key={s.id}>{period(s)}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {substitutes.names ? (
+        <>
+          <p>{t("substitute.intro")}</p>
+          <h3>{t("substitute.mine")}</h3>
+          {substitutes.mine.length ? (
+            <ul id="my-substitutes">
+              {substitutes.mine.map((s) => (
+                <li key={s.id}>
+                  {period(s)}{" "}
+                  <Form method="post" className="inline-form">
+                    <input type="hidden" name="id" value={s.id} />
+                    <button type="submit" name="intent" value="end-substitute" className="link-button">
+                      {t("substitute.end")}
+                    </button>
+                  </Form>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">{t("substitute.none")}</p>
+          )}
+          <ErrorSummary errors={errors} />
+          <Form method="post" className="event-form" noValidate>
+            <input type="hidden" name="intent" value="name-substitute" />
+            <SelectField label={t("substitute.person")} name="substituteId" error={errors?.substituteId} required>
+              <option value="">{t("form.choose")}</option>
+              {substitutes.colleagues.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {`${c.name} (${c.email})`}
+                </option>
+              ))}
+            </SelectField>
+            <TextField type="date" label={t("substitute.from")} name="startsOn" error={errors?.startsOn} required />
+            <TextField type="date" label={t("substitute.to")} name="endsOn" error={errors?.endsOn} required />
+            <button type="submit" className="button button--secondary">
+              {t("substitute.add")}
+            </button>
+          </Form>
+        </>
+      ) : null}
+    </section>
   );
 }
