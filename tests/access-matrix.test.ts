@@ -1382,6 +1382,7 @@ const TABLE: Row[] = [
   //                                                                                                         anon  requester        centre cab  ops  supplier         owner            admin
   row("GET", "/api/v1/me", "", ONCE, at("/api/v1/me"), signedIn(401, 200)),
   row("GET", "/api/v1/substitutes", "", ONCE, at("/api/v1/substitutes"), signedIn(401, 200)),
+  row("GET", "/api/v1/reports", "", ONCE, at("/api/v1/reports"), e(401, 403, 200, 200, 403, 403, 403, 200)),
   row(
     "POST",
     "/api/v1/substitutes",

@@ -7,6 +7,7 @@ import { defaultPeriod, reportFor, type Figure, type FigureKey } from "~/reports
 import { stockholmDate } from "../machines/calendar";
 import { holdMeeting, putOnAgenda } from "./support/cab";
 import { call, signIn } from "./support/app";
+import { createApiToken } from "~/access/api-tokens.server";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
 
@@ -159,6 +160,14 @@ describe("the reports page", () => {
       "Alla ändringar,2,1,50",
       "",
     ]);
+  });
+
+  it("gives the same figures through the API", async () => {
+    const { token } = await createApiToken(db(), w.people.cab.id, "rapporter");
+    const answer = await call(`/api/v1/reports?${new URLSearchParams(defaultPeriod())}`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(answer.status).toBe(200);
+    expect(((await answer.json()) as { figures: Figure[] }).figures).toEqual(JSON.parse(JSON.stringify(figures)));
+    expect((await call("/api/v1/reports?from=x", { headers: { Authorization: `Bearer ${token}` } })).status).toBe(422);
   });
 
   it("tells a wrong period at its field, and keeps the report from the requester", async () => {

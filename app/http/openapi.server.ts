@@ -279,6 +279,19 @@ export function openApiDocument(baseUrl: string) {
           },
         },
       },
+      "/reports": {
+        get: {
+          summary: "The reports' figures for a period (service centre, CAB, administrator): each figure's series and rows, as /reports shows them",
+          parameters: [
+            { name: "from", in: "query", schema: { type: "string", format: "date" } },
+            { name: "to", in: "query", schema: { type: "string", format: "date" } },
+          ],
+          responses: {
+            "200": { description: "The figures", content: json({ type: "object", properties: { period: { type: "object" }, figures: { type: "array" } } }) },
+            ...errors(401, 403, 422),
+          },
+        },
+      },
       "/substitutes": {
         get: {
           summary: "Your substitutes (mine) and those you stand in for (standingIn), current and coming",
