@@ -5,10 +5,10 @@ import { cabMeetings, sessions, systemAdministrators, users, type User } from ".
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { vote } from "~/cab/agenda.server";
 import { updatePerson } from "~/admin/people.server";
-import { WorkflowError } from "~/cases/errors";
 import { putOnAgenda } from "./support/cab";
 import { call, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
+import { refusal } from "./support/refusal";
 import { makeUser } from "./support/factories";
 import { makeWorld, windowAhead, type World } from "./support/world";
 
@@ -38,16 +38,6 @@ const change = (by: User, systemCode: string, type: "simple-change" | "advanced-
     rollbackPlan: "Ögonblicksbild",
     ...(type === "advanced-change" ? { affectedSystems: [w.systems.net.code] } : {}),
   });
-
-const refusal = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof WorkflowError) return { status: error.status, fields: error.fieldErrors };
-    throw error;
-  }
-  return null;
-};
 
 beforeAll(async () => {
   w = await makeWorld(db());

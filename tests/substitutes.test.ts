@@ -5,11 +5,11 @@ import { outbox, substitutions, systemAdministrators, systems } from "../db/sche
 import { applyEvent, createCase } from "~/cases/commands.server";
 import { getCaseView } from "~/cases/views.server";
 import { endSubstitution, nameSubstitute } from "~/access/substitutes.server";
-import { WorkflowError } from "~/cases/errors";
 import { renderMail } from "~/outbox/templates.server";
 import { addDays, stockholmDate } from "../machines/calendar";
 import { call, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
+import { refusal } from "./support/refusal";
 import { makeUser } from "./support/factories";
 import { makeWorld, windowAhead, type World } from "./support/world";
 
@@ -21,16 +21,6 @@ import { makeWorld, windowAhead, type World } from "./support/world";
 const db = useTestDatabase();
 let w: World;
 const today = () => stockholmDate(new Date());
-
-const refusal = async (promise: Promise<unknown>) => {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof WorkflowError) return { status: error.status, fields: error.fieldErrors };
-    throw error;
-  }
-  return null;
-};
 
 let day = 0;
 const change = () =>

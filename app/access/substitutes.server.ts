@@ -1,12 +1,13 @@
 import { and, asc, eq, gte, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 
-import type { Db } from "../../db/client";
+import { rows, type Db } from "../../db/client";
 import { substitutions, users, type User } from "../../db/schema";
 import { addDays, isIsoDate, stockholmDate } from "../../machines/calendar";
 import { audit } from "~/audit/audit.server";
 import { WorkflowError } from "~/cases/errors";
 import { hasRole } from "./roles";
+import { holding } from "./roles.server";
 import type { FieldErrors } from "~/ui/forms";
 
 /**
@@ -106,9 +107,7 @@ export async function substitutionsOf(db: Db, user: User, now = new Date()) {
       ? db
           .select({ id: users.id, name: users.name, email: users.email })
           .from(users)
-          .where(
-            and(eq(users.status, "active"), sql`${users.id} <> ${user.id}`, sql`(${users.role} = ${user.role} or ${user.role} = any(${users.extraRoles}))`),
-          )
+          .where(and(eq(users.status, "active"), sql`${users.id} <> ${user.id}`, holding(user.role)))
           .orderBy(asc(users.name))
       : [],
   ]);
@@ -123,9 +122,10 @@ export async function onBehalfOf(db: Db, userId: number, caseId: number): Promis
   const related = (who: SQL) => sql`(c.requester_id = ${who}
     or exists (select 1 from system_administrators a where a.system_id = c.system_id and a.user_id = ${who})
     or exists (select 1 from systems s where s.id = c.system_id and s.owner_user_id = ${who}))`;
-  const result = await db.execute(sql`select (select u.name from ${users} u where u.id in ${actingFor(userId)} and ${related(sql`u.id`)}
+  const [row] = await rows<{ name: string | null }>(
+    db.execute(sql`select (select u.name from ${users} u where u.id in ${actingFor(userId)} and ${related(sql`u.id`)}
       order by u.id limit 1) as name
-    from cases c where c.id = ${caseId} and not ${related(sql`${userId}`)}`);
-  const list = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as { name: string | null }[];
-  return list[0]?.name ?? null;
+    from cases c where c.id = ${caseId} and not ${related(sql`${userId}`)}`),
+  );
+  return row?.name ?? null;
 }

@@ -176,6 +176,17 @@ async function calendarOf(db: Db, c: Case, event: string, facts: MailFacts, hasW
   };
 }
 
+/** One recipient per address (lower-cased); an address that is also the supplier's gets the supplier's redaction. */
+function oneEach(recipients: Recipient[]): Map<string, Recipient> {
+  const byAddress = new Map<string, Recipient>();
+  for (const r of recipients) {
+    const address = r.address.toLowerCase();
+    const known = byAddress.get(address);
+    if (!known || r.audience === "supplier") byAddress.set(address, { ...r, lang: known?.lang ?? r.lang });
+  }
+  return byAddress;
+}
+
 export async function queueMessages(
   db: Db,
   c: Case,
@@ -194,13 +205,7 @@ export async function queueMessages(
     if (who === "owner") recipients.push(...(await ownerOf(db, c)));
     if (who === "cab") recipients.push(...(await cabMembers(db)));
   }
-  // One message per address; an address that is also the supplier's gets the supplier's redaction.
-  const byAddress = new Map<string, Recipient>();
-  for (const r of recipients) {
-    const address = r.address.toLowerCase();
-    const known = byAddress.get(address);
-    if (!known || r.audience === "supplier") byAddress.set(address, { ...r, lang: known?.lang ?? r.lang });
-  }
+  const byAddress = oneEach(recipients);
   const { facts, hasWindow } = await factsOf(db, c);
   const calendar = await calendarOf(db, c, transition.event, facts, hasWindow);
   // A substitute's step: who took it, for whom (app/access/substitutes.server.ts).
@@ -259,9 +264,8 @@ export async function queueCommentMessages(
       ? [...(await supplierOf(db, c)), ...writers.filter((w) => w.role === "supplier").map((w) => ({ address: w.address, lang: w.lang }))]
       : []),
   ];
-  const author = comment.author.email.toLowerCase();
-  const byAddress = new Map<string, Recipient>();
-  for (const r of recipients) if (r.address.toLowerCase() !== author && !byAddress.has(r.address.toLowerCase())) byAddress.set(r.address.toLowerCase(), r);
+  const byAddress = oneEach(recipients);
+  byAddress.delete(comment.author.email.toLowerCase());
   await enqueue(
     db,
     [...byAddress].map(([address, r]) => ({

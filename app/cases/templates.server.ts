@@ -34,6 +34,8 @@ export type TemplateRow = {
   ownerId: number;
   standard: { at: string; by: string; reference: string } | null;
   withdrawn: { at: string; by: string; reason: string } | null;
+  /** What the person may do with it (`templateSteps`): the page offers only these. */
+  may: TemplateSteps;
   /** A live standard change: marked, not withdrawn. */
   isStandard: boolean;
 };
@@ -100,7 +102,24 @@ export async function templatesFor(db: Db, user: User): Promise<TemplateRow[]> {
     standard: t.standardAt ? { at: t.standardAt.toISOString(), by: r.marker ?? "", reference: t.standardReference ?? "" } : null,
     withdrawn: t.withdrawnAt ? { at: t.withdrawnAt.toISOString(), by: r.withdrawer ?? "", reason: t.withdrawnReason ?? "" } : null,
     isStandard: isLiveStandard(t),
+    may: templateSteps(user, t),
   }));
+}
+
+export type TemplateSteps = { use: boolean; standard: boolean; withdraw: boolean; archive: boolean };
+
+/**
+ * What `user` may do with template `t`, as the commands below decide it: start a request from it
+ * (a requester), mark a change template a standard change (the service centre), withdraw a live
+ * standard change (the CAB, the service centre), remove it (its owner, the service centre).
+ */
+export function templateSteps(user: Holder & { id: number }, t: Pick<CaseTemplate, "category" | "standardAt" | "withdrawnAt" | "ownerId">): TemplateSteps {
+  return {
+    use: hasRole(user, "requester"),
+    standard: hasRole(user, "service-centre") && t.category === "change" && !isLiveStandard(t),
+    withdraw: hasRole(user, "cab", "service-centre") && isLiveStandard(t),
+    archive: hasRole(user, "service-centre") || (hasRole(user, "requester") && t.ownerId === user.id),
+  };
 }
 
 /** A template `user` may read (404 outside their scope, as a case). */
@@ -268,7 +287,7 @@ export async function archiveTemplate(db: Db, user: User, id: number, now = new 
   if (!hasRole(user, "requester", "service-centre")) throw new WorkflowError(403, "Only its owner or the service centre removes a template.");
   await db.transaction(async (tx) => {
     const t = await visibleTemplate(tx, user, id, true);
-    if (!hasRole(user, "service-centre") && t.ownerId !== user.id) throw new WorkflowError(403, "Only its owner or the service centre removes a template.");
+    if (!templateSteps(user, t).archive) throw new WorkflowError(403, "Only its owner or the service centre removes a template.");
     await tx.update(caseTemplates).set({ archivedAt: now, updatedAt: now }).where(eq(caseTemplates.id, id));
     await audit(tx, { action: "template.archived", actorUserId: user.id, detail: { templateId: id, name: t.name } });
   });

@@ -4,8 +4,7 @@ import { db } from "../../db/client";
 import { visibleSystems } from "~/admin/systems.server";
 import { requireRole } from "~/access/guards.server";
 import { csvMoment, csvResponse, csvText } from "~/http/csv.server";
-import { translatorFor } from "~/i18n/i18n.server";
-import { isLang } from "~/i18n";
+import { getLang, translatorFor } from "~/i18n/i18n.server";
 import { PLACES } from "~/ui/places";
 import { systemFilterOf } from "~/ui/system-filter";
 import { listCases } from "~/cases/lists.server";
@@ -17,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const system = systemFilterOf(params.get("system") ?? "", await visibleSystems(db(), user));
   const { items } = await listCases(db(), user, filtersOf(readQuery(params, system.code)), { all: true });
-  const { t } = translatorFor(isLang(user.lang) ? user.lang : "sv");
+  const { t } = translatorFor(await getLang(request));
   const rows = [
     [t("cases.col.number"), t("cases.col.title"), t("cases.col.type"), t("cases.col.status"), t("cases.col.system"), t("export.start"), t("export.end")],
     ...items.map((i) => [i.number, i.title, t(`type.${i.type}`), t(`status.${i.status}`), i.systemCode, csvMoment(i.window?.start), csvMoment(i.window?.end)]),

@@ -3,15 +3,14 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "../../db/client";
 import { requireRole } from "~/access/guards.server";
 import { csvMoment, csvResponse, csvText } from "~/http/csv.server";
-import { translatorFor } from "~/i18n/i18n.server";
-import { isLang } from "~/i18n";
+import { getLang, translatorFor } from "~/i18n/i18n.server";
 import { PLACES } from "~/ui/places";
 import { operationsBoard, type WindowItem } from "~/cases/windows.server";
 
 /** Operations' board as CSV: the windows to open, to close and those closed lately, as the page lists them. */
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...PLACES.operations.roles);
-  const { t } = translatorFor(isLang(user.lang) ? user.lang : "sv");
+  const { t } = translatorFor(await getLang(request));
   const { toOpen, toClose, closed } = await operationsBoard(db(), user);
   const lines = (list: "toOpen" | "toClose" | "closed", items: WindowItem[]) =>
     items.map((w) => [

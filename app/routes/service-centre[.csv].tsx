@@ -3,15 +3,14 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { db } from "../../db/client";
 import { requireRole } from "~/access/guards.server";
 import { csvMoment, csvResponse, csvText } from "~/http/csv.server";
-import { translatorFor } from "~/i18n/i18n.server";
-import { isLang } from "~/i18n";
+import { getLang, translatorFor } from "~/i18n/i18n.server";
 import { PLACES } from "~/ui/places";
 import { reviewQueue } from "~/cases/review.server";
 
 /** The service centre's queue as CSV: what the page lists, in its order. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ...PLACES.serviceCentre.roles);
-  const { t } = translatorFor(isLang(user.lang) ? user.lang : "sv");
+  await requireRole(request, ...PLACES.serviceCentre.roles);
+  const { t } = translatorFor(await getLang(request));
   const rows = [
     [
       t("review.case"),

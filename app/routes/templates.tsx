@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import type { ReactNode } from "react";
 
 import { db } from "../../db/client";
 import { ErrorSummary, Notice, TextArea, TextField } from "~/components/forms";
@@ -32,14 +33,6 @@ const INTENTS = ["standard", "withdraw", "archive"] as const;
 type Intent = (typeof INTENTS)[number];
 const isIntent = (value: unknown): value is Intent => INTENTS.includes(value as Intent);
 
-const MESSAGES = {
-  400: "case.event.refused",
-  403: "case.action.forbidden",
-  404: "template.unknown",
-  409: "error.409.text",
-  422: "case.event.refused",
-} as const;
-
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ...place.roles);
   const form = await readFormData(request, BODY_LIMITS.form);
@@ -58,7 +51,7 @@ export async function action({ request }: ActionFunctionArgs) {
         id,
         intent,
         values: { reference: text("reference"), reason: text("reason") },
-        errors: formErrors(error, { fields: ["reference", "reason"], messages: MESSAGES }),
+        errors: formErrors(error, { fields: ["reference", "reason"], messages: { 404: "template.unknown" } }),
       },
       { status: error.status },
     );
@@ -130,7 +123,7 @@ function TemplateList({
         <ul className="cards template-cards">
           {list.map((x) => (
             <li key={x.id} className="card" id={`template-${x.id}`}>
-              <TemplateCard template={x} me={me} failed={failed?.id === x.id ? failed : undefined} />
+              <TemplateCard template={x} failed={failed?.id === x.id ? failed : undefined} />
             </li>
           ))}
         </ul>
@@ -139,7 +132,7 @@ function TemplateList({
   );
 }
 
-function TemplateCard({ template: x, me, failed }: { template: TemplateRow; me: { id: number; roles: string[] }; failed: Failed }) {
+function TemplateCard({ template: x, failed }: { template: TemplateRow; failed: Failed }) {
   const { t, formatDate } = useT();
   const errorsFor = (intent: Intent) => (failed?.intent === intent ? failed.errors : undefined);
   const formError = failed?.errors._form;
@@ -163,55 +156,39 @@ function TemplateCard({ template: x, me, failed }: { template: TemplateRow; me: 
         </p>
       ) : null}
       <div className="button-row">
-        {me.roles.includes("requester") ? (
+        {x.may.use ? (
           <Link to={`/cases/new?template=${x.id}`} className="button">
             {t("template.use")}
           </Link>
         ) : null}
       </div>
-      {me.roles.includes("service-centre") && x.category === "change" && !x.isStandard ? (
-        <details open={Boolean(errorsFor("standard")) || undefined}>
-          <summary>{t("template.markStandard")}</summary>
-          <Form method="post" className="event-form" noValidate>
-            <input type="hidden" name="intent" value="standard" />
-            <input type="hidden" name="id" value={x.id} />
-            <TextField
-              label={t("template.reference")}
-              hint={t("template.referenceHint")}
-              name="reference"
-              maxLength={200}
-              required
-              defaultValue={failed?.values.reference}
-              error={errorsFor("standard")?.reference}
-            />
-            <button type="submit" className="button button--secondary">
-              {t("template.markStandard")}
-            </button>
-          </Form>
-        </details>
+      {x.may.standard ? (
+        <Folded intent="standard" id={x.id} title={t("template.markStandard")} open={Boolean(errorsFor("standard"))}>
+          <TextField
+            label={t("template.reference")}
+            hint={t("template.referenceHint")}
+            name="reference"
+            maxLength={200}
+            required
+            defaultValue={failed?.values.reference}
+            error={errorsFor("standard")?.reference}
+          />
+        </Folded>
       ) : null}
-      {(me.roles.includes("cab") || me.roles.includes("service-centre")) && x.isStandard ? (
-        <details open={Boolean(errorsFor("withdraw")) || undefined}>
-          <summary>{t("template.withdraw")}</summary>
-          <Form method="post" className="event-form" noValidate>
-            <input type="hidden" name="intent" value="withdraw" />
-            <input type="hidden" name="id" value={x.id} />
-            <TextArea
-              label={t("template.withdrawReason")}
-              name="reason"
-              rows={2}
-              maxLength={2000}
-              required
-              defaultValue={failed?.values.reason}
-              error={errorsFor("withdraw")?.reason}
-            />
-            <button type="submit" className="button button--danger">
-              {t("template.withdraw")}
-            </button>
-          </Form>
-        </details>
+      {x.may.withdraw ? (
+        <Folded intent="withdraw" id={x.id} title={t("template.withdraw")} open={Boolean(errorsFor("withdraw"))} danger>
+          <TextArea
+            label={t("template.withdrawReason")}
+            name="reason"
+            rows={2}
+            maxLength={2000}
+            required
+            defaultValue={failed?.values.reason}
+            error={errorsFor("withdraw")?.reason}
+          />
+        </Folded>
       ) : null}
-      {me.roles.includes("service-centre") || (me.roles.includes("requester") && x.ownerId === me.id) ? (
+      {x.may.archive ? (
         <Form method="post">
           <input type="hidden" name="intent" value="archive" />
           <input type="hidden" name="id" value={x.id} />
@@ -221,5 +198,36 @@ function TemplateCard({ template: x, me, failed }: { template: TemplateRow; me: 
         </Form>
       ) : null}
     </>
+  );
+}
+
+/** A step on a template behind its summary: opened when its form came back with errors. */
+function Folded({
+  intent,
+  id,
+  title,
+  open,
+  danger,
+  children,
+}: {
+  intent: Intent;
+  id: number;
+  title: string;
+  open: boolean;
+  danger?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <details open={open || undefined}>
+      <summary>{title}</summary>
+      <Form method="post" className="event-form" noValidate>
+        <input type="hidden" name="intent" value={intent} />
+        <input type="hidden" name="id" value={id} />
+        {children}
+        <button type="submit" className={`button ${danger ? "button--danger" : "button--secondary"}`}>
+          {title}
+        </button>
+      </Form>
+    </details>
   );
 }
