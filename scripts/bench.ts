@@ -11,6 +11,9 @@
  *  6. times cold starts: `npm run serve` on a fresh embedded database vs `remix-serve` of the build;
  *  7. prints a table and writes docs/benchmarks.md.
  *
+ * `npm run bench -- --only cases,cab` is a quick look while working: it loads only those routes (with
+ * the bare page and the floors), prints their latency table and stops, writing nothing.
+ *
  * It stops by itself (a watchdog ends it after 10 minutes) and always cleans up: servers stopped,
  * databases dropped, temporary folders removed — on failure and on Ctrl-C too.
  * Needs PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres) unless BENCH_PG_URL names another
@@ -57,6 +60,8 @@ const SECRET = randomBytes(32).toString("base64url");
 process.env.SESSION_SECRET = SECRET;
 
 const LOAD = { connections: 4, seconds: 4, warmupSeconds: 1, rounds: 2 };
+/** `--only a,b`: just these routes' load (with the references they are divided by), printed, not written. */
+const ONLY = process.argv.includes("--only") ? new Set(process.argv[process.argv.indexOf("--only") + 1]!.split(",")) : undefined;
 const CONFLICT_REPS = 300;
 const COLD_STARTS = 3;
 const WATCHDOG_MS = 10 * 60_000;
@@ -193,6 +198,12 @@ async function main() {
       target: 3,
     },
   ];
+  if (ONLY) {
+    const unknown = [...ONLY].filter((key) => !routes.some((r) => r.key === key));
+    if (unknown.length) throw new Error(`--only: no route ${unknown.join(", ")}; the routes are ${routes.map((r) => r.key).join(", ")}`);
+    const keep = (r: Route) => ONLY.has(r.key) || routes.some((o) => ONLY.has(o.key) && o.floor === r.key) || r.key === "bare";
+    routes.splice(0, routes.length, ...routes.filter(keep));
+  }
   for (const route of routes) await expectOk(route.base ?? base, route);
   step(`load: ${routes.length} routes × ${LOAD.rounds} rounds × ${LOAD.seconds} s, ${LOAD.connections} connections…`);
   const samples = new Map<string, LoadResult[]>();
@@ -208,6 +219,19 @@ async function main() {
     }
   }
   const results: RouteResult[] = routes.map((route) => ({ ...route, ...combine(samples.get(route.key)!) }));
+  if (ONLY) {
+    const ref = (r: RouteResult) => results.find((x) => x.key === r.floor);
+    console.table(
+      results.map((r) => ({ route: r.key, p50: ms(r.p50), p95: ms(r.p95), rps: r.rps.toFixed(0), "÷ ref": ref(r) ? ratio(r.p50 / ref(r)!.p50) : "" })),
+    );
+    const bareGzip = (await pageScripts(bareBase, "/")).gzip;
+    for (const r of results.filter((x) => x.floor === "bare")) {
+      const page = await pageScripts(base, r.path, r.headers);
+      console.log(`\n${r.key}: ${page.files.length} scripts, ${(page.gzip / 1024).toFixed(1)} KiB gzip, ${ratio(page.gzip / bareGzip)} the bare page`);
+      for (const f of [...page.files].sort((a, b) => b.gzip - a.gzip)) console.log(`  ${(f.gzip / 1024).toFixed(1).padStart(6)} KiB  ${f.href}`);
+    }
+    return;
+  }
 
   // 4. JavaScript per page ----------------------------------------------------------------------
   step("JavaScript per page, and a bare Remix page to compare…");

@@ -4,7 +4,8 @@ import { z } from "zod";
 import type { Db } from "../../db/client";
 import { ORGANISATION_KINDS, organisations, systems, type Organisation, type OrganisationKind } from "../../db/schema";
 import { isUniqueViolation } from "../../db/errors";
-import { optionalText, text, validate, type FormResult, msg } from "~/ui/forms";
+import { optionalText, text } from "~/ui/fields";
+import { validate, type FormResult, msg } from "~/ui/forms";
 
 export const organisationSchema = z.object({
   name: text(200),

@@ -25,7 +25,8 @@ import { deleteUserSessions, hashToken } from "../access/sessions.server";
 import { env } from "~/env.server";
 import { isUniqueViolation } from "../../db/errors";
 import { MAX_ID } from "~/http/ids";
-import { text, validate, type FormResult, msg } from "~/ui/forms";
+import { text } from "~/ui/fields";
+import { validate, type FormResult, msg } from "~/ui/forms";
 import { extraRolesProblem, hasRole, rolesOf } from "~/access/roles";
 
 export const INVITATION_TTL_MS = 72 * 60 * 60 * 1000;

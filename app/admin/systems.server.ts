@@ -7,7 +7,8 @@ import { INFORMATION_CLASSES, organisations, systemAdministrators, systemDepende
 import { isUniqueViolation, pgError } from "../../db/errors";
 import { scopeOf, systemsInScope } from "~/access/scope.server";
 import { MAX_ID } from "~/http/ids";
-import { checkbox, formObject, isoDate, optionalId, optionalText, requiredId, text, validate, type FieldErrors, type FormResult, msg } from "~/ui/forms";
+import { checkbox, isoDate, optionalId, optionalText, requiredId, text } from "~/ui/fields";
+import { formObject, validate, type FieldErrors, type FormResult, msg } from "~/ui/forms";
 import { hasRole } from "~/access/roles";
 import { holding } from "~/access/roles.server";
 

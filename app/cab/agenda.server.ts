@@ -20,7 +20,8 @@ import {
   type Case,
   type User,
 } from "../../db/schema";
-import { fieldErrorsOf, isoDate, type FieldErrors, msg } from "~/ui/forms";
+import { isoDate } from "~/ui/fields";
+import { fieldErrorsOf, type FieldErrors, msg } from "~/ui/forms";
 import type { CaseStatus } from "../../machines/vocabulary";
 import { stockholmLocalToIso } from "../../machines/time";
 import { getMeeting, isLate, materialiseMeetings, scheduledMeetings } from "./meetings.server";

@@ -6,7 +6,8 @@ import { blackoutPeriods, systems, type BlackoutPeriod, type User } from "../../
 import { addDays, FREEZE_HORIZON_DAYS, isoToStockholmLocal, isIsoDate, laterOccurrences, stockholmLocalToIso, stockholmMidnight } from "../../machines/time";
 import { FREEZE_REPEATS, type FreezeRepeats } from "../../machines/vocabulary";
 import { audit } from "~/audit/audit.server";
-import { optionalId, text, validate, type FieldErrors, msg } from "~/ui/forms";
+import { optionalId, text } from "~/ui/fields";
+import { validate, type FieldErrors, msg } from "~/ui/forms";
 
 /**
  * Blackout periods ("frysperioder"): times when no planned change may be approved without the

@@ -40,7 +40,7 @@ import { queueWebhooks } from "~/connectors/webhooks.server";
 import { priorityOf } from "../../machines/priority";
 import { pendingAccountStep, type AccountStep } from "../../machines/standing-access";
 import { standardChangeFor, templateOfNewCase, type StandardChange } from "./templates.server";
-import { categoryOf } from "./request-form";
+import { categoryOf } from "./form-category";
 import { createCaseInput, draftInput, eventInput, type CreateCaseInput, type DraftInput } from "./schemas";
 import { actorFor, applyWindowEvent, auditTransition, caseFollows, commitCase, commitWindow, eventDetail, machineEventType } from "./transitions.server";
 import { hasRole } from "~/access/roles";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { msg } from "~/ui/forms";
+import type { FormCategory } from "./form-category";
 
 import { DEFAULT_EMERGENCY_HOURS, emergencyHoursProblem, type CaseType } from "../../machines/rules";
 import { stockholmLocalToIso } from "../../machines/time";
@@ -87,8 +88,6 @@ export const emptyRequest: RequestFormValues = {
   justification: "",
   agreementReference: "",
 };
-
-export type FormCategory = "emergency" | "change" | "standing-access";
 
 /**
  * The case type a form's values make: a change is advanced when it affects other systems — unless
@@ -263,11 +262,6 @@ export function formField(apiField: string): string {
   // The type of a planned change is the answer to "does it affect other systems?".
   if (apiField === "type") return "affectsOthers";
   return apiField.split(".")[0] ?? apiField;
-}
-
-/** The form category of a case type. */
-export function categoryOf(type: CaseType): FormCategory {
-  return type === "simple-change" || type === "advanced-change" ? "change" : type;
 }
 
 /** Form values for editing a stored case (a draft or a returned one). */

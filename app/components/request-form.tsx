@@ -8,7 +8,8 @@ import { useT, type Msg } from "~/i18n";
 import { validate, type FieldErrors } from "~/ui/forms";
 import { mustPhone, priorityOf, RESPONSE_TARGETS, type Level } from "../../machines/priority";
 import { stockholmLocalToIso } from "../../machines/time";
-import { requestFormSchema, typeOf, type Earliest, type FormCategory, type RequestFormValues } from "~/cases/request-form";
+import type { FormCategory } from "~/cases/form-category";
+import { requestFormSchema, typeOf, type Earliest, type RequestFormValues } from "~/cases/request-form";
 import type { Conflict } from "~/cases/conflicts.server";
 
 /** A system the requester may ask for, with the systems that depend on it (any number of steps): the form proposes them as affected. */

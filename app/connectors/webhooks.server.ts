@@ -16,7 +16,8 @@ import {
 } from "../../db/schema";
 import { env } from "~/env.server";
 import { WEBHOOK_EVENTS, type WebhookEvent } from "./events";
-import { msg, text, validate, type FormResult } from "~/ui/forms";
+import { text } from "~/ui/fields";
+import { msg, validate, type FormResult } from "~/ui/forms";
 
 /**
  * Signed webhooks (decision 024): what the ticketing system or another monitoring tool is told.

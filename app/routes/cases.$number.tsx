@@ -22,7 +22,7 @@ import { casePage } from "~/cases/views.server";
 import { addComment, takesPart } from "~/cases/comments.server";
 import { addAttachment } from "~/cases/attachments.server";
 import { saveTemplateFromCase, type StandardChange } from "~/cases/templates.server";
-import { categoryOf } from "~/cases/request-form";
+import { categoryOf } from "~/cases/form-category";
 import { formErrors, WorkflowError } from "~/cases/errors";
 import { NOTICE_TARGETS, sendNotice, type NoticeTarget } from "~/cases/review.server";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";

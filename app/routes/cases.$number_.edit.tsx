@@ -12,7 +12,8 @@ import { applyEvent, caseToEdit, editCase } from "~/cases/commands.server";
 import { getCaseView } from "~/cases/views.server";
 import { WorkflowError } from "~/cases/errors";
 import { requestFormContext, toFormErrors } from "~/cases/request-context.server";
-import { categoryOf, requestFormSchema, toCaseInput, valuesFromCase, valuesFromForm, type RequestFormValues } from "~/cases/request-form";
+import { categoryOf } from "~/cases/form-category";
+import { requestFormSchema, toCaseInput, valuesFromCase, valuesFromForm, type RequestFormValues } from "~/cases/request-form";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 export const handle: PageHandle<RouteData<typeof loader>> = { head: { title: (data, { t }) => t("request.editTitle", { number: data?.number ?? "" }) } };

@@ -12,26 +12,14 @@ import { createCase } from "~/cases/commands.server";
 import { getCaseView } from "~/cases/views.server";
 import { WorkflowError } from "~/cases/errors";
 import { requestFormContext, toFormErrors } from "~/cases/request-context.server";
-import {
-  categoryOf,
-  copyValues,
-  emptyRequest,
-  requestFormSchema,
-  toCaseInput,
-  valuesFromCase,
-  valuesFromForm,
-  type FormCategory,
-  type RequestFormValues,
-} from "~/cases/request-form";
+import { categoryOf, isFormCategory, type FormCategory } from "~/cases/form-category";
+import { copyValues, emptyRequest, requestFormSchema, toCaseInput, valuesFromCase, valuesFromForm, type RequestFormValues } from "~/cases/request-form";
 import { templateForRequest, type StandardChange } from "~/cases/templates.server";
 import { parseId } from "~/http/ids";
 import { isoToStockholmLocal } from "../../machines/time";
 import { BODY_LIMITS, readFormData } from "~/http/body.server";
 
 export const handle = titled("request.newTitle");
-
-const CATEGORIES: FormCategory[] = ["emergency", "change", "standing-access"];
-const isCategory = (value: unknown): value is FormCategory => CATEGORIES.includes(value as FormCategory);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...PLACES.newCase.roles);
@@ -78,7 +66,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     templateCategory = found.category;
     defaults = found.values;
   }
-  const chosen = templateCategory ?? (isCategory(category) ? category : null);
+  const chosen = templateCategory ?? (isFormCategory(category) ? category : null);
   return { category: chosen, defaults, fromIncident, copyOf, template, ...context };
 }
 
@@ -94,7 +82,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ...PLACES.newCase.roles);
   const form = await readFormData(request, BODY_LIMITS.caseForm);
   const category = form.get("category");
-  if (!isCategory(category)) throw new Response("Unknown category", { status: 400 });
+  if (!isFormCategory(category)) throw new Response("Unknown category", { status: 400 });
   const intent = form.get("intent") === "draft" ? "draft" : "submit";
   const values = valuesFromForm(form);
   // The template the form came from: the server's record of it decides whether it is a standard change.

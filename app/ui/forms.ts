@@ -1,11 +1,13 @@
-import { z } from "zod";
+import type { z } from "zod";
 
 import type { MessageKey, Msg } from "~/i18n";
-import { MAX_ID } from "../http/ids";
 
 /**
- * Form validation shared by the browser and the server: zod schemas whose messages are
- * translation keys, and the conversion of a failed parse into one translatable message per field.
+ * Form validation shared by the browser and the server: the conversion of a failed zod parse into
+ * one translatable message per field, and form data as a plain object. No zod at run time: a
+ * page's module that names any of these (even only in its action) keeps this module in the
+ * browser's bundle, and zod (90 KiB gzip) must come only with the forms that validate there.
+ * The reusable field schemas are in ./fields.
  */
 export type FieldErrors = Partial<Record<string, Msg>>;
 
@@ -72,44 +74,3 @@ export function formObject(formData: FormData, arrays: readonly string[] = []): 
   for (const key of arrays) object[key] ??= [];
   return object;
 }
-
-// Reusable field schemas -------------------------------------------------------------------------
-
-/** Text from a form: trimmed; required unless made optional. */
-export const text = (max: number) =>
-  z
-    .string({ error: msg("validation.required") })
-    .trim()
-    .min(1, msg("validation.required"))
-    .max(max);
-
-/** Optional text from a form: blank becomes undefined. */
-export const optionalText = (max: number) =>
-  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().trim().max(max).optional());
-
-/** A checkbox: present ("on"/"true") is true, absent is false. */
-export const checkbox = z.preprocess((v) => v === true || v === "on" || v === "true", z.boolean());
-
-/** An id chosen in a <select>: a positive integer, blank means none. */
-export const optionalId = z.preprocess(
-  (v) => (v === "" || v === undefined || v === null ? undefined : Number(v)),
-  z
-    .number({ error: msg("validation.choose") })
-    .int()
-    .positive()
-    .max(MAX_ID, msg("validation.choose"))
-    .optional(),
-);
-export const requiredId = z.preprocess(
-  (v) => (v === "" || v === undefined || v === null ? undefined : Number(v)),
-  z
-    .number({ error: msg("validation.choose") })
-    .int("validation.choose")
-    .positive("validation.choose")
-    .max(MAX_ID, msg("validation.choose")),
-);
-
-export const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, msg("validation.date"))
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), msg("validation.date"));
