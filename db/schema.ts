@@ -357,6 +357,8 @@ export const outbox = pgTable(
   },
   (t) => [
     uniqueIndex("outbox_key_key").on(t.key),
+    // The case page's message log (views.server casePage): a case's messages, newest first.
+    index("outbox_case_number_idx").on(sql`(${t.payload}->>'number')`, t.id),
     index("outbox_pending_idx")
       .on(t.nextAttemptAt)
       .where(sql`${t.sentAt} is null`),

@@ -818,7 +818,7 @@ on up to three earlier ones), ${s.organisations} organisations, ${s.users} peopl
 (${statuses}), **${s.caseWindows.toLocaleString("en")} requested windows** (\`cases.window_*\`,
 what the conflict check and the schedule read) and **${s.accessWindows.toLocaleString("en")} access
 windows** (${(s.caseWindows + s.accessWindows).toLocaleString("en")} windows in all),
-${s.auditRows.toLocaleString("en")} audit rows, ${s.cabMeetings} CAB meetings. The schema keeps one
+${s.auditRows.toLocaleString("en")} audit rows, ${s.messages.toLocaleString("en")} sent messages, ${s.cabMeetings} CAB meetings. The schema keeps one
 access window per case (\`access_windows_case_key\`), so "20,000 windows" over 10,000 cases is read
 as the two kinds of window together rather than 20,000 access-window rows.
 

@@ -257,6 +257,19 @@ async function scopedView(db: Db, user: User, number: string) {
 }
 
 /**
+ * The last 50 messages a case caused, newest first: the case page's log. The outbox holds every
+ * message ever sent, so this reads outbox_case_number_idx, never the table (tests/query-plans.test.ts).
+ */
+export function messageLog(db: Db, number: string) {
+  return db
+    .select({ template: outbox.template, recipient: outbox.recipient, createdAt: outbox.createdAt, sentAt: outbox.sentAt })
+    .from(outbox)
+    .where(sql`${outbox.payload}->>'number' = ${number}`)
+    .orderBy(desc(outbox.id))
+    .limit(50);
+}
+
+/**
  * Everything the case page shows: the case as the person may see it, its conflicts and the
  * messages it caused (neither for an audience that may not see them), and for the service centre
  * the units it can inform.
@@ -269,14 +282,7 @@ export async function casePage(db: Db, user: User, number: string) {
     seen.type === "standing-access" || !seesConflicts(audience) || !seen.window
       ? []
       : conflictsOnWindow(db, systemId, { start: new Date(seen.window.start), end: new Date(seen.window.end) }, id),
-    seesMessageLog(audience)
-      ? db
-          .select({ template: outbox.template, recipient: outbox.recipient, createdAt: outbox.createdAt, sentAt: outbox.sentAt })
-          .from(outbox)
-          .where(sql`${outbox.payload}->>'number' = ${seen.number}`)
-          .orderBy(desc(outbox.id))
-          .limit(50)
-      : [],
+    seesMessageLog(audience) ? messageLog(db, seen.number) : [],
     hasRole(user, "service-centre") ? municipalUnits(db) : [],
   ]);
   // An extension waiting for a decision: the time it adds, and what that time would meet.

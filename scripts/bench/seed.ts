@@ -48,6 +48,8 @@ export type SeedSummary = {
   caseWindows: number;
   accessWindows: number;
   auditRows: number;
+  /** Rows in the outbox (sent messages). */
+  messages: number;
   cabMeetings: number;
   /** People the benchmark signs in as. */
   people: { serviceCentre: number; cab: number; supplier: number; requester: number; operations: number; admin: number };
@@ -583,6 +585,21 @@ export async function seedBench(db: Db, options: SeedOptions): Promise<SeedSumma
   trail.sort((a, b) => a.at.getTime() - b.at.getTime());
   await inBatches(trail, 2000, (batch) => db.insert(auditLog).values(batch).returning({ id: auditLog.id }));
 
+  // The messages those steps sent: two a step (the requester and the service centre, say), sent a
+  // minute later — a case page's message log reads them by case number.
+  const [queued] = await rowsOf<{ messages: number }>(
+    db.execute(sql`
+      with queued as (
+        insert into outbox (key, template, recipient, lang, payload, created_at, sent_at, next_attempt_at)
+        select 'bench:' || a.id || ':' || r, 'case.' || lower(a.event), 'person' || r || '.' || c.requester_id || '@bench.example', 'sv',
+               jsonb_build_object('number', c.number, 'title', c.title), a.at, a.at + interval '1 minute', a.at
+        from audit_log a join cases c on c.id = a.case_id cross join generate_series(1, 2) r
+        returning 1
+      )
+      select count(*)::int as messages from queued`),
+  );
+  const messages = queued!.messages;
+
   // Votes and comments on what the board is looking at (and has recently decided) ---------------
   const onAgenda = plans.filter((p) => p.cabMeetingId && (p.status === "awaiting-cab" || (p.referredAt && p.referredAt.getTime() > now.getTime() - 180 * DAY)));
   const votes = onAgenda.flatMap((p) =>
@@ -632,6 +649,7 @@ export async function seedBench(db: Db, options: SeedOptions): Promise<SeedSumma
     caseWindows: plans.filter((p) => p.window).length,
     accessWindows: windowRows.length,
     auditRows: trail.length,
+    messages,
     cabMeetings: meetings.length,
     people: {
       serviceCentre: centrePeople[0]!,

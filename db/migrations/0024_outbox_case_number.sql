@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_case_number_idx" ON "outbox" USING btree (("payload"->>'number'),"id");
