@@ -65,12 +65,43 @@ export function earliestStart(type: LeadTimeType, submittedDate: string): string
   return addWorkingDays(submittedDate, LEAD_TIME_WORKING_DAYS[type]);
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Per year, the working days from 1 January through each day of it (index: the day of the year,
+ * from 0). Made once per year, so counting the working days between two dates costs a lookup per
+ * year they span rather than a holiday check per day (the service centre's queue counts one per
+ * case, some a year or more ahead).
+ */
+const runningCounts = new Map<number, Uint16Array>();
+
+function runningCountOf(year: number): Uint16Array {
+  let counts = runningCounts.get(year);
+  if (!counts) {
+    const first = Date.UTC(year, 0, 1);
+    counts = new Uint16Array(Math.round((Date.UTC(year + 1, 0, 1) - first) / DAY_MS));
+    let n = 0;
+    for (let i = 0; i < counts.length; i++) {
+      if (isWorkingDay(new Date(first + i * DAY_MS).toISOString().slice(0, 10))) n++;
+      counts[i] = n;
+    }
+    runningCounts.set(year, counts);
+  }
+  return counts;
+}
+
+/** The working days from 1 January of the date's year through the date. */
+function workingDaysThrough(date: string, year: number): number {
+  return runningCountOf(year)[Math.round((utcMs(date) - Date.UTC(year, 0, 1)) / DAY_MS)]!;
+}
+
 /** Number of working days d with from < d <= to (0 if to <= from). */
 export function workingDaysBetween(from: string, to: string): number {
-  utcMs(to); // validate
-  let count = 0;
-  for (let day = addDays(from, 1); day <= to; day = addDays(day, 1)) {
-    if (isWorkingDay(day)) count++;
-  }
+  utcMs(from); // validate both
+  utcMs(to);
+  if (to <= from) return 0;
+  const [fromYear, toYear] = [Number(from.slice(0, 4)), Number(to.slice(0, 4))];
+  let count = workingDaysThrough(to, toYear) - workingDaysThrough(from, fromYear);
+  for (let year = fromYear; year < toYear; year++) count += runningCountOf(year).at(-1)!;
   return count;
 }

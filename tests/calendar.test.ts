@@ -282,6 +282,29 @@ describe("properties (2024–2035)", () => {
     );
   });
 
+  it("workingDaysBetween(a, b) is the number of working days d with a < d <= b, counted day by day, across years", () => {
+    const byDay = (a: string, b: string) => {
+      let count = 0;
+      for (let t = Date.parse(`${a}T00:00:00Z`) + 86_400_000; t <= Date.parse(`${b}T00:00:00Z`); t += 86_400_000) {
+        if (isWorkingDay(new Date(t).toISOString().slice(0, 10))) count++;
+      }
+      return count;
+    };
+    fc.assert(
+      fc.property(date, date, (a, b) => {
+        expect(workingDaysBetween(a, b)).toBe(byDay(a, b));
+      }),
+    );
+    // The first and the last day of a year, and a leap day, at either end.
+    for (const [a, b] of [
+      ["2025-12-31", "2026-01-01"],
+      ["2026-01-01", "2026-12-31"],
+      ["2027-12-31", "2028-02-29"],
+      ["2028-02-29", "2031-01-02"],
+    ] as const)
+      expect(workingDaysBetween(a, b), `${a}–${b}`).toBe(byDay(a, b));
+  });
+
   it("earliestStart is monotone in the submission date", () => {
     fc.assert(
       fc.property(type, date, date, (t, a, b) => {

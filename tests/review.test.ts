@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { outbox } from "../db/schema";
 import { applyEvent, createCase } from "~/cases/commands.server";
-import { reviewQueue } from "~/cases/review.server";
+import { QUEUE_PAGE_SIZE, reviewQueue, reviewQueuePage } from "~/cases/review.server";
 import { call, signIn } from "./support/app";
 import { useTestDatabase } from "./support/database";
 import { makeWorld, windowAhead, type World } from "./support/world";
@@ -76,5 +76,36 @@ describe("the service centre's review queue", () => {
       form: { intent: "notice", target: "operations" },
     });
     expect(refused.status).toBe(403);
+  });
+
+  it("shows a long queue a page at a time, in the queue's order, with the conflicts of the cases shown", async () => {
+    const existing = (await reviewQueue(db())).length;
+    // Enough waiting cases for a second page, on two days so that some of them meet each other.
+    for (let i = existing; i <= QUEUE_PAGE_SIZE; i++) await createCase(db(), w.people.requester, { ...change(20 + (i % 2)), title: `Kö ${i}` });
+    const now = new Date();
+    const whole = await reviewQueue(db(), now);
+    expect(whole.length).toBe(QUEUE_PAGE_SIZE + 1);
+    expect(whole.some((item) => item.conflicts > 0)).toBe(true);
+
+    // The same order, cut in pages; the conflicts counted as for the whole queue.
+    const [one, two] = [await reviewQueuePage(db(), 1, { now, pageSize: 20 }), await reviewQueuePage(db(), 3, { now, pageSize: 20 })];
+    expect(one).toMatchObject({ total: whole.length, page: 1, pages: 3 });
+    expect(one.items).toEqual(whole.slice(0, 20));
+    expect(two.items).toEqual(whole.slice(40));
+    // Past the end is the last page.
+    expect((await reviewQueuePage(db(), 99, { pageSize: 20 })).page).toBe(3);
+
+    const cookie = await signIn(db(), w.people.serviceCentre);
+    const first = await (await call("/service-centre", { cookie })).text();
+    expect(first).toContain(`Att hantera (${whole.length})`);
+    expect(first).toContain(whole[QUEUE_PAGE_SIZE - 1]!.number);
+    expect(first).not.toContain(`>${whole[QUEUE_PAGE_SIZE]!.number}<`);
+    expect(first).toMatch(/href="\/service-centre\?page=2"/);
+    const second = await (await call("/service-centre?page=2", { cookie })).text();
+    expect(second).toContain(`>${whole[QUEUE_PAGE_SIZE]!.number}<`);
+    expect(second).not.toContain(`>${whole[0]!.number}<`);
+    expect(second).toMatch(/href="\/service-centre"/);
+    // A page number that is not one shows the first page.
+    expect(await (await call("/service-centre?page=x", { cookie })).text()).toContain(`>${whole[0]!.number}<`);
   });
 });

@@ -38,7 +38,38 @@ export type QueueItem = {
   sla: ClockState | null;
 };
 
+/** How many cases the service centre's page shows at a time (the CSV has them all). */
+export const QUEUE_PAGE_SIZE = 50;
+
+/** The whole queue, in order, each case with its conflicts checked: the CSV and the API's view. */
 export async function reviewQueue(db: Db, now = new Date()): Promise<QueueItem[]> {
+  return withConflicts(db, await orderedQueue(db, now));
+}
+
+/**
+ * One page of the queue. The order needs every case (the incidents' clocks decide it), which is
+ * one query; the conflict check, one query a case, runs only for the cases on the page — a queue
+ * of hundreds is not a page of hundreds (0.7 s and 620 KiB of HTML at 624 cases).
+ */
+export async function reviewQueuePage(
+  db: Db,
+  page: number,
+  options: { now?: Date; pageSize?: number } = {},
+): Promise<{ items: QueueItem[]; total: number; page: number; pages: number }> {
+  const pageSize = options.pageSize ?? QUEUE_PAGE_SIZE;
+  const all = await orderedQueue(db, options.now ?? new Date());
+  const pages = Math.max(1, Math.ceil(all.length / pageSize));
+  const shown = Math.min(Math.max(page, 1), pages);
+  return { items: await withConflicts(db, all.slice((shown - 1) * pageSize, shown * pageSize)), total: all.length, page: shown, pages };
+}
+
+type Ordered = Omit<QueueItem, "conflicts"> & { id: number };
+
+async function withConflicts(db: Db, items: Ordered[]): Promise<QueueItem[]> {
+  return Promise.all(items.map(async ({ id, ...item }) => ({ ...item, conflicts: item.reason === "close" ? 0 : (await conflictsOf(db, id)).length })));
+}
+
+async function orderedQueue(db: Db, now: Date): Promise<Ordered[]> {
   const base = db
     .select({
       id: cases.id,
@@ -69,11 +100,12 @@ export async function reviewQueue(db: Db, now = new Date()): Promise<QueueItem[]
     rows.filter((r) => r.type === "emergency"),
     now,
   );
-  const items: QueueItem[] = [];
+  const items: Ordered[] = [];
   for (const r of rows) {
     const reason = r.status === "window-open" ? (r.pendingExtension ? "extension" : null) : r.status === "outcome-reported" ? "close" : "decide";
     if (!reason) continue;
     items.push({
+      id: r.id,
       number: r.number,
       title: r.title,
       type: r.type,
@@ -85,13 +117,12 @@ export async function reviewQueue(db: Db, now = new Date()): Promise<QueueItem[]
       submittedAt: r.submittedAt?.toISOString() ?? null,
       window: r.windowStart && r.windowEnd ? { start: r.windowStart.toISOString(), end: r.windowEnd.toISOString() } : null,
       workingDaysLeft: r.windowStart ? workingDaysBetween(today, stockholmDate(r.windowStart)) : null,
-      conflicts: reason === "close" ? 0 : (await conflictsOf(db, r.id)).length,
       reason,
       sla: clocks.has(r.id) ? currentClock(clocks.get(r.id)!) : null,
     });
   }
   // Incidents by their clock: the breached first, then the one due soonest; a paused clock last.
-  const due = (i: QueueItem) => (i.sla?.dueAt && !i.sla.stopped ? Date.parse(i.sla.dueAt) : Number.MAX_SAFE_INTEGER);
+  const due = (i: Ordered) => (i.sla?.dueAt && !i.sla.stopped ? Date.parse(i.sla.dueAt) : Number.MAX_SAFE_INTEGER);
   const emergencies = items.filter((i) => i.type === "emergency").sort((a, b) => due(a) - due(b));
   return [...emergencies, ...items.filter((i) => i.type !== "emergency")];
 }

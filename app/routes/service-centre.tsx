@@ -3,24 +3,28 @@ import { Link, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
 import { ClockText, StatusBadge, WindowText } from "~/components/case-bits";
+import { Pager } from "~/components/pager";
 import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import { titled } from "~/ui/meta";
 import { PLACES } from "~/ui/places";
-import { reviewQueue } from "~/cases/review.server";
+import { reviewQueuePage } from "~/cases/review.server";
 
 export const handle = titled("nav.serviceCentre");
 
-/** The service centre's review queue: emergencies on top, then oldest first. */
+/** The service centre's review queue: emergencies on top, then oldest first, a page at a time. */
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ...PLACES.serviceCentre.roles);
-  return { queue: await reviewQueue(db()) };
+  const asked = new URL(request.url).searchParams.get("page") ?? "";
+  const { items, total, page, pages } = await reviewQueuePage(db(), /^\d{1,6}$/.test(asked) ? Number(asked) : 1);
+  const at = (n: number) => (n > 1 ? `/service-centre?page=${n}` : "/service-centre");
+  return { queue: items, total, page, pages, previous: page > 1 ? at(page - 1) : null, next: page < pages ? at(page + 1) : null };
 }
 
 export default function ServiceCentre() {
   const { t, formatDateTime } = useT();
   const parties = `${t("case.requester")} / ${t("request.supplier")}`;
-  const { queue } = useLoaderData<typeof loader>();
+  const { queue, total, page, pages, previous, next } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>{t("nav.serviceCentre")}</h1>
@@ -34,7 +38,7 @@ export default function ServiceCentre() {
           {t("export.csv")}
         </a>
       </p>
-      <h2 id="queue-heading">{t("review.queue", { count: queue.length })}</h2>
+      <h2 id="queue-heading">{t("review.queue", { count: total })}</h2>
       {queue.length ? (
         <div className="table-wrap">
           <table className="stack" aria-labelledby="queue-heading">
@@ -85,6 +89,9 @@ export default function ServiceCentre() {
       ) : (
         <p className="muted">{t("review.empty")}</p>
       )}
+      <Pager previous={previous} next={next}>
+        {t("cases.pageOf", { page, pages })}
+      </Pager>
     </>
   );
 }
