@@ -60,9 +60,19 @@ export function addWorkingDays(date: string, n: number): string {
   return day;
 }
 
+const earliestStarts = new Map<string, string>();
+
 /** Earliest allowed window start for a case of `type` submitted on `submittedDate` (Stockholm). */
 export function earliestStart(type: LeadTimeType, submittedDate: string): string {
-  return addWorkingDays(submittedDate, LEAD_TIME_WORKING_DAYS[type]);
+  // Remembered: a list or a report asks it for every case, and most cases share their dates.
+  const key = `${type} ${submittedDate}`;
+  let start = earliestStarts.get(key);
+  if (start === undefined) {
+    start = addWorkingDays(submittedDate, LEAD_TIME_WORKING_DAYS[type]);
+    if (earliestStarts.size >= 20_000) earliestStarts.clear();
+    earliestStarts.set(key, start);
+  }
+  return start;
 }
 
 const DAY_MS = 86_400_000;

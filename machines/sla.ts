@@ -59,10 +59,19 @@ export type ClockState = {
 
 const HOUR = 3_600_000;
 
+/** Desk days already worked out, by date and hours: a clock that runs for months asks for each of its days. */
+const deskDays = new Map<string, [number, number] | null>();
+
 /** The service desk's open hours on a date, as instants; null on weekends and holidays. */
 function deskDay(date: string, desk: DeskHours): [number, number] | null {
-  if (!isWorkingDay(date)) return null;
-  return [Date.parse(stockholmLocalToIso(`${date}T${desk.open}`)!), Date.parse(stockholmLocalToIso(`${date}T${desk.close}`)!)];
+  const key = `${date} ${desk.open} ${desk.close}`;
+  let day = deskDays.get(key);
+  if (day === undefined) {
+    day = isWorkingDay(date) ? [Date.parse(stockholmLocalToIso(`${date}T${desk.open}`)!), Date.parse(stockholmLocalToIso(`${date}T${desk.close}`)!)] : null;
+    if (deskDays.size >= 20_000) deskDays.clear();
+    deskDays.set(key, day);
+  }
+  return day;
 }
 
 /** Counted milliseconds between two instants. */

@@ -30,11 +30,52 @@ const parts = new Intl.DateTimeFormat("en-GB", {
   second: "2-digit",
 });
 
-/** Wall-clock fields of an instant in Stockholm. */
-function wallClock(instant: Date): Record<"year" | "month" | "day" | "hour" | "minute" | "second", number> {
-  if (Number.isNaN(instant.getTime())) throw new RangeError("Invalid Date");
+type WallClock = Record<"year" | "month" | "day" | "hour" | "minute" | "second", number>;
+
+/** Wall-clock fields of an instant in Stockholm, as Intl gives them. */
+function intlWallClock(instant: Date): WallClock {
   const p = Object.fromEntries(parts.formatToParts(instant).map((x) => [x.type, x.value]));
   return { year: Number(p.year), month: Number(p.month), day: Number(p.day), hour: Number(p.hour), minute: Number(p.minute), second: Number(p.second) };
+}
+
+/** Milliseconds Stockholm's wall clock is ahead of UTC at the instant `ms` (whole seconds), by Intl. */
+function intlOffsetMs(ms: number): number {
+  const w = intlWallClock(new Date(ms));
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0–99 as 1900–1999.
+  return new Date(Date.UTC(2000, w.month - 1, w.day, w.hour, w.minute, w.second)).setUTCFullYear(w.year) - Math.floor(ms / 1000) * 1000;
+}
+
+const HOUR_MS = 3_600_000;
+/**
+ * Stockholm's offset for each UTC hour already asked about, or null for an hour in which it
+ * changes. Intl's formatToParts is slow enough to dominate a page or a report that converts
+ * thousands of instants; the offset changes only on the hour (since 1900), so one Intl call at
+ * each end of an hour, checked equal, answers every instant in it.
+ */
+const hourOffsets = new Map<number, number | null>();
+
+/** Wall-clock fields of an instant in Stockholm. */
+function wallClock(instant: Date): WallClock {
+  const ms = instant.getTime();
+  if (Number.isNaN(ms)) throw new RangeError("Invalid Date");
+  const hour = Math.floor(ms / HOUR_MS);
+  let offset = hourOffsets.get(hour);
+  if (offset === undefined) {
+    const [first, last] = [intlOffsetMs(hour * HOUR_MS), intlOffsetMs((hour + 1) * HOUR_MS - 1000)];
+    offset = first === last ? first : null;
+    if (hourOffsets.size >= 100_000) hourOffsets.clear();
+    hourOffsets.set(hour, offset);
+  }
+  if (offset === null) return intlWallClock(instant);
+  const w = new Date(ms + offset);
+  return {
+    year: w.getUTCFullYear(),
+    month: w.getUTCMonth() + 1,
+    day: w.getUTCDate(),
+    hour: w.getUTCHours(),
+    minute: w.getUTCMinutes(),
+    second: w.getUTCSeconds(),
+  };
 }
 
 /** Minutes Stockholm is ahead of UTC at an instant (60 in winter, 120 in summer). */

@@ -13,6 +13,7 @@ import {
   workingDaysBetween,
   type LeadTimeType,
 } from "../machines/calendar";
+import { isoToStockholmLocal, stockholmOffsetMinutes } from "../machines/time";
 
 /**
  * Independent, hand-written list of Swedish non-working days (public holidays + midsommarafton,
@@ -332,5 +333,60 @@ describe("properties (2024–2035)", () => {
         expect(stockholmDate(new Date(midnight.getTime() - 1))).not.toBe(d);
       }),
     );
+  });
+});
+
+describe("Stockholm's wall clock", () => {
+  // The reference: Intl, asked afresh for every instant.
+  const intl = new Intl.DateTimeFormat("sv-SE", {
+    timeZone: "Europe/Stockholm",
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    timeZoneName: "longOffset",
+  });
+  const reference = (ms: number) => {
+    const p = Object.fromEntries(intl.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+    const [, sign, h, m] = /GMT(?:([+-])(\d{2}):(\d{2}))?/.exec(p.timeZoneName!)!;
+    return {
+      offset: sign ? (sign === "-" ? -1 : 1) * (Number(h) * 60 + Number(m)) : 0,
+      date: `${p.year}-${p.month}-${p.day}`,
+      local: `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`,
+    };
+  };
+  const check = (ms: number) => {
+    const expected = reference(ms);
+    const instant = new Date(ms);
+    expect({ offset: stockholmOffsetMinutes(instant), date: stockholmDate(instant), local: isoToStockholmLocal(instant) }, instant.toISOString()).toEqual(
+      expected,
+    );
+  };
+
+  it("is Intl's at any instant of the years the portal plans in", () => {
+    const from = Date.parse("1900-01-01T00:00:00Z");
+    const to = Date.parse("2999-12-31T23:59:59Z");
+    fc.assert(
+      fc.property(fc.integer({ min: from, max: to }), (ms) => {
+        check(ms);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("is Intl's minute by minute around every switch to and from summer time, 2024–2030", () => {
+    for (let year = 2024; year <= 2030; year++) {
+      // The switches are on the last Sundays of March and October at 01:00 UTC.
+      for (const month of [2, 9]) {
+        const lastSunday = new Date(Date.UTC(year, month + 1, 0));
+        lastSunday.setUTCDate(lastSunday.getUTCDate() - lastSunday.getUTCDay());
+        const at = lastSunday.getTime() + 3_600_000;
+        for (let ms = at - 2 * 3_600_000; ms <= at + 2 * 3_600_000; ms += 60_000) check(ms);
+        check(at - 1);
+      }
+    }
   });
 });
