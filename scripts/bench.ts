@@ -36,6 +36,7 @@ import { createSession } from "~/access/sessions.server";
 import { sessionCookie } from "~/access/guards.server";
 import { conflictsOf } from "~/cases/conflicts.server";
 import { ACTIVE_STATUSES } from "../machines/vocabulary";
+import { stockholmDate } from "../machines/time";
 import { addHistory, seedBench, type SeedSummary } from "./bench/seed";
 import { benchRevocation, REVOCATION, type RevocationResult } from "./bench/revocation";
 import {
@@ -219,6 +220,7 @@ async function main() {
     }
   }
   const results: RouteResult[] = routes.map((route) => ({ ...route, ...combine(samples.get(route.key)!) }));
+  const sweep = ONLY ? [] : await sweepPages(base, db, seeded, { centreCookie, cabCookie, supplierCookie, caseNumber: apiCase.number });
   if (ONLY) {
     const ref = (r: RouteResult) => results.find((x) => x.key === r.floor);
     console.table(
@@ -307,6 +309,7 @@ async function main() {
     seedMs,
     smallSeed,
     results,
+    sweep,
     scripts,
     bareScripts,
     conflictCases,
@@ -326,6 +329,78 @@ async function main() {
   console.log("\n" + report.table);
   writeFileSync(path.join(root, "docs", "benchmarks.md"), report.markdown);
   console.log(`\nWrote docs/benchmarks.md (${secs(performance.now() - started)} s in all).`);
+}
+
+/** One page as one person opens it, without load: the median of a few requests in a row, and its HTML. */
+type SweptPage = { who: string; path: string; status: number; medianMs: number; htmlBytes: number };
+const SWEEP_REQUESTS = 7;
+
+/**
+ * Every place of the portal as the people who use it open it, one request at a time: the table
+ * that shows a page grown slow or heavy with the data (the service centre's queue once rendered
+ * all 624 waiting cases in 0.7 s, the reports page took 1.3 s), which the load runs above do not
+ * cover.
+ */
+async function sweepPages(
+  base: string,
+  db: Db,
+  seeded: SeedSummary,
+  known: { centreCookie: string; cabCookie: string; supplierCookie: string; caseNumber: string },
+): Promise<SweptPage[]> {
+  const cookieFor = async (userId: number) => (await sessionCookie().serialize(await createSession(db, userId))).split(";")[0]!;
+  const cookies: Record<string, string> = {
+    "service centre": known.centreCookie,
+    "CAB member": known.cabCookie,
+    supplier: known.supplierCookie,
+    requester: await cookieFor(seeded.people.requester),
+    operations: await cookieFor(seeded.people.operations),
+    admin: await cookieFor(seeded.people.admin),
+  };
+  const [meeting] = await db
+    .select({ id: schema.cabMeetings.id })
+    .from(schema.cabMeetings)
+    .where(sql`${schema.cabMeetings.startsAt} <= now()`)
+    .orderBy(sql`${schema.cabMeetings.startsAt} desc`)
+    .limit(1);
+  const pages: [string, string][] = [
+    ["requester", "/"],
+    ["requester", "/cases"],
+    ["requester", "/cases/new?type=change"],
+    ["requester", "/templates"],
+    ["service centre", "/service-centre"],
+    ["service centre", "/cases"],
+    ["service centre", `/cases/${known.caseNumber}`],
+    ["service centre", "/schedule"],
+    ["service centre", "/schedule?view=month"],
+    ["service centre", "/reports"],
+    ["service centre", "/admin/outbox"],
+    ["CAB member", "/cab"],
+    ["CAB member", `/cab/meetings/${meeting!.id}`],
+    ["operations", "/operations"],
+    ["supplier", "/supplier"],
+    ["supplier", "/settings"],
+    ["admin", "/admin/users"],
+    ["admin", "/admin/systems"],
+    ["admin", "/admin/blackouts"],
+    ["admin", `/audit.csv?from=${stockholmDate(new Date(Date.now() - 30 * 86_400_000))}&to=${stockholmDate(new Date())}`],
+    ["anonymous", "/status"],
+  ];
+  const swept: SweptPage[] = [];
+  for (const [who, pathname] of pages) {
+    const headers: Record<string, string> = cookies[who] ? { cookie: cookies[who]! } : {};
+    const times: number[] = [];
+    let status = 0;
+    let htmlBytes = 0;
+    for (let i = 0; i < SWEEP_REQUESTS; i++) {
+      const started = performance.now();
+      const response = await fetch(base + pathname, { headers, redirect: "manual" });
+      htmlBytes = (await response.arrayBuffer()).byteLength;
+      times.push(performance.now() - started);
+      status = response.status;
+    }
+    swept.push({ who, path: pathname, status, medianMs: median(times), htmlBytes });
+  }
+  return swept;
 }
 
 async function expectOk(base: string, route: Route) {
@@ -488,6 +563,7 @@ type ReportInput = {
   seedMs: number;
   smallSeed: SeedSummary;
   results: RouteResult[];
+  sweep: SweptPage[];
   scripts: Map<string, PageScripts>;
   bareScripts: PageScripts;
   conflictCases: ConflictCase[];
@@ -658,6 +734,10 @@ function render(r: ReportInput) {
   });
   bundleRows.push(["bare Remix page (root + one index route)", String(r.bareScripts.files.length), kib(r.bareScripts.raw), kib(r.bareScripts.gzip), "1.00×"]);
   const bundleTable = table(["page", "files", "raw KiB", "gzip KiB", `÷ bare (target ≤ ${TARGET.bundle}×)`], bundleRows);
+  const sweepTable = table(
+    ["person", "page", "status", "median ms", "KiB sent"],
+    r.sweep.map((p) => [p.who, `\`${p.path}\``, String(p.status), ms(p.medianMs), (p.htmlBytes / 1024).toFixed(1)]),
+  );
 
   const embedded = median(r.embedded);
   const remixServe = median(r.remixServe);
@@ -875,6 +955,13 @@ ${secs(r.buildMs)} s in this run; \`npm start\` pays it on every start.
 ## Latency and throughput
 
 ${latencyTable}
+
+## Every page, one request at a time
+
+Each place as the person who uses it opens it, ${SWEEP_REQUESTS} requests in a row (no load), on the same data:
+the median, and the size of what the server sends. A page that grows with the data shows here first.
+
+${sweepTable}
 
 ## Conflict check
 

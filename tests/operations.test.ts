@@ -365,7 +365,7 @@ describe("the operations page", () => {
 
 describe("the outbox page", () => {
   it("shows queued messages with their rendered subject to the service centre, and 403 to a supplier", async () => {
-    const newest = (await db().select().from(outbox)).sort((x, y) => y.createdAt.getTime() - x.createdAt.getTime() || y.id - x.id)[0]!;
+    const newest = (await db().select().from(outbox)).sort((x, y) => y.id - x.id)[0]!;
     const { subject } = renderMail(newest);
 
     const response = await call("/admin/outbox", { cookie: await signIn(db(), w.people.serviceCentre) });
@@ -379,5 +379,21 @@ describe("the outbox page", () => {
 
     expect((await call("/admin/outbox", { cookie: await signIn(db(), w.people.consultant) })).status).toBe(403);
     expect((await call("/admin/outbox", { cookie: await signIn(db(), w.people.requester) })).status).toBe(403);
+  });
+
+  it("lists a message whose template this version no longer has, and still shows the others", async () => {
+    const before = (await db().select().from(outbox)).sort((x, y) => y.id - x.id)[0]!;
+    const [old] = await db()
+      .insert(outbox)
+      .values({ key: "retired-template-test", template: "case.retired", recipient: "arkiv@sjovik.se", payload: { number: "CHG-2020-00001" } })
+      .returning();
+    const response = await call("/admin/outbox", { cookie: await signIn(db(), w.people.serviceCentre) });
+    const html = await response.text();
+    expect(response.status, html.slice(0, 300)).toBe(200);
+    const row = html.slice(html.indexOf(`data-message="${old!.id}"`), html.indexOf(`data-message="${before.id}"`));
+    expect(row).toContain("Meddelandet kan inte visas");
+    expect(row).toContain("arkiv@sjovik.se");
+    expect(html).toContain(renderMail(before).subject.replace(/&/g, "&amp;"));
+    await db().delete(outbox).where(eq(outbox.id, old!.id));
   });
 });

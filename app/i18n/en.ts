@@ -1198,6 +1198,7 @@ export const en: Messages = {
   "outbox.subject": "Subject",
   "outbox.text": "Text",
   "outbox.linkHidden": "Invitation links are shown to administrators only.",
+  "outbox.unrenderable": "This message cannot be shown: its template is not in this version of the portal.",
   "outbox.status.sent": "Sent {time}",
   "outbox.status.queued": "Queued",
   "outbox.status.kept": "Kept, not sent",

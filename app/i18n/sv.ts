@@ -1198,6 +1198,7 @@ export const sv = {
   "outbox.subject": "Ämne",
   "outbox.text": "Text",
   "outbox.linkHidden": "Inbjudningslänken visas bara för administratörer.",
+  "outbox.unrenderable": "Meddelandet kan inte visas: dess mall finns inte i den här versionen av portalen.",
   "outbox.status.sent": "Skickat {time}",
   "outbox.status.queued": "I kö",
   "outbox.status.kept": "Sparat, skickas inte",

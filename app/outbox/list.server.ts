@@ -6,7 +6,7 @@ import { renderMail } from "./templates.server";
 
 /**
  * The outbox as /admin/outbox lists it: a page of messages, newest first, each with its delivery
- * status and rendered content. Invitation links are credentials (they set a password): they are
+ * status and rendered content (null when it cannot be rendered). Invitation links are credentials (they set a password): they are
  * shown only when `showInvitationLinks` (administrators).
  */
 export const PAGE_SIZE = 50;
@@ -19,14 +19,21 @@ export async function outboxPage(db: Db, requested: number, options: { showInvit
   const rows = await db
     .select()
     .from(outbox)
-    .orderBy(desc(outbox.createdAt), desc(outbox.id))
+    // Newest first by the queue's own order: the key, so a page is read off an index, not a sort of every message ever sent.
+    .orderBy(desc(outbox.id))
     .limit(PAGE_SIZE)
     .offset((page - 1) * PAGE_SIZE);
   const hidden = "[…]";
   const messages = rows.map((m) => {
     const secret = m.template === "invitation" && !options.showInvitationLinks;
     const payload = secret ? { ...m.payload, url: hidden } : m.payload;
-    const mail = renderMail({ template: m.template, lang: m.lang, payload });
+    // A message whose template a later version no longer has is listed, not a reason to fail the page.
+    let mail: { subject: string; text: string } | null = null;
+    try {
+      mail = renderMail({ template: m.template, lang: m.lang, payload });
+    } catch {
+      mail = null;
+    }
     return {
       id: m.id,
       createdAt: m.createdAt.toISOString(),
@@ -38,8 +45,8 @@ export async function outboxPage(db: Db, requested: number, options: { showInvit
       lastError: m.lastError,
       nextAttemptAt: m.nextAttemptAt.toISOString(),
       linkHidden: secret,
-      subject: mail.subject,
-      text: mail.text,
+      subject: mail?.subject ?? null,
+      text: mail?.text ?? null,
     };
   });
   return { messages, page, pages, total };

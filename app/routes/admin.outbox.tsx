@@ -75,18 +75,22 @@ export default function Outbox() {
                     <td>{formatDateTime(m.createdAt)}</td>
                     <th scope="row">
                       <div>{templateName(m.template)}</div>
-                      <details>
-                        <summary>{t("outbox.show", { subject: m.subject })}</summary>
-                        <dl>
-                          <dt>{t("outbox.subject")}</dt>
-                          <dd data-subject>{m.subject}</dd>
-                          <dt>{t("outbox.text")}</dt>
-                          <dd>
-                            <pre style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere", margin: 0 }}>{m.text}</pre>
-                            {m.linkHidden ? <p className="muted">{t("outbox.linkHidden")}</p> : null}
-                          </dd>
-                        </dl>
-                      </details>
+                      {m.subject === null ? (
+                        <p className="muted">{t("outbox.unrenderable")}</p>
+                      ) : (
+                        <details>
+                          <summary>{t("outbox.show", { subject: m.subject })}</summary>
+                          <dl>
+                            <dt>{t("outbox.subject")}</dt>
+                            <dd data-subject>{m.subject}</dd>
+                            <dt>{t("outbox.text")}</dt>
+                            <dd>
+                              <pre style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere", margin: 0 }}>{m.text}</pre>
+                              {m.linkHidden ? <p className="muted">{t("outbox.linkHidden")}</p> : null}
+                            </dd>
+                          </dl>
+                        </details>
+                      )}
                     </th>
                     <td>{m.recipient}</td>
                     <td>{m.lang === "sv" || m.lang === "en" ? t(`language.${m.lang}`) : m.lang}</td>

@@ -591,7 +591,8 @@ export async function seedBench(db: Db, options: SeedOptions): Promise<SeedSumma
     db.execute(sql`
       with queued as (
         insert into outbox (key, template, recipient, lang, payload, created_at, sent_at, next_attempt_at)
-        select 'bench:' || a.id || ':' || r, 'case.' || lower(a.event), 'person' || r || '.' || c.requester_id || '@bench.example', 'sv',
+        select 'bench:' || a.id || ':' || r, (array['case.submitted', 'case.approved', 'window.opened', 'window.closed'])[1 + a.id % 4],
+               'person' || r || '.' || c.requester_id || '@bench.example', 'sv',
                jsonb_build_object('number', c.number, 'title', c.title), a.at, a.at + interval '1 minute', a.at
         from audit_log a join cases c on c.id = a.case_id cross join generate_series(1, 2) r
         returning 1
