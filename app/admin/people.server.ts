@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-import { and, asc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gt, inArray, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import type { Db } from "../../db/client";
@@ -255,12 +255,15 @@ export async function getUserById(db: Db, id: number): Promise<User | undefined>
   return row;
 }
 
-export type UserRow = User & { organisationName: string; systemCodes: string[] };
+/** A person as the people list shows them: never their password's hash, which stays on the server. */
+export type UserRow = Omit<User, "passwordHash"> & { organisationName: string; systemCodes: string[] };
+
+const { passwordHash: _passwordHash, ...listedColumns } = getTableColumns(users);
 
 export async function listUsers(db: Db): Promise<UserRow[]> {
   const rows = await db
     .select({
-      user: users,
+      user: listedColumns,
       organisationName: organisations.name,
       systemCodes: sql<string[]>`coalesce((
         select array_agg(s.code order by s.code) from ${systems} s

@@ -13,6 +13,7 @@ import {
   cases,
   ROLES,
   systemAdministrators,
+  users,
   webauthnCredentials,
   type Organisation,
   type Role,
@@ -20,6 +21,7 @@ import {
   type User,
 } from "../../db/schema";
 import { createApiToken } from "~/access/api-tokens.server";
+import { hashPassword } from "~/access/password.server";
 import { upcomingMeetings } from "~/cab/meetings.server";
 import { applyEvent, applySystemEvent, createCase } from "~/cases/commands.server";
 import { call, ORIGIN, signIn } from "./app";
@@ -63,9 +65,18 @@ export const expectedFor = (expect: Expect, scope: ScopeName): Outcome => (typeo
 export const isSuccess = (outcome: Outcome | number | string): boolean =>
   outcome === "sees" || outcome === "hides" || (typeof outcome === "number" && (outcome < 300 || outcome === 302));
 
+/**
+ * What no response may ever carry, whoever asks: every person of the matrix's world has a real
+ * password hash, and a piece of it in any body (a page's data, a list, an API answer, a CSV)
+ * fails the walk at that cell.
+ */
+const secrets = new Set<string>();
+
 /** What a response amounts to, in the table's terms. */
 export async function outcomeOf(response: Response, marker?: string): Promise<{ outcome: Outcome | number; detail: string }> {
   const { status } = response;
+  const body = await response.clone().text();
+  for (const secret of secrets) if (body.includes(secret)) throw new Error(`${response.url || "a response"} (${status}) carries a password hash`);
   if (status >= 300 && status < 400) {
     const location = response.headers.get("Location") ?? "";
     return { outcome: location.startsWith("/login") ? "login" : 302, detail: location };
@@ -128,6 +139,15 @@ export async function makeMatrixWorld(db: Db) {
     "other-org": await makeSystem(db, { code: `MXO${tag}`, ownerUnitId: orgs.unitB.id, supplierId: orgs.supplier2.id, ownerUserId: owners["other-org"].id }),
   };
   await db.insert(systemAdministrators).values(SCOPES.map((scope) => ({ systemId: systems[scope].id, userId: requesters[scope].id })));
+  // Everyone has a password (no one here signs in with it: the sessions are made directly).
+  const passwordHash = await hashPassword(`matris-${tag}-lösenord`);
+  await db.update(users).set({ passwordHash });
+  secrets.add(
+    passwordHash
+      .split("$")
+      .pop()!
+      .match(/[A-Za-z0-9]{12,}/)![0],
+  );
 
   const cookies = {} as Record<Role, string>;
   const tokens = {} as Record<Role, string>;
