@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { makeOrganisation } from "./support/factories";
 import { apiTokens, auditLog, calendarFeeds, invitations, outbox, sessions, users, webauthnCredentials } from "../db/schema";
 import { renderMail } from "~/outbox/templates.server";
-import { deactivateUser } from "~/admin/people.server";
+import { deactivateUser, PEOPLE_PAGE_SIZE } from "~/admin/people.server";
 import { call, Client, ORIGIN } from "./support/app";
 import { acceptInvitation, account, invite, options, PASSWORD, signInOverHttp } from "./support/accounts";
 import { cloneCredential, SoftwareAuthenticator } from "./support/authenticator";
@@ -431,6 +431,40 @@ describe("administering people", () => {
     expect(html).toContain(admin.email);
     expect(html).toContain("Administratör");
     expect(html).toContain("Aktiv");
+  });
+
+  it("searches people by name, e-mail address or organisation and shows them a page at a time", async () => {
+    const admin = await account(db(), "admin");
+    const tag = `Sokbar${Date.now().toString(36)}`;
+    const org = await makeOrganisation(db(), { kind: "supplier", name: `${tag} Konsult AB` });
+    await db()
+      .insert(users)
+      .values(
+        Array.from({ length: PEOPLE_PAGE_SIZE + 2 }, (_, i) => ({
+          email: `p${String(i).padStart(3, "0")}.${tag.toLowerCase()}@example.se`,
+          name: `Person ${String(i).padStart(3, "0")}`,
+          role: "supplier" as const,
+          organisationId: org.id,
+        })),
+      );
+    const page = async (query: string) => (await admin.client.call(`/admin/users${query}`)).text();
+    // By organisation, case-insensitively: all of them, a page at a time, in name order.
+    const first = await page(`?q=${tag.toUpperCase()}`);
+    expect(first).toContain(`${PEOPLE_PAGE_SIZE + 2} personer`);
+    expect(first).toContain("Person 049");
+    expect(first).not.toContain("Person 050");
+    expect(first).toMatch(new RegExp(`href="/admin/users\\?q=${tag.toUpperCase()}&amp;page=2"`));
+    const second = await page(`?q=${tag.toUpperCase()}&page=2`);
+    expect(second).toContain("Person 051");
+    expect(second).not.toContain("Person 049");
+    // By e-mail address: the one person.
+    const one = await page(`?q=p007.${tag}`);
+    expect(one).toContain("1 person<");
+    expect(one).toContain("Person 007");
+    // LIKE's wildcards are searched for as themselves.
+    expect(await page(`?q=${encodeURIComponent("%")}`)).toContain("Ingen person matchar sökningen.");
+    // Without a search: everyone, counted, the first page of them.
+    expect(await page("")).toMatch(/href="\/admin\/users\?page=2"/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-import { and, asc, eq, getTableColumns, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, count, eq, getTableColumns, gt, ilike, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 
 import type { Db } from "../../db/client";
@@ -260,8 +260,30 @@ export type UserRow = Omit<User, "passwordHash"> & { organisationName: string; s
 
 const { passwordHash: _passwordHash, ...listedColumns } = getTableColumns(users);
 
-export async function listUsers(db: Db): Promise<UserRow[]> {
-  const rows = await db
+/** How many people the administrator's list shows at a time. */
+export const PEOPLE_PAGE_SIZE = 50;
+
+/**
+ * One page of the people list, by name, optionally only those whose name, e-mail address or
+ * organisation contains `q` (a municipality has thousands of accounts: the list is searched and
+ * paged, not sent whole).
+ */
+export async function listUsersPage(
+  db: Db,
+  query: { q: string; page: number },
+  pageSize = PEOPLE_PAGE_SIZE,
+): Promise<{ people: UserRow[]; total: number; page: number; pages: number }> {
+  const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const matches = query.q ? or(ilike(users.name, like), ilike(users.email, like), ilike(organisations.name, like)) : undefined;
+  const [counted] = await db.select({ n: count() }).from(users).innerJoin(organisations, eq(organisations.id, users.organisationId)).where(matches);
+  const total = counted?.n ?? 0;
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(query.page, 1), pages);
+  return { people: await listUsers(db, { where: matches, limit: pageSize, offset: (page - 1) * pageSize }), total, page, pages };
+}
+
+export async function listUsers(db: Db, options: { where?: SQL; limit?: number; offset?: number } = {}): Promise<UserRow[]> {
+  const base = db
     .select({
       user: listedColumns,
       organisationName: organisations.name,
@@ -273,7 +295,9 @@ export async function listUsers(db: Db): Promise<UserRow[]> {
     })
     .from(users)
     .innerJoin(organisations, eq(organisations.id, users.organisationId))
-    .orderBy(asc(users.name));
+    .where(options.where)
+    .orderBy(asc(users.name), asc(users.id));
+  const rows = await (options.limit === undefined ? base : base.limit(options.limit).offset(options.offset ?? 0));
   return rows.map((r) => ({ ...r.user, organisationName: r.organisationName, systemCodes: r.systemCodes }));
 }
 

@@ -187,6 +187,10 @@ export const en: Messages = {
   "system.infoClass.strictly-confidential": "Strictly confidential",
 
   "admin.users": "Users",
+  "people.search": "Search by name, e-mail address or organisation",
+  "people.count_one": "{count} person",
+  "people.count_other": "{count} people",
+  "people.none": "No one matches the search.",
   "login.intro": "Sign in with your e-mail address and password, then confirm with your security key.",
   "login.email": "E-mail address",
   "login.password": "Password",

@@ -187,6 +187,10 @@ export const sv = {
   "system.infoClass.strictly-confidential": "Strikt konfidentiell",
 
   "admin.users": "Användare",
+  "people.search": "Sök på namn, e-post eller organisation",
+  "people.count_one": "{count} person",
+  "people.count_other": "{count} personer",
+  "people.none": "Ingen person matchar sökningen.",
   "login.intro": "Logga in med e-post och lösenord och bekräfta sedan med din säkerhetsnyckel.",
   "login.email": "E-postadress",
   "login.password": "Lösenord",
