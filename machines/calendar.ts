@@ -10,7 +10,8 @@
  */
 import Holidays from "date-holidays";
 
-import { addDays, TIME_ZONE, utcMs } from "./time";
+import { remembered } from "./remembered";
+import { addDays, DAY_MS, TIME_ZONE, utcMs } from "./time";
 
 /** The date helpers live in ./time.ts; the calendar passes them on for its callers. */
 export { addDays, isIsoDate, stockholmDate, stockholmMidnight } from "./time";
@@ -60,22 +61,15 @@ export function addWorkingDays(date: string, n: number): string {
   return day;
 }
 
-const earliestStarts = new Map<string, string>();
-
-/** Earliest allowed window start for a case of `type` submitted on `submittedDate` (Stockholm). */
-export function earliestStart(type: LeadTimeType, submittedDate: string): string {
-  // Remembered: a list or a report asks it for every case, and most cases share their dates.
-  const key = `${type} ${submittedDate}`;
-  let start = earliestStarts.get(key);
-  if (start === undefined) {
-    start = addWorkingDays(submittedDate, LEAD_TIME_WORKING_DAYS[type]);
-    if (earliestStarts.size >= 20_000) earliestStarts.clear();
-    earliestStarts.set(key, start);
-  }
-  return start;
-}
-
-const DAY_MS = 86_400_000;
+/**
+ * Earliest allowed window start for a case of `type` submitted on `submittedDate` (Stockholm).
+ * Remembered: a list or a report asks it for every case, and most cases share their dates.
+ */
+export const earliestStart = remembered(
+  20_000,
+  (type: LeadTimeType, submittedDate: string) => `${type} ${submittedDate}`,
+  (type: LeadTimeType, submittedDate: string): string => addWorkingDays(submittedDate, LEAD_TIME_WORKING_DAYS[type]),
+);
 
 /**
  * Per year, the working days from 1 January through each day of it (index: the day of the year,

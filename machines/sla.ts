@@ -7,6 +7,7 @@
  */
 import { isWorkingDay } from "./calendar";
 import type { Priority } from "./priority";
+import { remembered } from "./remembered";
 import { addDays, stockholmDate, stockholmLocalToIso } from "./time";
 
 export type SlaClock = "response" | "resolution";
@@ -60,19 +61,13 @@ export type ClockState = {
 const HOUR = 3_600_000;
 
 /** Desk days already worked out, by date and hours: a clock that runs for months asks for each of its days. */
-const deskDays = new Map<string, [number, number] | null>();
-
 /** The service desk's open hours on a date, as instants; null on weekends and holidays. */
-function deskDay(date: string, desk: DeskHours): [number, number] | null {
-  const key = `${date} ${desk.open} ${desk.close}`;
-  let day = deskDays.get(key);
-  if (day === undefined) {
-    day = isWorkingDay(date) ? [Date.parse(stockholmLocalToIso(`${date}T${desk.open}`)!), Date.parse(stockholmLocalToIso(`${date}T${desk.close}`)!)] : null;
-    if (deskDays.size >= 20_000) deskDays.clear();
-    deskDays.set(key, day);
-  }
-  return day;
-}
+const deskDay = remembered(
+  20_000,
+  (date: string, desk: DeskHours) => `${date} ${desk.open} ${desk.close}`,
+  (date: string, desk: DeskHours): [number, number] | null =>
+    isWorkingDay(date) ? [Date.parse(stockholmLocalToIso(`${date}T${desk.open}`)!), Date.parse(stockholmLocalToIso(`${date}T${desk.close}`)!)] : null,
+);
 
 /** Counted milliseconds between two instants. */
 function countedMs(from: number, to: number, target: SlaTarget, desk: DeskHours): number {

@@ -4,6 +4,7 @@
  * home for all of it, in the browser and on the server alike: no library, the platform's time-zone
  * data through Intl. (Working days and holidays: ./calendar.ts.)
  */
+import { remembered } from "./remembered";
 import { TIME_ZONE } from "./vocabulary";
 
 export { TIME_ZONE };
@@ -17,7 +18,7 @@ export const FIRST_YEAR = 1900;
 export const LAST_YEAR = 2999;
 export const plausibleYear = (year: number) => Number.isInteger(year) && year >= FIRST_YEAR && year <= LAST_YEAR;
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 const parts = new Intl.DateTimeFormat("en-GB", {
   timeZone: TIME_ZONE,
@@ -52,20 +53,20 @@ const HOUR_MS = 3_600_000;
  * thousands of instants; the offset changes only on the hour (since 1900), so one Intl call at
  * each end of an hour, checked equal, answers every instant in it.
  */
-const hourOffsets = new Map<number, number | null>();
+const hourOffset = remembered(
+  100_000,
+  (hour: number) => hour,
+  (hour: number) => {
+    const [first, last] = [intlOffsetMs(hour * HOUR_MS), intlOffsetMs((hour + 1) * HOUR_MS - 1000)];
+    return first === last ? first : null;
+  },
+);
 
 /** Wall-clock fields of an instant in Stockholm. */
 function wallClock(instant: Date): WallClock {
   const ms = instant.getTime();
   if (Number.isNaN(ms)) throw new RangeError("Invalid Date");
-  const hour = Math.floor(ms / HOUR_MS);
-  let offset = hourOffsets.get(hour);
-  if (offset === undefined) {
-    const [first, last] = [intlOffsetMs(hour * HOUR_MS), intlOffsetMs((hour + 1) * HOUR_MS - 1000)];
-    offset = first === last ? first : null;
-    if (hourOffsets.size >= 100_000) hourOffsets.clear();
-    hourOffsets.set(hour, offset);
-  }
+  const offset = hourOffset(Math.floor(ms / HOUR_MS));
   if (offset === null) return intlWallClock(instant);
   const w = new Date(ms + offset);
   return {

@@ -150,10 +150,9 @@ async function main() {
   const seeded = await seedBench(database.db, { now });
   const seedMs = performance.now() - seedStarted;
   const db = database.db;
-  const cookieFor = async (userId: number) => (await sessionCookie().serialize(await createSession(db, userId))).split(";")[0]!;
-  const centreCookie = await cookieFor(seeded.people.serviceCentre);
-  const cabCookie = await cookieFor(seeded.people.cab);
-  const supplierCookie = await cookieFor(seeded.people.supplier);
+  const centreCookie = await sessionCookieFor(db, seeded.people.serviceCentre);
+  const cabCookie = await sessionCookieFor(db, seeded.people.cab);
+  const supplierCookie = await sessionCookieFor(db, seeded.people.supplier);
   const { token } = await createApiToken(db, seeded.people.serviceCentre, "bench");
   const apiCase = await busiestActiveCase(db, now);
 
@@ -341,20 +340,24 @@ const SWEEP_REQUESTS = 7;
  * all 624 waiting cases in 0.7 s, the reports page took 1.3 s), which the load runs above do not
  * cover.
  */
+/** The Cookie header of a new session for `userId`. */
+async function sessionCookieFor(db: Db, userId: number): Promise<string> {
+  return (await sessionCookie().serialize(await createSession(db, userId))).split(";")[0]!;
+}
+
 async function sweepPages(
   base: string,
   db: Db,
   seeded: SeedSummary,
   known: { centreCookie: string; cabCookie: string; supplierCookie: string; caseNumber: string },
 ): Promise<SweptPage[]> {
-  const cookieFor = async (userId: number) => (await sessionCookie().serialize(await createSession(db, userId))).split(";")[0]!;
   const cookies: Record<string, string> = {
     "service centre": known.centreCookie,
     "CAB member": known.cabCookie,
     supplier: known.supplierCookie,
-    requester: await cookieFor(seeded.people.requester),
-    operations: await cookieFor(seeded.people.operations),
-    admin: await cookieFor(seeded.people.admin),
+    requester: await sessionCookieFor(db, seeded.people.requester),
+    operations: await sessionCookieFor(db, seeded.people.operations),
+    admin: await sessionCookieFor(db, seeded.people.admin),
   };
   const [meeting] = await db
     .select({ id: schema.cabMeetings.id })

@@ -26,6 +26,7 @@ import { env } from "~/env.server";
 import { isUniqueViolation } from "../../db/errors";
 import { MAX_ID } from "~/http/ids";
 import { text } from "~/ui/fields";
+import { pageOf } from "~/ui/paging";
 import { validate, type FormResult, msg } from "~/ui/forms";
 import { extraRolesProblem, hasRole, rolesOf } from "~/access/roles";
 
@@ -277,9 +278,8 @@ export async function listUsersPage(
   const matches = query.q ? or(ilike(users.name, like), ilike(users.email, like), ilike(organisations.name, like)) : undefined;
   const [counted] = await db.select({ n: count() }).from(users).innerJoin(organisations, eq(organisations.id, users.organisationId)).where(matches);
   const total = counted?.n ?? 0;
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(query.page, 1), pages);
-  return { people: await listUsers(db, { where: matches, limit: pageSize, offset: (page - 1) * pageSize }), total, page, pages };
+  const { page, pages, offset } = pageOf(total, query.page, pageSize);
+  return { people: await listUsers(db, { where: matches, limit: pageSize, offset }), total, page, pages };
 }
 
 export async function listUsers(db: Db, options: { where?: SQL; limit?: number; offset?: number } = {}): Promise<UserRow[]> {

@@ -12,6 +12,7 @@ import { conflictsOf } from "./conflicts.server";
 import { clocksOf, currentClock } from "./sla.server";
 import type { ClockState } from "../../machines/sla";
 import { WorkflowError } from "./errors";
+import { pageOf } from "~/ui/paging";
 import { hasRole } from "~/access/roles";
 
 /**
@@ -58,9 +59,8 @@ export async function reviewQueuePage(
 ): Promise<{ items: QueueItem[]; total: number; page: number; pages: number }> {
   const pageSize = options.pageSize ?? QUEUE_PAGE_SIZE;
   const all = await orderedQueue(db, options.now ?? new Date());
-  const pages = Math.max(1, Math.ceil(all.length / pageSize));
-  const shown = Math.min(Math.max(page, 1), pages);
-  return { items: await withConflicts(db, all.slice((shown - 1) * pageSize, shown * pageSize)), total: all.length, page: shown, pages };
+  const shown = pageOf(all.length, page, pageSize);
+  return { items: await withConflicts(db, all.slice(shown.offset, shown.offset + pageSize)), total: all.length, page: shown.page, pages: shown.pages };
 }
 
 type Ordered = Omit<QueueItem, "conflicts"> & { id: number };

@@ -3,6 +3,7 @@ import { count, desc } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { outbox } from "../../db/schema";
 import { renderMail } from "./templates.server";
+import { pageOf } from "~/ui/paging";
 
 /**
  * The outbox as /admin/outbox lists it: a page of messages, newest first, each with its delivery
@@ -14,15 +15,14 @@ export const PAGE_SIZE = 50;
 export async function outboxPage(db: Db, requested: number, options: { showInvitationLinks: boolean }) {
   const [counted] = await db.select({ n: count() }).from(outbox);
   const total = counted?.n ?? 0;
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const page = Number.isSafeInteger(requested) && requested >= 1 ? Math.min(requested, pages) : 1;
+  const { page, pages, offset } = pageOf(total, requested, PAGE_SIZE);
   const rows = await db
     .select()
     .from(outbox)
     // Newest first by the queue's own order: the key, so a page is read off an index, not a sort of every message ever sent.
     .orderBy(desc(outbox.id))
     .limit(PAGE_SIZE)
-    .offset((page - 1) * PAGE_SIZE);
+    .offset(offset);
   const hidden = "[…]";
   const messages = rows.map((m) => {
     const secret = m.template === "invitation" && !options.showInvitationLinks;

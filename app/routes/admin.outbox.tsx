@@ -9,6 +9,7 @@ import { Pager } from "~/components/pager";
 import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import { titled } from "~/ui/meta";
+import { askedPage, pagerLinks } from "~/ui/paging";
 import { hasRole } from "~/access/roles";
 
 /**
@@ -25,16 +26,14 @@ export const handle = titled("outbox.title");
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ...ROLES);
   const url = new URL(request.url);
-  const { messages, page, pages, total } = await outboxPage(db(), Number(url.searchParams.get("page") ?? "1"), { showInvitationLinks: hasRole(user, "admin") });
-  const pageLink = (p: number) => `/admin/outbox${p > 1 ? `?page=${p}` : ""}`;
+  const { messages, page, pages, total } = await outboxPage(db(), askedPage(url.searchParams), { showInvitationLinks: hasRole(user, "admin") });
   return {
     smtpConfigured: Boolean(env().smtpUrl),
     messages,
     total,
     page,
     pages,
-    previous: page > 1 ? pageLink(page - 1) : null,
-    next: page < pages ? pageLink(page + 1) : null,
+    ...pagerLinks(page, pages, (n) => `/admin/outbox${n > 1 ? `?page=${n}` : ""}`),
   };
 }
 

@@ -8,6 +8,7 @@ import { TextField } from "~/components/forms";
 import { Pager } from "~/components/pager";
 import { requireRole } from "~/access/guards.server";
 import { titled } from "~/ui/meta";
+import { askedPage, pagerLinks } from "~/ui/paging";
 import { rolesOf } from "~/access/roles";
 
 export const handle = titled("admin.users");
@@ -16,13 +17,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
   const params = new URL(request.url).searchParams;
   const q = (params.get("q") ?? "").trim().slice(0, 100);
-  const asked = params.get("page") ?? "";
-  const { people, total, page, pages } = await listUsersPage(db(), { q, page: /^\d{1,6}$/.test(asked) ? Number(asked) : 1 });
+  const { people, total, page, pages } = await listUsersPage(db(), { q, page: askedPage(params) });
   const at = (n: number) => {
     const search = new URLSearchParams({ ...(q ? { q } : {}), ...(n > 1 ? { page: String(n) } : {}) }).toString();
     return `/admin/users${search ? `?${search}` : ""}`;
   };
-  return { users: people, q, total, page, pages, previous: page > 1 ? at(page - 1) : null, next: page < pages ? at(page + 1) : null };
+  return { users: people, q, total, page, pages, ...pagerLinks(page, pages, at) };
 }
 
 export default function Users() {

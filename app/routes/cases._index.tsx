@@ -12,6 +12,7 @@ import { SelectField, TextField } from "~/components/forms";
 import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import { titled } from "~/ui/meta";
+import { pageOf, pagerLinks } from "~/ui/paging";
 import { PLACES } from "~/ui/places";
 import { listCases } from "~/cases/lists.server";
 import { DEFAULT_PAGE_SIZE, filtersOf, readQuery, searchFor, SORTS } from "~/cases/list-query";
@@ -31,7 +32,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const filters = filtersOf(query);
   // Counted up to 1,000 (and past the next page): "more than 1,000" is what a person needs to know of a larger list.
   let result = await listCases(db(), user, { ...filters, page: query.page }, { countUpTo: COUNT_UP_TO });
-  const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
+  const { pages } = pageOf(result.total, result.page, result.pageSize);
   // Past the last page (an old link, a hand-edited address): show the last page instead.
   if (result.page > pages) result = await listCases(db(), user, { ...filters, page: pages }, { countUpTo: COUNT_UP_TO });
   const current = { ...query, page: result.page };
@@ -48,8 +49,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     pages,
     // Every case the filters show (not only this page), in the list's order.
     csv: `/cases.csv${searchFor({ ...current, pageSize: DEFAULT_PAGE_SIZE }, 1)}`,
-    previous: result.page > 1 ? `/cases${searchFor(current, result.page - 1)}` : null,
-    next: result.page < pages ? `/cases${searchFor(current, result.page + 1)}` : null,
+    ...pagerLinks(result.page, pages, (n) => `/cases${searchFor(current, n)}`),
   };
 }
 

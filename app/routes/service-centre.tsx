@@ -7,6 +7,7 @@ import { Pager } from "~/components/pager";
 import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import { titled } from "~/ui/meta";
+import { askedPage, pagerLinks } from "~/ui/paging";
 import { PLACES } from "~/ui/places";
 import { reviewQueuePage } from "~/cases/review.server";
 
@@ -15,10 +16,8 @@ export const handle = titled("nav.serviceCentre");
 /** The service centre's review queue: emergencies on top, then oldest first, a page at a time. */
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ...PLACES.serviceCentre.roles);
-  const asked = new URL(request.url).searchParams.get("page") ?? "";
-  const { items, total, page, pages } = await reviewQueuePage(db(), /^\d{1,6}$/.test(asked) ? Number(asked) : 1);
-  const at = (n: number) => (n > 1 ? `/service-centre?page=${n}` : "/service-centre");
-  return { queue: items, total, page, pages, previous: page > 1 ? at(page - 1) : null, next: page < pages ? at(page + 1) : null };
+  const { items, total, page, pages } = await reviewQueuePage(db(), askedPage(new URL(request.url).searchParams));
+  return { queue: items, total, page, pages, ...pagerLinks(page, pages, (n) => (n > 1 ? `/service-centre?page=${n}` : "/service-centre")) };
 }
 
 export default function ServiceCentre() {
