@@ -1,8 +1,10 @@
 /**
  * Which texts each page needs (docs/decisions/025-text-namespaces.md): for the root and for every
- * route module, the translation keys its source and everything it imports (its own components,
- * `.server` modules and machines/ — what a loader or action returns is shown by the page) can
- * look up, found by reading the source:
+ * route module, the translation keys that can reach its page, found by reading the source:
+ * the browser's side file by file (the module without its `loader` and `action`, and what it
+ * imports, `.server` modules aside), and the server's side declaration by declaration (what the
+ * `loader` and `action` name, through the TypeScript checker: what they return is shown by the
+ * page, and a `.server` module holds far more than one route calls). In what is reached:
  *
  * - a string literal that is a key (or the base of a plural: `key` for `key_one` / `key_other`);
  * - a template literal's static head before its first `${`, as a prefix (`status.${s}` needs every
@@ -16,6 +18,8 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+
+import ts from "typescript";
 
 import { sv } from "../app/i18n/sv";
 
@@ -78,24 +82,129 @@ function graphOf(root: string, entry: string, sources: Map<string, string>, brow
   return [...seen].filter((file) => !NOT_USERS.test(file));
 }
 
-/** Route id ("root", "routes/cases._index", …) → the raw keys that route adds to the root's. */
+/**
+ * The server side of a route, declaration by declaration: what its `loader` and `action` can
+ * reach through the identifiers they name (functions, constants, classes, in this project's
+ * sources; types aside), and the top-level statements of every file they reach into. A module
+ * a loader imports often holds far more than the loader calls (the case service's every rule
+ * and error), and those texts are not the page's.
+ */
+class ServerReach {
+  private readonly program: ts.Program;
+  private readonly checker: ts.TypeChecker;
+
+  constructor(
+    private readonly root: string,
+    entries: readonly string[],
+  ) {
+    const config = ts.getParsedCommandLineOfConfigFile(path.join(root, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+    this.program = ts.createProgram({ rootNames: entries.map((file) => path.join(root, file)), options: { ...config!.options, noEmit: true } });
+    this.checker = this.program.getTypeChecker();
+  }
+
+  /** Whether a file is ours to follow: the project's sources, not packages, not the dictionaries. */
+  private ours(file: ts.SourceFile): boolean {
+    const relative = path.relative(this.root, file.fileName).split(path.sep).join("/");
+    return !file.isDeclarationFile && !relative.startsWith("..") && !relative.includes("node_modules/") && !NOT_USERS.test(relative);
+  }
+
+  /** Whether an expression is an identifier bound by `import * as name`. */
+  private isNamespace(expression: ts.Expression): boolean {
+    if (!ts.isIdentifier(expression)) return false;
+    return (this.checker.getSymbolAtLocation(expression)?.declarations ?? []).some((declaration) => ts.isNamespaceImport(declaration));
+  }
+
+  /** The source texts of what the named top-level declarations of `file` reach. */
+  sourcesFrom(file: string, names: readonly string[]): string[] {
+    const source = this.program.getSourceFile(path.join(this.root, file));
+    if (!source) throw new Error(`${file} is not in the program`);
+    const starts = source.statements.filter((statement) => names.some((name) => declares(statement, name)));
+    const visited = new Set<ts.Statement>();
+    const filesSeen = new Set<ts.SourceFile>();
+    const queue: ts.Statement[] = [...starts];
+    const follow = (node: ts.Node): void => {
+      if (ts.isTypeNode(node) || ts.isTypeAliasDeclaration(node) || ts.isInterfaceDeclaration(node) || ts.isImportDeclaration(node)) return;
+      if (ts.isPropertyAccessExpression(node) && !this.isNamespace(node.expression)) {
+        // `x.y`: x's declaration holds y (followed whole), unless x is a module's namespace. Not
+        // resolving y spares the checker the types of every expression (drizzle's above all).
+        follow(node.expression);
+        return;
+      }
+      if (ts.isIdentifier(node)) {
+        // `{ time }` names the constant `time`, not the object's property.
+        let symbol = ts.isShorthandPropertyAssignment(node.parent)
+          ? this.checker.getShorthandAssignmentValueSymbol(node.parent)
+          : this.checker.getSymbolAtLocation(node);
+        if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+        for (const declaration of symbol?.declarations ?? []) {
+          const file = declaration.getSourceFile();
+          if (!this.ours(file)) continue;
+          let top: ts.Node = declaration;
+          while (top.parent && !ts.isSourceFile(top.parent)) top = top.parent;
+          if (ts.isSourceFile(top.parent) && !visited.has(top as ts.Statement)) queue.push(top as ts.Statement);
+        }
+      }
+      ts.forEachChild(node, follow);
+    };
+    while (queue.length > 0) {
+      const statement = queue.pop()!;
+      if (visited.has(statement)) continue;
+      visited.add(statement);
+      const file = statement.getSourceFile();
+      if (!filesSeen.has(file)) {
+        filesSeen.add(file);
+        // What a module does when it loads (a registration, a table built once) runs whichever of its exports is used.
+        for (const other of file.statements) if (ts.isExpressionStatement(other) && !visited.has(other)) queue.push(other);
+      }
+      follow(statement);
+    }
+    return [...visited]
+      .filter((statement) => !ts.isTypeAliasDeclaration(statement) && !ts.isInterfaceDeclaration(statement))
+      .map((statement) => statement.getText());
+  }
+}
+
+/** Whether a top-level statement declares `name` (`function name`, `const name = …`, `export { x as name }` aside). */
+function declares(statement: ts.Statement, name: string): boolean {
+  if (ts.isFunctionDeclaration(statement)) return statement.name?.text === name;
+  if (ts.isVariableStatement(statement)) return statement.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name);
+  return false;
+}
+
+/** A route module's own source without its `loader` and `action` (what the browser's build keeps of it). */
+function withoutServerExports(source: string): string {
+  const file = ts.createSourceFile("route.tsx", source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
+  return file.statements
+    .filter((statement) => !SERVER_EXPORTS.some((name) => declares(statement, name)))
+    .map((statement) => statement.getText(file))
+    .join("\n");
+}
+
+const SERVER_EXPORTS = ["loader", "action"] as const;
+
+/**
+ * Route id ("root", "routes/cases._index", …) → the raw keys that route adds to the root's: what
+ * its browser side can name (the modules its page imports, file by file, `.server` modules aside)
+ * and what its loader and action can reach (declaration by declaration).
+ */
 export function scanNamespaces(root = process.cwd()): Record<string, string[]> {
   const rawKeys = Object.keys(sv);
   const sources = new Map<string, string>();
-  const textsOf = (entry: string) =>
-    keysIn(
-      graphOf(root, entry, sources).map((file) => sources.get(file)!),
-      rawKeys,
-    );
-  const rootKeys = textsOf("app/root.tsx");
-  const namespaces: Record<string, string[]> = { root: [...rootKeys].sort() };
   // Pages only: a resource route (no default export) renders nothing in a browser.
   const routes = readdirSync(path.join(root, "app/routes"))
     .filter((file) => /\.(ts|tsx)$/.test(file) && /^export default /m.test(readFileSync(path.join(root, "app/routes", file), "utf8")))
-    .sort();
+    .sort()
+    .map((file) => `app/routes/${file}`);
+  const reach = new ServerReach(root, ["app/root.tsx", ...routes]);
+  const textsOf = (entry: string) => {
+    const browser = graphOf(root, entry, sources, true).map((file) => (file === entry ? withoutServerExports(sources.get(file)!) : sources.get(file)!));
+    return keysIn([...browser, ...reach.sourcesFrom(entry, SERVER_EXPORTS)], rawKeys);
+  };
+  const rootKeys = textsOf("app/root.tsx");
+  const namespaces: Record<string, string[]> = { root: [...rootKeys].sort() };
   for (const file of routes) {
-    const own = [...textsOf(`app/routes/${file}`)].filter((key) => !rootKeys.has(key)).sort();
-    namespaces[`routes/${file.replace(/\.(ts|tsx)$/, "")}`] = own;
+    const own = [...textsOf(file)].filter((key) => !rootKeys.has(key)).sort();
+    namespaces[`routes/${path.basename(file).replace(/\.(ts|tsx)$/, "")}`] = own;
   }
   return namespaces;
 }
