@@ -26,7 +26,9 @@ export default async function handleRequest(
   // The page is drawn in the request's language; the browser loads the same texts, the root's and
   // its routes' namespaces, by URL.
   const routeIds = remixContext.staticHandlerContext.matches.map((match) => match.route.id);
-  const translator = pageTranslatorFor(await getLang(request), routeIds);
+  // A form posted without JavaScript: the page is drawn with its action's answer, and hydrates with its texts.
+  const answering = request.method !== "GET" && request.method !== "HEAD";
+  const translator = pageTranslatorFor(await getLang(request), routeIds, { answering });
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
   return new Promise<Response>((resolve, reject) => {
     let shellRendered = false;

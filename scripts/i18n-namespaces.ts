@@ -21,6 +21,7 @@ import { fileURLToPath } from "node:url";
 
 import ts from "typescript";
 
+import { answersOf } from "../app/i18n";
 import { sv } from "../app/i18n/sv";
 
 export const NAMESPACES_FILE = "app/i18n/namespaces.generated.json";
@@ -196,15 +197,22 @@ export function scanNamespaces(root = process.cwd()): Record<string, string[]> {
     .sort()
     .map((file) => `app/routes/${file}`);
   const reach = new ServerReach(root, ["app/root.tsx", ...routes]);
+  /** What the page can draw as it loads (its browser side and its loader), and what only its action's answer adds. */
   const textsOf = (entry: string) => {
     const browser = graphOf(root, entry, sources, true).map((file) => (file === entry ? withoutServerExports(sources.get(file)!) : sources.get(file)!));
-    return keysIn([...browser, ...reach.sourcesFrom(entry, SERVER_EXPORTS)], rawKeys);
+    const page = keysIn([...browser, ...reach.sourcesFrom(entry, ["loader"])], rawKeys);
+    const answers = [...keysIn(reach.sourcesFrom(entry, ["action"]), rawKeys)].filter((key) => !page.has(key));
+    return { page, answers };
   };
-  const rootKeys = textsOf("app/root.tsx");
+  // The root has no action of its own; everything it names is loaded with every page.
+  const rootTexts = textsOf("app/root.tsx");
+  const rootKeys = new Set([...rootTexts.page, ...rootTexts.answers]);
   const namespaces: Record<string, string[]> = { root: [...rootKeys].sort() };
   for (const file of routes) {
-    const own = [...textsOf(file)].filter((key) => !rootKeys.has(key)).sort();
-    namespaces[`routes/${path.basename(file).replace(/\.(ts|tsx)$/, "")}`] = own;
+    const id = `routes/${path.basename(file).replace(/\.(ts|tsx)$/, "")}`;
+    const { page, answers } = textsOf(file);
+    namespaces[id] = [...page].filter((key) => !rootKeys.has(key)).sort();
+    namespaces[answersOf(id)] = answers.filter((key) => !rootKeys.has(key)).sort();
   }
   return namespaces;
 }

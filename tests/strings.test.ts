@@ -381,4 +381,22 @@ describe("the dictionaries", () => {
     expect(texts).not.toContain(JSON.stringify(sv["cab.vote.approve"]));
     expect(texts.length).toBeLessThan(JSON.stringify(sv).length / 8);
   });
+
+  it("keep an action's answers out of its page: they come with a form posted without JavaScript, in the page it draws", async () => {
+    const scriptsOf = async (response: Response) => [...(await response.text()).matchAll(/<script\b[^>]*\bsrc="(\/i18n\/[^"]+)"/g)].map((m) => m[1]!);
+    const file = (src: string) => src.replace(/^\/i18n\/sv\.[\w-]+\//, "");
+    const page = await scriptsOf(await call("/login", { headers: { "Accept-Language": "sv" } }));
+    expect(page.map(file)).toEqual(["root.js", "login.js"]);
+    const refused = await call("/login", {
+      form: { email: "ingen@sjovik.se", password: "fel lösenord helt klart" },
+      ip: "198.51.100.99",
+      headers: { "Accept-Language": "sv" },
+    });
+    expect(refused.status).toBe(401);
+    const answering = await scriptsOf(refused);
+    expect(answering.map(file)).toEqual(["root.js", "login.js", "login~answers.js"]);
+    const texts = async (src: string) => (await call(src)).text();
+    expect(await texts(answering[2]!)).toContain(JSON.stringify(sv["login.invalid"]));
+    expect(await texts(page[1]!)).not.toContain(JSON.stringify(sv["login.invalid"]));
+  });
 });

@@ -1,6 +1,6 @@
 import { matchRoutes } from "@remix-run/react";
 
-import { namespaceFile } from "~/i18n";
+import { answersOf, namespaceFile } from "~/i18n";
 
 type Texts = NonNullable<Window["__i18n"]>;
 
@@ -11,6 +11,8 @@ type Texts = NonNullable<Window["__i18n"]>;
  * renders before its texts. Each namespace is a script under an immutable URL, loaded once; the
  * page's first namespaces came with the document (app/root.tsx). A namespace that fails to load
  * does not hold the navigation: its texts show as their keys, and the next full load mends it.
+ * A submission (a POST to `.data`) brings its action's answer likewise: the answers' namespace of
+ * the routes it posts to (their errors and their "done"), which no page load needs.
  */
 export function loadTextsWithData(texts: Texts): void {
   const loading = new Map<string, Promise<void>>(texts.loaded.map((id) => [id, Promise.resolve()]));
@@ -38,6 +40,8 @@ export function loadTextsWithData(texts: Texts): void {
     if (url.origin !== window.location.origin || !url.pathname.endsWith(".data") || !window.__remixRouter) return fetchData(input, init);
     const path = url.pathname === "/_root.data" ? "/" : url.pathname.slice(0, -".data".length);
     const routeIds = (matchRoutes(window.__remixRouter.routes, path) ?? []).map((match) => match.route.id);
-    return Promise.all([fetchData(input, init), ...routeIds.map(load)]).then(([response]) => response);
+    const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+    const needed = method === "GET" || method === "HEAD" ? routeIds : [...routeIds, ...routeIds.filter((id) => id !== "root").map(answersOf)];
+    return Promise.all([fetchData(input, init), ...needed.map(load)]).then(([response]) => response);
   };
 }

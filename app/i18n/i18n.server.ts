@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { createCookie } from "@remix-run/node";
 
 import { en } from "./en";
-import { DEFAULT_LANG, isLang, makeTranslator, namespaceFile, type Lang, type MessageKey, type Messages, type Translator } from "./index";
+import { answersOf, DEFAULT_LANG, isLang, makeTranslator, namespaceFile, type Lang, type MessageKey, type Messages, type Translator } from "./index";
 import namespaces from "./namespaces.generated.json";
 import { mailEn } from "./mail.en";
 import { mailSv, type MailTexts } from "./mail.sv";
@@ -102,10 +102,10 @@ export function textsByUrl(bundle: string, file: string): TextsAsset | undefined
   return textsAsset(lang, name === "root" ? "root" : `routes/${name}`);
 }
 
-/** The keys a page of these routes may look up: the root's and the routes' own. */
-function keysOfPage(routeIds: readonly string[]): Set<string> {
+/** The keys a page drawn with these namespaces may look up. */
+function keysOf(namespaceIds: readonly string[]): Set<string> {
   const keys = new Set<string>();
-  for (const id of ["root", ...routeIds]) for (const key of NAMESPACES[id] ?? []) keys.add(key.replace(/_(one|other)$/, ""));
+  for (const id of namespaceIds) for (const key of NAMESPACES[id] ?? []) keys.add(key.replace(/_(one|other)$/, ""));
   return keys;
 }
 
@@ -123,18 +123,20 @@ export function translatorFor(lang: Lang): Translator {
 
 /**
  * The translator a page of these routes (the request's matches) is drawn with, and the scripts
- * of its texts. With I18N_STRICT set (the tests) it refuses a key the page's namespaces lack:
- * the browser would not have that text when it hydrates or navigates (an error, not a warning,
- * so that every page a test draws checks its namespaces).
+ * of its texts — with its actions' answers when `answering` (a form posted without JavaScript:
+ * the page is drawn with the action's data). With I18N_STRICT set (the tests) it refuses a key
+ * the page's namespaces lack: the browser would not have that text when it hydrates or navigates
+ * (an error, not a warning, so that every page a test draws checks its namespaces).
  */
-export function pageTranslatorFor(lang: Lang, routeIds: readonly string[]): Translator {
+export function pageTranslatorFor(lang: Lang, routeIds: readonly string[], options: { answering?: boolean } = {}): Translator {
   const base = translatorFor(lang);
-  const scripts = [...new Set(["root", ...routeIds])].flatMap((id) => {
+  const ids = [...new Set(["root", ...routeIds, ...(options.answering ? routeIds.map(answersOf) : [])])];
+  const scripts = ids.flatMap((id) => {
     const asset = textsAsset(lang, id);
     return asset && (id === "root" || NAMESPACES[id]!.length > 0) ? [asset.href] : [];
   });
   if (!process.env.I18N_STRICT) return { ...base, scripts };
-  const allowed = keysOfPage(routeIds);
+  const allowed = keysOf(ids);
   const check = (key: string) => {
     if (!allowed.has(key) && base.has(key))
       throw new Error(`The text "${key}" is not in the namespaces of ${routeIds.join(", ")}: the browser would not have it (run npm run i18n:namespaces?)`);

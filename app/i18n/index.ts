@@ -35,7 +35,13 @@ export type Params = Record<string, string | number>;
 /** A message to be translated where it is shown: a key and its parameters. */
 export type Msg = { key: MessageKey; params?: Params };
 
-/** A namespace's file under its language's base URL: the route id without "routes/" ("root.js", "cases.$number.js"). */
+/**
+ * The namespace of what a route's action answers with and nothing else draws (its errors, its
+ * "done"): loaded with a submission, not with the page (`routes/cab` → `routes/cab~answers`).
+ */
+export const answersOf = (routeId: string): string => `${routeId}~answers`;
+
+/** A namespace's file under its language's base URL: the route id without "routes/" ("root.js", "cases.$number.js", "cab~answers.js"). */
 export function namespaceFile(routeId: string): string {
   return `${routeId.replace(/^routes\//, "")}.js`;
 }

@@ -84,6 +84,28 @@ describe("the portal in a browser", () => {
     await context.close();
   });
 
+  it("brings an action's answer texts with the submission, not with the page", async () => {
+    const { page, context } = await newPage(browser, { baseURL: portal.url, cookies: [{ name: "__session", value: adminCookie }] });
+    const loaded: string[] = [];
+    page.on("request", (request) => {
+      const { pathname } = new URL(request.url());
+      if (pathname.startsWith("/i18n/")) loaded.push(pathname.replace(/^\/i18n\/[^/]+\//, ""));
+    });
+    await page.goto("/admin/systems/new");
+    await page.getByLabel("Kod").waitFor();
+    expect(loaded).toEqual(["root.js", "admin.systems.new.js"]);
+    // A code already taken: the server's answer, in Swedish, with its namespace fetched alongside.
+    await page.getByLabel("Kod").fill("GIS");
+    await page.getByLabel("Namn", { exact: true }).fill("Ännu ett GIS");
+    await page.getByLabel("Ägande enhet").selectOption({ label: "Stadsbyggnadsförvaltningen" });
+    await page.getByRole("combobox", { name: "Leverantör" }).selectOption({ label: "Geodata Konsult AB" });
+    await page.getByRole("button", { name: "Skapa" }).click();
+    await page.getByText("Koden används redan av ett annat system.").waitFor();
+    expect(loaded).toEqual(["root.js", "admin.systems.new.js", "admin.systems.new~answers.js"]);
+    expect(namespaces["routes/admin.systems.new"]).not.toContain("system.duplicateCode");
+    await context.close();
+  });
+
   it("lets the administrator add a system and a dependency", async () => {
     const { page, context } = await newPage(browser, {
       baseURL: portal.url,
