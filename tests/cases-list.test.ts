@@ -109,6 +109,17 @@ describe("the case list", () => {
     expect(listed(await page("/cases?type=emergency"))).toEqual([]);
   });
 
+  it("takes % and _ in a search as themselves, not as wildcards", async () => {
+    const stranger = w.people.stranger;
+    const draft = async (title: string) => (await createCase(db(), stranger, { draft: true, type: "simple-change", systemCode: `STR${w.tag}`, title })).number;
+    const percent = await draft("Uppgradering 100% klar");
+    const other = await draft("Uppgradering 1000 klar");
+    const found = async (q: string) => (await listCases(db(), stranger, { q, pageSize: 100 })).items.map((i) => i.number).sort();
+    expect(await found("100%")).toEqual([percent]);
+    expect(await found("100")).toEqual([percent, other].sort());
+    expect(await found("_")).toEqual([]);
+  });
+
   it("pages with pageSize and keeps the filters in the page links", async () => {
     const first = await page("/cases?q=Listtest&pageSize=2&sort=number");
     const second = await page("/cases?q=Listtest&pageSize=2&sort=number&page=2");

@@ -24,6 +24,7 @@ import { enqueue } from "../outbox/enqueue.server";
 import { deleteUserSessions, hashToken } from "../access/sessions.server";
 import { env } from "~/env.server";
 import { isUniqueViolation } from "../../db/errors";
+import { containing } from "../../db/like";
 import { MAX_ID } from "~/http/ids";
 import { text } from "~/ui/fields";
 import { pageOf } from "~/ui/paging";
@@ -274,7 +275,7 @@ export async function listUsersPage(
   query: { q: string; page: number },
   pageSize = PEOPLE_PAGE_SIZE,
 ): Promise<{ people: UserRow[]; total: number; page: number; pages: number }> {
-  const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const like = containing(query.q);
   const matches = query.q ? or(ilike(users.name, like), ilike(users.email, like), ilike(organisations.name, like)) : undefined;
   const [counted] = await db.select({ n: count() }).from(users).innerJoin(organisations, eq(organisations.id, users.organisationId)).where(matches);
   const total = counted?.n ?? 0;

@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, gt, ilike, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 
 import type { Db } from "../../db/client";
+import { containing } from "../../db/like";
 import { cases, systems, type User } from "../../db/schema";
 import { isCaseStatus, type CaseType } from "../../machines";
 import { addDays, isIsoDate, stockholmMidnight } from "../../machines/calendar";
@@ -49,7 +50,7 @@ export async function listCases(db: Db, user: User, filters: CaseFilters = {}, o
     filters.system && !impossible
       ? inArray(cases.systemId, db.select({ id: systems.id }).from(systems).where(eq(systems.code, filters.system.toUpperCase())))
       : undefined,
-    filters.q && !impossible ? or(ilike(cases.number, `%${filters.q}%`), ilike(cases.title, `%${filters.q}%`)) : undefined,
+    filters.q && !impossible ? or(ilike(cases.number, containing(filters.q)), ilike(cases.title, containing(filters.q))) : undefined,
     ...windowRange(filters.from, filters.to),
   ];
   const where = and(...conditions);
