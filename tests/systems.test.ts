@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { makeOrganisation, makeSystem, makeUser } from "./support/factories";
 import type { Organisation } from "../db/schema";
-import { addDependency, createSystem, getSystemByCode, listSystems, removeDependency, updateSystem } from "~/admin/systems.server";
+import { addDependency, createSystem, getSystemByCode, listSystems, removeDependency, SYSTEMS_PAGE_SIZE, updateSystem } from "~/admin/systems.server";
+import { account } from "./support/accounts";
 import { useTestDatabase } from "./support/database";
 
 const db = useTestDatabase();
@@ -95,5 +96,37 @@ describe("systems", () => {
 
     await removeDependency(db(), app.id, idp.id);
     expect((await getSystemByCode(db(), "APPX"))?.dependsOnSystems).toEqual([]);
+  });
+});
+
+describe("the administrator's list of systems", () => {
+  it("sends only what it shows, a page at a time, searched by code or name, with LIKE's wildcards as themselves", async () => {
+    const admin = await account(db(), "admin");
+    const tag = `SOK${Date.now().toString(36).toUpperCase()}`.slice(0, 12);
+    for (let i = 0; i < SYSTEMS_PAGE_SIZE + 2; i++) {
+      await makeSystem(db(), {
+        code: `${tag}${String(i).padStart(3, "0")}`,
+        name: `Sökbart system ${i}`,
+        ownerUnitId: unit.id,
+        loginInstructions: "HEMLIG-INSTRUKTION",
+      });
+    }
+    await makeSystem(db(), { code: `${tag}OLD`, name: "Avvecklat", ownerUnitId: unit.id, active: false });
+    const page = async (query: string) => (await admin.client.call(`/admin/systems${query}`)).text();
+    const first = await page(`?q=${tag.toLowerCase()}`);
+    expect(first).toContain(`${SYSTEMS_PAGE_SIZE + 2} system`);
+    expect(first).toContain(`${tag}049`);
+    expect(first).not.toContain(`${tag}050`);
+    expect(first).toContain(`href="/admin/systems?q=${tag.toLowerCase()}&amp;page=2"`);
+    // Not a column of the list: the login instructions stay on the system's own page.
+    expect(first).not.toContain("HEMLIG-INSTRUKTION");
+    const second = await page(`?q=${tag.toLowerCase()}&page=2`);
+    expect(second).toContain(`${tag}051`);
+    expect(second).not.toContain(`${tag}049`);
+    // Inactive ones only when asked for, and the pager keeps the choice.
+    expect(first).not.toContain(`${tag}OLD`);
+    expect(await page(`?q=${tag}OLD&inactive=1`)).toContain("1 system<");
+    expect(await page(`?q=${encodeURIComponent("Sökbart system 1")}`)).toContain(`${tag}001`);
+    expect(await page(`?q=${encodeURIComponent("_")}`)).toContain("Inget system matchar sökningen.");
   });
 });

@@ -1,15 +1,17 @@
-import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, ilike, inArray, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 
 import type { Db } from "../../db/client";
 import { INFORMATION_CLASSES, organisations, systemAdministrators, systemDependencies, systems, users, type System, type User } from "../../db/schema";
 import { isUniqueViolation, pgError } from "../../db/errors";
+import { containing } from "../../db/like";
 import { scopeOf, systemsInScope } from "~/access/scope.server";
 import { MAX_ID } from "~/http/ids";
 import { checkbox, isoDate, optionalId, optionalText, requiredId, text } from "~/ui/fields";
 import { formObject, validate, type FieldErrors, type FormResult, msg } from "~/ui/forms";
 import { hasRole } from "~/access/roles";
+import { pageOf } from "~/ui/paging";
 import { holding } from "~/access/roles.server";
 
 export const SYSTEM_CODE = /^[A-Z0-9][A-Z0-9-]{1,19}$/;
@@ -61,6 +63,12 @@ export type SystemRow = System & {
 
 const supplierOrg = alias(organisations, "supplier_org");
 const ownerOrg = alias(organisations, "owner_org");
+/** The codes of the systems a listed system depends on, in order. */
+const dependencyCodes = sql<string[]>`coalesce((
+  select array_agg(d.code order by d.code) from ${systemDependencies} sd
+  join ${systems} d on d.id = sd.depends_on_id
+  where sd.system_id = ${systems.id}
+), '{}')`;
 
 export async function listSystems(db: Db, options: { includeInactive?: boolean } = {}): Promise<SystemRow[]> {
   const rows = await db
@@ -68,11 +76,7 @@ export async function listSystems(db: Db, options: { includeInactive?: boolean }
       system: systems,
       ownerUnitName: ownerOrg.name,
       supplierName: supplierOrg.name,
-      dependsOn: sql<string[]>`coalesce((
-        select array_agg(d.code order by d.code) from ${systemDependencies} sd
-        join ${systems} d on d.id = sd.depends_on_id
-        where sd.system_id = ${systems.id}
-      ), '{}')`,
+      dependsOn: dependencyCodes,
     })
     .from(systems)
     .innerJoin(ownerOrg, eq(ownerOrg.id, systems.ownerUnitId))
@@ -80,6 +84,56 @@ export async function listSystems(db: Db, options: { includeInactive?: boolean }
     .where(options.includeInactive ? undefined : eq(systems.active, true))
     .orderBy(asc(systems.code));
   return rows.map((r) => ({ ...r.system, ownerUnitName: r.ownerUnitName, supplierName: r.supplierName, dependsOn: r.dependsOn }));
+}
+
+/** How many systems the administrator's list shows at a time. */
+export const SYSTEMS_PAGE_SIZE = 50;
+
+/** A system as the administrator's list shows it: its six columns, not its whole row. */
+export type SystemListRow = Pick<SystemRow, "id" | "code" | "name" | "active" | "ownerUnitName" | "supplierName" | "dependsOn">;
+
+/**
+ * One page of the administrator's list of systems, by code, optionally only those whose code or
+ * name contains `q` (a municipality has hundreds of systems, each with its description and login
+ * instructions: the list sends what it shows, a page at a time).
+ */
+export async function listSystemsPage(
+  db: Db,
+  query: { q: string; includeInactive: boolean; page: number },
+  pageSize = SYSTEMS_PAGE_SIZE,
+): Promise<{ systems: SystemListRow[]; total: number; page: number; pages: number }> {
+  const like = containing(query.q);
+  const where = and(
+    query.includeInactive ? undefined : eq(systems.active, true),
+    query.q ? or(ilike(systems.code, like), ilike(systems.name, like)) : undefined,
+  );
+  const [counted] = await db.select({ n: count() }).from(systems).where(where);
+  const total = counted?.n ?? 0;
+  const { page, pages, offset } = pageOf(total, query.page, pageSize);
+  const rows = await db
+    .select({
+      id: systems.id,
+      code: systems.code,
+      name: systems.name,
+      active: systems.active,
+      ownerUnitName: ownerOrg.name,
+      supplierName: supplierOrg.name,
+      dependsOn: dependencyCodes,
+    })
+    .from(systems)
+    .innerJoin(ownerOrg, eq(ownerOrg.id, systems.ownerUnitId))
+    .leftJoin(supplierOrg, eq(supplierOrg.id, systems.supplierId))
+    .where(where)
+    .orderBy(asc(systems.code))
+    .limit(pageSize)
+    .offset(offset);
+  return { systems: rows, total, page, pages };
+}
+
+/** How many active systems there are (the administration's overview). */
+export async function countActiveSystems(db: Db): Promise<number> {
+  const [counted] = await db.select({ n: count() }).from(systems).where(eq(systems.active, true));
+  return counted?.n ?? 0;
 }
 
 export type SystemDetail = SystemRow & {

@@ -4,7 +4,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { db } from "../../db/client";
 import { useT } from "~/i18n";
 import { listOrganisations } from "~/admin/organisations.server";
-import { listSystems } from "~/admin/systems.server";
+import { countActiveSystems } from "~/admin/systems.server";
 import { requireRole } from "~/access/guards.server";
 import { connectorHealth } from "~/connectors/health.server";
 import { titled } from "~/ui/meta";
@@ -13,10 +13,10 @@ export const handle = titled("admin.title");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
-  const [organisations, systems, connectors] = await Promise.all([listOrganisations(db()), listSystems(db()), connectorHealth(db())]);
+  const [organisations, systems, connectors] = await Promise.all([listOrganisations(db()), countActiveSystems(db()), connectorHealth(db())]);
   return {
     connectors,
-    systems: systems.length,
+    systems,
     suppliers: organisations.filter((o) => o.kind === "supplier").length,
     organisations: organisations.length,
   };

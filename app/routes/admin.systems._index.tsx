@@ -3,36 +3,56 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 
 import { db } from "../../db/client";
 import { useT } from "~/i18n";
-import { listSystems } from "~/admin/systems.server";
+import { listSystemsPage } from "~/admin/systems.server";
 import { requireRole } from "~/access/guards.server";
+import { Pager } from "~/components/pager";
+import { TextField } from "~/components/forms";
 import { titled } from "~/ui/meta";
+import { askedPage, pagerLinks } from "~/ui/paging";
 
 export const handle = titled("admin.systems");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
-  const includeInactive = new URL(request.url).searchParams.get("inactive") === "1";
-  return { includeInactive, systems: await listSystems(db(), { includeInactive }) };
+  const params = new URL(request.url).searchParams;
+  const q = (params.get("q") ?? "").trim().slice(0, 100);
+  const includeInactive = params.get("inactive") === "1";
+  const { systems, total, page, pages } = await listSystemsPage(db(), { q, includeInactive, page: askedPage(params) });
+  const at = (n: number) => {
+    const search = new URLSearchParams({
+      ...(q ? { q } : {}),
+      ...(includeInactive ? { inactive: "1" } : {}),
+      ...(n > 1 ? { page: String(n) } : {}),
+    }).toString();
+    return `/admin/systems${search ? `?${search}` : ""}`;
+  };
+  return { q, includeInactive, systems, total, page, pages, ...pagerLinks(page, pages, at) };
 }
 
 export default function Systems() {
   const { t } = useT();
-  const { systems, includeInactive } = useLoaderData<typeof loader>();
+  const { systems, q, includeInactive, total, page, pages, previous, next } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>{t("admin.systems")}</h1>
       <div className="toolbar">
-        <Form method="get" className="field--checkbox field">
-          <input type="checkbox" id="inactive" name="inactive" value="1" defaultChecked={includeInactive} />
-          <label htmlFor="inactive">{t("admin.showInactive")}</label>
-          <button type="submit" className="button button--secondary">
-            {t("admin.filter")}
-          </button>
-        </Form>
+        <span />
         <Link to="new" className="button">
           {t("system.new")}
         </Link>
       </div>
+      <Form method="get" action="/admin/systems" role="search" aria-label={t("system.search")} className="filters" key={`${q} ${includeInactive}`}>
+        <TextField label={t("system.search")} name="q" type="search" maxLength={100} defaultValue={q} />
+        <div className="field field--checkbox">
+          <input type="checkbox" id="inactive" name="inactive" value="1" defaultChecked={includeInactive} />
+          <label htmlFor="inactive">{t("admin.showInactive")}</label>
+        </div>
+        <button type="submit" className="button button--secondary">
+          {t("admin.filter")}
+        </button>
+        {q || includeInactive ? <Link to="/admin/systems">{t("cases.filter.clear")}</Link> : null}
+      </Form>
+      <p className="muted">{t("system.count", { count: total })}</p>
       <div className="table-wrap">
         <table>
           <thead>
@@ -63,7 +83,10 @@ export default function Systems() {
           </tbody>
         </table>
       </div>
-      {systems.length === 0 ? <p className="muted">{t("admin.noRows")}</p> : null}
+      {systems.length === 0 ? <p className="muted">{q ? t("system.none") : t("admin.noRows")}</p> : null}
+      <Pager previous={previous} next={next}>
+        {t("cases.pageOf", { page, pages })}
+      </Pager>
     </>
   );
 }
