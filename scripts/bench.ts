@@ -637,8 +637,9 @@ const WHY: Record<string, (r: ReportInput, byKey: Map<string, RouteResult>) => s
       ? `The page loads zod (${zod.href}, ${kib(zod.gzip)} KiB gzip): a route module that imports a *value* from \`~/ui/forms\` (e.g. \`parseId\`, even if only its action uses it) keeps that module in the browser bundle, and the module builds zod schemas at its top level, so esbuild cannot drop it or zod. ` +
           "Would fix: import such helpers from a module without zod (or use them only in `.server` modules), so only the form pages that validate in the browser load zod."
       : "Beyond the floor page's: the route's own module and chunks and its texts' namespace (the largest files are listed). " +
-          "Already fixed in this run: every page loaded the language's whole dictionary (70 KiB, 19 KiB gzip); it now loads the root's texts and its own route's, found in the source (decision 025): 1.29–1.37× → 1.09–1.24×. " +
-          "Would fix the rest: a namespace holds every text its route's modules can name, its server modules' error texts included, so a page carries texts it shows only after a failed action — they could come with the action's answer; and one script for the root's and the page's texts on a first visit instead of two.";
+          "Already fixed in this run: every page loaded the language's whole dictionary (70 KiB, 19 KiB gzip); it now loads the root's texts and its own route's, found in the source (decision 025): 1.29–1.37× → 1.09–1.24×; " +
+          "then a namespace held every text of every module its route imported, file by file; now the loader and action are followed declaration by declaration, and what only the action answers with comes with the submission (`~answers`): /cases and /cab 1.16× → 1.14×, /supplier 1.18× → 1.16×. " +
+          "Would fix the rest: the route's own module and components (the case page's is the largest: every form of every event it can send, each behind a disclosure, is drawn by the same module), split so that a form's code loads when it opens; and one script for the root's and the page's texts on a first visit instead of two.";
   },
 };
 

@@ -205,6 +205,34 @@ export async function conflictsOf(db: Db, caseId: number): Promise<Conflict[]> {
 }
 
 /**
+ * How many conflicts each of these cases' windows meets — `conflictsOf(db, id).length` for each,
+ * in one statement: a list (the service centre's queue) shows the count, not the conflicts, and
+ * one check a case was one round trip and one recursive walk a case. A case without a window is
+ * left out (none).
+ */
+export async function conflictCounts(db: Db, caseIds: readonly number[]): Promise<Map<number, number>> {
+  if (!caseIds.length) return new Map();
+  const ids = sql.join(
+    caseIds.map((id) => sql`${id}::int`),
+    sql`, `,
+  );
+  const range = sql`tstzrange(q.window_start, q.window_end, '[)')`;
+  const rows = await rowsOf<{ id: number; n: number | string }>(
+    db.execute(sql`
+      with recursive ${relatedSystems(sql`select distinct system_id from cases where id in (${ids}) and window_start is not null and window_end is not null`)}
+      select q.id,
+        (select count(*) from related r
+          join cases c on c.system_id = r.system_id and ${activeOverlap(sql`c`, range)} and c.id <> q.id
+          where r.root = q.system_id)
+        + (select count(*) from blackout_periods b
+          where tstzrange(b.starts_at, b.ends_at, '[)') && ${range} and ${freezeCovers(sql`b`, sql`q.system_id`)}) as n
+      from cases q where q.id in (${ids}) and q.window_start is not null and q.window_end is not null
+    `),
+  );
+  return new Map(rows.map((r) => [Number(r.id), Number(r.n)]));
+}
+
+/**
  * The conflicts of case `number` as `user` may see them: 404 outside their scope, none for a case
  * without a window. Reads only what the check needs — the case's system, supplier (for the scope)
  * and window — not the case's whole view.
