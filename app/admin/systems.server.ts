@@ -1,5 +1,5 @@
 import { and, asc, count, eq, ilike, inArray, or, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
+import { alias, type SelectedFields } from "drizzle-orm/pg-core";
 import { z } from "zod";
 
 import type { Db } from "../../db/client";
@@ -70,17 +70,17 @@ const dependencyCodes = sql<string[]>`coalesce((
   where sd.system_id = ${systems.id}
 ), '{}')`;
 
-export async function listSystems(db: Db, options: { includeInactive?: boolean } = {}): Promise<SystemRow[]> {
-  const rows = await db
-    .select({
-      system: systems,
-      ownerUnitName: ownerOrg.name,
-      supplierName: supplierOrg.name,
-      dependsOn: dependencyCodes,
-    })
+/** Systems with what a list shows beside them: the owning unit's and the supplier's names and the codes they depend on. */
+function listedSystems<F extends SelectedFields>(db: Db, fields: F) {
+  return db
+    .select({ ...fields, ownerUnitName: ownerOrg.name, supplierName: supplierOrg.name, dependsOn: dependencyCodes })
     .from(systems)
     .innerJoin(ownerOrg, eq(ownerOrg.id, systems.ownerUnitId))
-    .leftJoin(supplierOrg, eq(supplierOrg.id, systems.supplierId))
+    .leftJoin(supplierOrg, eq(supplierOrg.id, systems.supplierId));
+}
+
+export async function listSystems(db: Db, options: { includeInactive?: boolean } = {}): Promise<SystemRow[]> {
+  const rows = await listedSystems(db, { system: systems })
     .where(options.includeInactive ? undefined : eq(systems.active, true))
     .orderBy(asc(systems.code));
   return rows.map((r) => ({ ...r.system, ownerUnitName: r.ownerUnitName, supplierName: r.supplierName, dependsOn: r.dependsOn }));
@@ -110,19 +110,7 @@ export async function listSystemsPage(
   const [counted] = await db.select({ n: count() }).from(systems).where(where);
   const total = counted?.n ?? 0;
   const { page, pages, offset } = pageOf(total, query.page, pageSize);
-  const rows = await db
-    .select({
-      id: systems.id,
-      code: systems.code,
-      name: systems.name,
-      active: systems.active,
-      ownerUnitName: ownerOrg.name,
-      supplierName: supplierOrg.name,
-      dependsOn: dependencyCodes,
-    })
-    .from(systems)
-    .innerJoin(ownerOrg, eq(ownerOrg.id, systems.ownerUnitId))
-    .leftJoin(supplierOrg, eq(supplierOrg.id, systems.supplierId))
+  const rows = await listedSystems(db, { id: systems.id, code: systems.code, name: systems.name, active: systems.active })
     .where(where)
     .orderBy(asc(systems.code))
     .limit(pageSize)

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { users } from "../../db/schema";
@@ -28,6 +28,16 @@ afterAll(async () => {
   await browser?.close();
   await portal?.stop();
 });
+
+/** The texts' scripts a page fetches from now on, by file name ("root.js", "cab~answers.js"), in order. */
+function textsLoadedBy(page: Page): string[] {
+  const loaded: string[] = [];
+  page.on("request", (request) => {
+    const { pathname } = new URL(request.url());
+    if (pathname.startsWith("/i18n/")) loaded.push(pathname.replace(/^\/i18n\/[^/]+\//, ""));
+  });
+  return loaded;
+}
 
 describe("the portal in a browser", () => {
   it("shows the overview in Swedish, switches to English and remembers the choice", async () => {
@@ -64,11 +74,7 @@ describe("the portal in a browser", () => {
 
   it("loads each page's texts once, with the page: the first page its own, a client navigation the next page's", async () => {
     const { page, context } = await newPage(browser, { baseURL: portal.url, cookies: [{ name: "__session", value: adminCookie }] });
-    const loaded: string[] = [];
-    page.on("request", (request) => {
-      const { pathname } = new URL(request.url());
-      if (pathname.startsWith("/i18n/")) loaded.push(pathname.replace(/^\/i18n\/[^/]+\//, ""));
-    });
+    const loaded = textsLoadedBy(page);
     await page.goto("/admin/systems");
     expect(loaded).toEqual(["root.js", "admin.systems._index.js"]);
     await page.getByRole("link", { name: "Nytt system" }).click();
@@ -86,11 +92,7 @@ describe("the portal in a browser", () => {
 
   it("brings an action's answer texts with the submission, not with the page", async () => {
     const { page, context } = await newPage(browser, { baseURL: portal.url, cookies: [{ name: "__session", value: adminCookie }] });
-    const loaded: string[] = [];
-    page.on("request", (request) => {
-      const { pathname } = new URL(request.url());
-      if (pathname.startsWith("/i18n/")) loaded.push(pathname.replace(/^\/i18n\/[^/]+\//, ""));
-    });
+    const loaded = textsLoadedBy(page);
     await page.goto("/admin/systems/new");
     await page.getByLabel("Kod").waitFor();
     expect(loaded).toEqual(["root.js", "admin.systems.new.js"]);
