@@ -78,14 +78,14 @@ describe("the portal in a browser", () => {
     await page.goto("/admin/systems");
     expect(loaded).toEqual(["root.js", "admin.systems._index.js"]);
     await page.getByRole("link", { name: "Nytt system" }).click();
-    await page.getByLabel("Kod").waitFor();
+    await page.getByLabel("Kod", { exact: true }).waitFor();
     expect(loaded).toEqual(["root.js", "admin.systems._index.js", "admin.systems.new.js"]);
     // The new page is drawn with its texts, not their keys.
     const shown = await page.locator("body").innerText();
     expect(namespaces["routes/admin.systems.new"]!.filter((key) => shown.includes(key))).toEqual([]);
     await page.goBack();
     await page.getByRole("link", { name: "Nytt system" }).click();
-    await page.getByLabel("Kod").waitFor();
+    await page.getByLabel("Kod", { exact: true }).waitFor();
     expect(loaded).toHaveLength(3);
     await context.close();
   });
@@ -94,10 +94,10 @@ describe("the portal in a browser", () => {
     const { page, context } = await newPage(browser, { baseURL: portal.url, cookies: [{ name: "__session", value: adminCookie }] });
     const loaded = textsLoadedBy(page);
     await page.goto("/admin/systems/new");
-    await page.getByLabel("Kod").waitFor();
+    await page.getByLabel("Kod", { exact: true }).waitFor();
     expect(loaded).toEqual(["root.js", "admin.systems.new.js"]);
     // A code already taken: the server's answer, in Swedish, with its namespace fetched alongside.
-    await page.getByLabel("Kod").fill("GIS");
+    await page.getByLabel("Kod", { exact: true }).fill("GIS");
     await page.getByLabel("Namn", { exact: true }).fill("Ännu ett GIS");
     await page.getByLabel("Ägande enhet").selectOption({ label: "Stadsbyggnadsförvaltningen" });
     await page.getByRole("combobox", { name: "Leverantör" }).selectOption({ label: "Geodata Konsult AB" });
@@ -115,7 +115,7 @@ describe("the portal in a browser", () => {
     });
     await page.goto("/admin/systems");
     await page.getByRole("link", { name: "Nytt system" }).click();
-    await page.getByLabel("Kod").fill("PARK");
+    await page.getByLabel("Kod", { exact: true }).fill("PARK");
     await page.getByLabel("Namn", { exact: true }).fill("Parkeringstillstånd");
     await page.getByLabel("Ägande enhet").selectOption({ label: "Stadsbyggnadsförvaltningen" });
     await page.getByRole("combobox", { name: "Leverantör" }).selectOption({ label: "Geodata Konsult AB" });
