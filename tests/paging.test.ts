@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { askedPage, pageOf, pagerLinks } from "~/ui/paging";
+import { askedPage, askedSearch, pageAddress, pageOf, pagerLinks } from "~/ui/paging";
 
 describe("paging", () => {
   it("reads the page the address asks for, and the first page for anything else", () => {
@@ -24,5 +24,15 @@ describe("paging", () => {
     expect(pagerLinks(2, 3, at)).toEqual({ previous: "/list?page=1", next: "/list?page=3" });
     expect(pagerLinks(3, 3, at)).toEqual({ previous: "/list?page=2", next: null });
     expect(pagerLinks(1, 1, at)).toEqual({ previous: null, next: null });
+  });
+});
+
+describe("page addresses", () => {
+  it("leave out empty filters and page 1, and keep the rest in order", () => {
+    expect(pageAddress("/admin/systems", { q: "", inactive: "" }, 1)).toBe("/admin/systems");
+    expect(pageAddress("/admin/systems", { q: "gis", inactive: "1" }, 3)).toBe("/admin/systems?q=gis&inactive=1&page=3");
+    expect(pageAddress("/admin/users", { q: "a&b" }, 1)).toBe("/admin/users?q=a%26b");
+    expect(askedSearch(new URLSearchParams(`q=${"x".repeat(120)}`))).toHaveLength(100);
+    expect(askedSearch(new URLSearchParams("q=%20gis%20"))).toBe("gis");
   });
 });

@@ -70,7 +70,8 @@ async function withConflicts(db: Db, items: Ordered[]): Promise<QueueItem[]> {
     db,
     items.filter((item) => item.reason !== "close").map((item) => item.id),
   );
-  return items.map(({ id, ...item }) => ({ ...item, conflicts: item.reason === "close" ? 0 : (counts.get(id) ?? 0) }));
+  // A case to close is not counted: it is not in `counts`.
+  return items.map(({ id, ...item }) => ({ ...item, conflicts: counts.get(id) ?? 0 }));
 }
 
 async function orderedQueue(db: Db, now: Date): Promise<Ordered[]> {

@@ -9,7 +9,7 @@ import { Pager } from "~/components/pager";
 import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import { titled } from "~/ui/meta";
-import { askedPage, pagerLinks } from "~/ui/paging";
+import { askedPage, pageAddress, pagerLinks } from "~/ui/paging";
 import { hasRole } from "~/access/roles";
 
 /**
@@ -33,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     total,
     page,
     pages,
-    ...pagerLinks(page, pages, (n) => `/admin/outbox${n > 1 ? `?page=${n}` : ""}`),
+    ...pagerLinks(page, pages, (n) => pageAddress("/admin/outbox", {}, n)),
   };
 }
 

@@ -8,24 +8,17 @@ import { requireRole } from "~/access/guards.server";
 import { Pager } from "~/components/pager";
 import { TextField } from "~/components/forms";
 import { titled } from "~/ui/meta";
-import { askedPage, pagerLinks } from "~/ui/paging";
+import { askedPage, askedSearch, pageAddress, pagerLinks } from "~/ui/paging";
 
 export const handle = titled("admin.systems");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
   const params = new URL(request.url).searchParams;
-  const q = (params.get("q") ?? "").trim().slice(0, 100);
+  const q = askedSearch(params);
   const includeInactive = params.get("inactive") === "1";
   const { systems, total, page, pages } = await listSystemsPage(db(), { q, includeInactive, page: askedPage(params) });
-  const at = (n: number) => {
-    const search = new URLSearchParams({
-      ...(q ? { q } : {}),
-      ...(includeInactive ? { inactive: "1" } : {}),
-      ...(n > 1 ? { page: String(n) } : {}),
-    }).toString();
-    return `/admin/systems${search ? `?${search}` : ""}`;
-  };
+  const at = (n: number) => pageAddress("/admin/systems", { q, inactive: includeInactive ? "1" : "" }, n);
   return { q, includeInactive, systems, total, page, pages, ...pagerLinks(page, pages, at) };
 }
 

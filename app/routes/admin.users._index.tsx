@@ -8,7 +8,7 @@ import { TextField } from "~/components/forms";
 import { Pager } from "~/components/pager";
 import { requireRole } from "~/access/guards.server";
 import { titled } from "~/ui/meta";
-import { askedPage, pagerLinks } from "~/ui/paging";
+import { askedPage, askedSearch, pageAddress, pagerLinks } from "~/ui/paging";
 import { rolesOf } from "~/access/roles";
 
 export const handle = titled("admin.users");
@@ -16,13 +16,9 @@ export const handle = titled("admin.users");
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "admin");
   const params = new URL(request.url).searchParams;
-  const q = (params.get("q") ?? "").trim().slice(0, 100);
+  const q = askedSearch(params);
   const { people, total, page, pages } = await listUsersPage(db(), { q, page: askedPage(params) });
-  const at = (n: number) => {
-    const search = new URLSearchParams({ ...(q ? { q } : {}), ...(n > 1 ? { page: String(n) } : {}) }).toString();
-    return `/admin/users${search ? `?${search}` : ""}`;
-  };
-  return { users: people, q, total, page, pages, ...pagerLinks(page, pages, at) };
+  return { users: people, q, total, page, pages, ...pagerLinks(page, pages, (n) => pageAddress("/admin/users", { q }, n)) };
 }
 
 export default function Users() {

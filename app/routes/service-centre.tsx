@@ -7,7 +7,7 @@ import { Pager } from "~/components/pager";
 import { useT } from "~/i18n";
 import { requireRole } from "~/access/guards.server";
 import { titled } from "~/ui/meta";
-import { askedPage, pagerLinks } from "~/ui/paging";
+import { askedPage, pageAddress, pagerLinks } from "~/ui/paging";
 import { PLACES } from "~/ui/places";
 import { reviewQueuePage } from "~/cases/review.server";
 
@@ -17,7 +17,7 @@ export const handle = titled("nav.serviceCentre");
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ...PLACES.serviceCentre.roles);
   const { items, total, page, pages } = await reviewQueuePage(db(), askedPage(new URL(request.url).searchParams));
-  return { queue: items, total, page, pages, ...pagerLinks(page, pages, (n) => (n > 1 ? `/service-centre?page=${n}` : "/service-centre")) };
+  return { queue: items, total, page, pages, ...pagerLinks(page, pages, (n) => pageAddress("/service-centre", {}, n)) };
 }
 
 export default function ServiceCentre() {

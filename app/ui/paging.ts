@@ -10,6 +10,19 @@ export function askedPage(params: URLSearchParams): number {
   return /^\d{1,6}$/.test(value) ? Math.max(Number(value), 1) : 1;
 }
 
+/** The address's search text `q`, trimmed and at most 100 characters. */
+export function askedSearch(params: URLSearchParams): string {
+  return (params.get("q") ?? "").trim().slice(0, 100);
+}
+
+/** The address of page `page` of a list at `path` filtered by `filters`, leaving out what is empty and page 1. */
+export function pageAddress(path: string, filters: Record<string, string>, page: number): string {
+  const search = new URLSearchParams(
+    Object.entries({ ...filters, ...(page > 1 ? { page: String(page) } : {}) }).filter(([, value]) => value !== ""),
+  ).toString();
+  return search ? `${path}?${search}` : path;
+}
+
 export type Paging = { page: number; pages: number; offset: number };
 
 /** Where page `requested` lands among `total` items shown `size` at a time; an empty list has one (empty) page. */
