@@ -8,7 +8,7 @@
  *
  * - a string literal that is a key (or the base of a plural: `key` for `key_one` / `key_other`);
  * - a template literal's static head before its first `${`, as a prefix (`status.${s}` needs every
- *   `status.` key), and a literal followed by `+`, likewise.
+ *   `status.` key), and a literal followed by `+`, likewise — when it holds a dot, as every key does.
  *
  * A page route's namespace is what its graph needs beyond the root's, which every page loads. The
  * result is written to app/i18n/namespaces.generated.json (not committed: `npm run build` and
@@ -46,6 +46,12 @@ function resolveImport(root: string, from: string, specifier: string): string | 
   return undefined;
 }
 
+/**
+ * Every key is `area.name`: a head without a dot (`s${id}`, `u${userId}`) builds something else,
+ * and taken as a prefix it would pull in every key that starts with its letter.
+ */
+const isKeyPrefix = (head: string | undefined): boolean => !!head && head.includes(".");
+
 /** The keys a set of source texts can look up, as raw dictionary keys (plural forms included). */
 function keysIn(sources: readonly string[], rawKeys: readonly string[]): Set<string> {
   const raw = new Set(rawKeys);
@@ -57,8 +63,8 @@ function keysIn(sources: readonly string[], rawKeys: readonly string[]): Set<str
       if (raw.has(text)) found.add(text);
       for (const form of [`${text}_one`, `${text}_other`]) if (raw.has(form)) found.add(form);
     }
-    for (const m of source.matchAll(TEMPLATE_HEAD)) if (m[1]) prefixes.add(m[1]);
-    for (const m of source.matchAll(CONCAT_HEAD)) if (m[1]) prefixes.add(m[1]);
+    for (const m of source.matchAll(TEMPLATE_HEAD)) if (isKeyPrefix(m[1])) prefixes.add(m[1]!);
+    for (const m of source.matchAll(CONCAT_HEAD)) if (isKeyPrefix(m[1])) prefixes.add(m[1]!);
   }
   if (prefixes.size > 0) for (const key of rawKeys) for (const prefix of prefixes) if (key.startsWith(prefix)) found.add(key);
   return found;
