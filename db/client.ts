@@ -18,6 +18,13 @@ export interface Database {
   backend: Backend;
   /** Cheap liveness probe used by /healthcheck. */
   ping(): Promise<void>;
+  /**
+   * Hears a channel's notifications (NOTIFY, sent at commit). `onHearing(true)` once listening, and
+   * again after every reconnection; `onHearing(false)` as soon as notifications may be going
+   * unheard (a lost connection; on PostgreSQL also a heartbeat that did not come back within
+   * LISTEN_HEARTBEAT_MS). Ends with `close()`.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onHearing: (hearing: boolean) => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,6 +34,11 @@ const registry = globalThis as typeof globalThis & { __portalDatabase?: Database
 
 export function setDatabase(database: Database | undefined): void {
   registry.__portalDatabase = database;
+}
+
+/** The process's database, or undefined before start-up (or between tests). */
+export function registeredDatabase(): Database | undefined {
+  return registry.__portalDatabase;
 }
 
 export function currentDatabase(): Database {

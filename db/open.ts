@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import path from "node:path";
@@ -48,6 +49,12 @@ export const STATEMENT_TIMEOUT_MS = 5_000;
 export const SILENCE_LIMIT_MS = STATEMENT_TIMEOUT_MS + 2_000;
 /** Opening a connection: the TCP handshake and the server's first answer (postgres.js's connect_timeout). */
 export const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * A listener asks the server for its channel again this often (LISTEN is idempotent): the answer
+ * proves the connection carries notifications, and a lost connection is reopened and subscribed.
+ */
+export const LISTEN_HEARTBEAT_MS = 1_000;
 
 /** Opens a database and applies pending migrations (unless `migrate: false`). */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
@@ -161,13 +168,93 @@ async function openPostgres(options: { url: string; max?: number; migrate?: bool
     await client.end({ timeout: 1 });
     throw error;
   }
+  const listeners: Array<() => Promise<void>> = [];
   return {
     db,
     backend: "postgres",
     ping: async () => {
       await db.execute(sql`select 1`);
     },
-    close: () => client.end({ timeout: 5 }),
+    listen: async (channel, onNotify, onHearing) => {
+      const send = (payload: string) => client`select pg_notify(${channel}, ${payload})`;
+      listeners.push(listenPostgres(options.url, target, channel, send, onNotify, onHearing));
+    },
+    close: async () => {
+      await Promise.all(listeners.map((stop) => stop()));
+      await client.end({ timeout: 5 });
+    },
+  };
+}
+
+/** What a listener's own heartbeat notifications start with; never passed on. */
+const BEAT = "beat ";
+
+/**
+ * One connection of its own that LISTENs on `channel`. Every heartbeat it says LISTEN again (which
+ * reopens a lost connection) and then NOTIFYs the channel through the pool, as any change would be
+ * told. It is hearing while that beat comes back before the next: notifications arrive in commit
+ * order, so every change committed before the beat has been heard. A closed connection, a server
+ * or network gone silent, or a pooler that does not carry notifications (transaction mode) all
+ * stop it hearing within two heartbeats. Returns its stop.
+ */
+function listenPostgres(
+  url: string,
+  target: { host: string; port: number } | undefined,
+  channel: string,
+  send: (payload: string) => Promise<unknown>,
+  onNotify: (payload: string) => void,
+  onHearing: (hearing: boolean) => void,
+): () => Promise<void> {
+  const me = randomBytes(6).toString("hex");
+  let sent = 0;
+  let echoed = 0;
+  let hearing = false;
+  let stopped = false;
+  const hear = (value: boolean) => {
+    if (value === hearing || (value && stopped)) return;
+    hearing = value;
+    onHearing(value);
+  };
+  // postgres.js hands NotificationResponse messages to `onnotify` (its own listen() uses it), though its types omit it.
+  const notified = {
+    onnotify: (name: string, payload: string) => {
+      if (name !== channel) return;
+      if (!payload.startsWith(BEAT)) return onNotify(payload);
+      if (payload === `${BEAT}${me} ${sent}`) {
+        echoed = sent;
+        hear(true);
+      }
+    },
+  };
+  const connection = postgres(url, {
+    ...(notified as object),
+    max: 1,
+    max_lifetime: null,
+    fetch_types: false,
+    onnotice: () => {},
+    connect_timeout: CONNECT_TIMEOUT_MS / 1000,
+    backoff: () => LISTEN_HEARTBEAT_MS / 1000,
+    ...(target ? { socket: () => watchedSocket(target.host, target.port, SILENCE_LIMIT_MS) } : {}),
+    connection: { application_name: "supplier-access-portal listener" },
+    onclose: () => hear(false),
+  });
+  const quoted = `"${channel.replace(/"/g, '""')}"`;
+  const beat = () => {
+    if (echoed !== sent) hear(false);
+    const n = ++sent;
+    connection
+      .unsafe(`listen ${quoted}`)
+      .then(() => send(`${BEAT}${me} ${n}`))
+      .catch(() => hear(false));
+  };
+  beat();
+  const timer = setInterval(beat, LISTEN_HEARTBEAT_MS);
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    hear(false);
+    await connection.end({ timeout: 1 });
   };
 }
 
@@ -202,15 +289,25 @@ async function openPglite(options: { dataDir?: string; loadDataDir?: Blob; migra
     const pg = client;
     const db = rollBackAbandoned(drizzlePglite(pg, { schema, ...(options.logger ? { logger: options.logger } : {}) }) as unknown as Db);
     if (options.migrate !== false) await migratePglite(drizzlePglite(pg, { schema }), { migrationsFolder });
+    const listeners: Array<() => Promise<void>> = [];
     return {
       db,
       backend: "pglite",
       ping: async () => {
         await pg.query("select 1");
       },
+      // One instance in this process holds the database: every commit's notifications are handed
+      // to its listeners before the committing statement returns, and none can be missed.
+      listen: async (channel, onNotify, onHearing) => {
+        listeners.push(await pg.listen(channel, onNotify));
+        onHearing(true);
+      },
       close: async () => {
         try {
-          if (!pg.closed) await pg.close();
+          if (!pg.closed) {
+            await Promise.all(listeners.map((stop) => stop()));
+            await pg.close();
+          }
         } finally {
           release?.();
         }

@@ -24,7 +24,7 @@ let handler: ReturnType<typeof createRequestHandler>;
 const DEADLINE_MS = 400;
 
 beforeAll(async () => {
-  setDatabase({ db: db(), backend: "postgres", ping: async () => {}, close: async () => {} });
+  setDatabase({ db: db(), backend: "postgres", ping: async () => {}, listen: async () => {}, close: async () => {} });
   w = await makeWorld(db());
   const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
   handler = createRequestHandler(withDatabaseUnavailable(build, { deadlineMs: DEADLINE_MS }), "production");

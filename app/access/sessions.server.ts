@@ -4,6 +4,7 @@ import { and, desc, eq, gt, isNotNull, isNull, lt, ne, or, sql } from "drizzle-o
 
 import type { Db } from "../../db/client";
 import { sessions, users, type Session, type User } from "../../db/schema";
+import { authChanging, sessionCacheFor } from "./session-cache.server";
 
 /** A session ends 30 minutes after its last use, and 12 hours after sign-in whatever happens. */
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
@@ -45,10 +46,6 @@ export async function createSession(db: Db, userId: number, options: SessionOrig
 export type ActiveSession = { user: User; session: Session };
 
 /**
- * The user and session of a token, or undefined when the session is unknown, idle, expired,
- * still parked (unless `parked` is asked for), or the user is not active.
- */
-/**
  * The signed-in lookup runs on every page: its SQL and row mapping are built once per database.
  * (Placeholders bypass the columns' encoders, so the instants are passed as ISO strings.)
  */
@@ -70,17 +67,34 @@ function activeSessionQuery(db: Db) {
 }
 const activeSessionQueries = new WeakMap<Db, ReturnType<typeof activeSessionQuery>>();
 
+/**
+ * The user and session of a token, or undefined when the session is unknown, idle, expired,
+ * still parked (unless `parked` is asked for), or the user is not active.
+ *
+ * A signed-in session is served from the process's cache while the database's notifications are
+ * heard (session-cache.server.ts), so most pages need no round trip to know who asks.
+ */
 export async function sessionForToken(db: Db, token: string, options: { now?: Date; parked?: boolean } = {}): Promise<ActiveSession | undefined> {
   const now = options.now ?? new Date();
   const id = hashToken(token);
   if (!options.parked) {
-    let query = activeSessionQueries.get(db);
-    if (!query) activeSessionQueries.set(db, (query = activeSessionQuery(db)));
-    const [row] = await query.execute({ id, now: now.toISOString(), idleSince: new Date(now.getTime() - IDLE_TIMEOUT_MS).toISOString() });
-    if (!row) return undefined;
-    if (now.getTime() - row.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-      await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
+    const cache = sessionCacheFor(db);
+    const cached = cache?.get(id);
+    const generation = cache?.generation ?? 0;
+    let row = cached && stillLive(cached.session, now) ? cached : undefined;
+    if (!row) {
+      let query = activeSessionQueries.get(db);
+      if (!query) activeSessionQueries.set(db, (query = activeSessionQuery(db)));
+      [row] = await query.execute({ id, now: now.toISOString(), idleSince: new Date(now.getTime() - IDLE_TIMEOUT_MS).toISOString() });
+      if (!row) return undefined;
     }
+    if (now.getTime() - row.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+      const touched = await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id)).returning({ id: sessions.id });
+      // Gone since it was read (signed out elsewhere, and not yet heard of).
+      if (!touched.length) return undefined;
+      row = { user: row.user, session: { ...row.session, lastSeenAt: now } };
+    }
+    cache?.store(id, row, generation, now.getTime());
     return row;
   }
   const [row] = await db
@@ -91,11 +105,19 @@ export async function sessionForToken(db: Db, token: string, options: { now?: Da
   return row;
 }
 
+/** A cached session is used only while the query would still find it: not expired, not idle. */
+function stillLive(session: Session, now: Date): boolean {
+  return session.expiresAt > now && session.lastSeenAt.getTime() > now.getTime() - IDLE_TIMEOUT_MS;
+}
+
 export async function deleteSession(db: Db, token: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.id, hashToken(token)));
+  const id = hashToken(token);
+  authChanging(`s${id}`);
+  await db.delete(sessions).where(eq(sessions.id, id));
 }
 
 export async function deleteSessionById(db: Db, userId: number, sessionId: string): Promise<boolean> {
+  authChanging(`s${sessionId}`);
   const deleted = await db
     .delete(sessions)
     .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId)))
@@ -104,10 +126,12 @@ export async function deleteSessionById(db: Db, userId: number, sessionId: strin
 }
 
 export async function deleteUserSessions(db: Db, userId: number): Promise<void> {
+  authChanging(`u${userId}`);
   await db.delete(sessions).where(eq(sessions.userId, userId));
 }
 
 export async function markReauthenticated(db: Db, sessionId: string, now = new Date()): Promise<void> {
+  authChanging(`s${sessionId}`);
   await db.update(sessions).set({ reauthenticatedAt: now }).where(eq(sessions.id, sessionId));
 }
 

@@ -22,6 +22,7 @@ import { revokeAllApiTokens } from "../access/api-tokens.server";
 import { revokeAllCalendarFeeds } from "../access/calendar-feeds.server";
 import { enqueue } from "../outbox/enqueue.server";
 import { deleteUserSessions, hashToken } from "../access/sessions.server";
+import { authChanging } from "../access/session-cache.server";
 import { env } from "~/env.server";
 import { isUniqueViolation } from "../../db/errors";
 import { containing } from "../../db/like";
@@ -308,6 +309,7 @@ export async function updatePerson(db: Db, id: number, input: unknown, actor: Pi
   if (!parsed.ok) return parsed;
   const problem = await checkPerson(db, parsed.value, actor);
   if (problem) return { ok: false, fieldErrors: problem };
+  authChanging(`u${id}`);
   const user = await db.transaction(async (tx) => {
     const [before] = await tx.select().from(users).where(eq(users.id, id));
     if (!before) throw new Response("Not found", { status: 404 });
@@ -340,6 +342,7 @@ export async function updatePerson(db: Db, id: number, input: unknown, actor: Pi
 
 /** Deactivates a person: every session, API token and calendar feed address of theirs ends at once. */
 export async function deactivateUser(db: Db, id: number, actor: Pick<User, "id"> | null): Promise<void> {
+  authChanging(`u${id}`);
   await db.transaction(async (tx) => {
     const [user] = await tx.update(users).set({ status: "deactivated", updatedAt: new Date() }).where(eq(users.id, id)).returning();
     if (!user) throw new Response("Not found", { status: 404 });
@@ -355,6 +358,7 @@ export async function deactivateUser(db: Db, id: number, actor: Pick<User, "id">
 }
 
 export async function reactivateUser(db: Db, id: number, actor: Pick<User, "id">): Promise<void> {
+  authChanging(`u${id}`);
   await db.transaction(async (tx) => {
     const [user] = await tx
       .update(users)
@@ -371,6 +375,7 @@ export async function reactivateUser(db: Db, id: number, actor: Pick<User, "id">
  * tokens and calendar feed addresses, and sends a new invitation.
  */
 export async function resetUser(db: Db, id: number, actor: Pick<User, "id" | "name"> | null): Promise<{ url: string; expiresAt: Date }> {
+  authChanging(`u${id}`);
   return db.transaction(async (tx) => {
     const [user] = await tx.update(users).set({ status: "invited", passwordHash: null, updatedAt: new Date() }).where(eq(users.id, id)).returning();
     if (!user) throw new Response("Not found", { status: 404 });
@@ -385,6 +390,7 @@ export async function resetUser(db: Db, id: number, actor: Pick<User, "id" | "na
 }
 
 export async function setPassword(db: Db, userId: number, passwordHash: string, ip: string | null): Promise<void> {
+  authChanging(`u${userId}`);
   await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, userId));
     await audit(tx, { action: "user.password-changed", actorUserId: userId, subjectUserId: userId, ip });
@@ -392,6 +398,7 @@ export async function setPassword(db: Db, userId: number, passwordHash: string, 
 }
 
 export async function setUserLang(db: Db, userId: number, lang: string): Promise<void> {
+  authChanging(`u${userId}`);
   await db.update(users).set({ lang }).where(eq(users.id, userId));
 }
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, inject } from "vitest";
 import { setDatabase, type Database, type Db } from "../../db/client";
 import { openDatabase } from "../../db/open";
 import { withDatabase } from "./server-databases";
+import { sessionCacheFor } from "~/access/session-cache.server";
 
 /**
  * A fresh, migrated database of its own for one test file: PGlite by default, a new database on
@@ -88,4 +89,22 @@ export function useServerDatabase(max = 20): () => Database["db"] {
     if (!database) throw new Error("useServerDatabase(): the database is opened in beforeAll");
     return database.db;
   };
+}
+
+/**
+ * Runs a change to sessions or people made past the portal's code (a test's own statement, as an
+ * administrator in psql would) and waits until the process's session cache has heard of it: on
+ * PostgreSQL the database's word comes on another connection, a moment after the commit.
+ */
+export async function changedElsewhere<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  const cache = sessionCacheFor(db);
+  const before = cache?.generation;
+  const result = await work();
+  if (cache?.hearing) {
+    for (const started = Date.now(); cache.generation === before;) {
+      if (Date.now() - started > 5_000) throw new Error("the session cache never heard of the change");
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+  return result;
 }
