@@ -51,8 +51,8 @@ export const SILENCE_LIMIT_MS = STATEMENT_TIMEOUT_MS + 2_000;
 export const CONNECT_TIMEOUT_MS = 5_000;
 
 /**
- * A listener asks the server for its channel again this often (LISTEN is idempotent): the answer
- * proves the connection carries notifications, and a lost connection is reopened and subscribed.
+ * A listener says LISTEN again this often (idempotent; it reopens a lost connection) and sends a
+ * beat of its own through the pool, which must come back before the next one (listenPostgres).
  */
 export const LISTEN_HEARTBEAT_MS = 1_000;
 

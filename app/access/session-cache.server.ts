@@ -75,13 +75,9 @@ export class SessionCache {
 
   #drop(change: string): void {
     this.#generation++;
-    if (change === "*") return this.#rows.clear();
-    const userId = change.startsWith("u") ? Number(change.slice(1)) : undefined;
-    if (userId === undefined) {
-      this.#rows.delete(change.slice(1));
-      return;
-    }
-    for (const [id, row] of this.#rows) if (row.user.id === userId) this.#rows.delete(id);
+    if (change === "*") this.#rows.clear();
+    else if (change.startsWith("s")) this.#rows.delete(change.slice(1));
+    else for (const [id, row] of this.#rows) if (`u${row.user.id}` === change) this.#rows.delete(id);
   }
 
   #isAwaited(change: string, now: number): boolean {
